@@ -1,0 +1,389 @@
+//! Step 5, aggregate: item results → tree totals, penalties, capped bonuses, vetoes, pass lines,
+//! coverage — the [`Report`].
+
+use crate::data::CountyData;
+use crate::eval::{Outcome, Run};
+use crate::helpers::fmt_num;
+use crate::model::Model;
+use crate::report::*;
+use crate::types::Points;
+use std::collections::BTreeMap;
+
+/// The runs of every rule of a rule set for one county, in model order.
+pub(crate) struct Runs {
+    /// (node index, run) for every leaf.
+    pub items: Vec<(usize, Run)>,
+    pub vetoes: Vec<Run>,
+    pub bonuses: Vec<Run>,
+    pub penalties: Vec<Run>,
+    pub checks: Vec<Run>,
+}
+
+fn missing_text(m: &[crate::FieldPath]) -> String {
+    let list: Vec<_> = m.iter().map(|f| f.as_str()).collect();
+    format!("缺少数据：{}", list.join("、"))
+}
+
+fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) -> ItemScore {
+    let node = &m.nodes[idx];
+    let leaf = node.leaf.as_ref().expect("items are leaves");
+    let max = node.points;
+    let mut messages = Vec::new();
+    let (earned, status, explanation) = match &run.outcome {
+        Outcome::Number(x) => {
+            let p = Points::from_f64(*x);
+            let clamped = p.clamp(Points::ZERO, max);
+            if clamped != p {
+                messages.push(format!(
+                    "warning: the rule returned {}, outside [0, {max}]; counted as {clamped}",
+                    fmt_num(*x)
+                ));
+            }
+            let expl = if run.notes.is_empty() {
+                format!("得{clamped}分")
+            } else {
+                run.notes.join("；")
+            };
+            (clamped, ItemStatus::Scored, expl)
+        }
+        Outcome::Bool(b) => {
+            messages.push(format!(
+                "error: the rule returned {b}, not points; turn a condition into points with award(cond)"
+            ));
+            (
+                Points::ZERO,
+                ItemStatus::Error,
+                "规则出错，不得分".to_string(),
+            )
+        }
+        Outcome::NoData(missing) => (
+            Points::ZERO,
+            ItemStatus::NoData,
+            format!("{}，按无佐证材料不得分", missing_text(missing)),
+        ),
+        Outcome::Error(e) => {
+            messages.push(format!("error: {e}"));
+            (
+                Points::ZERO,
+                ItemStatus::Error,
+                "规则出错，不得分".to_string(),
+            )
+        }
+    };
+    let inputs = leaf
+        .inputs
+        .iter()
+        .chain(&leaf.optional_inputs)
+        .filter_map(|f| data.values.get(f).map(|d| (f.clone(), d.clone())))
+        .collect();
+    ItemScore {
+        id: node.id.clone(),
+        name: node.name.clone(),
+        name_en: node.name_en.clone(),
+        area: m.nodes[node.area].id.clone(),
+        parent: node
+            .parent
+            .map_or_else(|| node.id.clone(), |p| m.nodes[p].id.clone()),
+        max,
+        earned,
+        lost: max - earned,
+        status,
+        inputs,
+        missing: match &run.outcome {
+            Outcome::NoData(mi) => mi.clone(),
+            _ => Vec::new(),
+        },
+        explanation,
+        messages,
+        rule_text: leaf.rule_text.clone(),
+        evidence: leaf.evidence.clone(),
+    }
+}
+
+fn condition(run: &Run, what: &str) -> (ConditionStatus, Option<String>) {
+    match &run.outcome {
+        Outcome::Bool(true) => (ConditionStatus::Triggered, None),
+        Outcome::Bool(false) => (ConditionStatus::Clear, None),
+        Outcome::NoData(m) => (ConditionStatus::NoData, Some(missing_text(m))),
+        Outcome::Number(x) => (
+            ConditionStatus::Error,
+            Some(format!(
+                "the {what} returned {}, not true/false",
+                fmt_num(*x)
+            )),
+        ),
+        Outcome::Error(e) => (ConditionStatus::Error, Some(e.clone())),
+    }
+}
+
+fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
+    match &run.outcome {
+        Outcome::Number(x) => {
+            let raw = Points::from_f64(*x);
+            let capped = match cap {
+                Some(c) => raw.clamp(Points::ZERO, c),
+                None => raw.at_least_zero(),
+            };
+            (capped, ItemStatus::Scored, run.notes.join("；"))
+        }
+        Outcome::NoData(m) => (Points::ZERO, ItemStatus::NoData, missing_text(m)),
+        Outcome::Bool(_) => (
+            Points::ZERO,
+            ItemStatus::Error,
+            "the expression returned true/false, not points; use award(cond, pts)".into(),
+        ),
+        Outcome::Error(e) => (Points::ZERO, ItemStatus::Error, e.clone()),
+    }
+}
+
+fn raw_points(run: &Run) -> Points {
+    match run.outcome {
+        Outcome::Number(x) => Points::from_f64(x),
+        _ => Points::ZERO,
+    }
+}
+
+pub(crate) fn build(m: &Model, data: &CountyData, runs: &Runs) -> Report {
+    let items: Vec<ItemScore> = runs
+        .items
+        .iter()
+        .map(|(idx, run)| item_score(m, *idx, run, data))
+        .collect();
+
+    // Penalties requested per node (or total), in rule-set order.
+    let mut penalties: Vec<AdjustmentResult> = Vec::new();
+    let mut requested: BTreeMap<&str, Vec<(usize, Points)>> = BTreeMap::new();
+    for (i, (p, run)) in m.penalties.iter().zip(&runs.penalties).enumerate() {
+        let (pts, status, detail) = adjustment(run, p.cap);
+        requested
+            .entry(p.applies_to.as_str())
+            .or_default()
+            .push((i, pts));
+        penalties.push(AdjustmentResult {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            applies_to: Some(p.applies_to.clone()),
+            points: pts,
+            raw: raw_points(run),
+            status,
+            detail,
+        });
+    }
+    // Apply what can be applied without going below zero; record what was actually deducted.
+    let apply = |target: &str, available: Points, penalties: &mut Vec<AdjustmentResult>| {
+        let mut left = available.at_least_zero();
+        let mut taken = Points::ZERO;
+        for (i, want) in requested.get(target).into_iter().flatten() {
+            let got = (*want).min(left);
+            penalties[*i].points = got;
+            left -= got;
+            taken += got;
+        }
+        taken
+    };
+
+    // Roll the tree up: children come after their parent in pre-order, so go backwards.
+    let mut earned = vec![Points::ZERO; m.nodes.len()];
+    let mut node_penalty = vec![Points::ZERO; m.nodes.len()];
+    let mut item_iter = items.iter();
+    let leaf_earned: BTreeMap<usize, Points> = runs
+        .items
+        .iter()
+        .map(|(idx, _)| (*idx, item_iter.next().map_or(Points::ZERO, |i| i.earned)))
+        .collect();
+    for idx in (0..m.nodes.len()).rev() {
+        let n = &m.nodes[idx];
+        let sum = match leaf_earned.get(&idx) {
+            Some(e) => *e,
+            None => n.children.iter().map(|&c| earned[c]).sum(),
+        };
+        let taken = apply(n.id.as_str(), sum, &mut penalties);
+        node_penalty[idx] = taken;
+        earned[idx] = sum - taken;
+    }
+    let items_total: Points = m
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.level == 1)
+        .map(|(i, _)| earned[i])
+        .sum();
+
+    let mut bonuses = Vec::new();
+    let mut bonus_sum = Points::ZERO;
+    for (b, run) in m.bonuses.iter().zip(&runs.bonuses) {
+        let (pts, status, detail) = adjustment(run, Some(b.cap));
+        bonus_sum += pts;
+        bonuses.push(AdjustmentResult {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            applies_to: None,
+            points: pts,
+            raw: raw_points(run),
+            status,
+            detail,
+        });
+    }
+    let bonus = match m.header.bonus_cap {
+        Some(cap) => bonus_sum.min(cap),
+        None => bonus_sum,
+    };
+    let total_taken = apply("total", items_total + bonus, &mut penalties);
+    let total = items_total + bonus - total_taken;
+    let penalty = node_penalty.iter().copied().sum::<Points>() + total_taken;
+
+    let vetoes: Vec<VetoResult> = m
+        .vetoes
+        .iter()
+        .zip(&runs.vetoes)
+        .map(|(v, run)| {
+            let (status, detail) = condition(run, "veto");
+            VetoResult {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                status,
+                detail,
+            }
+        })
+        .collect();
+    let vetoed = vetoes
+        .iter()
+        .any(|v| v.status == ConditionStatus::Triggered);
+
+    let checks: Vec<CheckResult> = m
+        .checks
+        .iter()
+        .zip(&runs.checks)
+        .map(|(c, run)| {
+            let (status, detail) = match condition(run, "check") {
+                (ConditionStatus::Clear, d) => {
+                    (ConditionStatus::Triggered, d.or(Some(c.message.clone())))
+                }
+                (ConditionStatus::Triggered, d) => (ConditionStatus::Clear, d),
+                other => other,
+            };
+            CheckResult {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                status,
+                detail,
+            }
+        })
+        .collect();
+
+    let nodes: Vec<NodeScore> = m
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.leaf.is_none())
+        .map(|(i, n)| NodeScore {
+            id: n.id.clone(),
+            name: n.name.clone(),
+            name_en: n.name_en.clone(),
+            level: n.level,
+            parent: n.parent.map(|p| m.nodes[p].id.clone()),
+            earned: earned[i],
+            max: n.points,
+            lost: n.points - earned[i],
+            penalty: node_penalty[i],
+        })
+        .collect();
+    // Leaves carry node-level penalties too (rare, but allowed).
+    let items: Vec<ItemScore> = items;
+
+    let pass_lines = m
+        .pass_lines
+        .iter()
+        .map(|p| {
+            let mut reasons = Vec::new();
+            if let Some(v) = vetoes
+                .iter()
+                .find(|v| v.status == ConditionStatus::Triggered)
+            {
+                reasons.push(format!("一票否决：{}", v.name));
+            }
+            if total < p.min_total {
+                reasons.push(format!("总分{total}低于{}", p.min_total));
+            }
+            if let Some(share) = p.min_area_share {
+                for (i, n) in m.nodes.iter().enumerate().filter(|(_, n)| n.level == 1) {
+                    if n.points > Points::ZERO {
+                        let s = earned[i].as_f64() / n.points.as_f64();
+                        if s + 1e-12 < share {
+                            reasons.push(format!(
+                                "{}「{}」得分率{:.1}%低于{}%",
+                                n.id,
+                                n.name,
+                                s * 100.0,
+                                fmt_num(share * 100.0)
+                            ));
+                        }
+                    }
+                }
+            }
+            PassResult {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                min_total: p.min_total,
+                min_area_share: p.min_area_share,
+                reached: reasons.is_empty(),
+                reasons,
+            }
+        })
+        .collect();
+
+    let all: Points = items.iter().map(|i| i.max).sum();
+    let covered: Points = items
+        .iter()
+        .filter(|i| i.status != ItemStatus::NoData)
+        .map(|i| i.max)
+        .sum();
+    let coverage = if all.milli() == 0 {
+        0.0
+    } else {
+        (covered.milli() as f64 / all.milli() as f64 * 10_000.0).round() / 10_000.0
+    };
+    let count = |s: ItemStatus| items.iter().filter(|i| i.status == s).count();
+    Report {
+        schema: REPORT_SCHEMA,
+        ruleset: RuleSetInfo {
+            id: m.header.id.clone(),
+            title: m.header.title.clone(),
+            version: m.header.version.clone(),
+            hash: m.hash.clone(),
+            total_points: m.header.total_points,
+        },
+        engine: EngineInfo::current(),
+        county: CountyRef {
+            id: data.info.id.clone(),
+            name: data.info.name.clone(),
+            province: data.info.province.clone(),
+            year: data.info.year,
+            kind: data.info.kind.clone(),
+            data_hash: data.hash.clone(),
+        },
+        summary: Summary {
+            total,
+            max: m.header.total_points,
+            items_total,
+            bonus,
+            penalty,
+            vetoed,
+            coverage,
+            scored: count(ItemStatus::Scored),
+            no_data: count(ItemStatus::NoData),
+            errors: count(ItemStatus::Error),
+            warnings: checks
+                .iter()
+                .filter(|c| c.status == ConditionStatus::Triggered)
+                .count(),
+            pass_lines,
+        },
+        nodes,
+        items,
+        vetoes,
+        bonuses,
+        penalties,
+        checks,
+    }
+}

@@ -1,0 +1,280 @@
+//! Step 2, check: the structural lint of a loaded rule set — ids, points, references, types.
+//! (Reads of undeclared fields inside expressions are found from the compiled AST in `compile`.)
+
+use crate::data::check_value;
+use crate::error::{did_you_mean, Diagnostic};
+use crate::model::{FieldType, Model, Span};
+use crate::types::{FieldPath, Points};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every structural problem of the model.
+pub(crate) fn check(m: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_ids(m, &mut out);
+    check_fields(m, &mut out);
+    check_tree(m, &mut out);
+    check_others(m, &mut out);
+    out
+}
+
+fn err(span: &Span, msg: String) -> Diagnostic {
+    Diagnostic::error(&span.file, span.loc(), msg)
+}
+
+fn check_ids(m: &Model, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &Span> = BTreeMap::new();
+    let all = m
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), &n.span))
+        .chain(m.vetoes.iter().map(|v| (v.id.as_str(), &v.span)))
+        .chain(m.bonuses.iter().map(|v| (v.id.as_str(), &v.span)))
+        .chain(m.penalties.iter().map(|v| (v.id.as_str(), &v.span)))
+        .chain(m.pass_lines.iter().map(|v| (v.id.as_str(), &v.span)))
+        .chain(m.checks.iter().map(|v| (v.id.as_str(), &v.span)));
+    for (id, span) in all {
+        if id == "total" {
+            out.push(err(
+                span,
+                "`total` is reserved (penalties use it for the whole score); choose another id"
+                    .into(),
+            ));
+        }
+        if let Some(first) = seen.get(id) {
+            out.push(err(span, format!("duplicate id `{id}`")).with_help(format!(
+                "the first `{id}` is at {}:{}",
+                first.file, first.line
+            )));
+        } else {
+            seen.insert(id, span);
+        }
+    }
+}
+
+fn check_fields(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (path, spec) in &m.fields {
+        let e = |msg: String| err(&spec.span, msg);
+        if !path.is_well_formed() {
+            out.push(e(format!(
+                "field name `{path}` must be dotted snake_case (`group.field_name`)"
+            )));
+        }
+        let child_prefix = format!("{path}.");
+        if m.fields
+            .keys()
+            .any(|k| k.as_str().starts_with(&child_prefix))
+        {
+            out.push(e(format!(
+                "field `{path}` is also a group of other fields; a path is either a field or a group"
+            )));
+        }
+        if let Some([lo, hi]) = spec.range {
+            if !spec.ty.is_numeric() {
+                out.push(e(format!(
+                    "field `{path}`: only numeric fields have a range"
+                )));
+            } else if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+                out.push(e(format!(
+                    "field `{path}`: range [{lo}, {hi}] is not a valid interval"
+                )));
+            }
+        }
+        match (spec.ty, &spec.values) {
+            (FieldType::Enum, None) => out.push(e(format!("enum field `{path}` needs `values:`"))),
+            (FieldType::Enum | FieldType::List, Some(_)) | (_, None) => {}
+            (_, Some(_)) => out.push(e(format!(
+                "field `{path}`: only enum and list fields have `values`"
+            ))),
+        }
+    }
+}
+
+fn check_inputs<'a>(
+    m: &Model,
+    span: &Span,
+    owner: &str,
+    inputs: impl IntoIterator<Item = &'a FieldPath>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for f in inputs {
+        if !m.fields.contains_key(f) {
+            let d = err(
+                span,
+                format!("`{owner}` reads field `{f}`, which the data dictionary does not declare"),
+            );
+            out.push(
+                match did_you_mean(f.as_str(), m.fields.keys().map(|k| k.as_str())) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(
+                        "declare it under `fields:` with its type, unit and description",
+                    ),
+                },
+            );
+        }
+    }
+}
+
+fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
+    let total: Points = m
+        .nodes
+        .iter()
+        .filter(|n| n.level == 1)
+        .map(|n| n.points)
+        .sum();
+    if total != m.header.total_points {
+        out.push(
+            err(
+                &m.header_span,
+                format!(
+                    "the first-level indicators add up to {total} points, but total_points is {}",
+                    m.header.total_points
+                ),
+            )
+            .with_help("make total_points the sum of the first-level nodes' points"),
+        );
+    }
+    if m.nodes.is_empty() {
+        out.push(err(&m.header_span, "the rule set has no indicators".into()));
+    }
+    for n in &m.nodes {
+        let id = n.id.as_str();
+        if n.points < Points::ZERO {
+            out.push(err(
+                &n.span,
+                format!("`{id}` has negative points ({})", n.points),
+            ));
+        }
+        match (&n.leaf, n.children.is_empty()) {
+            (Some(_), false) => out.push(err(
+                &n.span,
+                format!("`{id}` has both children and a score; a node is either a parent or a scored item"),
+            )),
+            (None, true) => out.push(
+                err(&n.span, format!("`{id}` has neither children nor a score"))
+                    .with_help("a scored item needs `inputs:` and `score:`"),
+            ),
+            (Some(leaf), true) => {
+                if leaf.score.trim().is_empty() {
+                    out.push(err(&n.span, format!("item `{id}` has no `score:` expression")));
+                }
+                check_inputs(m, &n.span, id, leaf.inputs.iter().chain(&leaf.optional_inputs), out);
+                let declared: BTreeSet<&FieldPath> =
+                    leaf.inputs.iter().chain(&leaf.optional_inputs).collect();
+                for (f, v) in &leaf.target {
+                    if !declared.contains(f) {
+                        out.push(err(
+                            &n.span,
+                            format!("item `{id}`: target field `{f}` is not one of its inputs"),
+                        ));
+                    } else if let Some(spec) = m.fields.get(f) {
+                        if let Err(msg) = check_value(v, spec) {
+                            out.push(err(&n.span, format!("item `{id}`: target `{f}`: {msg}")));
+                        }
+                    }
+                }
+                if n.points == Points::ZERO {
+                    out.push(Diagnostic::warning(
+                        &n.span.file,
+                        n.span.loc(),
+                        format!("item `{id}` is worth 0 points"),
+                    ));
+                }
+            }
+            (None, false) => {
+                let sum: Points = n.children.iter().map(|&c| m.nodes[c].points).sum();
+                if sum != n.points {
+                    out.push(
+                        err(
+                            &n.span,
+                            format!(
+                                "`{id}` has {} points but its children add up to {sum}",
+                                n.points
+                            ),
+                        )
+                        .with_help("a parent's points must equal the sum of its children's"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_others(m: &Model, out: &mut Vec<Diagnostic>) {
+    for v in &m.vetoes {
+        check_inputs(
+            m,
+            &v.span,
+            v.id.as_str(),
+            v.inputs.iter().chain(&v.optional_inputs),
+            out,
+        );
+    }
+    for b in &m.bonuses {
+        check_inputs(
+            m,
+            &b.span,
+            b.id.as_str(),
+            b.inputs.iter().chain(&b.optional_inputs),
+            out,
+        );
+        if b.cap < Points::ZERO {
+            out.push(err(&b.span, format!("bonus `{}` has a negative cap", b.id)));
+        }
+    }
+    if m.header.bonus_cap.is_some_and(|c| c < Points::ZERO) {
+        out.push(err(&m.header_span, "bonus_cap cannot be negative".into()));
+    }
+    for p in &m.penalties {
+        check_inputs(
+            m,
+            &p.span,
+            p.id.as_str(),
+            p.inputs.iter().chain(&p.optional_inputs),
+            out,
+        );
+        let target = p.applies_to.as_str();
+        if target != "total" && !m.nodes.iter().any(|n| n.id.as_str() == target) {
+            let d = err(
+                &p.span,
+                format!(
+                    "penalty `{}` applies to `{target}`, which is no indicator",
+                    p.id
+                ),
+            );
+            let ids = m.nodes.iter().map(|n| n.id.as_str()).chain(["total"]);
+            out.push(match did_you_mean(target, ids) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help("use an indicator id or `total`"),
+            });
+        }
+        if p.cap.is_some_and(|c| c < Points::ZERO) {
+            out.push(err(
+                &p.span,
+                format!("penalty `{}` has a negative cap", p.id),
+            ));
+        }
+    }
+    for c in &m.checks {
+        check_inputs(m, &c.span, c.id.as_str(), &c.inputs, out);
+    }
+    let max = m.header.total_points + m.header.bonus_cap.unwrap_or(Points::ZERO);
+    for p in &m.pass_lines {
+        if p.min_total < Points::ZERO || p.min_total > max {
+            out.push(err(
+                &p.span,
+                format!(
+                    "pass line `{}` needs {} points, outside 0–{max}",
+                    p.id, p.min_total
+                ),
+            ));
+        }
+        if let Some(s) = p.min_area_share {
+            if !(0.0..=1.0).contains(&s) {
+                out.push(err(
+                    &p.span,
+                    format!("pass line `{}`: min_area_share {s} must be a share between 0 and 1 (0.7 = 70%)", p.id),
+                ));
+            }
+        }
+    }
+}

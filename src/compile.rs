@@ -1,0 +1,341 @@
+//! Step 3, compile: one configured rhai engine, every expression compiled once into an AST, and
+//! the reads of each expression checked against its declared inputs (from the AST, statically).
+
+use crate::error::{did_you_mean, Diagnostic};
+use crate::load::expression_origin;
+use crate::model::{FieldSpec, Model, Span};
+use crate::types::FieldPath;
+use rhai::{ASTNode, Engine, Expr, OptimizationLevel, Position, Scope, AST};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Limits every rule runs under. A rule that breaks one becomes an error on its own item.
+pub(crate) const MAX_OPERATIONS: u64 = 200_000;
+
+/// The one engine every rule set uses: strict variables, no `eval`, no modules, no printing,
+/// bounded operations, call depth, expression depth and sizes, and the scoring helpers.
+pub(crate) fn engine() -> Engine {
+    let mut e = Engine::new();
+    e.set_strict_variables(true)
+        .set_allow_shadowing(false)
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(16)
+        .set_max_expr_depths(64, 32)
+        .set_max_string_size(10_000)
+        .set_max_array_size(10_000)
+        .set_max_map_size(10_000)
+        .set_max_variables(256)
+        .set_max_functions(32)
+        .set_optimization_level(OptimizationLevel::Simple);
+    for sym in ["eval", "print", "debug"] {
+        e.disable_symbol(sym);
+    }
+    e.on_print(|_| {});
+    e.on_debug(|_, _, _| {});
+    crate::helpers::register(&mut e);
+    e
+}
+
+/// What an expression is for: it decides the wording of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleKind {
+    Item,
+    Veto,
+    Bonus,
+    Penalty,
+    Check,
+}
+
+impl RuleKind {
+    fn key(self) -> &'static str {
+        match self {
+            RuleKind::Veto => "when",
+            RuleKind::Check => "expect",
+            _ => "score",
+        }
+    }
+}
+
+/// One compiled expression with what it reads.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub ast: AST,
+    pub inputs: Vec<FieldPath>,
+    pub optional: Vec<FieldPath>,
+    /// sha256 over everything that decides this rule's result for given data.
+    pub hash: String,
+}
+
+/// What a rule looks like before compiling.
+pub(crate) struct RuleSrc<'a> {
+    pub kind: RuleKind,
+    pub id: &'a str,
+    pub span: &'a Span,
+    pub expr: &'a str,
+    pub inputs: &'a [FieldPath],
+    pub optional: &'a [FieldPath],
+    /// Extra content that decides the result (points, caps), for the hash.
+    pub salt: String,
+}
+
+/// Compiles one rule, reporting syntax errors at their place in the YAML file and reads of
+/// fields the rule does not declare.
+pub(crate) fn compile_rule(
+    engine: &Engine,
+    m: &Model,
+    r: &RuleSrc,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<CompiledRule> {
+    let text = m
+        .files
+        .iter()
+        .find(|f| f.0 == r.span.file)
+        .map_or("", |f| f.1.as_str());
+    let origin = expression_origin(text, r.span.line, r.kind.key());
+    let place = |pos: Position| -> (usize, usize) {
+        match (origin, pos.line(), pos.position()) {
+            (Some((l, c, block)), Some(pl), pc) => {
+                let pc = pc.unwrap_or(1);
+                if pl == 1 && !block {
+                    (l, c + pc - 1)
+                } else if block {
+                    (l + pl - 1, c + pc - 1)
+                } else {
+                    (l + pl - 1, pc)
+                }
+            }
+            (Some((l, c, _)), None, _) => (l, c),
+            (None, ..) => r.span.loc(),
+        }
+    };
+    let mut scope = Scope::new();
+    scope.push("d", rhai::Map::new());
+    scope.push("P", 0.0 as rhai::FLOAT);
+    let ast = match engine.compile_with_scope(&scope, r.expr) {
+        Ok(ast) => ast,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    &r.span.file,
+                    place(e.position()),
+                    format!(
+                        "`{}`: the {} expression does not compile: {}",
+                        r.id,
+                        r.kind.key(),
+                        e.err_type()
+                    ),
+                )
+                .with_help("see docs/FORMAT.md for the expression language and its helpers"),
+            );
+            return None;
+        }
+    };
+    let before = diags.iter().filter(|d| d.is_error()).count();
+    check_reads(&ast, m, r, &place, diags);
+    if diags.iter().filter(|d| d.is_error()).count() > before {
+        return None;
+    }
+    let mut h = Sha256::new();
+    h.update(format!("{:?}\0{}\0{}\0{}\0", r.kind, r.id, r.expr, r.salt));
+    for f in r.inputs.iter().chain(r.optional) {
+        h.update(f.as_str());
+        if let Some(spec) = m.fields.get(f) {
+            h.update(
+                serde_json::to_string(&(spec.ty, &spec.range, &spec.values)).unwrap_or_default(),
+            );
+        }
+        h.update([0]);
+    }
+    Some(CompiledRule {
+        ast,
+        inputs: r.inputs.to_vec(),
+        optional: r.optional.to_vec(),
+        hash: crate::data::hex(&h.finalize()),
+    })
+}
+
+fn var_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Variable(v, _, _) => Some(v.1.as_str()),
+        _ => None,
+    }
+}
+
+/// The property chain after `d.`: `d.a.b.len()` gives `[a, b]`.
+fn chain(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Property(p, _) => out.push(p.2.to_string()),
+        Expr::Dot(b, _, _) => {
+            let before = out.len();
+            chain(&b.lhs, out);
+            if out.len() > before && matches!(b.lhs, Expr::Property(..)) {
+                chain(&b.rhs, out);
+            }
+        }
+        Expr::Index(b, _, _) => chain(&b.lhs, out),
+        _ => {}
+    }
+}
+
+fn check_reads(
+    ast: &AST,
+    m: &Model,
+    r: &RuleSrc,
+    place: &dyn Fn(Position) -> (usize, usize),
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut reads: Vec<(Vec<String>, Position)> = Vec::new();
+    let mut has_calls: Vec<(Option<String>, Position)> = Vec::new();
+    let mut bare_d: Vec<Position> = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        let Some(ASTNode::Expr(e)) = path.last() else {
+            return true;
+        };
+        match e {
+            Expr::Dot(b, _, pos) if var_name(&b.lhs) == Some("d") => {
+                let mut c = Vec::new();
+                chain(&b.rhs, &mut c);
+                reads.push((c, *pos));
+            }
+            Expr::Variable(..) if var_name(e) == Some("d") => {
+                let ok = path.len() >= 2
+                    && matches!(path[path.len() - 2], ASTNode::Expr(Expr::Dot(ref b, _, _)) if std::ptr::eq(&b.lhs, *e));
+                if !ok {
+                    bare_d.push(e.position());
+                }
+            }
+            Expr::FnCall(f, pos) if f.name == "has" => {
+                let lit = match f.args.first() {
+                    Some(Expr::StringConstant(s, _)) if f.args.len() == 1 => Some(s.to_string()),
+                    _ => None,
+                };
+                has_calls.push((lit, *pos));
+            }
+            _ => {}
+        }
+        true
+    });
+    let declared: BTreeSet<&str> = r
+        .inputs
+        .iter()
+        .chain(r.optional)
+        .map(|f| f.as_str())
+        .collect();
+    let file = &r.span.file;
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for pos in bare_d {
+        diags.push(
+            Diagnostic::error(
+                file,
+                place(pos),
+                format!(
+                    "`{}`: `d` is read whole; read fields one by one as `d.group.field`",
+                    r.id
+                ),
+            )
+            .with_help("the check step can then see which fields the rule needs"),
+        );
+    }
+    for (c, pos) in reads {
+        match resolve(&c, &m.fields) {
+            Resolved::Field(f) => {
+                if !declared.contains(f.as_str()) {
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            place(pos),
+                            format!(
+                                "`{}` reads `d.{f}` but does not list `{f}` in its inputs",
+                                r.id
+                            ),
+                        )
+                        .with_help(format!(
+                            "add `{f}` to `inputs` (or `optional_inputs` if it may be missing)"
+                        )),
+                    );
+                }
+                used.insert(f);
+            }
+            Resolved::Group(g) => diags.push(Diagnostic::error(
+                file,
+                place(pos),
+                format!(
+                    "`{}` reads the group `d.{g}` as a whole; read one of its fields",
+                    r.id
+                ),
+            )),
+            Resolved::Unknown(p) => {
+                let d = Diagnostic::error(
+                    file,
+                    place(pos),
+                    format!(
+                        "`{}` reads `d.{p}`, which the data dictionary does not declare",
+                        r.id
+                    ),
+                );
+                diags.push(
+                    match did_you_mean(&p, m.fields.keys().map(|k| k.as_str())) {
+                        Some(s) => d.with_help(format!("did you mean `d.{s}`?")),
+                        None => {
+                            d.with_help("declare the field under `fields:` and list it in `inputs`")
+                        }
+                    },
+                );
+            }
+        }
+    }
+    for (lit, pos) in has_calls {
+        match lit {
+            None => diags.push(Diagnostic::error(
+                file,
+                place(pos),
+                format!("`{}`: has() takes one field path written as a literal, e.g. has(\"report.published_on\")", r.id),
+            )),
+            Some(p) if !declared.contains(p.as_str()) => diags.push(
+                Diagnostic::error(
+                    file,
+                    place(pos),
+                    format!("`{}` tests has(\"{p}\") but `{p}` is not among its inputs", r.id),
+                )
+                .with_help(format!("add `{p}` to `optional_inputs`")),
+            ),
+            Some(p) => {
+                used.insert(p);
+            }
+        }
+    }
+    for f in r.inputs.iter().chain(r.optional) {
+        if m.fields.contains_key(f) && !used.contains(f.as_str()) {
+            diags.push(Diagnostic::warning(
+                file,
+                r.span.loc(),
+                format!("`{}` lists `{f}` as an input but never reads it", r.id),
+            ));
+        }
+    }
+}
+
+enum Resolved {
+    Field(String),
+    Group(String),
+    Unknown(String),
+}
+
+fn resolve(chain: &[String], fields: &BTreeMap<FieldPath, FieldSpec>) -> Resolved {
+    let mut path = String::new();
+    for seg in chain {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(seg);
+        if fields.contains_key(&FieldPath::new(path.clone())) {
+            return Resolved::Field(path);
+        }
+    }
+    let prefix = format!("{path}.");
+    if !path.is_empty() && fields.keys().any(|k| k.as_str().starts_with(&prefix)) {
+        Resolved::Group(path)
+    } else {
+        Resolved::Unknown(if path.is_empty() { "?".into() } else { path })
+    }
+}

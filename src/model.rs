@@ -1,0 +1,379 @@
+//! The typed model of a rule set, as read from YAML (see `docs/FORMAT.md`).
+//!
+//! These types are what `load` produces and `check` inspects; `compile` turns them into a
+//! [`RuleSet`](crate::RuleSet). They are public so that embedders and analyses can read a rule
+//! set's structure, but they are only ever built by the loader.
+
+use crate::data::Value;
+use crate::types::{FieldPath, IndicatorId, Points};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where something was written: file (relative to the rule-set folder) and 1-based line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// The file, relative to the rule-set folder.
+    pub file: String,
+    /// The line of the thing's `id:` (0 when unknown).
+    pub line: usize,
+    /// The column of the thing's `id:` (0 when unknown).
+    pub column: usize,
+}
+
+impl Span {
+    pub(crate) fn loc(&self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+}
+
+/// The `ruleset:` header.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// The rule set's stable id (`national-2021`).
+    pub id: String,
+    /// Its title, in Chinese.
+    pub title: String,
+    /// Its version.
+    pub version: String,
+    /// The points of the whole indicator tree (the first-level nodes add up to this).
+    pub total_points: Points,
+    /// The cap over all bonuses together.
+    #[serde(default)]
+    pub bonus_cap: Option<Points>,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The type of a data-dictionary field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// A percentage in 0–100 (a float in rules).
+    Percent,
+    /// A whole number ≥ 0 (an integer in rules).
+    Count,
+    /// Any finite number (a float in rules).
+    Number,
+    /// true / false.
+    Bool,
+    /// An ISO date `YYYY-MM-DD` (a string in rules).
+    Date,
+    /// Free text.
+    Text,
+    /// One of the field's `values`.
+    Enum,
+    /// A list of texts (optionally restricted to `values`).
+    List,
+}
+
+impl FieldType {
+    /// Whether values of this type are numbers.
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            FieldType::Percent | FieldType::Count | FieldType::Number
+        )
+    }
+    /// The Chinese name used in messages.
+    pub fn zh(self) -> &'static str {
+        match self {
+            FieldType::Percent => "百分比",
+            FieldType::Count => "计数",
+            FieldType::Number => "数值",
+            FieldType::Bool => "是否",
+            FieldType::Date => "日期",
+            FieldType::Text => "文本",
+            FieldType::Enum => "枚举",
+            FieldType::List => "列表",
+        }
+    }
+}
+
+/// One field of the data dictionary.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The field's type.
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    /// Unit (`%`, `件`, `人`…).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Allowed range `[min, max]` for numbers (percent implies `[0, 100]`, count implies min 0).
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
+    /// Chinese description.
+    pub desc: String,
+    /// Allowed values of an enum or list field.
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// Where it was declared.
+    #[serde(skip_deserializing)]
+    pub span: Span,
+}
+
+impl FieldSpec {
+    /// The effective lower and upper bounds of a numeric field.
+    pub fn bounds(&self) -> (Option<f64>, Option<f64>) {
+        let (lo, hi) = match self.ty {
+            FieldType::Percent => (Some(0.0), Some(100.0)),
+            FieldType::Count => (Some(0.0), None),
+            _ => (None, None),
+        };
+        match self.range {
+            Some([a, b]) => (
+                Some(lo.map_or(a, |l| a.max(l))),
+                Some(hi.map_or(b, |h| b.min(h))),
+            ),
+            None => (lo, hi),
+        }
+    }
+    /// The unit to show beside a value (`%` for percents).
+    pub fn unit_label(&self) -> &str {
+        match (&self.unit, self.ty) {
+            (Some(u), _) => u,
+            (None, FieldType::Percent) => "%",
+            _ => "",
+        }
+    }
+}
+
+/// A node of the indicator tree as written in YAML (children nested).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNode {
+    pub id: IndicatorId,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    pub points: Points,
+    #[serde(default)]
+    pub official_no: Option<u32>,
+    #[serde(default)]
+    pub children: Option<Vec<RawNode>>,
+    #[serde(default)]
+    pub inputs: Option<Vec<FieldPath>>,
+    #[serde(default)]
+    pub optional_inputs: Vec<FieldPath>,
+    #[serde(default)]
+    pub score: Option<String>,
+    #[serde(default)]
+    pub rule_text: Option<String>,
+    #[serde(default)]
+    pub target: BTreeMap<FieldPath, Value>,
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// A node of the indicator tree: an area (parent) or a scored item (leaf).
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    /// Stable id (`"4.2.1"`).
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
+    /// Points (for a leaf, its maximum).
+    pub points: Points,
+    /// 1 for first-level areas.
+    pub level: usize,
+    /// Index of the parent in [`RuleSet::nodes`](crate::RuleSet::nodes).
+    pub parent: Option<usize>,
+    /// Indexes of the children.
+    pub children: Vec<usize>,
+    /// Index of the first-level ancestor (itself for a first-level node).
+    pub area: usize,
+    /// The scoring part of a leaf.
+    pub leaf: Option<Leaf>,
+    /// Item number in the official text.
+    pub official_no: Option<u32>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The scoring part of a leaf indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Leaf {
+    /// Fields the rule needs; missing ones make the item `no_data`.
+    pub inputs: Vec<FieldPath>,
+    /// Fields the rule may read when present (test with `has("…")`).
+    pub optional_inputs: Vec<FieldPath>,
+    /// The rhai score expression.
+    pub score: String,
+    /// The Chinese rule text the expression encodes.
+    pub rule_text: Option<String>,
+    /// Field values that earn full points (a hint).
+    pub target: BTreeMap<FieldPath, Value>,
+    /// Evidence (佐证材料) needed.
+    pub evidence: Vec<String>,
+}
+
+/// 一票否决: a condition that disqualifies the county.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    /// Stable id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// Fields it reads.
+    pub inputs: Vec<FieldPath>,
+    /// Optional fields it may read.
+    #[serde(default)]
+    pub optional_inputs: Vec<FieldPath>,
+    /// The Chinese rule.
+    #[serde(default)]
+    pub rule_text: Option<String>,
+    /// rhai condition: true disqualifies.
+    pub when: String,
+    /// Where it was written.
+    #[serde(skip_deserializing)]
+    pub span: Span,
+}
+
+/// 加分: points added, capped.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bonus {
+    /// Stable id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// Fields it reads.
+    pub inputs: Vec<FieldPath>,
+    /// Optional fields it may read.
+    #[serde(default)]
+    pub optional_inputs: Vec<FieldPath>,
+    /// The most this bonus gives.
+    pub cap: Points,
+    /// The Chinese rule.
+    #[serde(default)]
+    pub rule_text: Option<String>,
+    /// rhai expression returning points.
+    pub score: String,
+    /// Where it was written.
+    #[serde(skip_deserializing)]
+    pub span: Span,
+}
+
+/// 扣分 above the item level: points taken from a node or the total.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Penalty {
+    /// Stable id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// A node id, or `total`.
+    pub applies_to: IndicatorId,
+    /// Fields it reads.
+    pub inputs: Vec<FieldPath>,
+    /// Optional fields it may read.
+    #[serde(default)]
+    pub optional_inputs: Vec<FieldPath>,
+    /// The most this penalty takes.
+    #[serde(default)]
+    pub cap: Option<Points>,
+    /// The Chinese rule.
+    #[serde(default)]
+    pub rule_text: Option<String>,
+    /// rhai expression returning the points to deduct.
+    pub score: String,
+    /// Where it was written.
+    #[serde(skip_deserializing)]
+    pub span: Span,
+}
+
+/// A named pass level (示范…).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassLine {
+    /// Stable id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// The minimum total (bonuses and penalties included).
+    pub min_total: Points,
+    /// The minimum share (0–1) of its points every first-level area must earn.
+    #[serde(default)]
+    pub min_area_share: Option<f64>,
+    /// Where it was written.
+    #[serde(skip_deserializing)]
+    pub span: Span,
+}
+
+/// A data-consistency check: a warning when its condition is false.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// Stable id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// Fields it reads.
+    pub inputs: Vec<FieldPath>,
+    /// rhai condition that should hold.
+    pub expect: String,
+    /// The warning shown when it does not.
+    pub message: String,
+    /// Where it was written.
+    #[serde(skip_deserializing)]
+    pub span: Span,
+}
+
+/// One YAML document of a rule set, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDoc {
+    #[serde(default)]
+    pub ruleset: Option<Header>,
+    #[serde(default)]
+    pub fields: BTreeMap<FieldPath, FieldSpec>,
+    #[serde(default)]
+    pub indicators: Vec<RawNode>,
+    #[serde(default)]
+    pub vetoes: Vec<Veto>,
+    #[serde(default)]
+    pub bonuses: Vec<Bonus>,
+    #[serde(default)]
+    pub penalties: Vec<Penalty>,
+    #[serde(default)]
+    pub pass_lines: Vec<PassLine>,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// A whole rule set after loading: every file merged, the tree flattened (pre-order).
+#[derive(Debug, Clone)]
+pub(crate) struct Model {
+    pub header: Header,
+    pub header_span: Span,
+    pub fields: BTreeMap<FieldPath, FieldSpec>,
+    pub nodes: Vec<Node>,
+    pub vetoes: Vec<Veto>,
+    pub bonuses: Vec<Bonus>,
+    pub penalties: Vec<Penalty>,
+    pub pass_lines: Vec<PassLine>,
+    pub checks: Vec<Check>,
+    /// sha256 over the normalised files.
+    pub hash: String,
+    /// Per file: name and text (for locating expression positions).
+    pub files: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_combine_type_and_range() {
+        let f: FieldSpec =
+            serde_yaml::from_str("{type: percent, desc: x, range: [50, 120]}").unwrap();
+        assert_eq!(f.bounds(), (Some(50.0), Some(100.0)));
+        let c: FieldSpec = serde_yaml::from_str("{type: count, desc: x}").unwrap();
+        assert_eq!(c.bounds(), (Some(0.0), None));
+    }
+}

@@ -1,0 +1,78 @@
+//! CSV: one row per item, UTF-8, RFC 4180 quoting.
+
+use crate::report::{ItemStatus, Report};
+
+const COLUMNS: &[&str] = &[
+    "county_id",
+    "county_name",
+    "ruleset_id",
+    "ruleset_version",
+    "area",
+    "item_id",
+    "item_name",
+    "max",
+    "earned",
+    "lost",
+    "status",
+    "inputs",
+    "explanation",
+];
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The header line.
+pub fn csv_header() -> String {
+    format!("{}\n", COLUMNS.join(","))
+}
+
+/// One line per item of the report.
+pub fn csv_rows(r: &Report) -> String {
+    let mut out = String::new();
+    for i in &r.items {
+        let status = match i.status {
+            ItemStatus::Scored => "scored",
+            ItemStatus::NoData => "no_data",
+            ItemStatus::Error => "error",
+        };
+        let inputs: Vec<String> = i
+            .inputs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.display()))
+            .collect();
+        let cells = [
+            r.county.id.clone(),
+            r.county.name.clone(),
+            r.ruleset.id.clone(),
+            r.ruleset.version.clone(),
+            i.area.to_string(),
+            i.id.to_string(),
+            i.name.clone(),
+            i.max.to_string(),
+            i.earned.to_string(),
+            i.lost.to_string(),
+            status.to_string(),
+            inputs.join("; "),
+            i.explanation.clone(),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoting() {
+        assert_eq!(super::field("a,b"), "\"a,b\"");
+        assert_eq!(super::field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(super::field("平常"), "平常");
+    }
+}

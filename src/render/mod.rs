@@ -1,0 +1,74 @@
+//! Step 7, render: reports as JSON (stable, documented), Markdown (Chinese-first, aligned tables)
+//! and CSV (one row per item).
+
+mod csv;
+mod markdown;
+mod table;
+
+pub use self::csv::{csv_header, csv_rows};
+pub use self::markdown::markdown;
+pub(crate) use self::table::Table;
+
+use crate::report::Report;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON: an object for one report, an array for several.
+    Json,
+    /// Markdown, in Chinese.
+    Markdown,
+    /// CSV, one row per item.
+    Csv,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "json" => Ok(Format::Json),
+            "md" | "markdown" => Ok(Format::Markdown),
+            "csv" => Ok(Format::Csv),
+            other => Err(format!("unknown format `{other}`: use md, json or csv")),
+        }
+    }
+}
+
+/// Pretty JSON of one report (byte-for-byte the same for the same inputs), newline-terminated.
+pub fn json(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Renders several reports in one format.
+///
+/// ```
+/// # let rules = fazhi::RuleSet::builtin().unwrap();
+/// # let data = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules).unwrap();
+/// let report = rules.score(&data);
+/// let md = fazhi::render::render(&[report], fazhi::render::Format::Markdown);
+/// assert!(md.contains("某县"));
+/// ```
+pub fn render(reports: &[Report], format: Format) -> String {
+    match format {
+        Format::Json if reports.len() == 1 => json(&reports[0]),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(reports).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Markdown => reports
+            .iter()
+            .map(markdown)
+            .collect::<Vec<_>>()
+            .join("\n---\n\n"),
+        Format::Csv => {
+            let mut s = csv_header();
+            for r in reports {
+                s.push_str(&csv_rows(r));
+            }
+            s
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The itemized report of one county under one rule set. Its JSON form is stable: fields are only
+//! ever added, and `schema` changes if a meaning ever does.
+
+use crate::data::Datum;
+use crate::types::{FieldPath, IndicatorId, Points};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the report's JSON layout.
+pub const REPORT_SCHEMA: u32 = 1;
+
+/// A county's itemized score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The JSON layout version ([`REPORT_SCHEMA`]).
+    pub schema: u32,
+    /// Which rules produced it.
+    pub ruleset: RuleSetInfo,
+    /// Which engine produced it.
+    pub engine: EngineInfo,
+    /// Which county and data.
+    pub county: CountyRef,
+    /// Totals, vetoes, pass lines, coverage.
+    pub summary: Summary,
+    /// Every non-leaf node of the tree (areas and second-level indicators), in tree order.
+    pub nodes: Vec<NodeScore>,
+    /// Every scored item, in tree order.
+    pub items: Vec<ItemScore>,
+    /// Every veto, triggered or not.
+    pub vetoes: Vec<VetoResult>,
+    /// Every bonus.
+    pub bonuses: Vec<AdjustmentResult>,
+    /// Every penalty.
+    pub penalties: Vec<AdjustmentResult>,
+    /// Every data check.
+    pub checks: Vec<CheckResult>,
+}
+
+/// The rule set behind a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleSetInfo {
+    /// Rule set id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version.
+    pub version: String,
+    /// sha256 over the normalised rule files.
+    pub hash: String,
+    /// Points of the indicator tree.
+    pub total_points: Points,
+}
+
+/// The engine behind a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineInfo {
+    /// `fazhi`.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}
+
+impl EngineInfo {
+    /// This engine.
+    pub fn current() -> EngineInfo {
+        EngineInfo {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// The county behind a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountyRef {
+    /// County id.
+    pub id: String,
+    /// County name.
+    pub name: String,
+    /// Province.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// seed / synthetic…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// sha256 of the canonical data.
+    pub data_hash: String,
+}
+
+/// The headline numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The final score: items (after node penalties) + bonus − total penalties, at least 0.
+    pub total: Points,
+    /// The points of the indicator tree.
+    pub max: Points,
+    /// Sum of the first-level areas (after penalties applied to nodes).
+    pub items_total: Points,
+    /// Bonus after caps.
+    pub bonus: Points,
+    /// Penalties actually deducted (after caps and the floor at zero), nodes and total together.
+    pub penalty: Points,
+    /// Whether a veto disqualified the county.
+    pub vetoed: bool,
+    /// Share (0–1) of the tree's points whose items had data.
+    pub coverage: f64,
+    /// Items scored.
+    pub scored: usize,
+    /// Items without data.
+    pub no_data: usize,
+    /// Items whose rule failed.
+    pub errors: usize,
+    /// Data checks that failed.
+    pub warnings: usize,
+    /// Every pass line, in the order the rule set gives them.
+    pub pass_lines: Vec<PassResult>,
+}
+
+/// Whether a pass line is reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassResult {
+    /// Pass line id.
+    pub id: IndicatorId,
+    /// Its name (示范).
+    pub name: String,
+    /// Minimum total.
+    pub min_total: Points,
+    /// Minimum share per area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_area_share: Option<f64>,
+    /// Reached or not.
+    pub reached: bool,
+    /// Why not (empty when reached).
+    pub reasons: Vec<String>,
+}
+
+/// A parent node's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeScore {
+    /// Node id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// 1 for first-level areas.
+    pub level: usize,
+    /// Parent id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<IndicatorId>,
+    /// Points earned (after penalties on this node and below).
+    pub earned: Points,
+    /// Points of the node.
+    pub max: Points,
+    /// max − earned.
+    pub lost: Points,
+    /// Penalties deducted at this node.
+    pub penalty: Points,
+}
+
+/// How an item came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// The rule ran and gave points.
+    Scored,
+    /// Required inputs missing: not evaluated, 0 points.
+    NoData,
+    /// The rule failed (limit, bad result): 0 points.
+    Error,
+}
+
+/// One scored item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemScore {
+    /// Item id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// First-level area id.
+    pub area: IndicatorId,
+    /// Parent id.
+    pub parent: IndicatorId,
+    /// Maximum points.
+    pub max: Points,
+    /// Points earned.
+    pub earned: Points,
+    /// max − earned.
+    pub lost: Points,
+    /// Scored, no data, error.
+    pub status: ItemStatus,
+    /// The input values used, with provenance.
+    pub inputs: BTreeMap<FieldPath, Datum>,
+    /// Required inputs the county lacks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<FieldPath>,
+    /// What the rule did, in short.
+    pub explanation: String,
+    /// Warnings and errors on this item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<String>,
+    /// The Chinese rule text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_text: Option<String>,
+    /// Evidence needed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+/// Outcome of a condition (veto or check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionStatus {
+    /// A veto that fired / a check that failed.
+    Triggered,
+    /// A veto that did not fire / a check that passed.
+    Clear,
+    /// Inputs missing: not evaluated.
+    NoData,
+    /// The expression failed.
+    Error,
+}
+
+/// One veto's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VetoResult {
+    /// Veto id.
+    pub id: IndicatorId,
+    /// Its name.
+    pub name: String,
+    /// Outcome.
+    pub status: ConditionStatus,
+    /// Missing inputs or the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// One bonus's or penalty's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdjustmentResult {
+    /// Id.
+    pub id: IndicatorId,
+    /// Name.
+    pub name: String,
+    /// For penalties: the node id or `total`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<IndicatorId>,
+    /// Points given (bonus) or deducted (penalty), after caps and floors.
+    pub points: Points,
+    /// What the expression returned, before caps.
+    pub raw: Points,
+    /// Outcome: scored, no_data or error.
+    pub status: ItemStatus,
+    /// Explanation, missing inputs or the error.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// One data check's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Check id.
+    pub id: IndicatorId,
+    /// Its name.
+    pub name: String,
+    /// Triggered = the data are inconsistent.
+    pub status: ConditionStatus,
+    /// The check's message (when triggered), missing inputs or the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Report {
+    /// The item with this id.
+    pub fn item(&self, id: &str) -> Option<&ItemScore> {
+        self.items.iter().find(|i| i.id.as_str() == id)
+    }
+    /// The node (area or second-level indicator) with this id.
+    pub fn node(&self, id: &str) -> Option<&NodeScore> {
+        self.nodes.iter().find(|n| n.id.as_str() == id)
+    }
+    /// Whether the pass line with this id is reached.
+    pub fn passes(&self, pass_line: &str) -> bool {
+        self.summary
+            .pass_lines
+            .iter()
+            .any(|p| p.id.as_str() == pass_line && p.reached)
+    }
+    /// Checks that found the data inconsistent.
+    pub fn warnings(&self) -> impl Iterator<Item = &CheckResult> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == ConditionStatus::Triggered)
+    }
+}

@@ -1,0 +1,353 @@
+//! The compiled rule set: the public entry point that ties load → check → compile together and
+//! scores counties (evaluate → aggregate).
+
+use crate::aggregate::{self, Runs};
+use crate::check;
+use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
+use crate::data::CountyData;
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::eval::Bound;
+use crate::load::{self, RuleSource};
+use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
+use crate::report::Report;
+use crate::types::{FieldPath, Points};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// A checked and compiled rule set. Immutable, `Send + Sync`: compile once, score any number of
+/// counties from any number of threads.
+///
+/// ```
+/// let rules = fazhi::RuleSet::builtin().unwrap();
+/// assert_eq!(rules.total_points().to_string(), "1000");
+/// fn shareable<T: Send + Sync>(_: &T) {}
+/// shareable(&rules);
+/// ```
+pub struct RuleSet {
+    model: Model,
+    engine: rhai::Engine,
+    groups: Vec<String>,
+    items: Vec<(usize, CompiledRule)>,
+    vetoes: Vec<CompiledRule>,
+    bonuses: Vec<CompiledRule>,
+    penalties: Vec<CompiledRule>,
+    checks: Vec<CompiledRule>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("id", &self.model.header.id)
+            .field("version", &self.model.header.version)
+            .field("hash", &self.model.hash)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The files of the built-in national rule set, embedded at build time.
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+impl RuleSet {
+    /// Loads, checks and compiles a rule set. Fails with [`Error::Rules`] listing every error;
+    /// warnings are kept in [`RuleSet::warnings`].
+    pub fn load(src: &RuleSource) -> Result<RuleSet> {
+        let (rules, diags) = build(src);
+        match rules {
+            Some(r) if !diags.iter().any(Diagnostic::is_error) => Ok(r),
+            _ => Err(Error::Rules(Diagnostics(diags))),
+        }
+    }
+
+    /// Loads a rule set from a folder of YAML files.
+    pub fn load_dir(dir: impl AsRef<Path>) -> Result<RuleSet> {
+        RuleSet::load(&RuleSource::from_dir(dir)?)
+    }
+
+    /// The built-in default rule set (national-2021), compiled into the library.
+    pub fn builtin() -> Result<RuleSet> {
+        RuleSet::load(&RuleSet::builtin_source())
+    }
+
+    /// The text of the built-in rule set.
+    pub fn builtin_source() -> RuleSource {
+        RuleSource::from_documents(builtin::FILES.iter().copied())
+    }
+
+    /// Every problem of a rule set, errors and warnings, sorted by file and line.
+    ///
+    /// ```
+    /// let src = fazhi::RuleSource::from_documents([("r.yaml", "ruleset: {id: x, title: t, version: '1', total_points: 10}\n")]);
+    /// let problems = fazhi::RuleSet::lint(&src);
+    /// assert!(problems.has_errors()); // the tree is empty and does not add up to 10
+    /// ```
+    pub fn lint(src: &RuleSource) -> Diagnostics {
+        let (_, mut diags) = build(src);
+        diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        diags.dedup();
+        Diagnostics(diags)
+    }
+
+    /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
+    /// checks. Never fails: a rule that breaks makes its own item an error.
+    pub fn score(&self, data: &CountyData) -> Report {
+        let bound = Bound::new(&self.engine, &self.groups, data);
+        let p = |n: Points| n.as_f64();
+        let runs = Runs {
+            items: self
+                .items
+                .iter()
+                .map(|(i, r)| (*i, bound.run(r, p(self.model.nodes[*i].points))))
+                .collect(),
+            vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
+            bonuses: self
+                .bonuses
+                .iter()
+                .zip(&self.model.bonuses)
+                .map(|(r, b)| bound.run(r, p(b.cap)))
+                .collect(),
+            penalties: self
+                .penalties
+                .iter()
+                .zip(&self.model.penalties)
+                .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
+                .collect(),
+            checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
+        };
+        aggregate::build(&self.model, data, &runs)
+    }
+
+    /// The rule set's id.
+    pub fn id(&self) -> &str {
+        &self.model.header.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.model.header.title
+    }
+    /// Its version.
+    pub fn version(&self) -> &str {
+        &self.model.header.version
+    }
+    /// sha256 over its normalised files.
+    pub fn hash(&self) -> &str {
+        &self.model.hash
+    }
+    /// Points of the indicator tree.
+    pub fn total_points(&self) -> Points {
+        self.model.header.total_points
+    }
+    /// The cap over all bonuses.
+    pub fn bonus_cap(&self) -> Option<Points> {
+        self.model.header.bonus_cap
+    }
+    /// The data dictionary.
+    pub fn fields(&self) -> &BTreeMap<FieldPath, FieldSpec> {
+        &self.model.fields
+    }
+    /// Every node of the tree, in pre-order (a parent before its children).
+    pub fn nodes(&self) -> &[Node] {
+        &self.model.nodes
+    }
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.model.nodes.iter().find(|n| n.id.as_str() == id)
+    }
+    /// The scored items (leaves), in tree order.
+    pub fn items(&self) -> impl Iterator<Item = &Node> {
+        self.items.iter().map(|(i, _)| &self.model.nodes[*i])
+    }
+    /// The content hash of one item's rule (its expression, inputs, points and the dictionary
+    /// entries it reads): equal hashes mean equal results for equal data.
+    pub fn item_hash(&self, id: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|(i, _)| self.model.nodes[*i].id.as_str() == id)
+            .map(|(_, r)| r.hash.as_str())
+    }
+    /// Vetoes.
+    pub fn vetoes(&self) -> &[Veto] {
+        &self.model.vetoes
+    }
+    /// Bonuses.
+    pub fn bonuses(&self) -> &[Bonus] {
+        &self.model.bonuses
+    }
+    /// Penalties.
+    pub fn penalties(&self) -> &[Penalty] {
+        &self.model.penalties
+    }
+    /// Pass lines.
+    pub fn pass_lines(&self) -> &[PassLine] {
+        &self.model.pass_lines
+    }
+    /// Data checks.
+    pub fn checks(&self) -> &[Check] {
+        &self.model.checks
+    }
+    /// Warnings found while loading (errors make loading fail).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+    /// Every field some rule (item, veto, bonus, penalty or check) declares as an input.
+    pub fn fields_read(&self) -> BTreeSet<&FieldPath> {
+        let rules = self
+            .items
+            .iter()
+            .map(|(_, r)| r)
+            .chain(&self.vetoes)
+            .chain(&self.bonuses)
+            .chain(&self.penalties)
+            .chain(&self.checks);
+        rules
+            .flat_map(|r| r.inputs.iter().chain(&r.optional))
+            .collect()
+    }
+}
+
+/// load → check → compile, collecting every diagnostic.
+fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
+    let (model, mut diags) = load::load(src);
+    let Some(model) = model else {
+        return (None, diags);
+    };
+    diags.extend(check::check(&model));
+    let engine = compile::engine();
+    let mut compile_one = |src: RuleSrc| compile::compile_rule(&engine, &model, &src, &mut diags);
+    let mut items = Vec::new();
+    for (i, n) in model.nodes.iter().enumerate() {
+        let Some(leaf) = n.leaf.as_ref().filter(|l| !l.score.trim().is_empty()) else {
+            continue;
+        };
+        if !n.children.is_empty() {
+            continue;
+        }
+        if let Some(r) = compile_one(RuleSrc {
+            kind: RuleKind::Item,
+            id: n.id.as_str(),
+            span: &n.span,
+            expr: &leaf.score,
+            inputs: &leaf.inputs,
+            optional: &leaf.optional_inputs,
+            salt: n.points.milli().to_string(),
+        }) {
+            items.push((i, r));
+        }
+    }
+    let vetoes: Vec<_> = model
+        .vetoes
+        .iter()
+        .filter_map(|v| {
+            compile_one(RuleSrc {
+                kind: RuleKind::Veto,
+                id: v.id.as_str(),
+                span: &v.span,
+                expr: &v.when,
+                inputs: &v.inputs,
+                optional: &v.optional_inputs,
+                salt: String::new(),
+            })
+        })
+        .collect();
+    let bonuses: Vec<_> = model
+        .bonuses
+        .iter()
+        .filter_map(|b| {
+            compile_one(RuleSrc {
+                kind: RuleKind::Bonus,
+                id: b.id.as_str(),
+                span: &b.span,
+                expr: &b.score,
+                inputs: &b.inputs,
+                optional: &b.optional_inputs,
+                salt: b.cap.milli().to_string(),
+            })
+        })
+        .collect();
+    let penalties: Vec<_> = model
+        .penalties
+        .iter()
+        .filter_map(|p| {
+            compile_one(RuleSrc {
+                kind: RuleKind::Penalty,
+                id: p.id.as_str(),
+                span: &p.span,
+                expr: &p.score,
+                inputs: &p.inputs,
+                optional: &p.optional_inputs,
+                salt: format!("{:?}{}", p.cap, p.applies_to),
+            })
+        })
+        .collect();
+    let checks: Vec<_> = model
+        .checks
+        .iter()
+        .filter_map(|c| {
+            compile_one(RuleSrc {
+                kind: RuleKind::Check,
+                id: c.id.as_str(),
+                span: &c.span,
+                expr: &c.expect,
+                inputs: &c.inputs,
+                optional: &[],
+                salt: String::new(),
+            })
+        })
+        .collect();
+    let read: BTreeSet<&FieldPath> = model
+        .nodes
+        .iter()
+        .filter_map(|n| n.leaf.as_ref())
+        .flat_map(|l| l.inputs.iter().chain(&l.optional_inputs))
+        .chain(
+            model
+                .vetoes
+                .iter()
+                .flat_map(|v| v.inputs.iter().chain(&v.optional_inputs)),
+        )
+        .chain(
+            model
+                .bonuses
+                .iter()
+                .flat_map(|v| v.inputs.iter().chain(&v.optional_inputs)),
+        )
+        .chain(
+            model
+                .penalties
+                .iter()
+                .flat_map(|v| v.inputs.iter().chain(&v.optional_inputs)),
+        )
+        .chain(model.checks.iter().flat_map(|v| v.inputs.iter()))
+        .collect();
+    for (f, spec) in &model.fields {
+        if !read.contains(f) {
+            diags.push(Diagnostic::warning(
+                &spec.span.file,
+                spec.span.loc(),
+                format!("field `{f}` is declared but no rule reads it"),
+            ));
+        }
+    }
+    let mut groups: BTreeSet<String> = BTreeSet::new();
+    for f in model.fields.keys() {
+        let segs: Vec<&str> = f.segments().collect();
+        for k in 1..segs.len() {
+            groups.insert(segs[..k].join("."));
+        }
+    }
+    let warnings = diags.iter().filter(|d| !d.is_error()).cloned().collect();
+    let rs = RuleSet {
+        model,
+        engine,
+        groups: groups.into_iter().collect(),
+        items,
+        vetoes,
+        bonuses,
+        penalties,
+        checks,
+        warnings,
+    };
+    (Some(rs), diags)
+}

@@ -1,0 +1,236 @@
+//! Small types that carry meaning: indicator ids, points and field paths.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The stable id of an indicator node, veto, bonus, penalty, pass line or check (`"4.2.1"`, `"V1"`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct IndicatorId(String);
+
+impl IndicatorId {
+    /// Wraps a string as an id.
+    pub fn new(id: impl Into<String>) -> Self {
+        IndicatorId(id.into())
+    }
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IndicatorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for IndicatorId {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IndicatorId;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an id written as a quoted string such as \"4.2.1\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IndicatorId, E> {
+                if v.trim().is_empty() {
+                    return Err(E::custom("an id cannot be empty"));
+                }
+                Ok(IndicatorId(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<IndicatorId, E> {
+                Ok(IndicatorId(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<IndicatorId, E> {
+                Ok(IndicatorId(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<IndicatorId, E> {
+                Err(E::custom(format!(
+                    "the id {v} is a number to YAML; quote it (\"{v}\") so it stays an id"
+                )))
+            }
+        }
+        de.deserialize_any(V)
+    }
+}
+
+/// Points, held exactly in thousandths of a point so that sums and differences never drift.
+///
+/// ```
+/// use fazhi::Points;
+/// let p = Points::from_f64(2.5) + Points::from_f64(0.1);
+/// assert_eq!(p.to_string(), "2.6");
+/// assert_eq!(p.milli(), 2600);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Points(i64);
+
+impl Points {
+    /// Zero points.
+    pub const ZERO: Points = Points(0);
+
+    /// Rounds a float to the nearest thousandth of a point. NaN becomes zero; callers that care
+    /// check for NaN before converting.
+    pub fn from_f64(v: f64) -> Points {
+        if v.is_nan() {
+            return Points(0);
+        }
+        let m = (v * 1000.0).round();
+        Points(m.clamp(i64::MIN as f64 / 2.0, i64::MAX as f64 / 2.0) as i64)
+    }
+    /// Points from thousandths of a point.
+    pub fn from_milli(m: i64) -> Points {
+        Points(m)
+    }
+    /// The value in thousandths of a point.
+    pub fn milli(self) -> i64 {
+        self.0
+    }
+    /// The value as a float.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+    /// The larger of `self` and zero.
+    pub fn at_least_zero(self) -> Points {
+        Points(self.0.max(0))
+    }
+    /// `self` limited to `[lo, hi]`.
+    pub fn clamp(self, lo: Points, hi: Points) -> Points {
+        Points(self.0.max(lo.0).min(hi.0.max(lo.0)))
+    }
+}
+
+impl std::ops::Add for Points {
+    type Output = Points;
+    fn add(self, o: Points) -> Points {
+        Points(self.0.saturating_add(o.0))
+    }
+}
+impl std::ops::Sub for Points {
+    type Output = Points;
+    fn sub(self, o: Points) -> Points {
+        Points(self.0.saturating_sub(o.0))
+    }
+}
+impl std::ops::AddAssign for Points {
+    fn add_assign(&mut self, o: Points) {
+        *self = *self + o;
+    }
+}
+impl std::ops::SubAssign for Points {
+    fn sub_assign(&mut self, o: Points) {
+        *self = *self - o;
+    }
+}
+impl std::iter::Sum for Points {
+    fn sum<I: Iterator<Item = Points>>(iter: I) -> Points {
+        iter.fold(Points::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Points {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        let (whole, frac) = (a / 1000, a % 1000);
+        if frac == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            let s = format!("{frac:03}");
+            write!(f, "{sign}{whole}.{}", s.trim_end_matches('0'))
+        }
+    }
+}
+
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 1000 == 0 {
+            s.serialize_i64(self.0 / 1000)
+        } else {
+            s.serialize_f64(self.as_f64())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let v = f64::deserialize(de)?;
+        if !v.is_finite() {
+            return Err(serde::de::Error::custom("points must be a finite number"));
+        }
+        Ok(Points::from_f64(v))
+    }
+}
+
+/// A dotted path naming a field of the data dictionary (`litigation.head_appearance_rate`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldPath(String);
+
+impl FieldPath {
+    /// Wraps a dotted path.
+    pub fn new(p: impl Into<String>) -> Self {
+        FieldPath(p.into())
+    }
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The path's segments (`["litigation", "head_appearance_rate"]`).
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.0.split('.')
+    }
+    /// Whether the path is well formed: one or more non-empty snake_case segments.
+    pub fn is_well_formed(&self) -> bool {
+        !self.0.is_empty()
+            && self.0.split('.').all(|s| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    && !s.starts_with(|c: char| c.is_ascii_digit())
+            })
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_display_and_arithmetic_are_exact() {
+        let a = Points::from_f64(0.1) + Points::from_f64(0.2);
+        assert_eq!(a, Points::from_f64(0.3));
+        assert_eq!(Points::from_f64(-1.25).to_string(), "-1.25");
+        assert_eq!(Points::from_f64(10.0).to_string(), "10");
+        assert_eq!(Points::from_f64(f64::NAN), Points::ZERO);
+        assert_eq!(
+            Points::from_f64(12.0).clamp(Points::ZERO, Points::from_f64(10.0)),
+            Points::from_f64(10.0)
+        );
+    }
+
+    #[test]
+    fn field_path_form() {
+        assert!(FieldPath::new("litigation.head_rate").is_well_formed());
+        assert!(!FieldPath::new("litigation..x").is_well_formed());
+        assert!(!FieldPath::new("Litigation.x").is_well_formed());
+        assert!(!FieldPath::new("a.1x").is_well_formed());
+    }
+
+    #[test]
+    fn ids_reject_unquoted_decimals() {
+        let e = serde_yaml::from_str::<IndicatorId>("1.2").unwrap_err();
+        assert!(e.to_string().contains("quote it"));
+        assert_eq!(
+            serde_yaml::from_str::<IndicatorId>("3").unwrap().as_str(),
+            "3"
+        );
+    }
+}

@@ -49,7 +49,7 @@ impl<'a> Bound<'a> {
         Bound {
             engine,
             data,
-            d: Dynamic::from_map(root).into_shared(),
+            d: Dynamic::from_map(root).into_read_only().into_shared(),
             present: Rc::new(data.values.keys().map(|k| k.as_str().to_string()).collect()),
         }
     }

@@ -1,0 +1,60 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use fazhi::{CountyData, Report, RuleSet, RuleSource};
+
+pub const MINI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/mini");
+
+/// The documents of the mini rule set.
+pub fn mini_docs() -> Vec<(String, String)> {
+    RuleSource::from_dir(MINI).unwrap().documents().to_vec()
+}
+
+/// The mini rule set with `from` replaced by `to` in `file` (the replacement must happen).
+pub fn mini_with(file: &str, from: &str, to: &str) -> RuleSource {
+    let mut docs = mini_docs();
+    let doc = docs.iter_mut().find(|d| d.0 == file).expect("file");
+    assert!(doc.1.contains(from), "{from:?} not in {file}");
+    doc.1 = doc.1.replacen(from, to, 1);
+    RuleSource::from_documents(docs)
+}
+
+/// The mini rule set with one extra document.
+pub fn mini_plus(name: &str, text: &str) -> RuleSource {
+    let mut docs = mini_docs();
+    docs.push((name.to_string(), text.to_string()));
+    RuleSource::from_documents(docs)
+}
+
+pub fn mini() -> RuleSet {
+    RuleSet::load_dir(MINI).unwrap()
+}
+
+pub fn county(rules: &RuleSet, yaml: &str) -> CountyData {
+    CountyData::from_str("test.yaml", yaml, rules).unwrap()
+}
+
+pub fn score(rules: &RuleSet, yaml: &str) -> Report {
+    rules.score(&county(rules, yaml))
+}
+
+/// The errors of a rule source that must fail to load.
+pub fn rule_errors(src: &RuleSource) -> Vec<fazhi::Diagnostic> {
+    match RuleSet::load(src) {
+        Ok(_) => panic!("the rule set loaded but should not have"),
+        Err(e) => e
+            .diagnostics()
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect(),
+    }
+}
+
+pub fn good_county() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/mini-good.yaml"
+    ))
+    .unwrap()
+}

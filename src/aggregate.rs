@@ -124,7 +124,17 @@ fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
                 Some(c) => raw.clamp(Points::ZERO, c),
                 None => raw.at_least_zero(),
             };
-            (capped, ItemStatus::Scored, run.notes.join("；"))
+            let detail = if run.notes.is_empty() {
+                format!("计{raw}分")
+            } else {
+                run.notes.join("；")
+            };
+            let detail = if capped == raw {
+                detail
+            } else {
+                format!("{detail}，按上限计{capped}分")
+            };
+            (capped, ItemStatus::Scored, detail)
         }
         Outcome::NoData(m) => (Points::ZERO, ItemStatus::NoData, missing_text(m)),
         Outcome::Bool(_) => (

@@ -1,0 +1,168 @@
+//! Invariants over random data within the dictionary's ranges: every item within [0, points],
+//! totals equal items + bonus − penalties, scoring is deterministic and independent of the order
+//! of fields and of rule files.
+
+mod common;
+use common::*;
+use fazhi::model::FieldType;
+use fazhi::{CountyData, FieldPath, Points, RuleSet, RuleSource};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+/// A random value for a field, as YAML text; `None` leaves the field out.
+fn value_strategy(
+    ty: FieldType,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    values: Option<Vec<String>>,
+) -> BoxedStrategy<Option<String>> {
+    let v: BoxedStrategy<String> = match ty {
+        FieldType::Percent | FieldType::Number => {
+            let (lo, hi) = (lo.unwrap_or(-1000.0), hi.unwrap_or(1000.0));
+            prop_oneof![Just(lo), Just(hi), lo..=hi]
+                .prop_map(|x| format!("{x}"))
+                .boxed()
+        }
+        FieldType::Count => {
+            let (lo, hi) = (
+                lo.unwrap_or(0.0) as i64,
+                hi.unwrap_or(50.0).min(1_000_000.0) as i64,
+            );
+            (lo..=hi).prop_map(|x| x.to_string()).boxed()
+        }
+        FieldType::Bool => any::<bool>().prop_map(|b| b.to_string()).boxed(),
+        FieldType::Date => (2015u32..2025, 1u32..13, 1u32..29)
+            .prop_map(|(y, m, d)| format!("\"{y}-{m:02}-{d:02}\""))
+            .boxed(),
+        FieldType::Text => "[a-z]{0,5}".prop_map(|s| format!("\"{s}\"")).boxed(),
+        FieldType::Enum => {
+            let vals = values.unwrap_or_default();
+            proptest::sample::select(vals)
+                .prop_map(|s| format!("\"{s}\""))
+                .boxed()
+        }
+        FieldType::List => {
+            let vals = values.unwrap_or_else(|| vec!["x".into()]);
+            proptest::sample::subsequence(vals.clone(), 0..=vals.len())
+                .prop_map(|l| {
+                    format!(
+                        "[{}]",
+                        l.iter()
+                            .map(|s| format!("\"{s}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .boxed()
+        }
+    };
+    prop_oneof![1 => Just(None), 4 => v.prop_map(Some)].boxed()
+}
+
+/// Random county data for a rule set: (field, YAML value) pairs.
+pub fn data_strategy(rules: &RuleSet) -> BoxedStrategy<Vec<(String, String)>> {
+    let fields: Vec<(FieldPath, BoxedStrategy<Option<String>>)> = rules
+        .fields()
+        .iter()
+        .map(|(f, s)| {
+            let (lo, hi) = s.bounds();
+            (f.clone(), value_strategy(s.ty, lo, hi, s.values.clone()))
+        })
+        .collect();
+    let names: Vec<String> = fields.iter().map(|f| f.0.to_string()).collect();
+    let strats: Vec<_> = fields.into_iter().map(|f| f.1).collect();
+    strats
+        .prop_map(move |vals| {
+            names
+                .iter()
+                .zip(vals)
+                .filter_map(|(n, v)| v.map(|v| (n.clone(), v)))
+                .collect()
+        })
+        .boxed()
+}
+
+fn yaml(pairs: &[(String, String)]) -> String {
+    let mut s = String::from("county: {id: p, name: 随机县}\ndata:\n");
+    for (k, v) in pairs {
+        s.push_str(&format!("  {k}: {v}\n"));
+    }
+    s
+}
+
+fn check_invariants(rules: &RuleSet, data: &CountyData) {
+    let r = rules.score(data);
+    for i in &r.items {
+        assert!(
+            i.earned >= Points::ZERO && i.earned <= i.max,
+            "{} = {}",
+            i.id,
+            i.earned
+        );
+        assert_eq!(i.lost, i.max - i.earned);
+    }
+    let items: Points = r.items.iter().map(|i| i.earned).sum();
+    assert_eq!(r.summary.total, items + r.summary.bonus - r.summary.penalty);
+    assert!(r.summary.total >= Points::ZERO);
+    assert!(r.summary.total <= r.summary.max + rules.bonus_cap().unwrap_or(Points::ZERO));
+    if let Some(cap) = rules.bonus_cap() {
+        assert!(r.summary.bonus <= cap);
+    }
+    for n in &r.nodes {
+        assert!(n.earned >= Points::ZERO && n.earned <= n.max);
+    }
+    assert_eq!(rules.score(data), r, "deterministic");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mini_scores_stay_in_range_and_add_up(pairs in data_strategy(&mini())) {
+        let rules = mini();
+        let data = CountyData::from_str("p.yaml", &yaml(&pairs), &rules).unwrap();
+        check_invariants(&rules, &data);
+    }
+
+    #[test]
+    fn field_order_does_not_matter(pairs in data_strategy(&mini()), seed in any::<u64>()) {
+        let rules = mini();
+        let mut shuffled = pairs.clone();
+        let n = shuffled.len();
+        if n > 1 {
+            for i in 0..n {
+                let j = ((seed >> (i % 64)) as usize).wrapping_add(i * 7919) % n;
+                shuffled.swap(i, j);
+            }
+        }
+        let a = rules.score(&CountyData::from_str("a.yaml", &yaml(&pairs), &rules).unwrap());
+        let b = rules.score(&CountyData::from_str("b.yaml", &yaml(&shuffled), &rules).unwrap());
+        prop_assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn rule_file_order_does_not_matter() {
+    let docs = mini_docs();
+    let mut rev = docs.clone();
+    rev.reverse();
+    let a = RuleSet::load(&RuleSource::from_documents(docs)).unwrap();
+    let b = RuleSet::load(&RuleSource::from_documents(rev)).unwrap();
+    let d = CountyData::from_str("g.yaml", &good_county(), &a).unwrap();
+    assert_eq!(a.score(&d), b.score(&d));
+}
+
+#[test]
+fn strategy_covers_every_field() {
+    // Guard against a strategy that silently skips fields: over many draws, every field appears.
+    let rules = mini();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strat = data_strategy(&rules);
+    for _ in 0..50 {
+        for (k, _) in strat.new_tree(&mut runner).unwrap().current() {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    assert_eq!(seen.len(), rules.fields().len());
+}

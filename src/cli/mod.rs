@@ -1,0 +1,5 @@
+//! The subcommands of the `fazhi` binary, one module each.
+
+pub mod common;
+pub mod lint;
+pub mod score;

@@ -126,16 +126,19 @@ pub enum Error {
     /// A county's data does not fit the rule set's data dictionary (all problems are listed).
     #[error("the county data has {n} error(s):\n{0}", n = .0.errors().count())]
     Data(Diagnostics),
+    /// A weighting scenario does not fit its rule set (all problems are listed).
+    #[error("the scenario has {n} error(s):\n{0}", n = .0.errors().count())]
+    Scenario(Diagnostics),
     /// A request that makes no sense for this rule set (an unknown id, say).
     #[error("{0}")]
     Invalid(String),
 }
 
 impl Error {
-    /// The diagnostics behind a `Rules` or `Data` error (empty for other errors).
+    /// The diagnostics behind a `Rules`, `Data` or `Scenario` error (empty for other errors).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
-            Error::Rules(d) | Error::Data(d) => &d.0,
+            Error::Rules(d) | Error::Data(d) | Error::Scenario(d) => &d.0,
             _ => &[],
         }
     }

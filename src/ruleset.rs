@@ -93,9 +93,36 @@ impl RuleSet {
     /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
     /// checks. Never fails: a rule that breaks makes its own item an error.
     pub fn score(&self, data: &CountyData) -> Report {
+        let runs = self.runs(data);
+        aggregate::build(&self.model, data, &runs)
+    }
+
+    /// Scores one county and also returns, per item (in [`RuleSet::items`] order), the unrounded
+    /// share of its points the rule gave: its result clamped to `[0, points]` divided by the
+    /// points (0 for items without data, failing items and zero-point items). Re-weighting
+    /// analyses scale these shares instead of re-running the rules.
+    pub(crate) fn score_with_shares(&self, data: &CountyData) -> (Report, Vec<f64>) {
+        let runs = self.runs(data);
+        let shares = runs
+            .items
+            .iter()
+            .map(|(i, run)| {
+                let max = self.model.nodes[*i].points.as_f64();
+                match run.outcome {
+                    crate::eval::Outcome::Number(x) if max > 0.0 && !x.is_nan() => {
+                        x.clamp(0.0, max) / max
+                    }
+                    _ => 0.0,
+                }
+            })
+            .collect();
+        (aggregate::build(&self.model, data, &runs), shares)
+    }
+
+    fn runs(&self, data: &CountyData) -> Runs {
         let bound = Bound::new(&self.engine, &self.groups, data);
         let p = |n: Points| n.as_f64();
-        let runs = Runs {
+        Runs {
             items: self
                 .items
                 .iter()
@@ -115,8 +142,7 @@ impl RuleSet {
                 .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
                 .collect(),
             checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
-        };
-        aggregate::build(&self.model, data, &runs)
+        }
     }
 
     /// The rule set's id.

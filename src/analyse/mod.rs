@@ -1,7 +1,10 @@
 //! Step 6, analyse: what policy designers ask of scores — re-weighting, what-if scenarios, and
 //! how robust a ranking is to its weights.
 
+pub mod chart;
+mod kernel;
 pub mod scores;
+pub mod sensitivity;
 pub mod stats;
 pub mod uncertainty;
 pub mod weights;

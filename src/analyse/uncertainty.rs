@@ -1,0 +1,460 @@
+//! How robust a ranking is to its weights: Monte Carlo over weightings (after the OECD/JRC
+//! Handbook on Constructing Composite Indicators and COINr's noisy weights), reporting per
+//! county the median rank, the 5th–95th percentile rank interval, the probability of reaching
+//! each pass line and the mean rank shift; and variance-based sensitivity of the first-level
+//! areas' weights ([`super::sensitivity`]).
+//!
+//! # Noise per level of the tree
+//!
+//! Each level of the tree may vary in one of three ways ([`LevelNoise`]); levels not named keep
+//! their shares of their parent:
+//!
+//! - `factor` (COINr's noisy weights): every node of the level has its points multiplied by an
+//!   independent uniform factor in `[1 − f, 1 + f]`; its children keep their shares, and parents
+//!   become the sums — exactly what a scenario setting those points would do, so the total
+//!   floats with the draw while pass lines stay where the rule set puts them.
+//! - `uniform`: the children of every parent at that level share the parent's points in
+//!   proportions drawn uniformly from the simplex (Dirichlet(1, …, 1)); parents keep their
+//!   points.
+//! - `dirichlet(α)`: shares drawn from a Dirichlet distribution centred on the rule set's shares
+//!   with concentration `α` (larger: closer to the rule set); parents keep their points.
+//!
+//! Each draw `i` uses its own ChaCha8 stream (`seed`, stream `i`), so results do not depend on
+//! the number of threads. Percentiles are nearest-rank: the 5th percentile rank is the smallest
+//! rank with at least 5% of the draws at or above it (better or equal).
+
+use super::kernel::{Dense, Scratch};
+use super::scores::Batch;
+use super::sensitivity::{self, Sensitivity};
+use super::stats::nearest_rank;
+use super::weights::{PassLevel, Weights};
+use crate::error::{Error, Result};
+use crate::types::Points;
+use crate::RuleSet;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How the weights of one level of the tree vary.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelNoise {
+    /// Points × uniform factor in `[1 − f, 1 + f]` (0 ≤ f < 1).
+    Factor(f64),
+    /// Shares of the parent uniform on the simplex.
+    Uniform,
+    /// Shares from a Dirichlet distribution around the rule set's shares, concentration α > 0.
+    Dirichlet(f64),
+}
+
+impl std::str::FromStr for LevelNoise {
+    type Err = String;
+    /// `0.25` (a factor), `uniform`, or `dirichlet:50`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let s = s.trim();
+        if s == "uniform" {
+            return Ok(LevelNoise::Uniform);
+        }
+        if let Some(a) = s.strip_prefix("dirichlet:") {
+            return match a.parse::<f64>() {
+                Ok(a) if a > 0.0 && a.is_finite() => Ok(LevelNoise::Dirichlet(a)),
+                _ => Err(format!(
+                    "`{s}`: the Dirichlet concentration must be a number above 0 (dirichlet:50)"
+                )),
+            };
+        }
+        match s.parse::<f64>() {
+            Ok(f) if (0.0..1.0).contains(&f) => Ok(LevelNoise::Factor(f)),
+            Ok(f) => Err(format!(
+                "noise factor {f} is outside [0, 1): points vary in [1 − f, 1 + f] times their value"
+            )),
+            Err(_) => Err(format!(
+                "`{s}` is not a noise: write a factor (0.25), `uniform` or `dirichlet:ALPHA`"
+            )),
+        }
+    }
+}
+
+/// The noise of every level that varies: level (1 = first-level areas) → noise.
+pub type Noise = BTreeMap<usize, LevelNoise>;
+
+/// Parses `LEVEL=NOISE` (`1=0.25`, `2=uniform`, `3=dirichlet:50`).
+///
+/// ```
+/// use fazhi::analyse::uncertainty::{parse_level_noise, LevelNoise};
+/// assert_eq!(parse_level_noise("1=0.25"), Ok((1, LevelNoise::Factor(0.25))));
+/// assert!(parse_level_noise("1=1.5").is_err());
+/// ```
+pub fn parse_level_noise(s: &str) -> std::result::Result<(usize, LevelNoise), String> {
+    let (level, noise) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: write LEVEL=NOISE, e.g. 1=0.25"))?;
+    let level: usize = level
+        .trim()
+        .parse()
+        .ok()
+        .filter(|l| *l >= 1)
+        .ok_or_else(|| format!("`{level}` is not a tree level (1 = first-level areas)"))?;
+    Ok((level, noise.parse()?))
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Noise per level.
+    pub noise: Noise,
+    /// Number of Monte Carlo draws.
+    pub runs: usize,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Base samples `N` of the sensitivity analysis (`N × (k + 2)` weightings for `k` areas);
+    /// `None` skips it. Needs a `factor` noise on level 1.
+    pub sensitivity: Option<usize>,
+}
+
+/// One county's ranks over the draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountyUncertainty {
+    /// County id.
+    pub id: String,
+    /// County name.
+    pub name: String,
+    /// Total under the starting weights.
+    pub baseline_total: Points,
+    /// Rank under the starting weights.
+    pub baseline_rank: u32,
+    /// Median rank over the draws.
+    pub median_rank: u32,
+    /// 5th percentile rank (the better end of the interval).
+    pub p05_rank: u32,
+    /// 95th percentile rank (the worse end).
+    pub p95_rank: u32,
+    /// Mean |rank − baseline rank| over the draws.
+    pub mean_rank_shift: f64,
+    /// Per pass line (in [`Uncertainty::pass_lines`] order): the share of draws reaching it.
+    pub pass_probability: Vec<f64>,
+}
+
+/// The result of an uncertainty analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    /// Rule set id.
+    pub ruleset: String,
+    /// Draws.
+    pub runs: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Noise per level.
+    pub noise: Noise,
+    /// Pass lines tested.
+    pub pass_lines: Vec<PassLevel>,
+    /// Mean over counties of the mean rank shift.
+    pub mean_rank_shift: f64,
+    /// Every county, by baseline rank (ties: id).
+    pub counties: Vec<CountyUncertainty>,
+    /// Sensitivity of the first-level areas' weights, when asked for.
+    pub sensitivity: Option<Sensitivity>,
+}
+
+/// The tree as the samplers need it.
+#[derive(Debug, Clone)]
+pub(crate) struct Sampler {
+    level: Vec<usize>,
+    base: Vec<f64>,
+    total: f64,
+    /// Sibling groups: (parent, children); parent None = the first-level areas.
+    groups: Vec<(Option<usize>, Vec<usize>)>,
+    /// Node index of every item.
+    items: Vec<usize>,
+    noise: Noise,
+}
+
+impl Sampler {
+    pub(crate) fn new(rules: &RuleSet, batch: &Batch, start: &Weights, noise: Noise) -> Sampler {
+        let nodes = rules.nodes();
+        let mut groups = vec![(
+            None,
+            (0..nodes.len())
+                .filter(|&i| nodes[i].parent.is_none())
+                .collect::<Vec<_>>(),
+        )];
+        for (i, n) in nodes.iter().enumerate() {
+            if !n.children.is_empty() {
+                groups.push((Some(i), n.children.clone()));
+            }
+        }
+        Sampler {
+            level: nodes.iter().map(|n| n.level).collect(),
+            base: start.points.iter().map(|p| p.as_f64()).collect(),
+            total: start.total.as_f64(),
+            groups,
+            items: batch.tree().items.clone(),
+            noise,
+        }
+    }
+
+    pub(crate) fn area_count(&self) -> usize {
+        self.groups[0].1.len()
+    }
+
+    /// Item weights of one draw (`rng` None: the starting weights). `area_factor`, when given,
+    /// multiplies the first-level areas' points (the sensitivity analysis's factors) and
+    /// replaces all noise.
+    pub(crate) fn draw(
+        &self,
+        mut rng: Option<&mut ChaCha8Rng>,
+        area_factor: Option<&[f64]>,
+        pts: &mut Vec<f64>,
+        out: &mut Vec<f32>,
+    ) {
+        pts.clear();
+        pts.resize(self.base.len(), 0.0);
+        // Groups are in pre-order of their parents, so a parent is set before its children.
+        for (g, (parent, kids)) in self.groups.iter().enumerate() {
+            let (have, nominal) = match parent {
+                Some(p) => (pts[*p], self.base[*p]),
+                None => (self.total, kids.iter().map(|&k| self.base[k]).sum()),
+            };
+            let level = kids.first().map_or(0, |&k| self.level[k]);
+            let noise = match area_factor {
+                Some(_) => None,
+                None => self.noise.get(&level).copied(),
+            };
+            let sum_base: f64 = kids.iter().map(|&k| self.base[k]).sum();
+            match (noise, rng.as_deref_mut()) {
+                (Some(LevelNoise::Uniform), Some(r)) => shares(kids, &self.base, have, pts, |_| {
+                    gamma(r, 1.0)
+                }),
+                (Some(LevelNoise::Dirichlet(a)), Some(r)) => {
+                    shares(kids, &self.base, have, pts, |b| gamma(r, a * b / sum_base))
+                }
+                (noise, rng) => {
+                    let scale = if nominal > 0.0 { have / nominal } else { 0.0 };
+                    let mut rng = rng;
+                    for (j, &k) in kids.iter().enumerate() {
+                        let u = match (noise, rng.as_deref_mut(), area_factor) {
+                            (_, _, Some(f)) if g == 0 => f[j],
+                            (Some(LevelNoise::Factor(f)), Some(r), _) => {
+                                1.0 + f * (2.0 * r.gen::<f64>() - 1.0)
+                            }
+                            _ => 1.0,
+                        };
+                        pts[k] = self.base[k] * scale * u;
+                    }
+                }
+            }
+        }
+        out.clear();
+        out.extend(self.items.iter().map(|&i| pts[i] as f32));
+    }
+}
+
+/// Children share `have` in proportion to `weight(base)` for those with base points > 0.
+fn shares(
+    kids: &[usize],
+    base: &[f64],
+    have: f64,
+    pts: &mut [f64],
+    mut weight: impl FnMut(f64) -> f64,
+) {
+    let g: Vec<f64> = kids
+        .iter()
+        .map(|&k| if base[k] > 0.0 { weight(base[k]) } else { 0.0 })
+        .collect();
+    let sum: f64 = g.iter().sum();
+    for (&k, x) in kids.iter().zip(&g) {
+        pts[k] = if sum > 0.0 { have * x / sum } else { 0.0 };
+    }
+}
+
+/// A Gamma(shape, 1) variate (Marsaglia and Tsang 2000; shape < 1 boosted by U^(1/shape)).
+fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+    if shape < 1.0 {
+        let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
+        return gamma(rng, shape + 1.0) * u.powf(1.0 / shape);
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        // A standard normal by Box–Muller.
+        let (u1, u2): (f64, f64) = (rng.gen::<f64>().max(f64::MIN_POSITIVE), rng.gen());
+        let x = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+        let v = (1.0 + c * x).powi(3);
+        if v <= 0.0 {
+            continue;
+        }
+        let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
+        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+            return d * v;
+        }
+    }
+}
+
+/// The random stream of draw `i`.
+pub(crate) fn stream(seed: u64, i: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    r.set_stream(i);
+    r
+}
+
+/// Runs the Monte Carlo analysis on a batch, starting from `start` (the rule set's weights or a
+/// scenario's). Fails when a noise names a level the tree does not have, when `runs` is 0, or
+/// when the sensitivity analysis is asked for without a `factor` noise on level 1.
+///
+/// ```
+/// use fazhi::analyse::{scores::Batch, uncertainty::*, weights::Weights};
+/// let rules = fazhi::RuleSet::builtin()?;
+/// let yaml = "county: {id: x, name: 某县}\ndata: {}\n";
+/// let county = fazhi::CountyData::from_str("x.yaml", yaml, &rules)?;
+/// let batch = Batch::evaluate(&rules, &[county]);
+/// let settings = Settings { noise: [(1, LevelNoise::Factor(0.2))].into(), runs: 100, seed: 7, sensitivity: None };
+/// let u = analyse(&rules, &batch, &Weights::nominal(&rules), &settings)?;
+/// assert_eq!((u.counties[0].p05_rank, u.counties[0].p95_rank), (1, 1));
+/// # Ok::<(), fazhi::Error>(())
+/// ```
+pub fn analyse(
+    rules: &RuleSet,
+    batch: &Batch,
+    start: &Weights,
+    settings: &Settings,
+) -> Result<Uncertainty> {
+    let depth = rules.nodes().iter().map(|n| n.level).max().unwrap_or(0);
+    if let Some((&l, _)) = settings.noise.iter().find(|(l, _)| **l > depth || **l == 0) {
+        return Err(Error::Invalid(format!(
+            "level {l} does not exist: the tree of `{}` has levels 1 to {depth}",
+            rules.id()
+        )));
+    }
+    if settings.runs == 0 {
+        return Err(Error::Invalid("--runs must be at least 1".into()));
+    }
+    if batch.counties().is_empty() {
+        return Err(Error::Invalid("no counties to rank".into()));
+    }
+    let pass = start
+        .pass_lines
+        .iter()
+        .map(|p| (p.min_total.milli(), p.min_area_share))
+        .collect();
+    let dense = Dense::new(batch, pass);
+    let sampler = Sampler::new(rules, batch, start, settings.noise.clone());
+    let n = dense.n;
+    let (mut pts, mut w, mut s) = (Vec::new(), Vec::new(), Scratch::default());
+    sampler.draw(None, None, &mut pts, &mut w);
+    dense.eval(&w, &mut s);
+    let (base_milli, base_ranks) = (s.milli.clone(), s.ranks.clone());
+    let lines = start.pass_lines.len();
+
+    // Draws in chunks: each chunk writes its rows of ranks and returns its pass counts and
+    // rank-shift sums.
+    const CHUNK: usize = 32;
+    let mut ranks = vec![0u32; settings.runs * n];
+    let (pass_counts, shift_sums) = ranks
+        .par_chunks_mut(CHUNK * n)
+        .enumerate()
+        .map(|(ci, rows)| {
+            let (mut pts, mut w, mut s) = (Vec::new(), Vec::new(), Scratch::default());
+            let mut pass = vec![0u32; lines * n];
+            let mut shift = vec![0u64; n];
+            for (j, row) in rows.chunks_mut(n).enumerate() {
+                let mut rng = stream(settings.seed, (ci * CHUNK + j) as u64);
+                sampler.draw(Some(&mut rng), None, &mut pts, &mut w);
+                dense.eval(&w, &mut s);
+                row.copy_from_slice(&s.ranks);
+                for c in 0..n {
+                    shift[c] += s.ranks[c].abs_diff(base_ranks[c]) as u64;
+                    let bits = s.passed[c];
+                    for l in 0..lines {
+                        pass[l * n + c] += (bits >> l) & 1;
+                    }
+                }
+            }
+            (pass, shift)
+        })
+        .reduce(
+            || (vec![0u32; lines * n], vec![0u64; n]),
+            |(mut pa, mut sa), (pb, sb)| {
+                pa.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
+                sa.iter_mut().zip(sb).for_each(|(a, b)| *a += b);
+                (pa, sa)
+            },
+        );
+
+    // Percentiles per county: gather columns block by block.
+    const BLOCK: usize = 64;
+    let runs = settings.runs;
+    let quantiles: Vec<(u32, u32, u32)> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .flat_map_iter(|b| {
+            let cols = b * BLOCK..((b + 1) * BLOCK).min(n);
+            let mut buf: Vec<Vec<u32>> = cols.clone().map(|_| Vec::with_capacity(runs)).collect();
+            for row in ranks.chunks(n) {
+                for (k, c) in cols.clone().enumerate() {
+                    buf[k].push(row[c]);
+                }
+            }
+            buf.into_iter().map(|mut v| {
+                v.sort_unstable();
+                (
+                    nearest_rank(&v, 0.05),
+                    nearest_rank(&v, 0.5),
+                    nearest_rank(&v, 0.95),
+                )
+            })
+        })
+        .collect();
+
+    let mut counties: Vec<CountyUncertainty> = batch
+        .counties()
+        .iter()
+        .enumerate()
+        .map(|(c, ev)| CountyUncertainty {
+            id: ev.county().id.clone(),
+            name: ev.county().name.clone(),
+            baseline_total: Points::from_milli(base_milli[c]),
+            baseline_rank: base_ranks[c],
+            median_rank: quantiles[c].1,
+            p05_rank: quantiles[c].0,
+            p95_rank: quantiles[c].2,
+            mean_rank_shift: shift_sums[c] as f64 / runs as f64,
+            pass_probability: (0..lines)
+                .map(|l| pass_counts[l * n + c] as f64 / runs as f64)
+                .collect(),
+        })
+        .collect();
+    counties.sort_by(|a, b| a.baseline_rank.cmp(&b.baseline_rank).then_with(|| a.id.cmp(&b.id)));
+    let sensitivity = match settings.sensitivity {
+        None => None,
+        Some(samples) => {
+            let f = match settings.noise.get(&1) {
+                Some(LevelNoise::Factor(f)) => *f,
+                _ => {
+                    return Err(Error::Invalid(
+                        "the sensitivity analysis varies the first-level areas' points: give level 1 a factor noise (--noise 1=0.25)".into(),
+                    ))
+                }
+            };
+            Some(sensitivity::analyse(
+                rules,
+                &dense,
+                &sampler,
+                &base_ranks,
+                f,
+                samples.max(2),
+                settings.seed,
+            ))
+        }
+    };
+    Ok(Uncertainty {
+        ruleset: rules.id().to_string(),
+        runs,
+        seed: settings.seed,
+        noise: settings.noise.clone(),
+        pass_lines: start.pass_lines.clone(),
+        mean_rank_shift: counties.iter().map(|c| c.mean_rank_shift).sum::<f64>() / n as f64,
+        counties,
+        sensitivity,
+    })
+}

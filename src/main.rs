@@ -40,6 +40,53 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Compare the rule set's weights with a weighting scenario on every county: totals, ranks,
+    /// pass levels, rank correlation, largest movers.
+    Whatif {
+        /// The scenario file (YAML: points per node id, pass lines).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Output format: md, json or csv.
+        #[arg(long, default_value = "md")]
+        format: Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// County data files or folders of them.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
+    /// Monte Carlo over weights: median rank, 5–95% rank interval, pass probabilities, mean rank
+    /// shift per county; optionally Sobol sensitivity of the first-level areas' weights.
+    Uncertainty {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Start from a scenario's weights instead of the rule set's.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Noise per tree level: LEVEL=FACTOR (1=0.25), LEVEL=uniform or LEVEL=dirichlet:ALPHA.
+        #[arg(long = "noise", value_parser = fazhi::analyse::uncertainty::parse_level_noise)]
+        noise: Vec<(usize, fazhi::analyse::uncertainty::LevelNoise)>,
+        /// Number of weightings drawn.
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        /// Seed of the random streams.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also estimate Sobol indices of the areas' weights with N base samples.
+        #[arg(long, value_name = "N")]
+        sensitivity: Option<usize>,
+        /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// County data files or folders of them.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +99,32 @@ fn main() -> ExitCode {
             out,
             data,
         } => cli::score::run(rules.as_deref(), format, out.as_deref(), &data),
+        Command::Whatif {
+            scenario,
+            rules,
+            format,
+            out,
+            data,
+        } => cli::whatif::run(rules.as_deref(), &scenario, format, out.as_deref(), &data),
+        Command::Uncertainty {
+            rules,
+            scenario,
+            noise,
+            runs,
+            seed,
+            sensitivity,
+            out_dir,
+            data,
+        } => cli::uncertainty::run(cli::uncertainty::Args {
+            rules: rules.as_deref(),
+            scenario: scenario.as_deref(),
+            noise,
+            runs,
+            seed,
+            sensitivity,
+            out_dir: out_dir.as_deref(),
+            data: &data,
+        }),
     };
     ExitCode::from(code)
 }

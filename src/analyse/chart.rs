@@ -50,7 +50,11 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
     });
     let n = rows.len().max(1) as u32;
     let labels = rows.len() <= 80;
-    let row_h = if labels { 16.0 } else { (900.0 / n as f64).clamp(0.5, 4.0) };
+    let row_h = if labels {
+        16.0
+    } else {
+        (900.0 / n as f64).clamp(0.5, 4.0)
+    };
     let height = TOP + BOTTOM + row_h * rows.len() as f64;
     let plot_w = WIDTH - LEFT - RIGHT;
     let x = |rank: u32| {

@@ -241,9 +241,10 @@ impl Dense {
                 for (j, (min, share)) in self.pass.iter().enumerate() {
                     let ok = milli >= *min
                         && share.map_or(true, |sh| {
-                            self.areas.iter().zip(&area_pts).all(|((k, _), p)| {
-                                *p <= 0.0 || (s.kv[*k] / p) as f64 + 1e-6 >= sh
-                            })
+                            self.areas
+                                .iter()
+                                .zip(&area_pts)
+                                .all(|((k, _), p)| *p <= 0.0 || (s.kv[*k] / p) as f64 + 1e-6 >= sh)
                         });
                     if ok {
                         bits |= 1 << j;

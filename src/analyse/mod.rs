@@ -6,6 +6,7 @@ mod kernel;
 pub mod scores;
 pub mod sensitivity;
 pub mod stats;
+mod tables;
 pub mod uncertainty;
 pub mod weights;
 pub mod whatif;

@@ -107,7 +107,11 @@ pub(crate) fn analyse(
                     .sum();
                 let mut out = vec![shift as f64 / n];
                 out.extend((0..lines).map(|l| {
-                    s.passed.iter().filter(|&&bits| (bits >> l) & 1 == 1).count() as f64 / n
+                    s.passed
+                        .iter()
+                        .filter(|&&bits| (bits >> l) & 1 == 1)
+                        .count() as f64
+                        / n
                 }));
                 out
             },

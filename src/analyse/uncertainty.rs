@@ -224,9 +224,9 @@ impl Sampler {
             };
             let sum_base: f64 = kids.iter().map(|&k| self.base[k]).sum();
             match (noise, rng.as_deref_mut()) {
-                (Some(LevelNoise::Uniform), Some(r)) => shares(kids, &self.base, have, pts, |_| {
-                    gamma(r, 1.0)
-                }),
+                (Some(LevelNoise::Uniform), Some(r)) => {
+                    shares(kids, &self.base, have, pts, |_| gamma(r, 1.0))
+                }
                 (Some(LevelNoise::Dirichlet(a)), Some(r)) => {
                     shares(kids, &self.base, have, pts, |b| gamma(r, a * b / sum_base))
                 }
@@ -424,7 +424,11 @@ pub fn analyse(
                 .collect(),
         })
         .collect();
-    counties.sort_by(|a, b| a.baseline_rank.cmp(&b.baseline_rank).then_with(|| a.id.cmp(&b.id)));
+    counties.sort_by(|a, b| {
+        a.baseline_rank
+            .cmp(&b.baseline_rank)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let sensitivity = match settings.sensitivity {
         None => None,
         Some(samples) => {

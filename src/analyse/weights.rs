@@ -183,8 +183,12 @@ impl Scenario {
             };
             if *p < Points::ZERO {
                 diags.push(
-                    Diagnostic::error(file, at(id.as_str()), format!("`{id}`: points {p} are negative"))
-                        .with_help("points are 0 or more; 0 switches a node off"),
+                    Diagnostic::error(
+                        file,
+                        at(id.as_str()),
+                        format!("`{id}`: points {p} are negative"),
+                    )
+                    .with_help("points are 0 or more; 0 switches a node off"),
                 );
                 continue;
             }
@@ -263,26 +267,51 @@ impl Scenario {
         } else {
             None
         };
-        match points {
-            Some(points) if diags.is_empty() => {
-                let total = nodes
-                    .iter()
-                    .zip(&points)
-                    .filter(|(n, _)| n.level == 1)
-                    .map(|(_, p)| *p)
-                    .sum();
-                Ok(Scenario {
-                    id: raw.id,
-                    name: raw.name,
-                    description: raw.description,
-                    pinned: raw.points,
-                    weights: Weights {
-                        points,
-                        total,
-                        pass_lines,
-                    },
-                })
+        let total: Points = points.as_ref().map_or(Points::ZERO, |points| {
+            nodes
+                .iter()
+                .zip(points)
+                .filter(|(n, _)| n.level == 1)
+                .map(|(_, p)| *p)
+                .sum()
+        });
+        if points.is_some() {
+            // As for a rule set: a pass line must be reachable.
+            let max = total + rules.bonus_cap().unwrap_or(Points::ZERO);
+            for p in pass_lines.iter().filter(|p| p.min_total > max) {
+                let key = if raw.pass_lines.contains_key(&p.id) {
+                    p.id.as_str()
+                } else {
+                    "points"
+                };
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        at(key),
+                        format!(
+                            "pass line `{}` needs {} points, outside 0–{max} under this scenario",
+                            p.id, p.min_total
+                        ),
+                    )
+                    .with_help(format!(
+                        "set its min_total under pass_lines: {{{}: {{min_total: …}}}}",
+                        p.id
+                    )),
+                );
             }
+        }
+        match points {
+            Some(points) if diags.is_empty() => Ok(Scenario {
+                id: raw.id,
+                name: raw.name,
+                description: raw.description,
+                pinned: raw.points,
+                weights: Weights {
+                    points,
+                    total,
+                    pass_lines,
+                },
+            }),
             _ => Err(Error::Scenario(Diagnostics(diags))),
         }
     }
@@ -331,7 +360,8 @@ fn rescale(
         let free: Vec<usize> = children.iter().copied().filter(|&c| !has_pin[c]).collect();
         let free_orig: i64 = free.iter().map(|&c| nodes[c].points.milli()).sum();
         let rest = value - fixed;
-        let what = |i: Option<usize>| i.map_or("the total".to_string(), |i| format!("`{}`", nodes[i].id));
+        let what =
+            |i: Option<usize>| i.map_or("the total".to_string(), |i| format!("`{}`", nodes[i].id));
         if rest < Points::ZERO {
             return Err((
                 node,

@@ -77,7 +77,11 @@ pub struct WhatIf {
 fn level(w: &Weights, o: &Outcome) -> Option<IndicatorId> {
     let mut best: Option<usize> = None;
     for (k, reached) in o.passed.iter().enumerate() {
-        if *reached && best.map_or(true, |b| w.pass_lines[k].min_total > w.pass_lines[b].min_total) {
+        if *reached
+            && best.map_or(true, |b| {
+                w.pass_lines[k].min_total > w.pass_lines[b].min_total
+            })
+        {
             best = Some(k);
         }
     }
@@ -163,23 +167,51 @@ impl WhatIf {
 
     /// A Markdown report in Chinese.
     pub fn markdown(&self) -> String {
-        let corr = |c: Option<f64>| c.map_or("—（无差异）".to_string(), |v| format!("{v:.4}"));
+        let corr =
+            |c: Option<f64>| c.map_or("—（无差异）".to_string(), |v| format!("{v:.4}"));
         let mut s = format!(
             "# 权重情景分析：{}（{}）\n\n指标体系：{}　总分：{} → {}\n\n",
-            self.scenario_name, self.scenario, self.ruleset, self.total_points.0, self.total_points.1
+            self.scenario_name,
+            self.scenario,
+            self.ruleset,
+            self.total_points.0,
+            self.total_points.1
         );
         s.push_str("## 分值变化\n\n");
-        let mut t = Table::new(&["编号", "指标", "原分值", "新分值", "来源"], &[false, false, true, true, false]);
+        let mut t = Table::new(
+            &["编号", "指标", "原分值", "新分值", "来源"],
+            &[false, false, true, true, false],
+        );
         for p in &self.points {
-            let how = if p.pinned { "情景设定" } else { "按比例调整" };
-            t.row(vec![p.id.to_string(), p.name.clone(), p.before.to_string(), p.after.to_string(), how.into()]);
+            let how = if p.pinned {
+                "情景设定"
+            } else {
+                "按比例调整"
+            };
+            t.row(vec![
+                p.id.to_string(),
+                p.name.clone(),
+                p.before.to_string(),
+                p.after.to_string(),
+                how.into(),
+            ]);
         }
         s.push_str(&t.render());
         s.push_str("\n## 达标线\n\n");
-        let mut t = Table::new(&["编号", "名称", "最低总分", "各一级指标最低得分率"], &[false, false, true, true]);
+        let mut t = Table::new(
+            &["编号", "名称", "最低总分", "各一级指标最低得分率"],
+            &[false, false, true, true],
+        );
         for p in &self.pass_lines {
-            let share = p.min_area_share.map_or("—".to_string(), |x| format!("{}%", crate::helpers::fmt_num(x * 100.0)));
-            t.row(vec![p.id.to_string(), p.name.clone(), p.min_total.to_string(), share]);
+            let share = p.min_area_share.map_or("—".to_string(), |x| {
+                format!("{}%", crate::helpers::fmt_num(x * 100.0))
+            });
+            t.row(vec![
+                p.id.to_string(),
+                p.name.clone(),
+                p.min_total.to_string(),
+                share,
+            ]);
         }
         s.push_str(&t.render());
         s.push_str(&format!(
@@ -191,8 +223,21 @@ impl WhatIf {
         ));
         s.push_str("## 各县对比\n\n");
         let mut t = Table::new(
-            &["县", "名称", "原总分", "新总分", "差", "原名次", "新名次", "名次变化", "原等级", "新等级"],
-            &[false, false, true, true, true, true, true, true, false, false],
+            &[
+                "县",
+                "名称",
+                "原总分",
+                "新总分",
+                "差",
+                "原名次",
+                "新名次",
+                "名次变化",
+                "原等级",
+                "新等级",
+            ],
+            &[
+                false, false, true, true, true, true, true, true, false, false,
+            ],
         );
         for c in &self.counties {
             t.row(vec![
@@ -214,9 +259,18 @@ impl WhatIf {
         if movers.is_empty() {
             s.push_str("没有县的名次发生变化。\n");
         } else {
-            let mut t = Table::new(&["县", "名称", "原名次", "新名次", "名次变化"], &[false, false, true, true, true]);
+            let mut t = Table::new(
+                &["县", "名称", "原名次", "新名次", "名次变化"],
+                &[false, false, true, true, true],
+            );
             for c in movers {
-                t.row(vec![c.id.clone(), c.name.clone(), c.baseline_rank.to_string(), c.scenario_rank.to_string(), signed(c.rank_gain)]);
+                t.row(vec![
+                    c.id.clone(),
+                    c.name.clone(),
+                    c.baseline_rank.to_string(),
+                    c.scenario_rank.to_string(),
+                    signed(c.rank_gain),
+                ]);
             }
             s.push_str(&t.render());
         }

@@ -3,3 +3,5 @@
 pub mod common;
 pub mod lint;
 pub mod score;
+pub mod uncertainty;
+pub mod whatif;

@@ -1,0 +1,150 @@
+//! The uncertainty analysis as Markdown (Chinese, aligned tables), CSV and JSON.
+
+use super::uncertainty::LevelNoise;
+use super::uncertainty::Uncertainty;
+use super::whatif::csv_field;
+use crate::helpers::fmt_num;
+use crate::render::Table;
+
+fn pct(p: f64) -> String {
+    format!("{}%", fmt_num((p * 1000.0).round() / 10.0))
+}
+
+fn index(v: Option<f64>) -> String {
+    v.map_or("—".to_string(), |x| format!("{x:.3}"))
+}
+
+impl Uncertainty {
+    /// The noise, as written on the command line (`1=0.25 2=uniform`).
+    pub fn noise_text(&self) -> String {
+        if self.noise.is_empty() {
+            return "无（权重不变）".to_string();
+        }
+        self.noise
+            .iter()
+            .map(|(l, n)| match n {
+                LevelNoise::Factor(f) => format!("{l}={}", fmt_num(*f)),
+                LevelNoise::Uniform => format!("{l}=uniform"),
+                LevelNoise::Dirichlet(a) => format!("{l}=dirichlet:{}", fmt_num(*a)),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A Markdown report in Chinese.
+    pub fn markdown(&self) -> String {
+        let mut s = format!(
+            "# 排名稳健性分析\n\n指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}\n\n平均名次变动：{:.2}\n\n## 各县名次区间\n\n",
+            self.ruleset,
+            self.runs,
+            self.seed,
+            self.noise_text(),
+            self.mean_rank_shift
+        );
+        let mut head = vec![
+            "县",
+            "名称",
+            "基准总分",
+            "基准名次",
+            "中位名次",
+            "5%–95%区间",
+            "平均变动",
+        ];
+        let names: Vec<String> = self
+            .pass_lines
+            .iter()
+            .map(|p| format!("达{}概率", p.name))
+            .collect();
+        head.extend(names.iter().map(|s| s.as_str()));
+        let mut right = vec![false, false, true, true, true, true, true];
+        right.extend(self.pass_lines.iter().map(|_| true));
+        let mut t = Table::new(&head, &right);
+        for c in &self.counties {
+            let mut row = vec![
+                c.id.clone(),
+                c.name.clone(),
+                c.baseline_total.to_string(),
+                c.baseline_rank.to_string(),
+                c.median_rank.to_string(),
+                format!("{}–{}", c.p05_rank, c.p95_rank),
+                format!("{:.2}", c.mean_rank_shift),
+            ];
+            row.extend(c.pass_probability.iter().map(|p| pct(*p)));
+            t.row(row);
+        }
+        s.push_str(&t.render());
+        if let Some(sens) = &self.sensitivity {
+            s.push_str(&format!(
+                "\n## 敏感性分析（一级指标权重，Sobol 指数）\n\n各一级指标分值独立乘以 [{}, {}] 内的均匀因子；基础样本 {} 个，共计算 {} 组权重。一阶指数：该指标权重单独解释的方差比例；总效应指数：含交互作用。\n",
+                fmt_num(1.0 - sens.factor),
+                fmt_num(1.0 + sens.factor),
+                sens.samples,
+                sens.evaluations
+            ));
+            for o in &sens.outputs {
+                let title = match o.output.strip_prefix("pass:") {
+                    Some(id) => {
+                        let name = self
+                            .pass_lines
+                            .iter()
+                            .find(|p| p.id.as_str() == id)
+                            .map_or(id, |p| p.name.as_str());
+                        format!("达{name}的县所占比例")
+                    }
+                    None => "平均名次变动".to_string(),
+                };
+                s.push_str(&format!("\n### {title}（方差 {:.4}）\n\n", o.variance));
+                let mut t = Table::new(
+                    &["编号", "一级指标", "一阶指数", "总效应指数"],
+                    &[false, false, true, true],
+                );
+                for a in &o.areas {
+                    t.row(vec![
+                        a.id.to_string(),
+                        a.name.clone(),
+                        index(a.first_order),
+                        index(a.total_order),
+                    ]);
+                }
+                s.push_str(&t.render());
+            }
+        }
+        s
+    }
+
+    /// CSV, one row per county; one `pass_<id>` column per pass line.
+    pub fn csv(&self) -> String {
+        let mut s = String::from(
+            "county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift",
+        );
+        for p in &self.pass_lines {
+            s.push_str(&format!(",{}", csv_field(&format!("pass_{}", p.id))));
+        }
+        s.push('\n');
+        for c in &self.counties {
+            s.push_str(&format!(
+                "{},{},{},{},{},{},{},{:.4}",
+                csv_field(&c.id),
+                csv_field(&c.name),
+                c.baseline_total,
+                c.baseline_rank,
+                c.median_rank,
+                c.p05_rank,
+                c.p95_rank,
+                c.mean_rank_shift
+            ));
+            for p in &c.pass_probability {
+                s.push_str(&format!(",{p:.4}"));
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Pretty JSON, newline-terminated.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

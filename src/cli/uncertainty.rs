@@ -1,0 +1,84 @@
+//! `fazhi uncertainty`: how robust the ranking is to the weights.
+
+use super::common::*;
+use super::whatif::{load_counties, load_scenario};
+use fazhi::analyse::uncertainty::{self, LevelNoise, Settings};
+use fazhi::analyse::{chart, scores::Batch, weights::Weights};
+use std::path::{Path, PathBuf};
+
+/// What `fazhi uncertainty` was asked to do.
+pub struct Args<'a> {
+    pub rules: Option<&'a Path>,
+    pub scenario: Option<&'a Path>,
+    pub noise: Vec<(usize, LevelNoise)>,
+    pub runs: usize,
+    pub seed: u64,
+    pub sensitivity: Option<usize>,
+    pub out_dir: Option<&'a Path>,
+    pub data: &'a [PathBuf],
+}
+
+/// Runs the analysis; prints the Markdown summary, and with `--out-dir` writes
+/// `uncertainty.json`, `uncertainty.csv` and `rank-intervals.svg` there.
+pub fn run(a: Args) -> u8 {
+    let mut noise = uncertainty::Noise::new();
+    for (level, n) in &a.noise {
+        if noise.insert(*level, *n).is_some() {
+            eprintln!("error: --noise names level {level} twice; give each level one noise");
+            return BAD_INPUT;
+        }
+    }
+    let settings = Settings {
+        noise,
+        runs: a.runs,
+        seed: a.seed,
+        sensitivity: a.sensitivity,
+    };
+    let rules = match load(a.rules) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let start = match a.scenario {
+        Some(p) => match load_scenario(p, &rules) {
+            Ok(s) => s.weights,
+            Err(code) => return code,
+        },
+        None => Weights::nominal(&rules),
+    };
+    let counties = match load_counties(&rules, a.data) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let batch = Batch::evaluate(&rules, &counties);
+    let u = match uncertainty::analyse(&rules, &batch, &start, &settings) {
+        Ok(u) => u,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    if let Some(dir) = a.out_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("error: {}: {e}", dir.display());
+            return FAILURE;
+        }
+        let files = [
+            ("uncertainty.json", u.json()),
+            ("uncertainty.csv", u.csv()),
+            ("rank-intervals.svg", chart::rank_intervals(&u)),
+        ];
+        for (name, text) in files {
+            if let Err(e) = write_output(Some(&dir.join(name)), &text) {
+                eprintln!("error: {e}");
+                return FAILURE;
+            }
+        }
+    }
+    match write_output(None, &u.markdown()) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}

@@ -48,7 +48,12 @@ fn the_built_in_rule_set_is_national_2021() {
 fn national_structure_follows_the_official_system() {
     let r = national();
     assert_eq!(r.total_points().to_string(), "1000");
-    let areas: Vec<&str> = r.nodes().iter().filter(|n| n.level == 1).map(|n| n.name.as_str()).collect();
+    let areas: Vec<&str> = r
+        .nodes()
+        .iter()
+        .filter(|n| n.level == 1)
+        .map(|n| n.name.as_str())
+        .collect();
     assert_eq!(
         areas,
         [
@@ -64,7 +69,10 @@ fn national_structure_follows_the_official_system() {
     );
     let second = r.nodes().iter().filter(|n| n.level == 2).count();
     let third = r.items().count();
-    assert!((25..=40).contains(&second), "{second} second-level indicators");
+    assert!(
+        (25..=40).contains(&second),
+        "{second} second-level indicators"
+    );
     assert!((90..=115).contains(&third), "{third} items");
     assert!(r.items().all(|n| n.level == 3));
     assert!(r.vetoes().len() >= 3);
@@ -82,7 +90,11 @@ fn every_item_is_documented_for_evaluators() {
         for n in rules.items() {
             let leaf = n.leaf.as_ref().unwrap();
             assert!(n.name_en.is_some(), "{} has no English name", n.id);
-            assert!(leaf.rule_text.as_deref().is_some_and(|t| !t.is_empty()), "{} has no rule_text", n.id);
+            assert!(
+                leaf.rule_text.as_deref().is_some_and(|t| !t.is_empty()),
+                "{} has no rule_text",
+                n.id
+            );
             assert!(!leaf.evidence.is_empty(), "{} lists no evidence", n.id);
             assert!(!leaf.target.is_empty(), "{} has no target", n.id);
         }
@@ -92,8 +104,19 @@ fn every_item_is_documented_for_evaluators() {
 #[test]
 fn every_rule_shape_appears_in_the_national_set() {
     let r = national();
-    let all: String = r.items().map(|n| n.leaf.as_ref().unwrap().score.clone()).collect();
-    for helper in ["award(", "deduct_below(", "deduct_each(", "tiers(", "proportional(", "each_true(", "pct"] {
+    let all: String = r
+        .items()
+        .map(|n| n.leaf.as_ref().unwrap().score.clone())
+        .collect();
+    for helper in [
+        "award(",
+        "deduct_below(",
+        "deduct_each(",
+        "tiers(",
+        "proportional(",
+        "each_true(",
+        "pct",
+    ] {
         assert!(all.contains(helper), "no rule uses {helper}");
     }
 }
@@ -105,8 +128,16 @@ fn every_declared_field_is_read_and_every_read_field_is_declared() {
         let read = rules.fields_read();
         let unread: Vec<_> = declared.difference(&read).collect();
         let undeclared: Vec<_> = read.difference(&declared).collect();
-        assert!(unread.is_empty(), "{}: declared but never read: {unread:?}", rules.id());
-        assert!(undeclared.is_empty(), "{}: read but not declared: {undeclared:?}", rules.id());
+        assert!(
+            unread.is_empty(),
+            "{}: declared but never read: {unread:?}",
+            rules.id()
+        );
+        assert!(
+            undeclared.is_empty(),
+            "{}: read but not declared: {undeclared:?}",
+            rules.id()
+        );
     }
 }
 
@@ -125,12 +156,28 @@ fn seed_fixtures_carry_provenance_for_every_value() {
     for path in yaml_files("fixtures/counties") {
         let c = CountyData::from_file(&path, &r).unwrap();
         assert_eq!(c.info.kind.as_deref(), Some("seed"), "{}", path.display());
-        assert!(!c.values.is_empty() || c.info.id.starts_with("haiyan"), "{}", path.display());
+        assert!(
+            !c.values.is_empty() || c.info.id.starts_with("haiyan"),
+            "{}",
+            path.display()
+        );
         for (f, d) in &c.values {
-            assert!(d.source.is_some() && d.quote.as_deref().is_some_and(|q| !q.is_empty()), "{}: {f} has no source sentence", path.display());
+            assert!(
+                d.source.is_some() && d.quote.as_deref().is_some_and(|q| !q.is_empty()),
+                "{}: {f} has no source sentence",
+                path.display()
+            );
             let q = d.quote.as_deref().unwrap();
-            if (q.contains('余') || q.contains("以上")) && d.value.as_f64().is_some() && d.note.is_none() {
-                assert_eq!(d.bound, fazhi::Bound::Lower, "{}: {f} quotes \"{q}\" but is not marked as a lower bound", path.display());
+            if (q.contains('余') || q.contains("以上"))
+                && d.value.as_f64().is_some()
+                && d.note.is_none()
+            {
+                assert_eq!(
+                    d.bound,
+                    fazhi::Bound::Lower,
+                    "{}: {f} quotes \"{q}\" but is not marked as a lower bound",
+                    path.display()
+                );
             }
         }
     }
@@ -155,7 +202,11 @@ fn seed_quotes_are_in_the_seed_documents() {
             let q = squash(d.quote.as_deref().unwrap_or(""));
             // A quote may elide with "…"; every piece must be found verbatim.
             for piece in q.split(['…', '⋯']).filter(|p| !p.is_empty()) {
-                assert!(corpus.iter().any(|t| t.contains(piece)), "{}: quote for {f} not found in the seeds: {piece}", path.display());
+                assert!(
+                    corpus.iter().any(|t| t.contains(piece)),
+                    "{}: quote for {f} not found in the seeds: {piece}",
+                    path.display()
+                );
             }
         }
     }
@@ -178,14 +229,32 @@ fn synthetic_counties_are_complete_and_land_where_labelled() {
     let vetoed = fixture(&r, "fixtures/synthetic/vetoed.yaml");
     for c in [&strong, &middling, &vetoed] {
         assert_eq!(c.info.kind.as_deref(), Some("synthetic"));
-        assert_eq!(c.values.len(), r.fields().len(), "{} is not complete", c.info.id);
+        assert_eq!(
+            c.values.len(),
+            r.fields().len(),
+            "{} is not complete",
+            c.info.id
+        );
         let rep = r.score(c);
-        assert!(rep.items.iter().all(|i| i.status == ItemStatus::Scored), "{}: {:?}", c.info.id, rep.items.iter().filter(|i| i.status != ItemStatus::Scored).map(|i| (&i.id, &i.messages)).collect::<Vec<_>>());
+        assert!(
+            rep.items.iter().all(|i| i.status == ItemStatus::Scored),
+            "{}: {:?}",
+            c.info.id,
+            rep.items
+                .iter()
+                .filter(|i| i.status != ItemStatus::Scored)
+                .map(|i| (&i.id, &i.messages))
+                .collect::<Vec<_>>()
+        );
     }
     let (s, m, v) = (r.score(&strong), r.score(&middling), r.score(&vetoed));
     assert!(s.passes("demonstration"), "{:?}", s.summary.pass_lines);
     assert!(!m.passes("demonstration"));
-    assert!(m.summary.total.as_f64() > 550.0 && m.summary.total.as_f64() < 750.0, "{}", m.summary.total);
+    assert!(
+        m.summary.total.as_f64() > 550.0 && m.summary.total.as_f64() < 750.0,
+        "{}",
+        m.summary.total
+    );
     assert!(v.summary.vetoed && !v.passes("demonstration"));
     assert!(!s.summary.vetoed && !m.summary.vetoed);
 }
@@ -196,7 +265,17 @@ fn every_fixture_scores_without_rule_errors() {
     for dir in ["fixtures/counties", "fixtures/synthetic"] {
         for path in yaml_files(dir) {
             let rep = n.score(&CountyData::from_file(&path, &n).unwrap());
-            assert_eq!(rep.summary.errors, 0, "{}: {:?}", path.display(), rep.items.iter().filter(|i| i.status == ItemStatus::Error).map(|i| (&i.id, &i.messages)).collect::<Vec<_>>());
+            assert_eq!(
+                rep.summary.errors,
+                0,
+                "{}: {:?}",
+                path.display(),
+                rep.items
+                    .iter()
+                    .filter(|i| i.status == ItemStatus::Error)
+                    .map(|i| (&i.id, &i.messages))
+                    .collect::<Vec<_>>()
+            );
         }
     }
     let h = haiyan();

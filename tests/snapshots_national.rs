@@ -24,12 +24,32 @@ macro_rules! snap {
 }
 
 const NATIONAL: &str = "indicators/national-2021";
-snap!(yuncheng_2018, NATIONAL, "fixtures/counties/yuncheng-2018.yaml");
+snap!(
+    yuncheng_2018,
+    NATIONAL,
+    "fixtures/counties/yuncheng-2018.yaml"
+);
 snap!(linshu_2024, NATIONAL, "fixtures/counties/linshu-2024.yaml");
-snap!(qingshan_2020, NATIONAL, "fixtures/counties/qingshan-2020.yaml");
-snap!(qingfeng_2020, NATIONAL, "fixtures/counties/qingfeng-2020.yaml");
+snap!(
+    qingshan_2020,
+    NATIONAL,
+    "fixtures/counties/qingshan-2020.yaml"
+);
+snap!(
+    qingfeng_2020,
+    NATIONAL,
+    "fixtures/counties/qingfeng-2020.yaml"
+);
 snap!(haiyan_2016, NATIONAL, "fixtures/counties/haiyan-2016.yaml");
-snap!(haiyan_2016_local, "indicators/haiyan-2016", "fixtures/haiyan-2016/haiyan-2016.yaml");
+snap!(
+    haiyan_2016_local,
+    "indicators/haiyan-2016",
+    "fixtures/haiyan-2016/haiyan-2016.yaml"
+);
 snap!(synthetic_strong, NATIONAL, "fixtures/synthetic/strong.yaml");
-snap!(synthetic_middling, NATIONAL, "fixtures/synthetic/middling.yaml");
+snap!(
+    synthetic_middling,
+    NATIONAL,
+    "fixtures/synthetic/middling.yaml"
+);
 snap!(synthetic_vetoed, NATIONAL, "fixtures/synthetic/vetoed.yaml");

@@ -6,7 +6,7 @@ use crate::check;
 use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
 use crate::data::CountyData;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::eval::Bound;
+use crate::eval::BoundCounty;
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
 use crate::report::Report;
@@ -120,7 +120,7 @@ impl RuleSet {
     }
 
     fn runs(&self, data: &CountyData) -> Runs {
-        let bound = Bound::new(&self.engine, &self.groups, data);
+        let bound = BoundCounty::new(&self.engine, &self.groups, data);
         let p = |n: Points| n.as_f64();
         Runs {
             items: self

@@ -7,10 +7,16 @@
 //! `min_area_share`) and nodes that penalties are taken from — are the *key nodes*; the items are
 //! cut into segments at their boundaries, and per weighting one axpy per item over all counties
 //! fills the segment sums. Totals are computed in `f32` and rounded to thousandths of a point
-//! before ranking, like [`Points`](crate::Points).
+//! before ranking, like [`Points`](crate::Points). Items enter with the share they earned as
+//! reported (earned / max), so the starting weights reproduce the reported totals.
 
 use super::scores::Batch;
 use std::ops::Range;
+
+/// Counties per tile of the weighted sums (two SSE registers of f32).
+const TILE: usize = 8;
+/// Weightings evaluated together by [`Dense::eval_block`].
+pub(crate) const BLOCK: usize = 4;
 
 /// One key node: its own segments and key children, and the penalties taken from it.
 #[derive(Debug, Clone)]
@@ -25,8 +31,9 @@ struct Key {
 #[derive(Debug, Clone)]
 pub(crate) struct Dense {
     pub n: usize,
-    /// items × n, item-major.
+    /// items × `npad`, item-major; counties padded with zeros to a multiple of [`TILE`].
     frac: Vec<f32>,
+    npad: usize,
     segs: Vec<Range<usize>>,
     /// Key nodes, children before parents.
     keys: Vec<Key>,
@@ -36,9 +43,9 @@ pub(crate) struct Dense {
     seg_list: Vec<usize>,
     /// Per area (rule-set order): its key index and its item range.
     pub areas: Vec<(usize, Range<usize>)>,
-    node_pen: Vec<Vec<f32>>,
-    bonus: Vec<f32>,
-    pen_total: Vec<f32>,
+    node_pen: Vec<Vec<f64>>,
+    bonus: Vec<f64>,
+    pen_total: Vec<f64>,
     vetoed: Vec<bool>,
     /// Per pass line: min_total in thousandths and min_area_share.
     pass: Vec<(i64, Option<f64>)>,
@@ -48,7 +55,8 @@ pub(crate) struct Dense {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
     acc: Vec<f32>,
-    kv: Vec<f32>,
+    kv: Vec<f64>,
+    total: Vec<f64>,
     keys: Vec<u64>,
     /// Totals in thousandths, per county.
     pub milli: Vec<i64>,
@@ -64,16 +72,12 @@ impl Dense {
         let tree = batch.tree();
         let counties = batch.counties();
         let n = counties.len();
-        let items = tree.items.len();
-        let mut frac = vec![0f32; items * n];
-        for (c, ev) in counties.iter().enumerate() {
-            for (k, s) in ev.shares.iter().enumerate() {
-                frac[k * n + c] = *s as f32;
-            }
-        }
         // Item range of every node (pre-order: a subtree's items are contiguous).
         let nn = tree.parent.len();
-        let mut range: Vec<Range<usize>> = vec![usize::MAX..0; nn];
+        // An empty subtree has the empty range `EMPTY` (start above end), which any union ignores.
+        #[allow(clippy::reversed_empty_ranges)]
+        const EMPTY: Range<usize> = usize::MAX..0;
+        let mut range: Vec<Range<usize>> = vec![EMPTY; nn];
         for i in (0..nn).rev() {
             let r = match tree.item_of[i] {
                 Some(k) => k..k + 1,
@@ -81,7 +85,7 @@ impl Dense {
                     .iter()
                     .map(|&c| range[c].clone())
                     .filter(|r| !r.is_empty())
-                    .fold(usize::MAX..0, |a, b| a.start.min(b.start)..a.end.max(b.end)),
+                    .fold(EMPTY, |a, b| a.start.min(b.start)..a.end.max(b.end)),
             };
             range[i] = r;
         }
@@ -103,7 +107,7 @@ impl Dense {
             }
         };
         let (mut keys, mut kid_list, mut seg_list, mut segs) = (vec![], vec![], vec![], vec![]);
-        let mut node_pen: Vec<Vec<f32>> = Vec::new();
+        let mut node_pen: Vec<Vec<f64>> = Vec::new();
         for &node in &key_nodes {
             let kids: Vec<usize> = key_nodes
                 .iter()
@@ -142,7 +146,7 @@ impl Dense {
                                 .zip(&ev.penalty_requests)
                                 .filter(|(t, _)| **t == Some(node))
                                 .map(|(_, p)| p.as_f64())
-                                .sum::<f64>() as f32
+                                .sum::<f64>()
                         })
                         .collect(),
                 );
@@ -156,6 +160,18 @@ impl Dense {
                 pen,
             });
         }
+        let npad = n.div_ceil(TILE) * TILE;
+        let mut frac = vec![0f32; tree.items.len() * npad];
+        // The share each item earned as reported (earned / max, rounded to thousandths like the
+        // report), so that the starting weights give the reported totals exactly.
+        for (c, ev) in counties.iter().enumerate() {
+            for (k, item) in ev.report.items.iter().enumerate() {
+                if item.max.milli() > 0 {
+                    frac[k * npad + c] =
+                        (item.earned.milli() as f64 / item.max.milli() as f64) as f32;
+                }
+            }
+        }
         let areas = tree
             .areas
             .iter()
@@ -167,6 +183,7 @@ impl Dense {
         Dense {
             n,
             frac,
+            npad,
             segs,
             keys,
             kid_list,
@@ -175,7 +192,7 @@ impl Dense {
             node_pen,
             bonus: counties
                 .iter()
-                .map(|c| c.report.summary.bonus.as_f64() as f32)
+                .map(|c| c.report.summary.bonus.as_f64())
                 .collect(),
             pen_total: counties
                 .iter()
@@ -185,7 +202,7 @@ impl Dense {
                         .zip(&ev.penalty_requests)
                         .filter(|(t, _)| t.is_none())
                         .map(|(_, p)| p.as_f64())
-                        .sum::<f64>() as f32
+                        .sum::<f64>()
                 })
                 .collect(),
             vetoed: counties.iter().map(|c| c.report.summary.vetoed).collect(),
@@ -196,77 +213,155 @@ impl Dense {
     /// Totals (in thousandths), competition ranks and pass lines of every county under the item
     /// weights `w` (points per item).
     pub(crate) fn eval(&self, w: &[f32], s: &mut Scratch) {
-        let n = self.n;
-        s.acc.clear();
-        s.acc.resize(self.segs.len() * n, 0.0);
-        for (seg, r) in self.segs.iter().enumerate() {
-            let acc = &mut s.acc[seg * n..(seg + 1) * n];
-            for k in r.clone() {
-                let wk = w[k];
-                let f = &self.frac[k * n..(k + 1) * n];
-                for (a, x) in acc.iter_mut().zip(f) {
-                    *a += wk * x;
+        self.eval_block(std::slice::from_ref(&w.to_vec()), std::slice::from_mut(s));
+    }
+
+    /// [`Dense::eval`] for up to [`BLOCK`] weightings at once: each county's shares are read
+    /// once for all of them.
+    pub(crate) fn eval_block(&self, ws: &[Vec<f32>], s: &mut [Scratch]) {
+        if ws.len() > BLOCK {
+            for (w, sc) in ws.chunks(BLOCK).zip(s.chunks_mut(BLOCK)) {
+                self.eval_block(w, sc);
+            }
+            return;
+        }
+        if ws.is_empty() {
+            return;
+        }
+        let npad = self.npad;
+        let w: [&[f32]; BLOCK] = std::array::from_fn(|d| ws[d.min(ws.len() - 1)].as_slice());
+        for sc in s.iter_mut() {
+            sc.acc.clear();
+            sc.acc.resize(self.segs.len() * npad, 0.0);
+        }
+        // Tiles of counties × blocks of weightings, accumulated in registers: one load of a
+        // tile's shares serves every weighting of the block, and no horizontal sums are needed.
+        for t in (0..npad).step_by(TILE) {
+            for (g, r) in self.segs.iter().enumerate() {
+                let mut acc = [[0f32; TILE]; BLOCK];
+                for k in r.clone() {
+                    let Ok(f) =
+                        <&[f32; TILE]>::try_from(&self.frac[k * npad + t..k * npad + t + TILE])
+                    else {
+                        continue;
+                    };
+                    for (a, wd) in acc.iter_mut().zip(&w) {
+                        let wk = wd[k];
+                        for l in 0..TILE {
+                            a[l] += wk * f[l];
+                        }
+                    }
+                }
+                for (sc, a) in s.iter_mut().zip(&acc) {
+                    sc.acc[g * npad + t..g * npad + t + TILE].copy_from_slice(a);
                 }
             }
         }
-        let area_pts: Vec<f32> = self
-            .areas
-            .iter()
-            .map(|(_, r)| w[r.clone()].iter().sum())
-            .collect();
-        s.kv.resize(self.keys.len(), 0.0);
-        s.milli.resize(n, 0);
-        s.passed.resize(n, 0);
-        for c in 0..n {
-            for (ki, key) in self.keys.iter().enumerate() {
-                let mut v: f32 = self.seg_list[key.segs.clone()]
-                    .iter()
-                    .map(|&g| s.acc[g * n + c])
-                    .sum();
-                for &kid in &self.kid_list[key.kids.clone()] {
-                    v += s.kv[kid];
+        for (w, sc) in ws.iter().zip(s.iter_mut()) {
+            self.finish(w, sc);
+        }
+    }
+
+    fn finish(&self, w: &[f32], s: &mut Scratch) {
+        let n = self.n;
+        // Key nodes, children first: own segments + key children, then penalties (floor 0).
+        s.kv.clear();
+        s.kv.resize(self.keys.len() * n, 0.0);
+        for (ki, key) in self.keys.iter().enumerate() {
+            let (done, rest) = s.kv.split_at_mut(ki * n);
+            let row = &mut rest[..n];
+            for &g in &self.seg_list[key.segs.clone()] {
+                for (v, a) in row.iter_mut().zip(&s.acc[g * self.npad..g * self.npad + n]) {
+                    *v += *a as f64;
                 }
-                if let Some(p) = key.pen {
-                    v -= self.node_pen[p][c].min(v.max(0.0));
-                }
-                s.kv[ki] = v;
             }
-            let items_total: f32 = self.areas.iter().map(|(k, _)| s.kv[*k]).sum();
-            let before = items_total + self.bonus[c];
-            let total = before - self.pen_total[c].min(before.max(0.0));
-            let milli = (total as f64 * 1000.0).round() as i64;
-            s.milli[c] = milli;
-            let mut bits = 0u32;
-            if !self.vetoed[c] {
-                for (j, (min, share)) in self.pass.iter().enumerate() {
-                    let ok = milli >= *min
-                        && share.map_or(true, |sh| {
-                            self.areas
-                                .iter()
-                                .zip(&area_pts)
-                                .all(|((k, _), p)| *p <= 0.0 || (s.kv[*k] / p) as f64 + 1e-6 >= sh)
-                        });
-                    if ok {
-                        bits |= 1 << j;
+            for &kid in &self.kid_list[key.kids.clone()] {
+                for (v, a) in row.iter_mut().zip(&done[kid * n..(kid + 1) * n]) {
+                    *v += a;
+                }
+            }
+            if let Some(p) = key.pen {
+                for (v, pen) in row.iter_mut().zip(&self.node_pen[p]) {
+                    *v -= pen.min(v.max(0.0));
+                }
+            }
+        }
+        // Totals: areas + bonus − penalties on the total (never below zero), in thousandths.
+        s.total.clear();
+        s.total.extend_from_slice(&self.bonus);
+        for (k, _) in &self.areas {
+            for (t, v) in s.total.iter_mut().zip(&s.kv[k * n..(k + 1) * n]) {
+                *t += v;
+            }
+        }
+        s.milli.clear();
+        s.milli
+            .extend(s.total.iter().zip(&self.pen_total).map(|(t, pen)| {
+                let x = (t - pen.min(t.max(0.0))) * 1000.0;
+                if x >= 0.0 {
+                    (x + 0.5) as i64
+                } else {
+                    (x - 0.5) as i64
+                }
+            }));
+        // Pass lines: one bit per line; a veto clears them all.
+        s.passed.clear();
+        s.passed.resize(n, 0);
+        for (j, (min, share)) in self.pass.iter().enumerate() {
+            let bit = 1u32 << j;
+            for (b, m) in s.passed.iter_mut().zip(&s.milli) {
+                *b |= if *m >= *min { bit } else { 0 };
+            }
+            if let Some(sh) = share {
+                for (k, r) in &self.areas {
+                    let pts: f64 = w[r.clone()].iter().map(|x| *x as f64).sum();
+                    if pts <= 0.0 {
+                        continue;
+                    }
+                    let need = (sh - 1e-6) * pts;
+                    for (b, v) in s.passed.iter_mut().zip(&s.kv[k * n..(k + 1) * n]) {
+                        *b &= if *v < need { !bit } else { u32::MAX };
                     }
                 }
             }
-            s.passed[c] = bits;
+        }
+        for (b, v) in s.passed.iter_mut().zip(&self.vetoed) {
+            if *v {
+                *b = 0;
+            }
         }
         ranks_of(&s.milli, &mut s.keys, &mut s.ranks);
     }
 }
 
-/// Competition ranks of totals in thousandths (higher is better) by one sort of packed keys.
+/// Competition ranks of totals in thousandths (higher is better): a stable LSD radix sort of
+/// the inverted totals (three passes of 11 bits), counties in index order within a total.
 pub(crate) fn ranks_of(milli: &[i64], keys: &mut Vec<u64>, ranks: &mut Vec<u32>) {
     const BIAS: i64 = 1 << 31;
+    let n = milli.len();
     keys.clear();
     keys.extend(milli.iter().enumerate().map(|(c, &m)| {
         let inv = (BIAS - m.clamp(-BIAS + 1, BIAS - 1)) as u64;
         (inv << 32) | c as u64
     }));
-    keys.sort_unstable();
-    ranks.resize(milli.len(), 0);
+    let mut tmp = vec![0u64; n];
+    for pass in 0..3 {
+        let shift = 32 + 11 * pass;
+        let mut count = [0usize; 2049];
+        for k in keys.iter() {
+            count[((k >> shift) & 0x7ff) as usize + 1] += 1;
+        }
+        for b in 0..2048 {
+            count[b + 1] += count[b];
+        }
+        for k in keys.iter() {
+            let b = ((k >> shift) & 0x7ff) as usize;
+            tmp[count[b]] = *k;
+            count[b] += 1;
+        }
+        std::mem::swap(keys, &mut tmp);
+    }
+    ranks.resize(n, 0);
     let mut prev: Option<(u64, u32)> = None;
     for (pos, &k) in keys.iter().enumerate() {
         let (score, c) = (k >> 32, (k & 0xffff_ffff) as usize);

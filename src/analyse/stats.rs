@@ -94,14 +94,6 @@ pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
     (n1 > 0.0 && n2 > 0.0).then(|| (concordant - discordant) as f64 / (n1 * n2).sqrt())
 }
 
-/// The nearest-rank percentile of sorted values: the smallest value with at least `q` (0–1) of
-/// the values at or below it.
-pub(crate) fn nearest_rank<T: Copy>(sorted: &[T], q: f64) -> T {
-    let n = sorted.len();
-    let k = ((q * n as f64).ceil() as usize).clamp(1, n);
-    sorted[k - 1]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,14 +113,5 @@ mod tests {
         assert!((s - 0.9486832980505138).abs() < 1e-12, "{s}");
         let k = kendall_tau_b(&[1.0, 2.0, 2.0, 3.0], &[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert!((k - 5.0 / 30f64.sqrt()).abs() < 1e-12, "{k}");
-    }
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let v: Vec<u32> = (1..=20).collect();
-        assert_eq!(nearest_rank(&v, 0.05), 1);
-        assert_eq!(nearest_rank(&v, 0.5), 10);
-        assert_eq!(nearest_rank(&v, 0.95), 19);
-        assert_eq!(nearest_rank(&[7u32], 0.05), 7);
     }
 }

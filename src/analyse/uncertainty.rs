@@ -23,10 +23,9 @@
 //! the number of threads. Percentiles are nearest-rank: the 5th percentile rank is the smallest
 //! rank with at least 5% of the draws at or above it (better or equal).
 
-use super::kernel::{Dense, Scratch};
+use super::kernel::{Dense, Scratch, BLOCK};
 use super::scores::Batch;
 use super::sensitivity::{self, Sensitivity};
-use super::stats::nearest_rank;
 use super::weights::{PassLevel, Weights};
 use crate::error::{Error, Result};
 use crate::types::Points;
@@ -355,21 +354,31 @@ pub fn analyse(
         .par_chunks_mut(CHUNK * n)
         .enumerate()
         .map(|(ci, rows)| {
-            let (mut pts, mut w, mut s) = (Vec::new(), Vec::new(), Scratch::default());
+            let mut pts = Vec::new();
+            let mut ws: Vec<Vec<f32>> = vec![Vec::new(); BLOCK];
+            let mut sc: Vec<Scratch> = vec![Scratch::default(); BLOCK];
             let mut pass = vec![0u32; lines * n];
             let mut shift = vec![0u64; n];
-            for (j, row) in rows.chunks_mut(n).enumerate() {
-                let mut rng = stream(settings.seed, (ci * CHUNK + j) as u64);
-                sampler.draw(Some(&mut rng), None, &mut pts, &mut w);
-                dense.eval(&w, &mut s);
-                row.copy_from_slice(&s.ranks);
-                for c in 0..n {
-                    shift[c] += s.ranks[c].abs_diff(base_ranks[c]) as u64;
-                    let bits = s.passed[c];
-                    for l in 0..lines {
-                        pass[l * n + c] += (bits >> l) & 1;
+            let rows: Vec<&mut [u32]> = rows.chunks_mut(n).collect();
+            let mut first = ci * CHUNK;
+            for block in rows.into_iter().collect::<Vec<_>>().chunks_mut(BLOCK) {
+                let m = block.len();
+                for (j, w) in ws.iter_mut().enumerate().take(m) {
+                    let mut rng = stream(settings.seed, (first + j) as u64);
+                    sampler.draw(Some(&mut rng), None, &mut pts, w);
+                }
+                dense.eval_block(&ws[..m], &mut sc[..m]);
+                for (row, s) in block.iter_mut().zip(&sc) {
+                    row.copy_from_slice(&s.ranks);
+                    for c in 0..n {
+                        shift[c] += s.ranks[c].abs_diff(base_ranks[c]) as u64;
+                        let bits = s.passed[c];
+                        for l in 0..lines {
+                            pass[l * n + c] += (bits >> l) & 1;
+                        }
                     }
                 }
+                first += m;
             }
             (pass, shift)
         })
@@ -383,25 +392,37 @@ pub fn analyse(
         );
 
     // Percentiles per county: gather columns block by block.
-    const BLOCK: usize = 64;
+    const COLS: usize = 64;
     let runs = settings.runs;
-    let quantiles: Vec<(u32, u32, u32)> = (0..n.div_ceil(BLOCK))
+    let quantiles: Vec<(u32, u32, u32)> = (0..n.div_ceil(COLS))
         .into_par_iter()
         .flat_map_iter(|b| {
-            let cols = b * BLOCK..((b + 1) * BLOCK).min(n);
+            let cols = b * COLS..((b + 1) * COLS).min(n);
             let mut buf: Vec<Vec<u32>> = cols.clone().map(|_| Vec::with_capacity(runs)).collect();
             for row in ranks.chunks(n) {
                 for (k, c) in cols.clone().enumerate() {
                     buf[k].push(row[c]);
                 }
             }
-            buf.into_iter().map(|mut v| {
-                v.sort_unstable();
-                (
-                    nearest_rank(&v, 0.05),
-                    nearest_rank(&v, 0.5),
-                    nearest_rank(&v, 0.95),
-                )
+            // Ranks run from 1 to n: count one county's ranks (in L1), then walk the counts.
+            let mut h = vec![0u32; n + 1];
+            buf.into_iter().map(move |col| {
+                h.iter_mut().for_each(|x| *x = 0);
+                for r in col {
+                    h[r as usize] += 1;
+                }
+                let at = |q: f64| {
+                    let need = ((q * runs as f64).ceil() as u64).clamp(1, runs as u64);
+                    let mut seen = 0u64;
+                    for (r, c) in h.iter().enumerate() {
+                        seen += *c as u64;
+                        if seen >= need {
+                            return r as u32;
+                        }
+                    }
+                    n as u32
+                };
+                (at(0.05), at(0.5), at(0.95))
             })
         })
         .collect();

@@ -39,6 +39,8 @@ pub struct PointsChange {
     pub id: IndicatorId,
     /// Node name.
     pub name: String,
+    /// 1 for first-level areas.
+    pub level: usize,
     /// Points in the rule set.
     pub before: Points,
     /// Points in the scenario.
@@ -123,6 +125,7 @@ impl WhatIf {
             .map(|(i, n)| PointsChange {
                 id: n.id.clone(),
                 name: n.name.clone(),
+                level: n.level,
                 before: base_w.points[i],
                 after: new_w.points[i],
                 pinned: scenario.pinned.contains_key(&n.id),
@@ -182,7 +185,12 @@ impl WhatIf {
             &["编号", "指标", "原分值", "新分值", "来源"],
             &[false, false, true, true, false],
         );
-        for p in &self.points {
+        let hidden = self
+            .points
+            .iter()
+            .filter(|p| p.level > 2 && !p.pinned)
+            .count();
+        for p in self.points.iter().filter(|p| p.level <= 2 || p.pinned) {
             let how = if p.pinned {
                 "情景设定"
             } else {
@@ -197,6 +205,11 @@ impl WhatIf {
             ]);
         }
         s.push_str(&t.render());
+        if hidden > 0 {
+            s.push_str(&format!(
+                "\n另有 {hidden} 个三级及以下指标随上级按比例调整（完整清单见 JSON 输出）。\n"
+            ));
+        }
         s.push_str("\n## 达标线\n\n");
         let mut t = Table::new(
             &["编号", "名称", "最低总分", "各一级指标最低得分率"],

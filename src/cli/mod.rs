@@ -3,3 +3,4 @@
 pub mod common;
 pub mod lint;
 pub mod score;
+pub mod synth;

@@ -20,14 +20,24 @@ fn main() -> Result<(), fazhi::Error> {
     println!("counties {} of {n}", reports.len());
     println!(
         "total: min {} p10 {} p25 {} median {} p75 {} p90 {} max {}",
-        q(0.0), q(0.1), q(0.25), q(0.5), q(0.75), q(0.9), q(1.0)
+        q(0.0),
+        q(0.1),
+        q(0.25),
+        q(0.5),
+        q(0.75),
+        q(0.9),
+        q(1.0)
     );
     let share = |f: &dyn Fn(&fazhi::Report) -> bool| {
         reports.iter().filter(|r| f(r)).count() as f64 / reports.len() as f64
     };
     println!("vetoed {:.3}", share(&|r| r.summary.vetoed));
     for (k, line) in rules.pass_lines().iter().enumerate() {
-        println!("pass {} {:.3}", line.name, share(&|r| r.summary.pass_lines[k].reached));
+        println!(
+            "pass {} {:.3}",
+            line.name,
+            share(&|r| r.summary.pass_lines[k].reached)
+        );
         println!(
             "  total >= {} {:.3}",
             line.min_total,

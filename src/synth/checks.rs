@@ -119,7 +119,10 @@ fn sum(side: &str) -> Option<Vec<Term>> {
         .map(|t| {
             let t = t.trim().trim_matches(|c| c == '(' || c == ')').trim();
             match t.strip_prefix("d.") {
-                Some(f) if f.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') => {
+                Some(f)
+                    if f.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '.') =>
+                {
                     Some(Term::Field(FieldPath::new(f)))
                 }
                 Some(_) => None,
@@ -133,11 +136,15 @@ fn parse_rate(text: &str) -> Option<Relation> {
     let start = text.find("pct(d.")? + 4;
     let end = start + text[start..].find(')')?;
     let (num, den) = text[start..end].split_once(',')?;
-    let (num, den) = (num.trim().strip_prefix("d.")?, den.trim().strip_prefix("d.")?);
+    let (num, den) = (
+        num.trim().strip_prefix("d.")?,
+        den.trim().strip_prefix("d.")?,
+    );
     let mut others: Vec<&str> = text
         .match_indices("d.")
         .filter(|(i, _)| {
-            *i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric() && text.as_bytes()[i - 1] != b'_'
+            *i == 0
+                || !text.as_bytes()[i - 1].is_ascii_alphanumeric() && text.as_bytes()[i - 1] != b'_'
         })
         .map(|(i, _)| {
             let rest = &text[i + 2..];
@@ -219,8 +226,8 @@ impl Relation {
                 match (l.as_slice(), r.as_slice()) {
                     ([Term::Field(part)], [Term::Field(_)]) => {
                         let q = quality.get(part).copied().unwrap_or(0.5);
-                        let best_low = plan(plans, part)
-                            .is_some_and(|p| matches!(p.ideal, Ideal::AtMost(_)));
+                        let best_low =
+                            plan(plans, part).is_some_and(|p| matches!(p.ideal, Ideal::AtMost(_)));
                         let x = if best_low {
                             a.min(b)
                         } else if q > 0.45 {

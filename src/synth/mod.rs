@@ -260,7 +260,11 @@ pub fn to_yaml(c: &CountyData) -> Result<String> {
     }
     let file = File {
         county: &c.info,
-        data: c.values.iter().map(|(k, d)| (k.as_str(), &d.value)).collect(),
+        data: c
+            .values
+            .iter()
+            .map(|(k, d)| (k.as_str(), &d.value))
+            .collect(),
     };
     serde_yaml::to_string(&file).map_err(|e| Error::Io {
         path: format!("{}.yaml", c.info.id).into(),
@@ -293,7 +297,6 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
 fn phi(x: f64) -> f64 {
     1.0 / (1.0 + (-1.702 * x).exp())
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -55,11 +55,9 @@ pub(super) fn ideal(spec: &FieldSpec, target: Option<&Value>, veto: bool) -> Ide
 
 /// A stable magnitude (10 to 2,000) for counts the rule set gives no scale for, from the name.
 pub(super) fn magnitude(path: &str) -> f64 {
-    let h = path
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-        });
+    let h = path.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
     let u = (h >> 11) as f64 / (1u64 << 53) as f64;
     10.0 * 200f64.powf(u)
 }
@@ -105,7 +103,11 @@ pub(super) fn draw(
         return match spec.ty {
             FieldType::Bool => Value::Bool(u < p),
             t if t.is_numeric() => {
-                let n = if u < p { 1.0 + (rng.gen::<f64>() * 2.5).floor() } else { 0.0 };
+                let n = if u < p {
+                    1.0 + (rng.gen::<f64>() * 2.5).floor()
+                } else {
+                    0.0
+                };
                 number(t, clampf(n))
             }
             _ => plain(f, q, size, base_year, u, rng),

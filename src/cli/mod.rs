@@ -3,5 +3,6 @@
 pub mod common;
 pub mod lint;
 pub mod score;
+pub mod synth;
 pub mod uncertainty;
 pub mod whatif;

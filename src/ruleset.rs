@@ -117,7 +117,7 @@ impl RuleSet {
         data: &CountyData,
         reuse: &dyn Fn(&str, &str) -> Option<crate::report::ItemScore>,
     ) -> (Report, usize) {
-        let bound = Bound::new(&self.engine, &self.groups, data);
+        let bound = BoundCounty::new(&self.engine, &self.groups, data);
         let mut reused = 0;
         let items = self
             .items
@@ -145,7 +145,7 @@ impl RuleSet {
     }
 
     /// Runs vetoes, bonuses, penalties and checks (everything but the items).
-    fn run_adjustments(&self, bound: &Bound) -> Runs {
+    fn run_adjustments(&self, bound: &BoundCounty) -> Runs {
         let p = |n: Points| n.as_f64();
         Runs {
             items: Vec::new(),

@@ -146,7 +146,7 @@ pub fn rank_csv(r: &Ranking) -> String {
         let mut cells = vec![String::new(); cols.len()];
         cells[3] = f.path.clone();
         if let Some(last) = cells.last_mut() {
-            *last = f.error.clone();
+            *last = f.error.replace("\n  ", "; ").replace('\n', "; ");
         }
         s.push_str(
             &cells

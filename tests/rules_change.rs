@@ -204,17 +204,20 @@ fn mini_all_kinds() -> RuleSet {
     RuleSet::load(&RuleSource::from_documents(docs)).unwrap()
 }
 
+/// (section, id, kind, aspect, old, new) of a change.
+type Row<'a> = (
+    Section,
+    &'a str,
+    ChangeKind,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 #[test]
 fn every_kind_of_structural_change_is_found_by_id() {
     let d = diff::diff_rules(&mini(), &mini_all_kinds());
-    let got: Vec<(
-        Section,
-        &str,
-        ChangeKind,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )> = d
+    let got: Vec<Row> = d
         .changes
         .iter()
         .map(|c| {
@@ -230,14 +233,7 @@ fn every_kind_of_structural_change_is_found_by_id() {
         .collect();
     use ChangeKind::*;
     use Section::*;
-    let expected: Vec<(
-        Section,
-        &str,
-        ChangeKind,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )> = vec![
+    let expected: Vec<Row> = vec![
         (
             Ruleset,
             "mini",

@@ -1,0 +1,89 @@
+//! Rescoring a batch after one changed item (incremental: `analyse::rescore`, reusing every
+//! unchanged item of the old reports) versus a full rescore of the same batch under the same new
+//! rules. Batch: the 8 fixture counties plus 192 counties generated from the national
+//! dictionary with a fixed seed (the property tests' generator), 200 in all. Both variants run
+//! on the same rayon pool. Results: BENCHMARKS.md.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use fazhi::analyse::rescore;
+use fazhi::{CountyData, RuleSet, RuleSource};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use rayon::prelude::*;
+
+#[allow(dead_code)]
+#[path = "../tests/common/gen.rs"]
+mod gen;
+
+const NATIONAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/indicators/national-2021");
+
+/// The national rule set with its first one-line item rule halved.
+fn one_item_changed() -> RuleSet {
+    let mut docs = RuleSource::from_dir(NATIONAL).unwrap().documents().to_vec();
+    let doc = docs
+        .iter_mut()
+        .find(|d| d.0 == "areas/1-functions.yaml")
+        .unwrap();
+    let line = doc
+        .1
+        .lines()
+        .find(|l| l.trim_start().starts_with("score: ") && !l.trim_end().ends_with('|'))
+        .unwrap()
+        .to_string();
+    let (indent, expr) = line.split_once("score: ").unwrap();
+    doc.1 = doc
+        .1
+        .replacen(&line, &format!("{indent}score: ({}) / 2", expr.trim()), 1);
+    RuleSet::load(&RuleSource::from_documents(docs)).unwrap()
+}
+
+fn batch(rules: &RuleSet) -> Vec<CountyData> {
+    let mut out = Vec::new();
+    for dir in ["fixtures/counties", "fixtures/synthetic"] {
+        let mut files: Vec<_> = std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        files.sort();
+        out.extend(
+            files
+                .iter()
+                .map(|f| CountyData::from_file(f, rules).unwrap()),
+        );
+    }
+    let strategy = gen::data_strategy(rules);
+    let mut runner = TestRunner::deterministic();
+    for i in out.len()..200 {
+        let pairs = strategy.new_tree(&mut runner).unwrap().current();
+        let yaml = gen::yaml(&pairs).replace("id: p,", &format!("id: gen{i},"));
+        out.push(CountyData::from_str("gen.yaml", &yaml, rules).unwrap());
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let old = RuleSet::load_dir(NATIONAL).unwrap();
+    let new = one_item_changed();
+    let counties = batch(&old);
+    let before: Vec<_> = counties.iter().map(|c| old.score(c)).collect();
+    let (check, stats) = rescore::rescore(&old, &before, &new, &counties);
+    assert_eq!(stats.items_evaluated, counties.len(), "one item per county");
+    assert!(check.iter().zip(&counties).all(|(r, c)| *r == new.score(c)));
+
+    let mut g = c.benchmark_group("rescore_200_counties");
+    g.sample_size(20);
+    g.bench_function("full", |b| {
+        b.iter(|| {
+            let r: Vec<_> = counties.par_iter().map(|c| new.score(c)).collect();
+            r
+        })
+    });
+    g.bench_function("incremental_one_item_changed", |b| {
+        b.iter(|| rescore::rescore(&old, &before, &new, &counties))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

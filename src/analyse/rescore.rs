@@ -117,11 +117,13 @@ fn rescore_with(
     let Some(prior) = prior else {
         return (new.score(county), 0);
     };
+    let items: BTreeMap<&str, &crate::report::ItemScore> =
+        prior.items.iter().map(|i| (i.id.as_str(), i)).collect();
     let reuse = |id: &str, hash: &str| {
         if old_hashes.get(id) != Some(&hash) {
             return None;
         }
-        prior.item(id).cloned()
+        items.get(id).map(|i| (*i).clone())
     };
     new.score_reusing(county, &reuse)
 }

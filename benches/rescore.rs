@@ -1,20 +1,14 @@
 //! Rescoring a batch after one changed item (incremental: `analyse::rescore`, reusing every
 //! unchanged item of the old reports) versus a full rescore of the same batch under the same new
-//! rules. Batch: the 8 fixture counties plus 192 counties generated from the national
-//! dictionary with a fixed seed (the property tests' generator), 200 in all. Both variants run
+//! rules. Batch: the 8 fixture counties plus 192 synthetic counties (`fazhi::synth`, seed 1),
+//! 200 in all. Both variants run
 //! on one single-thread rayon pool, so that they measure work rather than how busy the shared
 //! machine's other core is. Results: BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use fazhi::analyse::rescore;
 use fazhi::{CountyData, RuleSet, RuleSource};
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::TestRunner;
 use rayon::prelude::*;
-
-#[allow(dead_code)]
-#[path = "../tests/common/gen.rs"]
-mod gen;
 
 const NATIONAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/indicators/national-2021");
 
@@ -53,13 +47,8 @@ fn batch(rules: &RuleSet) -> Vec<CountyData> {
                 .map(|f| CountyData::from_file(f, rules).unwrap()),
         );
     }
-    let strategy = gen::data_strategy(rules);
-    let mut runner = TestRunner::deterministic();
-    for i in out.len()..200 {
-        let pairs = strategy.new_tree(&mut runner).unwrap().current();
-        let yaml = gen::yaml(&pairs).replace("id: p,", &format!("id: gen{i},"));
-        out.push(CountyData::from_str("gen.yaml", &yaml, rules).unwrap());
-    }
+    let n = 200 - out.len();
+    out.extend(fazhi::synth::generate(rules, n, 1));
     out
 }
 

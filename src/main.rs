@@ -84,6 +84,21 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Write synthetic county data (one YAML file per county) for a rule set.
+    Synth {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// How many counties (2,844 is the number of county-level divisions).
+        #[arg(long, default_value_t = 2844)]
+        counties: usize,
+        /// The random seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -112,6 +127,12 @@ fn main() -> ExitCode {
             quiet,
         } => cli::diff::run(&old, &new, format, out.as_deref(), quiet, &data),
         Command::Verify { report, rules } => cli::verify::run(&report, rules.as_deref()),
+        Command::Synth {
+            rules,
+            counties,
+            seed,
+            out,
+        } => cli::synth::run(rules.as_deref(), counties, seed, &out),
     };
     ExitCode::from(code)
 }

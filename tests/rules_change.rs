@@ -513,6 +513,10 @@ fn diff_command_writes_a_changelog_and_fails_on_bad_data() {
     assert!(text(&out.stdout).contains("## 未能评分的文件（1 个）"));
     let out = fazhi(&["diff", MINI, "/no/such/rules"]);
     assert_eq!(out.status.code(), Some(2));
+    let out = fazhi(&["diff", "--format", "csv", MINI, nd]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("writes md or json"));
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

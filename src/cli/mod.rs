@@ -5,4 +5,5 @@ pub mod diff;
 pub mod lint;
 pub mod rank;
 pub mod score;
+pub mod synth;
 pub mod verify;

@@ -166,10 +166,17 @@ pub(crate) fn build(m: &Model, data: &CountyData, runs: &Runs) -> Report {
 /// An item's result computed under another rule set whose rule hash for it is the same: keeps
 /// the result (earned, status, inputs, explanation, messages) and takes everything the hash does
 /// not cover (names, area, parent, rule text, evidence) from this model.
-pub(crate) fn refresh_item(m: &Model, idx: usize, old: ItemScore) -> ItemScore {
+pub(crate) fn refresh_item(m: &Model, idx: usize, old: &ItemScore) -> ItemScore {
     let node = &m.nodes[idx];
     let leaf = node.leaf.as_ref();
     ItemScore {
+        earned: old.earned,
+        lost: old.lost,
+        status: old.status,
+        inputs: old.inputs.clone(),
+        missing: old.missing.clone(),
+        explanation: old.explanation.clone(),
+        messages: old.messages.clone(),
         id: node.id.clone(),
         name: node.name.clone(),
         name_en: node.name_en.clone(),
@@ -180,7 +187,6 @@ pub(crate) fn refresh_item(m: &Model, idx: usize, old: ItemScore) -> ItemScore {
         max: node.points,
         rule_text: leaf.and_then(|l| l.rule_text.clone()),
         evidence: leaf.map(|l| l.evidence.clone()).unwrap_or_default(),
-        ..old
     }
 }
 

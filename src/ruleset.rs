@@ -112,10 +112,10 @@ impl RuleSet {
     /// that a reused result came from the same rule hash and the same county data (this is
     /// what `analyse::rescore` checks); names, parents and texts are refreshed from this rule
     /// set, since the hash does not cover them.
-    pub(crate) fn score_reusing(
+    pub(crate) fn score_reusing<'r>(
         &self,
         data: &CountyData,
-        reuse: &dyn Fn(&str, &str) -> Option<crate::report::ItemScore>,
+        reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
     ) -> (Report, usize) {
         let bound = BoundCounty::new(&self.engine, &self.groups, data);
         let mut reused = 0;

@@ -123,7 +123,7 @@ fn rescore_with(
         if old_hashes.get(id) != Some(&hash) {
             return None;
         }
-        items.get(id).map(|i| (*i).clone())
+        items.get(id).copied()
     };
     new.score_reusing(county, &reuse)
 }

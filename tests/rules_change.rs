@@ -336,6 +336,14 @@ fn every_kind_of_structural_change_is_found_by_id() {
         ),
         (
             Indicator,
+            "1.4",
+            Changed,
+            Some("target"),
+            Some("{\"enforcement.violations_found\":0}"),
+            Some("—"),
+        ),
+        (
+            Indicator,
             "2",
             Repointed,
             Some("points"),

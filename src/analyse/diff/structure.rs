@@ -224,6 +224,13 @@ fn indicators(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
                 o.points.to_string(),
                 n.points.to_string(),
             );
+            out.cmp(
+                id,
+                ChangeKind::Changed,
+                "official_no",
+                opt(&o.official_no),
+                opt(&n.official_no),
+            );
             let kind = |n: &Node| if n.leaf.is_some() { "item" } else { "group" };
             out.cmp(
                 id,
@@ -263,6 +270,14 @@ fn indicators(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
                     a.evidence.join("、"),
                     b.evidence.join("、"),
                 );
+                let target = |l: &crate::model::Leaf| {
+                    if l.target.is_empty() {
+                        "—".to_string()
+                    } else {
+                        serde_json::to_string(&l.target).unwrap_or_default()
+                    }
+                };
+                out.cmp(id, ChangeKind::Changed, "target", target(a), target(b));
             }
         },
     );

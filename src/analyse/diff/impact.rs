@@ -138,3 +138,55 @@ pub fn county_deltas(old: &[Report], new: &[Report]) -> Vec<CountyDelta> {
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CountyData, RuleSet, RuleSource};
+
+    fn mini_report() -> Report {
+        let src = RuleSource::from_documents([
+            (
+                "ruleset.yaml",
+                include_str!("../../../tests/rules/mini/ruleset.yaml"),
+            ),
+            (
+                "fields.yaml",
+                include_str!("../../../tests/rules/mini/fields.yaml"),
+            ),
+            (
+                "areas.yaml",
+                include_str!("../../../tests/rules/mini/areas.yaml"),
+            ),
+        ]);
+        let rules = RuleSet::load(&src).unwrap();
+        let text = include_str!("../../../tests/data/mini-good.yaml");
+        rules.score(&CountyData::from_str("g.yaml", text, &rules).unwrap())
+    }
+
+    #[test]
+    fn terms_add_up_to_the_total() {
+        let r = mini_report();
+        let sum: Points = terms(&r).values().map(|(_, p)| *p).sum();
+        assert_eq!(sum, r.summary.total);
+        assert!(contributions(&r, &r).is_empty());
+    }
+
+    #[test]
+    fn a_term_only_on_one_side_counts_from_zero_and_order_is_by_size() {
+        let old = mini_report();
+        let mut new = old.clone();
+        let gone = new.items.remove(0); // 1.1, 2.5 points
+        new.items[0].earned = new.items[0].earned + Points::from_milli(100);
+        new.summary.total = new.summary.total - gone.earned + Points::from_milli(100);
+        let c = contributions(&old, &new);
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (c[0].id.as_str(), c[0].new, c[0].delta),
+            ("1.1", Points::ZERO, Points::ZERO - gone.earned)
+        );
+        assert_eq!(c[1].delta, Points::from_milli(100));
+        let sum: Points = c.iter().map(|x| x.delta).sum();
+        assert_eq!(sum, new.summary.total - old.summary.total);
+    }
+}

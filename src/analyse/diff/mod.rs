@@ -223,30 +223,33 @@ pub fn diff_files(
     for f in &mut failures {
         f.error = format!("under the old rules ({}): {}", old.id(), f.error);
     }
-    let rescored: Vec<_> = before
+    // Read every county under the new dictionary, then rescore the batch reusing old items.
+    let read: Vec<_> = before
         .into_par_iter()
         .map(|(old_report, input)| {
-            let r = batch::read_county(std::path::Path::new(&input.path), new).map(|(data, _)| {
-                let (mut r, _) = super::rescore::rescore_one(old, Some(&old_report), new, &data);
-                r.county.source = Some(input.path.clone());
-                r
-            });
+            let data = batch::read_county(std::path::Path::new(&input.path), new);
             tick();
-            (old_report, r, input)
+            (old_report, data, input)
         })
         .collect();
-    let mut pairs = Vec::new();
-    for (old_report, r, input) in rescored {
-        match r {
-            Ok(r) => pairs.push((old_report, r, input)),
+    let (mut olds, mut counties) = (Vec::new(), Vec::new());
+    for (old_report, data, input) in read {
+        match data {
+            Ok((data, _)) => {
+                olds.push(old_report);
+                counties.push(data);
+                d.inputs.push(input);
+            }
             Err(e) => failures.push(Failure {
-                path: input.path.clone(),
+                path: input.path,
                 error: format!("under the new rules ({}): {e}", new.id()),
             }),
         }
     }
-    d.inputs = pairs.iter().map(|(_, _, i)| i.clone()).collect();
-    let (olds, news): (Vec<_>, Vec<_>) = pairs.into_iter().map(|(o, n, _)| (o, n)).unzip();
+    let (mut news, _) = super::rescore::rescore(old, &olds, new, &counties);
+    for (r, input) in news.iter_mut().zip(&d.inputs) {
+        r.county.source = Some(input.path.clone());
+    }
     d.counties = county_deltas(&olds, &news);
     d.failures = failures;
     d

@@ -177,7 +177,7 @@ mod tests {
         let old = mini_report();
         let mut new = old.clone();
         let gone = new.items.remove(0); // 1.1, 2.5 points
-        new.items[0].earned = new.items[0].earned + Points::from_milli(100);
+        new.items[0].earned += Points::from_milli(100);
         new.summary.total = new.summary.total - gone.earned + Points::from_milli(100);
         let c = contributions(&old, &new);
         assert_eq!(c.len(), 2);

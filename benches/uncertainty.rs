@@ -8,50 +8,8 @@ use fazhi::analyse::scores::Batch;
 use fazhi::analyse::stats::competition_ranks;
 use fazhi::analyse::uncertainty::{analyse, LevelNoise, Settings};
 use fazhi::analyse::weights::Weights;
-use fazhi::{CountyData, CountyInfo, Datum, RuleSet, Value};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use fazhi::RuleSet;
 use std::time::Duration;
-
-/// `n` synthetic counties: the fixture counties with every number scaled by a random factor
-/// (within the dictionary's bounds) and bools flipped now and then, seeded.
-fn synthetic(rules: &RuleSet, n: usize) -> Vec<CountyData> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-    let bases: Vec<CountyData> = [
-        "synthetic/strong",
-        "synthetic/middling",
-        "counties/yuncheng-2018",
-        "counties/linshu-2024",
-    ]
-    .iter()
-    .map(|f| CountyData::from_file(format!("{dir}/{f}.yaml"), rules).unwrap())
-    .collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(2844);
-    (0..n)
-        .map(|i| {
-            let base = &bases[i % bases.len()];
-            let values = base.values.iter().map(|(path, d)| {
-                let (lo, hi) = rules.fields()[path].bounds();
-                let clamp = |x: f64| x.max(lo.unwrap_or(f64::MIN)).min(hi.unwrap_or(f64::MAX));
-                let v = match &d.value {
-                    Value::Number(x) => Value::Number(clamp(x * rng.gen_range(0.8..1.1))),
-                    Value::Int(k) => {
-                        Value::Int(clamp((*k as f64 * rng.gen_range(0.5..1.5)).round()) as i64)
-                    }
-                    Value::Bool(b) => Value::Bool(if rng.gen_bool(0.1) { !b } else { *b }),
-                    other => other.clone(),
-                };
-                (path.clone(), Datum::new(v))
-            });
-            let info = CountyInfo {
-                id: format!("synth-{i:04}"),
-                name: format!("合成县{i}"),
-                ..Default::default()
-            };
-            CountyData::new(info, values.collect::<Vec<_>>(), rules).unwrap()
-        })
-        .collect()
-}
 
 fn settings(runs: usize) -> Settings {
     Settings {
@@ -69,7 +27,8 @@ fn settings(runs: usize) -> Settings {
 
 fn bench(c: &mut Criterion) {
     let rules = RuleSet::builtin().unwrap();
-    let counties = synthetic(&rules, 2844);
+    // The library's synthetic counties (fazhi::synth), seeded.
+    let counties = fazhi::synth::generate(&rules, 2844, 1);
     let batch = Batch::evaluate(&rules, &counties);
     let nominal = Weights::nominal(&rules);
 

@@ -1,12 +1,18 @@
-//! Step 6, analyse: what policy designers ask of scores — re-weighting, what-if scenarios, and
-//! how robust a ranking is to its weights.
+//! Step 6, analyse: what evaluators do with many reports and several rule sets, and what policy
+//! designers ask of scores — re-weighting, what-if scenarios, and how robust a ranking is to its
+//! weights.
 
+pub mod batch;
 pub mod chart;
+pub mod diff;
 mod kernel;
+pub mod rank;
+pub mod rescore;
 pub mod scores;
 pub mod sensitivity;
 pub mod stats;
 mod tables;
 pub mod uncertainty;
+pub mod verify;
 pub mod weights;
 pub mod whatif;

@@ -24,7 +24,7 @@ fn missing_text(m: &[crate::FieldPath]) -> String {
     format!("缺少数据：{}", list.join("、"))
 }
 
-fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) -> ItemScore {
+pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) -> ItemScore {
     let node = &m.nodes[idx];
     let leaf = node.leaf.as_ref().expect("items are leaves");
     let max = node.points;

@@ -119,6 +119,19 @@ impl RuleSet {
         aggregate::build(&self.model, data, &runs)
     }
 
+    /// Crate-internal hook for analyses that search over one item's inputs (the gap analysis
+    /// rescoring counterfactuals): evaluates only the item at `pos` (its index among
+    /// [`RuleSet::items`]) through the same evaluate and aggregate code as [`RuleSet::score`], so
+    /// its `earned` equals that item's `earned` in a full report of the same data. Penalties,
+    /// bonuses and totals are not computed; callers verify their final answers with a full
+    /// [`RuleSet::score`]. `None` when `pos` is out of range.
+    pub(crate) fn score_item(&self, data: &CountyData, pos: usize) -> Option<crate::ItemScore> {
+        let (idx, rule) = self.items.get(pos)?;
+        let bound = Bound::new(&self.engine, &self.groups, data);
+        let run = bound.run(rule, self.model.nodes[*idx].points.as_f64());
+        Some(aggregate::item_score(&self.model, *idx, &run, data))
+    }
+
     /// The rule set's id.
     pub fn id(&self) -> &str {
         &self.model.header.id

@@ -1,5 +1,6 @@
 //! The subcommands of the `fazhi` binary, one module each.
 
 pub mod common;
+pub mod gap;
 pub mod lint;
 pub mod score;

@@ -6,6 +6,7 @@ mod markdown;
 mod table;
 
 pub use self::csv::{csv_header, csv_rows};
+pub(crate) use self::markdown::area_heading;
 pub use self::markdown::markdown;
 pub(crate) use self::table::Table;
 

@@ -1,0 +1,3 @@
+//! Step 6, analyse: what the reports mean for the people who act on them.
+
+pub mod gap;

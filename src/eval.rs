@@ -29,14 +29,14 @@ pub(crate) struct Run {
 }
 
 /// One county bound for evaluation: `d` built once, shared by every rule.
-pub(crate) struct Bound<'a> {
+pub(crate) struct BoundCounty<'a> {
     engine: &'a Engine,
     data: &'a CountyData,
     d: Dynamic,
     present: Rc<BTreeSet<String>>,
 }
 
-impl<'a> Bound<'a> {
+impl<'a> BoundCounty<'a> {
     pub(crate) fn new(engine: &'a Engine, groups: &[String], data: &'a CountyData) -> Self {
         let mut root = Tree::default();
         for g in groups {
@@ -46,7 +46,7 @@ impl<'a> Bound<'a> {
             insert(&mut root, path.as_str(), Some(to_dynamic(&datum.value)));
         }
         let root = to_map(root);
-        Bound {
+        BoundCounty {
             engine,
             data,
             d: Dynamic::from_map(root).into_read_only().into_shared(),

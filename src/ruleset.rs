@@ -6,7 +6,7 @@ use crate::check;
 use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
 use crate::data::CountyData;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::eval::Bound;
+use crate::eval::BoundCounty;
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
 use crate::report::Report;
@@ -93,7 +93,7 @@ impl RuleSet {
     /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
     /// checks. Never fails: a rule that breaks makes its own item an error.
     pub fn score(&self, data: &CountyData) -> Report {
-        let bound = Bound::new(&self.engine, &self.groups, data);
+        let bound = BoundCounty::new(&self.engine, &self.groups, data);
         let p = |n: Points| n.as_f64();
         let runs = Runs {
             items: self

@@ -141,6 +141,31 @@ proptest! {
     }
 }
 
+fn national() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any data within the national dictionary's ranges scores without a single rule error, and
+    /// every invariant holds.
+    #[test]
+    fn national_rules_never_fail_on_valid_data(pairs in data_strategy(national())) {
+        let rules = national();
+        let data = CountyData::from_str("p.yaml", &yaml(&pairs), rules).unwrap();
+        let r = rules.score(&data);
+        let errors: Vec<_> = r.items.iter().filter(|i| !i.messages.is_empty()).map(|i| (i.id.to_string(), i.messages.clone())).collect();
+        prop_assert!(errors.is_empty(), "{:?}", errors);
+        let adj_errors: Vec<_> = r.bonuses.iter().chain(&r.penalties).filter(|b| b.status == fazhi::ItemStatus::Error).map(|b| (b.id.to_string(), b.detail.clone())).collect();
+        prop_assert!(adj_errors.is_empty(), "{:?}", adj_errors);
+        prop_assert!(r.vetoes.iter().all(|v| v.status != fazhi::ConditionStatus::Error));
+        prop_assert!(r.checks.iter().all(|c| c.status != fazhi::ConditionStatus::Error), "{:?}", r.checks.iter().filter(|c| c.status == fazhi::ConditionStatus::Error).collect::<Vec<_>>());
+        check_invariants(rules, &data);
+    }
+}
+
 #[test]
 fn rule_file_order_does_not_matter() {
     let docs = mini_docs();

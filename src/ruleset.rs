@@ -127,7 +127,7 @@ impl RuleSet {
     /// [`RuleSet::score`]. `None` when `pos` is out of range.
     pub(crate) fn score_item(&self, data: &CountyData, pos: usize) -> Option<crate::ItemScore> {
         let (idx, rule) = self.items.get(pos)?;
-        let bound = Bound::new(&self.engine, &self.groups, data);
+        let bound = BoundCounty::new(&self.engine, &self.groups, data);
         let run = bound.run(rule, self.model.nodes[*idx].points.as_f64());
         Some(aggregate::item_score(&self.model, *idx, &run, data))
     }

@@ -185,7 +185,7 @@ pub struct LostItem {
     /// rule failed and no change to the data was searched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
-    /// Other single-field changes that earn as much as `fix`'s first round.
+    /// Other single-field changes that earn as much as `fix`, when `fix` is a single change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<Fix>,
 }
@@ -359,8 +359,16 @@ fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
         match item.status {
             ItemStatus::NoData => {
                 let mut s = search::Searcher::new(rules, data, pos, item.max);
+                // Supply the missing inputs, and the optional ones the target names.
+                let mut fields = item.missing.clone();
+                fields.extend(
+                    leaf.optional_inputs
+                        .iter()
+                        .filter(|f| leaf.target.contains_key(*f) && !data.values.contains_key(*f))
+                        .cloned(),
+                );
                 let supply = s
-                    .supply(&item.missing, &leaf.target)
+                    .supply(&fields, &leaf.target)
                     .and_then(|f| verify(rules, data, &item.id, f));
                 no_data.push(NoDataItem {
                     id: item.id.clone(),
@@ -395,11 +403,16 @@ fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
                     let mut s = search::Searcher::new(rules, data, pos, item.max);
                     let found = s.search(&fields, &leaf.target, item.earned);
                     let fix = verify(rules, data, &item.id, found.fix);
-                    let alts = found
-                        .alternatives
-                        .into_iter()
-                        .filter_map(|f| verify(rules, data, &item.id, f))
-                        .collect();
+                    // Alternatives are other single changes that do what the whole fix does.
+                    let alts = if fix.as_ref().is_some_and(|f| f.changes.len() == 1) {
+                        found
+                            .alternatives
+                            .into_iter()
+                            .filter_map(|f| verify(rules, data, &item.id, f))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     (fix, alts)
                 } else {
                     (None, Vec::new())

@@ -208,8 +208,9 @@ pub struct NoDataItem {
     /// The Chinese rule text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_text: Option<String>,
-    /// The data supplied at the rule's target values, and the points that earns (rescored);
-    /// `None` when the rule set gives no target for some missing field.
+    /// The data to supply and the points they earn (rescored): the rule's target values, moved
+    /// further where the county's other data make the targets fall short of full points.
+    /// `None` when the rule set gives no target for some missing field, or nothing earns points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supply: Option<Fix>,
 }
@@ -358,7 +359,7 @@ fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
         };
         match item.status {
             ItemStatus::NoData => {
-                let mut s = search::Searcher::new(rules, data, pos, item.max);
+                let mut s = search::Searcher::new(rules, data, pos, item.max, &leaf.reads());
                 // Supply the missing inputs, and the optional ones the target names.
                 let mut fields = item.missing.clone();
                 fields.extend(
@@ -369,7 +370,9 @@ fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
                 );
                 let supply = s
                     .supply(&fields, &leaf.target)
-                    .and_then(|f| verify(rules, data, &item.id, f));
+                    .map(|f| refine_supply(&mut s, &fields, &leaf.target, item.max, f))
+                    .and_then(|f| verify(rules, data, &item.id, f))
+                    .filter(|f| f.gain > Points::ZERO);
                 no_data.push(NoDataItem {
                     id: item.id.clone(),
                     name: item.name.clone(),
@@ -394,13 +397,8 @@ fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
             }
             _ if item.lost > Points::ZERO => {
                 let (fix, alternatives) = if item.status == ItemStatus::Scored {
-                    let fields: Vec<FieldPath> = leaf
-                        .inputs
-                        .iter()
-                        .chain(&leaf.optional_inputs)
-                        .cloned()
-                        .collect();
-                    let mut s = search::Searcher::new(rules, data, pos, item.max);
+                    let fields = leaf.reads();
+                    let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
                     let found = s.search(&fields, &leaf.target, item.earned);
                     let fix = verify(rules, data, &item.id, found.fix);
                     // Alternatives are other single changes that do what the whole fix does.
@@ -452,6 +450,30 @@ fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
     };
     gap.plans = plan::plans(rules, data, report, &gap);
     gap
+}
+
+/// When the target values do not earn full points with the county's other data (a target of
+/// 10 decisions when the county made 20, say), searches the supplied fields onward from the
+/// targets, so the supply says what the missing figures must be.
+fn refine_supply(
+    s: &mut search::Searcher<'_>,
+    fields: &[FieldPath],
+    target: &BTreeMap<FieldPath, Value>,
+    max: Points,
+    mut fix: Fix,
+) -> Fix {
+    if fix.earned >= max {
+        return fix;
+    }
+    let more = s.search(fields, target, fix.earned).fix;
+    for c in more.changes {
+        if let Some(x) = fix.changes.iter_mut().find(|x| x.field == c.field) {
+            x.to = c.to;
+        }
+    }
+    fix.earned = more.earned;
+    fix.gain = more.earned;
+    fix
 }
 
 /// Rescores the county with the fix applied and keeps the points the real report gives (they

@@ -137,6 +137,7 @@ fn plan_for(
     cands: &[Candidate],
 ) -> Plan {
     let mut chosen: Vec<&Candidate> = Vec::new();
+    let mut totals: Vec<Points> = Vec::new();
     let mut current = report.clone();
     let mut used: BTreeSet<usize> = BTreeSet::new();
     while !meets(&current, p) {
@@ -157,31 +158,46 @@ fn plan_for(
         used.insert(i);
         chosen.push(c);
         match rescore(rules, data, &chosen) {
-            Some(r) => current = r,
+            Some(r) => {
+                totals.push(r.summary.total);
+                current = r;
+            }
             None => {
                 chosen.pop();
             }
         }
     }
-    // Drop the steps the line can do without, smallest gain first.
-    if meets(&current, p) && chosen.len() > 1 {
+    // Drop the steps the line can do without, smallest gain first. A step is only tried when
+    // the total without its gain still meets the minimum (the rescore decides).
+    let mut pruned = false;
+    if meets(&current, p) {
         let mut k = chosen.len();
-        while k > 0 {
+        while k > 0 && chosen.len() > 1 {
             k -= 1;
+            if current.summary.total - chosen[k].gain < p.min_total {
+                continue;
+            }
             let mut without = chosen.clone();
             without.remove(k);
             if let Some(r) = rescore(rules, data, &without).filter(|r| meets(r, p)) {
                 chosen = without;
                 current = r;
+                pruned = true;
             }
         }
     }
-    let mut steps = Vec::new();
-    for n in 1..=chosen.len() {
-        let total =
-            rescore(rules, data, &chosen[..n]).map_or(current.summary.total, |r| r.summary.total);
-        let c = chosen[n - 1];
-        steps.push(PlanStep {
+    if pruned {
+        totals = (1..=chosen.len())
+            .map(|n| {
+                rescore(rules, data, &chosen[..n])
+                    .map_or(current.summary.total, |r| r.summary.total)
+            })
+            .collect();
+    }
+    let steps = chosen
+        .iter()
+        .zip(totals)
+        .map(|(c, total)| PlanStep {
             item: c.item.clone(),
             name: c.name.clone(),
             area: c.area.clone(),
@@ -189,8 +205,8 @@ fn plan_for(
             changes: c.changes.clone(),
             gain: c.gain,
             total_after: total,
-        });
-    }
+        })
+        .collect();
     Plan {
         pass_line: p.id.clone(),
         name: p.name.clone(),

@@ -54,11 +54,31 @@ pub(crate) struct Found {
 }
 
 impl<'a> Searcher<'a> {
-    pub(crate) fn new(rules: &'a RuleSet, data: &CountyData, pos: usize, max: Points) -> Self {
+    /// A searcher for the item at `pos` (among [`RuleSet::items`]) whose rule reads `fields`.
+    /// The working copy holds only those fields: the compile step has checked that a rule reads
+    /// nothing else, so the item scores the same, and each evaluation binds a few values instead
+    /// of the whole county. Final answers are verified on the full data by the caller.
+    pub(crate) fn new(
+        rules: &'a RuleSet,
+        data: &CountyData,
+        pos: usize,
+        max: Points,
+        fields: &[FieldPath],
+    ) -> Self {
+        let mut work = CountyData {
+            info: data.info.clone(),
+            values: BTreeMap::new(),
+            hash: String::new(),
+        };
+        for f in fields {
+            if let Some(d) = data.values.get(f) {
+                work.values.insert(f.clone(), d.clone());
+            }
+        }
         Searcher {
             rules,
             pos,
-            work: data.clone(),
+            work,
             max,
             evaluations: 0,
         }

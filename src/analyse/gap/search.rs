@@ -15,7 +15,9 @@
 //!
 //! Fields combine greedily: each round applies the single-field change with the most points
 //! (ties: a field the target hint names, then the smaller relative change, then the field
-//! name), until the item earns full points or no change helps.
+//! name), until the item earns full points or no single change helps; then every target value
+//! not yet in place is tried at once (rules that need two figures together), and the rounds go
+//! on from there. A missing optional number is searched from its target value on.
 
 use super::{Change, Fix, Reach};
 use crate::data::{check_value, CountyData, Datum, Value};
@@ -139,12 +141,52 @@ impl<'a> Searcher<'a> {
         hint: &BTreeMap<FieldPath, Value>,
         earned: Points,
     ) -> Found {
-        let specs = self.rules.fields();
         let start = earned;
         let mut current = earned;
         let mut changes: Vec<Change> = Vec::new();
         let mut alternatives = Vec::new();
-        for round in 0..fields.len() {
+        let mut first = true;
+        loop {
+            self.rounds(
+                fields,
+                hint,
+                &mut current,
+                &mut changes,
+                &mut alternatives,
+                &mut first,
+                start,
+            );
+            if current >= self.max || !self.joint_hint(fields, hint, &mut current, &mut changes) {
+                break;
+            }
+        }
+        let any = !changes.is_empty();
+        Found {
+            fix: Fix {
+                reach: reach(current, self.max, any),
+                changes,
+                earned: current,
+                gain: current - start,
+            },
+            alternatives,
+        }
+    }
+
+    /// Single-field rounds: each applies the best single change, until full points or no change
+    /// helps. The first round's other single changes that earn as much become `alternatives`.
+    #[allow(clippy::too_many_arguments)]
+    fn rounds(
+        &mut self,
+        fields: &[FieldPath],
+        hint: &BTreeMap<FieldPath, Value>,
+        current: &mut Points,
+        changes: &mut Vec<Change>,
+        alternatives: &mut Vec<Fix>,
+        first: &mut bool,
+        start: Points,
+    ) {
+        let specs = self.rules.fields();
+        while *current < self.max {
             let mut best: Vec<Candidate> = Vec::new();
             for f in fields {
                 if changes.iter().any(|c| &c.field == f) {
@@ -152,7 +194,7 @@ impl<'a> Searcher<'a> {
                 }
                 let Some(spec) = specs.get(f) else { continue };
                 let lever = hint.is_empty() || hint.contains_key(f);
-                if let Some(c) = self.best_for_field(f, spec, hint.get(f), current, lever) {
+                if let Some(c) = self.best_for_field(f, spec, hint.get(f), *current, lever) {
                     best.push(c);
                 }
             }
@@ -164,10 +206,10 @@ impl<'a> Searcher<'a> {
                     .then(a.field.cmp(&b.field))
             });
             let Some(chosen) = best.first().cloned() else {
-                break;
+                return;
             };
-            if round == 0 {
-                alternatives = best[1..]
+            if std::mem::take(first) {
+                *alternatives = best[1..]
                     .iter()
                     .filter(|c| c.points == chosen.points)
                     .map(|c| Fix {
@@ -190,20 +232,53 @@ impl<'a> Searcher<'a> {
                 chosen.to.clone(),
             ));
             set(&mut self.work, &chosen.field, chosen.to);
-            current = chosen.points;
-            if current >= self.max {
-                break;
-            }
+            *current = chosen.points;
         }
-        let any = !changes.is_empty();
-        Found {
-            fix: Fix {
-                reach: reach(current, self.max, any),
-                changes,
-                earned: current,
-                gain: current - start,
-            },
-            alternatives,
+    }
+
+    /// When no single change helps any more: every target value not yet in place, at once (a
+    /// rule that needs two figures together, such as trained and total officers). Applied and
+    /// `true` when it earns more; otherwise the data are left as they were.
+    fn joint_hint(
+        &mut self,
+        fields: &[FieldPath],
+        hint: &BTreeMap<FieldPath, Value>,
+        current: &mut Points,
+        changes: &mut Vec<Change>,
+    ) -> bool {
+        let specs = self.rules.fields();
+        let joint: Vec<(FieldPath, Value)> = fields
+            .iter()
+            .filter(|f| !changes.iter().any(|c| &c.field == *f))
+            .filter_map(|f| {
+                let v = check_value(hint.get(f)?, specs.get(f)?).ok()?;
+                (self.value_of(f).as_ref() != Some(&v)).then(|| (f.clone(), v))
+            })
+            .collect();
+        if joint.len() < 2 {
+            return false;
+        }
+        let old: Vec<Option<Datum>> = joint
+            .iter()
+            .map(|(f, v)| set(&mut self.work, f, v.clone()))
+            .collect();
+        match self.eval() {
+            Some(p) if p > *current => {
+                for ((f, v), o) in joint.into_iter().zip(old) {
+                    changes.push(change(specs, &f, o.map(|d| d.value), v));
+                }
+                *current = p;
+                true
+            }
+            _ => {
+                for ((f, _), o) in joint.iter().zip(old) {
+                    match o {
+                        Some(d) => self.work.values.insert(f.clone(), d),
+                        None => self.work.values.remove(f),
+                    };
+                }
+                false
+            }
         }
     }
 
@@ -233,6 +308,12 @@ impl<'a> Searcher<'a> {
         match (&from, spec.ty) {
             (Some(v), t) if t.is_numeric() => {
                 if let Some(x) = v.as_f64() {
+                    cands.extend(self.numeric(f, spec, x, current));
+                }
+            }
+            // A missing number: from the target value on, up or down.
+            (None, t) if t.is_numeric() => {
+                if let Some(x) = hint.and_then(|h| check_value(h, spec).ok()?.as_f64()) {
                     cands.extend(self.numeric(f, spec, x, current));
                 }
             }

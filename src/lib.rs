@@ -41,6 +41,7 @@ pub mod model;
 pub mod render;
 mod report;
 mod ruleset;
+pub mod synth;
 mod types;
 
 pub use data::{Bound, CountyData, CountyInfo, Datum, Value};

@@ -59,6 +59,21 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Write synthetic county data (one YAML file per county) for a rule set.
+    Synth {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// How many counties (2,844 is the number of county-level divisions).
+        #[arg(long, default_value_t = 2844)]
+        counties: usize,
+        /// The random seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -84,6 +99,12 @@ fn main() -> ExitCode {
             out.as_deref(),
             &data,
         ),
+        Command::Synth {
+            rules,
+            counties,
+            seed,
+            out,
+        } => cli::synth::run(rules.as_deref(), counties, seed, &out),
     };
     ExitCode::from(code)
 }

@@ -4,3 +4,4 @@ pub mod common;
 pub mod gap;
 pub mod lint;
 pub mod score;
+pub mod synth;

@@ -150,16 +150,23 @@ fn a_vetoed_county_is_blocked_whatever_its_score() {
 }
 
 const CAPPED: &str = r#"
-ruleset: {id: capped, title: 上限测试, version: "1", total_points: 14}
+ruleset: {id: capped, title: 上限测试, version: "1", total_points: 18}
 fields:
+  a.window: {type: percent, desc: 区间比率}
   a.rate: {type: percent, range: [0, 50], desc: 受限比率}
   a.flat: {type: percent, desc: 无关比率}
   a.count: {type: count, desc: 问题数}
 indicators:
   - id: "1"
     name: 测试领域
-    points: 14
+    points: 18
     children:
+      - id: "1.4"
+        name: 只在区间内得分
+        points: 4
+        inputs: [a.window]
+        rule_text: 比率在70%–72%之间得满分（非单调）
+        score: award(d.a.window >= 70 && d.a.window <= 72)
       - id: "1.1"
         name: 上限以内达不到满分
         points: 4
@@ -187,7 +194,7 @@ fn items_out_of_reach_within_the_ranges_say_so() {
     let rules = RuleSet::load(&RuleSource::from_documents([("r.yaml", CAPPED)])).unwrap();
     let data = county(
         &rules,
-        "county: {id: c, name: 某县}\ndata: {a: {rate: 10, flat: 30, count: 7}}\n",
+        "county: {id: c, name: 某县}\ndata: {a: {rate: 10, flat: 30, count: 7, window: 10}}\n",
     );
     let g = GapAnalysis::new(&rules, &data);
     let item = |id: &str| g.lost.iter().find(|i| i.id.as_str() == id).unwrap();
@@ -204,10 +211,15 @@ fn items_out_of_reach_within_the_ranges_say_so() {
     let f = item("1.3").fix.clone().unwrap();
     assert_eq!(f.reach, Reach::Full);
     assert_eq!(f.changes[0].to, Value::Int(1000));
-    // 13 of 14 is out of reach: 0.4 now, + 6 (1.3) + 1.6 (1.1) = 8 at most.
+    // A rule that is not monotone: only 70–72 pays. Doubling probes from 10 jump over the window
+    // (…, 35.6, 61.2, 100); the even probes across the range find it, bisection its left edge.
+    let f = item("1.4").fix.clone().unwrap();
+    assert_eq!(f.reach, Reach::Full);
+    assert_eq!(f.changes[0].to, Value::Number(70.0));
+    // 13 of 18 is out of reach: 0.4 now, + 6 (1.3) + 4 (1.4) + 1.6 (1.1) = 12 at most.
     let plan = &g.plans[0];
     assert!(!plan.reaches);
-    assert_eq!(plan.total_after, pts("8"));
+    assert_eq!(plan.total_after, pts("12"));
     let md = fazhi::analyse::gap::markdown(&g);
     assert!(
         md.contains("在数据取值范围内，任何改动都不能增加得分"),

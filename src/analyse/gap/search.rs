@@ -6,9 +6,11 @@
 //! - numbers move on a grid (counts by 1, percents and other numbers by 0.1) up and down from
 //!   the current value; probes at offsets 1, 2, 4, 8… steps (to the bound, or 2^30 steps for an
 //!   unbounded side) find a value that reaches the goal, and bisection between the last failing
-//!   and the first reaching probe finds the smallest such move. Every value returned was
-//!   evaluated; it is the smallest move when the rule is monotone in that input (rules in
-//!   practice are) and still a verified, if larger, move when it is not;
+//!   and the first reaching probe finds the smallest such move. When none reaches it on a
+//!   bounded side, 32 evenly spaced probes across the range follow (a rule that pays only inside
+//!   a window). Every value returned was evaluated; it is the smallest move when the rule is
+//!   monotone in that input (rules in practice are) and still a verified, if larger, move when it
+//!   is not;
 //! - bools flip; enums try every allowed value; lists try the hint, the full allowed set and the
 //!   current list plus one allowed value; texts and dates try the hint;
 //! - the item's `target` hint values are always tried too.
@@ -28,6 +30,9 @@ use std::collections::BTreeMap;
 
 /// How many doublings a search on an unbounded side goes: up to 2^30 grid steps.
 const MAX_DOUBLINGS: u32 = 30;
+
+/// Evenly spaced probes across a bounded side when the doubling probes find nothing.
+const UNIFORM_PROBES: i64 = 32;
 
 /// One candidate value for one field, with the points it earns (evaluated).
 #[derive(Debug, Clone)]
@@ -446,6 +451,22 @@ impl<'a> Searcher<'a> {
                 break;
             }
             k = (2 * k + 1).min(limit);
+        }
+        // Doubling probes crowd near the current value; on a bounded side, also probe evenly
+        // across the range, so a rule that pays only inside a window (not monotone) is found.
+        if hit.is_none() && span.is_some() && limit > 2 * UNIFORM_PROBES {
+            let mut prev = -1i64;
+            for j in 1..=UNIFORM_PROBES {
+                let k = limit * j / UNIFORM_PROBES;
+                let p = probe(self, k);
+                if p >= goal {
+                    hit = Some((k, p));
+                    fail = prev;
+                    break;
+                }
+                seen = seen.max(p);
+                prev = k;
+            }
         }
         let Some((mut ok, mut ok_p)) = hit else {
             return Err(seen);

@@ -389,3 +389,38 @@ fn qingfeng_stated_weakness_is_found() {
         .iter()
         .any(|m| m.field.as_str() == "litigation.loss_rate")));
 }
+
+/// 临沭 lists four shortcomings of its own. Two come with data the fixture records (镇街与部门推进
+/// 不均衡; some units lack legal professionals) and must be found as lost items whose fix is the
+/// fact the county says is missing; the other two (执法规范, 以案普法/新媒体普法) have no figures, so
+/// the data support only that their items are without data.
+#[test]
+fn linshu_stated_shortcomings_are_found() {
+    let rules = RuleSet::builtin().unwrap();
+    let data = CountyData::from_file(format!("{ROOT}/fixtures/counties/linshu-2024.yaml"), &rules)
+        .unwrap();
+    let g = GapAnalysis::new(&rules, &data);
+    let lost_on = |field: &str| {
+        g.lost
+            .iter()
+            .find(|i| i.inputs.keys().any(|f| f.as_str() == field))
+            .unwrap_or_else(|| panic!("no lost item reads {field}"))
+    };
+    for field in [
+        "leadership.balanced_progress",
+        "training.legal_staff_all_units",
+    ] {
+        let item = lost_on(field);
+        let fix = item.fix.as_ref().unwrap();
+        assert_eq!(fix.reach, Reach::Full, "{}", item.id);
+        assert_eq!(fix.changes.len(), 1);
+        assert_eq!(fix.changes[0].field.as_str(), field);
+        assert_eq!(fix.changes[0].from, Some(Value::Bool(false)));
+        assert_eq!(fix.changes[0].to, Value::Bool(true));
+    }
+    let pufa = rules
+        .items()
+        .find(|n| n.name == "以案释法和新媒体普法")
+        .unwrap();
+    assert!(g.no_data.iter().any(|i| i.id == pufa.id));
+}

@@ -579,6 +579,53 @@ mod tests {
         serde_yaml::from_str(y).unwrap()
     }
 
+    fn one_item(score: &str) -> RuleSet {
+        let doc = format!(
+            "ruleset: {{id: t, title: t, version: '1', total_points: 4}}\n\
+             fields: {{x.rate: {{type: percent, desc: 比率}}, x.n: {{type: count, desc: 件数}}}}\n\
+             indicators:\n  - id: '1'\n    name: 领域\n    points: 4\n    children:\n\
+             \x20     - {{id: '1.1', name: 项, points: 4, inputs: [x.rate, x.n], score: '{score}'}}\n"
+        );
+        RuleSet::load(&crate::RuleSource::from_documents([("r.yaml", doc)])).unwrap()
+    }
+
+    fn searched(rules: &RuleSet, rate: f64, n: i64) -> (Found, usize) {
+        let info = crate::CountyInfo {
+            id: "c".into(),
+            name: "县".into(),
+            ..Default::default()
+        };
+        let values = [
+            (FieldPath::new("x.rate"), Datum::new(Value::Number(rate))),
+            (FieldPath::new("x.n"), Datum::new(Value::Int(n))),
+        ];
+        let data = CountyData::new(info, values, rules).unwrap();
+        let fields = [FieldPath::new("x.rate"), FieldPath::new("x.n")];
+        let earned = rules.score(&data).items[0].earned;
+        let mut s = Searcher::new(rules, &data, 0, Points::from_f64(4.0), &fields);
+        let found = s.search(&fields, &BTreeMap::new(), earned);
+        (found, s.evaluations)
+    }
+
+    #[test]
+    fn bisection_finds_tier_edges_in_few_evaluations() {
+        let rules = one_item("tiers(d.x.rate, [[95, P], [90, 2]])");
+        let (found, evals) = searched(&rules, 91.3, 0);
+        assert_eq!(found.fix.reach, Reach::Full);
+        assert_eq!(found.fix.changes[0].to, Value::Number(95.0));
+        // The count does not matter to this rule: its search ends at 2^30 without success.
+        assert!(evals < 150, "{evals} evaluations");
+    }
+
+    #[test]
+    fn lower_is_better_counts_search_downward() {
+        let rules = one_item("deduct_each(max(d.x.n - 3, 0), 0.5)");
+        let (found, _) = searched(&rules, 50.0, 10);
+        assert_eq!(found.fix.changes[0].field.as_str(), "x.n");
+        assert_eq!(found.fix.changes[0].to, Value::Int(3));
+        assert_eq!(found.fix.earned, Points::from_f64(4.0));
+    }
+
     #[test]
     fn grid_values_are_exact_decimals() {
         let g = Grid::for_spec(&spec("{type: percent, desc: x}"));

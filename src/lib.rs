@@ -7,7 +7,8 @@
 //!
 //! Data flows one way: **load** (YAML → typed model) → **check** (lint) → **compile** (rhai ASTs,
 //! once) → **evaluate** (one county, itemized) → **aggregate** (tree totals, veto, bonus, pass
-//! lines) → **render** (JSON, Markdown, CSV).
+//! lines) → **analyse** ([`analyse::gap`]: what a county lost and the cheapest way to the pass
+//! line) → **render** (JSON, Markdown, CSV).
 //!
 //! ```
 //! use fazhi::{CountyData, RuleSet};

@@ -424,3 +424,47 @@ fn linshu_stated_shortcomings_are_found() {
         .unwrap();
     assert!(g.no_data.iter().any(|i| i.id == pufa.id));
 }
+
+/// Numbers far beyond any county figure (open ranges, huge ranges) are searched without overflow
+/// and reported honestly.
+#[test]
+fn extreme_numbers_do_not_break_the_search() {
+    let doc = r#"
+ruleset: {id: big, title: 极值, version: "1", total_points: 8}
+fields:
+  x.open: {type: number, desc: 无范围数值}
+  x.huge: {type: number, range: [-1.0e18, 1.0e18], desc: 极大范围数值}
+indicators:
+  - id: "1"
+    name: 领域
+    points: 8
+    children:
+      - {id: "1.1", name: 负数得分, points: 4, inputs: [x.open], score: award(d.x.open < 0)}
+      - {id: "1.2", name: 极大得分, points: 4, inputs: [x.huge], score: award(d.x.huge > 1.0e17)}
+"#;
+    let rules = RuleSet::load(&RuleSource::from_documents([("r.yaml", doc)])).unwrap();
+    for (open, huge) in [("1.0e300", "5"), ("7", "-1.0e18"), ("0", "1.0e18")] {
+        let yaml =
+            format!("county: {{id: c, name: 县}}\ndata: {{x: {{open: {open}, huge: {huge}}}}}\n");
+        let data = county(&rules, &yaml);
+        let g = GapAnalysis::new(&rules, &data);
+        for i in &g.lost {
+            let f = i.fix.as_ref().unwrap();
+            if f.reach == Reach::Full {
+                let changed = apply_changes(&rules, &data, &f.changes).unwrap();
+                assert_eq!(
+                    rules.score(&changed).item(i.id.as_str()).unwrap().earned,
+                    i.max
+                );
+            }
+        }
+    }
+    // A small open number is searched: −0.1 is the nearest value below zero on the grid.
+    let data = county(
+        &rules,
+        "county: {id: c, name: 县}\ndata: {x: {open: 7, huge: 2.0e17}}\n",
+    );
+    let g = GapAnalysis::new(&rules, &data);
+    let f = g.lost[0].fix.as_ref().unwrap();
+    assert_eq!(f.changes[0].to, Value::Number(-0.1));
+}

@@ -31,6 +31,10 @@ use std::collections::BTreeMap;
 /// How many doublings a search on an unbounded side goes: up to 2^30 grid steps.
 const MAX_DOUBLINGS: u32 = 30;
 
+/// The farthest a search goes, in grid steps from the current value (and the largest current
+/// value searched from): keeps every grid index far from overflow, whatever the ranges.
+const MAX_GRID: i64 = 1 << 40;
+
 /// Evenly spaced probes across a bounded side when the doubling probes find nothing.
 const UNIFORM_PROBES: i64 = 32;
 
@@ -383,6 +387,9 @@ impl<'a> Searcher<'a> {
         let grid = Grid::for_spec(spec);
         let (lo, hi) = spec.bounds();
         let g = x * grid.per_unit;
+        if !g.is_finite() || g.abs() > MAX_GRID as f64 {
+            return Vec::new(); // beyond any figure a county reports; nothing sensible to search
+        }
         let on_grid = (g - g.round()).abs() < 1e-6;
         let (up, down) = if on_grid {
             (g.round() as i64 + 1, g.round() as i64 - 1)
@@ -392,8 +399,8 @@ impl<'a> Searcher<'a> {
         let n_hi = hi.map(|h| (h * grid.per_unit + 1e-6).floor() as i64);
         let n_lo = lo.map(|l| (l * grid.per_unit - 1e-6).ceil() as i64);
         let dirs = [
-            (up, 1i64, n_hi.map(|h| h - up)),
-            (down, -1i64, n_lo.map(|l| down - l)),
+            (up, 1i64, n_hi.map(|h| h.saturating_sub(up))),
+            (down, -1i64, n_lo.map(|l| down.saturating_sub(l))),
         ];
         let mut out = Vec::new();
         let mut best_seen: Vec<(usize, Points)> = Vec::new();
@@ -434,7 +441,7 @@ impl<'a> Searcher<'a> {
         span: Option<i64>,
         goal: Points,
     ) -> Result<(i64, Points), Points> {
-        let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1);
+        let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1).min(MAX_GRID);
         let mut fail = -1i64; // offset -1 is the current value, which is below the goal
         let mut seen = Points::ZERO;
         let mut k = 0i64;

@@ -468,3 +468,29 @@ indicators:
     let f = g.lost[0].fix.as_ref().unwrap();
     assert_eq!(f.changes[0].to, Value::Number(-0.1));
 }
+
+/// An item whose rule fails is listed with its points lost and the error, and no fix is searched.
+#[test]
+fn a_failing_rule_is_listed_without_a_fix() {
+    let doc = r#"
+ruleset: {id: bad, title: 出错, version: "1", total_points: 4}
+fields:
+  x.v: {type: percent, desc: 比率}
+indicators:
+  - id: "1"
+    name: 领域
+    points: 4
+    children:
+      - {id: "1.1", name: 出错项, points: 4, inputs: [x.v], score: d.x.v / (d.x.v - d.x.v)}
+"#;
+    let rules = RuleSet::load(&RuleSource::from_documents([("r.yaml", doc)])).unwrap();
+    let data = county(&rules, "county: {id: c, name: 县}\ndata: {x: {v: 50}}\n");
+    let g = GapAnalysis::new(&rules, &data);
+    assert_eq!(g.lost.len(), 1);
+    assert_eq!(g.lost[0].status, fazhi::ItemStatus::Error);
+    assert_eq!(g.lost[0].lost, pts("4"));
+    assert!(g.lost[0].fix.is_none());
+    assert!(g.lost[0].why.contains("error"), "{}", g.lost[0].why);
+    let md = fazhi::analyse::gap::markdown(&g);
+    assert!(md.contains("规则出错，需先修正规则或数据"), "{md}");
+}

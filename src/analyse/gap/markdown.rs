@@ -314,7 +314,8 @@ fn lost(g: &GapAnalysis, s: &mut String) {
 
 fn fix_text(i: &LostItem) -> String {
     match (&i.fix, i.status) {
-        (_, ItemStatus::Error) | (None, _) => "规则出错，需先修正规则或数据".into(),
+        (_, ItemStatus::Error) => "规则出错，需先修正规则或数据".into(),
+        (None, _) => "改进目标未能通过复算验证，未给出".into(),
         (Some(f), _) => match f.reach {
             Reach::Full => format!("{}，得满分（+{}）", changes_text(&f.changes), f.gain),
             Reach::Partial => format!(

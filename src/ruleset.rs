@@ -101,6 +101,54 @@ impl RuleSet {
                 .iter()
                 .map(|(i, r)| (*i, bound.run(r, p(self.model.nodes[*i].points))))
                 .collect(),
+            ..self.run_adjustments(&bound)
+        };
+        aggregate::build(&self.model, data, &runs)
+    }
+
+    /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
+    /// when it returns one (called with the item's id and rule hash) and evaluates only the
+    /// other items. Vetoes, bonuses, penalties and checks always run. The caller guarantees
+    /// that a reused result came from the same rule hash and the same county data (this is
+    /// what `analyse::rescore` checks); names, parents and texts are refreshed from this rule
+    /// set, since the hash does not cover them.
+    pub(crate) fn score_reusing<'r>(
+        &self,
+        data: &CountyData,
+        reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
+    ) -> (Report, usize) {
+        let bound = BoundCounty::new(&self.engine, &self.groups, data);
+        let mut reused = 0;
+        let items = self
+            .items
+            .iter()
+            .map(|(i, r)| {
+                let node = &self.model.nodes[*i];
+                let score = match reuse(node.id.as_str(), &r.hash) {
+                    Some(old) => {
+                        reused += 1;
+                        aggregate::refresh_item(&self.model, *i, old)
+                    }
+                    None => {
+                        let run = bound.run(r, node.points.as_f64());
+                        aggregate::item_score(&self.model, *i, &run, data)
+                    }
+                };
+                (*i, score)
+            })
+            .collect();
+        let runs = Runs {
+            items: Vec::new(),
+            ..self.run_adjustments(&bound)
+        };
+        (aggregate::assemble(&self.model, data, items, &runs), reused)
+    }
+
+    /// Runs vetoes, bonuses, penalties and checks (everything but the items).
+    fn run_adjustments(&self, bound: &BoundCounty) -> Runs {
+        let p = |n: Points| n.as_f64();
+        Runs {
+            items: Vec::new(),
             vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
             bonuses: self
                 .bonuses
@@ -115,8 +163,7 @@ impl RuleSet {
                 .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
                 .collect(),
             checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
-        };
-        aggregate::build(&self.model, data, &runs)
+        }
     }
 
     /// Crate-internal hook for analyses that search over one item's inputs (the gap analysis

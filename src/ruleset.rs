@@ -1,15 +1,14 @@
 //! The compiled rule set: the public entry point that ties load → check → compile together and
 //! scores counties (evaluate → aggregate).
 
-use crate::aggregate::{self, Runs};
 use crate::check;
 use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
 use crate::data::CountyData;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::eval::BoundCounty;
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
 use crate::report::Report;
+use crate::scoring::Evaluator;
 use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -24,14 +23,14 @@ use std::path::Path;
 /// shareable(&rules);
 /// ```
 pub struct RuleSet {
-    model: Model,
-    engine: rhai::Engine,
-    groups: Vec<String>,
-    items: Vec<(usize, CompiledRule)>,
-    vetoes: Vec<CompiledRule>,
-    bonuses: Vec<CompiledRule>,
-    penalties: Vec<CompiledRule>,
-    checks: Vec<CompiledRule>,
+    pub(crate) model: Model,
+    pub(crate) engine: rhai::Engine,
+    pub(crate) groups: Vec<String>,
+    pub(crate) items: Vec<(usize, CompiledRule)>,
+    pub(crate) vetoes: Vec<CompiledRule>,
+    pub(crate) bonuses: Vec<CompiledRule>,
+    pub(crate) penalties: Vec<CompiledRule>,
+    pub(crate) checks: Vec<CompiledRule>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -92,31 +91,10 @@ impl RuleSet {
 
     /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
     /// checks. Never fails: a rule that breaks makes its own item an error.
+    ///
+    /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
     pub fn score(&self, data: &CountyData) -> Report {
-        let bound = BoundCounty::new(&self.engine, &self.groups, data);
-        let p = |n: Points| n.as_f64();
-        let runs = Runs {
-            items: self
-                .items
-                .iter()
-                .map(|(i, r)| (*i, bound.run(r, p(self.model.nodes[*i].points))))
-                .collect(),
-            vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
-            bonuses: self
-                .bonuses
-                .iter()
-                .zip(&self.model.bonuses)
-                .map(|(r, b)| bound.run(r, p(b.cap)))
-                .collect(),
-            penalties: self
-                .penalties
-                .iter()
-                .zip(&self.model.penalties)
-                .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
-                .collect(),
-            checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
-        };
-        aggregate::build(&self.model, data, &runs)
+        self.score_with(data, Evaluator::Compiled)
     }
 
     /// The rule set's id.
@@ -187,6 +165,44 @@ impl RuleSet {
     pub fn checks(&self) -> &[Check] {
         &self.model.checks
     }
+    /// The ids of the rules (items, vetoes, bonuses, penalties, checks) the fast path could not
+    /// lower: they always run on the rhai interpreter (see [`Evaluator`]).
+    pub fn interpreted_rules(&self) -> Vec<&crate::IndicatorId> {
+        let m = &self.model;
+        let slow = |r: &CompiledRule| r.fast.is_none();
+        let items = self
+            .items
+            .iter()
+            .filter(|(_, r)| slow(r))
+            .map(|(i, _)| &m.nodes[*i].id);
+        let vetoes = self
+            .vetoes
+            .iter()
+            .zip(&m.vetoes)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let bonuses = self
+            .bonuses
+            .iter()
+            .zip(&m.bonuses)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let penalties = (self.penalties.iter().zip(&m.penalties))
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let checks = self
+            .checks
+            .iter()
+            .zip(&m.checks)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        items
+            .chain(vetoes)
+            .chain(bonuses)
+            .chain(penalties)
+            .chain(checks)
+            .collect()
+    }
     /// Warnings found while loading (errors make loading fail).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
@@ -215,7 +231,12 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     };
     diags.extend(check::check(&model));
     let engine = compile::engine();
-    let mut compile_one = |src: RuleSrc| compile::compile_rule(&engine, &model, &src, &mut diags);
+    let slots: crate::fast::SlotMap = (model.fields.keys().enumerate())
+        .map(|(i, f)| (f.as_str().to_string(), i))
+        .collect();
+    let mut compile_one = |src: RuleSrc| {
+        compile::compile_rule(&engine, &model, &src, &mut diags).map(|r| r.with_fast_path(&slots))
+    };
     let mut items = Vec::new();
     for (i, n) in model.nodes.iter().enumerate() {
         let Some(leaf) = n.leaf.as_ref().filter(|l| !l.score.trim().is_empty()) else {

@@ -118,29 +118,47 @@ impl RuleSet {
     /// evaluation alone): the number the rule returned (before clamping), or `None` when the item
     /// has no data or fails. The helpers' notes are produced as in a report, then dropped.
     pub fn evaluate_items(&self, data: &CountyData, ev: Evaluator) -> Vec<Option<f64>> {
+        let all: Vec<usize> = (0..self.items.len()).collect();
+        self.evaluate_items_at(data, &all, ev)
+    }
+
+    /// [`RuleSet::evaluate_items`] for some items only, given by their positions in
+    /// [`RuleSet::items`] (positions out of range are skipped).
+    pub fn evaluate_items_at(
+        &self,
+        data: &CountyData,
+        positions: &[usize],
+        ev: Evaluator,
+    ) -> Vec<Option<f64>> {
         let number = |run: Run| match run.outcome {
             Outcome::Number(x) => Some(x),
             _ => None,
         };
-        let max = |i: usize| self.model.nodes[i].points.as_f64();
+        let chosen = positions.iter().filter_map(|k| self.items.get(*k));
         if ev == Evaluator::Naive {
-            return self.naive_items(data).into_iter().map(number).collect();
+            return self
+                .naive_items(data, chosen)
+                .into_iter()
+                .map(number)
+                .collect();
         }
         let runner = Runner::new(self, data, ev);
-        self.items
-            .iter()
-            .map(|(i, r)| number(runner.run(r, max(*i))))
+        chosen
+            .map(|(i, r)| number(runner.run(r, self.model.nodes[*i].points.as_f64())))
             .collect()
     }
 
     /// The baseline: a fresh scope per county and `eval_ast_with_scope` per item.
-    fn naive_items(&self, data: &CountyData) -> Vec<Run> {
+    fn naive_items<'r>(
+        &self,
+        data: &CountyData,
+        items: impl Iterator<Item = &'r (usize, CompiledRule)>,
+    ) -> Vec<Run> {
         let mut scope = Scope::new();
         scope.push_constant_dynamic("d", Dynamic::from_map(eval::county_map(&self.groups, data)));
         scope.push("P", 0.0_f64);
         let present = Rc::new(eval::present(data));
-        self.items
-            .iter()
+        items
             .map(|(i, r)| {
                 if r.inputs.iter().any(|f| !data.values.contains_key(f)) {
                     return Run {

@@ -148,19 +148,18 @@ fn rules_agree_on_synthetic_counties() {
 }
 
 #[test]
-fn every_rule_of_the_shipped_sets_is_lowered_except_template_strings() {
-    // 8.2.1 and C8.5 build a date with a template string (`${…}`), left to rhai.
+fn every_rule_of_the_shipped_sets_is_lowered() {
     assert!(
         mini().interpreted_rules().is_empty(),
         "{:?}",
         mini().interpreted_rules()
     );
-    let slow: Vec<String> = national()
-        .interpreted_rules()
-        .iter()
-        .map(|i| i.to_string())
-        .collect();
-    assert_eq!(slow, ["8.2.1", "C8.5"]);
+    // Including 8.2.1 and C8.5, which build a date with a template string (`${…}`).
+    assert!(
+        national().interpreted_rules().is_empty(),
+        "{:?}",
+        national().interpreted_rules()
+    );
 }
 
 #[test]

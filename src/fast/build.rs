@@ -43,8 +43,14 @@ fn boxed(f: impl for<'a> Fn(&mut Env<'a>) -> R<Val<'a>> + Send + Sync + 'static)
     Box::new(f)
 }
 
+/// A constant (texts are interned separately, see `Lower::string`).
 fn constant(v: Val<'static>) -> Code {
-    boxed(move |_| Ok(v))
+    match v {
+        Val::Bool(b) => boxed(move |_| Ok(Val::Bool(b))),
+        Val::Int(i) => boxed(move |_| Ok(Val::Int(i))),
+        Val::Float(f) => boxed(move |_| Ok(Val::Float(f))),
+        _ => boxed(|_| Ok(Val::Unit)),
+    }
 }
 
 enum Seg<'e> {
@@ -182,7 +188,7 @@ impl Lower<'_> {
                 "P" if self.lookup("P").is_none() => Some(boxed(|env| Ok(Val::Float(env.cx.max)))),
                 name => {
                     let (slot, _) = self.lookup(name)?;
-                    Some(boxed(move |env| Ok(env.locals[slot])))
+                    Some(boxed(move |env| Ok(env.locals[slot].clone())))
                 }
             },
             Expr::Stmt(b) => self.block(b.statements()),
@@ -215,6 +221,20 @@ impl Lower<'_> {
                 }
             }
             Expr::FnCall(f, _) => self.call(f),
+            Expr::InterpolatedString(parts, _) => {
+                let parts: Option<Vec<Code>> = parts.iter().map(|x| self.expr(x)).collect();
+                let parts = parts?;
+                Some(boxed(move |env| {
+                    let mut out = String::new();
+                    for p in &parts {
+                        match p(env)? {
+                            Val::Int(i) => out.push_str(&i.to_string()),
+                            v => out.push_str(v.str().ok_or(Bail)?),
+                        }
+                    }
+                    Ok(Val::Text(out.into()))
+                }))
+            }
             _ => None,
         }
     }
@@ -251,7 +271,10 @@ impl Lower<'_> {
                 ("contains", [arg]) => {
                     let arg = self.expr(arg)?;
                     boxed(move |env| match (base(env)?, arg(env)?) {
-                        (Val::List(l), Val::Str(s)) => Ok(Val::Bool(l.iter().any(|x| x == s))),
+                        (Val::List(l), s) => match s.str() {
+                            Some(s) => Ok(Val::Bool(l.iter().any(|x| x == s))),
+                            None => Err(Bail),
+                        },
                         _ => Err(Bail),
                     })
                 }
@@ -432,7 +455,7 @@ impl Lower<'_> {
             _ => return None,
         };
         Some(boxed(move |env| {
-            let mut vals = [Val::Unit; 4];
+            let mut vals = [Val::Unit, Val::Unit, Val::Unit, Val::Unit];
             for (slot, a) in vals.iter_mut().zip(&args) {
                 *slot = a(env)?;
             }

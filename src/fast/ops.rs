@@ -9,14 +9,16 @@ use crate::data::Value;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Bail;
 
-/// A value during fast evaluation: copied, never allocated.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A value during fast evaluation: borrowed from the county or the rule, allocated only for a
+/// text built at run time (a template string).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Val<'a> {
     Unit,
     Bool(bool),
     Int(i64),
     Float(f64),
     Str(&'a str),
+    Text(std::rc::Rc<str>),
     List(&'a [String]),
 }
 
@@ -34,17 +36,25 @@ impl<'a> Val<'a> {
         }
     }
     /// A number argument of a helper (`num()` in the interpreter).
-    pub(crate) fn num(self) -> R<f64> {
+    pub(crate) fn num(&self) -> R<f64> {
         match self {
-            Val::Int(i) => Ok(i as f64),
-            Val::Float(f) => Ok(f),
+            Val::Int(i) => Ok(*i as f64),
+            Val::Float(f) => Ok(*f),
             _ => Err(Bail),
         }
     }
-    pub(crate) fn bool(self) -> R<bool> {
+    pub(crate) fn bool(&self) -> R<bool> {
         match self {
-            Val::Bool(b) => Ok(b),
+            Val::Bool(b) => Ok(*b),
             _ => Err(Bail),
+        }
+    }
+    /// The value as text, when it is one.
+    pub(crate) fn str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::Text(s) => Some(s),
+            _ => None,
         }
     }
 }
@@ -71,8 +81,8 @@ pub(crate) enum Cmp {
 }
 
 pub(crate) fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
-    match (a, b) {
-        (Val::Int(x), Val::Int(y)) => {
+    match (&a, &b) {
+        (&Val::Int(x), &Val::Int(y)) => {
             let r = match op {
                 Arith::Add => x.checked_add(y),
                 Arith::Sub => x.checked_sub(y),
@@ -138,22 +148,24 @@ fn ord_cmp<T: PartialOrd>(op: Cmp, x: T, y: T) -> bool {
 }
 
 pub(crate) fn compare(op: Cmp, a: Val<'_>, b: Val<'_>) -> R<bool> {
-    match (a, b) {
+    match (&a, &b) {
         (Val::Int(x), Val::Int(y)) => Ok(ord_cmp(op, x, y)),
         (Val::Int(_) | Val::Float(_), Val::Int(_) | Val::Float(_)) => {
             Ok(float_cmp(op, a.num()?, b.num()?))
         }
         (Val::Bool(x), Val::Bool(y)) => Ok(ord_cmp(op, x, y)),
-        (Val::Str(x), Val::Str(y)) => Ok(ord_cmp(op, x, y)),
-        _ => Err(Bail),
+        (x, y) => match (x.str(), y.str()) {
+            (Some(x), Some(y)) => Ok(ord_cmp(op, x, y)),
+            _ => Err(Bail),
+        },
     }
 }
 
 /// rhai's `min`/`max` for numbers: `(INT, INT) → INT`, otherwise float, as its math package has
 /// them (an exact-type function wins over the `Dynamic` helpers registered by fazhi).
 pub(crate) fn min_max<'a>(is_min: bool, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
-    match (a, b) {
-        (Val::Int(x), Val::Int(y)) => Ok(Val::Int(if (x <= y) == is_min { x } else { y })),
+    match (&a, &b) {
+        (&Val::Int(x), &Val::Int(y)) => Ok(Val::Int(if (x <= y) == is_min { x } else { y })),
         (Val::Int(_) | Val::Float(_), Val::Int(_) | Val::Float(_)) => {
             let (x, y) = (a.num()?, b.num()?);
             let pick_x = if is_min { x <= y } else { x >= y };

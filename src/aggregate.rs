@@ -24,7 +24,8 @@ fn missing_text(m: &[crate::FieldPath]) -> String {
     format!("缺少数据：{}", list.join("、"))
 }
 
-fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) -> ItemScore {
+/// The item score of a leaf from its run.
+pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) -> ItemScore {
     let node = &m.nodes[idx];
     let leaf = node.leaf.as_ref().expect("items are leaves");
     let max = node.points;
@@ -154,11 +155,52 @@ fn raw_points(run: &Run) -> Points {
 }
 
 pub(crate) fn build(m: &Model, data: &CountyData, runs: &Runs) -> Report {
-    let items: Vec<ItemScore> = runs
+    let items = runs
         .items
         .iter()
-        .map(|(idx, run)| item_score(m, *idx, run, data))
+        .map(|(idx, run)| (*idx, item_score(m, *idx, run, data)))
         .collect();
+    assemble(m, data, items, runs)
+}
+
+/// An item's result computed under another rule set whose rule hash for it is the same: keeps
+/// the result (earned, status, inputs, explanation, messages) and takes everything the hash does
+/// not cover (names, area, parent, rule text, evidence) from this model.
+pub(crate) fn refresh_item(m: &Model, idx: usize, old: &ItemScore) -> ItemScore {
+    let node = &m.nodes[idx];
+    let leaf = node.leaf.as_ref();
+    ItemScore {
+        earned: old.earned,
+        lost: old.lost,
+        status: old.status,
+        inputs: old.inputs.clone(),
+        missing: old.missing.clone(),
+        explanation: old.explanation.clone(),
+        messages: old.messages.clone(),
+        id: node.id.clone(),
+        name: node.name.clone(),
+        name_en: node.name_en.clone(),
+        area: m.nodes[node.area].id.clone(),
+        parent: node
+            .parent
+            .map_or_else(|| node.id.clone(), |p| m.nodes[p].id.clone()),
+        max: node.points,
+        rule_text: leaf.and_then(|l| l.rule_text.clone()),
+        evidence: leaf.map(|l| l.evidence.clone()).unwrap_or_default(),
+    }
+}
+
+/// Builds the report from finished item scores — `(node index, score)` for every leaf, in
+/// tree order — and the runs of everything else (`runs.items` is not read). Used by
+/// [`build`] and by incremental rescoring (`analyse::rescore`), which reuses unchanged items.
+pub(crate) fn assemble(
+    m: &Model,
+    data: &CountyData,
+    scored: Vec<(usize, ItemScore)>,
+    runs: &Runs,
+) -> Report {
+    let leaf_idx: Vec<usize> = scored.iter().map(|(i, _)| *i).collect();
+    let items: Vec<ItemScore> = scored.into_iter().map(|(_, s)| s).collect();
 
     // Penalties requested per node (or total), in rule-set order.
     let mut penalties: Vec<AdjustmentResult> = Vec::new();
@@ -196,10 +238,9 @@ pub(crate) fn build(m: &Model, data: &CountyData, runs: &Runs) -> Report {
     let mut earned = vec![Points::ZERO; m.nodes.len()];
     let mut node_penalty = vec![Points::ZERO; m.nodes.len()];
     let mut item_iter = items.iter();
-    let leaf_earned: BTreeMap<usize, Points> = runs
-        .items
+    let leaf_earned: BTreeMap<usize, Points> = leaf_idx
         .iter()
-        .map(|(idx, _)| (*idx, item_iter.next().map_or(Points::ZERO, |i| i.earned)))
+        .map(|idx| (*idx, item_iter.next().map_or(Points::ZERO, |i| i.earned)))
         .collect();
     for idx in (0..m.nodes.len()).rev() {
         let n = &m.nodes[idx];
@@ -371,6 +412,7 @@ pub(crate) fn build(m: &Model, data: &CountyData, runs: &Runs) -> Report {
             year: data.info.year,
             kind: data.info.kind.clone(),
             data_hash: data.hash.clone(),
+            source: None,
         },
         summary: Summary {
             total,

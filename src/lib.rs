@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 mod aggregate;
+pub mod analyse;
 mod check;
 mod compile;
 mod data;

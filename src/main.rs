@@ -40,6 +40,50 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Score many counties in parallel and rank them (equal totals share a rank: 1, 2, 2, 4).
+    Rank {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Output format: md, json or csv.
+        #[arg(long, default_value = "md")]
+        format: Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        /// County data files, or folders of them.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
+    /// What changed between two rule sets, and with data how every county's score moved.
+    Diff {
+        /// The old rule-set folder.
+        old: PathBuf,
+        /// The new rule-set folder.
+        new: PathBuf,
+        /// County data files, or folders of them.
+        data: Vec<PathBuf>,
+        /// Output format: md or json.
+        #[arg(long, default_value = "md")]
+        format: Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Rescore a stored JSON report from the data file it names and say whether it is reproduced.
+    Verify {
+        /// The report (JSON from `fazhi score --format json`).
+        report: PathBuf,
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// Write synthetic county data (one YAML file per county) for a rule set.
     Synth {
         /// The rule-set folder (default: the built-in national rule set).
@@ -67,6 +111,22 @@ fn main() -> ExitCode {
             out,
             data,
         } => cli::score::run(rules.as_deref(), format, out.as_deref(), &data),
+        Command::Rank {
+            rules,
+            format,
+            out,
+            quiet,
+            data,
+        } => cli::rank::run(rules.as_deref(), format, out.as_deref(), quiet, &data),
+        Command::Diff {
+            old,
+            new,
+            data,
+            format,
+            out,
+            quiet,
+        } => cli::diff::run(&old, &new, format, out.as_deref(), quiet, &data),
+        Command::Verify { report, rules } => cli::verify::run(&report, rules.as_deref()),
         Command::Synth {
             rules,
             counties,

@@ -88,6 +88,10 @@ pub struct CountyRef {
     pub kind: Option<String>,
     /// sha256 of the canonical data.
     pub data_hash: String,
+    /// The data file the county was read from, as named on the command line (set by the
+    /// commands and batch functions that read files; `fazhi verify` rescores from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The headline numbers.

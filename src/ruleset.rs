@@ -1,6 +1,7 @@
 //! The compiled rule set: the public entry point that ties load → check → compile together and
 //! scores counties (evaluate → aggregate).
 
+use crate::aggregate::{self, Runs};
 use crate::check;
 use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
 use crate::data::CountyData;
@@ -8,7 +9,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
 use crate::report::Report;
-use crate::scoring::Evaluator;
+use crate::scoring::{Evaluator, Runner};
 use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -95,6 +96,66 @@ impl RuleSet {
     /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
     pub fn score(&self, data: &CountyData) -> Report {
         self.score_with(data, Evaluator::Compiled)
+    }
+
+    /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
+    /// when it returns one (called with the item's id and rule hash) and evaluates only the
+    /// other items. Vetoes, bonuses, penalties and checks always run. The caller guarantees
+    /// that a reused result came from the same rule hash and the same county data (this is
+    /// what `analyse::rescore` checks); names, parents and texts are refreshed from this rule
+    /// set, since the hash does not cover them.
+    pub(crate) fn score_reusing<'r>(
+        &self,
+        data: &CountyData,
+        reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
+    ) -> (Report, usize) {
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let mut reused = 0;
+        let items = self
+            .items
+            .iter()
+            .map(|(i, r)| {
+                let node = &self.model.nodes[*i];
+                let score = match reuse(node.id.as_str(), &r.hash) {
+                    Some(old) => {
+                        reused += 1;
+                        aggregate::refresh_item(&self.model, *i, old)
+                    }
+                    None => {
+                        let run = runner.run(r, node.points.as_f64());
+                        aggregate::item_score(&self.model, *i, &run, data)
+                    }
+                };
+                (*i, score)
+            })
+            .collect();
+        let runs = Runs {
+            items: Vec::new(),
+            ..self.run_adjustments(&runner)
+        };
+        (aggregate::assemble(&self.model, data, items, &runs), reused)
+    }
+
+    /// Runs vetoes, bonuses, penalties and checks (everything but the items).
+    fn run_adjustments(&self, bound: &Runner) -> Runs {
+        let p = |n: Points| n.as_f64();
+        Runs {
+            items: Vec::new(),
+            vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
+            bonuses: self
+                .bonuses
+                .iter()
+                .zip(&self.model.bonuses)
+                .map(|(r, b)| bound.run(r, p(b.cap)))
+                .collect(),
+            penalties: self
+                .penalties
+                .iter()
+                .zip(&self.model.penalties)
+                .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
+                .collect(),
+            checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
+        }
     }
 
     /// The rule set's id.

@@ -187,7 +187,7 @@ impl RuleSet {
 
 /// Runs rules for one county with one evaluator; the interpreter's county map is built only when
 /// a rule needs it.
-struct Runner<'a> {
+pub(crate) struct Runner<'a> {
     rules: &'a RuleSet,
     data: &'a CountyData,
     slots: Option<Slots<'a>>,
@@ -195,7 +195,7 @@ struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    fn new(rules: &'a RuleSet, data: &'a CountyData, ev: Evaluator) -> Self {
+    pub(crate) fn new(rules: &'a RuleSet, data: &'a CountyData, ev: Evaluator) -> Self {
         let slots =
             (ev == Evaluator::Compiled).then(|| Slots::new(rules.model.fields.keys(), data));
         Runner {
@@ -206,7 +206,7 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+    pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
         if let (Some(slots), Some(program)) = (&self.slots, &rule.fast) {
             if let Some(missing) = slots.missing(&rule.input_slots, &rule.inputs) {
                 return Run {

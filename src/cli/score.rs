@@ -1,11 +1,11 @@
 //! `fazhi score`.
 
 use super::common::*;
+use fazhi::analyse::batch;
 use fazhi::render::{self, Format};
-use fazhi::CountyData;
 use std::path::{Path, PathBuf};
 
-/// Scores county files into reports.
+/// Scores county files into reports (each names its file as `county.source`).
 pub fn run(rules: Option<&Path>, format: Format, out: Option<&Path>, data: &[PathBuf]) -> u8 {
     let rules = match load(rules) {
         Ok(r) => r,
@@ -14,8 +14,8 @@ pub fn run(rules: Option<&Path>, format: Format, out: Option<&Path>, data: &[Pat
     let mut reports = Vec::new();
     let mut failed = false;
     for path in data {
-        match CountyData::from_file(path, &rules) {
-            Ok(d) => reports.push(rules.score(&d)),
+        match batch::score_file(path, &rules) {
+            Ok((report, _)) => reports.push(report),
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());
                 failed = true;

@@ -18,7 +18,8 @@ const COLUMNS: &[&str] = &[
     "explanation",
 ];
 
-fn field(s: &str) -> String {
+/// One CSV field, quoted when it must be (RFC 4180).
+pub(crate) fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

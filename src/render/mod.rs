@@ -2,11 +2,16 @@
 //! and CSV (one row per item).
 
 mod csv;
+mod diff;
 mod markdown;
+mod rank;
 mod table;
 
+pub(crate) use self::csv::field as csv_field;
 pub use self::csv::{csv_header, csv_rows};
+pub use self::diff::diff_markdown;
 pub use self::markdown::markdown;
+pub use self::rank::{rank_csv, rank_markdown};
 pub(crate) use self::table::Table;
 
 use crate::report::Report;
@@ -71,4 +76,11 @@ pub fn render(reports: &[Report], format: Format) -> String {
             s
         }
     }
+}
+
+/// Pretty JSON of any serde value (rankings, diffs, verifications), newline-terminated.
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
 }

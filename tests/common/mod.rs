@@ -1,6 +1,9 @@
 //! Shared helpers of the integration tests.
 #![allow(dead_code)]
 
+pub mod edits;
+pub mod gen;
+
 use fazhi::{CountyData, Report, RuleSet, RuleSource};
 
 pub const MINI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/mini");

@@ -1,0 +1,71 @@
+//! `fazhi rank`.
+
+use super::common::*;
+use fazhi::analyse::{batch, rank};
+use fazhi::render::{self, Format};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// A progress bar on standard error when it is a terminal and not `--quiet`, else nothing.
+pub fn progress(len: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+        pb.set_style(style);
+    }
+    Some(pb)
+}
+
+/// Scores and ranks county files; exit 2 when some file could not be scored.
+pub fn run(
+    rules: Option<&Path>,
+    format: Format,
+    out: Option<&Path>,
+    quiet: bool,
+    data: &[PathBuf],
+) -> u8 {
+    let rules = match load(rules) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let files = match batch::data_files(data) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let pb = progress(files.len(), quiet);
+    let ranking = rank::rank_files(&rules, &files, &|| {
+        if let Some(pb) = &pb {
+            pb.inc(1);
+        }
+    });
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    for f in &ranking.failures {
+        eprintln!("error: {}: {}", f.path, f.error);
+    }
+    let text = match format {
+        Format::Json => render::to_json(&ranking),
+        Format::Markdown => render::rank_markdown(&ranking),
+        Format::Csv => render::rank_csv(&ranking),
+    };
+    if let Err(e) = write_output(out, &text) {
+        eprintln!("error: {e}");
+        return FAILURE;
+    }
+    if ranking.failures.is_empty() {
+        OK
+    } else {
+        eprintln!(
+            "error: {} of {} file(s) could not be scored; the others are ranked",
+            ranking.failures.len(),
+            files.len()
+        );
+        BAD_INPUT
+    }
+}

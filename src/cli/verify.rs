@@ -1,0 +1,71 @@
+//! `fazhi verify`.
+
+use super::common::*;
+use fazhi::analyse::verify;
+use fazhi::Report;
+use std::path::Path;
+
+/// Exit code: the inputs were read, but a stored report is not reproduced.
+pub const NOT_REPRODUCED: u8 = 3;
+
+/// Rescores every report of a JSON file (one report or an array) from the data file it names.
+pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
+    let text = match std::fs::read_to_string(report) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", report.display());
+            return BAD_INPUT;
+        }
+    };
+    let reports: Vec<Report> = match serde_json::from_str::<Vec<Report>>(&text)
+        .or_else(|_| serde_json::from_str::<Report>(&text).map(|r| vec![r]))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "error: {}: not a fazhi report (JSON from `fazhi score --format json`): {e}",
+                report.display()
+            );
+            return BAD_INPUT;
+        }
+    };
+    let rules = match load(rules) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let base = report.parent();
+    let mut code = OK;
+    for r in &reports {
+        match verify::verify_source(r, &rules, base) {
+            Ok(v) if v.reproduced => println!(
+                "✓ {} ({}): reproduced — rules {} {} sha256 {}, data sha256 {}, {} {}",
+                v.county,
+                v.source.as_deref().unwrap_or(""),
+                r.ruleset.id,
+                r.ruleset.version,
+                r.ruleset.hash,
+                r.county.data_hash,
+                r.engine.name,
+                r.engine.version
+            ),
+            Ok(v) => {
+                println!(
+                    "✗ {} ({}): NOT reproduced",
+                    v.county,
+                    v.source.as_deref().unwrap_or("")
+                );
+                for m in &v.mismatches {
+                    println!("  {m}");
+                }
+                if code == OK {
+                    code = NOT_REPRODUCED;
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", r.county.id);
+                code = BAD_INPUT;
+            }
+        }
+    }
+    code
+}

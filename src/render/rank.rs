@@ -1,0 +1,161 @@
+//! Rendering a ranking: a Chinese Markdown table (one row per county) or CSV.
+
+use super::{csv_field, Table};
+use crate::analyse::batch::Provenance;
+use crate::analyse::rank::Ranking;
+
+/// The provenance lines shared by rankings and diffs.
+pub(crate) fn provenance_md(p: &Provenance) -> String {
+    let mut s = format!(
+        "- 规则集：{}（`{}` 版本 {}），哈希 `{}`\n- 引擎：{} {}\n",
+        p.ruleset.title,
+        p.ruleset.id,
+        p.ruleset.version,
+        p.ruleset.hash,
+        p.engine.name,
+        p.engine.version
+    );
+    if !p.inputs.is_empty() {
+        s.push_str(&format!("- 数据文件（{} 个，sha256）：\n", p.inputs.len()));
+        for i in &p.inputs {
+            s.push_str(&format!("  - `{}` `{}`\n", i.path, i.sha256));
+        }
+    }
+    s
+}
+
+/// The ranking as Markdown: provenance, the table, then the files that failed.
+pub fn rank_markdown(r: &Ranking) -> String {
+    let mut s = String::from("# 法治政府建设评分排名\n\n");
+    s.push_str(&provenance_md(&r.provenance));
+    s.push_str("- 并列：总分相同者名次相同，其后名次顺延（1, 2, 2, 4），同分按县 id 排列\n\n");
+    let mut header: Vec<String> = ["名次", "县", "id", "总分", "等级", "否决", "覆盖率"]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+    header.extend(r.areas.iter().map(|a| a.id.to_string()));
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut right = vec![true, false, false, true, false, false, true];
+    right.extend(r.areas.iter().map(|_| true));
+    let mut t = Table::new(&head, &right);
+    for row in &r.rows {
+        let mut cells = vec![
+            row.rank.to_string(),
+            row.county.name.clone(),
+            row.county.id.clone(),
+            format!("{} / {}", row.total, row.max),
+            row.pass_level
+                .as_ref()
+                .map_or("未达标".into(), |p| p.name.clone()),
+            if row.vetoed {
+                "⚠ 是".into()
+            } else {
+                "否".into()
+            },
+            format!("{:.1}%", row.coverage * 100.0),
+        ];
+        cells.extend(row.areas.iter().map(|p| p.to_string()));
+        t.row(cells);
+    }
+    s.push_str(&t.render());
+    let legend: Vec<String> = r
+        .areas
+        .iter()
+        .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
+        .collect();
+    s.push_str(&format!("\n领域得分列：{}。\n", legend.join("；")));
+    if !r.failures.is_empty() {
+        s.push_str(&format!(
+            "\n## 未能评分的文件（{} 个）\n\n",
+            r.failures.len()
+        ));
+        for f in &r.failures {
+            s.push_str(&format!(
+                "- `{}`：{}\n",
+                f.path,
+                f.error.replace('\n', "；")
+            ));
+        }
+    }
+    s
+}
+
+/// The ranking as CSV: one row per county (area columns by id), then one row per failed file
+/// with its error in the `error` column.
+pub fn rank_csv(r: &Ranking) -> String {
+    let mut cols: Vec<String> = [
+        "rank",
+        "county_id",
+        "county_name",
+        "source",
+        "total",
+        "max",
+        "pass_level",
+        "vetoed",
+        "coverage",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect();
+    cols.extend(r.areas.iter().map(|a| format!("area_{}", a.id)));
+    cols.extend(
+        [
+            "ruleset_id",
+            "ruleset_version",
+            "ruleset_hash",
+            "data_hash",
+            "error",
+        ]
+        .map(String::from),
+    );
+    let mut s = cols.join(",");
+    s.push('\n');
+    let rs = &r.provenance.ruleset;
+    for row in &r.rows {
+        let mut cells = vec![
+            row.rank.to_string(),
+            row.county.id.clone(),
+            row.county.name.clone(),
+            row.county.source.clone().unwrap_or_default(),
+            row.total.to_string(),
+            row.max.to_string(),
+            row.pass_level
+                .as_ref()
+                .map_or(String::new(), |p| p.id.to_string()),
+            row.vetoed.to_string(),
+            format!("{:.4}", row.coverage),
+        ];
+        cells.extend(row.areas.iter().map(|p| p.to_string()));
+        cells.extend([
+            rs.id.clone(),
+            rs.version.clone(),
+            rs.hash.clone(),
+            row.county.data_hash.clone(),
+            String::new(),
+        ]);
+        s.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        s.push('\n');
+    }
+    for f in &r.failures {
+        let mut cells = vec![String::new(); cols.len()];
+        cells[3] = f.path.clone();
+        if let Some(last) = cells.last_mut() {
+            *last = f.error.replace("\n  ", "; ").replace('\n', "; ");
+        }
+        s.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        s.push('\n');
+    }
+    s
+}

@@ -6,10 +6,10 @@ use crate::check;
 use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
 use crate::data::CountyData;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::eval::BoundCounty;
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
 use crate::report::Report;
+use crate::scoring::{Evaluator, Runner};
 use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -24,14 +24,14 @@ use std::path::Path;
 /// shareable(&rules);
 /// ```
 pub struct RuleSet {
-    model: Model,
-    engine: rhai::Engine,
-    groups: Vec<String>,
-    items: Vec<(usize, CompiledRule)>,
-    vetoes: Vec<CompiledRule>,
-    bonuses: Vec<CompiledRule>,
-    penalties: Vec<CompiledRule>,
-    checks: Vec<CompiledRule>,
+    pub(crate) model: Model,
+    pub(crate) engine: rhai::Engine,
+    pub(crate) groups: Vec<String>,
+    pub(crate) items: Vec<(usize, CompiledRule)>,
+    pub(crate) vetoes: Vec<CompiledRule>,
+    pub(crate) bonuses: Vec<CompiledRule>,
+    pub(crate) penalties: Vec<CompiledRule>,
+    pub(crate) checks: Vec<CompiledRule>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -92,18 +92,10 @@ impl RuleSet {
 
     /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
     /// checks. Never fails: a rule that breaks makes its own item an error.
+    ///
+    /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
     pub fn score(&self, data: &CountyData) -> Report {
-        let bound = BoundCounty::new(&self.engine, &self.groups, data);
-        let p = |n: Points| n.as_f64();
-        let runs = Runs {
-            items: self
-                .items
-                .iter()
-                .map(|(i, r)| (*i, bound.run(r, p(self.model.nodes[*i].points))))
-                .collect(),
-            ..self.run_adjustments(&bound)
-        };
-        aggregate::build(&self.model, data, &runs)
+        self.score_with(data, Evaluator::Compiled)
     }
 
     /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
@@ -117,7 +109,7 @@ impl RuleSet {
         data: &CountyData,
         reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
     ) -> (Report, usize) {
-        let bound = BoundCounty::new(&self.engine, &self.groups, data);
+        let runner = Runner::new(self, data, Evaluator::Compiled);
         let mut reused = 0;
         let items = self
             .items
@@ -130,7 +122,7 @@ impl RuleSet {
                         aggregate::refresh_item(&self.model, *i, old)
                     }
                     None => {
-                        let run = bound.run(r, node.points.as_f64());
+                        let run = runner.run(r, node.points.as_f64());
                         aggregate::item_score(&self.model, *i, &run, data)
                     }
                 };
@@ -139,13 +131,13 @@ impl RuleSet {
             .collect();
         let runs = Runs {
             items: Vec::new(),
-            ..self.run_adjustments(&bound)
+            ..self.run_adjustments(&runner)
         };
         (aggregate::assemble(&self.model, data, items, &runs), reused)
     }
 
     /// Runs vetoes, bonuses, penalties and checks (everything but the items).
-    fn run_adjustments(&self, bound: &BoundCounty) -> Runs {
+    fn run_adjustments(&self, bound: &Runner) -> Runs {
         let p = |n: Points| n.as_f64();
         Runs {
             items: Vec::new(),
@@ -174,8 +166,8 @@ impl RuleSet {
     /// [`RuleSet::score`]. `None` when `pos` is out of range.
     pub(crate) fn score_item(&self, data: &CountyData, pos: usize) -> Option<crate::ItemScore> {
         let (idx, rule) = self.items.get(pos)?;
-        let bound = BoundCounty::new(&self.engine, &self.groups, data);
-        let run = bound.run(rule, self.model.nodes[*idx].points.as_f64());
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let run = runner.run(rule, self.model.nodes[*idx].points.as_f64());
         Some(aggregate::item_score(&self.model, *idx, &run, data))
     }
 
@@ -247,6 +239,44 @@ impl RuleSet {
     pub fn checks(&self) -> &[Check] {
         &self.model.checks
     }
+    /// The ids of the rules (items, vetoes, bonuses, penalties, checks) the fast path could not
+    /// lower: they always run on the rhai interpreter (see [`Evaluator`]).
+    pub fn interpreted_rules(&self) -> Vec<&crate::IndicatorId> {
+        let m = &self.model;
+        let slow = |r: &CompiledRule| r.fast.is_none();
+        let items = self
+            .items
+            .iter()
+            .filter(|(_, r)| slow(r))
+            .map(|(i, _)| &m.nodes[*i].id);
+        let vetoes = self
+            .vetoes
+            .iter()
+            .zip(&m.vetoes)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let bonuses = self
+            .bonuses
+            .iter()
+            .zip(&m.bonuses)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let penalties = (self.penalties.iter().zip(&m.penalties))
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let checks = self
+            .checks
+            .iter()
+            .zip(&m.checks)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        items
+            .chain(vetoes)
+            .chain(bonuses)
+            .chain(penalties)
+            .chain(checks)
+            .collect()
+    }
     /// Warnings found while loading (errors make loading fail).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
@@ -275,7 +305,12 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     };
     diags.extend(check::check(&model));
     let engine = compile::engine();
-    let mut compile_one = |src: RuleSrc| compile::compile_rule(&engine, &model, &src, &mut diags);
+    let slots: crate::fast::SlotMap = (model.fields.keys().enumerate())
+        .map(|(i, f)| (f.as_str().to_string(), i))
+        .collect();
+    let mut compile_one = |src: RuleSrc| {
+        compile::compile_rule(&engine, &model, &src, &mut diags).map(|r| r.with_fast_path(&slots))
+    };
     let mut items = Vec::new();
     for (i, n) in model.nodes.iter().enumerate() {
         let Some(leaf) = n.leaf.as_ref().filter(|l| !l.score.trim().is_empty()) else {

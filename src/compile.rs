@@ -64,6 +64,26 @@ pub(crate) struct CompiledRule {
     pub optional: Vec<FieldPath>,
     /// sha256 over everything that decides this rule's result for given data.
     pub hash: String,
+    /// The dictionary slots of `inputs` (for the fast path).
+    pub input_slots: Vec<usize>,
+    /// The rule lowered to closures, when it stays inside the subset the fast path knows.
+    pub fast: Option<std::sync::Arc<crate::fast::Program>>,
+}
+
+impl CompiledRule {
+    /// Adds the fast path (issue 7): the slots of the inputs and the lowered program.
+    pub(crate) fn with_fast_path(mut self, slots: &crate::fast::SlotMap) -> Self {
+        let input_slots: Option<Vec<usize>> = self
+            .inputs
+            .iter()
+            .map(|f| slots.get(f.as_str()).copied())
+            .collect();
+        if let Some(input_slots) = input_slots {
+            self.input_slots = input_slots;
+            self.fast = crate::fast::lower(&self.ast, slots).map(std::sync::Arc::new);
+        }
+        self
+    }
 }
 
 /// What a rule looks like before compiling.
@@ -151,6 +171,8 @@ pub(crate) fn compile_rule(
         inputs: r.inputs.to_vec(),
         optional: r.optional.to_vec(),
         hash: crate::data::hex(&h.finalize()),
+        input_slots: Vec::new(),
+        fast: None,
     })
 }
 

@@ -38,19 +38,13 @@ pub(crate) struct BoundCounty<'a> {
 
 impl<'a> BoundCounty<'a> {
     pub(crate) fn new(engine: &'a Engine, groups: &[String], data: &'a CountyData) -> Self {
-        let mut root = Tree::default();
-        for g in groups {
-            insert(&mut root, g, None);
-        }
-        for (path, datum) in &data.values {
-            insert(&mut root, path.as_str(), Some(to_dynamic(&datum.value)));
-        }
-        let root = to_map(root);
         BoundCounty {
             engine,
             data,
-            d: Dynamic::from_map(root).into_read_only().into_shared(),
-            present: Rc::new(data.values.keys().map(|k| k.as_str().to_string()).collect()),
+            d: Dynamic::from_map(county_map(groups, data))
+                .into_read_only()
+                .into_shared(),
+            present: Rc::new(present(data)),
         }
     }
 
@@ -82,6 +76,23 @@ impl<'a> BoundCounty<'a> {
         };
         Run { outcome, notes }
     }
+}
+
+/// The county's data as nested rhai maps (`d`), with every group of the dictionary present.
+pub(crate) fn county_map(groups: &[String], data: &CountyData) -> Map {
+    let mut root = Tree::default();
+    for g in groups {
+        insert(&mut root, g, None);
+    }
+    for (path, datum) in &data.values {
+        insert(&mut root, path.as_str(), Some(to_dynamic(&datum.value)));
+    }
+    to_map(root)
+}
+
+/// The fields the county has (what `has()` tests).
+pub(crate) fn present(data: &CountyData) -> BTreeSet<String> {
+    data.values.keys().map(|k| k.as_str().to_string()).collect()
 }
 
 /// A tree of groups and values, turned into nested rhai maps once per county.
@@ -142,7 +153,7 @@ fn to_dynamic(v: &Value) -> Dynamic {
     }
 }
 
-fn from_dynamic(v: Dynamic) -> Outcome {
+pub(crate) fn from_dynamic(v: Dynamic) -> Outcome {
     if let Ok(f) = v.as_float() {
         if f.is_nan() {
             return Outcome::Error("the rule returned NaN (not a number)".into());
@@ -168,7 +179,7 @@ fn from_dynamic(v: Dynamic) -> Outcome {
     Outcome::Error(format!("the rule returned {shown}, not a number"))
 }
 
-fn describe_error(e: &EvalAltResult) -> String {
+pub(crate) fn describe_error(e: &EvalAltResult) -> String {
     match e {
         EvalAltResult::ErrorTooManyOperations(pos) => format!(
             "the rule ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?) at {pos}"

@@ -7,7 +7,8 @@
 //!
 //! Data flows one way: **load** (YAML → typed model) → **check** (lint) → **compile** (rhai ASTs,
 //! once) → **evaluate** (one county, itemized) → **aggregate** (tree totals, veto, bonus, pass
-//! lines) → **render** (JSON, Markdown, CSV).
+//! lines) → **analyse** ([`analyse::gap`]: what a county lost and the cheapest way to the pass
+//! line) → **render** (JSON, Markdown, CSV).
 //!
 //! ```
 //! use fazhi::{CountyData, RuleSet};
@@ -35,12 +36,14 @@ mod compile;
 mod data;
 mod error;
 mod eval;
+mod fast;
 mod helpers;
 mod load;
 pub mod model;
 pub mod render;
 mod report;
 mod ruleset;
+mod scoring;
 pub mod synth;
 mod types;
 
@@ -49,4 +52,5 @@ pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
 pub use load::RuleSource;
 pub use report::*;
 pub use ruleset::RuleSet;
+pub use scoring::{CountySummary, Evaluator};
 pub use types::{FieldPath, IndicatorId, Points};

@@ -40,6 +40,25 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Gap analysis: what each county lost, why, what would bring it back, and the cheapest way
+    /// to each pass line.
+    Gap {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Output format: md or json.
+        #[arg(long, value_enum, default_value = "md")]
+        format: cli::gap::GapFormat,
+        /// A folder of county files to compare with (the median of each first-level area).
+        #[arg(long)]
+        peers: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// County data files.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
     /// Score many counties in parallel and rank them (equal totals share a rank: 1, 2, 2, 4).
     Rank {
         /// The rule-set folder (default: the built-in national rule set).
@@ -158,6 +177,19 @@ fn main() -> ExitCode {
             out,
             data,
         } => cli::score::run(rules.as_deref(), format, out.as_deref(), &data),
+        Command::Gap {
+            rules,
+            format,
+            peers,
+            out,
+            data,
+        } => cli::gap::run(
+            rules.as_deref(),
+            format,
+            peers.as_deref(),
+            out.as_deref(),
+            &data,
+        ),
         Command::Rank {
             rules,
             format,

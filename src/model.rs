@@ -211,6 +211,17 @@ pub struct Leaf {
     pub evidence: Vec<String>,
 }
 
+impl Leaf {
+    /// Every field the rule may read: `inputs`, then `optional_inputs`.
+    pub fn reads(&self) -> Vec<FieldPath> {
+        self.inputs
+            .iter()
+            .chain(&self.optional_inputs)
+            .cloned()
+            .collect()
+    }
+}
+
 /// 一票否决: a condition that disqualifies the county.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -6,10 +6,10 @@ use crate::check;
 use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
 use crate::data::CountyData;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::eval::BoundCounty;
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
 use crate::report::Report;
+use crate::scoring::{Evaluator, Runner};
 use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -24,14 +24,14 @@ use std::path::Path;
 /// shareable(&rules);
 /// ```
 pub struct RuleSet {
-    model: Model,
-    engine: rhai::Engine,
-    groups: Vec<String>,
-    items: Vec<(usize, CompiledRule)>,
-    vetoes: Vec<CompiledRule>,
-    bonuses: Vec<CompiledRule>,
-    penalties: Vec<CompiledRule>,
-    checks: Vec<CompiledRule>,
+    pub(crate) model: Model,
+    pub(crate) engine: rhai::Engine,
+    pub(crate) groups: Vec<String>,
+    pub(crate) items: Vec<(usize, CompiledRule)>,
+    pub(crate) vetoes: Vec<CompiledRule>,
+    pub(crate) bonuses: Vec<CompiledRule>,
+    pub(crate) penalties: Vec<CompiledRule>,
+    pub(crate) checks: Vec<CompiledRule>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -92,9 +92,10 @@ impl RuleSet {
 
     /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
     /// checks. Never fails: a rule that breaks makes its own item an error.
+    ///
+    /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
     pub fn score(&self, data: &CountyData) -> Report {
-        let runs = self.runs(data);
-        aggregate::build(&self.model, data, &runs)
+        self.score_with(data, Evaluator::Compiled)
     }
 
     /// Scores one county and also returns, per item (in [`RuleSet::items`] order), the unrounded
@@ -102,7 +103,15 @@ impl RuleSet {
     /// points (0 for items without data, failing items and zero-point items). Re-weighting
     /// analyses scale these shares instead of re-running the rules.
     pub(crate) fn score_with_shares(&self, data: &CountyData) -> (Report, Vec<f64>) {
-        let runs = self.runs(data);
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let runs = Runs {
+            items: self
+                .items
+                .iter()
+                .map(|(i, r)| (*i, runner.run(r, self.model.nodes[*i].points.as_f64())))
+                .collect(),
+            ..self.run_adjustments(&runner)
+        };
         let shares = runs
             .items
             .iter()
@@ -119,19 +128,6 @@ impl RuleSet {
         (aggregate::build(&self.model, data, &runs), shares)
     }
 
-    fn runs(&self, data: &CountyData) -> Runs {
-        let bound = BoundCounty::new(&self.engine, &self.groups, data);
-        let p = |n: Points| n.as_f64();
-        Runs {
-            items: self
-                .items
-                .iter()
-                .map(|(i, r)| (*i, bound.run(r, p(self.model.nodes[*i].points))))
-                .collect(),
-            ..self.run_adjustments(&bound)
-        }
-    }
-
     /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
     /// when it returns one (called with the item's id and rule hash) and evaluates only the
     /// other items. Vetoes, bonuses, penalties and checks always run. The caller guarantees
@@ -143,7 +139,7 @@ impl RuleSet {
         data: &CountyData,
         reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
     ) -> (Report, usize) {
-        let bound = BoundCounty::new(&self.engine, &self.groups, data);
+        let runner = Runner::new(self, data, Evaluator::Compiled);
         let mut reused = 0;
         let items = self
             .items
@@ -156,7 +152,7 @@ impl RuleSet {
                         aggregate::refresh_item(&self.model, *i, old)
                     }
                     None => {
-                        let run = bound.run(r, node.points.as_f64());
+                        let run = runner.run(r, node.points.as_f64());
                         aggregate::item_score(&self.model, *i, &run, data)
                     }
                 };
@@ -165,13 +161,13 @@ impl RuleSet {
             .collect();
         let runs = Runs {
             items: Vec::new(),
-            ..self.run_adjustments(&bound)
+            ..self.run_adjustments(&runner)
         };
         (aggregate::assemble(&self.model, data, items, &runs), reused)
     }
 
     /// Runs vetoes, bonuses, penalties and checks (everything but the items).
-    fn run_adjustments(&self, bound: &BoundCounty) -> Runs {
+    fn run_adjustments(&self, bound: &Runner) -> Runs {
         let p = |n: Points| n.as_f64();
         Runs {
             items: Vec::new(),
@@ -190,6 +186,19 @@ impl RuleSet {
                 .collect(),
             checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
         }
+    }
+
+    /// Crate-internal hook for analyses that search over one item's inputs (the gap analysis
+    /// rescoring counterfactuals): evaluates only the item at `pos` (its index among
+    /// [`RuleSet::items`]) through the same evaluate and aggregate code as [`RuleSet::score`], so
+    /// its `earned` equals that item's `earned` in a full report of the same data. Penalties,
+    /// bonuses and totals are not computed; callers verify their final answers with a full
+    /// [`RuleSet::score`]. `None` when `pos` is out of range.
+    pub(crate) fn score_item(&self, data: &CountyData, pos: usize) -> Option<crate::ItemScore> {
+        let (idx, rule) = self.items.get(pos)?;
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let run = runner.run(rule, self.model.nodes[*idx].points.as_f64());
+        Some(aggregate::item_score(&self.model, *idx, &run, data))
     }
 
     /// The rule set's id.
@@ -260,6 +269,44 @@ impl RuleSet {
     pub fn checks(&self) -> &[Check] {
         &self.model.checks
     }
+    /// The ids of the rules (items, vetoes, bonuses, penalties, checks) the fast path could not
+    /// lower: they always run on the rhai interpreter (see [`Evaluator`]).
+    pub fn interpreted_rules(&self) -> Vec<&crate::IndicatorId> {
+        let m = &self.model;
+        let slow = |r: &CompiledRule| r.fast.is_none();
+        let items = self
+            .items
+            .iter()
+            .filter(|(_, r)| slow(r))
+            .map(|(i, _)| &m.nodes[*i].id);
+        let vetoes = self
+            .vetoes
+            .iter()
+            .zip(&m.vetoes)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let bonuses = self
+            .bonuses
+            .iter()
+            .zip(&m.bonuses)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let penalties = (self.penalties.iter().zip(&m.penalties))
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        let checks = self
+            .checks
+            .iter()
+            .zip(&m.checks)
+            .filter(|(r, _)| slow(r))
+            .map(|(_, x)| &x.id);
+        items
+            .chain(vetoes)
+            .chain(bonuses)
+            .chain(penalties)
+            .chain(checks)
+            .collect()
+    }
     /// Warnings found while loading (errors make loading fail).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
@@ -288,7 +335,12 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     };
     diags.extend(check::check(&model));
     let engine = compile::engine();
-    let mut compile_one = |src: RuleSrc| compile::compile_rule(&engine, &model, &src, &mut diags);
+    let slots: crate::fast::SlotMap = (model.fields.keys().enumerate())
+        .map(|(i, f)| (f.as_str().to_string(), i))
+        .collect();
+    let mut compile_one = |src: RuleSrc| {
+        compile::compile_rule(&engine, &model, &src, &mut diags).map(|r| r.with_fast_path(&slots))
+    };
     let mut items = Vec::new();
     for (i, n) in model.nodes.iter().enumerate() {
         let Some(leaf) = n.leaf.as_ref().filter(|l| !l.score.trim().is_empty()) else {

@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod diff;
+pub mod gap;
 pub mod lint;
 pub mod rank;
 pub mod score;

@@ -10,6 +10,7 @@ mod table;
 pub(crate) use self::csv::field as csv_field;
 pub use self::csv::{csv_header, csv_rows};
 pub use self::diff::diff_markdown;
+pub(crate) use self::markdown::area_heading;
 pub use self::markdown::markdown;
 pub use self::rank::{rank_csv, rank_markdown};
 pub(crate) use self::table::Table;

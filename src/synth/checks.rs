@@ -1,6 +1,6 @@
 //! Making synthetic data meet the rule set's data checks, as far as their shape allows.
 //!
-//! A check's `expect` is read as text. Four shapes are understood (they cover 48 of the 50 checks
+//! A check's `expect` is read as text. Four shapes are understood (they cover 44 of the 46 checks
 //! of national-2021, counting each `&&` part on its own):
 //!
 //! - `d.a + d.b + … == d.t` (either side a single field): the single field is set to the sum, so

@@ -1,6 +1,7 @@
 //! The native helper functions scoring rules are written with (documented in `docs/FORMAT.md`).
 //!
-//! Each helper that depends on the item reads the item's maximum points (`P`) from a per-thread
+//! The helpers themselves live in [`core`], shared with the compiled fast path; this module
+//! registers them on the rhai engine. Each helper that depends on the item reads the item's maximum points (`P`) from a per-thread
 //! evaluation context set by the evaluator, and leaves a short Chinese note of what it did, which
 //! becomes the item's explanation in the report.
 
@@ -11,11 +12,14 @@ use std::rc::Rc;
 
 type R<T> = Result<T, Box<EvalAltResult>>;
 
+pub(crate) mod core;
+
+use self::core::Cx;
+
 #[derive(Default)]
 struct Ctx {
-    max: f64,
+    cx: Cx,
     present: Option<Rc<BTreeSet<String>>>,
-    notes: Vec<String>,
 }
 
 thread_local! {
@@ -27,9 +31,8 @@ thread_local! {
 pub(crate) fn start_item(max: f64, present: &Rc<BTreeSet<String>>) {
     CTX.with(|c| {
         let mut c = c.borrow_mut();
-        c.max = max;
+        c.cx = Cx::new(max);
         c.present = Some(Rc::clone(present));
-        c.notes.clear();
     });
 }
 
@@ -38,21 +41,13 @@ pub(crate) fn finish_item() -> Vec<String> {
     CTX.with(|c| {
         let mut c = c.borrow_mut();
         c.present = None;
-        std::mem::take(&mut c.notes)
+        std::mem::take(&mut c.cx.notes)
     })
 }
 
-fn max_points() -> f64 {
-    CTX.with(|c| c.borrow().max)
-}
-
-fn note(s: String) {
-    CTX.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.notes.len() < 16 {
-            c.notes.push(s);
-        }
-    });
+/// Runs a shared helper on this thread's item context.
+fn with_cx<T>(f: impl FnOnce(&mut Cx) -> T) -> T {
+    CTX.with(|c| f(&mut c.borrow_mut().cx))
 }
 
 /// A number as shown in notes: at most three decimals, no trailing zeros.
@@ -107,76 +102,20 @@ fn bools(fname: &str, conds: &Array) -> R<usize> {
     Ok(n)
 }
 
-fn deduct(fname: &str, gap: f64, unit: f64, per: f64, what: &str) -> R<f64> {
-    if unit <= 0.0 {
-        return Err(format!("{fname}(): the unit must be greater than 0").into());
-    }
-    let p = max_points();
-    if gap <= 0.0 {
-        note(format!("{what}，不扣分"));
-        return Ok(p);
-    }
-    let lost = per * gap / unit;
-    note(format!(
-        "{what}{}，按每{}扣{}分计扣{}分{}",
-        fmt_num(gap),
-        fmt_num(unit),
-        fmt_num(per),
-        fmt_num(lost.min(p)),
-        if lost >= p { "（扣完为止）" } else { "" }
-    ));
-    Ok((p - lost).max(0.0))
-}
-
-fn ratio_of(a: f64, b: f64, zero: f64) -> f64 {
-    if b == 0.0 {
-        zero
-    } else {
-        a / b
-    }
-}
-
 /// Registers every helper on the engine.
 pub(crate) fn register(e: &mut Engine) {
-    e.register_fn("award", |c: bool| {
-        let p = max_points();
-        note(if c {
-            format!("条件满足，得{}分", fmt_num(p))
-        } else {
-            "条件不满足，不得分".into()
-        });
-        if c {
-            p
-        } else {
-            0.0
-        }
-    });
+    e.register_fn("award", |c: bool| with_cx(|cx| core::award(cx, c)));
     e.register_fn("award", |c: bool, pts: Dynamic| -> R<f64> {
         let pts = num("award", "pts", &pts)?;
-        note(if c {
-            format!("条件满足，计{}分", fmt_num(pts))
-        } else {
-            format!("条件不满足，计0分（该条件{}分）", fmt_num(pts))
-        });
-        Ok(if c { pts } else { 0.0 })
+        Ok(with_cx(|cx| core::award_pts(cx, c, pts)))
     });
     e.register_fn(
         "deduct_below",
         |v: Dynamic, target: Dynamic, unit: Dynamic, per: Dynamic| -> R<f64> {
             let f = "deduct_below";
             let (v, t) = (num(f, "v", &v)?, num(f, "target", &target)?);
-            let what = if v >= t {
-                format!("{}达到{}", fmt_num(v), fmt_num(t))
-            } else {
-                format!("{}比{}低", fmt_num(v), fmt_num(t))
-            };
-            deduct(
-                f,
-                t - v,
-                num(f, "unit", &unit)?,
-                num(f, "per", &per)?,
-                &what,
-            )
+            let (u, p) = (num(f, "unit", &unit)?, num(f, "per", &per)?);
+            with_cx(|cx| core::deduct_below(cx, v, t, u, p)).map_err(Into::into)
         },
     );
     e.register_fn(
@@ -184,110 +123,44 @@ pub(crate) fn register(e: &mut Engine) {
         |v: Dynamic, limit: Dynamic, unit: Dynamic, per: Dynamic| -> R<f64> {
             let f = "deduct_above";
             let (v, l) = (num(f, "v", &v)?, num(f, "limit", &limit)?);
-            let what = if v <= l {
-                format!("{}未超过{}", fmt_num(v), fmt_num(l))
-            } else {
-                format!("{}比{}高", fmt_num(v), fmt_num(l))
-            };
-            deduct(
-                f,
-                v - l,
-                num(f, "unit", &unit)?,
-                num(f, "per", &per)?,
-                &what,
-            )
+            let (u, p) = (num(f, "unit", &unit)?, num(f, "per", &per)?);
+            with_cx(|cx| core::deduct_above(cx, v, l, u, p)).map_err(Into::into)
         },
     );
     e.register_fn("deduct_each", |n: Dynamic, per: Dynamic| -> R<f64> {
         let f = "deduct_each";
         let (n, per) = (num(f, "n", &n)?, num(f, "per", &per)?);
-        let p = max_points();
-        let lost = n.max(0.0) * per;
-        note(if n <= 0.0 {
-            "未发现问题，不扣分".to_string()
-        } else {
-            format!(
-                "{}例，每例扣{}分，计扣{}分{}",
-                fmt_num(n),
-                fmt_num(per),
-                fmt_num(lost.min(p)),
-                if lost >= p { "（扣完为止）" } else { "" }
-            )
-        });
-        Ok((p - lost).max(0.0))
+        Ok(with_cx(|cx| core::deduct_each(cx, n, per)))
     });
     e.register_fn("tiers", |v: Dynamic, tiers: Array| -> R<f64> {
         let v = num("tiers", "v", &v)?;
         let ts = pairs("tiers", &tiers)?;
-        for (k, (t, p)) in ts.iter().enumerate() {
-            if v >= *t {
-                note(format!(
-                    "{} ≥ {}，第{}档，得{}分",
-                    fmt_num(v),
-                    fmt_num(*t),
-                    k + 1,
-                    fmt_num(*p)
-                ));
-                return Ok(*p);
-            }
-        }
-        let low = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
-        note(format!("{} 低于最低档 {}，不得分", fmt_num(v), low));
-        Ok(0.0)
+        Ok(with_cx(|cx| core::tiers(cx, v, &ts)))
     });
     e.register_fn("tiers_below", |v: Dynamic, tiers: Array| -> R<f64> {
         let v = num("tiers_below", "v", &v)?;
         let ts = pairs("tiers_below", &tiers)?;
-        for (k, (t, p)) in ts.iter().enumerate() {
-            if v <= *t {
-                note(format!(
-                    "{} ≤ {}，第{}档，得{}分",
-                    fmt_num(v),
-                    fmt_num(*t),
-                    k + 1,
-                    fmt_num(*p)
-                ));
-                return Ok(*p);
-            }
-        }
-        let high = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
-        note(format!("{} 高于最末档 {}，不得分", fmt_num(v), high));
-        Ok(0.0)
+        Ok(with_cx(|cx| core::tiers_below(cx, v, &ts)))
     });
     e.register_fn("proportional", |rate: Dynamic| -> R<f64> {
-        let r = num("proportional", "rate", &rate)?.clamp(0.0, 100.0);
-        let p = max_points();
-        note(format!(
-            "按完成率{}%计分：{} × {}%",
-            fmt_num(r),
-            fmt_num(p),
-            fmt_num(r)
-        ));
-        Ok(p * r / 100.0)
+        let r = num("proportional", "rate", &rate)?;
+        Ok(with_cx(|cx| core::proportional_rate(cx, r)))
     });
     e.register_fn("proportional", |done: Dynamic, total: Dynamic| -> R<f64> {
         let f = "proportional";
         let (d, t) = (num(f, "done", &done)?, num(f, "total", &total)?);
-        let share = ratio_of(d, t, 0.0).clamp(0.0, 1.0);
-        let p = max_points();
-        note(format!(
-            "完成{}/{}，按比例得{}分",
-            fmt_num(d),
-            fmt_num(t),
-            fmt_num(p * share)
-        ));
-        Ok(p * share)
+        Ok(with_cx(|cx| core::proportional(cx, d, t)))
     });
     e.register_fn("pct", |a: Dynamic, b: Dynamic| -> R<f64> {
-        Ok(100.0 * ratio_of(num("pct", "a", &a)?, num("pct", "b", &b)?, 0.0))
+        Ok(core::pct(num("pct", "a", &a)?, num("pct", "b", &b)?))
     });
     e.register_fn("pct_or", |a: Dynamic, b: Dynamic, z: Dynamic| -> R<f64> {
         let f = "pct_or";
         let (a, b, z) = (num(f, "a", &a)?, num(f, "b", &b)?, num(f, "z", &z)?);
-        Ok(if b == 0.0 { z } else { 100.0 * a / b })
+        Ok(core::pct_or(a, b, z))
     });
     e.register_fn("ratio", |a: Dynamic, b: Dynamic| -> R<f64> {
-        Ok(ratio_of(
+        Ok(core::ratio_or(
             num("ratio", "a", &a)?,
             num("ratio", "b", &b)?,
             0.0,
@@ -295,7 +168,7 @@ pub(crate) fn register(e: &mut Engine) {
     });
     e.register_fn("ratio_or", |a: Dynamic, b: Dynamic, z: Dynamic| -> R<f64> {
         let f = "ratio_or";
-        Ok(ratio_of(
+        Ok(core::ratio_or(
             num(f, "a", &a)?,
             num(f, "b", &b)?,
             num(f, "z", &z)?,
@@ -304,7 +177,7 @@ pub(crate) fn register(e: &mut Engine) {
     e.register_fn("clamp", |v: Dynamic, lo: Dynamic, hi: Dynamic| -> R<f64> {
         let f = "clamp";
         let (v, lo, hi) = (num(f, "v", &v)?, num(f, "lo", &lo)?, num(f, "hi", &hi)?);
-        Ok(v.max(lo).min(hi))
+        Ok(core::clamp(v, lo, hi))
     });
     e.register_fn("count_true", |c: Array| -> R<INT> {
         Ok(bools("count_true", &c)? as INT)
@@ -312,14 +185,7 @@ pub(crate) fn register(e: &mut Engine) {
     e.register_fn("each_true", |c: Array, pts: Dynamic| -> R<f64> {
         let n = bools("each_true", &c)?;
         let pts = num("each_true", "pts", &pts)?;
-        note(format!(
-            "{}项中满足{}项，每项{}分，得{}分",
-            c.len(),
-            n,
-            fmt_num(pts),
-            fmt_num(n as f64 * pts)
-        ));
-        Ok(n as f64 * pts)
+        Ok(with_cx(|cx| core::each_true(cx, c.len(), n, pts)))
     });
     e.register_fn("has", |path: &str| -> bool {
         CTX.with(|c| {

@@ -1,0 +1,268 @@
+//! Building a gap analysis from a report: lost items with their searched and verified fixes,
+//! no-data items with the data to supply, areas and pass-line distances (the plan is in `plan`).
+
+use super::search;
+use super::*;
+use crate::report::{ItemScore, ItemStatus};
+use crate::types::IndicatorId;
+
+pub(super) fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
+    let vetoes: Vec<String> = report
+        .vetoes
+        .iter()
+        .filter(|v| v.status == crate::ConditionStatus::Triggered)
+        .map(|v| v.name.clone())
+        .collect();
+    let mut lost = Vec::new();
+    let mut no_data = Vec::new();
+    for (pos, (node, item)) in rules.items().zip(&report.items).enumerate() {
+        let Some(leaf) = node.leaf.as_ref() else {
+            continue;
+        };
+        match item.status {
+            ItemStatus::NoData => {
+                let mut s = search::Searcher::new(rules, data, pos, item.max, &leaf.reads());
+                // Supply the missing inputs, and the optional ones the target names.
+                let mut fields = item.missing.clone();
+                fields.extend(
+                    leaf.optional_inputs
+                        .iter()
+                        .filter(|f| leaf.target.contains_key(*f) && !data.values.contains_key(*f))
+                        .cloned(),
+                );
+                let supply = s
+                    .supply(&fields, &leaf.target)
+                    .map(|f| refine_supply(&mut s, &fields, &leaf.target, item.max, f))
+                    .and_then(|f| verify(rules, data, &item.id, f))
+                    .filter(|f| f.gain > Points::ZERO);
+                no_data.push(NoDataItem {
+                    id: item.id.clone(),
+                    name: item.name.clone(),
+                    area: item.area.clone(),
+                    at_stake: item.max,
+                    missing: item
+                        .missing
+                        .iter()
+                        .map(|f| MissingField {
+                            field: f.clone(),
+                            desc: rules
+                                .fields()
+                                .get(f)
+                                .map(|s| s.desc.clone())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                    evidence: item.evidence.clone(),
+                    rule_text: item.rule_text.clone(),
+                    supply,
+                });
+            }
+            _ if item.lost > Points::ZERO => {
+                let (fix, alternatives) = if item.status == ItemStatus::Scored {
+                    let fields = leaf.reads();
+                    let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
+                    let found = s.search(&fields, &leaf.target, item.earned);
+                    let fix = verify(rules, data, &item.id, found.fix);
+                    // Alternatives are other single changes that do what the whole fix does.
+                    let alts = if fix.as_ref().is_some_and(|f| f.changes.len() == 1) {
+                        found
+                            .alternatives
+                            .into_iter()
+                            .filter_map(|f| verify(rules, data, &item.id, f))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    (fix, alts)
+                } else {
+                    (None, Vec::new())
+                };
+                lost.push(lost_item(item, fix, alternatives));
+            }
+            _ => {}
+        }
+    }
+    lost.sort_by(|a, b| b.lost.cmp(&a.lost).then_with(|| id_order(&a.id, &b.id)));
+    no_data.sort_by(|a, b| {
+        b.at_stake
+            .cmp(&a.at_stake)
+            .then_with(|| id_order(&a.id, &b.id))
+    });
+    let areas = areas(report, &lost, &no_data);
+    let pass_lines = report
+        .summary
+        .pass_lines
+        .iter()
+        .map(|p| pass_gap(report, p))
+        .collect();
+    let mut gap = GapAnalysis {
+        schema: GAP_SCHEMA,
+        ruleset: report.ruleset.clone(),
+        engine: report.engine.clone(),
+        county: report.county.clone(),
+        total: report.summary.total,
+        max: report.summary.max,
+        vetoes,
+        pass_lines,
+        areas,
+        lost,
+        no_data,
+        plans: Vec::new(),
+        peers: None,
+    };
+    gap.plans = plan::plans(rules, data, report, &gap);
+    gap
+}
+
+/// When the target values do not earn full points with the county's other data (a target of
+/// 10 decisions when the county made 20, say), searches the supplied fields onward from the
+/// targets, so the supply says what the missing figures must be.
+fn refine_supply(
+    s: &mut search::Searcher<'_>,
+    fields: &[FieldPath],
+    target: &BTreeMap<FieldPath, Value>,
+    max: Points,
+    mut fix: Fix,
+) -> Fix {
+    if fix.earned >= max {
+        return fix;
+    }
+    let more = s.search(fields, target, fix.earned).fix;
+    for c in more.changes {
+        if let Some(x) = fix.changes.iter_mut().find(|x| x.field == c.field) {
+            x.to = c.to;
+        }
+    }
+    fix.earned = more.earned;
+    fix.gain = more.earned;
+    fix
+}
+
+/// Rescores the county with the fix applied and keeps the points the real report gives (they
+/// equal the search's unless the rule depends on something the item-only evaluation misses).
+/// A fix with no changes is kept as it is (it promises nothing).
+fn verify(rules: &RuleSet, data: &CountyData, id: &IndicatorId, mut fix: Fix) -> Option<Fix> {
+    if fix.changes.is_empty() {
+        return Some(fix);
+    }
+    let changed = apply_changes(rules, data, &fix.changes).ok()?;
+    let report = rules.score(&changed);
+    let item = report.item(id.as_str())?;
+    let before = fix.earned - fix.gain;
+    fix.earned = item.earned;
+    fix.gain = item.earned - before;
+    fix.reach = if item.earned >= item.max {
+        Reach::Full
+    } else if fix.gain > Points::ZERO {
+        Reach::Partial
+    } else {
+        Reach::None
+    };
+    Some(fix)
+}
+
+fn lost_item(item: &ItemScore, fix: Option<Fix>, alternatives: Vec<Fix>) -> LostItem {
+    let mut why = item.explanation.clone();
+    for m in &item.messages {
+        why.push('；');
+        why.push_str(m);
+    }
+    LostItem {
+        id: item.id.clone(),
+        name: item.name.clone(),
+        area: item.area.clone(),
+        max: item.max,
+        earned: item.earned,
+        lost: item.lost,
+        status: item.status,
+        rule_text: item.rule_text.clone(),
+        inputs: item.inputs.clone(),
+        why,
+        fix,
+        alternatives,
+    }
+}
+
+fn areas(report: &Report, lost: &[LostItem], no_data: &[NoDataItem]) -> Vec<AreaGap> {
+    report
+        .nodes
+        .iter()
+        .filter(|n| n.level == 1)
+        .map(|n| AreaGap {
+            id: n.id.clone(),
+            name: n.name.clone(),
+            earned: n.earned,
+            max: n.max,
+            lost: n.lost,
+            items_lost: lost.iter().filter(|i| i.area == n.id).count(),
+            items_no_data: no_data.iter().filter(|i| i.area == n.id).count(),
+            no_data_points: no_data
+                .iter()
+                .filter(|i| i.area == n.id)
+                .map(|i| i.at_stake)
+                .sum(),
+        })
+        .collect()
+}
+
+fn pass_gap(report: &Report, p: &crate::PassResult) -> PassGap {
+    PassGap {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        min_total: p.min_total,
+        min_area_share: p.min_area_share,
+        reached: p.reached,
+        blocked_by_veto: report.summary.vetoed,
+        shortfall: (p.min_total - report.summary.total).at_least_zero(),
+        areas_short: areas_short(report, p.min_area_share),
+    }
+}
+
+/// The first-level areas below `share` of their points.
+pub(crate) fn areas_short(report: &Report, share: Option<f64>) -> Vec<AreaShort> {
+    let Some(share) = share else {
+        return Vec::new();
+    };
+    report
+        .nodes
+        .iter()
+        .filter(|n| n.level == 1 && n.max > Points::ZERO)
+        .filter(|n| n.earned.as_f64() / n.max.as_f64() + 1e-12 < share)
+        .map(|n| {
+            let needed = Points::from_milli((n.max.milli() as f64 * share).ceil() as i64);
+            AreaShort {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                earned: n.earned,
+                needed,
+                shortfall: needed - n.earned,
+            }
+        })
+        .collect()
+}
+
+/// Orders ids such as `4.10.1` after `4.9.1`: numerically per segment, then as text.
+pub(crate) fn id_order(a: &IndicatorId, b: &IndicatorId) -> std::cmp::Ordering {
+    let key = |s: &str| -> Vec<(u64, String)> {
+        s.split('.')
+            .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))
+            .collect()
+    };
+    key(a.as_str()).cmp(&key(b.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_numerically() {
+        let mut v: Vec<IndicatorId> = ["4.10.1", "4.9.1", "10.1", "2"]
+            .into_iter()
+            .map(IndicatorId::new)
+            .collect();
+        v.sort_by(id_order);
+        let s: Vec<&str> = v.iter().map(|i| i.as_str()).collect();
+        assert_eq!(s, ["2", "4.9.1", "4.10.1", "10.1"]);
+    }
+}

@@ -1,0 +1,348 @@
+//! Gap analysis: where a county's points went, what would bring them back, and the fewest item
+//! changes that reach each pass line. Every promise (a counterfactual's points, a plan's total)
+//! is found by rescoring modified data with the real rules, and verified by a full rescore.
+//!
+//! Built from a county's [`Report`], its [`CountyData`] (counterfactuals rescore modified data)
+//! and the [`RuleSet`]; serialised to stable JSON (`schema` changes if a meaning ever does) or
+//! rendered as a Chinese Markdown report with [`markdown`].
+
+mod build;
+mod markdown;
+mod peers;
+mod plan;
+mod search;
+
+pub use self::markdown::markdown;
+pub use self::peers::{PeerArea, PeerComparison};
+pub use self::plan::{Plan, PlanStep};
+
+use self::build::build;
+pub(crate) use self::build::{areas_short, id_order};
+use crate::data::{CountyData, Datum, Value};
+use crate::error::{Error, Result};
+use crate::report::{CountyRef, EngineInfo, ItemStatus, Report, RuleSetInfo};
+use crate::types::{FieldPath, IndicatorId, Points};
+use crate::RuleSet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the gap analysis's JSON layout.
+pub const GAP_SCHEMA: u32 = 1;
+
+/// The gap analysis of one county under one rule set.
+///
+/// ```
+/// use fazhi::analyse::gap::{GapAnalysis, Reach};
+/// use fazhi::{CountyData, RuleSet, RuleSource};
+///
+/// let rules = RuleSet::load(&RuleSource::from_documents([("r.yaml", r#"
+/// ruleset: {id: demo, title: 示例, version: "1", total_points: 10}
+/// fields:
+///   litigation.head_appearance_rate: {type: percent, desc: 行政机关负责人出庭应诉率}
+/// indicators:
+///   - id: "1"
+///     name: 行政争议化解
+///     points: 10
+///     children:
+///       - id: "1.1"
+///         name: 行政机关负责人出庭应诉
+///         points: 10
+///         inputs: [litigation.head_appearance_rate]
+///         rule_text: 出庭应诉率≥90%得满分；80%–90%得5分
+///         score: tiers(d.litigation.head_appearance_rate, [[90, P], [80, 5]])
+/// pass_lines:
+///   - {id: demonstration, name: 示范, min_total: 8}
+/// "#)]))?;
+/// let yaml = "county: {id: demo, name: 示例县}\ndata: {litigation: {head_appearance_rate: 82.5}}\n";
+/// let county = CountyData::from_str("demo.yaml", yaml, &rules)?;
+/// let report = rules.score(&county);
+/// let gap = GapAnalysis::from_report(&rules, &county, &report)?;
+///
+/// // The item lost 5 points; raising the rate to 90% (found by rescoring) earns them back.
+/// let item = &gap.lost[0];
+/// let fix = item.fix.as_ref().unwrap();
+/// assert_eq!(fix.reach, Reach::Full);
+/// assert_eq!(fix.changes[0].to.as_f64(), Some(90.0));
+/// // The plan to the 示范 line is that one change, and it promises a total of 10.
+/// assert_eq!(gap.plans[0].steps.len(), 1);
+/// assert_eq!(gap.plans[0].total_after.to_string(), "10");
+/// println!("{}", fazhi::analyse::gap::markdown(&gap));
+/// # Ok::<(), fazhi::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapAnalysis {
+    /// The JSON layout version ([`GAP_SCHEMA`]).
+    pub schema: u32,
+    /// Which rules.
+    pub ruleset: RuleSetInfo,
+    /// Which engine.
+    pub engine: EngineInfo,
+    /// Which county and data.
+    pub county: CountyRef,
+    /// The county's final score.
+    pub total: Points,
+    /// The points of the indicator tree.
+    pub max: Points,
+    /// The names of the vetoes that fired (empty when none did).
+    pub vetoes: Vec<String>,
+    /// The distance to every pass line, in the rule set's order.
+    pub pass_lines: Vec<PassGap>,
+    /// Every first-level area, in tree order.
+    pub areas: Vec<AreaGap>,
+    /// Every item that lost points although it had data (scored or failed), ranked by points
+    /// lost (then by id).
+    pub lost: Vec<LostItem>,
+    /// Every item without data, ranked by points at stake (then by id).
+    pub no_data: Vec<NoDataItem>,
+    /// A plan for every pass line not reached.
+    pub plans: Vec<Plan>,
+    /// The comparison with a peer group, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<PeerComparison>,
+}
+
+/// The distance to one pass line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassGap {
+    /// Pass line id.
+    pub id: IndicatorId,
+    /// Its name (示范).
+    pub name: String,
+    /// The minimum total.
+    pub min_total: Points,
+    /// The minimum share of its points every first-level area must earn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_area_share: Option<f64>,
+    /// Whether the county reaches it.
+    pub reached: bool,
+    /// Whether a veto blocks it regardless of the score.
+    pub blocked_by_veto: bool,
+    /// Points missing to the minimum total (0 when the total is enough).
+    pub shortfall: Points,
+    /// Areas below the minimum share, with the points each is missing.
+    pub areas_short: Vec<AreaShort>,
+}
+
+/// A first-level area below a pass line's minimum share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaShort {
+    /// Area id.
+    pub id: IndicatorId,
+    /// Area name.
+    pub name: String,
+    /// Points earned.
+    pub earned: Points,
+    /// Points the share requires.
+    pub needed: Points,
+    /// needed − earned.
+    pub shortfall: Points,
+}
+
+/// One first-level area's losses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaGap {
+    /// Area id.
+    pub id: IndicatorId,
+    /// Area name.
+    pub name: String,
+    /// Points earned (after penalties on the area).
+    pub earned: Points,
+    /// The area's points.
+    pub max: Points,
+    /// max − earned.
+    pub lost: Points,
+    /// Items with data that lost points.
+    pub items_lost: usize,
+    /// Items without data.
+    pub items_no_data: usize,
+    /// Points of the items without data.
+    pub no_data_points: Points,
+}
+
+/// An item that lost points although it had data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LostItem {
+    /// Item id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// First-level area id.
+    pub area: IndicatorId,
+    /// Maximum points.
+    pub max: Points,
+    /// Points earned.
+    pub earned: Points,
+    /// Points lost.
+    pub lost: Points,
+    /// Scored, or error (the rule failed).
+    pub status: ItemStatus,
+    /// The Chinese rule text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_text: Option<String>,
+    /// The input values, with provenance.
+    pub inputs: BTreeMap<FieldPath, Datum>,
+    /// Why it lost points: which tier, how many deductions (the rule's own explanation), and the
+    /// rule's messages.
+    pub why: String,
+    /// The smallest change found to full points (or the most points reachable); `None` when the
+    /// rule failed and no change to the data was searched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// Other single-field changes that earn as much as `fix`, when `fix` is a single change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Fix>,
+}
+
+/// An item without data: 资料审核 scores it 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoDataItem {
+    /// Item id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// First-level area id.
+    pub area: IndicatorId,
+    /// Points at stake (the item's maximum).
+    pub at_stake: Points,
+    /// The fields the county lacks, with their descriptions.
+    pub missing: Vec<MissingField>,
+    /// The evidence (佐证材料) the item needs.
+    pub evidence: Vec<String>,
+    /// The Chinese rule text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_text: Option<String>,
+    /// The data to supply and the points they earn (rescored): the rule's target values, moved
+    /// further where the county's other data make the targets fall short of full points.
+    /// `None` when the rule set gives no target for some missing field, or nothing earns points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply: Option<Fix>,
+}
+
+/// A field an item needs and the county lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingField {
+    /// The field.
+    pub field: FieldPath,
+    /// Its description in the dictionary.
+    pub desc: String,
+}
+
+/// How far a fix gets an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Full points.
+    Full,
+    /// More points, but full points are out of reach within the fields' ranges.
+    Partial,
+    /// No change within range earns more.
+    None,
+}
+
+/// A set of changes to a county's data and the points the item earns with them (rescored).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fix {
+    /// How far it gets the item.
+    pub reach: Reach,
+    /// The changes, in the order they were found.
+    pub changes: Vec<Change>,
+    /// Points the item earns with the changes (verified by a full rescore).
+    pub earned: Points,
+    /// Points gained over the current score.
+    pub gain: Points,
+}
+
+/// One field's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The field.
+    pub field: FieldPath,
+    /// Its description in the dictionary.
+    pub desc: String,
+    /// Its unit (`%`, `件`…), empty when none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    /// The current value (`None`: the county lacks it).
+    pub from: Option<Value>,
+    /// The value that earns the points.
+    pub to: Value,
+}
+
+impl GapAnalysis {
+    /// Analyses a county: scores it, then builds the analysis.
+    pub fn new(rules: &RuleSet, data: &CountyData) -> GapAnalysis {
+        let report = rules.score(data);
+        build(rules, data, &report)
+    }
+
+    /// Analyses a county from its report. Fails with [`Error::Invalid`] when the report was not
+    /// produced by these rules from these data (different hashes).
+    pub fn from_report(rules: &RuleSet, data: &CountyData, report: &Report) -> Result<GapAnalysis> {
+        if report.ruleset.hash != rules.hash() {
+            return Err(Error::Invalid(format!(
+                "the report was produced by rule set `{}` {} (hash {}), not by `{}` {} (hash {}); rescore the county with these rules first",
+                report.ruleset.id,
+                report.ruleset.version,
+                short(&report.ruleset.hash),
+                rules.id(),
+                rules.version(),
+                short(rules.hash())
+            )));
+        }
+        if report.county.data_hash != data.hash {
+            return Err(Error::Invalid(format!(
+                "the report is about county `{}` with data hash {}, but the data given are `{}` with hash {}; pass the data the report was scored from",
+                report.county.id,
+                short(&report.county.data_hash),
+                data.info.id,
+                short(&data.hash)
+            )));
+        }
+        Ok(build(rules, data, report))
+    }
+
+    /// Adds the comparison with a peer group: the median of each first-level area over the
+    /// peers' reports. A peer with the same county id and data hash as this county is left out,
+    /// so a folder that holds the county itself can serve as its peer group.
+    pub fn with_peers(mut self, peers: &[Report]) -> GapAnalysis {
+        self.peers = Some(PeerComparison::new(&self, peers));
+        self
+    }
+
+    /// Pretty JSON (byte for byte the same for the same inputs), newline-terminated.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// Applies changes to a county's data: the new values keep their datum's provenance (source,
+/// quote) and are checked against the dictionary again. This is how plans and fixes are verified.
+pub fn apply_changes(rules: &RuleSet, data: &CountyData, changes: &[Change]) -> Result<CountyData> {
+    let mut values = data.values.clone();
+    for c in changes {
+        let note = match &c.from {
+            Some(v) => format!("差距分析假设值（原值 {v}）"),
+            None => "差距分析假设值（原无数据）".to_string(),
+        };
+        let datum = match values.get(&c.field) {
+            Some(d) => Datum {
+                value: c.to.clone(),
+                bound: crate::Bound::Exact,
+                note: Some(note),
+                ..d.clone()
+            },
+            None => Datum {
+                note: Some(note),
+                ..Datum::new(c.to.clone())
+            },
+        };
+        values.insert(c.field.clone(), datum);
+    }
+    CountyData::new(data.info.clone(), values, rules)
+}

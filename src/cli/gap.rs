@@ -1,0 +1,118 @@
+//! `fazhi gap`.
+
+use super::common::*;
+use fazhi::analyse::gap::{self, GapAnalysis};
+use fazhi::{CountyData, Report, RuleSet};
+use std::path::{Path, PathBuf};
+
+/// The output formats of `fazhi gap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GapFormat {
+    /// Markdown, in Chinese.
+    Md,
+    /// JSON: an object for one county, an array for several.
+    Json,
+}
+
+/// Analyses county files: what each lost, why, and the cheapest way to the pass line.
+pub fn run(
+    rules: Option<&Path>,
+    format: GapFormat,
+    peers: Option<&Path>,
+    out: Option<&Path>,
+    data: &[PathBuf],
+) -> u8 {
+    let rules = match load(rules) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut counties = Vec::new();
+    let mut failed = false;
+    for path in data {
+        match CountyData::from_file(path, &rules) {
+            Ok(d) => counties.push(d),
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                failed = true;
+            }
+        }
+    }
+    let peer_reports = match peers.map(|dir| peer_reports(dir, &rules)).transpose() {
+        Ok(p) => p,
+        Err(()) => return BAD_INPUT,
+    };
+    if failed {
+        return BAD_INPUT;
+    }
+    let analyses: Vec<GapAnalysis> = counties
+        .iter()
+        .map(|d| {
+            let g = GapAnalysis::new(&rules, d);
+            match &peer_reports {
+                Some(p) => g.with_peers(p),
+                None => g,
+            }
+        })
+        .collect();
+    let text = match format {
+        GapFormat::Json if analyses.len() == 1 => analyses[0].to_json(),
+        GapFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&analyses).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        GapFormat::Md => analyses
+            .iter()
+            .map(gap::markdown)
+            .collect::<Vec<_>>()
+            .join("\n---\n\n"),
+    };
+    match write_output(out, &text) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// Scores every county file (`*.yaml`, `*.yml`, `*.json`) in `dir`, in file-name order.
+fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        eprintln!("error: --peers {}: {e}", dir.display());
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|x| x.to_str()),
+                    Some("yaml" | "yml" | "json")
+                )
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        eprintln!(
+            "error: --peers {}: no county files (*.yaml, *.yml, *.json) in the folder",
+            dir.display()
+        );
+        return Err(());
+    }
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for f in &files {
+        match CountyData::from_file(f, rules) {
+            Ok(d) => reports.push(rules.score(&d)),
+            Err(e) => {
+                eprintln!("error: {}: {e}", f.display());
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        Err(())
+    } else {
+        Ok(reports)
+    }
+}

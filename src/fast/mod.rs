@@ -1,0 +1,113 @@
+//! The fast path of step 4: scoring rules lowered from their rhai AST to native closures over
+//! pre-resolved field slots (issue 7).
+//!
+//! rhai's interpreter spends most of an item's time walking nodes and looking fields up by name in
+//! nested maps. Scoring rules use a small subset of the language, so [`lower`] turns that subset
+//! into Rust closures once, at compile time: a read of `d.x.y` becomes an index into a per-county
+//! slice of values (one slot per dictionary field), literals are constants, and helper calls go
+//! straight to the shared implementations in `helpers::core` (same points, same notes). A rule
+//! outside the subset is not lowered; a lowered rule that meets anything unusual for one county
+//! (a missing optional field, a type mismatch, an integer overflow, a helper error) *bails*, and
+//! the interpreter runs that rule for that county. So the two paths give identical results, which
+//! `tests/fast_path.rs` checks on every rule of the national and test rule sets.
+
+mod build;
+mod ops;
+
+pub(crate) use build::{lower, SlotMap};
+
+use crate::data::{CountyData, Value};
+use crate::eval::{Outcome, Run};
+use crate::helpers::core::Cx;
+use crate::types::FieldPath;
+use ops::{Val, R};
+
+/// A lowered rule body.
+type Code = Box<dyn for<'a> Fn(&mut Env<'a>) -> R<Val<'a>> + Send + Sync>;
+
+/// A rule lowered to closures.
+pub(crate) struct Program {
+    code: Code,
+    strings: Vec<Box<str>>,
+    locals: usize,
+}
+
+impl std::fmt::Debug for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Program")
+            .field("strings", &self.strings)
+            .field("locals", &self.locals)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a running program sees.
+pub(crate) struct Env<'a> {
+    fields: &'a [Option<&'a Value>],
+    strings: &'a [Box<str>],
+    locals: Vec<Val<'a>>,
+    cx: Cx,
+}
+
+/// One county's values by field slot (dictionary order), built once per county.
+pub(crate) struct Slots<'a> {
+    values: Vec<Option<&'a Value>>,
+}
+
+impl<'a> Slots<'a> {
+    /// Places the county's values in the slots of `fields` (the dictionary, in order).
+    pub(crate) fn new<'f>(
+        fields: impl Iterator<Item = &'f FieldPath>,
+        data: &'a CountyData,
+    ) -> Self {
+        let mut given = data.values.iter().peekable();
+        let values = fields
+            .map(|f| {
+                while given.peek().is_some_and(|(k, _)| *k < f) {
+                    given.next();
+                }
+                match given.peek() {
+                    Some((k, d)) if *k == f => Some(&d.value),
+                    _ => None,
+                }
+            })
+            .collect();
+        Slots { values }
+    }
+
+    /// The required inputs that are missing, in the rule's order (`None` when all are there).
+    pub(crate) fn missing(&self, slots: &[usize], inputs: &[FieldPath]) -> Option<Vec<FieldPath>> {
+        if slots.iter().all(|s| self.values[*s].is_some()) {
+            return None;
+        }
+        Some(
+            slots
+                .iter()
+                .zip(inputs)
+                .filter(|(s, _)| self.values[**s].is_none())
+                .map(|(_, f)| f.clone())
+                .collect(),
+        )
+    }
+}
+
+/// Runs a lowered rule with maximum `max`; `None` when it bails (the interpreter decides).
+pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64) -> Option<Run> {
+    let mut env = Env {
+        fields: &slots.values,
+        strings: &p.strings,
+        locals: vec![Val::Unit; p.locals],
+        cx: Cx::new(max),
+    };
+    let outcome = match (p.code)(&mut env).ok()? {
+        Val::Float(f) if f.is_finite() => Outcome::Number(f),
+        Val::Int(i) => Outcome::Number(i as f64),
+        Val::Bool(b) => Outcome::Bool(b),
+        // NaN, infinities, texts, lists, (): the interpreter words the error.
+        _ => return None,
+    };
+    Some(Run {
+        outcome,
+        notes: env.cx.notes,
+    })
+}

@@ -1,0 +1,261 @@
+//! The one Rust implementation of every scoring helper, shared by the rhai interpreter (through
+//! the functions registered in `helpers`) and the compiled fast path (`fast`): both produce the
+//! same points and the same Chinese notes.
+
+use super::fmt_num;
+
+/// The item being evaluated: its maximum points (`P`) and the notes the helpers leave.
+#[derive(Debug, Default)]
+pub(crate) struct Cx {
+    /// The item's maximum points.
+    pub max: f64,
+    /// The notes so far (at most [`MAX_NOTES`]).
+    pub notes: Vec<String>,
+}
+
+/// At most this many notes per item.
+pub(crate) const MAX_NOTES: usize = 16;
+
+impl Cx {
+    /// A context for an item whose maximum is `max`.
+    pub(crate) fn new(max: f64) -> Cx {
+        Cx {
+            max,
+            notes: Vec::new(),
+        }
+    }
+    fn note(&mut self, s: impl FnOnce() -> String) {
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(s());
+        }
+    }
+}
+
+/// `award(c)`: all the item's points when `c` holds.
+pub(crate) fn award(cx: &mut Cx, c: bool) -> f64 {
+    let p = cx.max;
+    cx.note(|| {
+        if c {
+            format!("条件满足，得{}分", fmt_num(p))
+        } else {
+            "条件不满足，不得分".into()
+        }
+    });
+    if c {
+        p
+    } else {
+        0.0
+    }
+}
+
+/// `award(c, pts)`: `pts` when `c` holds.
+pub(crate) fn award_pts(cx: &mut Cx, c: bool, pts: f64) -> f64 {
+    cx.note(|| {
+        if c {
+            format!("条件满足，计{}分", fmt_num(pts))
+        } else {
+            format!("条件不满足，计0分（该条件{}分）", fmt_num(pts))
+        }
+    });
+    if c {
+        pts
+    } else {
+        0.0
+    }
+}
+
+fn deduct(
+    cx: &mut Cx,
+    fname: &str,
+    gap: f64,
+    unit: f64,
+    per: f64,
+    what: String,
+) -> Result<f64, String> {
+    if unit <= 0.0 {
+        return Err(format!("{fname}(): the unit must be greater than 0"));
+    }
+    let p = cx.max;
+    if gap <= 0.0 {
+        cx.note(|| format!("{what}，不扣分"));
+        return Ok(p);
+    }
+    let lost = per * gap / unit;
+    cx.note(|| {
+        format!(
+            "{what}{}，按每{}扣{}分计扣{}分{}",
+            fmt_num(gap),
+            fmt_num(unit),
+            fmt_num(per),
+            fmt_num(lost.min(p)),
+            if lost >= p { "（扣完为止）" } else { "" }
+        )
+    });
+    Ok((p - lost).max(0.0))
+}
+
+/// `deduct_below(v, target, unit, per)`.
+pub(crate) fn deduct_below(
+    cx: &mut Cx,
+    v: f64,
+    t: f64,
+    unit: f64,
+    per: f64,
+) -> Result<f64, String> {
+    let what = if v >= t {
+        format!("{}达到{}", fmt_num(v), fmt_num(t))
+    } else {
+        format!("{}比{}低", fmt_num(v), fmt_num(t))
+    };
+    deduct(cx, "deduct_below", t - v, unit, per, what)
+}
+
+/// `deduct_above(v, limit, unit, per)`.
+pub(crate) fn deduct_above(
+    cx: &mut Cx,
+    v: f64,
+    l: f64,
+    unit: f64,
+    per: f64,
+) -> Result<f64, String> {
+    let what = if v <= l {
+        format!("{}未超过{}", fmt_num(v), fmt_num(l))
+    } else {
+        format!("{}比{}高", fmt_num(v), fmt_num(l))
+    };
+    deduct(cx, "deduct_above", v - l, unit, per, what)
+}
+
+/// `deduct_each(n, per)`.
+pub(crate) fn deduct_each(cx: &mut Cx, n: f64, per: f64) -> f64 {
+    let p = cx.max;
+    let lost = n.max(0.0) * per;
+    cx.note(|| {
+        if n <= 0.0 {
+            "未发现问题，不扣分".to_string()
+        } else {
+            format!(
+                "{}例，每例扣{}分，计扣{}分{}",
+                fmt_num(n),
+                fmt_num(per),
+                fmt_num(lost.min(p)),
+                if lost >= p { "（扣完为止）" } else { "" }
+            )
+        }
+    });
+    (p - lost).max(0.0)
+}
+
+/// `tiers(v, [[threshold, points], …])`: the first tier whose threshold `v` reaches.
+pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
+    for (k, (t, p)) in ts.iter().enumerate() {
+        if v >= *t {
+            cx.note(|| {
+                format!(
+                    "{} ≥ {}，第{}档，得{}分",
+                    fmt_num(v),
+                    fmt_num(*t),
+                    k + 1,
+                    fmt_num(*p)
+                )
+            });
+            return *p;
+        }
+    }
+    let low = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
+    cx.note(|| format!("{} 低于最低档 {}，不得分", fmt_num(v), low));
+    0.0
+}
+
+/// `tiers_below(v, [[threshold, points], …])`: the first tier whose threshold `v` stays under.
+pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
+    for (k, (t, p)) in ts.iter().enumerate() {
+        if v <= *t {
+            cx.note(|| {
+                format!(
+                    "{} ≤ {}，第{}档，得{}分",
+                    fmt_num(v),
+                    fmt_num(*t),
+                    k + 1,
+                    fmt_num(*p)
+                )
+            });
+            return *p;
+        }
+    }
+    let high = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
+    cx.note(|| format!("{} 高于最末档 {}，不得分", fmt_num(v), high));
+    0.0
+}
+
+/// `proportional(rate)`: the points times a completion rate in percent.
+pub(crate) fn proportional_rate(cx: &mut Cx, rate: f64) -> f64 {
+    let r = rate.clamp(0.0, 100.0);
+    let p = cx.max;
+    cx.note(|| {
+        format!(
+            "按完成率{}%计分：{} × {}%",
+            fmt_num(r),
+            fmt_num(p),
+            fmt_num(r)
+        )
+    });
+    p * r / 100.0
+}
+
+/// `proportional(done, total)`: the points times `done / total` (0 when `total` is 0).
+pub(crate) fn proportional(cx: &mut Cx, d: f64, t: f64) -> f64 {
+    let share = ratio_or(d, t, 0.0).clamp(0.0, 1.0);
+    let p = cx.max;
+    cx.note(|| {
+        format!(
+            "完成{}/{}，按比例得{}分",
+            fmt_num(d),
+            fmt_num(t),
+            fmt_num(p * share)
+        )
+    });
+    p * share
+}
+
+/// `pct_or(a, b, z)`: `100 × a / b`, or `z` when `b` is 0 (`pct` is `pct_or(a, b, 0)`).
+pub(crate) fn pct_or(a: f64, b: f64, z: f64) -> f64 {
+    if b == 0.0 {
+        z
+    } else {
+        100.0 * a / b
+    }
+}
+
+/// `pct(a, b)`.
+pub(crate) fn pct(a: f64, b: f64) -> f64 {
+    100.0 * ratio_or(a, b, 0.0)
+}
+
+/// `ratio_or(a, b, z)`: `a / b`, or `z` when `b` is 0 (`ratio` is `ratio_or(a, b, 0)`).
+pub(crate) fn ratio_or(a: f64, b: f64, zero: f64) -> f64 {
+    if b == 0.0 {
+        zero
+    } else {
+        a / b
+    }
+}
+
+/// `clamp(v, lo, hi)`.
+pub(crate) fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
+    v.max(lo).min(hi)
+}
+
+/// `each_true([…], pts)`: `pts` for each of the `len` conditions of which `n` hold.
+pub(crate) fn each_true(cx: &mut Cx, len: usize, n: usize, pts: f64) -> f64 {
+    cx.note(|| {
+        format!(
+            "{}项中满足{}项，每项{}分，得{}分",
+            len,
+            n,
+            fmt_num(pts),
+            fmt_num(n as f64 * pts)
+        )
+    });
+    n as f64 * pts
+}

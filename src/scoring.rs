@@ -1,0 +1,225 @@
+//! Scoring counties: which evaluator runs the rules (the compiled fast path or the rhai
+//! interpreter), batches across counties with rayon, and a streaming mode that keeps only each
+//! county's summary (issue 7).
+
+use crate::aggregate::{self, Runs};
+use crate::compile::CompiledRule;
+use crate::data::CountyData;
+use crate::eval::{self, BoundCounty, Outcome, Run};
+use crate::fast::{self, Slots};
+use crate::helpers;
+use crate::report::{Report, Summary};
+use crate::ruleset::RuleSet;
+use crate::types::Points;
+use rayon::prelude::*;
+use rhai::{Dynamic, Scope};
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+/// How the rules of a rule set are evaluated. Both give identical reports; the compiled path is
+/// the default of [`RuleSet::score`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Evaluator {
+    /// Every rule on the rhai interpreter (the reference; the engine before issue 7).
+    Interpreter,
+    /// Rules lowered to native closures over field slots; a rule outside the lowered subset, or
+    /// one that meets something unusual for a county, runs on the interpreter.
+    Compiled,
+    /// The naive baseline of the benchmarks: one rhai scope per county and `eval_ast_with_scope`
+    /// per item. Only [`RuleSet::evaluate_items`] offers it; elsewhere it means `Interpreter`.
+    Naive,
+}
+
+/// One county's result without its itemized report (what ranking needs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountySummary {
+    /// The county's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its province, when given.
+    pub province: Option<String>,
+    /// Totals, veto, coverage and pass lines.
+    pub summary: Summary,
+}
+
+/// How many counties the streaming mode holds at once.
+const CHUNK: usize = 256;
+
+impl RuleSet {
+    /// Scores one county with the chosen evaluator (the report is the same either way).
+    ///
+    /// ```
+    /// use fazhi::{Evaluator, RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let county = &fazhi::synth::generate(&rules, 1, 1)[0];
+    /// assert_eq!(rules.score_with(county, Evaluator::Interpreter), rules.score_with(county, Evaluator::Compiled));
+    /// # Ok::<(), fazhi::Error>(())
+    /// ```
+    pub fn score_with(&self, data: &CountyData, ev: Evaluator) -> Report {
+        let p = |n: Points| n.as_f64();
+        let runner = Runner::new(self, data, ev);
+        let runs = Runs {
+            items: self
+                .items
+                .iter()
+                .map(|(i, r)| (*i, runner.run(r, p(self.model.nodes[*i].points))))
+                .collect(),
+            vetoes: self.vetoes.iter().map(|r| runner.run(r, 0.0)).collect(),
+            bonuses: self
+                .bonuses
+                .iter()
+                .zip(&self.model.bonuses)
+                .map(|(r, b)| runner.run(r, p(b.cap)))
+                .collect(),
+            penalties: self
+                .penalties
+                .iter()
+                .zip(&self.model.penalties)
+                .map(|(r, x)| runner.run(r, x.cap.map_or(0.0, p)))
+                .collect(),
+            checks: self.checks.iter().map(|r| runner.run(r, 0.0)).collect(),
+        };
+        aggregate::build(&self.model, data, &runs)
+    }
+
+    /// Scores many counties in parallel (rayon, every core), keeping every itemized report, in the
+    /// order of `counties`.
+    pub fn score_batch(&self, counties: &[CountyData]) -> Vec<Report> {
+        counties.par_iter().map(|c| self.score(c)).collect()
+    }
+
+    /// Scores counties as they come, in parallel chunks, keeping only each one's summary: memory
+    /// stays bounded by a chunk however many counties there are. In the order of `counties`.
+    pub fn summarise<I>(&self, counties: I) -> Vec<CountySummary>
+    where
+        I: IntoIterator<Item = CountyData>,
+    {
+        let mut out = Vec::new();
+        let mut it = counties.into_iter();
+        loop {
+            let chunk: Vec<CountyData> = it.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                return out;
+            }
+            out.par_extend(chunk.par_iter().map(|c| {
+                let r = self.score(c);
+                CountySummary {
+                    id: c.info.id.clone(),
+                    name: c.info.name.clone(),
+                    province: c.info.province.clone(),
+                    summary: r.summary,
+                }
+            }));
+        }
+    }
+
+    /// The raw result of every scored item, in tree order, without aggregation (for measuring
+    /// evaluation alone): the number the rule returned (before clamping), or `None` when the item
+    /// has no data or fails. The helpers' notes are produced as in a report, then dropped.
+    pub fn evaluate_items(&self, data: &CountyData, ev: Evaluator) -> Vec<Option<f64>> {
+        let all: Vec<usize> = (0..self.items.len()).collect();
+        self.evaluate_items_at(data, &all, ev)
+    }
+
+    /// [`RuleSet::evaluate_items`] for some items only, given by their positions in
+    /// [`RuleSet::items`] (positions out of range are skipped).
+    pub fn evaluate_items_at(
+        &self,
+        data: &CountyData,
+        positions: &[usize],
+        ev: Evaluator,
+    ) -> Vec<Option<f64>> {
+        let number = |run: Run| match run.outcome {
+            Outcome::Number(x) => Some(x),
+            _ => None,
+        };
+        let chosen = positions.iter().filter_map(|k| self.items.get(*k));
+        if ev == Evaluator::Naive {
+            return self
+                .naive_items(data, chosen)
+                .into_iter()
+                .map(number)
+                .collect();
+        }
+        let runner = Runner::new(self, data, ev);
+        chosen
+            .map(|(i, r)| number(runner.run(r, self.model.nodes[*i].points.as_f64())))
+            .collect()
+    }
+
+    /// The baseline: a fresh scope per county and `eval_ast_with_scope` per item.
+    fn naive_items<'r>(
+        &self,
+        data: &CountyData,
+        items: impl Iterator<Item = &'r (usize, CompiledRule)>,
+    ) -> Vec<Run> {
+        let mut scope = Scope::new();
+        scope.push_constant_dynamic("d", Dynamic::from_map(eval::county_map(&self.groups, data)));
+        scope.push("P", 0.0_f64);
+        let present = Rc::new(eval::present(data));
+        items
+            .map(|(i, r)| {
+                if r.inputs.iter().any(|f| !data.values.contains_key(f)) {
+                    return Run {
+                        outcome: Outcome::NoData(Vec::new()),
+                        notes: Vec::new(),
+                    };
+                }
+                let max = self.model.nodes[*i].points.as_f64();
+                scope.set_value("P", max);
+                helpers::start_item(max, &present);
+                let before = scope.len();
+                let result = self
+                    .engine
+                    .eval_ast_with_scope::<Dynamic>(&mut scope, &r.ast);
+                scope.rewind(before);
+                let notes = helpers::finish_item();
+                let outcome = match result {
+                    Ok(v) => eval::from_dynamic(v),
+                    Err(e) => Outcome::Error(eval::describe_error(&e)),
+                };
+                Run { outcome, notes }
+            })
+            .collect()
+    }
+}
+
+/// Runs rules for one county with one evaluator; the interpreter's county map is built only when
+/// a rule needs it.
+pub(crate) struct Runner<'a> {
+    rules: &'a RuleSet,
+    data: &'a CountyData,
+    slots: Option<Slots<'a>>,
+    bound: OnceCell<BoundCounty<'a>>,
+}
+
+impl<'a> Runner<'a> {
+    pub(crate) fn new(rules: &'a RuleSet, data: &'a CountyData, ev: Evaluator) -> Self {
+        let slots =
+            (ev == Evaluator::Compiled).then(|| Slots::new(rules.model.fields.keys(), data));
+        Runner {
+            rules,
+            data,
+            slots,
+            bound: OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+        if let (Some(slots), Some(program)) = (&self.slots, &rule.fast) {
+            if let Some(missing) = slots.missing(&rule.input_slots, &rule.inputs) {
+                return Run {
+                    outcome: Outcome::NoData(missing),
+                    notes: Vec::new(),
+                };
+            }
+            if let Some(run) = fast::run(program, slots, max) {
+                return run;
+            }
+        }
+        self.bound
+            .get_or_init(|| BoundCounty::new(&self.rules.engine, &self.rules.groups, self.data))
+            .run(rule, max)
+    }
+}

@@ -1,0 +1,154 @@
+//! `fazhi gap`: formats, several counties, peers, atomic --out, exit codes on bad input.
+
+mod common;
+use common::MINI;
+use std::process::{Command, Output};
+
+fn fazhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+const GOOD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-good.yaml");
+const VETOED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-vetoed.yaml");
+
+#[test]
+fn markdown_by_default_json_on_request() {
+    let o = fazhi(&["gap", "--rules", MINI, GOOD]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let md = text(&o.stdout);
+    assert!(
+        md.starts_with("# 示例县（2021年）法治政府建设差距分析"),
+        "{md}"
+    );
+    assert!(md.contains("## 摘要"));
+    assert!(
+        md.contains("达到示范的方案：改动 2 项指标，总分可达 16.548（已复算）"),
+        "{md}"
+    );
+
+    let o = fazhi(&["gap", "--rules", MINI, "--format", "json", GOOD]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["county"]["id"], "mini-good");
+    assert_eq!(v["plans"][0]["total_after"], 16.548);
+
+    // Several counties: an array in JSON, separated reports in Markdown.
+    let o = fazhi(&["gap", "--rules", MINI, "--format", "json", GOOD, VETOED]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[1]["vetoes"][0], "发生重大违法决策并造成严重后果");
+    let o = fazhi(&["gap", "--rules", MINI, GOOD, VETOED]);
+    assert_eq!(text(&o.stdout).matches("法治政府建设差距分析").count(), 2);
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let a = fazhi(&["gap", "--rules", MINI, "--format", "json", GOOD]);
+    let b = fazhi(&["gap", "--rules", MINI, "--format", "json", GOOD]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn peers_from_a_folder() {
+    let o = fazhi(&["gap", "--rules", MINI, "--peers", DATA, GOOD]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let md = text(&o.stdout);
+    // The folder holds the county itself (left out) and 否决县 (area 1: 12, area 2: 8).
+    assert!(md.contains("## 与同组比较（1 个县）"), "{md}");
+    assert!(md.contains("同组：mini-vetoed"), "{md}");
+}
+
+#[test]
+fn bad_peers_exit_two() {
+    let o = fazhi(&["gap", "--rules", MINI, "--peers", "/no/such/dir", GOOD]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--peers /no/such/dir"));
+    let empty = tempfile::tempdir().unwrap();
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        MINI,
+        "--peers",
+        empty.path().to_str().unwrap(),
+        GOOD,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no county files"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(
+        empty.path().join("bad.yaml"),
+        "county: {id: b, name: 县}\ndata: {nope: 1}\n",
+    )
+    .unwrap();
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        MINI,
+        "--peers",
+        empty.path().to_str().unwrap(),
+        GOOD,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("unknown field `nope`"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn bad_input_exits_two_and_keeps_the_old_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gap.md");
+    std::fs::write(&out, "old").unwrap();
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        MINI,
+        "--out",
+        out.to_str().unwrap(),
+        "/no/such/file.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("/no/such/file.yaml"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    let o = fazhi(&["gap", "--rules", "/no/such/rules", GOOD]);
+    assert_eq!(o.status.code(), Some(2));
+    // csv is a format of `score`, not of `gap`.
+    let o = fazhi(&["gap", "--rules", MINI, "--format", "csv", GOOD]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("possible values: md, json"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A good run replaces the file whole, with no temporary files left behind.
+    let o = fazhi(&["gap", "--rules", MINI, "--out", out.to_str().unwrap(), GOOD]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("## 达线方案：示范"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn unwritable_output_exits_one() {
+    let o = fazhi(&["gap", "--rules", MINI, "--out", "/no/such/dir/gap.md", GOOD]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("/no/such/dir"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -63,7 +63,7 @@ fn whatif_on_the_mini_rule_set_in_every_format() {
         "--rules",
         "tests/rules/mini",
         "--scenario",
-        "tests/data/scenario-mini.yaml",
+        "tests/scenarios/mini.yaml",
         "tests/data/mini-good.yaml",
         "tests/data/mini-vetoed.yaml",
     ];
@@ -121,7 +121,7 @@ fn whatif_reports_scenario_errors_with_file_and_line() {
         "--rules",
         "tests/rules/mini",
         "--scenario",
-        "tests/data/scenario-mini.yaml",
+        "tests/scenarios/mini.yaml",
         "no/such/county.yaml",
     ]);
     assert_eq!(o.status.code(), Some(2));

@@ -87,11 +87,9 @@ pub struct RankRow {
 /// assert_eq!(competition_ranks(&[p(85.0), p(90.0), p(80.0), p(85.0)]), [2, 1, 4, 2]);
 /// ```
 pub fn competition_ranks(totals: &[Points]) -> Vec<usize> {
-    let mut sorted: Vec<Points> = totals.to_vec();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    totals
-        .iter()
-        .map(|t| sorted.partition_point(|s| s > t) + 1)
+    super::stats::competition_ranks(totals)
+        .into_iter()
+        .map(|r| r as usize)
         .collect()
 }
 

@@ -5,6 +5,10 @@
 use super::uncertainty::{CountyUncertainty, Uncertainty};
 use std::fmt::Write;
 
+/// Fonts that carry Chinese glyphs on the common systems, then the generic fallback: county and
+/// area names must never render as empty boxes.
+const FONTS: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
+
 const WIDTH: f64 = 860.0;
 const LEFT: f64 = 180.0;
 const RIGHT: f64 = 30.0;
@@ -64,7 +68,7 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.1}" viewBox="0 0 {WIDTH} {height:.1}" font-family="sans-serif" font-size="11">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.1}" viewBox="0 0 {WIDTH} {height:.1}" font-family="{FONTS}" font-size="11">"#
     );
     let _ = writeln!(
         s,

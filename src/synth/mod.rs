@@ -143,6 +143,15 @@ impl Generator {
             .iter()
             .flat_map(|b| b.inputs.iter().chain(&b.optional_inputs))
             .collect();
+        // Fields read only by penalties (督察通报问题…) and given no target by an item: like veto
+        // inputs, the clean value is 0 / false, and most counties have it.
+        let clean: BTreeSet<&FieldPath> = rules
+            .penalties()
+            .iter()
+            .flat_map(|p| p.inputs.iter().chain(&p.optional_inputs))
+            .filter(|f| !target_of.contains_key(*f))
+            .chain(veto.iter().copied())
+            .collect();
         required.extend(rules.vetoes().iter().flat_map(|v| v.inputs.iter()));
         required.extend(rules.bonuses().iter().flat_map(|v| v.inputs.iter()));
         required.extend(rules.penalties().iter().flat_map(|v| v.inputs.iter()));
@@ -161,7 +170,7 @@ impl Generator {
                 path: path.clone(),
                 spec: spec.clone(),
                 area: area_of.get(path).copied(),
-                ideal: values::ideal(spec, target_of.get(path).copied(), veto.contains(path)),
+                ideal: values::ideal(spec, target_of.get(path).copied(), clean.contains(path)),
                 optional_only: read.contains(path) && !required.contains(path),
                 veto: veto.contains(path),
                 bonus: bonus.contains(path),

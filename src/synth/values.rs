@@ -26,10 +26,11 @@ pub enum Ideal {
 }
 
 /// The ideal of a field: from an item's `target` when there is one, else from the field's kind
-/// (veto inputs are best at 0 / false; percents are completion rates, best high).
-pub(super) fn ideal(spec: &FieldSpec, target: Option<&Value>, veto: bool) -> Ideal {
+/// (veto inputs and penalty-only inputs are best at 0 / false; percents are completion rates, best
+/// high).
+pub(super) fn ideal(spec: &FieldSpec, target: Option<&Value>, clean_at_zero: bool) -> Ideal {
     match (spec.ty, target) {
-        (_, _) if veto => match spec.ty {
+        (_, _) if clean_at_zero => match spec.ty {
             FieldType::Bool => Ideal::Bool(false),
             _ => Ideal::AtMost(0.0),
         },

@@ -29,21 +29,20 @@ fn lost_cell(lost: crate::Points) -> String {
     }
 }
 
-/// The Markdown report of one county.
-pub fn markdown(r: &Report) -> String {
-    let mut s = String::new();
-    let year = r
-        .county
-        .year
-        .map(|y| format!("（{y}年）"))
-        .unwrap_or_default();
-    s.push_str(&format!(
-        "# {}{year}法治政府建设评分报告\n\n",
-        r.county.name
-    ));
-    if r.county.kind.as_deref() == Some("synthetic") {
+/// The title of a county's report (`# 郓城县（2018年）法治政府建设评分报告`), with a warning line when
+/// the county's data are synthetic.
+pub(crate) fn county_heading(c: &crate::report::CountyRef, what: &str) -> String {
+    let year = c.year.map(|y| format!("（{y}年）")).unwrap_or_default();
+    let mut s = format!("# {}{year}{what}\n\n", c.name);
+    if c.kind.as_deref() == Some("synthetic") {
         s.push_str("> 注意：本县数据为合成数据，仅供测试。\n\n");
     }
+    s
+}
+
+/// The Markdown report of one county.
+pub fn markdown(r: &Report) -> String {
+    let mut s = county_heading(&r.county, "法治政府建设评分报告");
     s.push_str(&format!(
         "- 规则集：{}（`{}` 版本 {}）\n",
         r.ruleset.title, r.ruleset.id, r.ruleset.version

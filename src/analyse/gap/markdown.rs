@@ -10,19 +10,7 @@ use crate::types::Points;
 
 /// The Markdown report of one gap analysis.
 pub fn markdown(g: &GapAnalysis) -> String {
-    let mut s = String::new();
-    let year = g
-        .county
-        .year
-        .map(|y| format!("（{y}年）"))
-        .unwrap_or_default();
-    s.push_str(&format!(
-        "# {}{year}法治政府建设差距分析\n\n",
-        g.county.name
-    ));
-    if g.county.kind.as_deref() == Some("synthetic") {
-        s.push_str("> 注意：本县数据为合成数据，仅供测试。\n\n");
-    }
+    let mut s = crate::render::county_heading(&g.county, "法治政府建设差距分析");
     s.push_str(&format!(
         "- 规则集：{}（`{}` 版本 {}，哈希 `{}`）\n",
         g.ruleset.title, g.ruleset.id, g.ruleset.version, g.ruleset.hash

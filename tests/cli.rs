@@ -1,19 +1,7 @@
 //! The `fazhi` binary: lint output and exit codes, score formats, atomic --out, bad input.
 
 mod common;
-use common::MINI;
-use std::process::{Command, Output};
-
-fn fazhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).unwrap()
-}
+use common::{fazhi, text, MINI};
 
 const GOOD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-good.yaml");
 

@@ -8,21 +8,9 @@ use fazhi::analyse::diff::{ChangeKind, ContributionKind, Section};
 use fazhi::analyse::{diff, rank, rescore, verify};
 use fazhi::{Points, RuleSet, RuleSource};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const GOOD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-good.yaml");
 const VETOED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-vetoed.yaml");
-
-fn fazhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn p(x: f64) -> Points {
     Points::from_f64(x)

@@ -40,6 +40,23 @@ pub(crate) fn county_heading(c: &crate::report::CountyRef, what: &str) -> String
     s
 }
 
+/// An item's input values as `field=value` with the field's last segment (`online_rate=93.3`),
+/// bounds shown (`≥2700`).
+pub(crate) fn short_inputs(
+    inputs: &std::collections::BTreeMap<crate::FieldPath, crate::Datum>,
+) -> Vec<String> {
+    inputs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k.as_str().rsplit('.').next().unwrap_or(""),
+                v.display()
+            )
+        })
+        .collect()
+}
+
 /// The Markdown report of one county.
 pub fn markdown(r: &Report) -> String {
     let mut s = county_heading(&r.county, "法治政府建设评分报告");
@@ -147,17 +164,7 @@ pub fn markdown(r: &Report) -> String {
             &[false, false, true, true, true, false, false],
         );
         for i in r.items.iter().filter(|i| i.area == area.id) {
-            let inputs: Vec<String> = i
-                .inputs
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}={}",
-                        k.as_str().rsplit('.').next().unwrap_or(""),
-                        v.display()
-                    )
-                })
-                .collect();
+            let inputs = short_inputs(&i.inputs);
             let mut expl = i.explanation.clone();
             if !inputs.is_empty() && i.status == ItemStatus::Scored {
                 expl = format!("{expl}（{}）", inputs.join("，"));

@@ -11,7 +11,7 @@ pub(crate) use self::csv::field as csv_field;
 pub use self::csv::{csv_header, csv_rows};
 pub use self::diff::diff_markdown;
 pub use self::markdown::markdown;
-pub(crate) use self::markdown::{area_heading, county_heading};
+pub(crate) use self::markdown::{area_heading, county_heading, short_inputs};
 pub use self::rank::{rank_csv, rank_markdown};
 pub(crate) use self::table::Table;
 

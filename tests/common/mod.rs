@@ -61,3 +61,16 @@ pub fn good_county() -> String {
     ))
     .unwrap()
 }
+
+/// Runs the `fazhi` binary with these arguments.
+pub fn fazhi(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Output bytes as text (lossy, so a failing assertion still shows what was printed).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}

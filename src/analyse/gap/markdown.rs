@@ -259,17 +259,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
             &[false, false, true, true, true, false, false, false],
         );
         for i in &items {
-            let inputs: Vec<String> = i
-                .inputs
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}={}",
-                        k.as_str().rsplit('.').next().unwrap_or(""),
-                        v.display()
-                    )
-                })
-                .collect();
+            let inputs = crate::render::short_inputs(&i.inputs);
             t.row(vec![
                 i.id.to_string(),
                 i.name.clone(),

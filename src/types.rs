@@ -76,7 +76,11 @@ impl Points {
         if v.is_nan() {
             return Points(0);
         }
-        let m = (v * 1000.0).round();
+        // A rule's float arithmetic leaves noise in the last bits (3 × 1.0115 is 3.0344999…): a
+        // value within a millionth of a thousandth of a half is taken as that half, so the same
+        // quantity computed two ways (a rule, or a share times new points) rounds the same way.
+        let m = v * 1000.0;
+        let m = ((m * 1e6).round() / 1e6).round();
         Points(m.clamp(i64::MIN as f64 / 2.0, i64::MAX as f64 / 2.0) as i64)
     }
     /// Points from thousandths of a point.
@@ -214,6 +218,18 @@ mod tests {
             Points::from_f64(12.0).clamp(Points::ZERO, Points::from_f64(10.0)),
             Points::from_f64(10.0)
         );
+    }
+
+    #[test]
+    fn float_noise_does_not_decide_a_half() {
+        // 4.046 − 3 × (4.046 / 4) is 1.01149999… in floats; 0.25 × 4.046 is 1.0115.
+        let rule = 4.046 - 3.0 * (4.046 / 4.0);
+        assert!(rule < 1.0115);
+        assert_eq!(Points::from_f64(rule), Points::from_f64(0.25 * 4.046));
+        assert_eq!(Points::from_f64(rule).milli(), 1012);
+        assert_eq!(Points::from_f64(1.0114).milli(), 1011);
+        assert_eq!(Points::from_f64(-1.0115).milli(), -1012);
+        assert!(Points::from_f64(f64::INFINITY) > Points::from_f64(1e12));
     }
 
     #[test]

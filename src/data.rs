@@ -165,11 +165,11 @@ impl CountyData {
         let mut diags = Vec::new();
         let mut out = BTreeMap::new();
         for (path, datum) in values {
-            match fields.get(&path) {
+            match fields.get_key_value(&path) {
                 None => diags.push(unknown_field("<data>", (0, 0), path.as_str(), fields)),
-                Some(spec) => match check_value(&datum.value, spec) {
+                Some((field, spec)) => match check_value(&datum.value, spec) {
                     Ok(v) => {
-                        out.insert(path, Datum { value: v, ..datum });
+                        out.insert(field.clone(), Datum { value: v, ..datum });
                     }
                     Err(m) => diags.push(Diagnostic::error(
                         "<data>",
@@ -368,10 +368,11 @@ fn walk_data(
             format!("{prefix}.{key}")
         };
         let loc = find_key_line(text, &path);
-        if let Some(spec) = fields.get(&FieldPath::new(path.clone())) {
+        // The dictionary's own key is kept, so the engine can match values to slots by identity.
+        if let Some((field, spec)) = fields.get_key_value(&FieldPath::new(path.clone())) {
             match parse_leaf(v, spec) {
                 Ok(Some(d)) => {
-                    if out.insert(FieldPath::new(path.clone()), d).is_some() {
+                    if out.insert(field.clone(), d).is_some() {
                         diags.push(Diagnostic::error(
                             file,
                             loc,

@@ -7,6 +7,7 @@ use crate::model::{Header, Leaf, Model, Node, RawDoc, RawNode, Span};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The text of a rule set: its YAML documents by name (relative path), read from a folder or
 /// handed over from memory (an assessment system's database, say).
@@ -250,14 +251,14 @@ fn flatten(
         inputs: raw.inputs.clone().unwrap_or_default(),
         optional_inputs: raw.optional_inputs.clone(),
         score,
-        rule_text: raw.rule_text.clone(),
+        rule_text: raw.rule_text.as_deref().map(Arc::from),
         target: raw.target.clone(),
-        evidence: raw.evidence.clone(),
+        evidence: Arc::from(raw.evidence.as_slice()),
     });
     out.push(Node {
         id: raw.id,
-        name: raw.name,
-        name_en: raw.name_en,
+        name: Arc::from(raw.name),
+        name_en: raw.name_en.map(Arc::from),
         points: raw.points,
         level,
         parent,
@@ -274,9 +275,9 @@ fn flatten(
             inputs: raw.inputs.unwrap_or_default(),
             optional_inputs: raw.optional_inputs,
             score: String::new(),
-            rule_text: raw.rule_text,
+            rule_text: raw.rule_text.map(Arc::from),
             target: raw.target,
-            evidence: raw.evidence,
+            evidence: Arc::from(raw.evidence),
         });
     }
     for child in raw.children.unwrap_or_default() {

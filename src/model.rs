@@ -8,6 +8,7 @@ use crate::data::Value;
 use crate::types::{FieldPath, IndicatorId, Points};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Where something was written: file (relative to the rule-set folder) and 1-based line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -172,10 +173,10 @@ pub(crate) struct RawNode {
 pub struct Node {
     /// Stable id (`"4.2.1"`).
     pub id: IndicatorId,
-    /// Chinese name.
-    pub name: String,
+    /// Chinese name (shared with every report that names the node).
+    pub name: Arc<str>,
     /// English name.
-    pub name_en: Option<String>,
+    pub name_en: Option<Arc<str>>,
     /// Points (for a leaf, its maximum).
     pub points: Points,
     /// 1 for first-level areas.
@@ -203,12 +204,12 @@ pub struct Leaf {
     pub optional_inputs: Vec<FieldPath>,
     /// The rhai score expression.
     pub score: String,
-    /// The Chinese rule text the expression encodes.
-    pub rule_text: Option<String>,
+    /// The Chinese rule text the expression encodes (shared with the reports).
+    pub rule_text: Option<Arc<str>>,
     /// Field values that earn full points (a hint).
     pub target: BTreeMap<FieldPath, Value>,
-    /// Evidence (佐证材料) needed.
-    pub evidence: Vec<String>,
+    /// Evidence (佐证材料) needed (shared with the reports).
+    pub evidence: Arc<[String]>,
 }
 
 impl Leaf {

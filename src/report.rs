@@ -5,6 +5,7 @@ use crate::data::Datum;
 use crate::types::{FieldPath, IndicatorId, Points};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The version of the report's JSON layout.
 pub const REPORT_SCHEMA: u32 = 1;
@@ -146,11 +147,11 @@ pub struct PassResult {
 pub struct NodeScore {
     /// Node id.
     pub id: IndicatorId,
-    /// Chinese name.
-    pub name: String,
+    /// Chinese name (shared with the rule set).
+    pub name: Arc<str>,
     /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_en: Option<String>,
+    pub name_en: Option<Arc<str>>,
     /// 1 for first-level areas.
     pub level: usize,
     /// Parent id.
@@ -183,11 +184,11 @@ pub enum ItemStatus {
 pub struct ItemScore {
     /// Item id.
     pub id: IndicatorId,
-    /// Chinese name.
-    pub name: String,
+    /// Chinese name (shared with the rule set).
+    pub name: Arc<str>,
     /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_en: Option<String>,
+    pub name_en: Option<Arc<str>>,
     /// First-level area id.
     pub area: IndicatorId,
     /// Parent id.
@@ -201,7 +202,7 @@ pub struct ItemScore {
     /// Scored, no data, error.
     pub status: ItemStatus,
     /// The input values used, with provenance.
-    pub inputs: BTreeMap<FieldPath, Datum>,
+    pub inputs: Inputs,
     /// Required inputs the county lacks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<FieldPath>,
@@ -210,12 +211,101 @@ pub struct ItemScore {
     /// Warnings and errors on this item.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
-    /// The Chinese rule text.
+    /// The Chinese rule text (shared with the rule set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_text: Option<String>,
-    /// Evidence needed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
+    pub rule_text: Option<Arc<str>>,
+    /// Evidence needed (shared with the rule set).
+    #[serde(default = "no_evidence", skip_serializing_if = "is_empty")]
+    pub evidence: Arc<[String]>,
+}
+
+fn no_evidence() -> Arc<[String]> {
+    Arc::from([])
+}
+
+fn is_empty(e: &Arc<[String]>) -> bool {
+    e.is_empty()
+}
+
+/// The input values an item used, by field (a map in JSON, in field order).
+///
+/// A small sorted list rather than a tree: a national batch keeps hundreds of thousands of these.
+///
+/// ```
+/// use fazhi::{Datum, FieldPath, Inputs, Value};
+/// let inputs: Inputs = [(FieldPath::new("b.x"), Datum::new(Value::Int(2))),
+///                       (FieldPath::new("a.y"), Datum::new(Value::Bool(true)))].into_iter().collect();
+/// assert_eq!(inputs.keys().map(|f| f.as_str()).collect::<Vec<_>>(), ["a.y", "b.x"]);
+/// assert_eq!(inputs.get("b.x").unwrap().value, Value::Int(2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Inputs(Vec<(FieldPath, Datum)>);
+
+impl Inputs {
+    /// The value of a field, if the item used it.
+    pub fn get(&self, field: &str) -> Option<&Datum> {
+        self.0
+            .binary_search_by(|(f, _)| f.as_str().cmp(field))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+    /// (field, value) pairs in field order.
+    pub fn iter(&self) -> impl Iterator<Item = (&FieldPath, &Datum)> {
+        self.0.iter().map(|(f, d)| (f, d))
+    }
+    /// The fields, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &FieldPath> {
+        self.0.iter().map(|(f, _)| f)
+    }
+    /// The values, in field order.
+    pub fn values(&self) -> impl Iterator<Item = &Datum> {
+        self.0.iter().map(|(_, d)| d)
+    }
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether the item used no values.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(FieldPath, Datum)> for Inputs {
+    /// Sorted by field; of a field given twice the last value is kept (as in a map).
+    fn from_iter<I: IntoIterator<Item = (FieldPath, Datum)>>(it: I) -> Self {
+        let mut v: Vec<(FieldPath, Datum)> = it.into_iter().collect();
+        v.reverse();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        v.shrink_to_fit();
+        Inputs(v)
+    }
+}
+
+impl<'a> IntoIterator for &'a Inputs {
+    type Item = (&'a FieldPath, &'a Datum);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (FieldPath, Datum)>,
+        fn(&'a (FieldPath, Datum)) -> (&'a FieldPath, &'a Datum),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(f, d)| (f, d))
+    }
+}
+
+impl Serialize for Inputs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Inputs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(BTreeMap::<FieldPath, Datum>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
 }
 
 /// Outcome of a condition (veto or check).

@@ -2,16 +2,20 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::Arc;
 
 /// The stable id of an indicator node, veto, bonus, penalty, pass line or check (`"4.2.1"`, `"V1"`).
+///
+/// The text is shared: cloning an id (every item of every report names its id, area and parent)
+/// is a reference count, not a copy.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct IndicatorId(String);
+pub struct IndicatorId(Arc<str>);
 
 impl IndicatorId {
     /// Wraps a string as an id.
     pub fn new(id: impl Into<String>) -> Self {
-        IndicatorId(id.into())
+        IndicatorId(id.into().into())
     }
     /// The id as text.
     pub fn as_str(&self) -> &str {
@@ -37,13 +41,13 @@ impl<'de> Deserialize<'de> for IndicatorId {
                 if v.trim().is_empty() {
                     return Err(E::custom("an id cannot be empty"));
                 }
-                Ok(IndicatorId(v.to_string()))
+                Ok(IndicatorId(v.into()))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<IndicatorId, E> {
-                Ok(IndicatorId(v.to_string()))
+                Ok(IndicatorId::new(v.to_string()))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<IndicatorId, E> {
-                Ok(IndicatorId(v.to_string()))
+                Ok(IndicatorId::new(v.to_string()))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<IndicatorId, E> {
                 Err(E::custom(format!(
@@ -168,14 +172,22 @@ impl<'de> Deserialize<'de> for Points {
 }
 
 /// A dotted path naming a field of the data dictionary (`litigation.head_appearance_rate`).
+///
+/// The text is shared: cloning a path is a reference count, not a copy. County data loaded
+/// against a rule set holds the dictionary's own paths, so the engine matches a county's values
+/// to the dictionary by identity before it compares text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct FieldPath(String);
+pub struct FieldPath(Arc<str>);
 
 impl FieldPath {
     /// Wraps a dotted path.
     pub fn new(p: impl Into<String>) -> Self {
-        FieldPath(p.into())
+        FieldPath(p.into().into())
+    }
+    /// Whether both are the same shared text (a fast path before comparing text).
+    pub(crate) fn same(&self, other: &FieldPath) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
     /// The path as text.
     pub fn as_str(&self) -> &str {

@@ -238,7 +238,7 @@ fn a_county_with_no_data_needs_evidence_for_everything() {
     assert_eq!(g.no_data.len(), 7);
     assert_eq!(g.no_data[0].id.as_str(), "1.1"); // 6 points at stake, the most
     assert_eq!(g.no_data[0].at_stake, pts("6"));
-    assert_eq!(g.no_data[0].evidence, ["出庭应诉统计台账", "庭审笔录"]);
+    assert_eq!(*g.no_data[0].evidence, ["出庭应诉统计台账", "庭审笔录"]);
     // 1.3's target names `corrected` only: with `decided` missing nothing can be promised.
     let r13 = g.no_data.iter().find(|i| i.id.as_str() == "1.3").unwrap();
     assert!(r13.supply.is_none());
@@ -360,7 +360,7 @@ fn qingfeng_stated_weakness_is_found() {
     let by_name = |name: &str| {
         rules
             .items()
-            .find(|n| n.name == name)
+            .find(|n| &*n.name == name)
             .unwrap_or_else(|| panic!("no item named {name}"))
             .id
             .clone()
@@ -420,7 +420,7 @@ fn linshu_stated_shortcomings_are_found() {
     }
     let pufa = rules
         .items()
-        .find(|n| n.name == "以案释法和新媒体普法")
+        .find(|n| &*n.name == "以案释法和新媒体普法")
         .unwrap();
     assert!(g.no_data.iter().any(|i| i.id == pufa.id));
 }

@@ -52,7 +52,7 @@ fn national_structure_follows_the_official_system() {
         .nodes()
         .iter()
         .filter(|n| n.level == 1)
-        .map(|n| n.name.as_str())
+        .map(|n| &*n.name)
         .collect();
     assert_eq!(
         areas,

@@ -192,6 +192,6 @@ fn edits_that_change_no_item_hash_reuse_every_item() {
     let c = county(&old, &good_county());
     let (r, stats) = rescore::rescore(&old, &[old.score(&c)], &new, std::slice::from_ref(&c));
     assert_eq!(stats.items_evaluated, 0);
-    assert_eq!(r[0].item("1.4").unwrap().name, "执法案卷评查（修订）");
+    assert_eq!(&*r[0].item("1.4").unwrap().name, "执法案卷评查（修订）");
     assert_eq!(r[0], new.score(&c));
 }

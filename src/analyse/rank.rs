@@ -149,7 +149,7 @@ fn build(
         .filter(|n| n.level == 1)
         .map(|n| AreaHead {
             id: n.id.clone(),
-            name: n.name.clone(),
+            name: n.name.to_string(),
             max: n.points,
         })
         .collect();

@@ -121,7 +121,7 @@ pub(crate) fn analyse(
         .nodes()
         .iter()
         .filter(|nd| nd.level == 1)
-        .map(|nd| (nd.id.clone(), nd.name.clone()))
+        .map(|nd| (nd.id.clone(), nd.name.to_string()))
         .collect();
     let names = std::iter::once("mean_rank_shift".to_string())
         .chain(rules.pass_lines().iter().map(|p| format!("pass:{}", p.id)));

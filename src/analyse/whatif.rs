@@ -124,7 +124,7 @@ impl WhatIf {
             .filter(|(i, _)| base_w.points[*i] != new_w.points[*i])
             .map(|(i, n)| PointsChange {
                 id: n.id.clone(),
-                name: n.name.clone(),
+                name: n.name.to_string(),
                 level: n.level,
                 before: base_w.points[i],
                 after: new_w.points[i],

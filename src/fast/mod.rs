@@ -63,6 +63,15 @@ impl<'a> Slots<'a> {
         let mut given = data.values.iter().peekable();
         let values = fields
             .map(|f| {
+                // County data loaded against this rule set holds the dictionary's own paths:
+                // identity first, text only for fields the county lacks.
+                if let Some((k, d)) = given.peek() {
+                    if k.same(f) {
+                        let v = &d.value;
+                        given.next();
+                        return Some(v);
+                    }
+                }
                 while given.peek().is_some_and(|(k, _)| *k < f) {
                     given.next();
                 }

@@ -53,7 +53,7 @@ pub fn csv_rows(r: &Report) -> String {
             r.ruleset.version.clone(),
             i.area.to_string(),
             i.id.to_string(),
-            i.name.clone(),
+            i.name.to_string(),
             i.max.to_string(),
             i.earned.to_string(),
             i.lost.to_string(),

@@ -42,9 +42,7 @@ pub(crate) fn county_heading(c: &crate::report::CountyRef, what: &str) -> String
 
 /// An item's input values as `field=value` with the field's last segment (`online_rate=93.3`),
 /// bounds shown (`≥2700`).
-pub(crate) fn short_inputs(
-    inputs: &std::collections::BTreeMap<crate::FieldPath, crate::Datum>,
-) -> Vec<String> {
+pub(crate) fn short_inputs(inputs: &crate::Inputs) -> Vec<String> {
     inputs
         .iter()
         .map(|(k, v)| {
@@ -138,7 +136,7 @@ pub fn markdown(r: &Report) -> String {
         };
         t.row(vec![
             n.id.to_string(),
-            n.name.clone(),
+            n.name.to_string(),
             n.earned.to_string(),
             n.max.to_string(),
             lost_cell(n.lost),
@@ -171,7 +169,7 @@ pub fn markdown(r: &Report) -> String {
             }
             t.row(vec![
                 i.id.to_string(),
-                i.name.clone(),
+                i.name.to_string(),
                 i.earned.to_string(),
                 i.max.to_string(),
                 lost_cell(i.lost),

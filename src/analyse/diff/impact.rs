@@ -15,7 +15,7 @@ fn terms(r: &Report) -> BTreeMap<Key, (String, Points)> {
     for i in &r.items {
         t.insert(
             (ContributionKind::Item, i.id.clone()),
-            (i.name.clone(), i.earned),
+            (i.name.to_string(), i.earned),
         );
     }
     for b in &r.bonuses {

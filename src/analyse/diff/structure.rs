@@ -207,8 +207,8 @@ fn indicators(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
                 id,
                 ChangeKind::Renamed,
                 "name",
-                o.name.clone(),
-                n.name.clone(),
+                o.name.to_string(),
+                n.name.to_string(),
             );
             out.cmp(
                 id,

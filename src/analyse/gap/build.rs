@@ -190,7 +190,7 @@ fn areas(report: &Report, lost: &[LostItem], no_data: &[NoDataItem]) -> Vec<Area
         .filter(|n| n.level == 1)
         .map(|n| AreaGap {
             id: n.id.clone(),
-            name: n.name.clone(),
+            name: n.name.to_string(),
             earned: n.earned,
             max: n.max,
             lost: n.lost,
@@ -232,7 +232,7 @@ pub(crate) fn areas_short(report: &Report, share: Option<f64>) -> Vec<AreaShort>
             let needed = Points::from_milli((n.max.milli() as f64 * share).ceil() as i64);
             AreaShort {
                 id: n.id.clone(),
-                name: n.name.clone(),
+                name: n.name.to_string(),
                 earned: n.earned,
                 needed,
                 shortfall: needed - n.earned,

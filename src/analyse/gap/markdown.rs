@@ -262,7 +262,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
             let inputs = crate::render::short_inputs(&i.inputs);
             t.row(vec![
                 i.id.to_string(),
-                i.name.clone(),
+                i.name.to_string(),
                 i.earned.to_string(),
                 i.max.to_string(),
                 format!("−{}", i.lost),
@@ -338,7 +338,7 @@ fn no_data(g: &GapAnalysis, s: &mut String) {
             .collect();
         t.row(vec![
             i.id.to_string(),
-            i.name.clone(),
+            i.name.to_string(),
             i.at_stake.to_string(),
             missing.join("、"),
             if i.evidence.is_empty() {

@@ -20,11 +20,12 @@ use self::build::build;
 pub(crate) use self::build::{areas_short, id_order};
 use crate::data::{CountyData, Datum, Value};
 use crate::error::{Error, Result};
-use crate::report::{CountyRef, EngineInfo, ItemStatus, Report, RuleSetInfo};
+use crate::report::{CountyRef, EngineInfo, Inputs, ItemStatus, Report, RuleSetInfo};
 use crate::types::{FieldPath, IndicatorId, Points};
 use crate::RuleSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The version of the gap analysis's JSON layout.
 pub const GAP_SCHEMA: u32 = 1;
@@ -165,7 +166,7 @@ pub struct LostItem {
     /// Item id.
     pub id: IndicatorId,
     /// Chinese name.
-    pub name: String,
+    pub name: Arc<str>,
     /// First-level area id.
     pub area: IndicatorId,
     /// Maximum points.
@@ -178,9 +179,9 @@ pub struct LostItem {
     pub status: ItemStatus,
     /// The Chinese rule text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_text: Option<String>,
+    pub rule_text: Option<Arc<str>>,
     /// The input values, with provenance.
-    pub inputs: BTreeMap<FieldPath, Datum>,
+    pub inputs: Inputs,
     /// Why it lost points: which tier, how many deductions (the rule's own explanation), and the
     /// rule's messages.
     pub why: String,
@@ -199,7 +200,7 @@ pub struct NoDataItem {
     /// Item id.
     pub id: IndicatorId,
     /// Chinese name.
-    pub name: String,
+    pub name: Arc<str>,
     /// First-level area id.
     pub area: IndicatorId,
     /// Points at stake (the item's maximum).
@@ -207,10 +208,10 @@ pub struct NoDataItem {
     /// The fields the county lacks, with their descriptions.
     pub missing: Vec<MissingField>,
     /// The evidence (佐证材料) the item needs.
-    pub evidence: Vec<String>,
+    pub evidence: Arc<[String]>,
     /// The Chinese rule text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_text: Option<String>,
+    pub rule_text: Option<Arc<str>>,
     /// The data to supply and the points they earn (rescored): the rule's target values, moved
     /// further where the county's other data make the targets fall short of full points.
     /// `None` when the rule set gives no target for some missing field, or nothing earns points.

@@ -80,7 +80,7 @@ pub(crate) fn plans(
         if let Some(f) = i.fix.as_ref().filter(|f| f.gain > Points::ZERO) {
             cands.push(Candidate {
                 item: i.id.clone(),
-                name: i.name.clone(),
+                name: i.name.to_string(),
                 area: i.area.clone(),
                 supplies_data: false,
                 changes: f.changes.clone(),
@@ -92,7 +92,7 @@ pub(crate) fn plans(
         if let Some(f) = i.supply.as_ref().filter(|f| f.gain > Points::ZERO) {
             cands.push(Candidate {
                 item: i.id.clone(),
-                name: i.name.clone(),
+                name: i.name.to_string(),
                 area: i.area.clone(),
                 supplies_data: true,
                 changes: f.changes.clone(),

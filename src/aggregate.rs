@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 /// The runs of every rule of a rule set for one county, in model order.
 pub(crate) struct Runs {
-    /// (node index, run) for every leaf.
-    pub items: Vec<(usize, Run)>,
+    /// (node index, run, the values the rule read) for every leaf.
+    pub items: Vec<(usize, Run, Inputs)>,
     pub vetoes: Vec<Run>,
     pub bonuses: Vec<Run>,
     pub penalties: Vec<Run>,
@@ -24,8 +24,8 @@ fn missing_text(m: &[crate::FieldPath]) -> String {
     format!("缺少数据：{}", list.join("、"))
 }
 
-/// The item score of a leaf from its run.
-pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) -> ItemScore {
+/// The item score of a leaf from its run and the values its rule read.
+pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, inputs: Inputs) -> ItemScore {
     let node = &m.nodes[idx];
     let leaf = node.leaf.as_ref().expect("items are leaves");
     let max = node.points;
@@ -71,12 +71,6 @@ pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, data: &CountyData) ->
             )
         }
     };
-    let inputs = leaf
-        .inputs
-        .iter()
-        .chain(&leaf.optional_inputs)
-        .filter_map(|f| data.values.get(f).map(|d| (f.clone(), d.clone())))
-        .collect();
     ItemScore {
         id: node.id.clone(),
         name: node.name.clone(),
@@ -154,13 +148,12 @@ fn raw_points(run: &Run) -> Points {
     }
 }
 
-pub(crate) fn build(m: &Model, data: &CountyData, runs: &Runs) -> Report {
-    let items = runs
-        .items
-        .iter()
-        .map(|(idx, run)| (*idx, item_score(m, *idx, run, data)))
+pub(crate) fn build(m: &Model, data: &CountyData, mut runs: Runs) -> Report {
+    let items = std::mem::take(&mut runs.items)
+        .into_iter()
+        .map(|(idx, run, inputs)| (idx, item_score(m, idx, &run, inputs)))
         .collect();
-    assemble(m, data, items, runs)
+    assemble(m, data, items, &runs)
 }
 
 /// An item's result computed under another rule set whose rule hash for it is the same: keeps

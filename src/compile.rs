@@ -66,6 +66,8 @@ pub(crate) struct CompiledRule {
     pub hash: String,
     /// The dictionary slots of `inputs` (for the fast path).
     pub input_slots: Vec<usize>,
+    /// The dictionary slots of `inputs` then `optional` (to gather the values a report shows).
+    pub read_slots: Vec<usize>,
     /// The rule lowered to closures, when it stays inside the subset the fast path knows.
     pub fast: Option<std::sync::Arc<crate::fast::Program>>,
 }
@@ -78,8 +80,15 @@ impl CompiledRule {
             .iter()
             .map(|f| slots.get(f.as_str()).copied())
             .collect();
-        if let Some(input_slots) = input_slots {
+        let read_slots: Option<Vec<usize>> = self
+            .inputs
+            .iter()
+            .chain(&self.optional)
+            .map(|f| slots.get(f.as_str()).copied())
+            .collect();
+        if let (Some(input_slots), Some(read_slots)) = (input_slots, read_slots) {
             self.input_slots = input_slots;
+            self.read_slots = read_slots;
             self.fast = crate::fast::lower(&self.ast, slots).map(std::sync::Arc::new);
         }
         self
@@ -172,6 +181,7 @@ pub(crate) fn compile_rule(
         optional: r.optional.to_vec(),
         hash: crate::data::hex(&h.finalize()),
         input_slots: Vec::new(),
+        read_slots: Vec::new(),
         fast: None,
     })
 }

@@ -48,8 +48,8 @@ impl<'a> BoundCounty<'a> {
         }
     }
 
-    /// Runs one rule whose maximum is `max` (bound as `P`).
-    pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+    /// Runs one rule whose maximum is `max` (bound as `P`); `notes`: word the helpers' notes.
+    pub(crate) fn run(&self, rule: &CompiledRule, max: f64, notes: bool) -> Run {
         let missing: Vec<_> = rule
             .inputs
             .iter()
@@ -65,7 +65,7 @@ impl<'a> BoundCounty<'a> {
         let mut scope = Scope::new();
         scope.push_constant_dynamic("d", self.d.clone());
         scope.push_constant("P", max);
-        helpers::start_item(max, &self.present);
+        helpers::start_item(max, &self.present, notes);
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut scope, &rule.ast);

@@ -108,14 +108,17 @@ impl RuleSet {
             items: self
                 .items
                 .iter()
-                .map(|(i, r)| (*i, runner.run(r, self.model.nodes[*i].points.as_f64())))
+                .map(|(i, r)| {
+                    let run = runner.run(r, self.model.nodes[*i].points.as_f64());
+                    (*i, run, runner.inputs(r))
+                })
                 .collect(),
             ..self.run_adjustments(&runner)
         };
         let shares = runs
             .items
             .iter()
-            .map(|(i, run)| {
+            .map(|(i, run, _)| {
                 let max = self.model.nodes[*i].points.as_f64();
                 match run.outcome {
                     crate::eval::Outcome::Number(x) if max > 0.0 && !x.is_nan() => {
@@ -125,7 +128,7 @@ impl RuleSet {
                 }
             })
             .collect();
-        (aggregate::build(&self.model, data, &runs), shares)
+        (aggregate::build(&self.model, data, runs), shares)
     }
 
     /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
@@ -153,7 +156,7 @@ impl RuleSet {
                     }
                     None => {
                         let run = runner.run(r, node.points.as_f64());
-                        aggregate::item_score(&self.model, *i, &run, data)
+                        aggregate::item_score(&self.model, *i, &run, runner.inputs(r))
                     }
                 };
                 (*i, score)
@@ -198,7 +201,12 @@ impl RuleSet {
         let (idx, rule) = self.items.get(pos)?;
         let runner = Runner::new(self, data, Evaluator::Compiled);
         let run = runner.run(rule, self.model.nodes[*idx].points.as_f64());
-        Some(aggregate::item_score(&self.model, *idx, &run, data))
+        Some(aggregate::item_score(
+            &self.model,
+            *idx,
+            &run,
+            runner.inputs(rule),
+        ))
     }
 
     /// The rule set's id.

@@ -8,7 +8,7 @@ use crate::data::CountyData;
 use crate::eval::{self, BoundCounty, Outcome, Run};
 use crate::fast::{self, Slots};
 use crate::helpers;
-use crate::report::{Report, Summary};
+use crate::report::{Inputs, Report, Summary};
 use crate::ruleset::RuleSet;
 use crate::types::Points;
 use rayon::prelude::*;
@@ -63,7 +63,10 @@ impl RuleSet {
             items: self
                 .items
                 .iter()
-                .map(|(i, r)| (*i, runner.run(r, p(self.model.nodes[*i].points))))
+                .map(|(i, r)| {
+                    let run = runner.run(r, p(self.model.nodes[*i].points));
+                    (*i, run, runner.inputs(r))
+                })
                 .collect(),
             vetoes: self.vetoes.iter().map(|r| runner.run(r, 0.0)).collect(),
             bonuses: self
@@ -80,7 +83,7 @@ impl RuleSet {
                 .collect(),
             checks: self.checks.iter().map(|r| runner.run(r, 0.0)).collect(),
         };
-        aggregate::build(&self.model, data, &runs)
+        aggregate::build(&self.model, data, runs)
     }
 
     /// Scores many counties in parallel (rayon, every core), keeping every itemized report, in the
@@ -116,7 +119,7 @@ impl RuleSet {
 
     /// The raw result of every scored item, in tree order, without aggregation (for measuring
     /// evaluation alone): the number the rule returned (before clamping), or `None` when the item
-    /// has no data or fails. The helpers' notes are produced as in a report, then dropped.
+    /// has no data or fails. Points only: the helpers word no notes (every evaluator alike).
     pub fn evaluate_items(&self, data: &CountyData, ev: Evaluator) -> Vec<Option<f64>> {
         let all: Vec<usize> = (0..self.items.len()).collect();
         self.evaluate_items_at(data, &all, ev)
@@ -142,7 +145,7 @@ impl RuleSet {
                 .map(number)
                 .collect();
         }
-        let runner = Runner::new(self, data, ev);
+        let runner = Runner::new(self, data, ev).quiet();
         chosen
             .map(|(i, r)| number(runner.run(r, self.model.nodes[*i].points.as_f64())))
             .collect()
@@ -168,7 +171,7 @@ impl RuleSet {
                 }
                 let max = self.model.nodes[*i].points.as_f64();
                 scope.set_value("P", max);
-                helpers::start_item(max, &present);
+                helpers::start_item(max, &present, false);
                 let before = scope.len();
                 let result = self
                     .engine
@@ -192,6 +195,7 @@ pub(crate) struct Runner<'a> {
     data: &'a CountyData,
     slots: Option<Slots<'a>>,
     bound: OnceCell<BoundCounty<'a>>,
+    notes: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -203,6 +207,31 @@ impl<'a> Runner<'a> {
             data,
             slots,
             bound: OnceCell::new(),
+            notes: true,
+        }
+    }
+
+    /// Points only: the helpers word no notes (for callers that keep no explanation).
+    pub(crate) fn quiet(self) -> Self {
+        Runner {
+            notes: false,
+            ..self
+        }
+    }
+
+    /// The values a rule reads (required and optional) that the county has, with provenance.
+    pub(crate) fn inputs(&self, rule: &CompiledRule) -> Inputs {
+        let fields = rule.inputs.iter().chain(&rule.optional);
+        match &self.slots {
+            Some(slots) if rule.read_slots.len() == rule.inputs.len() + rule.optional.len() => {
+                fields
+                    .zip(&rule.read_slots)
+                    .filter_map(|(f, s)| slots.datum(*s).map(|d| (f.clone(), d.clone())))
+                    .collect()
+            }
+            _ => fields
+                .filter_map(|f| self.data.values.get(f).map(|d| (f.clone(), d.clone())))
+                .collect(),
         }
     }
 
@@ -214,12 +243,12 @@ impl<'a> Runner<'a> {
                     notes: Vec::new(),
                 };
             }
-            if let Some(run) = fast::run(program, slots, max) {
+            if let Some(run) = fast::run(program, slots, max, self.notes) {
                 return run;
             }
         }
         self.bound
             .get_or_init(|| BoundCounty::new(&self.rules.engine, &self.rules.groups, self.data))
-            .run(rule, max)
+            .run(rule, max, self.notes)
     }
 }

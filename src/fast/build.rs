@@ -249,8 +249,8 @@ impl Lower<'_> {
             }
             path.push_str(p);
             if let Some(&slot) = self.slots.get(&path) {
-                let read = boxed(move |env| match env.fields[slot] {
-                    Some(v) => Ok(Val::of(v)),
+                let read = boxed(move |env| match &env.fields[slot] {
+                    Some(v) => Ok(v.clone()),
                     // A missing optional input: rhai reads () here; let it decide.
                     None => Err(Bail),
                 });

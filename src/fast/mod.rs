@@ -16,7 +16,7 @@ mod ops;
 
 pub(crate) use build::{lower, SlotMap};
 
-use crate::data::{CountyData, Value};
+use crate::data::{CountyData, Datum};
 use crate::eval::{Outcome, Run};
 use crate::helpers::core::Cx;
 use crate::types::FieldPath;
@@ -43,15 +43,18 @@ impl std::fmt::Debug for Program {
 
 /// What a running program sees.
 pub(crate) struct Env<'a> {
-    fields: &'a [Option<&'a Value>],
+    fields: &'a [Option<Val<'a>>],
     strings: &'a [Box<str>],
     locals: Vec<Val<'a>>,
     cx: Cx,
 }
 
-/// One county's values by field slot (dictionary order), built once per county.
+/// One county's values by field slot (dictionary order), built once per county: numbers and
+/// flags are copied into one dense array, texts and lists borrowed, so a rule's field read is an
+/// index into memory the county's other reads have just brought into cache.
 pub(crate) struct Slots<'a> {
-    values: Vec<Option<&'a Value>>,
+    values: Vec<Option<Val<'a>>>,
+    datums: Vec<Option<&'a Datum>>,
 }
 
 impl<'a> Slots<'a> {
@@ -61,27 +64,36 @@ impl<'a> Slots<'a> {
         data: &'a CountyData,
     ) -> Self {
         let mut given = data.values.iter().peekable();
-        let values = fields
+        let datums: Vec<Option<&'a Datum>> = fields
             .map(|f| {
                 // County data loaded against this rule set holds the dictionary's own paths:
                 // identity first, text only for fields the county lacks.
                 if let Some((k, d)) = given.peek() {
                     if k.same(f) {
-                        let v = &d.value;
+                        let d = *d;
                         given.next();
-                        return Some(v);
+                        return Some(d);
                     }
                 }
                 while given.peek().is_some_and(|(k, _)| *k < f) {
                     given.next();
                 }
                 match given.peek() {
-                    Some((k, d)) if *k == f => Some(&d.value),
+                    Some((k, d)) if *k == f => Some(*d),
                     _ => None,
                 }
             })
             .collect();
-        Slots { values }
+        let values = datums
+            .iter()
+            .map(|d| d.map(|d| Val::of(&d.value)))
+            .collect();
+        Slots { values, datums }
+    }
+
+    /// The county's value in a slot, with its provenance.
+    pub(crate) fn datum(&self, slot: usize) -> Option<&'a Datum> {
+        self.datums.get(slot).copied().flatten()
     }
 
     /// The required inputs that are missing, in the rule's order (`None` when all are there).
@@ -101,12 +113,13 @@ impl<'a> Slots<'a> {
 }
 
 /// Runs a lowered rule with maximum `max`; `None` when it bails (the interpreter decides).
-pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64) -> Option<Run> {
+/// Without `notes` the helpers compute points only and word nothing.
+pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64, notes: bool) -> Option<Run> {
     let mut env = Env {
         fields: &slots.values,
         strings: &p.strings,
         locals: vec![Val::Unit; p.locals],
-        cx: Cx::new(max),
+        cx: if notes { Cx::new(max) } else { Cx::quiet(max) },
     };
     let outcome = match (p.code)(&mut env).ok()? {
         Val::Float(f) if f.is_finite() => Outcome::Number(f),
@@ -119,4 +132,20 @@ pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64) -> Option<Run> {
         outcome,
         notes: env.cx.notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn county_data_holds_the_dictionary_paths() {
+        let rules = crate::RuleSet::builtin().unwrap();
+        let c = &crate::synth::generate(&rules, 1, 1)[0];
+        let dict = &rules.model.fields;
+        let same = c
+            .values
+            .keys()
+            .filter(|k| dict.get_key_value(*k).is_some_and(|(d, _)| d.same(k)))
+            .count();
+        assert_eq!(same, c.values.len());
+    }
 }

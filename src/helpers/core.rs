@@ -11,6 +11,8 @@ pub(crate) struct Cx {
     pub max: f64,
     /// The notes so far (at most [`MAX_NOTES`]).
     pub notes: Vec<String>,
+    /// Points only: the helpers word no notes.
+    pub quiet: bool,
 }
 
 /// At most this many notes per item.
@@ -22,10 +24,18 @@ impl Cx {
         Cx {
             max,
             notes: Vec::new(),
+            quiet: false,
+        }
+    }
+    /// A context that computes points only (no notes are worded).
+    pub(crate) fn quiet(max: f64) -> Cx {
+        Cx {
+            quiet: true,
+            ..Cx::new(max)
         }
     }
     fn note(&mut self, s: impl FnOnce() -> String) {
-        if self.notes.len() < MAX_NOTES {
+        if !self.quiet && self.notes.len() < MAX_NOTES {
             self.notes.push(s());
         }
     }
@@ -70,20 +80,21 @@ fn deduct(
     gap: f64,
     unit: f64,
     per: f64,
-    what: String,
+    what: impl FnOnce() -> String,
 ) -> Result<f64, String> {
     if unit <= 0.0 {
         return Err(format!("{fname}(): the unit must be greater than 0"));
     }
     let p = cx.max;
     if gap <= 0.0 {
-        cx.note(|| format!("{what}，不扣分"));
+        cx.note(|| format!("{}，不扣分", what()));
         return Ok(p);
     }
     let lost = per * gap / unit;
     cx.note(|| {
         format!(
-            "{what}{}，按每{}扣{}分计扣{}分{}",
+            "{}{}，按每{}扣{}分计扣{}分{}",
+            what(),
             fmt_num(gap),
             fmt_num(unit),
             fmt_num(per),
@@ -102,10 +113,12 @@ pub(crate) fn deduct_below(
     unit: f64,
     per: f64,
 ) -> Result<f64, String> {
-    let what = if v >= t {
-        format!("{}达到{}", fmt_num(v), fmt_num(t))
-    } else {
-        format!("{}比{}低", fmt_num(v), fmt_num(t))
+    let what = || {
+        if v >= t {
+            format!("{}达到{}", fmt_num(v), fmt_num(t))
+        } else {
+            format!("{}比{}低", fmt_num(v), fmt_num(t))
+        }
     };
     deduct(cx, "deduct_below", t - v, unit, per, what)
 }
@@ -118,10 +131,12 @@ pub(crate) fn deduct_above(
     unit: f64,
     per: f64,
 ) -> Result<f64, String> {
-    let what = if v <= l {
-        format!("{}未超过{}", fmt_num(v), fmt_num(l))
-    } else {
-        format!("{}比{}高", fmt_num(v), fmt_num(l))
+    let what = || {
+        if v <= l {
+            format!("{}未超过{}", fmt_num(v), fmt_num(l))
+        } else {
+            format!("{}比{}高", fmt_num(v), fmt_num(l))
+        }
     };
     deduct(cx, "deduct_above", v - l, unit, per, what)
 }
@@ -162,8 +177,10 @@ pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
             return *p;
         }
     }
-    let low = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
-    cx.note(|| format!("{} 低于最低档 {}，不得分", fmt_num(v), low));
+    cx.note(|| {
+        let low = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
+        format!("{} 低于最低档 {}，不得分", fmt_num(v), low)
+    });
     0.0
 }
 
@@ -183,8 +200,10 @@ pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
             return *p;
         }
     }
-    let high = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
-    cx.note(|| format!("{} 高于最末档 {}，不得分", fmt_num(v), high));
+    cx.note(|| {
+        let high = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
+        format!("{} 高于最末档 {}，不得分", fmt_num(v), high)
+    });
     0.0
 }
 

@@ -27,11 +27,11 @@ thread_local! {
 }
 
 /// Sets the context for one evaluation on this thread; cleared (and the notes returned) by
-/// [`finish_item`].
-pub(crate) fn start_item(max: f64, present: &Rc<BTreeSet<String>>) {
+/// [`finish_item`]. Without `notes` the helpers compute points only.
+pub(crate) fn start_item(max: f64, present: &Rc<BTreeSet<String>>, notes: bool) {
     CTX.with(|c| {
         let mut c = c.borrow_mut();
-        c.cx = Cx::new(max);
+        c.cx = if notes { Cx::new(max) } else { Cx::quiet(max) };
         c.present = Some(Rc::clone(present));
     });
 }

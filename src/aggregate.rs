@@ -25,7 +25,7 @@ fn missing_text(m: &[crate::FieldPath]) -> String {
 }
 
 /// The item score of a leaf from its run and the values its rule read.
-pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, inputs: Inputs) -> ItemScore {
+pub(crate) fn item_score(m: &Model, idx: usize, run: Run, inputs: Inputs) -> ItemScore {
     let node = &m.nodes[idx];
     let leaf = node.leaf.as_ref().expect("items are leaves");
     let max = node.points;
@@ -40,10 +40,10 @@ pub(crate) fn item_score(m: &Model, idx: usize, run: &Run, inputs: Inputs) -> It
                     fmt_num(*x)
                 ));
             }
-            let expl = if run.notes.is_empty() {
-                format!("得{clamped}分")
-            } else {
-                run.notes.join("；")
+            let expl = match <[String; 1]>::try_from(run.notes) {
+                Ok([one]) => one,
+                Err(notes) if notes.is_empty() => format!("得{clamped}分"),
+                Err(notes) => notes.join("；"),
             };
             (clamped, ItemStatus::Scored, expl)
         }
@@ -151,7 +151,7 @@ fn raw_points(run: &Run) -> Points {
 pub(crate) fn build(m: &Model, data: &CountyData, mut runs: Runs) -> Report {
     let items = std::mem::take(&mut runs.items)
         .into_iter()
-        .map(|(idx, run, inputs)| (idx, item_score(m, idx, &run, inputs)))
+        .map(|(idx, run, inputs)| (idx, item_score(m, idx, run, inputs)))
         .collect();
     assemble(m, data, items, &runs)
 }

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A data value, already checked against its field's type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,15 +74,16 @@ pub struct Datum {
     /// Exact, or a lower/upper bound.
     #[serde(default, skip_serializing_if = "is_exact")]
     pub bound: Bound,
-    /// The source document's key.
+    /// The source document's key (shared text: a report repeats it with every item that reads
+    /// the value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The sentence the value comes from.
+    pub source: Option<Arc<str>>,
+    /// The sentence the value comes from (shared text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
-    /// A note (how a value was derived).
+    pub quote: Option<Arc<str>>,
+    /// A note (how a value was derived; shared text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
 }
 
 fn is_exact(b: &Bound) -> bool {
@@ -265,6 +267,9 @@ impl CountyData {
     }
 
     fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
+        // Rebuilt in one sorted pass: a map grown insert by insert leaves its nodes about half
+        // full, which doubles the memory a national batch of counties holds.
+        let values: BTreeMap<FieldPath, Datum> = values.into_iter().collect();
         let mut d = CountyData {
             info,
             values,
@@ -414,9 +419,9 @@ fn parse_leaf(v: Yaml, spec: &FieldSpec) -> Result<Option<Datum>, String> {
                         datum.bound = serde_yaml::from_value(v)
                             .map_err(|_| "`bound` is exact, lower or upper".to_string())?
                     }
-                    "source" => datum.source = Some(yaml_text(&v)),
-                    "quote" => datum.quote = Some(yaml_text(&v)),
-                    "note" => datum.note = Some(yaml_text(&v)),
+                    "source" => datum.source = Some(yaml_text(&v).into()),
+                    "quote" => datum.quote = Some(yaml_text(&v).into()),
+                    "note" => datum.note = Some(yaml_text(&v).into()),
                     other => {
                         let hint =
                             did_you_mean(other, ["value", "bound", "source", "quote", "note"])

@@ -271,15 +271,25 @@ impl Inputs {
     }
 }
 
+impl Inputs {
+    /// From a list: sorted by field; of a field given twice the last value is kept (as in a
+    /// map).
+    pub(crate) fn from_vec(mut v: Vec<(FieldPath, Datum)>) -> Inputs {
+        if !v.is_sorted_by(|a, b| a.0 < b.0) {
+            v.reverse();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.dedup_by(|a, b| a.0 == b.0);
+        }
+        Inputs(v)
+    }
+}
+
 impl FromIterator<(FieldPath, Datum)> for Inputs {
     /// Sorted by field; of a field given twice the last value is kept (as in a map).
     fn from_iter<I: IntoIterator<Item = (FieldPath, Datum)>>(it: I) -> Self {
         let mut v: Vec<(FieldPath, Datum)> = it.into_iter().collect();
-        v.reverse();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        v.dedup_by(|a, b| a.0 == b.0);
         v.shrink_to_fit();
-        Inputs(v)
+        Inputs::from_vec(v)
     }
 }
 

@@ -156,7 +156,7 @@ impl RuleSet {
                     }
                     None => {
                         let run = runner.run(r, node.points.as_f64());
-                        aggregate::item_score(&self.model, *i, &run, runner.inputs(r))
+                        aggregate::item_score(&self.model, *i, run, runner.inputs(r))
                     }
                 };
                 (*i, score)
@@ -204,7 +204,7 @@ impl RuleSet {
         Some(aggregate::item_score(
             &self.model,
             *idx,
-            &run,
+            run,
             runner.inputs(rule),
         ))
     }

@@ -224,10 +224,19 @@ impl<'a> Runner<'a> {
         let fields = rule.inputs.iter().chain(&rule.optional);
         match &self.slots {
             Some(slots) if rule.read_slots.len() == rule.inputs.len() + rule.optional.len() => {
-                fields
-                    .zip(&rule.read_slots)
-                    .filter_map(|(f, s)| slots.datum(*s).map(|d| (f.clone(), d.clone())))
-                    .collect()
+                // Exactly sized: a national batch keeps hundreds of thousands of these.
+                let n = rule
+                    .read_slots
+                    .iter()
+                    .filter(|s| slots.datum(**s).is_some())
+                    .count();
+                let mut v = Vec::with_capacity(n);
+                v.extend(
+                    fields
+                        .zip(&rule.read_slots)
+                        .filter_map(|(f, s)| slots.datum(*s).map(|d| (f.clone(), d.clone()))),
+                );
+                Inputs::from_vec(v)
             }
             _ => fields
                 .filter_map(|f| self.data.values.get(f).map(|d| (f.clone(), d.clone())))

@@ -142,11 +142,15 @@ impl fmt::Display for Points {
         let sign = if self.0 < 0 { "-" } else { "" };
         let a = self.0.unsigned_abs();
         let (whole, frac) = (a / 1000, a % 1000);
+        // Thousandths without trailing zeros: .5, .25, .125.
         if frac == 0 {
             write!(f, "{sign}{whole}")
+        } else if frac % 100 == 0 {
+            write!(f, "{sign}{whole}.{}", frac / 100)
+        } else if frac % 10 == 0 {
+            write!(f, "{sign}{whole}.{:02}", frac / 10)
         } else {
-            let s = format!("{frac:03}");
-            write!(f, "{sign}{whole}.{}", s.trim_end_matches('0'))
+            write!(f, "{sign}{whole}.{frac:03}")
         }
     }
 }
@@ -224,6 +228,10 @@ mod tests {
         let a = Points::from_f64(0.1) + Points::from_f64(0.2);
         assert_eq!(a, Points::from_f64(0.3));
         assert_eq!(Points::from_f64(-1.25).to_string(), "-1.25");
+        assert_eq!(Points::from_f64(0.05).to_string(), "0.05");
+        assert_eq!(Points::from_f64(3.007).to_string(), "3.007");
+        assert_eq!(Points::from_f64(2.5).to_string(), "2.5");
+        assert_eq!(Points::from_f64(0.0).to_string(), "0");
         assert_eq!(Points::from_f64(10.0).to_string(), "10");
         assert_eq!(Points::from_f64(f64::NAN), Points::ZERO);
         assert_eq!(

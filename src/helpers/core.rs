@@ -2,7 +2,7 @@
 //! the functions registered in `helpers`) and the compiled fast path (`fast`): both produce the
 //! same points and the same Chinese notes.
 
-use super::fmt_num;
+use super::Num;
 
 /// The item being evaluated: its maximum points (`P`) and the notes the helpers leave.
 #[derive(Debug, Default)]
@@ -46,7 +46,7 @@ pub(crate) fn award(cx: &mut Cx, c: bool) -> f64 {
     let p = cx.max;
     cx.note(|| {
         if c {
-            format!("条件满足，得{}分", fmt_num(p))
+            format!("条件满足，得{}分", Num(p))
         } else {
             "条件不满足，不得分".into()
         }
@@ -62,9 +62,9 @@ pub(crate) fn award(cx: &mut Cx, c: bool) -> f64 {
 pub(crate) fn award_pts(cx: &mut Cx, c: bool, pts: f64) -> f64 {
     cx.note(|| {
         if c {
-            format!("条件满足，计{}分", fmt_num(pts))
+            format!("条件满足，计{}分", Num(pts))
         } else {
-            format!("条件不满足，计0分（该条件{}分）", fmt_num(pts))
+            format!("条件不满足，计0分（该条件{}分）", Num(pts))
         }
     });
     if c {
@@ -95,10 +95,10 @@ fn deduct(
         format!(
             "{}{}，按每{}扣{}分计扣{}分{}",
             what(),
-            fmt_num(gap),
-            fmt_num(unit),
-            fmt_num(per),
-            fmt_num(lost.min(p)),
+            Num(gap),
+            Num(unit),
+            Num(per),
+            Num(lost.min(p)),
             if lost >= p { "（扣完为止）" } else { "" }
         )
     });
@@ -115,9 +115,9 @@ pub(crate) fn deduct_below(
 ) -> Result<f64, String> {
     let what = || {
         if v >= t {
-            format!("{}达到{}", fmt_num(v), fmt_num(t))
+            format!("{}达到{}", Num(v), Num(t))
         } else {
-            format!("{}比{}低", fmt_num(v), fmt_num(t))
+            format!("{}比{}低", Num(v), Num(t))
         }
     };
     deduct(cx, "deduct_below", t - v, unit, per, what)
@@ -133,9 +133,9 @@ pub(crate) fn deduct_above(
 ) -> Result<f64, String> {
     let what = || {
         if v <= l {
-            format!("{}未超过{}", fmt_num(v), fmt_num(l))
+            format!("{}未超过{}", Num(v), Num(l))
         } else {
-            format!("{}比{}高", fmt_num(v), fmt_num(l))
+            format!("{}比{}高", Num(v), Num(l))
         }
     };
     deduct(cx, "deduct_above", v - l, unit, per, what)
@@ -151,9 +151,9 @@ pub(crate) fn deduct_each(cx: &mut Cx, n: f64, per: f64) -> f64 {
         } else {
             format!(
                 "{}例，每例扣{}分，计扣{}分{}",
-                fmt_num(n),
-                fmt_num(per),
-                fmt_num(lost.min(p)),
+                Num(n),
+                Num(per),
+                Num(lost.min(p)),
                 if lost >= p { "（扣完为止）" } else { "" }
             )
         }
@@ -165,21 +165,15 @@ pub(crate) fn deduct_each(cx: &mut Cx, n: f64, per: f64) -> f64 {
 pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
     for (k, (t, p)) in ts.iter().enumerate() {
         if v >= *t {
-            cx.note(|| {
-                format!(
-                    "{} ≥ {}，第{}档，得{}分",
-                    fmt_num(v),
-                    fmt_num(*t),
-                    k + 1,
-                    fmt_num(*p)
-                )
-            });
+            cx.note(|| format!("{} ≥ {}，第{}档，得{}分", Num(v), Num(*t), k + 1, Num(*p)));
             return *p;
         }
     }
     cx.note(|| {
-        let low = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
-        format!("{} 低于最低档 {}，不得分", fmt_num(v), low)
+        let low = ts
+            .last()
+            .map_or(String::new(), |(t, _)| Num(*t).to_string());
+        format!("{} 低于最低档 {}，不得分", Num(v), low)
     });
     0.0
 }
@@ -188,21 +182,15 @@ pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
 pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
     for (k, (t, p)) in ts.iter().enumerate() {
         if v <= *t {
-            cx.note(|| {
-                format!(
-                    "{} ≤ {}，第{}档，得{}分",
-                    fmt_num(v),
-                    fmt_num(*t),
-                    k + 1,
-                    fmt_num(*p)
-                )
-            });
+            cx.note(|| format!("{} ≤ {}，第{}档，得{}分", Num(v), Num(*t), k + 1, Num(*p)));
             return *p;
         }
     }
     cx.note(|| {
-        let high = ts.last().map_or(String::new(), |(t, _)| fmt_num(*t));
-        format!("{} 高于最末档 {}，不得分", fmt_num(v), high)
+        let high = ts
+            .last()
+            .map_or(String::new(), |(t, _)| Num(*t).to_string());
+        format!("{} 高于最末档 {}，不得分", Num(v), high)
     });
     0.0
 }
@@ -211,14 +199,7 @@ pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
 pub(crate) fn proportional_rate(cx: &mut Cx, rate: f64) -> f64 {
     let r = rate.clamp(0.0, 100.0);
     let p = cx.max;
-    cx.note(|| {
-        format!(
-            "按完成率{}%计分：{} × {}%",
-            fmt_num(r),
-            fmt_num(p),
-            fmt_num(r)
-        )
-    });
+    cx.note(|| format!("按完成率{}%计分：{} × {}%", Num(r), Num(p), Num(r)));
     p * r / 100.0
 }
 
@@ -226,14 +207,7 @@ pub(crate) fn proportional_rate(cx: &mut Cx, rate: f64) -> f64 {
 pub(crate) fn proportional(cx: &mut Cx, d: f64, t: f64) -> f64 {
     let share = ratio_or(d, t, 0.0).clamp(0.0, 1.0);
     let p = cx.max;
-    cx.note(|| {
-        format!(
-            "完成{}/{}，按比例得{}分",
-            fmt_num(d),
-            fmt_num(t),
-            fmt_num(p * share)
-        )
-    });
+    cx.note(|| format!("完成{}/{}，按比例得{}分", Num(d), Num(t), Num(p * share)));
     p * share
 }
 
@@ -272,8 +246,8 @@ pub(crate) fn each_true(cx: &mut Cx, len: usize, n: usize, pts: f64) -> f64 {
             "{}项中满足{}项，每项{}分，得{}分",
             len,
             n,
-            fmt_num(pts),
-            fmt_num(n as f64 * pts)
+            Num(pts),
+            Num(n as f64 * pts)
         )
     });
     n as f64 * pts

@@ -52,10 +52,21 @@ fn with_cx<T>(f: impl FnOnce(&mut Cx) -> T) -> T {
 
 /// A number as shown in notes: at most three decimals, no trailing zeros.
 pub(crate) fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
+    Num(x).to_string()
+}
+
+/// [`fmt_num`] as a `Display`, for formatting a number into a note without a temporary string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_finite() {
+            crate::types::Points::from_f64(self.0).fmt(f)
+        } else {
+            self.0.fmt(f)
+        }
     }
-    crate::types::Points::from_f64(x).to_string()
 }
 
 fn num(fname: &str, arg: &str, v: &Dynamic) -> R<f64> {

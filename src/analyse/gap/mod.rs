@@ -335,11 +335,11 @@ pub fn apply_changes(rules: &RuleSet, data: &CountyData, changes: &[Change]) -> 
             Some(d) => Datum {
                 value: c.to.clone(),
                 bound: crate::Bound::Exact,
-                note: Some(note),
+                note: Some(note.into()),
                 ..d.clone()
             },
             None => Datum {
-                note: Some(note),
+                note: Some(note.into()),
                 ..Datum::new(c.to.clone())
             },
         };

@@ -275,7 +275,7 @@ impl Inputs {
     /// From a list: sorted by field; of a field given twice the last value is kept (as in a
     /// map).
     pub(crate) fn from_vec(mut v: Vec<(FieldPath, Datum)>) -> Inputs {
-        if !v.is_sorted_by(|a, b| a.0 < b.0) {
+        if !v.windows(2).all(|w| w[0].0 < w[1].0) {
             v.reverse();
             v.sort_by(|a, b| a.0.cmp(&b.0));
             v.dedup_by(|a, b| a.0 == b.0);

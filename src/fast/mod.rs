@@ -59,36 +59,58 @@ pub(crate) struct Slots<'a> {
 
 impl<'a> Slots<'a> {
     /// Places the county's values in the slots of `fields` (the dictionary, in order).
-    pub(crate) fn new<'f>(
-        fields: impl Iterator<Item = &'f FieldPath>,
-        data: &'a CountyData,
-    ) -> Self {
+    pub(crate) fn new<'f, F>(fields: F, data: &'a CountyData) -> Self
+    where
+        F: Iterator<Item = &'f FieldPath> + Clone,
+    {
+        let n = fields.size_hint().0;
+        let mut slots = Slots {
+            values: Vec::with_capacity(n),
+            datums: Vec::with_capacity(n),
+        };
+        // County data loaded against this rule set holds the dictionary's own paths, in the
+        // same order: one walk matching by identity, no text compared.
+        let mut dict = fields.clone();
+        'county: for (k, d) in &data.values {
+            for f in dict.by_ref() {
+                if f.same(k) {
+                    slots.push(Some(d));
+                    continue 'county;
+                }
+                slots.push(None);
+            }
+            // A path that is not the dictionary's own (data built by hand, or checked against
+            // another copy of the rule set): match by text instead.
+            return Slots::by_text(fields, data);
+        }
+        for _ in dict {
+            slots.push(None);
+        }
+        slots
+    }
+
+    /// [`Slots::new`] for any county data: a merge of two sorted lists, comparing paths.
+    fn by_text<'f>(fields: impl Iterator<Item = &'f FieldPath>, data: &'a CountyData) -> Self {
+        let mut slots = Slots {
+            values: Vec::new(),
+            datums: Vec::new(),
+        };
         let mut given = data.values.iter().peekable();
-        let datums: Vec<Option<&'a Datum>> = fields
-            .map(|f| {
-                // County data loaded against this rule set holds the dictionary's own paths:
-                // identity first, text only for fields the county lacks.
-                if let Some((k, d)) = given.peek() {
-                    if k.same(f) {
-                        let d = *d;
-                        given.next();
-                        return Some(d);
-                    }
-                }
-                while given.peek().is_some_and(|(k, _)| *k < f) {
-                    given.next();
-                }
-                match given.peek() {
-                    Some((k, d)) if *k == f => Some(*d),
-                    _ => None,
-                }
-            })
-            .collect();
-        let values = datums
-            .iter()
-            .map(|d| d.map(|d| Val::of(&d.value)))
-            .collect();
-        Slots { values, datums }
+        for f in fields {
+            while given.peek().is_some_and(|(k, _)| *k < f) {
+                given.next();
+            }
+            slots.push(match given.peek() {
+                Some((k, d)) if *k == f => Some(*d),
+                _ => None,
+            });
+        }
+        slots
+    }
+
+    fn push(&mut self, d: Option<&'a Datum>) {
+        self.values.push(d.map(|d| Val::of(&d.value)));
+        self.datums.push(d);
     }
 
     /// The county's value in a slot, with its provenance.
@@ -147,5 +169,25 @@ mod tests {
             .filter(|k| dict.get_key_value(*k).is_some_and(|(d, _)| d.same(k)))
             .count();
         assert_eq!(same, c.values.len());
+    }
+
+    #[test]
+    fn slots_by_identity_and_by_text_agree() {
+        let rules = crate::RuleSet::builtin().unwrap();
+        let dict = &rules.model.fields;
+        for c in crate::synth::generate(&rules, 5, 3) {
+            // The same values under paths that are not the dictionary's own.
+            let mut copy = c.clone();
+            copy.values = c
+                .values
+                .iter()
+                .map(|(k, d)| (crate::FieldPath::new(k.as_str()), d.clone()))
+                .collect();
+            let a = super::Slots::new(dict.keys(), &c);
+            let b = super::Slots::new(dict.keys(), &copy);
+            assert_eq!(a.values, b.values);
+            assert_eq!(a.values.len(), dict.len());
+            assert_eq!(a.values.iter().flatten().count(), c.values.len());
+        }
     }
 }

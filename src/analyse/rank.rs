@@ -9,6 +9,7 @@ use super::batch::{self, Failure, InputFile, Provenance};
 use crate::report::{CountyRef, Report};
 use crate::ruleset::RuleSet;
 use crate::types::{IndicatorId, Points};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -120,30 +121,44 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 
 /// Scores and ranks county files in parallel. `tick` is called once per file as it finishes
 /// (for a progress bar). Files that fail are listed in [`Ranking::failures`]; the others are
-/// ranked.
+/// ranked. Streaming: each county's itemized report is reduced to its ranking row as soon as it
+/// is scored, so memory does not grow with the reports of the whole batch.
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
-    let (scored, failures) = batch::score_files(rules, paths, tick);
-    let inputs: Vec<InputFile> = scored.iter().map(|(_, i)| i.clone()).collect();
+    let areas = area_heads(rules);
+    let results: Vec<crate::Result<(RankRow, InputFile)>> = paths
+        .par_iter()
+        .map(|p| {
+            let r =
+                batch::score_file(p, rules).map(|(report, input)| (row(&areas, &report), input));
+            tick();
+            r
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut inputs = Vec::new();
+    let mut failures = Vec::new();
+    for (p, r) in paths.iter().zip(results) {
+        match r {
+            Ok((row, input)) => {
+                rows.push(row);
+                inputs.push(input);
+            }
+            Err(e) => failures.push(Failure {
+                path: p.display().to_string(),
+                error: e.to_string(),
+            }),
+        }
+    }
     let prov = Provenance {
         ruleset: batch::ruleset_info(rules),
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    build(
-        rules,
-        prov,
-        scored.into_iter().map(|(r, _)| r).collect(),
-        failures,
-    )
+    finish(prov, areas, rows, failures)
 }
 
-fn build(
-    rules: &RuleSet,
-    provenance: Provenance,
-    reports: Vec<Report>,
-    failures: Vec<Failure>,
-) -> Ranking {
-    let areas: Vec<AreaHead> = rules
+fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
+    rules
         .nodes()
         .iter()
         .filter(|n| n.level == 1)
@@ -152,31 +167,53 @@ fn build(
             name: n.name.to_string(),
             max: n.points,
         })
-        .collect();
-    let totals: Vec<Points> = reports.iter().map(|r| r.summary.total).collect();
-    let ranks = competition_ranks(&totals);
-    let mut rows: Vec<RankRow> = reports
-        .iter()
-        .zip(ranks)
-        .map(|(r, rank)| RankRow {
-            rank,
-            county: r.county.clone(),
-            total: r.summary.total,
-            max: r.summary.max,
-            pass_level: pass_level(r),
-            vetoed: r.summary.vetoed,
-            coverage: r.summary.coverage,
-            areas: areas
-                .iter()
-                .map(|a| {
-                    r.node(a.id.as_str())
-                        .map(|n| n.earned)
-                        .or_else(|| r.item(a.id.as_str()).map(|i| i.earned))
-                        .unwrap_or(Points::ZERO)
-                })
-                .collect(),
-        })
-        .collect();
+        .collect()
+}
+
+/// A county's row, before ranking (`rank` is set by [`finish`]).
+fn row(areas: &[AreaHead], r: &Report) -> RankRow {
+    RankRow {
+        rank: 0,
+        county: r.county.clone(),
+        total: r.summary.total,
+        max: r.summary.max,
+        pass_level: pass_level(r),
+        vetoed: r.summary.vetoed,
+        coverage: r.summary.coverage,
+        areas: areas
+            .iter()
+            .map(|a| {
+                r.node(a.id.as_str())
+                    .map(|n| n.earned)
+                    .or_else(|| r.item(a.id.as_str()).map(|i| i.earned))
+                    .unwrap_or(Points::ZERO)
+            })
+            .collect(),
+    }
+}
+
+fn build(
+    rules: &RuleSet,
+    provenance: Provenance,
+    reports: Vec<Report>,
+    failures: Vec<Failure>,
+) -> Ranking {
+    let areas = area_heads(rules);
+    let rows = reports.iter().map(|r| row(&areas, r)).collect();
+    finish(provenance, areas, rows, failures)
+}
+
+/// Ranks the rows (competition ranking on totals) and orders them.
+fn finish(
+    provenance: Provenance,
+    areas: Vec<AreaHead>,
+    mut rows: Vec<RankRow>,
+    failures: Vec<Failure>,
+) -> Ranking {
+    let totals: Vec<Points> = rows.iter().map(|r| r.total).collect();
+    for (r, rank) in rows.iter_mut().zip(competition_ranks(&totals)) {
+        r.rank = rank;
+    }
     rows.sort_by(|a, b| {
         (a.rank, &a.county.id, &a.county.source).cmp(&(b.rank, &b.county.id, &b.county.source))
     });

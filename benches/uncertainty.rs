@@ -22,6 +22,7 @@ fn settings(runs: usize) -> Settings {
         runs,
         seed: 1,
         sensitivity: None,
+        float_total: false,
     }
 }
 

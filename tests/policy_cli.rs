@@ -173,7 +173,7 @@ fn uncertainty_writes_json_csv_and_svg_deterministically() {
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert_eq!(svg.matches("<g><title>").count(), 8, "one row per county");
     let csv = std::fs::read_to_string(a.join("uncertainty.csv")).unwrap();
-    assert!(csv.starts_with("county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,pass_demonstration\n"), "{csv}");
+    assert!(csv.starts_with("county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,vetoed,pass_demonstration\n"), "{csv}");
     assert_eq!(csv.lines().count(), 9);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.join("uncertainty.json")).unwrap()).unwrap();

@@ -41,6 +41,7 @@ fn run(
         runs,
         seed,
         sensitivity: None,
+        float_total: false,
     };
     analyse(rules, &batch, &Weights::nominal(rules), &s).unwrap()
 }
@@ -166,6 +167,7 @@ fn bad_settings_are_typed_errors() {
         runs,
         seed: 1,
         sensitivity,
+        float_total: false,
     };
     let e = analyse(
         &rules,
@@ -243,6 +245,7 @@ fn sensitivity_finds_the_one_area_that_decides_the_ranks() {
         runs: 200,
         seed: 11,
         sensitivity: Some(2000),
+        float_total: false,
     };
     let u = analyse(&rules, &batch, &Weights::nominal(&rules), &s).unwrap();
     assert!(
@@ -294,6 +297,7 @@ fn sensitivity_is_reproducible_and_covers_pass_lines() {
         runs: 50,
         seed: 2,
         sensitivity: Some(100),
+        float_total: false,
     };
     let a = analyse(&rules, &batch, &Weights::nominal(&rules), &s).unwrap();
     let b = analyse(&rules, &batch, &Weights::nominal(&rules), &s).unwrap();
@@ -309,4 +313,73 @@ fn sensitivity_is_reproducible_and_covers_pass_lines() {
         outputs,
         ["mean_rank_shift", "pass:demonstration", "pass:qualified"]
     );
+}
+
+#[test]
+fn vetoed_counties_are_marked_and_never_pass() {
+    let (rules, counties) = national();
+    let u = run(
+        &rules,
+        &counties,
+        [(1, LevelNoise::Factor(0.3)), (2, LevelNoise::Factor(0.3))].into(),
+        300,
+        5,
+    );
+    let vetoed: Vec<&str> = u
+        .counties
+        .iter()
+        .filter(|c| c.vetoed)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(!vetoed.is_empty(), "the fixtures include a vetoed county");
+    for c in &u.counties {
+        let report = rules.score(counties.iter().find(|d| d.info.id == c.id).unwrap());
+        assert_eq!(c.vetoed, report.summary.vetoed, "{}", c.id);
+        if c.vetoed {
+            assert!(c.pass_probability.iter().all(|p| *p == 0.0), "{}", c.id);
+        }
+    }
+    let svg = fazhi::analyse::chart::rank_intervals(&u);
+    assert!(svg.contains("一票否决的县（"), "legend");
+    for c in &u.counties {
+        let marked = svg.contains(&format!("{}（否决）</text>", c.name));
+        assert_eq!(marked, c.vetoed, "{}", c.name);
+    }
+    let csv = u.csv();
+    assert!(csv.lines().next().unwrap().contains(",vetoed"));
+    let flagged = csv.lines().skip(1).filter(|l| l.contains(",true")).count();
+    assert_eq!(flagged, vetoed.len());
+    assert!(u.markdown().contains("否决"));
+}
+
+#[test]
+fn factor_noise_keeps_pass_lines_meaningful() {
+    // The option is recorded and shown; that every draw keeps the total (by default) or lets it
+    // move is checked draw by draw in the unit tests of `fazhi::analyse::uncertainty`.
+    let (rules, counties) = national();
+    let batch = Batch::evaluate(&rules, &counties);
+    let s = |float_total| Settings {
+        noise: [(1, LevelNoise::Factor(0.4))].into(),
+        runs: 400,
+        seed: 9,
+        sensitivity: None,
+        float_total,
+    };
+    let kept = analyse(&rules, &batch, &Weights::nominal(&rules), &s(false)).unwrap();
+    let floated = analyse(&rules, &batch, &Weights::nominal(&rules), &s(true)).unwrap();
+    assert!(!kept.float_total && floated.float_total);
+    assert_eq!(
+        kept.counties
+            .iter()
+            .map(|c| c.baseline_rank)
+            .collect::<Vec<_>>(),
+        floated
+            .counties
+            .iter()
+            .map(|c| c.baseline_rank)
+            .collect::<Vec<_>>(),
+        "the starting weights are the same"
+    );
+    assert!(kept.markdown().contains("权重扰动") && !kept.markdown().contains("总分随抽样浮动"));
+    assert!(floated.markdown().contains("总分随抽样浮动"));
 }

@@ -1,5 +1,7 @@
 //! An SVG chart of rank intervals: one row per county (best median rank at the top), a bar from
 //! the 5th to the 95th percentile rank, a dot at the median and a tick at the baseline rank.
+//! A county disqualified by a veto (一票否决) keeps its place by total but is drawn apart: a grey
+//! hatched bar and "（否决）" after its name, with a legend line saying what that means.
 //! Written as plain SVG text: same input, same bytes.
 
 use super::uncertainty::{CountyUncertainty, Uncertainty};
@@ -41,7 +43,7 @@ fn tick_step(n: u32) -> u32 {
 /// # let rules = fazhi::RuleSet::builtin()?;
 /// # let county = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
 /// # let batch = Batch::evaluate(&rules, &[county]);
-/// # let s = Settings { noise: Noise::new(), runs: 3, seed: 1, sensitivity: None };
+/// # let s = Settings { noise: Noise::new(), runs: 3, seed: 1, sensitivity: None, float_total: false };
 /// let u = analyse(&rules, &batch, &Weights::nominal(&rules), &s)?;
 /// let svg = fazhi::analyse::chart::rank_intervals(&u);
 /// assert!(svg.starts_with("<svg") && svg.contains("某县"));
@@ -76,6 +78,13 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
         u.runs, u.seed
     );
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let vetoed = rows.iter().filter(|c| c.vetoed).count();
+    if vetoed > 0 {
+        let _ = writeln!(
+            s,
+            r##"<defs><pattern id="vetoed" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#cccccc"/><line x1="0" y1="0" x2="0" y2="4" stroke="#888888" stroke-width="1.5"/></pattern></defs>"##
+        );
+    }
     let _ = writeln!(
         s,
         r#"<text x="{LEFT}" y="20" font-size="14">名次区间：5%–95% 分位（条），中位名次（点），基准名次（竖线）</text>"#
@@ -87,6 +96,13 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
         u.runs,
         u.seed
     );
+    if vetoed > 0 {
+        let _ = writeln!(
+            s,
+            r##"<text x="{:.1}" y="38" text-anchor="end" fill="#aa3377">灰色斜纹：一票否决的县（{vetoed} 个），按总分排名但不能达到任何等次</text>"##,
+            WIDTH - RIGHT
+        );
+    }
     let axis_y = height - BOTTOM + 6.0;
     let step = tick_step(n);
     let mut t = 1;
@@ -109,9 +125,14 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
         let cy = TOP + row_h * (i as f64 + 0.5);
         let (x0, x1) = (x(c.p05_rank), x(c.p95_rank));
         let bar = (row_h * 0.5).max(0.5);
+        let (stroke, mark) = if c.vetoed {
+            ("url(#vetoed)", "（否决）")
+        } else {
+            ("#4477aa", "")
+        };
         let _ = writeln!(
             s,
-            r##"<g><title>{} {}：中位 {}，区间 {}–{}，基准 {}</title><line x1="{x0:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="#4477aa" stroke-width="{bar:.1}" stroke-linecap="round"/><circle cx="{:.1}" cy="{cy:.1}" r="{:.1}" fill="#222"/><line x1="{bx:.1}" y1="{:.1}" x2="{bx:.1}" y2="{:.1}" stroke="#ee6677" stroke-width="1.5"/></g>"##,
+            r##"<g><title>{} {}{mark}：中位 {}，区间 {}–{}，基准 {}</title><line x1="{x0:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="{stroke}" stroke-width="{bar:.1}" stroke-linecap="round"/><circle cx="{:.1}" cy="{cy:.1}" r="{:.1}" fill="#222"/><line x1="{bx:.1}" y1="{:.1}" x2="{bx:.1}" y2="{:.1}" stroke="#ee6677" stroke-width="1.5"/></g>"##,
             esc(&c.id),
             esc(&c.name),
             c.median_rank,
@@ -126,9 +147,10 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
             bx = x(c.baseline_rank),
         );
         if labels {
+            let fill = if c.vetoed { r##" fill="#aa3377""## } else { "" };
             let _ = writeln!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end"{fill}>{}{mark}</text>"#,
                 LEFT - 8.0,
                 cy + 4.0,
                 esc(&c.name)

@@ -3,7 +3,12 @@
 //! Jansen (1999) estimators.
 //!
 //! The factors are the areas' points multipliers `u_i`, independent and uniform in
-//! `[1 − f, 1 + f]` (the level-1 `factor` noise); lower levels keep their shares. Two matrices
+//! `[1 − f, 1 + f]` (the level-1 `factor` noise); lower levels keep their shares. Each factor
+//! scales its own area's points and nothing else: the areas are not rescaled to the rule set's
+//! total here (unlike the Monte Carlo draws), because rescaling would let every area's factor
+//! move every area's weight, and an index would no longer say how much *that area's* weight
+//! matters. A case with a known answer (one area decides every rank) checks this in
+//! `tests/uncertainty.rs`. Two matrices
 //! `A`, `B` of `N` samples each and, per area `i`, `A` with column `i` taken from `B` give
 //! `N × (k + 2)` weightings. With `V` the variance of the outputs on `A` and `B`:
 //!

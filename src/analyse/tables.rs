@@ -34,11 +34,16 @@ impl Uncertainty {
     /// A Markdown report in Chinese.
     pub fn markdown(&self) -> String {
         let mut s = format!(
-            "# 排名稳健性分析\n\n指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}\n\n平均名次变动：{:.2}\n\n## 各县名次区间\n\n",
+            "# 排名稳健性分析\n\n指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}{}\n\n平均名次变动：{:.2}\n\n## 各县名次区间\n\n",
             self.ruleset,
             self.runs,
             self.seed,
             self.noise_text(),
+            if self.float_total {
+                "（总分随抽样浮动）"
+            } else {
+                ""
+            },
             self.mean_rank_shift
         );
         let mut head = vec![
@@ -49,6 +54,7 @@ impl Uncertainty {
             "中位名次",
             "5%–95%区间",
             "平均变动",
+            "一票否决",
         ];
         let names: Vec<String> = self
             .pass_lines
@@ -56,7 +62,7 @@ impl Uncertainty {
             .map(|p| format!("达{}概率", p.name))
             .collect();
         head.extend(names.iter().map(|s| s.as_str()));
-        let mut right = vec![false, false, true, true, true, true, true];
+        let mut right = vec![false, false, true, true, true, true, true, false];
         right.extend(self.pass_lines.iter().map(|_| true));
         let mut t = Table::new(&head, &right);
         for c in &self.counties {
@@ -68,6 +74,7 @@ impl Uncertainty {
                 c.median_rank.to_string(),
                 format!("{}–{}", c.p05_rank, c.p95_rank),
                 format!("{:.2}", c.mean_rank_shift),
+                if c.vetoed { "否决" } else { "" }.to_string(),
             ];
             row.extend(c.pass_probability.iter().map(|p| pct(*p)));
             t.row(row);
@@ -115,7 +122,7 @@ impl Uncertainty {
     /// CSV, one row per county; one `pass_<id>` column per pass line.
     pub fn csv(&self) -> String {
         let mut s = String::from(
-            "county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift",
+            "county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,vetoed",
         );
         for p in &self.pass_lines {
             s.push_str(&format!(",{}", csv_field(&format!("pass_{}", p.id))));
@@ -123,7 +130,7 @@ impl Uncertainty {
         s.push('\n');
         for c in &self.counties {
             s.push_str(&format!(
-                "{},{},{},{},{},{},{},{:.4}",
+                "{},{},{},{},{},{},{},{:.4},{}",
                 csv_field(&c.id),
                 csv_field(&c.name),
                 c.baseline_total,
@@ -131,7 +138,8 @@ impl Uncertainty {
                 c.median_rank,
                 c.p05_rank,
                 c.p95_rank,
-                c.mean_rank_shift
+                c.mean_rank_shift,
+                c.vetoed
             ));
             for p in &c.pass_probability {
                 s.push_str(&format!(",{p:.4}"));

@@ -10,9 +10,13 @@
 //! their shares of their parent:
 //!
 //! - `factor` (COINr's noisy weights): every node of the level has its points multiplied by an
-//!   independent uniform factor in `[1 − f, 1 + f]`; its children keep their shares, and parents
-//!   become the sums — exactly what a scenario setting those points would do, so the total
-//!   floats with the draw while pass lines stay where the rule set puts them.
+//!   independent uniform factor in `[1 − f, 1 + f]`, then the siblings are scaled together so
+//!   that they still add up to their parent's points (weights are relative, as in COINr's
+//!   weighted means): the draw changes shares, never the total, so a pass line of 800 points
+//!   means the same thing in every draw. Children keep their shares. With
+//!   [`Settings::float_total`] the siblings are not rescaled: parents become the sums, exactly
+//!   what a scenario setting those points would do, and the total floats with the draw while
+//!   pass lines stay where the rule set puts them.
 //! - `uniform`: the children of every parent at that level share the parent's points in
 //!   proportions drawn uniformly from the simplex (Dirichlet(1, …, 1)); parents keep their
 //!   points.
@@ -111,6 +115,9 @@ pub struct Settings {
     /// Base samples `N` of the sensitivity analysis (`N × (k + 2)` weightings for `k` areas);
     /// `None` skips it. Needs a `factor` noise on level 1.
     pub sensitivity: Option<usize>,
+    /// `factor` noise without rescaling the siblings: the total points float with each draw
+    /// (`false`, the default of the command: every draw keeps the starting total).
+    pub float_total: bool,
 }
 
 /// One county's ranks over the draws.
@@ -132,6 +139,9 @@ pub struct CountyUncertainty {
     pub p95_rank: u32,
     /// Mean |rank − baseline rank| over the draws.
     pub mean_rank_shift: f64,
+    /// Disqualified by a veto (一票否决): ranked by its total like the others, but it reaches no
+    /// pass line in any draw.
+    pub vetoed: bool,
     /// Per pass line (in [`Uncertainty::pass_lines`] order): the share of draws reaching it.
     pub pass_probability: Vec<f64>,
 }
@@ -147,6 +157,8 @@ pub struct Uncertainty {
     pub seed: u64,
     /// Noise per level.
     pub noise: Noise,
+    /// Whether `factor` noise let the total float ([`Settings::float_total`]).
+    pub float_total: bool,
     /// Pass lines tested.
     pub pass_lines: Vec<PassLevel>,
     /// Mean over counties of the mean rank shift.
@@ -168,10 +180,18 @@ pub(crate) struct Sampler {
     /// Node index of every item.
     items: Vec<usize>,
     noise: Noise,
+    /// Rescale factor-noised siblings to their parent's points (the total stays fixed).
+    keep_total: bool,
 }
 
 impl Sampler {
-    pub(crate) fn new(rules: &RuleSet, batch: &Batch, start: &Weights, noise: Noise) -> Sampler {
+    pub(crate) fn new(
+        rules: &RuleSet,
+        batch: &Batch,
+        start: &Weights,
+        noise: Noise,
+        keep_total: bool,
+    ) -> Sampler {
         let nodes = rules.nodes();
         let mut groups = vec![(
             None,
@@ -191,6 +211,7 @@ impl Sampler {
             groups,
             items: batch.tree().items.clone(),
             noise,
+            keep_total,
         }
     }
 
@@ -232,6 +253,7 @@ impl Sampler {
                 (noise, rng) => {
                     let scale = if nominal > 0.0 { have / nominal } else { 0.0 };
                     let mut rng = rng;
+                    let mut drawn = 0.0;
                     for (j, &k) in kids.iter().enumerate() {
                         let u = match (noise, rng.as_deref_mut(), area_factor) {
                             (_, _, Some(f)) if g == 0 => f[j],
@@ -241,6 +263,16 @@ impl Sampler {
                             _ => 1.0,
                         };
                         pts[k] = self.base[k] * scale * u;
+                        drawn += pts[k];
+                    }
+                    // The siblings still add up to their parent's points: one multiply each.
+                    // Not for the sensitivity analysis's area factors: there each factor is
+                    // one area's own points, the others' fixed (see `sensitivity`).
+                    if self.keep_total && area_factor.is_none() && drawn > 0.0 && have > 0.0 {
+                        let back = have / drawn;
+                        for &k in kids {
+                            pts[k] *= back;
+                        }
                     }
                 }
             }
@@ -308,7 +340,7 @@ pub(crate) fn stream(seed: u64, i: u64) -> ChaCha8Rng {
 /// let yaml = "county: {id: x, name: 某县}\ndata: {}\n";
 /// let county = fazhi::CountyData::from_str("x.yaml", yaml, &rules)?;
 /// let batch = Batch::evaluate(&rules, &[county]);
-/// let settings = Settings { noise: [(1, LevelNoise::Factor(0.2))].into(), runs: 100, seed: 7, sensitivity: None };
+/// let settings = Settings { noise: [(1, LevelNoise::Factor(0.2))].into(), runs: 100, seed: 7, sensitivity: None, float_total: false };
 /// let u = analyse(&rules, &batch, &Weights::nominal(&rules), &settings)?;
 /// assert_eq!((u.counties[0].p05_rank, u.counties[0].p95_rank), (1, 1));
 /// # Ok::<(), fazhi::Error>(())
@@ -338,7 +370,13 @@ pub fn analyse(
         .map(|p| (p.min_total.milli(), p.min_area_share))
         .collect();
     let dense = Dense::new(batch, pass);
-    let sampler = Sampler::new(rules, batch, start, settings.noise.clone());
+    let sampler = Sampler::new(
+        rules,
+        batch,
+        start,
+        settings.noise.clone(),
+        !settings.float_total,
+    );
     let n = dense.n;
     let (mut pts, mut w, mut s) = (Vec::new(), Vec::new(), Scratch::default());
     sampler.draw(None, None, &mut pts, &mut w);
@@ -440,6 +478,7 @@ pub fn analyse(
             p05_rank: quantiles[c].0,
             p95_rank: quantiles[c].2,
             mean_rank_shift: shift_sums[c] as f64 / runs as f64,
+            vetoed: ev.report.summary.vetoed,
             pass_probability: (0..lines)
                 .map(|l| pass_counts[l * n + c] as f64 / runs as f64)
                 .collect(),
@@ -477,9 +516,76 @@ pub fn analyse(
         runs,
         seed: settings.seed,
         noise: settings.noise.clone(),
+        float_total: settings.float_total,
         pass_lines: start.pass_lines.clone(),
         mean_rank_shift: counties.iter().map(|c| c.mean_rank_shift).sum::<f64>() / n as f64,
         counties,
         sensitivity,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sampler(noise: Noise, keep_total: bool) -> (RuleSet, Sampler) {
+        let rules = RuleSet::builtin().unwrap();
+        let counties = crate::synth::generate(&rules, 2, 1);
+        let batch = Batch::evaluate(&rules, &counties);
+        let s = Sampler::new(&rules, &batch, &Weights::nominal(&rules), noise, keep_total);
+        (rules, s)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Factor noise on any levels changes shares, never the total nor a parent's points
+        /// under it: every sibling group adds up to its parent in every draw.
+        #[test]
+        fn factor_noise_keeps_every_total(
+            seed in any::<u64>(),
+            f in 0.0f64..0.95,
+            levels in proptest::sample::subsequence(vec![1usize, 2, 3], 1..=3),
+        ) {
+            let noise: Noise = levels.iter().map(|l| (*l, LevelNoise::Factor(f))).collect();
+            let (rules, s) = sampler(noise, true);
+            let (mut pts, mut w) = (Vec::new(), Vec::new());
+            for i in 0..8 {
+                s.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut w);
+                let total: f64 = w.iter().map(|x| f64::from(*x)).sum();
+                prop_assert!((total - 1000.0).abs() < 1e-2, "total {total}");
+                for (parent, kids) in &s.groups {
+                    let have = parent.map_or(s.total, |p| pts[p]);
+                    let sum: f64 = kids.iter().map(|k| pts[*k]).sum();
+                    prop_assert!((sum - have).abs() < 1e-6 * have.max(1.0), "{parent:?}: {sum} vs {have}");
+                }
+                if !levels.contains(&1) {
+                    for (k, n) in rules.nodes().iter().enumerate().filter(|(_, n)| n.level == 1) {
+                        prop_assert!((pts[k] - n.points.as_f64()).abs() < 1e-9);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn float_total_lets_the_total_move() {
+        let (_, s) = sampler([(1, LevelNoise::Factor(0.25))].into(), false);
+        let (mut pts, mut w) = (Vec::new(), Vec::new());
+        let totals: Vec<f64> = (0..8)
+            .map(|i| {
+                s.draw(Some(&mut stream(3, i)), None, &mut pts, &mut w);
+                w.iter().map(|x| f64::from(*x)).sum()
+            })
+            .collect();
+        assert!(
+            totals.iter().any(|t| (t - 1000.0).abs() > 1.0),
+            "{totals:?}"
+        );
+        // Without noise the starting weights come back either way.
+        s.draw(None, None, &mut pts, &mut w);
+        let t: f64 = w.iter().map(|x| f64::from(*x)).sum();
+        assert!((t - 1000.0).abs() < 1e-2);
+    }
 }

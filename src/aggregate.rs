@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 pub(crate) struct Runs {
     /// (node index, run, the values the rule read) for every leaf.
     pub items: Vec<(usize, Run, Inputs)>,
+    /// Whether the items get explanations (false: points-only runs, for summaries).
+    pub explain: bool,
     pub vetoes: Vec<Run>,
     pub bonuses: Vec<Run>,
     pub penalties: Vec<Run>,
@@ -24,8 +26,15 @@ fn missing_text(m: &[crate::FieldPath]) -> String {
     format!("缺少数据：{}", list.join("、"))
 }
 
-/// The item score of a leaf from its run and the values its rule read.
-pub(crate) fn item_score(m: &Model, idx: usize, run: Run, inputs: Inputs) -> ItemScore {
+/// The item score of a leaf from its run and the values its rule read; without `explain` (a
+/// points-only run, for summaries) the item gets no explanation.
+pub(crate) fn item_score(
+    m: &Model,
+    idx: usize,
+    run: Run,
+    inputs: Inputs,
+    explain: bool,
+) -> ItemScore {
     let node = &m.nodes[idx];
     let leaf = node.leaf.as_ref().expect("items are leaves");
     let max = node.points;
@@ -42,6 +51,7 @@ pub(crate) fn item_score(m: &Model, idx: usize, run: Run, inputs: Inputs) -> Ite
             }
             let expl = match <[String; 1]>::try_from(run.notes) {
                 Ok([one]) => one,
+                Err(_) if !explain => String::new(),
                 Err(notes) if notes.is_empty() => format!("得{clamped}分"),
                 Err(notes) => notes.join("；"),
             };
@@ -151,7 +161,7 @@ fn raw_points(run: &Run) -> Points {
 pub(crate) fn build(m: &Model, data: &CountyData, mut runs: Runs) -> Report {
     let items = std::mem::take(&mut runs.items)
         .into_iter()
-        .map(|(idx, run, inputs)| (idx, item_score(m, idx, run, inputs)))
+        .map(|(idx, run, inputs)| (idx, item_score(m, idx, run, inputs, runs.explain)))
         .collect();
     assemble(m, data, items, &runs)
 }

@@ -156,7 +156,7 @@ impl RuleSet {
                     }
                     None => {
                         let run = runner.run(r, node.points.as_f64());
-                        aggregate::item_score(&self.model, *i, run, runner.inputs(r))
+                        aggregate::item_score(&self.model, *i, run, runner.inputs(r), true)
                     }
                 };
                 (*i, score)
@@ -174,6 +174,7 @@ impl RuleSet {
         let p = |n: Points| n.as_f64();
         Runs {
             items: Vec::new(),
+            explain: true,
             vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
             bonuses: self
                 .bonuses
@@ -206,6 +207,7 @@ impl RuleSet {
             *idx,
             run,
             runner.inputs(rule),
+            true,
         ))
     }
 

@@ -57,15 +57,33 @@ impl RuleSet {
     /// # Ok::<(), fazhi::Error>(())
     /// ```
     pub fn score_with(&self, data: &CountyData, ev: Evaluator) -> Report {
+        self.score_runner(data, Runner::new(self, data, ev), true)
+    }
+
+    /// A report whose summary, node and item points are those of [`RuleSet::score`], but whose
+    /// items carry no explanation and no input values: for callers that keep only the summary
+    /// or the area points (ranking, streaming summaries). Crate-internal, so such a report never
+    /// reaches a user.
+    pub(crate) fn score_lean(&self, data: &CountyData) -> Report {
+        let runner = Runner::new(self, data, Evaluator::Compiled).quiet();
+        self.score_runner(data, runner, false)
+    }
+
+    fn score_runner(&self, data: &CountyData, runner: Runner<'_>, explain: bool) -> Report {
         let p = |n: Points| n.as_f64();
-        let runner = Runner::new(self, data, ev);
         let runs = Runs {
+            explain,
             items: self
                 .items
                 .iter()
                 .map(|(i, r)| {
                     let run = runner.run(r, p(self.model.nodes[*i].points));
-                    (*i, run, runner.inputs(r))
+                    let inputs = if explain {
+                        runner.inputs(r)
+                    } else {
+                        Inputs::default()
+                    };
+                    (*i, run, inputs)
                 })
                 .collect(),
             vetoes: self.vetoes.iter().map(|r| runner.run(r, 0.0)).collect(),
@@ -106,7 +124,7 @@ impl RuleSet {
                 return out;
             }
             out.par_extend(chunk.par_iter().map(|c| {
-                let r = self.score(c);
+                let r = self.score_lean(c);
                 CountySummary {
                     id: c.info.id.clone(),
                     name: c.info.name.clone(),

@@ -119,6 +119,11 @@ fn same(rules: &RuleSet, c: &CountyData) {
         assert_eq!(a, b, "item {} differs", a.id);
     }
     assert_eq!(slow, fast);
+    // The streaming summaries (built without explanations) carry the same summary.
+    let sums = rules.summarise([c.clone()]);
+    assert_eq!(sums.len(), 1);
+    assert_eq!(sums[0].summary, fast.summary);
+    assert_eq!(sums[0].id, c.info.id);
     let naive = rules.evaluate_items(c, Evaluator::Naive);
     assert_eq!(naive, rules.evaluate_items(c, Evaluator::Compiled));
 }
@@ -134,6 +139,29 @@ proptest! {
     #[test]
     fn mini_rules_agree_on_random_data(c in county(mini())) {
         same(mini(), &c);
+    }
+}
+
+#[test]
+fn summaries_of_the_fixture_counties_match_their_reports() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    let mut files: Vec<_> = ["counties", "synthetic"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(format!("{dir}/{d}")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let counties: Vec<CountyData> = files
+        .iter()
+        .map(|p| CountyData::from_file(p, national()).unwrap())
+        .collect();
+    let reports = national().score_batch(&counties);
+    let sums = national().summarise(counties.clone());
+    assert_eq!(sums.len(), reports.len());
+    for (s, r) in sums.iter().zip(&reports) {
+        assert_eq!(s.id, r.county.id);
+        assert_eq!(s.summary, r.summary, "{}", s.id);
     }
 }
 

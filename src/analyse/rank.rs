@@ -128,8 +128,12 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
     let results: Vec<crate::Result<(RankRow, InputFile)>> = paths
         .par_iter()
         .map(|p| {
-            let r =
-                batch::score_file(p, rules).map(|(report, input)| (row(&areas, &report), input));
+            // Only the row is kept, so the report is built without explanations.
+            let r = batch::read_county(p, rules).map(|(data, input)| {
+                let mut report = rules.score_lean(&data);
+                report.county.source = Some(input.path.clone());
+                (row(&areas, &report), input)
+            });
             tick();
             r
         })

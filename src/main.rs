@@ -143,6 +143,10 @@ enum Command {
         /// Also estimate Sobol indices of the areas' weights with N base samples.
         #[arg(long, value_name = "N")]
         sensitivity: Option<usize>,
+        /// Let the total float under factor noise (parents become the sums of the drawn points)
+        /// instead of scaling every draw back to the rule set's (or scenario's) total.
+        #[arg(long)]
+        float_total: bool,
         /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.
         #[arg(long)]
         out_dir: Option<PathBuf>,
@@ -220,6 +224,7 @@ fn main() -> ExitCode {
             runs,
             seed,
             sensitivity,
+            float_total,
             out_dir,
             data,
         } => cli::uncertainty::run(cli::uncertainty::Args {
@@ -229,6 +234,7 @@ fn main() -> ExitCode {
             runs,
             seed,
             sensitivity,
+            float_total,
             out_dir: out_dir.as_deref(),
             data: &data,
         }),

@@ -41,6 +41,7 @@ fn run(
         runs,
         seed,
         sensitivity: None,
+        float_total: false,
     };
     analyse(rules, &batch, &Weights::nominal(rules), &s).unwrap()
 }
@@ -166,6 +167,7 @@ fn bad_settings_are_typed_errors() {
         runs,
         seed: 1,
         sensitivity,
+        float_total: false,
     };
     let e = analyse(
         &rules,
@@ -243,6 +245,7 @@ fn sensitivity_finds_the_one_area_that_decides_the_ranks() {
         runs: 200,
         seed: 11,
         sensitivity: Some(2000),
+        float_total: false,
     };
     let u = analyse(&rules, &batch, &Weights::nominal(&rules), &s).unwrap();
     assert!(
@@ -294,6 +297,7 @@ fn sensitivity_is_reproducible_and_covers_pass_lines() {
         runs: 50,
         seed: 2,
         sensitivity: Some(100),
+        float_total: false,
     };
     let a = analyse(&rules, &batch, &Weights::nominal(&rules), &s).unwrap();
     let b = analyse(&rules, &batch, &Weights::nominal(&rules), &s).unwrap();

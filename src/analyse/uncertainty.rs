@@ -10,14 +10,24 @@
 //! their shares of their parent:
 //!
 //! - `factor` (COINr's noisy weights): every node of the level has its points multiplied by an
-//!   independent uniform factor in `[1 − f, 1 + f]`; its children keep their shares, and parents
-//!   become the sums — exactly what a scenario setting those points would do, so the total
-//!   floats with the draw while pass lines stay where the rule set puts them.
+//!   independent uniform factor in `[1 − f, 1 + f]`; its children keep their shares. Then the
+//!   draw is **renormalised**: every item's points are scaled by `total / drawn total`, so the
+//!   shares are what the noise drew and the total stays the starting weighting's (1000 for
+//!   national-2021). Weights are relative, as in COINr and the OECD/JRC Handbook (a weighted
+//!   mean divides by the sum of the weights), and pass lines — absolute points — keep meaning
+//!   the same thing in every draw. With [`Settings::float_total`] the draw is not renormalised:
+//!   parents become the sums, exactly what a scenario setting those points would do, and the
+//!   total floats with the draw while pass lines stay put.
 //! - `uniform`: the children of every parent at that level share the parent's points in
 //!   proportions drawn uniformly from the simplex (Dirichlet(1, …, 1)); parents keep their
 //!   points.
 //! - `dirichlet(α)`: shares drawn from a Dirichlet distribution centred on the rule set's shares
-//!   with concentration `α` (larger: closer to the rule set); parents keep their points.
+//!   with concentration `α` (larger: closer to the rule set); parents keep their points. The
+//!   Gamma variates are drawn as logarithms, so a small `α` (whose variates underflow `f64`)
+//!   still gives shares that add up to the parent.
+//!
+//! Only the `factor` noise moves the total, so only it is renormalised; bonuses and penalties
+//! are points and never rescale.
 //!
 //! Each draw `i` uses its own ChaCha8 stream (`seed`, stream `i`), so results do not depend on
 //! the number of threads. Percentiles are nearest-rank: the 5th percentile rank is the smallest
@@ -108,9 +118,13 @@ pub struct Settings {
     pub runs: usize,
     /// Seed of every random stream.
     pub seed: u64,
-    /// Base samples `N` of the sensitivity analysis (`N × (k + 2)` weightings for `k` areas);
-    /// `None` skips it. Needs a `factor` noise on level 1.
+    /// Base samples `N` of the sensitivity analysis (`N × (k + 2)` weightings for `k` areas,
+    /// `N` ≥ 2); `None` skips it. Needs a `factor` noise on level 1.
     pub sensitivity: Option<usize>,
+    /// Let the total float under `factor` noise (parents become the sums of the drawn points)
+    /// instead of renormalising every draw to the starting total. Also applies to the
+    /// sensitivity analysis's area factors.
+    pub float_total: bool,
 }
 
 /// One county's ranks over the draws.
@@ -120,6 +134,9 @@ pub struct CountyUncertainty {
     pub id: String,
     /// County name.
     pub name: String,
+    /// Whether a veto (一票否决) disqualified it: it reaches no pass line in any draw, but is
+    /// still ranked by its total.
+    pub vetoed: bool,
     /// Total under the starting weights.
     pub baseline_total: Points,
     /// Rank under the starting weights.
@@ -147,6 +164,11 @@ pub struct Uncertainty {
     pub seed: u64,
     /// Noise per level.
     pub noise: Noise,
+    /// The starting weighting's total points.
+    pub total_points: Points,
+    /// Whether the total floated under `factor` noise ([`Settings::float_total`]); otherwise
+    /// every draw was renormalised to `total_points`.
+    pub float_total: bool,
     /// Pass lines tested.
     pub pass_lines: Vec<PassLevel>,
     /// Mean over counties of the mean rank shift.
@@ -168,10 +190,22 @@ pub(crate) struct Sampler {
     /// Node index of every item.
     items: Vec<usize>,
     noise: Noise,
+    /// The items' starting points added up: the total a renormalised draw keeps.
+    item_total: f64,
+    /// Whether draws that move the total (factor noise, area factors) are renormalised.
+    renormalise: bool,
+    /// Whether some level has a factor noise.
+    has_factor: bool,
 }
 
 impl Sampler {
-    pub(crate) fn new(rules: &RuleSet, batch: &Batch, start: &Weights, noise: Noise) -> Sampler {
+    pub(crate) fn new(
+        rules: &RuleSet,
+        batch: &Batch,
+        start: &Weights,
+        noise: Noise,
+        float_total: bool,
+    ) -> Sampler {
         let nodes = rules.nodes();
         let mut groups = vec![(
             None,
@@ -184,13 +218,18 @@ impl Sampler {
                 groups.push((Some(i), n.children.clone()));
             }
         }
+        let base: Vec<f64> = start.points.iter().map(|p| p.as_f64()).collect();
+        let items = batch.tree().items.clone();
         Sampler {
             level: nodes.iter().map(|n| n.level).collect(),
-            base: start.points.iter().map(|p| p.as_f64()).collect(),
+            item_total: items.iter().map(|&i| base[i]).sum(),
+            base,
             total: start.total.as_f64(),
             groups,
-            items: batch.tree().items.clone(),
+            items,
+            has_factor: noise.values().any(|n| matches!(n, LevelNoise::Factor(_))),
             noise,
+            renormalise: !float_total,
         }
     }
 
@@ -200,7 +239,8 @@ impl Sampler {
 
     /// Item weights of one draw (`rng` None: the starting weights). `area_factor`, when given,
     /// multiplies the first-level areas' points (the sensitivity analysis's factors) and
-    /// replaces all noise.
+    /// replaces all noise. Unless the total floats, a draw with factors is scaled back to the
+    /// starting total: one multiply per item.
     pub(crate) fn draw(
         &self,
         mut rng: Option<&mut ChaCha8Rng>,
@@ -208,6 +248,8 @@ impl Sampler {
         pts: &mut Vec<f64>,
         out: &mut Vec<f32>,
     ) {
+        let rescale = self.renormalise
+            && (area_factor.is_some() || (rng.is_some() && self.has_factor));
         pts.clear();
         pts.resize(self.base.len(), 0.0);
         // Groups are in pre-order of their parents, so a parent is set before its children.
@@ -224,10 +266,10 @@ impl Sampler {
             let sum_base: f64 = kids.iter().map(|&k| self.base[k]).sum();
             match (noise, rng.as_deref_mut()) {
                 (Some(LevelNoise::Uniform), Some(r)) => {
-                    shares(kids, &self.base, have, pts, |_| gamma(r, 1.0))
+                    shares(kids, &self.base, have, pts, |_| ln_gamma(r, 1.0))
                 }
                 (Some(LevelNoise::Dirichlet(a)), Some(r)) => {
-                    shares(kids, &self.base, have, pts, |b| gamma(r, a * b / sum_base))
+                    shares(kids, &self.base, have, pts, |b| ln_gamma(r, a * b / sum_base))
                 }
                 (noise, rng) => {
                     let scale = if nominal > 0.0 { have / nominal } else { 0.0 };
@@ -245,34 +287,70 @@ impl Sampler {
                 }
             }
         }
+        let scale = if rescale {
+            let drawn: f64 = self.items.iter().map(|&i| pts[i]).sum();
+            if drawn > 0.0 {
+                self.item_total / drawn
+            } else {
+                1.0
+            }
+        } else {
+            1.0
+        };
         out.clear();
-        out.extend(self.items.iter().map(|&i| pts[i] as f32));
+        out.extend(self.items.iter().map(|&i| (pts[i] * scale) as f32));
     }
 }
 
-/// Children share `have` in proportion to `weight(base)` for those with base points > 0.
+/// Children share `have` in proportion to `exp(ln_weight(base))` for those with base points
+/// > 0. The weights are taken as logarithms and scaled by the largest before `exp`, so weights
+/// too small for `f64` still share the parent's points; the children's slots of `pts` hold the
+/// intermediate values (no allocation per draw).
 fn shares(
     kids: &[usize],
     base: &[f64],
     have: f64,
     pts: &mut [f64],
-    mut weight: impl FnMut(f64) -> f64,
+    mut ln_weight: impl FnMut(f64) -> f64,
 ) {
-    let g: Vec<f64> = kids
-        .iter()
-        .map(|&k| if base[k] > 0.0 { weight(base[k]) } else { 0.0 })
-        .collect();
-    let sum: f64 = g.iter().sum();
-    for (&k, x) in kids.iter().zip(&g) {
-        pts[k] = if sum > 0.0 { have * x / sum } else { 0.0 };
+    let mut max = f64::NEG_INFINITY;
+    for &k in kids {
+        pts[k] = if base[k] > 0.0 {
+            ln_weight(base[k])
+        } else {
+            f64::NEG_INFINITY
+        };
+        max = max.max(pts[k]);
+    }
+    if !max.is_finite() {
+        // Every weight underflowed even as a logarithm (a concentration near 0): keep the
+        // starting shares rather than lose the parent's points.
+        let sum: f64 = kids.iter().map(|&k| base[k].max(0.0)).sum();
+        for &k in kids {
+            pts[k] = if sum > 0.0 {
+                have * base[k].max(0.0) / sum
+            } else {
+                0.0
+            };
+        }
+        return;
+    }
+    let mut sum = 0.0;
+    for &k in kids {
+        pts[k] = (pts[k] - max).exp();
+        sum += pts[k];
+    }
+    for &k in kids {
+        pts[k] *= have / sum;
     }
 }
 
-/// A Gamma(shape, 1) variate (Marsaglia and Tsang 2000; shape < 1 boosted by U^(1/shape)).
-fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+/// The logarithm of a Gamma(shape, 1) variate (Marsaglia and Tsang 2000; shape < 1 boosted by
+/// U^(1/shape), added as ln U / shape so that it cannot underflow).
+fn ln_gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
     if shape < 1.0 {
         let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
-        return gamma(rng, shape + 1.0) * u.powf(1.0 / shape);
+        return ln_gamma(rng, shape + 1.0) + u.ln() / shape;
     }
     let d = shape - 1.0 / 3.0;
     let c = 1.0 / (9.0 * d).sqrt();
@@ -286,7 +364,7 @@ fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
         }
         let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
         if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-            return d * v;
+            return (d * v).ln();
         }
     }
 }
@@ -298,9 +376,16 @@ pub(crate) fn stream(seed: u64, i: u64) -> ChaCha8Rng {
     r
 }
 
+/// The most ranks a run holds at once (draws × counties, `u32` each).
+const MAX_RANKS: usize = 1 << 30;
+/// The most weightings a sensitivity analysis evaluates.
+const MAX_EVALUATIONS: usize = 1 << 24;
+
 /// Runs the Monte Carlo analysis on a batch, starting from `start` (the rule set's weights or a
-/// scenario's). Fails when a noise names a level the tree does not have, when `runs` is 0, or
-/// when the sensitivity analysis is asked for without a `factor` noise on level 1.
+/// scenario's). Fails when a noise names a level the tree does not have, when `runs` is 0, when
+/// there are no counties, when draws × counties or the sensitivity's weightings would not fit
+/// in memory, or when the sensitivity analysis is asked for without a `factor` noise on
+/// level 1.
 ///
 /// ```
 /// use fazhi::analyse::{scores::Batch, uncertainty::*, weights::Weights};
@@ -308,9 +393,16 @@ pub(crate) fn stream(seed: u64, i: u64) -> ChaCha8Rng {
 /// let yaml = "county: {id: x, name: 某县}\ndata: {}\n";
 /// let county = fazhi::CountyData::from_str("x.yaml", yaml, &rules)?;
 /// let batch = Batch::evaluate(&rules, &[county]);
-/// let settings = Settings { noise: [(1, LevelNoise::Factor(0.2))].into(), runs: 100, seed: 7, sensitivity: None };
+/// let settings = Settings {
+///     noise: [(1, LevelNoise::Factor(0.2))].into(),
+///     runs: 100,
+///     seed: 7,
+///     sensitivity: None,
+///     float_total: false, // every draw keeps the total of 1000 points
+/// };
 /// let u = analyse(&rules, &batch, &Weights::nominal(&rules), &settings)?;
 /// assert_eq!((u.counties[0].p05_rank, u.counties[0].p95_rank), (1, 1));
+/// assert_eq!(u.total_points, rules.total_points());
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 pub fn analyse(
@@ -332,13 +424,50 @@ pub fn analyse(
     if batch.counties().is_empty() {
         return Err(Error::Invalid("no counties to rank".into()));
     }
+    let held = settings.runs.saturating_mul(batch.counties().len());
+    if held > MAX_RANKS {
+        return Err(Error::Invalid(format!(
+            "{} draws × {} counties are {held} ranks to hold in memory (at most {MAX_RANKS}, 4 GiB): lower --runs (10,000 draws is the usual size)",
+            settings.runs,
+            batch.counties().len()
+        )));
+    }
+    // The sensitivity analysis: checked before any work is done.
+    let sensitivity_of = match settings.sensitivity {
+        None => None,
+        Some(samples) => {
+            let Some(LevelNoise::Factor(f)) = settings.noise.get(&1) else {
+                return Err(Error::Invalid(
+                    "the sensitivity analysis varies the first-level areas' points: give level 1 a factor noise (--noise 1=0.25)".into(),
+                ));
+            };
+            if samples < 2 {
+                return Err(Error::Invalid(format!(
+                    "--sensitivity {samples}: the estimators need at least 2 base samples (1,000 is usual)"
+                )));
+            }
+            let k = rules.nodes().iter().filter(|n| n.level == 1).count();
+            if samples.saturating_mul(k + 2) > MAX_EVALUATIONS {
+                return Err(Error::Invalid(format!(
+                    "--sensitivity {samples} needs {samples} × ({k} areas + 2) weightings, more than {MAX_EVALUATIONS}: lower N"
+                )));
+            }
+            Some((*f, samples))
+        }
+    };
     let pass = start
         .pass_lines
         .iter()
         .map(|p| (p.min_total.milli(), p.min_area_share))
         .collect();
     let dense = Dense::new(batch, pass);
-    let sampler = Sampler::new(rules, batch, start, settings.noise.clone());
+    let sampler = Sampler::new(
+        rules,
+        batch,
+        start,
+        settings.noise.clone(),
+        settings.float_total,
+    );
     let n = dense.n;
     let (mut pts, mut w, mut s) = (Vec::new(), Vec::new(), Scratch::default());
     sampler.draw(None, None, &mut pts, &mut w);
@@ -434,6 +563,7 @@ pub fn analyse(
         .map(|(c, ev)| CountyUncertainty {
             id: ev.county().id.clone(),
             name: ev.county().name.clone(),
+            vetoed: ev.report.summary.vetoed,
             baseline_total: Points::from_milli(base_milli[c]),
             baseline_rank: base_ranks[c],
             median_rank: quantiles[c].1,
@@ -450,36 +580,150 @@ pub fn analyse(
             .cmp(&b.baseline_rank)
             .then_with(|| a.id.cmp(&b.id))
     });
-    let sensitivity = match settings.sensitivity {
-        None => None,
-        Some(samples) => {
-            let f = match settings.noise.get(&1) {
-                Some(LevelNoise::Factor(f)) => *f,
-                _ => {
-                    return Err(Error::Invalid(
-                        "the sensitivity analysis varies the first-level areas' points: give level 1 a factor noise (--noise 1=0.25)".into(),
-                    ))
-                }
-            };
-            Some(sensitivity::analyse(
-                rules,
-                &dense,
-                &sampler,
-                &base_ranks,
-                f,
-                samples.max(2),
-                settings.seed,
-            ))
-        }
-    };
+    let sensitivity = sensitivity_of.map(|(f, samples)| {
+        sensitivity::analyse(
+            rules,
+            &dense,
+            &sampler,
+            &base_ranks,
+            f,
+            samples,
+            settings.seed,
+        )
+    });
     Ok(Uncertainty {
         ruleset: rules.id().to_string(),
         runs,
         seed: settings.seed,
         noise: settings.noise.clone(),
+        total_points: start.total,
+        float_total: settings.float_total,
         pass_lines: start.pass_lines.clone(),
         mean_rank_shift: counties.iter().map(|c| c.mean_rank_shift).sum::<f64>() / n as f64,
         counties,
         sensitivity,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    /// The national rule set and its tree (no counties: the sampler needs only the tree).
+    fn national() -> &'static (RuleSet, Batch) {
+        static N: OnceLock<(RuleSet, Batch)> = OnceLock::new();
+        N.get_or_init(|| {
+            let rules = RuleSet::builtin().unwrap();
+            let batch = Batch::evaluate(&rules, &[]);
+            (rules, batch)
+        })
+    }
+
+    fn sampler(noise: Noise, float_total: bool) -> Sampler {
+        let (rules, batch) = national();
+        Sampler::new(rules, batch, &Weights::nominal(rules), noise, float_total)
+    }
+
+    fn sum(w: &[f32]) -> f64 {
+        w.iter().map(|x| *x as f64).sum()
+    }
+
+    /// A non-empty set of levels (bits of `mask`) with the same factor noise.
+    fn noise(mask: u8, f: f64) -> Noise {
+        (1..=3)
+            .filter(|l| mask & (1 << (l - 1)) != 0)
+            .map(|l| (l, LevelNoise::Factor(f)))
+            .collect()
+    }
+
+    #[test]
+    fn the_items_add_up_to_the_total() {
+        let (rules, _) = national();
+        assert_eq!(sampler(Noise::new(), false).item_total, 1000.0);
+        assert_eq!(rules.total_points().as_f64(), 1000.0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Every draw under factor noise on any levels keeps the rule set's 1000 points (to the
+        /// milli-point, after the `f32` the kernel sums), and is the floating draw of the same
+        /// stream scaled by one factor: the shares are what the noise drew.
+        #[test]
+        fn factor_draws_keep_the_total(
+            mask in 1u8..8,
+            f in 0.0f64..0.99,
+            seed in any::<u64>(),
+            i in 0u64..10_000,
+        ) {
+            let (fixed, float) = (sampler(noise(mask, f), false), sampler(noise(mask, f), true));
+            let (mut pts, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+            fixed.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut a);
+            float.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut b);
+            prop_assert!((sum(&a) - 1000.0).abs() < 0.0005, "total {}", sum(&a));
+            let scale = 1000.0 / sum(&b);
+            for (x, y) in a.iter().zip(&b) {
+                prop_assert!(*x >= 0.0);
+                prop_assert!((*x as f64 - *y as f64 * scale).abs() <= 1e-5 * (1.0 + *x as f64));
+            }
+        }
+
+        /// The sensitivity analysis's area factors are renormalised the same way.
+        #[test]
+        fn area_factor_draws_keep_the_total(u in proptest::collection::vec(0.01f64..1.99, 8)) {
+            let s = sampler(Noise::new(), false);
+            let (mut pts, mut w) = (Vec::new(), Vec::new());
+            s.draw(None, Some(&u), &mut pts, &mut w);
+            prop_assert!((sum(&w) - 1000.0).abs() < 0.0005, "total {}", sum(&w));
+        }
+    }
+
+    #[test]
+    fn a_floating_total_moves_with_the_draw() {
+        let (rules, _) = national();
+        let areas: Vec<f64> = rules
+            .nodes()
+            .iter()
+            .filter(|n| n.level == 1)
+            .map(|n| n.points.as_f64())
+            .collect();
+        let s = sampler(noise(0b001, 0.3), true);
+        let (mut pts, mut w) = (Vec::new(), Vec::new());
+        let mut moved = 0;
+        for i in 0..50 {
+            s.draw(Some(&mut stream(1, i)), None, &mut pts, &mut w);
+            moved += usize::from((sum(&w) - 1000.0).abs() > 1.0);
+        }
+        assert!(moved > 40, "{moved} of 50 draws moved the total");
+        // Area factors with a floating total: the areas' points × their factors, added up.
+        let u = [1.2, 0.8, 1.0, 1.0, 1.1, 0.9, 1.3, 0.7];
+        let float = sampler(Noise::new(), true);
+        float.draw(None, Some(&u), &mut pts, &mut w);
+        let expect: f64 = areas.iter().zip(u).map(|(b, u)| b * u).sum();
+        assert!((sum(&w) - expect).abs() < 0.001, "{} vs {expect}", sum(&w));
+        assert!((expect - 1000.0).abs() > 1.0);
+    }
+
+    #[test]
+    fn tiny_dirichlet_concentrations_keep_the_parents_points() {
+        // Gamma variates of shape ≈ 0.001 underflow f64; as logarithms they still share.
+        for a in [0.01, 1e-6] {
+            let s = sampler(
+                [
+                    (1, LevelNoise::Dirichlet(a)),
+                    (2, LevelNoise::Dirichlet(a)),
+                    (3, LevelNoise::Dirichlet(a)),
+                ]
+                .into(),
+                false,
+            );
+            let (mut pts, mut w) = (Vec::new(), Vec::new());
+            for i in 0..200 {
+                s.draw(Some(&mut stream(3, i)), None, &mut pts, &mut w);
+                assert!((sum(&w) - 1000.0).abs() < 0.0005, "α {a} draw {i}: {}", sum(&w));
+            }
+        }
+    }
 }

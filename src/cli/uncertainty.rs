@@ -14,6 +14,7 @@ pub struct Args<'a> {
     pub runs: usize,
     pub seed: u64,
     pub sensitivity: Option<usize>,
+    pub float_total: bool,
     pub out_dir: Option<&'a Path>,
     pub data: &'a [PathBuf],
 }
@@ -33,6 +34,7 @@ pub fn run(a: Args) -> u8 {
         runs: a.runs,
         seed: a.seed,
         sensitivity: a.sensitivity,
+        float_total: a.float_total,
     };
     let rules = match load(a.rules) {
         Ok(r) => r,

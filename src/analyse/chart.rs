@@ -196,7 +196,7 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
 /// when some county is vetoed.
 fn legend(s: &mut String, vetoed: bool) {
     let y = 58.0;
-    let _ = writeln!(
+    let _ = write!(
         s,
         r##"<g class="legend"><line x1="{LEFT}" y1="{y}" x2="{:.1}" y2="{y}" stroke="{BAR}" stroke-width="8" stroke-linecap="round"/><text x="{:.1}" y="{:.1}">5%–95% 分位区间</text><circle cx="{:.1}" cy="{y}" r="4.8" fill="#222"/><text x="{:.1}" y="{:.1}">中位名次</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{TICK}" stroke-width="1.5"/><text x="{:.1}" y="{:.1}">基准名次</text>"##,
         LEFT + 24.0,

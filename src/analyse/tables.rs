@@ -99,7 +99,9 @@ impl Uncertainty {
         }
         s.push_str(&t.render());
         if self.counties.iter().any(|c| c.vetoed) {
-            s.push_str("\n否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。\n");
+            s.push_str(
+                "\n否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。\n",
+            );
         }
         if let Some(sens) = &self.sensitivity {
             s.push_str(&format!(

@@ -248,8 +248,8 @@ impl Sampler {
         pts: &mut Vec<f64>,
         out: &mut Vec<f32>,
     ) {
-        let rescale = self.renormalise
-            && (area_factor.is_some() || (rng.is_some() && self.has_factor));
+        let rescale =
+            self.renormalise && (area_factor.is_some() || (rng.is_some() && self.has_factor));
         pts.clear();
         pts.resize(self.base.len(), 0.0);
         // Groups are in pre-order of their parents, so a parent is set before its children.
@@ -269,7 +269,9 @@ impl Sampler {
                     shares(kids, &self.base, have, pts, |_| ln_gamma(r, 1.0))
                 }
                 (Some(LevelNoise::Dirichlet(a)), Some(r)) => {
-                    shares(kids, &self.base, have, pts, |b| ln_gamma(r, a * b / sum_base))
+                    shares(kids, &self.base, have, pts, |b| {
+                        ln_gamma(r, a * b / sum_base)
+                    })
                 }
                 (noise, rng) => {
                     let scale = if nominal > 0.0 { have / nominal } else { 0.0 };
@@ -302,8 +304,8 @@ impl Sampler {
     }
 }
 
-/// Children share `have` in proportion to `exp(ln_weight(base))` for those with base points
-/// > 0. The weights are taken as logarithms and scaled by the largest before `exp`, so weights
+/// Children with base points above 0 share `have` in proportion to `exp(ln_weight(base))`.
+/// The weights are taken as logarithms and scaled by the largest before `exp`, so weights
 /// too small for `f64` still share the parent's points; the children's slots of `pts` hold the
 /// intermediate values (no allocation per draw).
 fn shares(
@@ -722,7 +724,11 @@ mod tests {
             let (mut pts, mut w) = (Vec::new(), Vec::new());
             for i in 0..200 {
                 s.draw(Some(&mut stream(3, i)), None, &mut pts, &mut w);
-                assert!((sum(&w) - 1000.0).abs() < 0.0005, "α {a} draw {i}: {}", sum(&w));
+                assert!(
+                    (sum(&w) - 1000.0).abs() < 0.0005,
+                    "α {a} draw {i}: {}",
+                    sum(&w)
+                );
             }
         }
     }

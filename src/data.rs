@@ -372,7 +372,8 @@ fn walk_data(
         } else {
             format!("{prefix}.{key}")
         };
-        let loc = find_key_line(text, &path);
+        // Where the key is written, found only for a message (a scan of the whole text).
+        let loc = || find_key_line(text, &path);
         // The dictionary's own key is kept, so the engine can match values to slots by identity.
         if let Some((field, spec)) = fields.get_key_value(&FieldPath::new(path.clone())) {
             match parse_leaf(v, spec) {
@@ -380,18 +381,22 @@ fn walk_data(
                     if out.insert(field.clone(), d).is_some() {
                         diags.push(Diagnostic::error(
                             file,
-                            loc,
+                            loc(),
                             format!("field `{path}` is given twice"),
                         ));
                     }
                 }
                 Ok(None) => {}
-                Err(m) => diags.push(Diagnostic::error(file, loc, format!("field `{path}`: {m}"))),
+                Err(m) => diags.push(Diagnostic::error(
+                    file,
+                    loc(),
+                    format!("field `{path}`: {m}"),
+                )),
             }
         } else if is_group(&path, fields) && matches!(v, Yaml::Mapping(_)) {
             walk_data(file, text, &path, v, fields, out, diags);
         } else {
-            diags.push(unknown_field(file, loc, &path, fields));
+            diags.push(unknown_field(file, loc(), &path, fields));
         }
     }
 }

@@ -10,14 +10,16 @@
 //! their shares of their parent:
 //!
 //! - `factor` (COINr's noisy weights): every node of the level has its points multiplied by an
-//!   independent uniform factor in `[1 − f, 1 + f]`; its children keep their shares. Then the
-//!   draw is **renormalised**: every item's points are scaled by `total / drawn total`, so the
-//!   shares are what the noise drew and the total stays the starting weighting's (1000 for
-//!   national-2021). Weights are relative, as in COINr and the OECD/JRC Handbook (a weighted
-//!   mean divides by the sum of the weights), and pass lines — absolute points — keep meaning
-//!   the same thing in every draw. With [`Settings::float_total`] the draw is not renormalised:
-//!   parents become the sums, exactly what a scenario setting those points would do, and the
-//!   total floats with the draw while pass lines stay put.
+//!   independent uniform factor in `[1 − f, 1 + f]`, then the siblings are **renormalised**:
+//!   scaled together by `parent's points / drawn sum` so that they still add up to their parent
+//!   (the first-level areas to the starting total, 1000 for national-2021). The shares within
+//!   each parent are what the noise drew; every parent, and so the total, keeps its points.
+//!   Weights are relative, as in COINr's hierarchical weighted means and the OECD/JRC Handbook
+//!   (a weighted mean divides by the sum of the weights), so noise on one level never moves the
+//!   levels above it, and pass lines — absolute points — keep meaning the same thing in every
+//!   draw. Their children keep their shares. With [`Settings::float_total`] the siblings are not
+//!   rescaled: parents become the sums, exactly what a scenario setting those points would do,
+//!   and the total floats with the draw while pass lines stay put.
 //! - `uniform`: the children of every parent at that level share the parent's points in
 //!   proportions drawn uniformly from the simplex (Dirichlet(1, …, 1)); parents keep their
 //!   points.
@@ -26,8 +28,8 @@
 //!   Gamma variates are drawn as logarithms, so a small `α` (whose variates underflow `f64`)
 //!   still gives shares that add up to the parent.
 //!
-//! Only the `factor` noise moves the total, so only it is renormalised; bonuses and penalties
-//! are points and never rescale.
+//! Only the `factor` noise moves a parent's sum, so only it is renormalised (one multiply per
+//! node of the level and draw); bonuses and penalties are points and never rescale.
 //!
 //! Each draw `i` uses its own ChaCha8 stream (`seed`, stream `i`), so results do not depend on
 //! the number of threads. Percentiles are nearest-rank: the 5th percentile rank is the smallest
@@ -190,12 +192,9 @@ pub(crate) struct Sampler {
     /// Node index of every item.
     items: Vec<usize>,
     noise: Noise,
-    /// The items' starting points added up: the total a renormalised draw keeps.
-    item_total: f64,
-    /// Whether draws that move the total (factor noise, area factors) are renormalised.
+    /// Whether factor-noised siblings (and the sensitivity's area factors) are scaled back to
+    /// their parent's points.
     renormalise: bool,
-    /// Whether some level has a factor noise.
-    has_factor: bool,
 }
 
 impl Sampler {
@@ -222,12 +221,10 @@ impl Sampler {
         let items = batch.tree().items.clone();
         Sampler {
             level: nodes.iter().map(|n| n.level).collect(),
-            item_total: items.iter().map(|&i| base[i]).sum(),
             base,
             total: start.total.as_f64(),
             groups,
             items,
-            has_factor: noise.values().any(|n| matches!(n, LevelNoise::Factor(_))),
             noise,
             renormalise: !float_total,
         }
@@ -239,8 +236,8 @@ impl Sampler {
 
     /// Item weights of one draw (`rng` None: the starting weights). `area_factor`, when given,
     /// multiplies the first-level areas' points (the sensitivity analysis's factors) and
-    /// replaces all noise. Unless the total floats, a draw with factors is scaled back to the
-    /// starting total: one multiply per item.
+    /// replaces all noise. Unless the total floats, factored siblings are scaled back to their
+    /// parent's points.
     pub(crate) fn draw(
         &self,
         mut rng: Option<&mut ChaCha8Rng>,
@@ -248,8 +245,6 @@ impl Sampler {
         pts: &mut Vec<f64>,
         out: &mut Vec<f32>,
     ) {
-        let rescale =
-            self.renormalise && (area_factor.is_some() || (rng.is_some() && self.has_factor));
         pts.clear();
         pts.resize(self.base.len(), 0.0);
         // Groups are in pre-order of their parents, so a parent is set before its children.
@@ -286,21 +281,25 @@ impl Sampler {
                         };
                         pts[k] = self.base[k] * scale * u;
                     }
+                    // Back to the parent's points: one multiply per sibling.
+                    let factored = match area_factor {
+                        Some(_) => g == 0,
+                        None => matches!(noise, Some(LevelNoise::Factor(_))),
+                    };
+                    if self.renormalise && factored {
+                        let drawn: f64 = kids.iter().map(|&k| pts[k]).sum();
+                        if drawn > 0.0 {
+                            let back = have / drawn;
+                            for &k in kids {
+                                pts[k] *= back;
+                            }
+                        }
+                    }
                 }
             }
         }
-        let scale = if rescale {
-            let drawn: f64 = self.items.iter().map(|&i| pts[i]).sum();
-            if drawn > 0.0 {
-                self.item_total / drawn
-            } else {
-                1.0
-            }
-        } else {
-            1.0
-        };
         out.clear();
-        out.extend(self.items.iter().map(|&i| (pts[i] * scale) as f32));
+        out.extend(self.items.iter().map(|&i| pts[i] as f32));
     }
 }
 
@@ -640,19 +639,13 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn the_items_add_up_to_the_total() {
-        let (rules, _) = national();
-        assert_eq!(sampler(Noise::new(), false).item_total, 1000.0);
-        assert_eq!(rules.total_points().as_f64(), 1000.0);
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         /// Every draw under factor noise on any levels keeps the rule set's 1000 points (to the
-        /// milli-point, after the `f32` the kernel sums), and is the floating draw of the same
-        /// stream scaled by one factor: the shares are what the noise drew.
+        /// milli-point, after the `f32` the kernel sums); every sibling group adds up to its
+        /// parent, so noise never moves the levels above it; and the renormalised draw has the
+        /// shares of the floating draw of the same stream within every parent.
         #[test]
         fn factor_draws_keep_the_total(
             mask in 1u8..8,
@@ -660,15 +653,28 @@ mod tests {
             seed in any::<u64>(),
             i in 0u64..10_000,
         ) {
+            let (rules, _) = national();
             let (fixed, float) = (sampler(noise(mask, f), false), sampler(noise(mask, f), true));
-            let (mut pts, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut pts, mut fpts, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             fixed.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut a);
-            float.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut b);
+            float.draw(Some(&mut stream(seed, i)), None, &mut fpts, &mut b);
             prop_assert!((sum(&a) - 1000.0).abs() < 0.0005, "total {}", sum(&a));
-            let scale = 1000.0 / sum(&b);
-            for (x, y) in a.iter().zip(&b) {
-                prop_assert!(*x >= 0.0);
-                prop_assert!((*x as f64 - *y as f64 * scale).abs() <= 1e-5 * (1.0 + *x as f64));
+            for (parent, kids) in &fixed.groups {
+                let have = parent.map_or(fixed.total, |p| pts[p]);
+                let got: f64 = kids.iter().map(|&k| pts[k]).sum();
+                prop_assert!((got - have).abs() < 1e-9 * have.max(1.0), "{parent:?}: {got} vs {have}");
+                let drawn: f64 = kids.iter().map(|&k| fpts[k]).sum();
+                for &k in kids {
+                    prop_assert!(pts[k] >= 0.0);
+                    if drawn > 0.0 && have > 0.0 {
+                        prop_assert!((pts[k] / have - fpts[k] / drawn).abs() < 1e-9);
+                    }
+                }
+            }
+            if mask & 1 == 0 {
+                for (k, n) in rules.nodes().iter().enumerate().filter(|(_, n)| n.level == 1) {
+                    prop_assert!((pts[k] - n.points.as_f64()).abs() < 1e-9);
+                }
             }
         }
 

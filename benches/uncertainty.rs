@@ -22,6 +22,7 @@ fn settings(runs: usize) -> Settings {
         runs,
         seed: 1,
         sensitivity: None,
+        // The default: every draw renormalised to the rule set's 1000 points.
         float_total: false,
     }
 }

@@ -143,8 +143,8 @@ enum Command {
         /// Also estimate Sobol indices of the areas' weights with N base samples.
         #[arg(long, value_name = "N")]
         sensitivity: Option<usize>,
-        /// Factor noise without rescaling siblings to their parent: the total floats with
-        /// each draw (default: every draw keeps the rule set's total).
+        /// Let the total float under factor noise (parents become the sums of the drawn points)
+        /// instead of scaling every draw back to the rule set's (or scenario's) total.
         #[arg(long)]
         float_total: bool,
         /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.

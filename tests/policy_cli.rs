@@ -171,13 +171,21 @@ fn uncertainty_writes_json_csv_and_svg_deterministically() {
     }
     let svg = std::fs::read_to_string(a.join("rank-intervals.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert_eq!(svg.matches("<g><title>").count(), 8, "one row per county");
+    assert_eq!(
+        svg.matches("<g class=\"county").count(),
+        8,
+        "one row per county"
+    );
+    assert_eq!(svg.matches("<g class=\"county vetoed\">").count(), 1);
     let csv = std::fs::read_to_string(a.join("uncertainty.csv")).unwrap();
-    assert!(csv.starts_with("county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,vetoed,pass_demonstration\n"), "{csv}");
+    assert!(csv.starts_with("county_id,county_name,vetoed,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,pass_demonstration\n"), "{csv}");
     assert_eq!(csv.lines().count(), 9);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.join("uncertainty.json")).unwrap()).unwrap();
     assert_eq!(json["runs"], 500);
+    assert_eq!(json["float_total"], false);
+    assert_eq!(json["total_points"], 1000);
+    assert!(md.contains("总分：每次抽样按比例缩放回 1000 分"), "{md}");
     assert_eq!(json["sensitivity"]["evaluations"], 200 * 10);
 }
 
@@ -239,4 +247,86 @@ fn uncertainty_rejects_bad_noise_and_levels() {
         "{}",
         text(&o.stderr)
     );
+}
+
+#[test]
+fn uncertainty_on_the_mini_rule_set_with_a_vetoed_county() {
+    // Snapshots of the Markdown and the chart: the vetoed county is marked in both, and its
+    // pass probabilities are 0 although its total is the best.
+    let dir = tempfile::tempdir().unwrap();
+    let o = fazhi(&[
+        "uncertainty",
+        "--rules",
+        "tests/rules/mini",
+        "--noise",
+        "1=0.4",
+        "--noise",
+        "2=0.2",
+        "--runs",
+        "400",
+        "--seed",
+        "3",
+        "--out-dir",
+        dir.path().to_str().unwrap(),
+        "tests/data/mini-good.yaml",
+        "tests/data/mini-vetoed.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    insta::assert_snapshot!("uncertainty_mini", text(&o.stdout));
+    let svg = std::fs::read_to_string(dir.path().join("rank-intervals.svg")).unwrap();
+    insta::assert_snapshot!("uncertainty_mini_svg", svg);
+}
+
+#[test]
+fn uncertainty_float_total_flag() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "uncertainty",
+            "--noise",
+            "1=0.3",
+            "--noise",
+            "2=0.3",
+            "--runs",
+            "2000",
+            "--seed",
+            "1",
+            "fixtures/synthetic/strong.yaml",
+            "fixtures/synthetic/middling.yaml",
+        ];
+        args.extend(extra);
+        let o = fazhi(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let pass = |md: &str| -> f64 {
+        let row = md
+            .lines()
+            .find(|l| l.starts_with("| synthetic-strong "))
+            .unwrap();
+        let cell = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+        cell.trim_end_matches('%').parse().unwrap()
+    };
+    let (kept, floating) = (run(&[]), run(&["--float-total"]));
+    assert!(floating.contains("总分：随抽样浮动（--float-total；起点 1000 分，达标线不变）"));
+    assert!(pass(&floating) < pass(&kept), "{floating}\n{kept}");
+    assert!(pass(&kept) > 98.0, "{kept}");
+}
+
+#[test]
+fn uncertainty_reports_what_it_cannot_do() {
+    for (args, says) in [
+        (
+            vec!["--noise", "1=0.2", "--sensitivity", "1"],
+            "at least 2 base samples",
+        ),
+        (vec!["--runs", "600000000"], "lower --runs"),
+    ] {
+        let mut all = vec!["uncertainty", "--rules", "tests/rules/mini"];
+        all.extend(args);
+        all.extend(["tests/data/mini-good.yaml", "tests/data/mini-vetoed.yaml"]);
+        let o = fazhi(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(text(&o.stderr).contains(says), "{}", text(&o.stderr));
+        assert!(o.stdout.is_empty());
+    }
 }

@@ -1,8 +1,8 @@
 //! An SVG chart of rank intervals: one row per county (best median rank at the top), a bar from
-//! the 5th to the 95th percentile rank, a dot at the median and a tick at the baseline rank.
-//! A county disqualified by a veto (一票否决) keeps its place by total but is drawn apart: a grey
-//! hatched bar and "（否决）" after its name, with a legend line saying what that means.
-//! Written as plain SVG text: same input, same bytes.
+//! the 5th to the 95th percentile rank, a dot at the median and a tick at the baseline rank, and
+//! a legend. A county disqualified by a veto (一票否决) is ranked by its total like the others
+//! but drawn apart: a pale red band across its row, a grey dashed bar, a hollow dot and 〔否决〕
+//! after its name, so that a high rank is never read as a pass. Written as plain SVG text: same input, same bytes.
 
 use super::uncertainty::{CountyUncertainty, Uncertainty};
 use std::fmt::Write;
@@ -14,7 +14,15 @@ const FONTS: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'M
 const WIDTH: f64 = 860.0;
 const LEFT: f64 = 180.0;
 const RIGHT: f64 = 30.0;
-const TOP: f64 = 56.0;
+const TOP: f64 = 76.0;
+/// Bars of counties that pass on their merits, and of vetoed counties.
+const BAR: &str = "#4477aa";
+const VETO_BAR: &str = "#999999";
+/// The band behind a vetoed county's row.
+const VETO_BAND: &str = "#fbe3df";
+/// The 〔否决〕 label and the baseline tick.
+const VETO_TEXT: &str = "#cc3311";
+const TICK: &str = "#ee6677";
 const BOTTOM: f64 = 40.0;
 
 fn esc(s: &str) -> String {
@@ -22,6 +30,13 @@ fn esc(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// The width of a label at font size 11: full-width (CJK) characters 11 px, others about 6.5.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 11.0 } else { 6.5 })
+        .sum()
 }
 
 /// A "nice" tick step for ranks 1..=n, about eight ticks.
@@ -62,10 +77,20 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
         (900.0 / n as f64).clamp(0.5, 4.0)
     };
     let height = TOP + BOTTOM + row_h * rows.len() as f64;
-    let plot_w = WIDTH - LEFT - RIGHT;
+    // The plot starts right of the widest label (at least at LEFT, at most halfway across).
+    let left = if labels {
+        rows.iter()
+            .map(|c| text_width(&c.name) + if c.vetoed { 48.0 } else { 0.0 } + 24.0)
+            .fold(LEFT, f64::max)
+            .min(WIDTH / 2.0)
+            .round()
+    } else {
+        LEFT
+    };
+    let plot_w = WIDTH - left - RIGHT;
     let x = |rank: u32| {
         let span = (n.max(2) - 1) as f64;
-        LEFT + plot_w * (rank.saturating_sub(1)) as f64 / span
+        left + plot_w * (rank.saturating_sub(1)) as f64 / span
     };
     let mut s = String::new();
     let _ = writeln!(
@@ -78,16 +103,9 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
         u.runs, u.seed
     );
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let vetoed = rows.iter().filter(|c| c.vetoed).count();
-    if vetoed > 0 {
-        let _ = writeln!(
-            s,
-            r##"<defs><pattern id="vetoed" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#cccccc"/><line x1="0" y1="0" x2="0" y2="4" stroke="#888888" stroke-width="1.5"/></pattern></defs>"##
-        );
-    }
     let _ = writeln!(
         s,
-        r#"<text x="{LEFT}" y="20" font-size="14">名次区间：5%–95% 分位（条），中位名次（点），基准名次（竖线）</text>"#
+        r#"<text x="{LEFT}" y="20" font-size="14">各县名次区间（权重随机抽样）</text>"#
     );
     let _ = writeln!(
         s,
@@ -96,13 +114,7 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
         u.runs,
         u.seed
     );
-    if vetoed > 0 {
-        let _ = writeln!(
-            s,
-            r##"<text x="{:.1}" y="38" text-anchor="end" fill="#aa3377">灰色斜纹：一票否决的县（{vetoed} 个），按总分排名但不能达到任何等次</text>"##,
-            WIDTH - RIGHT
-        );
-    }
+    legend(&mut s, u.counties.iter().any(|c| c.vetoed));
     let axis_y = height - BOTTOM + 6.0;
     let step = tick_step(n);
     let mut t = 1;
@@ -118,21 +130,36 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
     let _ = writeln!(
         s,
         r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">名次</text>"#,
-        LEFT + plot_w / 2.0,
+        left + plot_w / 2.0,
         height - 4.0
     );
     for (i, c) in rows.iter().enumerate() {
         let cy = TOP + row_h * (i as f64 + 0.5);
         let (x0, x1) = (x(c.p05_rank), x(c.p95_rank));
         let bar = (row_h * 0.5).max(0.5);
-        let (stroke, mark) = if c.vetoed {
-            ("url(#vetoed)", "（否决）")
+        let (colour, dash, dot, note) = if c.vetoed {
+            (
+                VETO_BAR,
+                r#" stroke-dasharray="4 2""#,
+                r##"fill="white" stroke="#222""##,
+                "（一票否决，不达标）",
+            )
         } else {
-            ("#4477aa", "")
+            (BAR, "", r##"fill="#222""##, "")
         };
+        let cap = if c.vetoed { "butt" } else { "round" };
+        if c.vetoed {
+            let _ = writeln!(
+                s,
+                r#"<rect class="veto-band" x="0" y="{:.1}" width="{:.1}" height="{row_h:.1}" fill="{VETO_BAND}"/>"#,
+                cy - row_h / 2.0,
+                WIDTH - RIGHT / 2.0,
+            );
+        }
         let _ = writeln!(
             s,
-            r##"<g><title>{} {}{mark}：中位 {}，区间 {}–{}，基准 {}</title><line x1="{x0:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="{stroke}" stroke-width="{bar:.1}" stroke-linecap="round"/><circle cx="{:.1}" cy="{cy:.1}" r="{:.1}" fill="#222"/><line x1="{bx:.1}" y1="{:.1}" x2="{bx:.1}" y2="{:.1}" stroke="#ee6677" stroke-width="1.5"/></g>"##,
+            r##"<g class="{}"><title>{} {}{note}：中位 {}，区间 {}–{}，基准 {}</title><line x1="{x0:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="{colour}" stroke-width="{bar:.1}" stroke-linecap="{cap}"{dash}/><circle cx="{:.1}" cy="{cy:.1}" r="{:.1}" {dot}/><line x1="{bx:.1}" y1="{:.1}" x2="{bx:.1}" y2="{:.1}" stroke="{TICK}" stroke-width="1.5"/></g>"##,
+            if c.vetoed { "county vetoed" } else { "county" },
             esc(&c.id),
             esc(&c.name),
             c.median_rank,
@@ -147,11 +174,15 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
             bx = x(c.baseline_rank),
         );
         if labels {
-            let fill = if c.vetoed { r##" fill="#aa3377""## } else { "" };
+            let mark = if c.vetoed {
+                format!(r#"<tspan fill="{VETO_TEXT}" font-weight="bold">〔否决〕</tspan>"#)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="end"{fill}>{}{mark}</text>"#,
-                LEFT - 8.0,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}{mark}</text>"#,
+                left - 8.0,
                 cy + 4.0,
                 esc(&c.name)
             );
@@ -159,6 +190,41 @@ pub fn rank_intervals(u: &Uncertainty) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The legend under the titles: what the bar, the dot and the tick mean, and the vetoed mark
+/// when some county is vetoed.
+fn legend(s: &mut String, vetoed: bool) {
+    let y = 58.0;
+    let _ = write!(
+        s,
+        r##"<g class="legend"><line x1="{LEFT}" y1="{y}" x2="{:.1}" y2="{y}" stroke="{BAR}" stroke-width="8" stroke-linecap="round"/><text x="{:.1}" y="{:.1}">5%–95% 分位区间</text><circle cx="{:.1}" cy="{y}" r="4.8" fill="#222"/><text x="{:.1}" y="{:.1}">中位名次</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{TICK}" stroke-width="1.5"/><text x="{:.1}" y="{:.1}">基准名次</text>"##,
+        LEFT + 24.0,
+        LEFT + 32.0,
+        y + 4.0,
+        LEFT + 140.0,
+        LEFT + 150.0,
+        y + 4.0,
+        LEFT + 214.0,
+        y - 7.0,
+        LEFT + 214.0,
+        y + 7.0,
+        LEFT + 222.0,
+        y + 4.0,
+    );
+    if vetoed {
+        let x = LEFT + 290.0;
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="32" height="16" fill="{VETO_BAND}"/><line x1="{x}" y1="{y}" x2="{:.1}" y2="{y}" stroke="{VETO_BAR}" stroke-width="8" stroke-dasharray="4 2"/><text x="{:.1}" y="{:.1}"><tspan fill="{VETO_TEXT}" font-weight="bold">〔否决〕</tspan>一票否决：任何权重下都不达标，仍按总分排名</text>"##,
+            x - 4.0,
+            y - 8.0,
+            x + 24.0,
+            x + 36.0,
+            y + 4.0,
+        );
+    }
+    s.push_str("</g>\n");
 }
 
 #[cfg(test)]

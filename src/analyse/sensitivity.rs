@@ -3,12 +3,16 @@
 //! Jansen (1999) estimators.
 //!
 //! The factors are the areas' points multipliers `u_i`, independent and uniform in
-//! `[1 − f, 1 + f]` (the level-1 `factor` noise); lower levels keep their shares. Each factor
-//! scales its own area's points and nothing else: the areas are not rescaled to the rule set's
-//! total here (unlike the Monte Carlo draws), because rescaling would let every area's factor
-//! move every area's weight, and an index would no longer say how much *that area's* weight
-//! matters. A case with a known answer (one area decides every rank) checks this in
-//! `tests/uncertainty.rs`. Two matrices
+//! `[1 − f, 1 + f]` (the level-1 `factor` noise); lower levels keep their shares. As in the
+//! Monte Carlo run, a weighting is then renormalised to the starting total (area `i` gets
+//! `T · u_i b_i / Σ_j u_j b_j`) unless the total floats
+//! ([`Settings::float_total`](super::uncertainty::Settings::float_total)): the indices
+//! decompose the variance of the same model the Monte Carlo run samples. The estimators need
+//! independent factors, and the `u_i` stay independent; renormalising is part of the model
+//! `f(u)`, not of its inputs. Under relative weights an area's factor also moves every other
+//! area's share, so an area whose counties all score alike can still matter (it sets how much
+//! the others weigh against bonuses and penalties, which are points); with a floating total
+//! only the areas where counties differ can reorder them. Two matrices
 //! `A`, `B` of `N` samples each and, per area `i`, `A` with column `i` taken from `B` give
 //! `N × (k + 2)` weightings. With `V` the variance of the outputs on `A` and `B`:
 //!

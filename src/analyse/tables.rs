@@ -31,30 +31,48 @@ impl Uncertainty {
             .join(" ")
     }
 
+    /// What happens to the total in a draw, in Chinese.
+    fn total_text(&self) -> String {
+        let moves = self
+            .noise
+            .values()
+            .any(|n| matches!(n, LevelNoise::Factor(_)));
+        if self.noise.is_empty() {
+            return format!("总分：{} 分（权重不变）", self.total_points);
+        }
+        match (moves || self.sensitivity.is_some(), self.float_total) {
+            (false, _) => format!("总分：{} 分（各层只重分份额，总分不变）", self.total_points),
+            (true, false) => format!(
+                "总分：每次抽样按比例缩放回 {} 分（权重是相对的；达标线含义不变）",
+                self.total_points
+            ),
+            (true, true) => format!(
+                "总分：随抽样浮动（--float-total；起点 {} 分，达标线不变）",
+                self.total_points
+            ),
+        }
+    }
+
     /// A Markdown report in Chinese.
     pub fn markdown(&self) -> String {
         let mut s = format!(
-            "# 排名稳健性分析\n\n指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}{}\n\n平均名次变动：{:.2}\n\n## 各县名次区间\n\n",
+            "# 排名稳健性分析\n\n指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}\n\n{}\n\n平均名次变动：{:.2}\n\n## 各县名次区间\n\n",
             self.ruleset,
             self.runs,
             self.seed,
             self.noise_text(),
-            if self.float_total {
-                "（总分随抽样浮动）"
-            } else {
-                ""
-            },
+            self.total_text(),
             self.mean_rank_shift
         );
         let mut head = vec![
             "县",
             "名称",
+            "否决",
             "基准总分",
             "基准名次",
             "中位名次",
             "5%–95%区间",
             "平均变动",
-            "一票否决",
         ];
         let names: Vec<String> = self
             .pass_lines
@@ -62,29 +80,39 @@ impl Uncertainty {
             .map(|p| format!("达{}概率", p.name))
             .collect();
         head.extend(names.iter().map(|s| s.as_str()));
-        let mut right = vec![false, false, true, true, true, true, true, false];
+        let mut right = vec![false, false, false, true, true, true, true, true];
         right.extend(self.pass_lines.iter().map(|_| true));
         let mut t = Table::new(&head, &right);
         for c in &self.counties {
             let mut row = vec![
                 c.id.clone(),
                 c.name.clone(),
+                if c.vetoed { "否决" } else { "" }.to_string(),
                 c.baseline_total.to_string(),
                 c.baseline_rank.to_string(),
                 c.median_rank.to_string(),
                 format!("{}–{}", c.p05_rank, c.p95_rank),
                 format!("{:.2}", c.mean_rank_shift),
-                if c.vetoed { "否决" } else { "" }.to_string(),
             ];
             row.extend(c.pass_probability.iter().map(|p| pct(*p)));
             t.row(row);
         }
         s.push_str(&t.render());
+        if self.counties.iter().any(|c| c.vetoed) {
+            s.push_str(
+                "\n否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。\n",
+            );
+        }
         if let Some(sens) = &self.sensitivity {
             s.push_str(&format!(
-                "\n## 敏感性分析（一级指标权重，Sobol 指数）\n\n各一级指标分值独立乘以 [{}, {}] 内的均匀因子；基础样本 {} 个，共计算 {} 组权重。一阶指数：该指标权重单独解释的方差比例；总效应指数：含交互作用。\n",
+                "\n## 敏感性分析（一级指标权重，Sobol 指数）\n\n各一级指标分值独立乘以 [{}, {}] 内的均匀因子{}；基础样本 {} 个，共计算 {} 组权重。一阶指数：该指标权重单独解释的方差比例；总效应指数：含交互作用。\n",
                 fmt_num(1.0 - sens.factor),
                 fmt_num(1.0 + sens.factor),
+                if self.float_total {
+                    "（总分随之浮动）"
+                } else {
+                    "，再按比例缩放使总分不变"
+                },
                 sens.samples,
                 sens.evaluations
             ));
@@ -115,14 +143,22 @@ impl Uncertainty {
                 }
                 s.push_str(&t.render());
             }
+            if sens
+                .outputs
+                .iter()
+                .any(|o| o.areas.iter().any(|a| a.first_order.is_none()))
+            {
+                s.push_str("\n—：该项在各组权重下不变（方差为 0），指数无定义。\n");
+            }
         }
         s
     }
 
-    /// CSV, one row per county; one `pass_<id>` column per pass line.
+    /// CSV, one row per county (`vetoed` is `true` or `false`); one `pass_<id>` column per
+    /// pass line.
     pub fn csv(&self) -> String {
         let mut s = String::from(
-            "county_id,county_name,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,vetoed",
+            "county_id,county_name,vetoed,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift",
         );
         for p in &self.pass_lines {
             s.push_str(&format!(",{}", csv_field(&format!("pass_{}", p.id))));
@@ -130,16 +166,16 @@ impl Uncertainty {
         s.push('\n');
         for c in &self.counties {
             s.push_str(&format!(
-                "{},{},{},{},{},{},{},{:.4},{}",
+                "{},{},{},{},{},{},{},{},{:.4}",
                 csv_field(&c.id),
                 csv_field(&c.name),
+                c.vetoed,
                 c.baseline_total,
                 c.baseline_rank,
                 c.median_rank,
                 c.p05_rank,
                 c.p95_rank,
-                c.mean_rank_shift,
-                c.vetoed
+                c.mean_rank_shift
             ));
             for p in &c.pass_probability {
                 s.push_str(&format!(",{p:.4}"));

@@ -10,18 +10,26 @@
 //! their shares of their parent:
 //!
 //! - `factor` (COINr's noisy weights): every node of the level has its points multiplied by an
-//!   independent uniform factor in `[1 − f, 1 + f]`, then the siblings are scaled together so
-//!   that they still add up to their parent's points (weights are relative, as in COINr's
-//!   weighted means): the draw changes shares, never the total, so a pass line of 800 points
-//!   means the same thing in every draw. Children keep their shares. With
-//!   [`Settings::float_total`] the siblings are not rescaled: parents become the sums, exactly
-//!   what a scenario setting those points would do, and the total floats with the draw while
-//!   pass lines stay where the rule set puts them.
+//!   independent uniform factor in `[1 − f, 1 + f]`, then the siblings are **renormalised**:
+//!   scaled together by `parent's points / drawn sum` so that they still add up to their parent
+//!   (the first-level areas to the starting total, 1000 for national-2021). The shares within
+//!   each parent are what the noise drew; every parent, and so the total, keeps its points.
+//!   Weights are relative, as in COINr's hierarchical weighted means and the OECD/JRC Handbook
+//!   (a weighted mean divides by the sum of the weights), so noise on one level never moves the
+//!   levels above it, and pass lines — absolute points — keep meaning the same thing in every
+//!   draw. Their children keep their shares. With [`Settings::float_total`] the siblings are not
+//!   rescaled: parents become the sums, exactly what a scenario setting those points would do,
+//!   and the total floats with the draw while pass lines stay put.
 //! - `uniform`: the children of every parent at that level share the parent's points in
 //!   proportions drawn uniformly from the simplex (Dirichlet(1, …, 1)); parents keep their
 //!   points.
 //! - `dirichlet(α)`: shares drawn from a Dirichlet distribution centred on the rule set's shares
-//!   with concentration `α` (larger: closer to the rule set); parents keep their points.
+//!   with concentration `α` (larger: closer to the rule set); parents keep their points. The
+//!   Gamma variates are drawn as logarithms, so a small `α` (whose variates underflow `f64`)
+//!   still gives shares that add up to the parent.
+//!
+//! Only the `factor` noise moves a parent's sum, so only it is renormalised (one multiply per
+//! node of the level and draw); bonuses and penalties are points and never rescale.
 //!
 //! Each draw `i` uses its own ChaCha8 stream (`seed`, stream `i`), so results do not depend on
 //! the number of threads. Percentiles are nearest-rank: the 5th percentile rank is the smallest
@@ -112,11 +120,12 @@ pub struct Settings {
     pub runs: usize,
     /// Seed of every random stream.
     pub seed: u64,
-    /// Base samples `N` of the sensitivity analysis (`N × (k + 2)` weightings for `k` areas);
-    /// `None` skips it. Needs a `factor` noise on level 1.
+    /// Base samples `N` of the sensitivity analysis (`N × (k + 2)` weightings for `k` areas,
+    /// `N` ≥ 2); `None` skips it. Needs a `factor` noise on level 1.
     pub sensitivity: Option<usize>,
-    /// `factor` noise without rescaling the siblings: the total points float with each draw
-    /// (`false`, the default of the command: every draw keeps the starting total).
+    /// Let the total float under `factor` noise (parents become the sums of the drawn points)
+    /// instead of renormalising every draw to the starting total. Also applies to the
+    /// sensitivity analysis's area factors.
     pub float_total: bool,
 }
 
@@ -127,6 +136,9 @@ pub struct CountyUncertainty {
     pub id: String,
     /// County name.
     pub name: String,
+    /// Whether a veto (一票否决) disqualified it: it reaches no pass line in any draw, but is
+    /// still ranked by its total.
+    pub vetoed: bool,
     /// Total under the starting weights.
     pub baseline_total: Points,
     /// Rank under the starting weights.
@@ -139,9 +151,6 @@ pub struct CountyUncertainty {
     pub p95_rank: u32,
     /// Mean |rank − baseline rank| over the draws.
     pub mean_rank_shift: f64,
-    /// Disqualified by a veto (一票否决): ranked by its total like the others, but it reaches no
-    /// pass line in any draw.
-    pub vetoed: bool,
     /// Per pass line (in [`Uncertainty::pass_lines`] order): the share of draws reaching it.
     pub pass_probability: Vec<f64>,
 }
@@ -157,7 +166,10 @@ pub struct Uncertainty {
     pub seed: u64,
     /// Noise per level.
     pub noise: Noise,
-    /// Whether `factor` noise let the total float ([`Settings::float_total`]).
+    /// The starting weighting's total points.
+    pub total_points: Points,
+    /// Whether the total floated under `factor` noise ([`Settings::float_total`]); otherwise
+    /// every draw was renormalised to `total_points`.
     pub float_total: bool,
     /// Pass lines tested.
     pub pass_lines: Vec<PassLevel>,
@@ -180,8 +192,9 @@ pub(crate) struct Sampler {
     /// Node index of every item.
     items: Vec<usize>,
     noise: Noise,
-    /// Rescale factor-noised siblings to their parent's points (the total stays fixed).
-    keep_total: bool,
+    /// Whether factor-noised siblings (and the sensitivity's area factors) are scaled back to
+    /// their parent's points.
+    renormalise: bool,
 }
 
 impl Sampler {
@@ -190,7 +203,7 @@ impl Sampler {
         batch: &Batch,
         start: &Weights,
         noise: Noise,
-        keep_total: bool,
+        float_total: bool,
     ) -> Sampler {
         let nodes = rules.nodes();
         let mut groups = vec![(
@@ -204,14 +217,16 @@ impl Sampler {
                 groups.push((Some(i), n.children.clone()));
             }
         }
+        let base: Vec<f64> = start.points.iter().map(|p| p.as_f64()).collect();
+        let items = batch.tree().items.clone();
         Sampler {
             level: nodes.iter().map(|n| n.level).collect(),
-            base: start.points.iter().map(|p| p.as_f64()).collect(),
+            base,
             total: start.total.as_f64(),
             groups,
-            items: batch.tree().items.clone(),
+            items,
             noise,
-            keep_total,
+            renormalise: !float_total,
         }
     }
 
@@ -221,7 +236,8 @@ impl Sampler {
 
     /// Item weights of one draw (`rng` None: the starting weights). `area_factor`, when given,
     /// multiplies the first-level areas' points (the sensitivity analysis's factors) and
-    /// replaces all noise.
+    /// replaces all noise. Unless the total floats, factored siblings are scaled back to their
+    /// parent's points.
     pub(crate) fn draw(
         &self,
         mut rng: Option<&mut ChaCha8Rng>,
@@ -245,15 +261,16 @@ impl Sampler {
             let sum_base: f64 = kids.iter().map(|&k| self.base[k]).sum();
             match (noise, rng.as_deref_mut()) {
                 (Some(LevelNoise::Uniform), Some(r)) => {
-                    shares(kids, &self.base, have, pts, |_| gamma(r, 1.0))
+                    shares(kids, &self.base, have, pts, |_| ln_gamma(r, 1.0))
                 }
                 (Some(LevelNoise::Dirichlet(a)), Some(r)) => {
-                    shares(kids, &self.base, have, pts, |b| gamma(r, a * b / sum_base))
+                    shares(kids, &self.base, have, pts, |b| {
+                        ln_gamma(r, a * b / sum_base)
+                    })
                 }
                 (noise, rng) => {
                     let scale = if nominal > 0.0 { have / nominal } else { 0.0 };
                     let mut rng = rng;
-                    let mut drawn = 0.0;
                     for (j, &k) in kids.iter().enumerate() {
                         let u = match (noise, rng.as_deref_mut(), area_factor) {
                             (_, _, Some(f)) if g == 0 => f[j],
@@ -263,15 +280,19 @@ impl Sampler {
                             _ => 1.0,
                         };
                         pts[k] = self.base[k] * scale * u;
-                        drawn += pts[k];
                     }
-                    // The siblings still add up to their parent's points: one multiply each.
-                    // Not for the sensitivity analysis's area factors: there each factor is
-                    // one area's own points, the others' fixed (see `sensitivity`).
-                    if self.keep_total && area_factor.is_none() && drawn > 0.0 && have > 0.0 {
-                        let back = have / drawn;
-                        for &k in kids {
-                            pts[k] *= back;
+                    // Back to the parent's points: one multiply per sibling.
+                    let factored = match area_factor {
+                        Some(_) => g == 0,
+                        None => matches!(noise, Some(LevelNoise::Factor(_))),
+                    };
+                    if self.renormalise && factored {
+                        let drawn: f64 = kids.iter().map(|&k| pts[k]).sum();
+                        if drawn > 0.0 {
+                            let back = have / drawn;
+                            for &k in kids {
+                                pts[k] *= back;
+                            }
                         }
                     }
                 }
@@ -282,29 +303,55 @@ impl Sampler {
     }
 }
 
-/// Children share `have` in proportion to `weight(base)` for those with base points > 0.
+/// Children with base points above 0 share `have` in proportion to `exp(ln_weight(base))`.
+/// The weights are taken as logarithms and scaled by the largest before `exp`, so weights
+/// too small for `f64` still share the parent's points; the children's slots of `pts` hold the
+/// intermediate values (no allocation per draw).
 fn shares(
     kids: &[usize],
     base: &[f64],
     have: f64,
     pts: &mut [f64],
-    mut weight: impl FnMut(f64) -> f64,
+    mut ln_weight: impl FnMut(f64) -> f64,
 ) {
-    let g: Vec<f64> = kids
-        .iter()
-        .map(|&k| if base[k] > 0.0 { weight(base[k]) } else { 0.0 })
-        .collect();
-    let sum: f64 = g.iter().sum();
-    for (&k, x) in kids.iter().zip(&g) {
-        pts[k] = if sum > 0.0 { have * x / sum } else { 0.0 };
+    let mut max = f64::NEG_INFINITY;
+    for &k in kids {
+        pts[k] = if base[k] > 0.0 {
+            ln_weight(base[k])
+        } else {
+            f64::NEG_INFINITY
+        };
+        max = max.max(pts[k]);
+    }
+    if !max.is_finite() {
+        // Every weight underflowed even as a logarithm (a concentration near 0): keep the
+        // starting shares rather than lose the parent's points.
+        let sum: f64 = kids.iter().map(|&k| base[k].max(0.0)).sum();
+        for &k in kids {
+            pts[k] = if sum > 0.0 {
+                have * base[k].max(0.0) / sum
+            } else {
+                0.0
+            };
+        }
+        return;
+    }
+    let mut sum = 0.0;
+    for &k in kids {
+        pts[k] = (pts[k] - max).exp();
+        sum += pts[k];
+    }
+    for &k in kids {
+        pts[k] *= have / sum;
     }
 }
 
-/// A Gamma(shape, 1) variate (Marsaglia and Tsang 2000; shape < 1 boosted by U^(1/shape)).
-fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+/// The logarithm of a Gamma(shape, 1) variate (Marsaglia and Tsang 2000; shape < 1 boosted by
+/// U^(1/shape), added as ln U / shape so that it cannot underflow).
+fn ln_gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
     if shape < 1.0 {
         let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
-        return gamma(rng, shape + 1.0) * u.powf(1.0 / shape);
+        return ln_gamma(rng, shape + 1.0) + u.ln() / shape;
     }
     let d = shape - 1.0 / 3.0;
     let c = 1.0 / (9.0 * d).sqrt();
@@ -318,7 +365,7 @@ fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
         }
         let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
         if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-            return d * v;
+            return (d * v).ln();
         }
     }
 }
@@ -330,9 +377,16 @@ pub(crate) fn stream(seed: u64, i: u64) -> ChaCha8Rng {
     r
 }
 
+/// The most ranks a run holds at once (draws × counties, `u32` each).
+const MAX_RANKS: usize = 1 << 30;
+/// The most weightings a sensitivity analysis evaluates.
+const MAX_EVALUATIONS: usize = 1 << 24;
+
 /// Runs the Monte Carlo analysis on a batch, starting from `start` (the rule set's weights or a
-/// scenario's). Fails when a noise names a level the tree does not have, when `runs` is 0, or
-/// when the sensitivity analysis is asked for without a `factor` noise on level 1.
+/// scenario's). Fails when a noise names a level the tree does not have, when `runs` is 0, when
+/// there are no counties, when draws × counties or the sensitivity's weightings would not fit
+/// in memory, or when the sensitivity analysis is asked for without a `factor` noise on
+/// level 1.
 ///
 /// ```
 /// use fazhi::analyse::{scores::Batch, uncertainty::*, weights::Weights};
@@ -340,9 +394,16 @@ pub(crate) fn stream(seed: u64, i: u64) -> ChaCha8Rng {
 /// let yaml = "county: {id: x, name: 某县}\ndata: {}\n";
 /// let county = fazhi::CountyData::from_str("x.yaml", yaml, &rules)?;
 /// let batch = Batch::evaluate(&rules, &[county]);
-/// let settings = Settings { noise: [(1, LevelNoise::Factor(0.2))].into(), runs: 100, seed: 7, sensitivity: None, float_total: false };
+/// let settings = Settings {
+///     noise: [(1, LevelNoise::Factor(0.2))].into(),
+///     runs: 100,
+///     seed: 7,
+///     sensitivity: None,
+///     float_total: false, // every draw keeps the total of 1000 points
+/// };
 /// let u = analyse(&rules, &batch, &Weights::nominal(&rules), &settings)?;
 /// assert_eq!((u.counties[0].p05_rank, u.counties[0].p95_rank), (1, 1));
+/// assert_eq!(u.total_points, rules.total_points());
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 pub fn analyse(
@@ -364,6 +425,37 @@ pub fn analyse(
     if batch.counties().is_empty() {
         return Err(Error::Invalid("no counties to rank".into()));
     }
+    let held = settings.runs.saturating_mul(batch.counties().len());
+    if held > MAX_RANKS {
+        return Err(Error::Invalid(format!(
+            "{} draws × {} counties are {held} ranks to hold in memory (at most {MAX_RANKS}, 4 GiB): lower --runs (10,000 draws is the usual size)",
+            settings.runs,
+            batch.counties().len()
+        )));
+    }
+    // The sensitivity analysis: checked before any work is done.
+    let sensitivity_of = match settings.sensitivity {
+        None => None,
+        Some(samples) => {
+            let Some(LevelNoise::Factor(f)) = settings.noise.get(&1) else {
+                return Err(Error::Invalid(
+                    "the sensitivity analysis varies the first-level areas' points: give level 1 a factor noise (--noise 1=0.25)".into(),
+                ));
+            };
+            if samples < 2 {
+                return Err(Error::Invalid(format!(
+                    "--sensitivity {samples}: the estimators need at least 2 base samples (1,000 is usual)"
+                )));
+            }
+            let k = rules.nodes().iter().filter(|n| n.level == 1).count();
+            if samples.saturating_mul(k + 2) > MAX_EVALUATIONS {
+                return Err(Error::Invalid(format!(
+                    "--sensitivity {samples} needs {samples} × ({k} areas + 2) weightings, more than {MAX_EVALUATIONS}: lower N"
+                )));
+            }
+            Some((*f, samples))
+        }
+    };
     let pass = start
         .pass_lines
         .iter()
@@ -375,7 +467,7 @@ pub fn analyse(
         batch,
         start,
         settings.noise.clone(),
-        !settings.float_total,
+        settings.float_total,
     );
     let n = dense.n;
     let (mut pts, mut w, mut s) = (Vec::new(), Vec::new(), Scratch::default());
@@ -472,13 +564,13 @@ pub fn analyse(
         .map(|(c, ev)| CountyUncertainty {
             id: ev.county().id.clone(),
             name: ev.county().name.clone(),
+            vetoed: ev.report.summary.vetoed,
             baseline_total: Points::from_milli(base_milli[c]),
             baseline_rank: base_ranks[c],
             median_rank: quantiles[c].1,
             p05_rank: quantiles[c].0,
             p95_rank: quantiles[c].2,
             mean_rank_shift: shift_sums[c] as f64 / runs as f64,
-            vetoed: ev.report.summary.vetoed,
             pass_probability: (0..lines)
                 .map(|l| pass_counts[l * n + c] as f64 / runs as f64)
                 .collect(),
@@ -489,33 +581,23 @@ pub fn analyse(
             .cmp(&b.baseline_rank)
             .then_with(|| a.id.cmp(&b.id))
     });
-    let sensitivity = match settings.sensitivity {
-        None => None,
-        Some(samples) => {
-            let f = match settings.noise.get(&1) {
-                Some(LevelNoise::Factor(f)) => *f,
-                _ => {
-                    return Err(Error::Invalid(
-                        "the sensitivity analysis varies the first-level areas' points: give level 1 a factor noise (--noise 1=0.25)".into(),
-                    ))
-                }
-            };
-            Some(sensitivity::analyse(
-                rules,
-                &dense,
-                &sampler,
-                &base_ranks,
-                f,
-                samples.max(2),
-                settings.seed,
-            ))
-        }
-    };
+    let sensitivity = sensitivity_of.map(|(f, samples)| {
+        sensitivity::analyse(
+            rules,
+            &dense,
+            &sampler,
+            &base_ranks,
+            f,
+            samples,
+            settings.seed,
+        )
+    });
     Ok(Uncertainty {
         ruleset: rules.id().to_string(),
         runs,
         seed: settings.seed,
         noise: settings.noise.clone(),
+        total_points: start.total,
         float_total: settings.float_total,
         pass_lines: start.pass_lines.clone(),
         mean_rank_shift: counties.iter().map(|c| c.mean_rank_shift).sum::<f64>() / n as f64,
@@ -528,64 +610,132 @@ pub fn analyse(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::sync::OnceLock;
 
-    fn sampler(noise: Noise, keep_total: bool) -> (RuleSet, Sampler) {
-        let rules = RuleSet::builtin().unwrap();
-        let counties = crate::synth::generate(&rules, 2, 1);
-        let batch = Batch::evaluate(&rules, &counties);
-        let s = Sampler::new(&rules, &batch, &Weights::nominal(&rules), noise, keep_total);
-        (rules, s)
+    /// The national rule set and its tree (no counties: the sampler needs only the tree).
+    fn national() -> &'static (RuleSet, Batch) {
+        static N: OnceLock<(RuleSet, Batch)> = OnceLock::new();
+        N.get_or_init(|| {
+            let rules = RuleSet::builtin().unwrap();
+            let batch = Batch::evaluate(&rules, &[]);
+            (rules, batch)
+        })
+    }
+
+    fn sampler(noise: Noise, float_total: bool) -> Sampler {
+        let (rules, batch) = national();
+        Sampler::new(rules, batch, &Weights::nominal(rules), noise, float_total)
+    }
+
+    fn sum(w: &[f32]) -> f64 {
+        w.iter().map(|x| *x as f64).sum()
+    }
+
+    /// A non-empty set of levels (bits of `mask`) with the same factor noise.
+    fn noise(mask: u8, f: f64) -> Noise {
+        (1..=3)
+            .filter(|l| mask & (1 << (l - 1)) != 0)
+            .map(|l| (l, LevelNoise::Factor(f)))
+            .collect()
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
+        #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// Factor noise on any levels changes shares, never the total nor a parent's points
-        /// under it: every sibling group adds up to its parent in every draw.
+        /// Every draw under factor noise on any levels keeps the rule set's 1000 points (to the
+        /// milli-point, after the `f32` the kernel sums); every sibling group adds up to its
+        /// parent, so noise never moves the levels above it; and the renormalised draw has the
+        /// shares of the floating draw of the same stream within every parent.
         #[test]
-        fn factor_noise_keeps_every_total(
+        fn factor_draws_keep_the_total(
+            mask in 1u8..8,
+            f in 0.0f64..0.99,
             seed in any::<u64>(),
-            f in 0.0f64..0.95,
-            levels in proptest::sample::subsequence(vec![1usize, 2, 3], 1..=3),
+            i in 0u64..10_000,
         ) {
-            let noise: Noise = levels.iter().map(|l| (*l, LevelNoise::Factor(f))).collect();
-            let (rules, s) = sampler(noise, true);
-            let (mut pts, mut w) = (Vec::new(), Vec::new());
-            for i in 0..8 {
-                s.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut w);
-                let total: f64 = w.iter().map(|x| f64::from(*x)).sum();
-                prop_assert!((total - 1000.0).abs() < 1e-2, "total {total}");
-                for (parent, kids) in &s.groups {
-                    let have = parent.map_or(s.total, |p| pts[p]);
-                    let sum: f64 = kids.iter().map(|k| pts[*k]).sum();
-                    prop_assert!((sum - have).abs() < 1e-6 * have.max(1.0), "{parent:?}: {sum} vs {have}");
-                }
-                if !levels.contains(&1) {
-                    for (k, n) in rules.nodes().iter().enumerate().filter(|(_, n)| n.level == 1) {
-                        prop_assert!((pts[k] - n.points.as_f64()).abs() < 1e-9);
+            let (rules, _) = national();
+            let (fixed, float) = (sampler(noise(mask, f), false), sampler(noise(mask, f), true));
+            let (mut pts, mut fpts, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            fixed.draw(Some(&mut stream(seed, i)), None, &mut pts, &mut a);
+            float.draw(Some(&mut stream(seed, i)), None, &mut fpts, &mut b);
+            prop_assert!((sum(&a) - 1000.0).abs() < 0.0005, "total {}", sum(&a));
+            for (parent, kids) in &fixed.groups {
+                let have = parent.map_or(fixed.total, |p| pts[p]);
+                let got: f64 = kids.iter().map(|&k| pts[k]).sum();
+                prop_assert!((got - have).abs() < 1e-9 * have.max(1.0), "{parent:?}: {got} vs {have}");
+                let drawn: f64 = kids.iter().map(|&k| fpts[k]).sum();
+                for &k in kids {
+                    prop_assert!(pts[k] >= 0.0);
+                    if drawn > 0.0 && have > 0.0 {
+                        prop_assert!((pts[k] / have - fpts[k] / drawn).abs() < 1e-9);
                     }
                 }
             }
+            if mask & 1 == 0 {
+                for (k, n) in rules.nodes().iter().enumerate().filter(|(_, n)| n.level == 1) {
+                    prop_assert!((pts[k] - n.points.as_f64()).abs() < 1e-9);
+                }
+            }
+        }
+
+        /// The sensitivity analysis's area factors are renormalised the same way.
+        #[test]
+        fn area_factor_draws_keep_the_total(u in proptest::collection::vec(0.01f64..1.99, 8)) {
+            let s = sampler(Noise::new(), false);
+            let (mut pts, mut w) = (Vec::new(), Vec::new());
+            s.draw(None, Some(&u), &mut pts, &mut w);
+            prop_assert!((sum(&w) - 1000.0).abs() < 0.0005, "total {}", sum(&w));
         }
     }
 
     #[test]
-    fn float_total_lets_the_total_move() {
-        let (_, s) = sampler([(1, LevelNoise::Factor(0.25))].into(), false);
-        let (mut pts, mut w) = (Vec::new(), Vec::new());
-        let totals: Vec<f64> = (0..8)
-            .map(|i| {
-                s.draw(Some(&mut stream(3, i)), None, &mut pts, &mut w);
-                w.iter().map(|x| f64::from(*x)).sum()
-            })
+    fn a_floating_total_moves_with_the_draw() {
+        let (rules, _) = national();
+        let areas: Vec<f64> = rules
+            .nodes()
+            .iter()
+            .filter(|n| n.level == 1)
+            .map(|n| n.points.as_f64())
             .collect();
-        assert!(
-            totals.iter().any(|t| (t - 1000.0).abs() > 1.0),
-            "{totals:?}"
-        );
-        // Without noise the starting weights come back either way.
-        s.draw(None, None, &mut pts, &mut w);
-        let t: f64 = w.iter().map(|x| f64::from(*x)).sum();
-        assert!((t - 1000.0).abs() < 1e-2);
+        let s = sampler(noise(0b001, 0.3), true);
+        let (mut pts, mut w) = (Vec::new(), Vec::new());
+        let mut moved = 0;
+        for i in 0..50 {
+            s.draw(Some(&mut stream(1, i)), None, &mut pts, &mut w);
+            moved += usize::from((sum(&w) - 1000.0).abs() > 1.0);
+        }
+        assert!(moved > 40, "{moved} of 50 draws moved the total");
+        // Area factors with a floating total: the areas' points × their factors, added up.
+        let u = [1.2, 0.8, 1.0, 1.0, 1.1, 0.9, 1.3, 0.7];
+        let float = sampler(Noise::new(), true);
+        float.draw(None, Some(&u), &mut pts, &mut w);
+        let expect: f64 = areas.iter().zip(u).map(|(b, u)| b * u).sum();
+        assert!((sum(&w) - expect).abs() < 0.001, "{} vs {expect}", sum(&w));
+        assert!((expect - 1000.0).abs() > 1.0);
+    }
+
+    #[test]
+    fn tiny_dirichlet_concentrations_keep_the_parents_points() {
+        // Gamma variates of shape ≈ 0.001 underflow f64; as logarithms they still share.
+        for a in [0.01, 1e-6] {
+            let s = sampler(
+                [
+                    (1, LevelNoise::Dirichlet(a)),
+                    (2, LevelNoise::Dirichlet(a)),
+                    (3, LevelNoise::Dirichlet(a)),
+                ]
+                .into(),
+                false,
+            );
+            let (mut pts, mut w) = (Vec::new(), Vec::new());
+            for i in 0..200 {
+                s.draw(Some(&mut stream(3, i)), None, &mut pts, &mut w);
+                assert!(
+                    (sum(&w) - 1000.0).abs() < 0.0005,
+                    "α {a} draw {i}: {}",
+                    sum(&w)
+                );
+            }
+        }
     }
 }

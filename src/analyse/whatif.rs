@@ -16,6 +16,8 @@ pub struct CountyChange {
     pub id: String,
     /// County name.
     pub name: String,
+    /// Whether a veto (一票否决) disqualified it: it reaches no pass line under any weighting.
+    pub vetoed: bool,
     /// Total under the rule set's weights.
     pub baseline_total: Points,
     /// Total under the scenario.
@@ -108,6 +110,7 @@ impl WhatIf {
             .map(|(i, c)| CountyChange {
                 id: c.county().id.clone(),
                 name: c.county().name.clone(),
+                vetoed: c.report.summary.vetoed,
                 baseline_total: bt[i],
                 scenario_total: nt[i],
                 baseline_rank: br[i],
@@ -162,7 +165,11 @@ impl WhatIf {
         v
     }
 
-    fn level_name(&self, id: &Option<IndicatorId>) -> String {
+    /// The pass level's name; 否决 for a vetoed county (which reaches none), 未达线 otherwise.
+    fn level_name(&self, c: &CountyChange, id: &Option<IndicatorId>) -> String {
+        if c.vetoed {
+            return "否决".to_string();
+        }
         id.as_ref()
             .and_then(|id| self.pass_lines.iter().find(|p| &p.id == id))
             .map_or_else(|| "未达线".to_string(), |p| p.name.clone())
@@ -262,11 +269,14 @@ impl WhatIf {
                 c.baseline_rank.to_string(),
                 c.scenario_rank.to_string(),
                 signed(c.rank_gain),
-                self.level_name(&c.baseline_level),
-                self.level_name(&c.scenario_level),
+                self.level_name(c, &c.baseline_level),
+                self.level_name(c, &c.scenario_level),
             ]);
         }
         s.push_str(&t.render());
+        if self.counties.iter().any(|c| c.vetoed) {
+            s.push_str("\n否决：一票否决的县在任何权重下都不达标，但仍按总分排名。\n");
+        }
         let movers = self.movers(10);
         s.push_str("\n## 名次变化最大的县\n\n");
         if movers.is_empty() {
@@ -297,15 +307,17 @@ impl WhatIf {
         s
     }
 
-    /// CSV, one row per county.
+    /// CSV, one row per county (`vetoed` is `true` or `false`; a vetoed county's levels are
+    /// empty).
     pub fn csv(&self) -> String {
-        let mut s = String::from("county_id,county_name,baseline_total,scenario_total,baseline_rank,scenario_rank,rank_gain,baseline_level,scenario_level\n");
+        let mut s = String::from("county_id,county_name,vetoed,baseline_total,scenario_total,baseline_rank,scenario_rank,rank_gain,baseline_level,scenario_level\n");
         for c in &self.counties {
             let lvl = |l: &Option<IndicatorId>| l.as_ref().map_or(String::new(), |l| l.to_string());
             s.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{}\n",
                 csv_field(&c.id),
                 csv_field(&c.name),
+                c.vetoed,
                 c.baseline_total,
                 c.scenario_total,
                 c.baseline_rank,

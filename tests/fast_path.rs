@@ -144,18 +144,7 @@ proptest! {
 
 #[test]
 fn summaries_of_the_fixture_counties_match_their_reports() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-    let mut files: Vec<_> = ["counties", "synthetic"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(format!("{dir}/{d}")).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    let counties: Vec<CountyData> = files
-        .iter()
-        .map(|p| CountyData::from_file(p, national()).unwrap())
-        .collect();
+    let counties = common::fixture_counties(national());
     let reports = national().score_batch(&counties);
     let sums = national().summarise(counties.clone());
     assert_eq!(sums.len(), reports.len());

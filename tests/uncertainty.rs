@@ -15,21 +15,9 @@ use fazhi::{CountyData, Error, Points, RuleSet, RuleSource};
 use proptest::prelude::*;
 
 const WEIGHTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/weights");
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-
 fn national() -> (RuleSet, Vec<CountyData>) {
     let rules = RuleSet::builtin().unwrap();
-    let mut files: Vec<_> = ["counties", "synthetic"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(format!("{FIXTURES}/{d}")).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    let counties = files
-        .iter()
-        .map(|p| CountyData::from_file(p, &rules).unwrap())
-        .collect();
+    let counties = fixture_counties(&rules);
     (rules, counties)
 }
 

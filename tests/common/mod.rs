@@ -22,6 +22,23 @@ pub fn mini_with(file: &str, from: &str, to: &str) -> RuleSource {
     RuleSource::from_documents(docs)
 }
 
+/// The seed and synthetic fixture counties (`fixtures/counties`, `fixtures/synthetic`), in path
+/// order, checked against `rules`.
+pub fn fixture_counties(rules: &RuleSet) -> Vec<CountyData> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    let mut files: Vec<_> = ["counties", "synthetic"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(format!("{dir}/{d}")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| CountyData::from_file(p, rules).unwrap())
+        .collect()
+}
+
 /// The mini rule set with one extra document.
 pub fn mini_plus(name: &str, text: &str) -> RuleSource {
     let mut docs = mini_docs();

@@ -49,11 +49,14 @@ pub(crate) fn item_score(
                     fmt_num(*x)
                 ));
             }
-            let expl = match <[String; 1]>::try_from(run.notes) {
-                Ok([one]) => one,
-                Err(_) if !explain => String::new(),
-                Err(notes) if notes.is_empty() => format!("得{clamped}分"),
-                Err(notes) => notes.join("；"),
+            let expl = if !explain {
+                String::new()
+            } else {
+                match <[String; 1]>::try_from(run.notes) {
+                    Ok([one]) => one,
+                    Err(notes) if notes.is_empty() => format!("得{clamped}分"),
+                    Err(notes) => notes.join("；"),
+                }
             };
             (clamped, ItemStatus::Scored, expl)
         }

@@ -3,7 +3,7 @@
 use super::{Change, ChangeKind, Section};
 use crate::model::Node;
 use crate::ruleset::RuleSet;
-use crate::types::FieldPath;
+use crate::types::{FieldPath, IndicatorId};
 use std::collections::BTreeMap;
 
 /// Collects changes of one section.
@@ -36,6 +36,45 @@ impl Out<'_> {
             self.push(id, kind, aspect, Some(old), Some(new));
         }
     }
+    /// The parts every scored rule has: its expression, inputs and optional inputs (a rule
+    /// change), then its Chinese rule text.
+    fn rule(&mut self, id: &str, o: Rule<'_>, n: Rule<'_>) {
+        let rc = ChangeKind::RuleChanged;
+        self.cmp(id, rc, o.aspect, o.expr.trim().into(), n.expr.trim().into());
+        self.cmp(id, rc, "inputs", list(o.inputs), list(n.inputs));
+        self.cmp(
+            id,
+            rc,
+            "optional_inputs",
+            list(o.optional),
+            list(n.optional),
+        );
+        self.cmp(
+            id,
+            ChangeKind::Changed,
+            "rule_text",
+            opt(&o.text),
+            opt(&n.text),
+        );
+    }
+}
+
+/// The comparable parts of a rule (an item's score, a veto's condition, a bonus or penalty).
+struct Rule<'a> {
+    /// `score` or `when`.
+    aspect: &'static str,
+    expr: &'a str,
+    inputs: &'a [FieldPath],
+    optional: &'a [FieldPath],
+    text: Option<&'a str>,
+}
+
+/// A rule set's vetoes, bonuses, penalties, pass lines or checks by id.
+fn by_id<T: Clone>(items: &[T], id: impl Fn(&T) -> &IndicatorId) -> BTreeMap<String, T> {
+    items
+        .iter()
+        .map(|x| (id(x).to_string(), x.clone()))
+        .collect()
 }
 
 fn list(f: &[FieldPath]) -> String {
@@ -240,29 +279,16 @@ fn indicators(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
                 kind(n).into(),
             );
             if let (Some(a), Some(b)) = (&o.leaf, &n.leaf) {
-                let rc = ChangeKind::RuleChanged;
-                out.cmp(
-                    id,
-                    rc,
-                    "score",
-                    a.score.trim().into(),
-                    b.score.trim().into(),
-                );
-                out.cmp(id, rc, "inputs", list(&a.inputs), list(&b.inputs));
-                out.cmp(
-                    id,
-                    rc,
-                    "optional_inputs",
-                    list(&a.optional_inputs),
-                    list(&b.optional_inputs),
-                );
-                out.cmp(
-                    id,
-                    ChangeKind::Changed,
-                    "rule_text",
-                    opt(&a.rule_text),
-                    opt(&b.rule_text),
-                );
+                fn rule(l: &crate::model::Leaf) -> Rule<'_> {
+                    Rule {
+                        aspect: "score",
+                        expr: &l.score,
+                        inputs: &l.inputs,
+                        optional: &l.optional_inputs,
+                        text: l.rule_text.as_deref(),
+                    }
+                }
+                out.rule(id, rule(a), rule(b));
                 out.cmp(
                     id,
                     ChangeKind::Changed,
@@ -284,21 +310,12 @@ fn indicators(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
 }
 
 fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
-    let (rc, rn, rp, c) = (
-        ChangeKind::RuleChanged,
+    let (rn, rp, c) = (
         ChangeKind::Renamed,
         ChangeKind::Repointed,
         ChangeKind::Changed,
     );
-    let by_id = |v: Vec<(String, crate::model::Veto)>| v.into_iter().collect::<BTreeMap<_, _>>();
-    let vetoes = |r: &RuleSet| {
-        by_id(
-            r.vetoes()
-                .iter()
-                .map(|v| (v.id.to_string(), v.clone()))
-                .collect(),
-        )
-    };
+    let vetoes = |r: &RuleSet| by_id(r.vetoes(), |v| &v.id);
     keyed(
         &mut Out {
             section: Section::Veto,
@@ -309,24 +326,19 @@ fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
         |v| v.name.clone(),
         |out, id, o, n| {
             out.cmp(id, rn, "name", o.name.clone(), n.name.clone());
-            out.cmp(id, rc, "when", o.when.trim().into(), n.when.trim().into());
-            out.cmp(id, rc, "inputs", list(&o.inputs), list(&n.inputs));
-            out.cmp(
-                id,
-                rc,
-                "optional_inputs",
-                list(&o.optional_inputs),
-                list(&n.optional_inputs),
-            );
-            out.cmp(id, c, "rule_text", opt(&o.rule_text), opt(&n.rule_text));
+            fn rule(v: &crate::model::Veto) -> Rule<'_> {
+                Rule {
+                    aspect: "when",
+                    expr: &v.when,
+                    inputs: &v.inputs,
+                    optional: &v.optional_inputs,
+                    text: v.rule_text.as_deref(),
+                }
+            }
+            out.rule(id, rule(o), rule(n));
         },
     );
-    let bonuses = |r: &RuleSet| -> BTreeMap<String, crate::model::Bonus> {
-        r.bonuses()
-            .iter()
-            .map(|v| (v.id.to_string(), v.clone()))
-            .collect()
-    };
+    let bonuses = |r: &RuleSet| by_id(r.bonuses(), |b| &b.id);
     keyed(
         &mut Out {
             section: Section::Bonus,
@@ -338,30 +350,19 @@ fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
         |out, id, o, n| {
             out.cmp(id, rn, "name", o.name.clone(), n.name.clone());
             out.cmp(id, rp, "cap", o.cap.to_string(), n.cap.to_string());
-            out.cmp(
-                id,
-                rc,
-                "score",
-                o.score.trim().into(),
-                n.score.trim().into(),
-            );
-            out.cmp(id, rc, "inputs", list(&o.inputs), list(&n.inputs));
-            out.cmp(
-                id,
-                rc,
-                "optional_inputs",
-                list(&o.optional_inputs),
-                list(&n.optional_inputs),
-            );
-            out.cmp(id, c, "rule_text", opt(&o.rule_text), opt(&n.rule_text));
+            fn rule(b: &crate::model::Bonus) -> Rule<'_> {
+                Rule {
+                    aspect: "score",
+                    expr: &b.score,
+                    inputs: &b.inputs,
+                    optional: &b.optional_inputs,
+                    text: b.rule_text.as_deref(),
+                }
+            }
+            out.rule(id, rule(o), rule(n));
         },
     );
-    let penalties = |r: &RuleSet| -> BTreeMap<String, crate::model::Penalty> {
-        r.penalties()
-            .iter()
-            .map(|v| (v.id.to_string(), v.clone()))
-            .collect()
-    };
+    let penalties = |r: &RuleSet| by_id(r.penalties(), |p| &p.id);
     keyed(
         &mut Out {
             section: Section::Penalty,
@@ -380,30 +381,19 @@ fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
                 n.applies_to.to_string(),
             );
             out.cmp(id, rp, "cap", opt(&o.cap), opt(&n.cap));
-            out.cmp(
-                id,
-                rc,
-                "score",
-                o.score.trim().into(),
-                n.score.trim().into(),
-            );
-            out.cmp(id, rc, "inputs", list(&o.inputs), list(&n.inputs));
-            out.cmp(
-                id,
-                rc,
-                "optional_inputs",
-                list(&o.optional_inputs),
-                list(&n.optional_inputs),
-            );
-            out.cmp(id, c, "rule_text", opt(&o.rule_text), opt(&n.rule_text));
+            fn rule(p: &crate::model::Penalty) -> Rule<'_> {
+                Rule {
+                    aspect: "score",
+                    expr: &p.score,
+                    inputs: &p.inputs,
+                    optional: &p.optional_inputs,
+                    text: p.rule_text.as_deref(),
+                }
+            }
+            out.rule(id, rule(o), rule(n));
         },
     );
-    let lines = |r: &RuleSet| -> BTreeMap<String, crate::model::PassLine> {
-        r.pass_lines()
-            .iter()
-            .map(|v| (v.id.to_string(), v.clone()))
-            .collect()
-    };
+    let lines = |r: &RuleSet| by_id(r.pass_lines(), |p| &p.id);
     keyed(
         &mut Out {
             section: Section::PassLine,
@@ -430,12 +420,7 @@ fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
             );
         },
     );
-    let checks = |r: &RuleSet| -> BTreeMap<String, crate::model::Check> {
-        r.checks()
-            .iter()
-            .map(|v| (v.id.to_string(), v.clone()))
-            .collect()
-    };
+    let checks = |r: &RuleSet| by_id(r.checks(), |k| &k.id);
     keyed(
         &mut Out {
             section: Section::Check,
@@ -448,12 +433,18 @@ fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
             out.cmp(id, rn, "name", o.name.clone(), n.name.clone());
             out.cmp(
                 id,
-                rc,
+                ChangeKind::RuleChanged,
                 "expect",
                 o.expect.trim().into(),
                 n.expect.trim().into(),
             );
-            out.cmp(id, rc, "inputs", list(&o.inputs), list(&n.inputs));
+            out.cmp(
+                id,
+                ChangeKind::RuleChanged,
+                "inputs",
+                list(&o.inputs),
+                list(&n.inputs),
+            );
             out.cmp(id, c, "message", o.message.clone(), n.message.clone());
         },
     );

@@ -36,7 +36,6 @@ pub(crate) fn item_score(
     explain: bool,
 ) -> ItemScore {
     let node = &m.nodes[idx];
-    let leaf = node.leaf.as_ref().expect("items are leaves");
     let max = node.points;
     let mut messages = Vec::new();
     let (earned, status, explanation) = match &run.outcome {
@@ -84,6 +83,39 @@ pub(crate) fn item_score(
             )
         }
     };
+    let missing = match &run.outcome {
+        Outcome::NoData(mi) => mi.clone(),
+        _ => Vec::new(),
+    };
+    described(
+        m,
+        idx,
+        ItemResult {
+            earned,
+            status,
+            inputs,
+            missing,
+            explanation,
+            messages,
+        },
+    )
+}
+
+/// What a rule gave an item for one county.
+struct ItemResult {
+    earned: Points,
+    status: ItemStatus,
+    inputs: Inputs,
+    missing: Vec<crate::FieldPath>,
+    explanation: String,
+    messages: Vec<String>,
+}
+
+/// An item's result with everything this model says of its node: id, names, area, parent,
+/// points, rule text and evidence.
+fn described(m: &Model, idx: usize, r: ItemResult) -> ItemScore {
+    let node = &m.nodes[idx];
+    let leaf = node.leaf.as_ref();
     ItemScore {
         id: node.id.clone(),
         name: node.name.clone(),
@@ -92,19 +124,16 @@ pub(crate) fn item_score(
         parent: node
             .parent
             .map_or_else(|| node.id.clone(), |p| m.nodes[p].id.clone()),
-        max,
-        earned,
-        lost: max - earned,
-        status,
-        inputs,
-        missing: match &run.outcome {
-            Outcome::NoData(mi) => mi.clone(),
-            _ => Vec::new(),
-        },
-        explanation,
-        messages,
-        rule_text: leaf.rule_text.clone(),
-        evidence: leaf.evidence.clone(),
+        max: node.points,
+        earned: r.earned,
+        lost: node.points - r.earned,
+        status: r.status,
+        inputs: r.inputs,
+        missing: r.missing,
+        explanation: r.explanation,
+        messages: r.messages,
+        rule_text: leaf.and_then(|l| l.rule_text.clone()),
+        evidence: leaf.map(|l| l.evidence.clone()).unwrap_or_default(),
     }
 }
 
@@ -173,27 +202,18 @@ pub(crate) fn build(m: &Model, data: &CountyData, mut runs: Runs) -> Report {
 /// the result (earned, status, inputs, explanation, messages) and takes everything the hash does
 /// not cover (names, area, parent, rule text, evidence) from this model.
 pub(crate) fn refresh_item(m: &Model, idx: usize, old: &ItemScore) -> ItemScore {
-    let node = &m.nodes[idx];
-    let leaf = node.leaf.as_ref();
-    ItemScore {
-        earned: old.earned,
-        lost: old.lost,
-        status: old.status,
-        inputs: old.inputs.clone(),
-        missing: old.missing.clone(),
-        explanation: old.explanation.clone(),
-        messages: old.messages.clone(),
-        id: node.id.clone(),
-        name: node.name.clone(),
-        name_en: node.name_en.clone(),
-        area: m.nodes[node.area].id.clone(),
-        parent: node
-            .parent
-            .map_or_else(|| node.id.clone(), |p| m.nodes[p].id.clone()),
-        max: node.points,
-        rule_text: leaf.and_then(|l| l.rule_text.clone()),
-        evidence: leaf.map(|l| l.evidence.clone()).unwrap_or_default(),
-    }
+    described(
+        m,
+        idx,
+        ItemResult {
+            earned: old.earned,
+            status: old.status,
+            inputs: old.inputs.clone(),
+            missing: old.missing.clone(),
+            explanation: old.explanation.clone(),
+            messages: old.messages.clone(),
+        },
+    )
 }
 
 /// Builds the report from finished item scores — `(node index, score)` for every leaf, in

@@ -2,8 +2,8 @@
 
 use super::uncertainty::LevelNoise;
 use super::uncertainty::Uncertainty;
-use super::whatif::csv_field;
 use crate::helpers::fmt_num;
+use crate::render::csv_field;
 use crate::render::Table;
 
 fn pct(p: f64) -> String {

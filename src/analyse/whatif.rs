@@ -4,7 +4,7 @@
 use super::scores::{Batch, Outcome};
 use super::stats::{competition_ranks, kendall_tau_b, spearman};
 use super::weights::{Scenario, Weights};
-use crate::render::Table;
+use crate::render::{csv_field, Table};
 use crate::types::{IndicatorId, Points};
 use crate::RuleSet;
 use serde::Serialize;
@@ -344,14 +344,5 @@ fn signed_points(p: Points) -> String {
         format!("+{p}")
     } else {
         p.to_string()
-    }
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break.
-pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }

@@ -27,6 +27,13 @@ pub(crate) fn field(s: &str) -> String {
     }
 }
 
+/// One CSV line: the cells quoted where they must be, joined, newline-terminated.
+pub(crate) fn row(cells: &[String]) -> String {
+    let mut line = cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
 /// The header line.
 pub fn csv_header() -> String {
     format!("{}\n", COLUMNS.join(","))
@@ -61,9 +68,7 @@ pub fn csv_rows(r: &Report) -> String {
             inputs.join("; "),
             i.explanation.clone(),
         ];
-        let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+        out.push_str(&row(&cells));
     }
     out
 }

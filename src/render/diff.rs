@@ -187,18 +187,6 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
         }
         s.push_str(&t.render());
     }
-    if !d.failures.is_empty() {
-        s.push_str(&format!(
-            "\n## 未能评分的文件（{} 个）\n\n",
-            d.failures.len()
-        ));
-        for f in &d.failures {
-            s.push_str(&format!(
-                "- `{}`：{}\n",
-                f.path,
-                f.error.replace('\n', "；")
-            ));
-        }
-    }
+    s.push_str(&super::failures_markdown(&d.failures));
     s
 }

@@ -7,8 +7,8 @@ mod markdown;
 mod rank;
 mod table;
 
-pub(crate) use self::csv::field as csv_field;
 pub use self::csv::{csv_header, csv_rows};
+pub(crate) use self::csv::{field as csv_field, row as csv_row};
 pub use self::diff::diff_markdown;
 pub use self::markdown::markdown;
 pub(crate) use self::markdown::{area_heading, county_heading, short_inputs};
@@ -83,5 +83,21 @@ pub fn render(reports: &[Report], format: Format) -> String {
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
+    s
+}
+
+/// The Markdown section listing the data files a batch could not score (empty when none).
+pub(crate) fn failures_markdown(failures: &[crate::analyse::batch::Failure]) -> String {
+    if failures.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("\n## 未能评分的文件（{} 个）\n\n", failures.len());
+    for f in failures {
+        s.push_str(&format!(
+            "- `{}`：{}\n",
+            f.path,
+            f.error.replace('\n', "；")
+        ));
+    }
     s
 }

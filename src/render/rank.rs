@@ -1,6 +1,6 @@
 //! Rendering a ranking: a Chinese Markdown table (one row per county) or CSV.
 
-use super::{csv_field, Table};
+use super::{csv_row, Table};
 use crate::analyse::batch::Provenance;
 use crate::analyse::rank::Ranking;
 
@@ -64,19 +64,7 @@ pub fn rank_markdown(r: &Ranking) -> String {
         .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
         .collect();
     s.push_str(&format!("\n领域得分列：{}。\n", legend.join("；")));
-    if !r.failures.is_empty() {
-        s.push_str(&format!(
-            "\n## 未能评分的文件（{} 个）\n\n",
-            r.failures.len()
-        ));
-        for f in &r.failures {
-            s.push_str(&format!(
-                "- `{}`：{}\n",
-                f.path,
-                f.error.replace('\n', "；")
-            ));
-        }
-    }
+    s.push_str(&super::failures_markdown(&r.failures));
     s
 }
 
@@ -133,14 +121,7 @@ pub fn rank_csv(r: &Ranking) -> String {
             row.county.data_hash.clone(),
             String::new(),
         ]);
-        s.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        s.push('\n');
+        s.push_str(&csv_row(&cells));
     }
     for f in &r.failures {
         let mut cells = vec![String::new(); cols.len()];
@@ -148,14 +129,7 @@ pub fn rank_csv(r: &Ranking) -> String {
         if let Some(last) = cells.last_mut() {
             *last = f.error.replace("\n  ", "; ").replace('\n', "; ");
         }
-        s.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        s.push('\n');
+        s.push_str(&csv_row(&cells));
     }
     s
 }

@@ -58,6 +58,7 @@
 
 // Shared below every stage.
 mod error;
+pub mod levers;
 pub mod model;
 mod types;
 

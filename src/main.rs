@@ -49,9 +49,18 @@ enum Command {
         /// Output format: md or json.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
-        /// A folder of county files to compare with (the median of each first-level area).
+        /// A folder of county files to compare with (median, quartiles and the county's
+        /// percentile, per first-level area and per item).
         #[arg(long)]
         peers: Option<PathBuf>,
+        /// A cost file (YAML: `default`, `items`, `fields`) for the plans to minimise; default:
+        /// the number of items changed.
+        #[arg(long)]
+        costs: Option<PathBuf>,
+        /// The plan solver's time limit per pass line, in seconds; on expiry the best plan found
+        /// is given with its proven lower bound.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -185,12 +194,16 @@ fn main() -> ExitCode {
             rules,
             format,
             peers,
+            costs,
+            time_limit,
             out,
             data,
         } => cli::gap::run(
             rules.as_deref(),
             format,
             peers.as_deref(),
+            costs.as_deref(),
+            time_limit,
             out.as_deref(),
             &data,
         ),

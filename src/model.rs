@@ -110,6 +110,10 @@ pub struct FieldSpec {
     /// Allowed values of an enum or list field.
     #[serde(default)]
     pub values: Option<Vec<String>>,
+    /// Whether and how a county can act on it (`lever: raise | lower | none`); `None` when the
+    /// dictionary does not say, and [`FieldSpec::lever`] gives the default by type and name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lever: Option<crate::levers::Lever>,
     /// Where it was declared.
     #[serde(skip_deserializing)]
     pub span: Span,
@@ -130,6 +134,12 @@ impl FieldSpec {
             ),
             None => (lo, hi),
         }
+    }
+    /// The field's lever: the one declared, else the default for its type and name
+    /// ([`default_lever`](crate::levers::default_lever)). `path` is the field's own path.
+    pub fn lever(&self, path: &FieldPath) -> crate::levers::Lever {
+        self.lever
+            .unwrap_or_else(|| crate::levers::default_lever(path, self))
     }
     /// The unit to show beside a value (`%` for percents).
     pub fn unit_label(&self) -> &str {

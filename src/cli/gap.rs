@@ -1,7 +1,7 @@
 //! `fazhi gap`.
 
 use super::common::*;
-use fazhi::analyse::gap::GapAnalysis;
+use fazhi::analyse::gap::{Costs, GapAnalysis, PlanOptions};
 use fazhi::render;
 use fazhi::{CountyData, Report, RuleSet};
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ pub fn run(
     rules: Option<&Path>,
     format: GapFormat,
     peers: Option<&Path>,
+    costs: Option<&Path>,
+    time_limit: f64,
     out: Option<&Path>,
     data: &[PathBuf],
 ) -> u8 {
@@ -27,6 +29,23 @@ pub fn run(
         Ok(r) => r,
         Err(code) => return code,
     };
+    if !(time_limit.is_finite() && time_limit > 0.0) {
+        eprintln!("error: --time-limit {time_limit}: give a number of seconds above 0");
+        return BAD_INPUT;
+    }
+    let mut opts = PlanOptions {
+        time_limit: std::time::Duration::from_secs_f64(time_limit.min(86_400.0)),
+        ..PlanOptions::default()
+    };
+    if let Some(path) = costs {
+        match Costs::from_file(path, &rules) {
+            Ok(c) => opts.costs = c,
+            Err(e) => {
+                eprintln!("error: --costs {e}");
+                return BAD_INPUT;
+            }
+        }
+    }
     let mut counties = Vec::new();
     let mut failed = false;
     for path in data {
@@ -45,16 +64,20 @@ pub fn run(
     if failed {
         return BAD_INPUT;
     }
-    let analyses: Vec<GapAnalysis> = counties
-        .iter()
-        .map(|d| {
-            let g = GapAnalysis::new(&rules, d);
-            match &peer_reports {
+    let mut analyses: Vec<GapAnalysis> = Vec::new();
+    for d in &counties {
+        let report = rules.score(d);
+        match GapAnalysis::with_options(&rules, d, &report, &opts) {
+            Ok(g) => analyses.push(match &peer_reports {
                 Some(p) => g.with_peers(p),
                 None => g,
+            }),
+            Err(e) => {
+                eprintln!("error: {}: {e}", d.info.id);
+                return FAILURE;
             }
-        })
-        .collect();
+        }
+    }
     let text = match format {
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&analyses),

@@ -6,7 +6,12 @@ use super::*;
 use crate::report::{ItemScore, ItemStatus};
 use crate::types::IndicatorId;
 
-pub(super) fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapAnalysis {
+pub(super) fn build(
+    rules: &RuleSet,
+    data: &CountyData,
+    report: &Report,
+    opts: &plan::PlanOptions,
+) -> GapAnalysis {
     let vetoes: Vec<String> = report
         .vetoes
         .iter()
@@ -58,10 +63,11 @@ pub(super) fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapA
                 });
             }
             _ if item.lost > Points::ZERO => {
-                let (fix, alternatives) = if item.status == ItemStatus::Scored {
+                let (fix, alternatives, note) = if item.status == ItemStatus::Scored {
                     let fields = leaf.reads();
                     let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
                     let found = s.search(&fields, &leaf.target, item.earned);
+                    let note = found.note;
                     let fix = verify(rules, data, &item.id, found.fix);
                     // Alternatives are other single changes that do what the whole fix does.
                     let alts = if fix.as_ref().is_some_and(|f| f.changes.len() == 1) {
@@ -73,11 +79,11 @@ pub(super) fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapA
                     } else {
                         Vec::new()
                     };
-                    (fix, alts)
+                    (fix, alts, note)
                 } else {
-                    (None, Vec::new())
+                    (None, Vec::new(), SearchNote::default())
                 };
-                lost.push(lost_item(item, fix, alternatives));
+                lost.push(lost_item(item, fix, alternatives, note));
             }
             _ => {}
         }
@@ -110,7 +116,7 @@ pub(super) fn build(rules: &RuleSet, data: &CountyData, report: &Report) -> GapA
         plans: Vec::new(),
         peers: None,
     };
-    gap.plans = plan::plans(rules, data, report, &gap);
+    gap.plans = plan::plans(rules, data, report, &gap, opts);
     gap
 }
 
@@ -161,7 +167,12 @@ fn verify(rules: &RuleSet, data: &CountyData, id: &IndicatorId, mut fix: Fix) ->
     Some(fix)
 }
 
-fn lost_item(item: &ItemScore, fix: Option<Fix>, alternatives: Vec<Fix>) -> LostItem {
+fn lost_item(
+    item: &ItemScore,
+    fix: Option<Fix>,
+    alternatives: Vec<Fix>,
+    search: SearchNote,
+) -> LostItem {
     let mut why = item.explanation.clone();
     for m in &item.messages {
         why.push('；');
@@ -180,6 +191,7 @@ fn lost_item(item: &ItemScore, fix: Option<Fix>, alternatives: Vec<Fix>) -> Lost
         why,
         fix,
         alternatives,
+        search,
     }
 }
 
@@ -215,7 +227,40 @@ fn pass_gap(report: &Report, p: &crate::PassResult) -> PassGap {
         blocked_by_veto: report.summary.vetoed,
         shortfall: (p.min_total - report.summary.total).at_least_zero(),
         areas_short: areas_short(report, p.min_area_share),
+        blockers: if p.reached {
+            Vec::new()
+        } else {
+            blockers(report, p)
+        },
     }
+}
+
+/// Exactly what keeps the county from a line it does not reach: the total (when below the
+/// minimum), each area below the minimum share, each veto that fired.
+fn blockers(report: &Report, p: &crate::PassResult) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    let shortfall = p.min_total - report.summary.total;
+    if shortfall > Points::ZERO {
+        out.push(Blocker::Total { shortfall });
+    }
+    for a in areas_short(report, p.min_area_share) {
+        out.push(Blocker::AreaShare {
+            id: a.id,
+            name: a.name,
+            shortfall: a.shortfall,
+        });
+    }
+    for v in report
+        .vetoes
+        .iter()
+        .filter(|v| v.status == crate::ConditionStatus::Triggered)
+    {
+        out.push(Blocker::Veto {
+            id: v.id.clone(),
+            name: v.name.clone(),
+        });
+    }
+    out
 }
 
 /// The first-level areas below `share` of their points.

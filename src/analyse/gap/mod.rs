@@ -12,7 +12,7 @@ mod plan;
 mod search;
 
 pub use self::peers::{PeerArea, PeerComparison};
-pub use self::plan::{Plan, PlanStep};
+pub use self::plan::{greedy_costs, Costs, Plan, PlanOptions, PlanStep, Solver};
 
 use self::build::build;
 pub(crate) use self::build::{areas_short, id_order};
@@ -121,6 +121,61 @@ pub struct PassGap {
     pub shortfall: Points,
     /// Areas below the minimum share, with the points each is missing.
     pub areas_short: Vec<AreaShort>,
+    /// Exactly what keeps the county from the line (empty when it is reached): the total, each
+    /// area below its share, each veto, each zeroing condition, in that order.
+    #[serde(default)]
+    pub blockers: Vec<Blocker>,
+}
+
+/// One thing that keeps a county from a pass line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Blocker {
+    /// The total is below the line's minimum by `shortfall` points.
+    Total {
+        /// Points missing.
+        shortfall: Points,
+    },
+    /// A first-level area earns less than the line's minimum share of its points.
+    AreaShare {
+        /// Area id.
+        id: IndicatorId,
+        /// Area name.
+        name: String,
+        /// Points the area is missing to its share.
+        shortfall: Points,
+    },
+    /// A veto (一票否决) fired: no score reaches the line.
+    Veto {
+        /// Veto id.
+        id: IndicatorId,
+        /// Veto name.
+        name: String,
+    },
+    /// A zeroing condition (该项不得分 / 总分即为零分) took the points of a node or of the total.
+    Zeroing {
+        /// The condition's id.
+        id: IndicatorId,
+        /// Its name.
+        name: String,
+        /// The node (or `total`) it zeroed.
+        applies_to: IndicatorId,
+    },
+}
+
+/// What the counterfactual search covered for one item, so that "no change can raise the score"
+/// is said only when it was searched completely.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchNote {
+    /// Whether every combination of lever values the search grid allows was within reach: every
+    /// field read was searched and at most two fields are levers (pairs are searched together).
+    pub complete: bool,
+    /// Fields the rule reads that are not levers (context figures, `lever: none`): never changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_levers: Vec<FieldPath>,
+    /// What was not searched, in Chinese (empty when `complete`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_searched: Vec<String>,
 }
 
 /// A first-level area below a pass line's minimum share.
@@ -191,6 +246,9 @@ pub struct LostItem {
     /// Other single-field changes that earn as much as `fix`, when `fix` is a single change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<Fix>,
+    /// What the search covered (levers only, in their direction).
+    #[serde(default)]
+    pub search: SearchNote,
 }
 
 /// An item without data: 资料审核 scores it 0.
@@ -272,12 +330,23 @@ impl GapAnalysis {
     /// Analyses a county: scores it, then builds the analysis.
     pub fn new(rules: &RuleSet, data: &CountyData) -> GapAnalysis {
         let report = rules.score(data);
-        build(rules, data, &report)
+        build(rules, data, &report, &PlanOptions::default())
     }
 
     /// Analyses a county from its report. Fails with [`Error::Invalid`] when the report was not
     /// produced by these rules from these data (different hashes).
     pub fn from_report(rules: &RuleSet, data: &CountyData, report: &Report) -> Result<GapAnalysis> {
+        GapAnalysis::with_options(rules, data, report, &PlanOptions::default())
+    }
+
+    /// As [`GapAnalysis::from_report`], with the plans' costs and the solver's time limit given
+    /// ([`PlanOptions`]; `fazhi gap --costs FILE`).
+    pub fn with_options(
+        rules: &RuleSet,
+        data: &CountyData,
+        report: &Report,
+        opts: &PlanOptions,
+    ) -> Result<GapAnalysis> {
         if report.ruleset.hash != rules.hash() {
             return Err(Error::Invalid(format!(
                 "the report was produced by rule set `{}` {} (hash {}), not by `{}` {} (hash {}); rescore the county with these rules first",
@@ -298,7 +367,7 @@ impl GapAnalysis {
                 short(&data.hash)
             )));
         }
-        Ok(build(rules, data, report))
+        Ok(build(rules, data, report, opts))
     }
 
     /// Adds the comparison with a peer group: the median of each first-level area over the

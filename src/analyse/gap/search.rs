@@ -2,18 +2,32 @@
 //! where full points are out of reach, the most points reachable, found by evaluating the item's
 //! real rule on modified data (never by reading the `target` hint alone).
 //!
-//! How it searches, per input field (within the dictionary's type and range):
-//! - numbers move on a grid (counts by 1, percents and other numbers by 0.1) up and down from
-//!   the current value; probes at offsets 1, 2, 4, 8… steps (to the bound, or 2^30 steps for an
+//! Only levers move (`lever:` in the dictionary, [`crate::levers`]): a context figure (`none`)
+//! is never changed, a `raise` field only goes up, a `lower` field only down.
+//!
+//! How it searches, per input field that is a lever (within the dictionary's type and range):
+//! - numbers move on a grid (counts by 1, percents and other numbers by 0.1) from the current
+//!   value in the lever's direction; dates move by whole days within the county's assessment
+//!   period (its `county.year` and the year after, when that year's reports are published);
+//!   probes at offsets 1, 2, 4, 8… steps (to the bound, or 2^30 steps for an
 //!   unbounded side) find a value that reaches the goal, and bisection between the last failing
 //!   and the first reaching probe finds the smallest such move. When none reaches it on a
 //!   bounded side, 32 evenly spaced probes across the range follow (a rule that pays only inside
 //!   a window). Every value returned was evaluated; it is the smallest move when the rule is
 //!   monotone in that input (rules in practice are) and still a verified, if larger, move when it
 //!   is not;
-//! - bools flip; enums try every allowed value; lists try the hint, the full allowed set and the
-//!   current list plus one allowed value; texts and dates try the hint;
-//! - the item's `target` hint values are always tried too.
+//! - bools flip (in the lever's direction); enums try every allowed value; lists try the full
+//!   allowed set and the current list plus one allowed value (`raise`), or less one (`lower`);
+//!   texts are not searched (only the hint is tried, and the search says so);
+//! - an absent optional input is supplied: its hint, or a search over its whole range;
+//! - the item's `target` hint values are always tried too (when they go the lever's way).
+//!
+//! When no single change helps any more, every pair of lever fields is searched together (a
+//! numerator and a denominator, a "0 of 0" catalogue): for each of the first field's probe values
+//! the second field is searched as above. The search is *complete* for an item when every field
+//! it reads was searched (no text) and at most two fields are levers (so every combination
+//! the grid allows was within reach of the pair search); otherwise [`SearchNote::not_searched`]
+//! says what was not.
 //!
 //! Fields combine greedily: each round applies the single-field change with the most points
 //! (ties: a field the target hint names, then the smaller relative change, then the field
@@ -21,7 +35,8 @@
 //! not yet in place is tried at once (rules that need two figures together), and the rounds go
 //! on from there. A missing optional number is searched from its target value on.
 
-use super::{Change, Fix, Reach};
+use super::{Change, Fix, Reach, SearchNote};
+use crate::levers::Lever;
 use crate::load::county::{check_value, CountyData, Datum};
 use crate::model::{FieldSpec, FieldType};
 use crate::types::Value;
@@ -55,6 +70,8 @@ pub(crate) struct Searcher<'a> {
     pos: usize,
     work: CountyData,
     max: Points,
+    /// The assessment period as day numbers (first and last day), for date fields.
+    period: Option<(i64, i64)>,
     /// How many times the rule was evaluated (for benchmarks and tests).
     pub(crate) evaluations: usize,
 }
@@ -63,6 +80,7 @@ pub(crate) struct Searcher<'a> {
 pub(crate) struct Found {
     pub fix: Fix,
     pub alternatives: Vec<Fix>,
+    pub note: SearchNote,
 }
 
 impl<'a> Searcher<'a> {
@@ -87,11 +105,13 @@ impl<'a> Searcher<'a> {
                 work.values.insert(f.clone(), d.clone());
             }
         }
+        let period = data.info.year.and_then(period_days);
         Searcher {
             rules,
             pos,
             work,
             max,
+            period,
             evaluations: 0,
         }
     }
@@ -144,7 +164,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// Searches the item's inputs (`fields`, in rule order) for the smallest change to full
-    /// points, starting from `earned`.
+    /// points, starting from `earned`. Only levers move, in their direction.
     pub(crate) fn search(
         &mut self,
         fields: &[FieldPath],
@@ -166,7 +186,12 @@ impl<'a> Searcher<'a> {
                 &mut first,
                 start,
             );
-            if current >= self.max || !self.joint_hint(fields, hint, &mut current, &mut changes) {
+            if current >= self.max {
+                break;
+            }
+            if !self.joint_hint(fields, hint, &mut current, &mut changes)
+                && !self.pairs(fields, &mut current, &mut changes)
+            {
                 break;
             }
         }
@@ -179,7 +204,44 @@ impl<'a> Searcher<'a> {
                 gain: current - start,
             },
             alternatives,
+            note: self.note(fields),
         }
+    }
+
+    /// What the search covered for an item reading `fields`.
+    pub(crate) fn note(&self, fields: &[FieldPath]) -> SearchNote {
+        let specs = self.rules.fields();
+        let mut note = SearchNote {
+            complete: true,
+            not_levers: Vec::new(),
+            not_searched: Vec::new(),
+        };
+        let mut levers = 0;
+        for f in fields {
+            let Some(spec) = specs.get(f) else { continue };
+            if spec.lever(f) == Lever::None {
+                note.not_levers.push(f.clone());
+                continue;
+            }
+            levers += 1;
+            if spec.ty == FieldType::Text {
+                note.complete = false;
+                note.not_searched
+                    .push(format!("文本字段 {f}（{}）只试了目标值", spec.desc));
+            }
+            if spec.ty == FieldType::Date && self.period.is_none() {
+                note.not_searched.push(format!(
+                    "日期字段 {f}：县数据未给出年度（county.year），只在现有日期前后一年内搜索"
+                ));
+            }
+        }
+        if levers > 2 {
+            note.complete = false;
+            note.not_searched.push(format!(
+                "{levers} 个可调字段中三个及以上同时改动的组合（已搜索单个字段和每两个字段同时改动）"
+            ));
+        }
+        note
     }
 
     /// Single-field rounds: each applies the best single change, until full points or no change
@@ -203,8 +265,8 @@ impl<'a> Searcher<'a> {
                     continue;
                 }
                 let Some(spec) = specs.get(f) else { continue };
-                let lever = hint.is_empty() || hint.contains_key(f);
-                if let Some(c) = self.best_for_field(f, spec, hint.get(f), *current, lever) {
+                let named = hint.is_empty() || hint.contains_key(f);
+                if let Some(c) = self.best_for_field(f, spec, hint.get(f), *current, named) {
                     best.push(c);
                 }
             }
@@ -246,9 +308,9 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    /// When no single change helps any more: every target value not yet in place, at once (a
-    /// rule that needs two figures together, such as trained and total officers). Applied and
-    /// `true` when it earns more; otherwise the data are left as they were.
+    /// When no single change helps any more: every target value not yet in place (and going the
+    /// lever's way), at once (a rule that needs two figures together, such as trained and total
+    /// officers). Applied and `true` when it earns more; otherwise the data are left as they were.
     fn joint_hint(
         &mut self,
         fields: &[FieldPath],
@@ -261,13 +323,27 @@ impl<'a> Searcher<'a> {
             .iter()
             .filter(|f| !changes.iter().any(|c| &c.field == *f))
             .filter_map(|f| {
-                let v = check_value(hint.get(f)?, specs.get(f)?).ok()?;
-                (self.value_of(f).as_ref() != Some(&v)).then(|| (f.clone(), v))
+                let spec = specs.get(f)?;
+                let v = check_value(hint.get(f)?, spec).ok()?;
+                let from = self.value_of(f);
+                (from.as_ref() != Some(&v) && moves_allowed(f, spec, from.as_ref(), &v))
+                    .then(|| (f.clone(), v))
             })
             .collect();
         if joint.len() < 2 {
             return false;
         }
+        self.apply_if_better(joint, current, changes)
+    }
+
+    /// Sets every `(field, value)` and keeps them when the item earns more than `current`.
+    fn apply_if_better(
+        &mut self,
+        joint: Vec<(FieldPath, Value)>,
+        current: &mut Points,
+        changes: &mut Vec<Change>,
+    ) -> bool {
+        let specs = self.rules.fields();
         let old: Vec<Option<Datum>> = joint
             .iter()
             .map(|(f, v)| set(&mut self.work, f, v.clone()))
@@ -292,70 +368,149 @@ impl<'a> Searcher<'a> {
         }
     }
 
+    /// Every pair of lever fields not yet changed, searched together: for each value the first
+    /// field's search probes (its candidate values, in its lever's direction), the second field
+    /// is searched alone. The pair earning the most (then the smaller moves) is applied; `true`
+    /// when one earns more than `current`.
+    fn pairs(
+        &mut self,
+        fields: &[FieldPath],
+        current: &mut Points,
+        changes: &mut Vec<Change>,
+    ) -> bool {
+        let specs = self.rules.fields();
+        let open: Vec<(&FieldPath, &FieldSpec)> = fields
+            .iter()
+            .filter(|f| !changes.iter().any(|c| &c.field == *f))
+            .filter_map(|f| Some((f, specs.get(f)?)))
+            .filter(|(f, s)| s.lever(f) != Lever::None && s.ty != FieldType::Text)
+            .collect();
+        let mut best: Option<(Points, f64, Vec<(FieldPath, Value)>)> = None;
+        for (i, &(a, sa)) in open.iter().enumerate() {
+            for &(b, sb) in &open[i + 1..] {
+                for va in self.probe_values(a, sa) {
+                    let old = set(&mut self.work, a, va.clone());
+                    let found = self.best_for_field(b, sb, None, *current, true);
+                    match old {
+                        Some(d) => self.work.values.insert(a.clone(), d),
+                        None => self.work.values.remove(a),
+                    };
+                    let Some(c) = found else { continue };
+                    let sz = size(sa, self.value_of(a).as_ref(), &va) + c.size;
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|(p, s, _)| c.points > *p || (c.points == *p && sz < *s));
+                    if better {
+                        best = Some((c.points, sz, vec![(a.clone(), va), (b.clone(), c.to)]));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((p, _, joint)) if p > *current => self.apply_if_better(joint, current, changes),
+            _ => false,
+        }
+    }
+
+    /// The values the pair search tries for a field: its lever's direction on its grid at
+    /// doubling offsets (1, 2, 4… steps, and the bound), every other enum value, the list with
+    /// one value more (or less), the flipped bool; a missing field is supplied.
+    fn probe_values(&self, f: &FieldPath, spec: &FieldSpec) -> Vec<Value> {
+        let from = self.value_of(f);
+        let lever = spec.lever(f);
+        let mut out = Vec::new();
+        match spec.ty {
+            t if t.is_numeric() || t == FieldType::Date => {
+                let Some(axis) = Axis::new(spec, from.as_ref(), self.period) else {
+                    return out;
+                };
+                for (start, sign, span) in axis.directions(lever) {
+                    let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1).min(MAX_GRID);
+                    let mut k = 0i64;
+                    loop {
+                        if let Some(v) = axis.value(start + sign * k) {
+                            out.push(v);
+                        }
+                        if k >= limit {
+                            break;
+                        }
+                        k = (2 * k + 1).min(limit);
+                    }
+                }
+            }
+            FieldType::Bool => out.extend(bool_moves(lever, from.as_ref())),
+            FieldType::Enum => out.extend(
+                spec.values
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::Text(v.clone()))
+                    .filter(|v| Some(v) != from.as_ref()),
+            ),
+            FieldType::List => out.extend(list_moves(spec, lever, from.as_ref())),
+            _ => {}
+        }
+        out
+    }
+
     fn value_of(&self, f: &FieldPath) -> Option<Value> {
         self.work.values.get(f).map(|d| d.value.clone())
     }
 
-    /// The best change of one field: full points with the smallest move if any move reaches
-    /// them, else the most points with the smallest move; `None` when nothing beats `current`.
+    /// The best change of one field, in its lever's direction: full points with the smallest
+    /// move if any move reaches them, else the most points with the smallest move; `None` when
+    /// nothing beats `current` or the field is not a lever.
     fn best_for_field(
         &mut self,
         f: &FieldPath,
         spec: &FieldSpec,
         hint: Option<&Value>,
         current: Points,
-        lever: bool,
+        named: bool,
     ) -> Option<Candidate> {
+        let lever = spec.lever(f);
+        if lever == Lever::None {
+            return None;
+        }
         let from = self.value_of(f);
         let mut cands: Vec<(Value, Points)> = Vec::new();
         if let Some(h) = hint.and_then(|h| check_value(h, spec).ok()) {
-            if Some(&h) != from.as_ref() {
+            if Some(&h) != from.as_ref() && moves_allowed(f, spec, from.as_ref(), &h) {
                 if let Some(p) = self.eval_with(f, &h) {
                     cands.push((h, p));
                 }
             }
         }
-        match (&from, spec.ty) {
-            (Some(v), t) if t.is_numeric() => {
-                if let Some(x) = v.as_f64() {
-                    cands.extend(self.numeric(f, spec, x, current));
+        match spec.ty {
+            t if t.is_numeric() || t == FieldType::Date => {
+                // A missing value is searched from the hint (both ways) or over the whole range.
+                let origin = from.clone().or_else(|| {
+                    hint.and_then(|h| check_value(h, spec).ok())
+                        .or_else(|| Axis::floor(spec, self.period))
+                });
+                if let Some(axis) = Axis::new(spec, origin.as_ref(), self.period) {
+                    let lever = if from.is_none() { None } else { Some(lever) };
+                    cands.extend(self.along(f, &axis, lever, current, origin.is_some()));
                 }
             }
-            // A missing number: from the target value on, up or down.
-            (None, t) if t.is_numeric() => {
-                if let Some(x) = hint.and_then(|h| check_value(h, spec).ok()?.as_f64()) {
-                    cands.extend(self.numeric(f, spec, x, current));
+            FieldType::Bool => {
+                for v in bool_moves(lever, from.as_ref()) {
+                    if let Some(p) = self.eval_with(f, &v) {
+                        cands.push((v, p));
+                    }
                 }
             }
-            (Some(Value::Bool(b)), _) => {
-                let v = Value::Bool(!b);
-                if let Some(p) = self.eval_with(f, &v) {
-                    cands.push((v, p));
-                }
-            }
-            (Some(cur), FieldType::Enum) => {
+            FieldType::Enum => {
                 for v in spec.values.iter().flatten() {
                     let v = Value::Text(v.clone());
-                    if &v != cur {
+                    if Some(&v) != from.as_ref() {
                         if let Some(p) = self.eval_with(f, &v) {
                             cands.push((v, p));
                         }
                     }
                 }
             }
-            (Some(Value::List(cur)), FieldType::List) => {
-                let allowed = spec.values.clone().unwrap_or_default();
-                let mut tries = Vec::new();
-                if !allowed.is_empty() {
-                    tries.push(allowed.clone());
-                }
-                for a in allowed.iter().filter(|a| !cur.contains(a)) {
-                    let mut l = cur.clone();
-                    l.push(a.clone());
-                    tries.push(l);
-                }
-                for l in tries {
-                    let v = Value::List(l);
+            FieldType::List => {
+                for v in list_moves(spec, lever, from.as_ref()) {
                     if let Some(p) = self.eval_with(f, &v) {
                         cands.push((v, p));
                     }
@@ -371,66 +526,65 @@ impl<'a> Searcher<'a> {
                 field: f.clone(),
                 to,
                 points,
-                lever,
+                lever: named,
             })
             .min_by(|a, b| b.points.cmp(&a.points).then(a.size.total_cmp(&b.size)))
     }
 
-    /// Numeric search up and down from `x`: the smallest move to full points in each direction,
-    /// or, when neither reaches them, the smallest move to the most points seen.
-    fn numeric(
+    /// Search along a numeric or date axis from its origin, in the lever's direction (`None`:
+    /// both ways, for a missing value): the smallest move to full points in each direction, or,
+    /// when none reaches them, the smallest move to the most points seen. With
+    /// `include_origin`, the origin itself (a supplied value) is a candidate too.
+    fn along(
         &mut self,
         f: &FieldPath,
-        spec: &FieldSpec,
-        x: f64,
+        axis: &Axis,
+        lever: Option<Lever>,
         current: Points,
+        include_origin: bool,
     ) -> Vec<(Value, Points)> {
-        let grid = Grid::for_spec(spec);
-        let (lo, hi) = spec.bounds();
-        let g = x * grid.per_unit;
-        if !g.is_finite() || g.abs() > MAX_GRID as f64 {
-            return Vec::new(); // beyond any figure a county reports; nothing sensible to search
-        }
-        let on_grid = (g - g.round()).abs() < 1e-6;
-        let (up, down) = if on_grid {
-            (g.round() as i64 + 1, g.round() as i64 - 1)
-        } else {
-            (g.ceil() as i64, g.floor() as i64)
-        };
-        let n_hi = hi.map(|h| (h * grid.per_unit + 1e-6).floor() as i64);
-        let n_lo = lo.map(|l| (l * grid.per_unit - 1e-6).ceil() as i64);
-        let dirs = [
-            (up, 1i64, n_hi.map(|h| h.saturating_sub(up))),
-            (down, -1i64, n_lo.map(|l| down.saturating_sub(l))),
-        ];
         let mut out = Vec::new();
-        let mut best_seen: Vec<(usize, Points)> = Vec::new();
-        for (i, &(start, sign, span)) in dirs.iter().enumerate() {
-            if span.is_some_and(|s| s < 0) {
-                continue;
+        if include_origin && self.value_of(f).is_none() {
+            if let Some(v) = axis.value(axis.origin) {
+                if let Some(p) = self.eval_with(f, &v) {
+                    out.push((v, p));
+                }
             }
-            let mut probe = |s: &mut Self, k: i64| {
-                let v = grid.value(start + sign * k, spec.ty);
-                s.eval_with(f, &v).unwrap_or(Points::ZERO)
+        }
+        let dirs: Vec<(i64, i64, Option<i64>)> = match lever {
+            Some(l) => axis.directions(l),
+            None => {
+                let mut d = axis.directions(Lever::Raise);
+                d.extend(axis.directions(Lever::Lower));
+                d
+            }
+        };
+        let mut best_seen: Vec<(usize, Points)> = Vec::new();
+        let mut hits = Vec::new();
+        for (i, &(start, sign, span)) in dirs.iter().enumerate() {
+            let mut probe = |s: &mut Self, k: i64| match axis.value(start + sign * k) {
+                Some(v) => s.eval_with(f, &v).unwrap_or(Points::ZERO),
+                None => Points::ZERO,
             };
             match self.direction(&mut probe, span, self.max) {
-                Ok((k, p)) => out.push((grid.value(start + sign * k, spec.ty), p)),
+                Ok((k, p)) => hits.extend(axis.value(start + sign * k).map(|v| (v, p))),
                 Err(seen) if seen > current => best_seen.push((i, seen)),
                 Err(_) => {}
             }
         }
-        if out.is_empty() {
+        if hits.is_empty() {
             if let Some(&(i, goal)) = best_seen.iter().max_by_key(|(i, p)| (*p, usize::MAX - i)) {
                 let (start, sign, span) = dirs[i];
-                let mut probe = |s: &mut Self, k: i64| {
-                    let v = grid.value(start + sign * k, spec.ty);
-                    s.eval_with(f, &v).unwrap_or(Points::ZERO)
+                let mut probe = |s: &mut Self, k: i64| match axis.value(start + sign * k) {
+                    Some(v) => s.eval_with(f, &v).unwrap_or(Points::ZERO),
+                    None => Points::ZERO,
                 };
                 if let Ok((k, p)) = self.direction(&mut probe, span, goal) {
-                    out.push((grid.value(start + sign * k, spec.ty), p));
+                    hits.extend(axis.value(start + sign * k).map(|v| (v, p)));
                 }
             }
         }
+        out.extend(hits);
         out
     }
 
@@ -493,28 +647,204 @@ impl<'a> Searcher<'a> {
     }
 }
 
-/// The grid numbers move on: whole numbers for counts, tenths otherwise.
-struct Grid {
-    per_unit: f64,
+/// A numeric or date field as points on a line: whole numbers for counts, tenths for percents
+/// and other numbers, days for dates; with the field's bounds (a date's: the assessment period).
+struct Axis {
+    kind: AxisKind,
+    /// The index of the origin (the current value, rounded onto the grid).
+    origin: i64,
+    /// The first index above the origin and the first below it.
+    up: i64,
+    down: i64,
+    lo: Option<i64>,
+    hi: Option<i64>,
 }
 
-impl Grid {
-    fn for_spec(spec: &FieldSpec) -> Grid {
-        Grid {
-            per_unit: if spec.ty == FieldType::Count {
-                1.0
-            } else {
-                10.0
-            },
+#[derive(Clone, Copy, PartialEq)]
+enum AxisKind {
+    Count,
+    Tenths,
+    Days,
+}
+
+/// 1970-01-01, day 0 of date axes.
+const EPOCH: jiff::civil::Date = jiff::civil::Date::constant(1970, 1, 1);
+
+fn day_number(s: &str) -> Option<i64> {
+    let d: jiff::civil::Date = s.parse().ok()?;
+    Some(i64::from((d - EPOCH).get_days()))
+}
+
+fn date_of(n: i64) -> Option<String> {
+    let d = EPOCH.checked_add(jiff::Span::new().try_days(n).ok()?).ok()?;
+    Some(d.to_string())
+}
+
+/// The assessment period of a county whose data describe `year`, as day numbers: the year itself
+/// and the year after (when that year's reports are due and published).
+pub(crate) fn period_days(year: i32) -> Option<(i64, i64)> {
+    let first = jiff::civil::Date::new(i16::try_from(year).ok()?, 1, 1).ok()?;
+    let last = jiff::civil::Date::new(i16::try_from(year + 1).ok()?, 12, 31).ok()?;
+    Some((
+        i64::from((first - EPOCH).get_days()),
+        i64::from((last - EPOCH).get_days()),
+    ))
+}
+
+impl Axis {
+    fn new(spec: &FieldSpec, origin: Option<&Value>, period: Option<(i64, i64)>) -> Option<Axis> {
+        if spec.ty == FieldType::Date {
+            let o = match origin? {
+                Value::Text(s) => day_number(s)?,
+                _ => return None,
+            };
+            // Without a county year, a year either side of the current date.
+            let (lo, hi) = period.unwrap_or((o - 366, o + 366));
+            return Some(Axis {
+                kind: AxisKind::Days,
+                origin: o,
+                up: o + 1,
+                down: o - 1,
+                lo: Some(lo),
+                hi: Some(hi),
+            });
         }
-    }
-    fn value(&self, n: i64, ty: FieldType) -> Value {
-        if ty == FieldType::Count {
-            Value::Int(n)
+        let kind = if spec.ty == FieldType::Count {
+            AxisKind::Count
         } else {
-            Value::Number(n as f64 / self.per_unit)
+            AxisKind::Tenths
+        };
+        let per_unit = if kind == AxisKind::Count { 1.0 } else { 10.0 };
+        let g = origin?.as_f64()? * per_unit;
+        if !g.is_finite() || g.abs() > MAX_GRID as f64 {
+            return None; // beyond any figure a county reports; nothing sensible to search
+        }
+        let on_grid = (g - g.round()).abs() < 1e-6;
+        let (up, down) = if on_grid {
+            (g.round() as i64 + 1, g.round() as i64 - 1)
+        } else {
+            (g.ceil() as i64, g.floor() as i64)
+        };
+        let (lo, hi) = spec.bounds();
+        Some(Axis {
+            kind,
+            origin: g.round() as i64,
+            up,
+            down,
+            lo: lo.map(|l| (l * per_unit - 1e-6).ceil() as i64),
+            hi: hi.map(|h| (h * per_unit + 1e-6).floor() as i64),
+        })
+    }
+
+    /// The lowest value of a field, where a search for a missing value with no hint starts: the
+    /// lower bound (0 when open), the first day of the assessment period.
+    fn floor(spec: &FieldSpec, period: Option<(i64, i64)>) -> Option<Value> {
+        match spec.ty {
+            FieldType::Date => date_of(period?.0).map(Value::Text),
+            FieldType::Count => Some(Value::Int(spec.bounds().0.unwrap_or(0.0).max(0.0) as i64)),
+            t if t.is_numeric() => Some(Value::Number(spec.bounds().0.unwrap_or(0.0))),
+            _ => None,
         }
     }
+
+    /// `(first index, sign, span to the bound)` of each direction the lever allows (`None` span:
+    /// open); a direction already past its bound is left out.
+    fn directions(&self, lever: Lever) -> Vec<(i64, i64, Option<i64>)> {
+        let up = (self.up, 1i64, self.hi.map(|h| h.saturating_sub(self.up)));
+        let down = (self.down, -1i64, self.lo.map(|l| self.down.saturating_sub(l)));
+        let dirs = match lever {
+            Lever::Raise => vec![up],
+            Lever::Lower => vec![down],
+            Lever::None => Vec::new(),
+        };
+        dirs.into_iter()
+            .filter(|(_, _, span)| !span.is_some_and(|s| s < 0))
+            .collect()
+    }
+
+    fn value(&self, n: i64) -> Option<Value> {
+        match self.kind {
+            AxisKind::Count => Some(Value::Int(n)),
+            AxisKind::Tenths => Some(Value::Number(n as f64 / 10.0)),
+            AxisKind::Days => date_of(n).map(Value::Text),
+        }
+    }
+}
+
+/// Whether setting a field from `from` to `to` goes its lever's way (a missing value may be
+/// supplied at any value of a lever).
+fn moves_allowed(f: &FieldPath, spec: &FieldSpec, from: Option<&Value>, to: &Value) -> bool {
+    let lever = spec.lever(f);
+    if lever == Lever::None {
+        return false;
+    }
+    let Some(from) = from else { return true };
+    match (from, to) {
+        (a, b) if a.as_f64().is_some() && b.as_f64().is_some() => {
+            lever.allows(a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0))
+        }
+        (Value::Bool(a), Value::Bool(b)) => lever.allows(f64::from(u8::from(*a)), f64::from(u8::from(*b))),
+        (Value::List(a), Value::List(b)) => match lever {
+            Lever::Raise => a.iter().all(|x| b.contains(x)),
+            Lever::Lower => b.iter().all(|x| a.contains(x)),
+            Lever::None => false,
+        },
+        (Value::Text(a), Value::Text(b)) if spec.ty == FieldType::Date => match (day_number(a), day_number(b)) {
+            (Some(a), Some(b)) => lever.allows(a as f64, b as f64),
+            _ => false,
+        },
+        _ => true, // enums and texts have no order
+    }
+}
+
+/// The bool a lever may move to: `raise` false (or missing) → true, `lower` true → false.
+fn bool_moves(lever: Lever, from: Option<&Value>) -> Vec<Value> {
+    match (lever, from) {
+        (Lever::Raise, Some(Value::Bool(true))) | (Lever::Lower, Some(Value::Bool(false))) => {
+            Vec::new()
+        }
+        (Lever::Raise, _) => vec![Value::Bool(true)],
+        (Lever::Lower, _) => vec![Value::Bool(false)],
+        (Lever::None, _) => Vec::new(),
+    }
+}
+
+/// The lists a lever may move to: `raise` the full allowed set and the current list plus each
+/// missing allowed value; `lower` the empty list and the current list less each value.
+fn list_moves(spec: &FieldSpec, lever: Lever, from: Option<&Value>) -> Vec<Value> {
+    let cur: Vec<String> = match from {
+        Some(Value::List(l)) => l.clone(),
+        _ => Vec::new(),
+    };
+    let mut tries: Vec<Vec<String>> = Vec::new();
+    match lever {
+        Lever::Raise => {
+            let allowed = spec.values.clone().unwrap_or_default();
+            if !allowed.is_empty() {
+                tries.push(allowed.clone());
+            }
+            for a in allowed.iter().filter(|a| !cur.contains(a)) {
+                let mut l = cur.clone();
+                l.push(a.clone());
+                tries.push(l);
+            }
+        }
+        Lever::Lower => {
+            tries.push(Vec::new());
+            for i in 0..cur.len() {
+                let mut l = cur.clone();
+                l.remove(i);
+                tries.push(l);
+            }
+        }
+        Lever::None => {}
+    }
+    tries.dedup();
+    tries
+        .into_iter()
+        .filter(|l| from.is_none() || l != &cur)
+        .map(Value::List)
+        .collect()
 }
 
 /// Sets a field's value on working data, keeping the datum's provenance; returns the old datum.

@@ -2,7 +2,7 @@
 //! the distance to each pass line, the plan, then every lost item with its improvement target,
 //! the items without data and the comparison with peers.
 
-use crate::analyse::gap::{Change, Fix, GapAnalysis, LostItem, Plan, Reach};
+use crate::analyse::gap::{Blocker, Change, Fix, GapAnalysis, LostItem, Plan, Reach, Solver};
 use crate::render::{area_heading, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
@@ -28,8 +28,9 @@ pub fn markdown(g: &GapAnalysis) -> String {
     peers(g, &mut s);
     s.push_str(
         "---\n\n说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
-数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值）；\
-无数据指标按规则集给出的目标值补充后计分。\n",
+只调整数据字典中标为可调（lever）的字段，并只朝其方向调整（背景数据如案件总数、执法人员数不调整）；\
+数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值），日期在评估期内按日搜索；\
+无数据指标按规则集给出的目标值补充后计分。方案为整数规划求得的最小代价方案（默认代价为改动的指标项数）。\n",
     );
     s
 }
@@ -42,20 +43,7 @@ fn summary(g: &GapAnalysis, s: &mut String) {
         if p.reached {
             line.push_str("已达到。");
         } else {
-            let mut why = Vec::new();
-            if p.blocked_by_veto {
-                why.push(format!(
-                    "一票否决（{}），无论得分多少均不能达到",
-                    g.vetoes.join("；")
-                ));
-            }
-            if p.shortfall > Points::ZERO {
-                why.push(format!("总分差 {} 分", p.shortfall));
-            }
-            for a in &p.areas_short {
-                why.push(format!("{}「{}」还差 {} 分", a.id, a.name, a.shortfall));
-            }
-            line.push_str(&format!("未达到：{}。", why.join("；")));
+            line.push_str(&format!("未达到，原因：{}。", blockers_text(&p.blockers)));
         }
         s.push_str(&line);
         s.push('\n');
@@ -94,6 +82,45 @@ fn summary(g: &GapAnalysis, s: &mut String) {
     s.push('\n');
 }
 
+/// Exactly what keeps the county from a line, in order: the total, each area's share, each
+/// veto, each zeroing condition.
+fn blockers_text(b: &[Blocker]) -> String {
+    if b.is_empty() {
+        return "—".into();
+    }
+    b.iter()
+        .map(|b| match b {
+            Blocker::Total { shortfall } => format!("总分还差 {shortfall} 分"),
+            Blocker::AreaShare {
+                id,
+                name,
+                shortfall,
+            } => format!("一级指标 {id}「{name}」得分率未达要求，还差 {shortfall} 分"),
+            Blocker::Veto { name, .. } => {
+                format!("一票否决「{name}」已触发，无论得分多少均不能达到")
+            }
+            Blocker::Zeroing {
+                name, applies_to, ..
+            } => format!("「{name}」使 {applies_to} 得分为零"),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// The cost and how the plan was found: `最优` with the cost, or the best plan with the proven
+/// lower bound when the time limit stopped the solver.
+fn solver_text(p: &Plan) -> String {
+    let cost = crate::helpers::fmt_num(p.cost);
+    match p.solver {
+        Solver::Optimal => format!("最优（代价 {cost}，不存在代价更低的方案）"),
+        Solver::TimeLimit => format!(
+            "求解达到时间上限：给出已找到的最好方案（代价 {cost}），代价下界 {}",
+            crate::helpers::fmt_num(p.lower_bound.unwrap_or(0.0))
+        ),
+        Solver::Unreachable => format!("所有可行改动合计（代价 {cost}）"),
+    }
+}
+
 fn plan_sentence(p: &Plan) -> String {
     let supply = p.steps.iter().filter(|x| x.supplies_data).count();
     let what = if supply > 0 {
@@ -113,7 +140,11 @@ fn plan_sentence(p: &Plan) -> String {
     if p.steps.is_empty() && p.reaches {
         format!("得分已满足要求{veto}。")
     } else if p.reaches {
-        format!("{what}，总分可达 {}（已复算）{veto}。", p.total_after)
+        format!(
+            "{what}，总分可达 {}（已复算）；{}{veto}。",
+            p.total_after,
+            solver_text(p)
+        )
     } else {
         format!(
             "把能找到的改进全部做到，总分也只有 {}，仍达不到{veto}。",
@@ -179,8 +210,8 @@ fn plans(g: &GapAnalysis, s: &mut String) {
             continue;
         }
         let mut t = Table::new(
-            &["步骤", "编号", "指标", "改动", "增分", "累计总分"],
-            &[true, false, false, false, true, true],
+            &["步骤", "编号", "指标", "改动", "代价", "增分", "累计总分"],
+            &[true, false, false, false, true, true, true],
         );
         for (i, x) in p.steps.iter().enumerate() {
             let how = changes_text(&x.changes);
@@ -193,7 +224,8 @@ fn plans(g: &GapAnalysis, s: &mut String) {
                 } else {
                     how
                 },
-                format!("+{}", x.gain),
+                crate::helpers::fmt_num(x.cost),
+                signed(x.gain),
                 x.total_after.to_string(),
             ]);
         }
@@ -302,8 +334,39 @@ fn fix_text(i: &LostItem) -> String {
                 f.earned,
                 f.gain
             ),
-            Reach::None => "在数据取值范围内，任何改动都不能增加得分".into(),
+            Reach::None => none_text(i),
         },
+    }
+}
+
+/// Why no change was proposed, said only as far as the search went: "no change can raise the
+/// score" only when the search was complete for the item.
+fn none_text(i: &LostItem) -> String {
+    let n = &i.search;
+    let context = if n.not_levers.is_empty() {
+        String::new()
+    } else {
+        let f: Vec<&str> = n.not_levers.iter().map(|f| f.as_str()).collect();
+        format!("（{} 为背景数据，不作调整）", f.join("、"))
+    };
+    if n.complete {
+        format!("在可调字段的取值范围内，任何改动都不能增加得分{context}")
+    } else {
+        format!(
+            "已搜索的改动都不能增加得分{context}；未搜索：{}",
+            n.not_searched.join("；")
+        )
+    }
+}
+
+/// A signed number of points: `+5`, `−3`, `0`.
+fn signed(p: Points) -> String {
+    if p > Points::ZERO {
+        format!("+{p}")
+    } else if p < Points::ZERO {
+        format!("−{}", Points::ZERO - p)
+    } else {
+        "0".into()
     }
 }
 

@@ -406,10 +406,39 @@ impl<'a> Searcher<'a> {
                 }
             }
         }
-        match best {
-            Some((p, _, joint)) if p > *current => self.apply_if_better(joint, current, changes),
-            _ => false,
-        }
+        let Some((p, _, joint)) = best.filter(|(p, _, _)| *p > *current) else {
+            return false;
+        };
+        // The probes of the first field are coarse (doubling steps): with the second field in
+        // place, search the first one's smallest move to the same points, then the second's.
+        let Ok([(a, va), (b, vb)]) = <[(FieldPath, Value); 2]>::try_from(joint) else {
+            return false;
+        };
+        let va = self.refine(&a, va, &b, &vb, p, *current);
+        let vb = self.refine(&b, vb, &a, &va, p, *current);
+        self.apply_if_better(vec![(a, va), (b, vb)], current, changes)
+    }
+
+    /// With `other` set to `ov`, the smallest move of `f` that still earns `goal` (else `v`).
+    fn refine(
+        &mut self,
+        f: &FieldPath,
+        v: Value,
+        other: &FieldPath,
+        ov: &Value,
+        goal: Points,
+        current: Points,
+    ) -> Value {
+        let Some(spec) = self.rules.fields().get(f) else {
+            return v;
+        };
+        let old = set(&mut self.work, other, ov.clone());
+        let found = self.best_for_field(f, spec, None, current, true);
+        match old {
+            Some(d) => self.work.values.insert(other.clone(), d),
+            None => self.work.values.remove(other),
+        };
+        found.filter(|c| c.points >= goal).map_or(v, |c| c.to)
     }
 
     /// The values the pair search tries for a field: its lever's direction on its grid at
@@ -918,9 +947,13 @@ mod tests {
     }
 
     fn one_item(score: &str) -> RuleSet {
+        one_item_levers(score, "raise")
+    }
+
+    fn one_item_levers(score: &str, n_lever: &str) -> RuleSet {
         let doc = format!(
             "ruleset: {{id: t, title: t, version: '1', total_points: 4}}\n\
-             fields: {{x.rate: {{type: percent, desc: 比率}}, x.n: {{type: count, desc: 件数}}}}\n\
+             fields: {{x.rate: {{type: percent, desc: 比率}}, x.n: {{type: count, desc: 件数, lever: {n_lever}}}}}\n\
              indicators:\n  - id: '1'\n    name: 领域\n    points: 4\n    children:\n\
              \x20     - {{id: '1.1', name: 项, points: 4, inputs: [x.rate, x.n], score: '{score}'}}\n"
         );
@@ -957,20 +990,118 @@ mod tests {
 
     #[test]
     fn lower_is_better_counts_search_downward() {
-        let rules = one_item("deduct_each(max(d.x.n - 3, 0), 0.5)");
+        let rules = one_item_levers("deduct_each(max(d.x.n - 3, 0), 0.5)", "lower");
         let (found, _) = searched(&rules, 50.0, 10);
         assert_eq!(found.fix.changes[0].field.as_str(), "x.n");
         assert_eq!(found.fix.changes[0].to, Value::Int(3));
         assert_eq!(found.fix.earned, Points::from_f64(4.0));
+        // Declared `raise`, the same count is never lowered: nothing helps, and the search was
+        // complete (two levers, both searched), so the item says so.
+        let rules = one_item_levers("deduct_each(max(d.x.n - 3, 0), 0.5)", "raise");
+        let (found, _) = searched(&rules, 50.0, 10);
+        assert_eq!(found.fix.reach, Reach::None);
+        assert!(found.note.complete);
+        // Declared `none` (a context figure), it is never changed and named as context.
+        let rules = one_item_levers("deduct_each(max(d.x.n - 3, 0), 0.5)", "none");
+        let (found, _) = searched(&rules, 50.0, 10);
+        assert!(found.fix.changes.is_empty());
+        assert_eq!(found.note.not_levers, [FieldPath::new("x.n")]);
     }
 
     #[test]
-    fn grid_values_are_exact_decimals() {
-        let g = Grid::for_spec(&spec("{type: percent, desc: x}"));
-        assert_eq!(g.value(950, FieldType::Percent), Value::Number(95.0));
-        assert_eq!(g.value(999, FieldType::Percent), Value::Number(99.9));
-        let c = Grid::for_spec(&spec("{type: count, desc: x}"));
-        assert_eq!(c.value(7, FieldType::Count), Value::Int(7));
+    fn a_rate_improves_through_its_numerator_not_its_denominator() {
+        // rate = n / 20 (as a share of 20 cases filed, a context figure): 10/20 = 50% earns
+        // 0; ≥ 90% earns 4. The only lever is the numerator: x.n 10 → 18 (18/20 = 90%).
+        let rules = one_item_levers("if d.x.n * 100 / 20 >= 90 { P } else { 0 }", "raise");
+        let (found, _) = searched(&rules, 0.0, 10);
+        assert_eq!(found.fix.changes.len(), 1);
+        assert_eq!(found.fix.changes[0].to, Value::Int(18));
+    }
+
+    #[test]
+    fn fields_read_together_are_changed_together() {
+        // Full points only when both figures change at once: rate ≥ 90 AND n ≥ 5; from
+        // (50, 0) neither single change earns anything, the pair search finds (90, 5).
+        let rules = one_item("if d.x.rate >= 90.0 && d.x.n >= 5 { P } else { 0 }");
+        let (found, _) = searched(&rules, 50.0, 0);
+        assert_eq!(found.fix.reach, Reach::Full);
+        let to: BTreeMap<&str, Value> = found
+            .fix
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.to.clone()))
+            .collect();
+        assert_eq!(to["x.rate"], Value::Number(90.0));
+        assert_eq!(to["x.n"], Value::Int(5));
+    }
+
+    #[test]
+    fn axis_values_are_exact_decimals_and_days() {
+        let pct = spec("{type: percent, desc: x}");
+        let g = Axis::new(&pct, Some(&Value::Number(91.3)), None).unwrap();
+        assert_eq!(g.value(950), Some(Value::Number(95.0)));
+        assert_eq!(g.value(999), Some(Value::Number(99.9)));
+        // 91.3 is on the grid: the first probe up is 91.4, down 91.2; 0–100 is 0..=1000.
+        assert_eq!((g.up, g.down, g.lo, g.hi), (914, 912, Some(0), Some(1000)));
+        let c = Axis::new(&spec("{type: count, desc: x}"), Some(&Value::Int(7)), None).unwrap();
+        assert_eq!(c.value(7), Some(Value::Int(7)));
+        let d = spec("{type: date, desc: x}");
+        let period = period_days(2020);
+        let a = Axis::new(&d, Some(&Value::Text("2021-03-31".into())), period).unwrap();
+        assert_eq!(a.value(a.origin), Some(Value::Text("2021-03-31".into())));
+        assert_eq!(a.value(a.down), Some(Value::Text("2021-03-30".into())));
+        // The assessment period of 2020 data: 2020-01-01 .. 2021-12-31 (366 + 365 days).
+        let (lo, hi) = period.unwrap();
+        assert_eq!(hi - lo, 366 + 365 - 1);
+        assert_eq!(a.value(lo), Some(Value::Text("2020-01-01".into())));
+        assert_eq!(a.value(hi), Some(Value::Text("2021-12-31".into())));
+    }
+
+    #[test]
+    fn dates_are_searched_day_by_day_within_the_period() {
+        // Published on or before 2021-03-31 earns 4; the county published on 2021-06-20 (year
+        // 2020): the search walks earlier (a date's default lever is `lower`) and finds the
+        // deadline itself, 81 days earlier.
+        let doc = "ruleset: {id: t, title: t, version: '1', total_points: 4}\n\
+             fields: {x.on: {type: date, desc: 公开日期}}\n\
+             indicators:\n  - id: '1'\n    name: 领域\n    points: 4\n    children:\n\
+             \x20     - {id: '1.1', name: 项, points: 4, inputs: [x.on], score: 'if d.x.on <= \"2021-03-31\" { P } else { 0 }'}\n";
+        let rules =
+            RuleSet::load(&crate::RuleSource::from_documents([("r.yaml", doc)])).unwrap();
+        let info = crate::CountyInfo {
+            id: "c".into(),
+            name: "县".into(),
+            year: Some(2020),
+            ..Default::default()
+        };
+        let values = [(
+            FieldPath::new("x.on"),
+            Datum::new(Value::Text("2021-06-20".into())),
+        )];
+        let data = CountyData::new(info, values, &rules).unwrap();
+        let fields = [FieldPath::new("x.on")];
+        let mut s = Searcher::new(&rules, &data, 0, Points::from_f64(4.0), &fields);
+        let found = s.search(&fields, &BTreeMap::new(), Points::ZERO);
+        assert_eq!(found.fix.reach, Reach::Full);
+        assert_eq!(found.fix.changes[0].to, Value::Text("2021-03-31".into()));
+        assert!(found.note.complete);
+    }
+
+    #[test]
+    fn levers_limit_bools_and_lists() {
+        let l = spec("{type: list, desc: x, values: [a, b, c]}");
+        let cur = Value::List(vec!["a".into()]);
+        let up = list_moves(&l, Lever::Raise, Some(&cur));
+        assert!(up.contains(&Value::List(vec!["a".into(), "b".into()])));
+        assert!(up.iter().all(|v| matches!(v, Value::List(x) if x.contains(&"a".to_string()))));
+        let down = list_moves(&l, Lever::Lower, Some(&cur));
+        assert_eq!(down, [Value::List(vec![])]);
+        assert_eq!(bool_moves(Lever::Raise, Some(&Value::Bool(true))), []);
+        assert_eq!(
+            bool_moves(Lever::Raise, Some(&Value::Bool(false))),
+            [Value::Bool(true)]
+        );
+        assert_eq!(bool_moves(Lever::Lower, None), [Value::Bool(false)]);
     }
 
     #[test]

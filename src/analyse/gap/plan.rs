@@ -426,7 +426,10 @@ pub(crate) fn plan_for(
                 lower_bound = lower_bound.max(bound);
                 let chosen: Vec<&Candidate> = set.iter().map(|&i| &cands[i]).collect();
                 if let Some(r) = rescore(rules, data, &chosen).filter(|r| meets(r, p, vetoed)) {
-                    return finish(rules, data, report, p, chosen, &r, Solver::Optimal, None);
+                    // Among the plans of this least cost, the one that gains the most points.
+                    let best = most_points(rules, data, report, p, cands, &cuts, bound, left)
+                        .unwrap_or((chosen, r));
+                    return finish(rules, data, report, p, best.0, &best.1, Solver::Optimal, None);
                 }
                 cuts.push(set);
             }
@@ -463,6 +466,30 @@ pub(crate) fn plan_for(
     }
 }
 
+/// Among the choices of cost at most `cost` (the optimum), the one whose options gain the most
+/// points (the programme's upper bounds), verified by a full rescore; `None` when it does not
+/// verify or the solver gives no answer in time (the caller keeps its optimal plan).
+#[allow(clippy::too_many_arguments)]
+fn most_points<'c>(
+    rules: &RuleSet,
+    data: &CountyData,
+    report: &Report,
+    p: &PassLine,
+    cands: &'c [Candidate],
+    cuts: &[BTreeSet<usize>],
+    cost: f64,
+    time_limit: Duration,
+) -> Option<(Vec<&'c Candidate>, Report)> {
+    let Outcome::Chosen(set, _) = solve_with(report, p, cands, cuts, time_limit, Some(cost))
+    else {
+        return None;
+    };
+    let chosen: Vec<&Candidate> = set.iter().map(|&i| &cands[i]).collect();
+    let spent: f64 = chosen.iter().map(|c| c.cost).sum();
+    let r = rescore(rules, data, &chosen)?;
+    (spent <= cost + 1e-9 && meets(&r, p, report.summary.vetoed)).then_some((chosen, r))
+}
+
 enum Outcome {
     /// The programme's optimal choice and its cost (a lower bound on the true optimum).
     Chosen(BTreeSet<usize>, f64),
@@ -482,14 +509,43 @@ fn solve(
     cuts: &[BTreeSet<usize>],
     time_limit: Duration,
 ) -> Outcome {
+    solve_with(report, p, cands, cuts, time_limit, None)
+}
+
+/// The programme of [`solve`]; with `budget`, instead: the most points (upper bounds, in
+/// thousandths) at a cost of at most `budget`.
+fn solve_with(
+    report: &Report,
+    p: &PassLine,
+    cands: &[Candidate],
+    cuts: &[BTreeSet<usize>],
+    time_limit: Duration,
+    budget: Option<f64>,
+) -> Outcome {
     use microlp::{ComparisonOp, OptimizationDirection, Problem};
     if time_limit.is_zero() {
         return Outcome::TimeUp(0.0);
     }
     let shortfall = (p.min_total - report.summary.total).milli();
     let short = areas_short(report, p.min_area_share);
-    let mut lp = Problem::new(OptimizationDirection::Minimize);
-    let x: Vec<_> = cands.iter().map(|c| lp.add_binary_var(c.cost)).collect();
+    let mut lp = Problem::new(if budget.is_some() {
+        OptimizationDirection::Maximize
+    } else {
+        OptimizationDirection::Minimize
+    });
+    let x: Vec<_> = cands
+        .iter()
+        .map(|c| {
+            lp.add_binary_var(match budget {
+                Some(_) => upper(c).milli().max(0) as f64,
+                None => c.cost,
+            })
+        })
+        .collect();
+    if let Some(b) = budget {
+        let terms: Vec<_> = cands.iter().enumerate().map(|(i, c)| (x[i], c.cost)).collect();
+        lp.add_constraint(terms, ComparisonOp::Le, b + 1e-9 * b.abs().max(1.0));
+    }
     // At most one option per item; incompatible options of different items exclude each other.
     let mut by_item: BTreeMap<&IndicatorId, Vec<usize>> = BTreeMap::new();
     for (i, c) in cands.iter().enumerate() {
@@ -514,7 +570,7 @@ fn solve(
         let terms: Vec<_> = cands
             .iter()
             .enumerate()
-            .map(|(i, c)| (x[i], c.gain.max(c.alone_total).milli().max(0) as f64))
+            .map(|(i, c)| (x[i], upper(c).milli().max(0) as f64))
             .collect();
         lp.add_constraint(terms, ComparisonOp::Ge, shortfall as f64 - 0.5);
     }
@@ -558,6 +614,11 @@ fn solve(
             }
         }
     }
+}
+
+/// The most an option can move the total: its item's gain or its standalone rescore's change.
+fn upper(c: &Candidate) -> Points {
+    c.gain.max(c.alone_total)
 }
 
 /// The plan with its steps ordered largest gain first, each step's total rescored.

@@ -480,7 +480,8 @@ fn most_points<'c>(
     cost: f64,
     time_limit: Duration,
 ) -> Option<(Vec<&'c Candidate>, Report)> {
-    let Outcome::Chosen(set, _) = solve_with(report, p, cands, cuts, time_limit, Some(cost))
+    let slice = time_limit.min(Duration::from_secs(2));
+    let Outcome::Chosen(set, _) = solve_with(report, p, cands, cuts, slice, Some(cost))
     else {
         return None;
     };
@@ -598,17 +599,33 @@ fn solve_with(
     }
     let mut opts = microlp::SolveOptions::default();
     opts.time_limit = Some(time_limit);
+    // With whole-number costs (the default: items changed), an incumbent less than 1 above the
+    // proven bound is optimal: no whole cost lies between. Stop there instead of closing the gap.
+    let whole = cands.iter().all(|c| c.cost.fract() == 0.0);
+    let total_cost: f64 = cands.iter().map(|c| c.cost).sum();
+    if budget.is_none() && whole {
+        opts.mip_gap = 0.999 / total_cost.max(1.0);
+    }
     match lp.solve_with(opts) {
         Err(microlp::Error::Infeasible) => Outcome::Infeasible,
         Err(_) => Outcome::TimeUp(0.0),
         Ok(out) => {
             let stats = out.stats();
             match out.into_solution() {
-                Ok(sol) if sol.status() == microlp::SolutionStatus::Optimal => {
+                Ok(sol) => {
+                    let obj = sol.objective();
+                    let bound = stats.best_bound.unwrap_or(f64::NEG_INFINITY);
+                    let proven = sol.status() == microlp::SolutionStatus::Optimal
+                        || (whole && (bound - 1e-6).ceil() >= obj - 1e-6)
+                        // The most points within the budget only breaks ties: any answer will do.
+                        || budget.is_some();
+                    if !proven {
+                        return Outcome::TimeUp(bound.max(0.0));
+                    }
                     let set = (0..cands.len())
                         .filter(|&i| sol.var_value(x[i]) > 0.5)
                         .collect();
-                    Outcome::Chosen(set, sol.objective())
+                    Outcome::Chosen(set, obj)
                 }
                 _ => Outcome::TimeUp(stats.best_bound.unwrap_or(0.0).max(0.0)),
             }

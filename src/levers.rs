@@ -180,7 +180,10 @@ mod tests {
         assert_eq!(lever("litigation.loss_rate", "percent"), Lever::Lower);
         assert_eq!(lever("review.corrected", "count"), Lever::Lower);
         assert_eq!(lever("review.pending", "count"), Lever::Lower);
-        assert_eq!(lever("approval.legal_time_limit_days", "number"), Lever::Lower);
+        assert_eq!(
+            lever("approval.legal_time_limit_days", "number"),
+            Lever::Lower
+        );
         assert_eq!(lever("x.problems_rectified", "count"), Lever::Raise);
         assert_eq!(lever("x.errors_corrected", "count"), Lever::Raise);
         assert_eq!(lever("x.assessment_fraud", "bool"), Lever::Lower);
@@ -198,8 +201,7 @@ mod tests {
 
     #[test]
     fn a_declared_lever_wins() {
-        let spec: FieldSpec =
-            serde_yaml::from_str("{type: count, desc: x, lever: raise}").unwrap();
+        let spec: FieldSpec = serde_yaml::from_str("{type: count, desc: x, lever: raise}").unwrap();
         assert_eq!(spec.lever(&FieldPath::new("x.cases")), Lever::Raise);
         assert!(Lever::Raise.allows(1.0, 2.0) && !Lever::Raise.allows(2.0, 1.0));
         assert!(Lever::Lower.allows(2.0, 1.0) && !Lever::Lower.allows(1.0, 2.0));

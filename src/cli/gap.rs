@@ -69,7 +69,7 @@ pub fn run(
         let report = rules.score(d);
         match GapAnalysis::with_options(&rules, d, &report, &opts) {
             Ok(g) => analyses.push(match &peer_reports {
-                Some(p) => g.with_peers(p),
+                Some(p) => g.with_peers_by_item(&report, p),
                 None => g,
             }),
             Err(e) => {

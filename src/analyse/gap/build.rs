@@ -63,7 +63,7 @@ pub(super) fn build(
                 });
             }
             _ if item.lost > Points::ZERO => {
-                let (fix, alternatives, note) = if item.status == ItemStatus::Scored {
+                let (fix, alternatives, note, partial) = if item.status == ItemStatus::Scored {
                     let fields = leaf.reads();
                     let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
                     let found = s.search(&fields, &leaf.target, item.earned);
@@ -79,11 +79,39 @@ pub(super) fn build(
                     } else {
                         Vec::new()
                     };
-                    (fix, alts, note)
+                    let partial = match fix.as_ref() {
+                        Some(f) if f.changes.len() == 1 && f.gain > Points::ZERO => {
+                            let goals = needs(report, item);
+                            let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
+                            s.ladder(&f.changes[0].field, item.earned, f.earned, &goals)
+                                .into_iter()
+                                .filter_map(|(to, p)| {
+                                    let c = search::change(
+                                        rules.fields(),
+                                        &f.changes[0].field,
+                                        f.changes[0].from.clone(),
+                                        to,
+                                    );
+                                    let partial = Fix {
+                                        reach: Reach::Partial,
+                                        changes: vec![c],
+                                        earned: p,
+                                        gain: p - item.earned,
+                                    };
+                                    verify(rules, data, &item.id, partial)
+                                })
+                                .filter(|f| f.gain > Points::ZERO)
+                                .collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    (fix, alts, note, partial)
                 } else {
-                    (None, Vec::new(), SearchNote::default())
+                    (None, Vec::new(), SearchNote::default(), Vec::new())
                 };
-                lost.push(lost_item(item, fix, alternatives, note));
+                let mut l = lost_item(item, fix, alternatives, note);
+                l.partial = partial;
+                lost.push(l);
             }
             _ => {}
         }
@@ -192,7 +220,26 @@ fn lost_item(
         fix,
         alternatives,
         search,
+        partial: Vec::new(),
     }
+}
+
+/// The item points levels a pass line may need: its current points plus the total's shortfall,
+/// plus the shortfall of its area's share, for every pass line not reached.
+fn needs(report: &Report, item: &ItemScore) -> Vec<Points> {
+    let mut out = Vec::new();
+    for p in report.summary.pass_lines.iter().filter(|p| !p.reached) {
+        let total = p.min_total - report.summary.total;
+        if total > Points::ZERO {
+            out.push(item.earned + total);
+        }
+        for a in areas_short(report, p.min_area_share) {
+            if a.id == item.area {
+                out.push(item.earned + a.shortfall);
+            }
+        }
+    }
+    out
 }
 
 fn areas(report: &Report, lost: &[LostItem], no_data: &[NoDataItem]) -> Vec<AreaGap> {

@@ -249,6 +249,11 @@ pub struct LostItem {
     /// What the search covered (levers only, in their direction).
     #[serde(default)]
     pub search: SearchNote,
+    /// Cheaper partial moves of a one-field fix (each verified by a full rescore): the smallest
+    /// move to each points level the search passed and to each level a pass line's total or
+    /// area share needs. Plans under a cost file choose among them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<Fix>,
 }
 
 /// An item without data: 资料审核 scores it 0.
@@ -374,7 +379,14 @@ impl GapAnalysis {
     /// peers' reports. A peer with the same county id and data hash as this county is left out,
     /// so a folder that holds the county itself can serve as its peer group.
     pub fn with_peers(mut self, peers: &[Report]) -> GapAnalysis {
-        self.peers = Some(PeerComparison::new(&self, peers));
+        self.peers = Some(PeerComparison::new(&self, None, peers));
+        self
+    }
+
+    /// As [`GapAnalysis::with_peers`], and item by item too: `own` is the county's report (the
+    /// one the analysis was built from).
+    pub fn with_peers_by_item(mut self, own: &Report, peers: &[Report]) -> GapAnalysis {
+        self.peers = Some(PeerComparison::new(&self, Some(own), peers));
         self
     }
 }

@@ -183,7 +183,10 @@ impl Costs {
         for (id, c) in &costs.items {
             if rules.node(id.as_str()).is_none_or(|n| n.leaf.is_none()) {
                 return Err(bad(
-                    format!("`{id}` under `items` is not an item of rule set `{}`", rules.id()),
+                    format!(
+                        "`{id}` under `items` is not an item of rule set `{}`",
+                        rules.id()
+                    ),
                     "use a scored item's id, such as 6.2.1",
                 ));
             }
@@ -192,7 +195,10 @@ impl Costs {
         for (f, c) in &costs.fields {
             if !rules.fields().contains_key(f) {
                 return Err(bad(
-                    format!("`{f}` under `fields` is not in the data dictionary of `{}`", rules.id()),
+                    format!(
+                        "`{f}` under `fields` is not in the data dictionary of `{}`",
+                        rules.id()
+                    ),
                     "use a field path from the rule set's `fields:`",
                 ));
             }
@@ -241,14 +247,18 @@ fn distance(c: &Change) -> f64 {
         }
         (None, b) if b.as_f64().is_some() => b.as_f64().unwrap_or(0.0).abs(),
         (Some(Value::Text(a)), Value::Text(b)) => {
-            match (a.parse::<jiff::civil::Date>(), b.parse::<jiff::civil::Date>()) {
+            match (
+                a.parse::<jiff::civil::Date>(),
+                b.parse::<jiff::civil::Date>(),
+            ) {
                 (Ok(x), Ok(y)) => f64::from((y - x).get_days()).abs(),
                 _ => 1.0,
             }
         }
-        (Some(Value::List(a)), Value::List(b)) => (a.iter().filter(|x| !b.contains(x)).count()
-            + b.iter().filter(|x| !a.contains(x)).count())
-            as f64,
+        (Some(Value::List(a)), Value::List(b)) => {
+            (a.iter().filter(|x| !b.contains(x)).count()
+                + b.iter().filter(|x| !a.contains(x)).count()) as f64
+        }
         _ => 1.0,
     }
 }
@@ -300,7 +310,7 @@ pub(crate) fn candidates(
 ) -> Vec<Candidate> {
     let mut raw: Vec<(IndicatorId, String, IndicatorId, bool, Vec<Change>, Points)> = Vec::new();
     for i in &gap.lost {
-        let fixes = i.fix.iter().chain(&i.alternatives);
+        let fixes = i.fix.iter().chain(&i.alternatives).chain(&i.partial);
         for f in fixes.filter(|f| f.gain > Points::ZERO) {
             raw.push((
                 i.id.clone(),
@@ -399,11 +409,10 @@ fn rescore(rules: &RuleSet, data: &CountyData, steps: &[&Candidate]) -> Option<R
 /// Whether two options can go into one plan: different items, and no field set to two values.
 fn compatible(a: &Candidate, b: &Candidate) -> bool {
     a.item != b.item
-        && !a.changes.iter().any(|x| {
-            b.changes
-                .iter()
-                .any(|y| y.field == x.field && y.to != x.to)
-        })
+        && !a
+            .changes
+            .iter()
+            .any(|x| b.changes.iter().any(|y| y.field == x.field && y.to != x.to))
 }
 
 /// The plan to one line over the options `cands`: exact (see the module's description).
@@ -429,7 +438,16 @@ pub(crate) fn plan_for(
                     // Among the plans of this least cost, the one that gains the most points.
                     let best = most_points(rules, data, report, p, cands, &cuts, bound, left)
                         .unwrap_or((chosen, r));
-                    return finish(rules, data, report, p, best.0, &best.1, Solver::Optimal, None);
+                    return finish(
+                        rules,
+                        data,
+                        report,
+                        p,
+                        best.0,
+                        &best.1,
+                        Solver::Optimal,
+                        None,
+                    );
                 }
                 cuts.push(set);
             }
@@ -481,8 +499,7 @@ fn most_points<'c>(
     time_limit: Duration,
 ) -> Option<(Vec<&'c Candidate>, Report)> {
     let slice = time_limit.min(Duration::from_secs(2));
-    let Outcome::Chosen(set, _) = solve_with(report, p, cands, cuts, slice, Some(cost))
-    else {
+    let Outcome::Chosen(set, _) = solve_with(report, p, cands, cuts, slice, Some(cost)) else {
         return None;
     };
     let chosen: Vec<&Candidate> = set.iter().map(|&i| &cands[i]).collect();
@@ -544,7 +561,11 @@ fn solve_with(
         })
         .collect();
     if let Some(b) = budget {
-        let terms: Vec<_> = cands.iter().enumerate().map(|(i, c)| (x[i], c.cost)).collect();
+        let terms: Vec<_> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (x[i], c.cost))
+            .collect();
         lp.add_constraint(terms, ComparisonOp::Le, b + 1e-9 * b.abs().max(1.0));
     }
     // At most one option per item; incompatible options of different items exclude each other.
@@ -744,7 +765,11 @@ pub(crate) fn greedy<'c>(
 
 /// The greedy plan's cost for every line the county does not reach (for tests and benchmarks:
 /// the optimal plan is never dearer).
-pub fn greedy_costs(rules: &RuleSet, data: &CountyData, gap: &GapAnalysis) -> Vec<(IndicatorId, f64, bool)> {
+pub fn greedy_costs(
+    rules: &RuleSet,
+    data: &CountyData,
+    gap: &GapAnalysis,
+) -> Vec<(IndicatorId, f64, bool)> {
     let report = rules.score(data);
     let cands = candidates(rules, data, &report, gap, &Costs::default());
     rules

@@ -617,6 +617,59 @@ impl<'a> Searcher<'a> {
         out
     }
 
+    /// Cheaper partial moves of a one-field fix (for plans under a cost file): for every points
+    /// level between `earned` and `full` that the doubling probes pass, and for every `goals`
+    /// level (what a pass line's total or area share needs), the smallest move of `field` in its
+    /// lever's direction that reaches it, with its points. At most 12 levels.
+    pub(crate) fn ladder(
+        &mut self,
+        field: &FieldPath,
+        earned: Points,
+        full: Points,
+        goals: &[Points],
+    ) -> Vec<(Value, Points)> {
+        let Some(spec) = self.rules.fields().get(field) else {
+            return Vec::new();
+        };
+        let lever = spec.lever(field);
+        let from = self.value_of(field);
+        let Some(axis) = Axis::new(spec, from.as_ref(), self.period) else {
+            return Vec::new();
+        };
+        let Some(&(start, sign, span)) = axis.directions(lever).first() else {
+            return Vec::new();
+        };
+        let mut probe = |s: &mut Self, k: i64| match axis.value(start + sign * k) {
+            Some(v) => s.eval_with(field, &v).unwrap_or(Points::ZERO),
+            None => Points::ZERO,
+        };
+        let mut levels: Vec<Points> = goals.to_vec();
+        let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1).min(MAX_GRID);
+        let mut k = 0i64;
+        loop {
+            levels.push(probe(self, k));
+            if k >= limit {
+                break;
+            }
+            k = (2 * k + 1).min(limit);
+        }
+        levels.retain(|l| *l > earned && *l < full);
+        levels.sort();
+        levels.dedup();
+        levels.truncate(12);
+        let mut out: Vec<(Value, Points)> = Vec::new();
+        for goal in levels {
+            if let Ok((k, p)) = self.direction(&mut probe, span, goal) {
+                if let Some(v) = axis.value(start + sign * k) {
+                    if p < full && !out.iter().any(|(w, _)| *w == v) {
+                        out.push((v, p));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The smallest offset `k` in `0..=span` (unbounded when `None`) whose probe reaches `goal`,
     /// with its points; `Err(most points seen)` when no probe does.
     fn direction(
@@ -705,7 +758,9 @@ fn day_number(s: &str) -> Option<i64> {
 }
 
 fn date_of(n: i64) -> Option<String> {
-    let d = EPOCH.checked_add(jiff::Span::new().try_days(n).ok()?).ok()?;
+    let d = EPOCH
+        .checked_add(jiff::Span::new().try_days(n).ok()?)
+        .ok()?;
     Some(d.to_string())
 }
 
@@ -780,7 +835,11 @@ impl Axis {
     /// open); a direction already past its bound is left out.
     fn directions(&self, lever: Lever) -> Vec<(i64, i64, Option<i64>)> {
         let up = (self.up, 1i64, self.hi.map(|h| h.saturating_sub(self.up)));
-        let down = (self.down, -1i64, self.lo.map(|l| self.down.saturating_sub(l)));
+        let down = (
+            self.down,
+            -1i64,
+            self.lo.map(|l| self.down.saturating_sub(l)),
+        );
         let dirs = match lever {
             Lever::Raise => vec![up],
             Lever::Lower => vec![down],
@@ -812,16 +871,20 @@ fn moves_allowed(f: &FieldPath, spec: &FieldSpec, from: Option<&Value>, to: &Val
         (a, b) if a.as_f64().is_some() && b.as_f64().is_some() => {
             lever.allows(a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0))
         }
-        (Value::Bool(a), Value::Bool(b)) => lever.allows(f64::from(u8::from(*a)), f64::from(u8::from(*b))),
+        (Value::Bool(a), Value::Bool(b)) => {
+            lever.allows(f64::from(u8::from(*a)), f64::from(u8::from(*b)))
+        }
         (Value::List(a), Value::List(b)) => match lever {
             Lever::Raise => a.iter().all(|x| b.contains(x)),
             Lever::Lower => b.iter().all(|x| a.contains(x)),
             Lever::None => false,
         },
-        (Value::Text(a), Value::Text(b)) if spec.ty == FieldType::Date => match (day_number(a), day_number(b)) {
-            (Some(a), Some(b)) => lever.allows(a as f64, b as f64),
-            _ => false,
-        },
+        (Value::Text(a), Value::Text(b)) if spec.ty == FieldType::Date => {
+            match (day_number(a), day_number(b)) {
+                (Some(a), Some(b)) => lever.allows(a as f64, b as f64),
+                _ => false,
+            }
+        }
         _ => true, // enums and texts have no order
     }
 }
@@ -1066,8 +1129,7 @@ mod tests {
              fields: {x.on: {type: date, desc: 公开日期}}\n\
              indicators:\n  - id: '1'\n    name: 领域\n    points: 4\n    children:\n\
              \x20     - {id: '1.1', name: 项, points: 4, inputs: [x.on], score: 'if d.x.on <= \"2021-03-31\" { P } else { 0 }'}\n";
-        let rules =
-            RuleSet::load(&crate::RuleSource::from_documents([("r.yaml", doc)])).unwrap();
+        let rules = RuleSet::load(&crate::RuleSource::from_documents([("r.yaml", doc)])).unwrap();
         let info = crate::CountyInfo {
             id: "c".into(),
             name: "县".into(),
@@ -1093,7 +1155,9 @@ mod tests {
         let cur = Value::List(vec!["a".into()]);
         let up = list_moves(&l, Lever::Raise, Some(&cur));
         assert!(up.contains(&Value::List(vec!["a".into(), "b".into()])));
-        assert!(up.iter().all(|v| matches!(v, Value::List(x) if x.contains(&"a".to_string()))));
+        assert!(up
+            .iter()
+            .all(|v| matches!(v, Value::List(x) if x.contains(&"a".to_string()))));
         let down = list_moves(&l, Lever::Lower, Some(&cur));
         assert_eq!(down, [Value::List(vec![])]);
         assert_eq!(bool_moves(Lever::Raise, Some(&Value::Bool(true))), []);

@@ -431,42 +431,76 @@ fn peers(g: &GapAnalysis, s: &mut String) {
         return;
     }
     let mut t = Table::new(
-        &["编号", "一级指标", "本县", "同组中位数", "差距", "比较"],
-        &[false, false, true, true, true, false],
+        &[
+            "编号",
+            "一级指标",
+            "本县",
+            "下四分位",
+            "同组中位数",
+            "上四分位",
+            "本县百分位",
+            "差距",
+            "比较",
+        ],
+        &[false, false, true, true, true, true, true, true, false],
     );
     let cell = |x: Option<Points>| x.map_or("—".into(), |p| p.to_string());
-    let diff = |x: Option<Points>| {
-        x.map_or("—".into(), |d| {
-            if d > Points::ZERO {
-                format!("+{d}")
-            } else {
-                d.to_string()
-            }
-        })
-    };
-    for a in &p.areas {
-        t.row(vec![
+    let diff = |x: Option<Points>| x.map_or("—".into(), signed);
+    let pct = |x: Option<f64>| x.map_or("—".into(), crate::helpers::fmt_num);
+    let row = |a: &crate::analyse::gap::PeerArea| {
+        vec![
             a.id.to_string(),
             a.name.clone(),
             a.earned.to_string(),
+            cell(a.q1),
             cell(a.median),
+            cell(a.q3),
+            pct(a.percentile),
             diff(a.diff),
             if a.below {
                 "低于中位数".into()
             } else {
                 "不低于".into()
             },
-        ]);
+        ]
+    };
+    for a in &p.areas {
+        t.row(row(a));
     }
     t.row(vec![
         String::new(),
         "总分".into(),
         p.total.to_string(),
+        String::new(),
         cell(p.total_median),
+        String::new(),
+        String::new(),
         diff(p.total_median.map(|m| p.total - m)),
         String::new(),
     ]);
     s.push_str(&t.render());
+    let below: Vec<&crate::analyse::gap::PeerArea> = p.items.iter().filter(|i| i.below).collect();
+    if !below.is_empty() {
+        s.push_str("\n低于同组中位数的二级指标：\n\n");
+        let mut t = Table::new(
+            &[
+                "编号",
+                "指标",
+                "本县",
+                "下四分位",
+                "同组中位数",
+                "上四分位",
+                "本县百分位",
+                "差距",
+                "比较",
+            ],
+            &[false, false, true, true, true, true, true, true, false],
+        );
+        for i in below {
+            t.row(row(i));
+        }
+        s.push_str(&t.render());
+    }
     s.push_str(&format!("\n同组：{}\n\n", p.peers.join("、")));
 }
 

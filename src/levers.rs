@@ -51,8 +51,8 @@ impl Lever {
 }
 
 /// Last segments (or their endings) that name a context figure, not something a county does:
-/// totals, cases filed or received, officers and staff employed, applications and requests
-/// received, the year a report is about.
+/// totals, cases filed, received, decided or concluded, officers and staff employed,
+/// applications and requests received, the year a report is about.
 const CONTEXT: &[&str] = &[
     "total",
     "filed",
@@ -68,6 +68,8 @@ const CONTEXT: &[&str] = &[
     "instance",
     "year",
     "required",
+    "decided",
+    "concluded",
 ];
 
 /// Words of a field that counts or measures something bad (losses, errors, incidents, delays):
@@ -123,7 +125,7 @@ const DONE: &[&str] = &[
 /// | enum, list | `raise` (any value; lists add values) |
 /// | date | `lower` (earlier is better: published, filed, named before a deadline) |
 /// | bool | `raise`, or `lower` when the name is about something bad (`fraud`, `incident`…) |
-/// | count, percent, number | `none` when the last segment names a context figure (`total`, `filed`, `officers`, `staff`, `cases`, `applications`, `requests`, `received`, `year`, `required`…); `lower` when it names something bad (`loss`, `error`, `violation`, `pending`, `repeat`, `days`, `problems`, `corrected`…) and does not end in a thing done (`_rectified`, `_resolved`, `_replied`, `_on_time`, `_closed`…); otherwise `raise` |
+/// | count, percent, number | `none` when the last segment names a context figure (`total`, `filed`, `officers`, `staff`, `cases`, `applications`, `requests`, `received`, `decided`, `concluded`, `year`, `required`…); `lower` when it names something bad (`loss`, `error`, `violation`, `pending`, `repeat`, `days`, `problems`, `corrected`…) and does not end in a thing done (`_rectified`, `_resolved`, `_replied`, `_on_time`, `_closed`…); otherwise `raise` |
 ///
 /// A veto's own inputs (fields under `veto.`) default to `none`: a past incident is not undone.
 pub fn default_lever(path: &FieldPath, spec: &FieldSpec) -> Lever {
@@ -173,6 +175,8 @@ mod tests {
         assert_eq!(lever("normative_docs.docs_filed", "count"), Lever::None);
         assert_eq!(lever("x.officers", "count"), Lever::None);
         assert_eq!(lever("leadership.annual_report_year", "count"), Lever::None);
+        assert_eq!(lever("review.decided", "count"), Lever::None);
+        assert_eq!(lever("x.cases_concluded", "count"), Lever::None);
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub(crate) struct Searcher<'a> {
     max: Points,
     /// The assessment period as day numbers (first and last day), for date fields.
     period: Option<(i64, i64)>,
+    /// Fields the rule divides by (a rate's denominator): never moved for this item.
+    denominators: Vec<FieldPath>,
     /// How many times the rule was evaluated (for benchmarks and tests).
     pub(crate) evaluations: usize,
 }
@@ -106,12 +108,19 @@ impl<'a> Searcher<'a> {
             }
         }
         let period = data.info.year.and_then(period_days);
+        let denominators = rules
+            .items()
+            .nth(pos)
+            .and_then(|n| n.leaf.as_ref())
+            .map(|l| denominators(&l.score))
+            .unwrap_or_default();
         Searcher {
             rules,
             pos,
             work,
             max,
             period,
+            denominators,
             evaluations: 0,
         }
     }
@@ -219,7 +228,7 @@ impl<'a> Searcher<'a> {
         let mut levers = 0;
         for f in fields {
             let Some(spec) = specs.get(f) else { continue };
-            if spec.lever(f) == Lever::None {
+            if self.lever(f, spec) == Lever::None {
                 note.not_levers.push(f.clone());
                 continue;
             }
@@ -326,8 +335,9 @@ impl<'a> Searcher<'a> {
                 let spec = specs.get(f)?;
                 let v = check_value(hint.get(f)?, spec).ok()?;
                 let from = self.value_of(f);
-                (from.as_ref() != Some(&v) && moves_allowed(f, spec, from.as_ref(), &v))
-                    .then(|| (f.clone(), v))
+                (from.as_ref() != Some(&v)
+                    && moves_allowed(self.lever(f, spec), spec, from.as_ref(), &v))
+                .then(|| (f.clone(), v))
             })
             .collect();
         if joint.len() < 2 {
@@ -383,7 +393,7 @@ impl<'a> Searcher<'a> {
             .iter()
             .filter(|f| !changes.iter().any(|c| &c.field == *f))
             .filter_map(|f| Some((f, specs.get(f)?)))
-            .filter(|(f, s)| s.lever(f) != Lever::None && s.ty != FieldType::Text)
+            .filter(|(f, s)| self.lever(f, s) != Lever::None && s.ty != FieldType::Text)
             .collect();
         let mut best: Option<(Points, f64, Vec<(FieldPath, Value)>)> = None;
         for (i, &(a, sa)) in open.iter().enumerate() {
@@ -446,7 +456,7 @@ impl<'a> Searcher<'a> {
     /// one value more (or less), the flipped bool; a missing field is supplied.
     fn probe_values(&self, f: &FieldPath, spec: &FieldSpec) -> Vec<Value> {
         let from = self.value_of(f);
-        let lever = spec.lever(f);
+        let lever = self.lever(f, spec);
         let mut out = Vec::new();
         match spec.ty {
             t if t.is_numeric() || t == FieldType::Date => {
@@ -481,6 +491,15 @@ impl<'a> Searcher<'a> {
         out
     }
 
+    /// A field's lever for this item: `none` for a denominator of the rule, else the dictionary's.
+    fn lever(&self, f: &FieldPath, spec: &FieldSpec) -> Lever {
+        if self.denominators.contains(f) {
+            Lever::None
+        } else {
+            spec.lever(f)
+        }
+    }
+
     fn value_of(&self, f: &FieldPath) -> Option<Value> {
         self.work.values.get(f).map(|d| d.value.clone())
     }
@@ -496,14 +515,14 @@ impl<'a> Searcher<'a> {
         current: Points,
         named: bool,
     ) -> Option<Candidate> {
-        let lever = spec.lever(f);
+        let lever = self.lever(f, spec);
         if lever == Lever::None {
             return None;
         }
         let from = self.value_of(f);
         let mut cands: Vec<(Value, Points)> = Vec::new();
         if let Some(h) = hint.and_then(|h| check_value(h, spec).ok()) {
-            if Some(&h) != from.as_ref() && moves_allowed(f, spec, from.as_ref(), &h) {
+            if Some(&h) != from.as_ref() && moves_allowed(lever, spec, from.as_ref(), &h) {
                 if let Some(p) = self.eval_with(f, &h) {
                     cands.push((h, p));
                 }
@@ -631,7 +650,7 @@ impl<'a> Searcher<'a> {
         let Some(spec) = self.rules.fields().get(field) else {
             return Vec::new();
         };
-        let lever = spec.lever(field);
+        let lever = self.lever(field, spec);
         let from = self.value_of(field);
         let Some(axis) = Axis::new(spec, from.as_ref(), self.period) else {
             return Vec::new();
@@ -861,8 +880,7 @@ impl Axis {
 
 /// Whether setting a field from `from` to `to` goes its lever's way (a missing value may be
 /// supplied at any value of a lever).
-fn moves_allowed(f: &FieldPath, spec: &FieldSpec, from: Option<&Value>, to: &Value) -> bool {
-    let lever = spec.lever(f);
+fn moves_allowed(lever: Lever, spec: &FieldSpec, from: Option<&Value>, to: &Value) -> bool {
     if lever == Lever::None {
         return false;
     }
@@ -937,6 +955,61 @@ fn list_moves(spec: &FieldSpec, lever: Lever, from: Option<&Value>) -> Vec<Value
         .filter(|l| from.is_none() || l != &cur)
         .map(Value::List)
         .collect()
+}
+
+/// The fields a rule divides by: the second argument of `pct`, `pct_or`, `ratio_or` and
+/// `proportional` when it is a field (`d.x.y`), and a field right after `/`. A rate is improved
+/// through its numerator, never by moving its denominator (fewer cases filed, more concluded).
+pub(crate) fn denominators(expr: &str) -> Vec<FieldPath> {
+    let mut out: Vec<FieldPath> = Vec::new();
+    let field_at = |s: &str| -> Option<FieldPath> {
+        let s = s.trim_start();
+        let rest = s.strip_prefix("d.")?;
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(rest.len());
+        let path = rest[..end].trim_end_matches('.');
+        (!path.is_empty()).then(|| FieldPath::new(path))
+    };
+    for name in ["pct_or", "pct", "ratio_or", "proportional"] {
+        let mut from = 0;
+        while let Some(i) = expr[from..].find(name) {
+            let at = from + i;
+            from = at + name.len();
+            let before_ok = expr[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+            let rest = &expr[from..];
+            if !before_ok || !rest.trim_start().starts_with('(') {
+                continue;
+            }
+            // The second top-level argument.
+            let open = from + rest.find('(').unwrap_or(0) + 1;
+            let mut depth = 0i32;
+            let mut commas = Vec::new();
+            for (j, c) in expr[open..].char_indices() {
+                match c {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' if depth == 0 => break,
+                    ')' | ']' => depth -= 1,
+                    ',' if depth == 0 => commas.push(open + j + 1),
+                    _ => {}
+                }
+            }
+            if let Some(f) = commas.first().and_then(|&k| field_at(&expr[k..])) {
+                out.push(f);
+            }
+        }
+    }
+    for (i, _) in expr.match_indices('/') {
+        if let Some(f) = field_at(&expr[i + 1..]) {
+            out.push(f);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Sets a field's value on working data, keeping the datum's provenance; returns the old datum.
@@ -1147,6 +1220,27 @@ mod tests {
         assert_eq!(found.fix.reach, Reach::Full);
         assert_eq!(found.fix.changes[0].to, Value::Text("2021-03-31".into()));
         assert!(found.note.complete);
+    }
+
+    #[test]
+    fn denominators_are_found_in_rate_helpers_and_divisions() {
+        let d = |e: &str| -> Vec<String> {
+            denominators(e)
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(
+            d("tiers_below(pct_or(d.review.corrected, d.review.decided, 0), [[15, P]])"),
+            ["review.decided"]
+        );
+        assert_eq!(d("proportional(d.a.done, d.a.total)"), ["a.total"]);
+        assert_eq!(
+            d("if d.x.n * 100 / d.x.cases >= 90 { P } else { 0 }"),
+            ["x.cases"]
+        );
+        assert_eq!(d("proportional_rate(d.a.rate)"), Vec::<String>::new());
+        assert_eq!(d("P / 2 + pct(max(d.a.x, 1), d.b.y)"), ["b.y"]);
     }
 
     #[test]

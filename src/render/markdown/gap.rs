@@ -329,26 +329,31 @@ fn fix_text(i: &LostItem) -> String {
         (Some(f), _) => match f.reach {
             Reach::Full => format!("{}，得满分（+{}）", changes_text(&f.changes), f.gain),
             Reach::Partial => format!(
-                "{}，得{}分（+{}）；在取值范围内无法得满分",
+                "{}，得{}分（+{}）；在可调字段的取值范围内无法得满分{}",
                 changes_text(&f.changes),
                 f.earned,
-                f.gain
+                f.gain,
+                context_note(i)
             ),
             Reach::None => none_text(i),
         },
     }
 }
 
+/// The fields an item reads that are context figures or a rate's denominator, never changed.
+fn context_note(i: &LostItem) -> String {
+    if i.search.not_levers.is_empty() {
+        return String::new();
+    }
+    let f: Vec<&str> = i.search.not_levers.iter().map(|f| f.as_str()).collect();
+    format!("（{} 为背景数据或比率的分母，不作调整）", f.join("、"))
+}
+
 /// Why no change was proposed, said only as far as the search went: "no change can raise the
 /// score" only when the search was complete for the item.
 fn none_text(i: &LostItem) -> String {
     let n = &i.search;
-    let context = if n.not_levers.is_empty() {
-        String::new()
-    } else {
-        let f: Vec<&str> = n.not_levers.iter().map(|f| f.as_str()).collect();
-        format!("（{} 为背景数据，不作调整）", f.join("、"))
-    };
+    let context = context_note(i);
     if n.complete {
         format!("在可调字段的取值范围内，任何改动都不能增加得分{context}")
     } else {

@@ -375,6 +375,21 @@ impl GapAnalysis {
         Ok(build(rules, data, report, opts))
     }
 
+    /// Makes the plans again under other options (a cost file, a time limit) without searching
+    /// the items again: the options are this analysis's fixes, partial moves and supplies.
+    /// `data` must be the data the analysis was built from (else [`Error::Invalid`]).
+    pub fn replan(&mut self, rules: &RuleSet, data: &CountyData, opts: &PlanOptions) -> Result<()> {
+        if data.hash != self.county.data_hash || rules.hash() != self.ruleset.hash {
+            return Err(Error::Invalid(format!(
+                "the analysis is about county `{}` under `{}`; replan it with the rules and data it was built from",
+                self.county.id, self.ruleset.id
+            )));
+        }
+        let report = rules.score(data);
+        self.plans = plan::plans(rules, data, &report, self, opts);
+        Ok(())
+    }
+
     /// Adds the comparison with a peer group: the median of each first-level area over the
     /// peers' reports. A peer with the same county id and data hash as this county is left out,
     /// so a folder that holds the county itself can serve as its peer group.

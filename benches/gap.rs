@@ -53,7 +53,11 @@ fn bench(c: &mut Criterion) {
         g.replan(&rules, d, &opts).expect("same data");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         plans += g.plans.len();
-        optimal += g.plans.iter().filter(|p| p.solver == Solver::Optimal).count();
+        optimal += g
+            .plans
+            .iter()
+            .filter(|p| p.solver == Solver::Optimal)
+            .count();
     }
     times.sort_by(f64::total_cmp);
     let total: f64 = times.iter().sum();

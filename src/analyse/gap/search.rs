@@ -44,6 +44,9 @@ use crate::types::{FieldPath, Points};
 use crate::{ItemStatus, RuleSet};
 use std::collections::BTreeMap;
 
+/// Fields changed together, with their new values.
+type Joint = Vec<(FieldPath, Value)>;
+
 /// How many doublings a search on an unbounded side goes: up to 2^30 grid steps.
 const MAX_DOUBLINGS: u32 = 30;
 
@@ -395,7 +398,7 @@ impl<'a> Searcher<'a> {
             .filter_map(|f| Some((f, specs.get(f)?)))
             .filter(|(f, s)| self.lever(f, s) != Lever::None && s.ty != FieldType::Text)
             .collect();
-        let mut best: Option<(Points, f64, Vec<(FieldPath, Value)>)> = None;
+        let mut best: Option<(Points, f64, Joint)> = None;
         for (i, &(a, sa)) in open.iter().enumerate() {
             for &(b, sb) in &open[i + 1..] {
                 for va in self.probe_values(a, sa) {
@@ -407,9 +410,9 @@ impl<'a> Searcher<'a> {
                     };
                     let Some(c) = found else { continue };
                     let sz = size(sa, self.value_of(a).as_ref(), &va) + c.size;
-                    let better = best
-                        .as_ref()
-                        .is_none_or(|(p, s, _)| c.points > *p || (c.points == *p && sz < *s));
+                    let better = best.as_ref().map_or(true, |(p, s, _)| {
+                        c.points > *p || (c.points == *p && sz < *s)
+                    });
                     if better {
                         best = Some((c.points, sz, vec![(a.clone(), va), (b.clone(), c.to)]));
                     }
@@ -979,7 +982,7 @@ pub(crate) fn denominators(expr: &str) -> Vec<FieldPath> {
             let before_ok = expr[..at]
                 .chars()
                 .next_back()
-                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+                .map_or(true, |c| !(c.is_ascii_alphanumeric() || c == '_'));
             let rest = &expr[from..];
             if !before_ok || !rest.trim_start().starts_with('(') {
                 continue;

@@ -140,3 +140,33 @@ fn unwritable_output_exits_one() {
         text(&o.stderr)
     );
 }
+
+/// `--costs`: with the head-appearance rate costing 1 per percentage point and every other item
+/// 1, 示范 (+4.952, area 1 +2.6) costs 3 at least: two cost-1 items give at most 2 + 1.5 = 3.5;
+/// one item and 1 point of rate give at most 2 + 1 = 3; {1.3 +2, 1.4 +1.5, 2.1 +1.5} = +5 for 3.
+#[test]
+fn a_cost_file_sets_what_the_plan_minimises() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = dir.path().join("costs.yaml");
+    std::fs::write(&costs, "fields: {litigation.head_appearance_rate: 1}\n").unwrap();
+    let o = fazhi(&["gap", "--rules", MINI, "--costs", costs.to_str().unwrap(), GOOD]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let md = text(&o.stdout);
+    assert!(
+        md.contains("达到示范的方案：改动 3 项指标，总分可达"),
+        "{md}"
+    );
+    assert!(md.contains("最优（代价 3，不存在代价更低的方案）"), "{md}");
+
+    std::fs::write(&costs, "items: {\"1.1\": -2}\n").unwrap();
+    let o = fazhi(&["gap", "--rules", MINI, "--costs", costs.to_str().unwrap(), GOOD]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("the cost of `1.1` is -2") && err.contains("help:"), "{err}");
+    std::fs::write(&costs, "fields: [1, 2\n").unwrap();
+    let o = fazhi(&["gap", "--rules", MINI, "--costs", costs.to_str().unwrap(), GOOD]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("costs.yaml:"), "{}", text(&o.stderr));
+    let o = fazhi(&["gap", "--rules", MINI, "--time-limit", "0", GOOD]);
+    assert_eq!(o.status.code(), Some(2));
+}

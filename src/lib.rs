@@ -44,6 +44,7 @@ pub mod render;
 mod report;
 mod ruleset;
 mod scoring;
+pub mod sheet;
 pub mod synth;
 mod types;
 

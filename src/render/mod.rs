@@ -6,6 +6,8 @@ mod diff;
 mod markdown;
 mod rank;
 mod table;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use self::csv::{csv_header, csv_rows};
 pub(crate) use self::csv::{field as csv_field, row as csv_row};

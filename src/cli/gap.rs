@@ -12,6 +12,8 @@ pub enum GapFormat {
     Md,
     /// JSON: an object for one county, an array for several.
     Json,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// Analyses county files: what each lost, why, and the cheapest way to the pass line.
@@ -26,17 +28,10 @@ pub fn run(
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut counties = Vec::new();
-    let mut failed = false;
-    for path in data {
-        match CountyData::from_file(path, &rules) {
-            Ok(d) => counties.push(d),
-            Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                failed = true;
-            }
-        }
-    }
+    let (counties, failed) = match read_counties(&rules, data) {
+        Ok(c) => (c.into_iter().map(|(d, _)| d).collect::<Vec<_>>(), false),
+        Err(_) => (Vec::new(), true),
+    };
     let peer_reports = match peers.map(|dir| peer_reports(dir, &rules)).transpose() {
         Ok(p) => p,
         Err(()) => return BAD_INPUT,
@@ -55,6 +50,9 @@ pub fn run(
         })
         .collect();
     let text = match format {
+        GapFormat::Xlsx => {
+            return write_workbook(out, fazhi::render::xlsx::gap(&analyses));
+        }
         GapFormat::Json if analyses.len() == 1 => analyses[0].to_json(),
         GapFormat::Json => {
             let mut s = serde_json::to_string_pretty(&analyses).unwrap_or_default();

@@ -235,10 +235,12 @@ pub(crate) fn to_value(cell: &Cell, spec: &FieldSpec) -> Result<Option<Value>, S
         }
         (FieldType::Percent | FieldType::Number | FieldType::Count, Cell::Text(s)) => {
             match parse_number(s) {
-                Some((_, true)) if spec.ty != FieldType::Percent => return Err(format!(
+                Some((_, true)) if spec.ty != FieldType::Percent => {
+                    return Err(format!(
                     "\"{s}\" is a percent, but the field is a {} field; write the figure without %",
                     spec.ty.zh()
-                )),
+                ))
+                }
                 Some((x, _)) if spec.ty == FieldType::Count => {
                     if x.fract() != 0.0 || x.abs() > 9_007_199_254_740_992.0 {
                         return wrong("a whole number");
@@ -268,10 +270,12 @@ pub(crate) fn to_value(cell: &Cell, spec: &FieldSpec) -> Result<Option<Value>, S
                 ))
             }
         },
-        (FieldType::Date, Cell::Number { .. }) => return Err(format!(
+        (FieldType::Date, Cell::Number { .. }) => {
+            return Err(format!(
             "expected a date (日期), found {}: format the cell as a date, or write 2023年5月1日",
             describe(cell)
-        )),
+        ))
+        }
         (FieldType::Text | FieldType::Enum, Cell::Text(s)) => Value::Text(s.clone()),
         (FieldType::Text, c) => Value::Text(c.as_text().unwrap_or_default()),
         (FieldType::List, Cell::Text(s)) => Value::List(parse_list(s)),

@@ -152,3 +152,13 @@ pub fn read_counties(
     }
     Ok(ok)
 }
+
+/// CSV as written: a file (`--out`, `--out-dir`) starts with the UTF-8 byte-order mark, so that
+/// Excel opening it by double-click reads the Chinese text as UTF-8 instead of the system code
+/// page; standard output has none, so pipes into other programs get plain UTF-8.
+pub fn csv_for(out: Option<&Path>, text: String) -> String {
+    match out {
+        Some(_) => format!("\u{feff}{text}"),
+        None => text,
+    }
+}

@@ -63,7 +63,7 @@ pub fn run(
     let text = match format {
         OutFormat::Text(Format::Json) => render::to_json(&ranking),
         OutFormat::Text(Format::Markdown) => render::rank_markdown(&ranking),
-        OutFormat::Text(Format::Csv) => render::rank_csv(&ranking),
+        OutFormat::Text(Format::Csv) => csv_for(out, render::rank_csv(&ranking)),
         OutFormat::Xlsx => match write_workbook(out, render::xlsx::rank(&ranking)) {
             OK => String::new(),
             code => return code,

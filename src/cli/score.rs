@@ -25,6 +25,7 @@ pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[
         .collect();
     let text = match format {
         OutFormat::Xlsx => return write_workbook(out, render::xlsx::score(&reports)),
+        OutFormat::Text(f @ render::Format::Csv) => csv_for(out, render::render(&reports, f)),
         OutFormat::Text(f) => render::render(&reports, f),
     };
     match write_output(out, &text) {

@@ -66,7 +66,7 @@ pub fn run(a: Args) -> u8 {
         }
         let files = [
             ("uncertainty.json", u.json()),
-            ("uncertainty.csv", u.csv()),
+            ("uncertainty.csv", csv_for(Some(dir), u.csv())),
             ("rank-intervals.svg", chart::rank_intervals(&u)),
         ];
         for (name, text) in files {

@@ -56,7 +56,7 @@ pub fn run(
     let text = match format {
         OutFormat::Text(Format::Markdown) => w.markdown(),
         OutFormat::Text(Format::Json) => w.json(),
-        OutFormat::Text(Format::Csv) => w.csv(),
+        OutFormat::Text(Format::Csv) => csv_for(out, w.csv()),
         OutFormat::Xlsx => return write_workbook(out, fazhi::render::xlsx::whatif(&w, &rules)),
     };
     match write_output(out, &text) {

@@ -409,7 +409,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
     }
 
     // The rows.
-    let mut rows = Vec::new();
+    let mut rows: Vec<(usize, String)> = Vec::new();
     let mut parts: BTreeMap<String, usize> = BTreeMap::new();
     let mut built: Vec<(CountyInfo, BTreeMap<FieldPath, Datum>, Vec<Diagnostic>)> = Vec::new();
     for r in header + 1..main.cells.len() {
@@ -498,7 +498,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
                         main.name,
                         cell_name(r, id_col),
                         info.id,
-                        first + 1
+                        rows[*first].0 + 1
                     ),
                 )
                 .with_help("each county has one row; give each row its own id"),

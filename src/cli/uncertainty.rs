@@ -76,7 +76,7 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match write_output(None, &u.markdown()) {
+    match write_output(None, u.markdown()) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

@@ -765,7 +765,7 @@ fn type_zh(t: FieldType) -> &'static str {
 /// validation for counts, 0–100 % for percents (percent cells: typing 95 gives 95 %), range
 /// validation where the dictionary gives a range, date validation for dates. Sheets `数据来源`
 /// and `来源文件` hold provenance (filled from the counties), `字段说明` explains each field and
-/// the items that read it, `选项` the drop-down choices, `出处` the rule set.
+/// what reads it (items, 一票否决, 加分, 扣分, checks), `选项` the drop-down choices, `出处` the rule set.
 ///
 /// A filled template read back with [`crate::sheet::read_table`] gives the same county data
 /// (same data hash).
@@ -846,8 +846,9 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                 .map(|v| v.join("、"))
                 .unwrap_or_default();
             let mut dv = match spec.ty {
-                FieldType::Bool => DataValidation::new()
-                    .allow_list_formula(Formula::new(format!("=选项!$A$1:$A$2"))),
+                FieldType::Bool => {
+                    DataValidation::new().allow_list_formula(Formula::new("=选项!$A$1:$A$2"))
+                }
                 FieldType::Enum => match choice_col.get(path.as_str()) {
                     Some(&col) => {
                         let letter = sheet::cell_name(0, col);
@@ -1067,17 +1068,33 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
     wb.save_to_buffer()
 }
 
-/// For each field, the items (`1.2.3 名称`) whose rules read it, in tree order.
+/// For each field, what reads it: items (`1.2.3 名称`), vetoes (`一票否决 V1 名称`), bonuses
+/// (加分), penalties (扣分) and data checks (核对), in rule-set order.
 fn field_readers(rules: &RuleSet) -> std::collections::BTreeMap<String, Vec<String>> {
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut add = |fields: &[crate::FieldPath], who: String| {
+        for f in fields {
+            out.entry(f.as_str().to_string())
+                .or_default()
+                .push(who.clone());
+        }
+    };
     for node in rules.items() {
         if let Some(leaf) = &node.leaf {
-            for f in leaf.reads() {
-                out.entry(f.as_str().to_string())
-                    .or_default()
-                    .push(format!("{} {}", node.id, node.name));
-            }
+            add(&leaf.reads(), format!("{} {}", node.id, node.name));
         }
+    }
+    for v in rules.vetoes() {
+        add(&v.inputs, format!("一票否决 {} {}", v.id, v.name));
+    }
+    for b in rules.bonuses() {
+        add(&b.inputs, format!("加分 {} {}", b.id, b.name));
+    }
+    for p in rules.penalties() {
+        add(&p.inputs, format!("扣分 {} {}", p.id, p.name));
+    }
+    for c in rules.checks() {
+        add(&c.inputs, format!("核对 {} {}", c.id, c.name));
     }
     out
 }

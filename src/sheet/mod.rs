@@ -118,7 +118,7 @@ impl Grid {
     fn row_empty(&self, row: usize) -> bool {
         self.cells
             .get(row)
-            .is_none_or(|r| r.iter().all(|c| *c == Cell::Empty))
+            .map_or(true, |r| r.iter().all(|c| *c == Cell::Empty))
     }
 }
 
@@ -733,26 +733,11 @@ fn read_documents(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cell_names() {
-        assert_eq!(cell_name(0, 0), "A1");
-        assert_eq!(cell_name(11, 2), "C12");
-        // Column 27 (0-based 26) is AA; 0-based 701 is ZZ (26 × 26 + 26 − 1).
-        assert_eq!(cell_name(0, 26), "AA1");
-        assert_eq!(cell_name(0, 701), "ZZ1");
-    }
-
-    #[test]
-    fn units_are_stripped_from_headers() {
-        assert_eq!(strip_unit("行政复议纠错率（%）"), "行政复议纠错率");
-        assert_eq!(strip_unit("人数(人)"), "人数");
-        assert_eq!(strip_unit("名称"), "名称");
-    }
-}
+/// The counties read from some inputs, each with its input, and the inputs that failed.
+pub type Counties = (
+    Vec<(CountyData, crate::analyse::batch::InputFile)>,
+    Vec<crate::analyse::batch::Failure>,
+);
 
 /// Every county named by `args`: county files as they are, folders expanded to their county
 /// files (`*.yaml`, `*.yml`, `*.json`, as [`batch::data_files`](crate::analyse::batch::data_files)),
@@ -763,13 +748,7 @@ mod tests {
 ///
 /// # Errors
 /// [`Error::Io`] when an argument does not exist or a folder cannot be listed.
-pub fn read_counties(
-    args: &[std::path::PathBuf],
-    rules: &RuleSet,
-) -> Result<(
-    Vec<(CountyData, crate::analyse::batch::InputFile)>,
-    Vec<crate::analyse::batch::Failure>,
-)> {
+pub fn read_counties(args: &[std::path::PathBuf], rules: &RuleSet) -> Result<Counties> {
     use crate::analyse::batch::{self, Failure, InputFile};
     use rayon::prelude::*;
     let paths = batch::data_files(args)?;
@@ -820,4 +799,25 @@ pub fn read_counties(
         }
     }
     Ok((ok, failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_names() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(11, 2), "C12");
+        // Column 27 (0-based 26) is AA; 0-based 701 is ZZ (26 × 26 + 26 − 1).
+        assert_eq!(cell_name(0, 26), "AA1");
+        assert_eq!(cell_name(0, 701), "ZZ1");
+    }
+
+    #[test]
+    fn units_are_stripped_from_headers() {
+        assert_eq!(strip_unit("行政复议纠错率（%）"), "行政复议纠错率");
+        assert_eq!(strip_unit("人数(人)"), "人数");
+        assert_eq!(strip_unit("名称"), "名称");
+    }
 }

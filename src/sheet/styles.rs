@@ -129,8 +129,7 @@ fn percent_styles(xml: &str) -> BTreeSet<usize> {
     let mut custom: BTreeMap<String, String> = BTreeMap::new();
     let mut out = BTreeSet::new();
     let (mut in_xfs, mut index) = (false, 0usize);
-    loop {
-        let Ok(ev) = r.read_event() else { break };
+    while let Ok(ev) = r.read_event() {
         match ev {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"numFmt" => {
                 if let (Some(id), Some(code)) = (attr(&e, b"numFmtId"), attr(&e, b"formatCode")) {
@@ -183,8 +182,7 @@ fn percent_cells(xml: &str, styles: &BTreeSet<usize>) -> BTreeSet<(u32, u32)> {
         return out;
     }
     let mut r = Reader::from_str(xml);
-    loop {
-        let Ok(ev) = r.read_event() else { break };
+    while let Ok(ev) = r.read_event() {
         match ev {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
                 let style = attr(&e, b"s").and_then(|s| s.parse::<usize>().ok());

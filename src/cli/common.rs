@@ -162,3 +162,38 @@ pub fn csv_for(out: Option<&Path>, text: String) -> String {
         None => text,
     }
 }
+
+/// The workbook writers, or (built without the `xlsx` feature) stand-ins that say so.
+#[cfg(feature = "xlsx")]
+pub use fazhi::render::xlsx;
+
+/// Stand-ins for the workbook writers when fazhi is built without the `xlsx` feature.
+#[cfg(not(feature = "xlsx"))]
+pub mod xlsx {
+    use fazhi::analyse::{diff::RuleSetDiff, gap::GapAnalysis, rank::Ranking, whatif::WhatIf};
+    use fazhi::{CountyData, Error, Report, Result, RuleSet};
+
+    fn off() -> Result<Vec<u8>> {
+        Err(Error::Invalid(
+            "this fazhi was built without the `xlsx` feature; rebuild with default features".into(),
+        ))
+    }
+    pub fn score(_: &[Report]) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn rank(_: &Ranking) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn gap(_: &[GapAnalysis]) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn diff(_: &RuleSetDiff) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn whatif(_: &WhatIf, _: &RuleSet) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn template(_: &RuleSet, _: &[CountyData]) -> Result<Vec<u8>> {
+        off()
+    }
+}

@@ -60,7 +60,7 @@ pub fn run(
             eprintln!("error: `fazhi diff` writes md, json or xlsx");
             return BAD_INPUT;
         }
-        OutFormat::Xlsx => match write_workbook(out, render::xlsx::diff(&d)) {
+        OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::diff(&d)) {
             OK => String::new(),
             code => return code,
         },

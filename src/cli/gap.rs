@@ -51,7 +51,7 @@ pub fn run(
         .collect();
     let text = match format {
         GapFormat::Xlsx => {
-            return write_workbook(out, fazhi::render::xlsx::gap(&analyses));
+            return write_workbook(out, super::common::xlsx::gap(&analyses));
         }
         GapFormat::Json if analyses.len() == 1 => analyses[0].to_json(),
         GapFormat::Json => {

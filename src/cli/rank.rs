@@ -64,7 +64,7 @@ pub fn run(
         OutFormat::Text(Format::Json) => render::to_json(&ranking),
         OutFormat::Text(Format::Markdown) => render::rank_markdown(&ranking),
         OutFormat::Text(Format::Csv) => csv_for(out, render::rank_csv(&ranking)),
-        OutFormat::Xlsx => match write_workbook(out, render::xlsx::rank(&ranking)) {
+        OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::rank(&ranking)) {
             OK => String::new(),
             code => return code,
         },

@@ -24,7 +24,7 @@ pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[
         })
         .collect();
     let text = match format {
-        OutFormat::Xlsx => return write_workbook(out, render::xlsx::score(&reports)),
+        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::score(&reports)),
         OutFormat::Text(f @ render::Format::Csv) => csv_for(out, render::render(&reports, f)),
         OutFormat::Text(f) => render::render(&reports, f),
     };

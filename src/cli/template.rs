@@ -18,5 +18,5 @@ pub fn run(rules: Option<&Path>, out: &Path, data: &[PathBuf]) -> u8 {
             Err(code) => return code,
         }
     };
-    write_workbook(Some(out), fazhi::render::xlsx::template(&rules, &counties))
+    write_workbook(Some(out), super::common::xlsx::template(&rules, &counties))
 }

@@ -57,7 +57,7 @@ pub fn run(
         OutFormat::Text(Format::Markdown) => w.markdown(),
         OutFormat::Text(Format::Json) => w.json(),
         OutFormat::Text(Format::Csv) => csv_for(out, w.csv()),
-        OutFormat::Xlsx => return write_workbook(out, fazhi::render::xlsx::whatif(&w, &rules)),
+        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::whatif(&w, &rules)),
     };
     match write_output(out, &text) {
         Ok(()) => OK,

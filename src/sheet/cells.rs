@@ -112,6 +112,7 @@ pub(crate) fn serial_date(serial: f64, date1904: bool) -> Option<Date> {
 }
 
 /// The Excel serial number of a date in the 1900 system (for writing dates).
+#[cfg_attr(not(feature = "xlsx"), allow(dead_code))]
 pub fn date_serial(d: Date) -> Option<f64> {
     let days = Date::constant(1899, 12, 30).until(d).ok()?.get_days();
     Some(f64::from(days))

@@ -18,9 +18,11 @@
 mod cells;
 mod styles;
 
+#[cfg(feature = "xlsx")]
 pub(crate) use cells::{date_serial, shift_decimal};
 
 /// A `YYYY-MM-DD` date (as county data hold dates).
+#[cfg(feature = "xlsx")]
 pub(crate) fn parse_iso_date(s: &str) -> Option<jiff::civil::Date> {
     s.parse().ok()
 }

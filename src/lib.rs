@@ -8,7 +8,8 @@
 //! Data flows one way: **load** (YAML → typed model) → **check** (lint) → **compile** (rhai ASTs,
 //! once) → **evaluate** (one county, itemized) → **aggregate** (tree totals, veto, bonus, pass
 //! lines) → **analyse** ([`analyse::gap`]: what a county lost and the cheapest way to the pass
-//! line) → **render** (JSON, Markdown, CSV).
+//! line) → **render** (JSON, Markdown, CSV, Excel workbooks). County data come from YAML or JSON
+//! files, or from county tables ([`sheet`]: `.xlsx`, `.csv`, one row per county).
 //!
 //! ```
 //! use fazhi::{CountyData, RuleSet};

@@ -85,6 +85,30 @@ fn a_table_scores_like_the_county_file() {
     assert_eq!(row["items"], file["items"]);
     assert_eq!(row["county"]["source"], format!("{LO}#台账!2"));
     assert_eq!(table[1]["county"]["source"], format!("{LO}#台账!3"));
+
+    // verify finds the row again.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    std::fs::write(&report, serde_json::to_string(&table[1]).unwrap()).unwrap();
+    let o = fazhi(&["verify", "--rules", MINI, report.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let mut moved = table[1].clone();
+    moved["county"]["source"] = serde_json::json!(format!("{LO}#台账!9"));
+    std::fs::write(&report, serde_json::to_string(&moved).unwrap()).unwrap();
+    let o = fazhi(&["verify", "--rules", MINI, report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr)
+            .contains("no county row 台账!9; the table's county rows are 台账!2, 台账!3"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]

@@ -803,6 +803,32 @@ pub fn read_counties(args: &[std::path::PathBuf], rules: &RuleSet) -> Result<Cou
     Ok((ok, failed))
 }
 
+/// A table row named as reports name it, `台账.xlsx#台账!5`: the table's path and the row.
+/// `None` when `source` is not a table row.
+pub fn split_row_source(source: &str) -> Option<(&Path, &str)> {
+    let (file, row) = source.rsplit_once('#')?;
+    let path = Path::new(file);
+    (is_table(path) && row.contains('!')).then_some((path, row))
+}
+
+/// Reads the county of one table row named `row` (`台账!5`) from the table at `path`.
+///
+/// # Errors
+/// Those of [`read_table`], the row's own errors, and [`Error::Invalid`] when the table has no
+/// such row.
+pub fn read_row(path: &Path, row: &str, rules: &RuleSet) -> Result<CountyData> {
+    let table = read_table(path, rules)?;
+    let rows: Vec<String> = table.rows.iter().map(|r| r.at.clone()).collect();
+    match table.rows.into_iter().find(|r| r.at == row) {
+        Some(r) => r.data,
+        None => Err(Error::Invalid(format!(
+            "{}: no county row {row}; the table's county rows are {}",
+            path.display(),
+            rows.join(", ")
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 mod common;
 use common::edits::*;
 use common::*;
-use fazhi::analyse::diff::{ChangeKind, ContributionKind, Section};
-use fazhi::analyse::{diff, rank, rescore, verify};
+use fazhi::analyse::change::diff::{ChangeKind, ContributionKind, Section};
+use fazhi::analyse::change::{diff, rank, rescore, verify};
 use fazhi::{Points, RuleSet, RuleSource};
 use std::path::{Path, PathBuf};
 
@@ -511,7 +511,7 @@ fn diff_command_writes_a_changelog_and_fails_on_bad_data() {
     assert_eq!(out.status.code(), Some(2));
     let out = fazhi(&["diff", "--format", "csv", MINI, nd]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("writes md or json"));
+    assert!(text(&out.stderr).contains("writes md, json or xlsx"));
     assert!(out.stdout.is_empty());
 }
 

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 const MINI: &str = "tests/rules/mini";
-const LO: &str = "tests/data/mini-libreoffice.xlsx";
-const LO_GOOD: &str = "tests/data/mini-libreoffice-good.yaml";
+const LO: &str = "tests/data/sheets/mini-libreoffice.xlsx";
+const LO_GOOD: &str = "tests/data/sheets/mini-libreoffice-good.yaml";
 
 fn fazhi(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fazhi"))

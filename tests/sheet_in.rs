@@ -32,14 +32,15 @@ fn value(d: &CountyData, path: &str) -> Option<Value> {
 
 #[test]
 fn a_workbook_saved_by_libreoffice_reads_like_the_yaml_file() {
-    // tests/data/mini-libreoffice.xlsx: tests/data/mini-libreoffice.csv opened in LibreOffice
+    // tests/data/sheets/mini-libreoffice.xlsx: tests/data/sheets/mini-libreoffice.csv opened in LibreOffice
     // Calc 7 (headers are the dictionary's Chinese descriptions, some with units) and saved as
     // .xlsx. LibreOffice made `96.5%` a percent-formatted 0.965, `2021-03-20` a date cell
     // (serial 44275), and kept `2022年1月5日` as text.
     let rules = mini();
-    let t = read_table(Path::new("tests/data/mini-libreoffice.xlsx"), &rules).unwrap();
+    let t = read_table(Path::new("tests/data/sheets/mini-libreoffice.xlsx"), &rules).unwrap();
     assert_eq!(t.rows.len(), 2);
-    let yaml = CountyData::from_file("tests/data/mini-libreoffice-good.yaml", &rules).unwrap();
+    let yaml =
+        CountyData::from_file("tests/data/sheets/mini-libreoffice-good.yaml", &rules).unwrap();
     let good = data(&t, "mini-good");
     assert_eq!(good.values, yaml.values);
     assert_eq!(good.info, yaml.info);

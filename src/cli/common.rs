@@ -135,8 +135,8 @@ pub fn has_table(args: &[std::path::PathBuf]) -> bool {
 pub fn read_counties(
     rules: &RuleSet,
     args: &[std::path::PathBuf],
-) -> Result<Vec<(fazhi::CountyData, fazhi::analyse::batch::InputFile)>, u8> {
-    let (ok, failed) = fazhi::sheet::read_counties(args, rules).map_err(|e| {
+) -> Result<Vec<(fazhi::CountyData, fazhi::InputFile)>, u8> {
+    let (ok, failed) = fazhi::scoring::inputs::read_counties(args, rules).map_err(|e| {
         eprintln!("error: {e}");
         BAD_INPUT
     })?;

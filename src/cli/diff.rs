@@ -1,8 +1,9 @@
 //! `fazhi diff`.
 
 use super::common::*;
-use fazhi::analyse::{batch, diff};
+use fazhi::analyse::change::diff;
 use fazhi::render::{self, Format};
+use fazhi::scoring::batch;
 use std::path::{Path, PathBuf};
 
 /// The changelog between two rule-set folders, and with data every county's movement.
@@ -21,7 +22,7 @@ pub fn run(
     let d = if data.is_empty() {
         diff::diff_rules(&old_rules, &new_rules)
     } else if has_table(data) {
-        let read = |rules| fazhi::sheet::read_counties(data, rules);
+        let read = |rules| fazhi::scoring::inputs::read_counties(data, rules);
         match (read(&old_rules), read(&new_rules)) {
             (Ok((before, f_old)), Ok((after, f_new))) => {
                 diff::diff_counties(&old_rules, &new_rules, before, after, f_old, f_new)

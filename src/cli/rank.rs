@@ -1,8 +1,9 @@
 //! `fazhi rank`.
 
 use super::common::*;
-use fazhi::analyse::{batch, rank};
+use fazhi::analyse::change::rank;
 use fazhi::render::{self, Format};
+use fazhi::scoring::batch;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +39,7 @@ pub fn run(
         }
     };
     let ranking = if has_table(data) {
-        match fazhi::sheet::read_counties(data, &rules) {
+        match fazhi::scoring::inputs::read_counties(data, &rules) {
             Ok((counties, failures)) => rank::rank_counties(&rules, counties, failures),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -79,9 +80,14 @@ pub fn run(
         OK
     } else {
         eprintln!(
-            "error: {} of {} input(s) could not be scored; the others are ranked",
+            "error: {} of {} {} could not be scored; the others are ranked",
             ranking.failures.len(),
-            ranking.failures.len() + ranking.rows.len()
+            ranking.failures.len() + ranking.rows.len(),
+            if has_table(data) {
+                "file(s) or table row(s)"
+            } else {
+                "file(s)"
+            }
         );
         BAD_INPUT
     }

@@ -1,8 +1,8 @@
 //! `fazhi whatif`: baseline against a weighting scenario.
 
 use super::common::*;
-use fazhi::analyse::{scores::Batch, weights::Scenario, whatif::WhatIf};
-use fazhi::render::Format;
+use fazhi::analyse::policy::{scores::Batch, weights::Scenario, whatif::WhatIf};
+use fazhi::render::{self, Format};
 use fazhi::{CountyData, RuleSet};
 use std::path::{Path, PathBuf};
 
@@ -54,9 +54,9 @@ pub fn run(
     let batch = Batch::evaluate(&rules, &counties);
     let w = WhatIf::compare(&rules, &batch, &scenario);
     let text = match format {
-        OutFormat::Text(Format::Markdown) => w.markdown(),
-        OutFormat::Text(Format::Json) => w.json(),
-        OutFormat::Text(Format::Csv) => csv_for(out, w.csv()),
+        OutFormat::Text(Format::Markdown) => render::whatif_markdown(&w),
+        OutFormat::Text(Format::Json) => render::to_json(&w),
+        OutFormat::Text(Format::Csv) => csv_for(out, render::whatif_csv(&w)),
         OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::whatif(&w, &rules)),
     };
     match write_output(out, &text) {

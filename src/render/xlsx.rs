@@ -6,17 +6,19 @@
 //! Every function returns the workbook's bytes; [`Error::Invalid`] when the writer refuses a
 //! value (a sheet name or a cell text beyond Excel's limits).
 
-use crate::analyse::batch::Failure;
-use crate::analyse::diff::RuleSetDiff;
+use crate::analyse::change::diff::RuleSetDiff;
+use crate::analyse::change::rank::Ranking;
 use crate::analyse::gap::GapAnalysis;
-use crate::analyse::rank::Ranking;
-use crate::analyse::whatif::WhatIf;
-use crate::data::{Bound, CountyData, Value};
+use crate::analyse::policy::whatif::WhatIf;
 use crate::error::{Error, Result};
+use crate::load::county::CountyData;
 use crate::model::FieldType;
+use crate::report::Failure;
 use crate::report::{EngineInfo, ItemStatus, Report, RuleSetInfo};
 use crate::sheet::{self, DOCUMENTS_SHEET, MAIN_SHEET, SOURCES_SHEET};
 use crate::types::Points;
+use crate::types::Value;
+use crate::Bound;
 use crate::RuleSet;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, Format, Formula, Workbook, Worksheet,
@@ -742,7 +744,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             if p.pinned { "是" } else { "否" }.into(),
         ]);
     }
-    let info = crate::analyse::batch::ruleset_info(rules);
+    let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
     let origin = Origin {
         rulesets: vec![("", &info)],
@@ -788,7 +790,7 @@ const COUNTY_HEAD: [(&str, &str); 6] = [
 fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, XlsxError> {
     let fields: Vec<_> = rules.fields().iter().collect();
     let mut wb = Workbook::new();
-    let info = crate::analyse::batch::ruleset_info(rules);
+    let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
     wb.set_properties(
         &DocProperties::new()

@@ -2,8 +2,8 @@
 //! dates as Excel dates or `2023年5月1日`, percents as `95`, `95%` or a percent-formatted cell
 //! holding 0.95, lists separated by `、` or `；`. An empty cell is a figure not given.
 
-use crate::data::Value;
 use crate::model::{FieldSpec, FieldType};
+use crate::types::Value;
 use jiff::civil::Date;
 
 /// A cell as the sheet holds it, whatever the file format.

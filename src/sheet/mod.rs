@@ -27,9 +27,10 @@ pub(crate) fn parse_iso_date(s: &str) -> Option<jiff::civil::Date> {
     s.parse().ok()
 }
 
-use crate::data::{check_value, hex, CountyData, CountyInfo, Datum};
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
+use crate::load::county::{check_value, CountyData, CountyInfo, Datum};
 use crate::model::FieldSpec;
+use crate::types::hex;
 use crate::types::FieldPath;
 use crate::{Bound, RuleSet};
 use cells::Cell;
@@ -733,74 +734,6 @@ fn read_documents(
             ));
         }
     }
-}
-
-/// The counties read from some inputs, each with its input, and the inputs that failed.
-pub type Counties = (
-    Vec<(CountyData, crate::analyse::batch::InputFile)>,
-    Vec<crate::analyse::batch::Failure>,
-);
-
-/// Every county named by `args`: county files as they are, folders expanded to their county
-/// files (`*.yaml`, `*.yml`, `*.json`, as [`batch::data_files`](crate::analyse::batch::data_files)),
-/// and county tables (`.xlsx`, `.xlsm`, `.csv`) one county per row. Each county travels with its
-/// input: a file's path and sha256, or for a table row `table.xlsx#台账!5` and the table's
-/// sha256. What cannot be read is a [`Failure`](crate::analyse::batch::Failure) naming the file
-/// or the row, and the rest are returned, in the order given.
-///
-/// # Errors
-/// [`Error::Io`] when an argument does not exist or a folder cannot be listed.
-pub fn read_counties(args: &[std::path::PathBuf], rules: &RuleSet) -> Result<Counties> {
-    use crate::analyse::batch::{self, Failure, InputFile};
-    use rayon::prelude::*;
-    let paths = batch::data_files(args)?;
-    let read: Vec<Vec<Result<(CountyData, InputFile), Failure>>> = paths
-        .par_iter()
-        .map(|p| {
-            let name = p.display().to_string();
-            if is_table(p) {
-                match read_table(p, rules) {
-                    Ok(t) => t
-                        .rows
-                        .into_iter()
-                        .map(|row| {
-                            let path = format!("{name}#{}", row.at);
-                            match row.data {
-                                Ok(d) => Ok((
-                                    d,
-                                    InputFile {
-                                        path,
-                                        sha256: t.sha256.clone(),
-                                    },
-                                )),
-                                Err(e) => Err(Failure {
-                                    path,
-                                    error: e.to_string(),
-                                }),
-                            }
-                        })
-                        .collect(),
-                    Err(e) => vec![Err(Failure {
-                        path: name,
-                        error: e.to_string(),
-                    })],
-                }
-            } else {
-                vec![batch::read_county(p, rules).map_err(|e| Failure {
-                    path: name,
-                    error: e.to_string(),
-                })]
-            }
-        })
-        .collect();
-    let (mut ok, mut failed) = (Vec::new(), Vec::new());
-    for r in read.into_iter().flatten() {
-        match r {
-            Ok(x) => ok.push(x),
-            Err(f) => failed.push(f),
-        }
-    }
-    Ok((ok, failed))
 }
 
 /// A table row named as reports name it, `台账.xlsx#台账!5`: the table's path and the row.

@@ -151,6 +151,38 @@ fn every_data_command_reads_tables() {
         .find(|c| c["county"]["id"] == "mini-good")
         .unwrap();
     assert_eq!(good["delta"], serde_json::json!(-1));
+    let out = dir.path().join("diff.xlsx");
+    let o = fazhi(&[
+        "diff",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+        MINI,
+        new.to_str().unwrap(),
+        LO,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let all = sheets(&out);
+    let changes = sheet(&all, "规则变化");
+    assert_eq!(
+        changes[0].iter().map(s).collect::<Vec<_>>(),
+        ["部分", "编号", "变化", "方面", "原", "新"]
+    );
+    assert!(
+        changes.iter().any(|r| s(&r[0]) == "规则集"
+            && s(&r[2]) == "分值调整"
+            && s(&r[4]) == "3"
+            && s(&r[5]) == "2"),
+        "{changes:?}"
+    );
+    let moved = sheet(&all, "得分变化");
+    let row = moved.iter().find(|r| s(&r[0]) == "mini-good").unwrap();
+    assert_eq!(row[4], Data::Float(-1.0));
+    let o = sheet(&all, "出处");
+    assert!(
+        o.iter().any(|r| s(&r[0]) == "原规则集") && o.iter().any(|r| s(&r[0]) == "新规则集 sha256")
+    );
 }
 
 #[test]

@@ -421,3 +421,33 @@ fn not_a_workbook_and_a_missing_file() {
         .to_string();
     assert!(e.contains("none.xlsx"), "{e}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 4, ..Default::default() })]
+
+    /// Synthetic national counties (every field type: bools, counts, percents with decimals,
+    /// dates, enums, lists) written as one workbook and read back have the same data hashes.
+    #[test]
+    fn synthetic_counties_survive_a_workbook(seed in 0u64..1_000_000) {
+        let rules = RuleSet::builtin().unwrap();
+        let counties = fazhi::synth::generate(&rules, 12, seed);
+        let bytes = fazhi::render::xlsx::template(&rules, &counties).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synth.xlsx");
+        std::fs::write(&path, bytes).unwrap();
+        let t = read_table(&path, &rules).unwrap();
+        proptest::prop_assert_eq!(t.rows.len(), counties.len());
+        for (row, c) in t.rows.iter().zip(&counties) {
+            let back = row.data.as_ref().unwrap();
+            let differ: Vec<String> = c
+                .values
+                .iter()
+                .filter(|(k, v)| back.values.get(*k) != Some(v))
+                .map(|(k, v)| format!("{k}: {:?} → {:?}", v.value, back.values.get(k).map(|d| &d.value)))
+                .chain(back.values.keys().filter(|k| !c.values.contains_key(*k)).map(|k| format!("{k}: extra")))
+                .collect();
+            proptest::prop_assert!(differ.is_empty(), "{}: {:?}", c.info.id, differ);
+            proptest::prop_assert_eq!(&back.hash, &c.hash);
+        }
+    }
+}

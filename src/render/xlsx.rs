@@ -596,9 +596,9 @@ pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
     let mut changes = Sheet::new("规则变化", &["部分", "编号", "变化", "方面", "原", "新"]);
     for c in &d.changes {
         changes.rows.push(vec![
-            format!("{:?}", c.section).to_lowercase().into(),
+            super::markdown::section_zh(c.section).into(),
             c.id.as_str().into(),
-            format!("{:?}", c.kind).to_lowercase().into(),
+            super::markdown::kind_zh(c.kind).into(),
             c.aspect.clone().into(),
             c.old.clone().into(),
             c.new.clone().into(),
@@ -649,7 +649,7 @@ pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
             parts.rows.push(vec![
                 c.county.id.as_str().into(),
                 c.county.name.as_str().into(),
-                format!("{:?}", p.kind).to_lowercase().into(),
+                super::markdown::contribution_zh(p.kind).into(),
                 p.id.to_string().into(),
                 p.name.as_str().into(),
                 p.old.into(),
@@ -964,6 +964,9 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                     }
                     (Value::Text(t), _) => {
                         ws.write_string_with_format(r, c, t, &text)?;
+                    }
+                    (Value::List(l), _) if l.is_empty() => {
+                        ws.write_string_with_format(r, c, "（空）", &text)?;
                     }
                     (Value::List(l), _) => {
                         ws.write_string_with_format(r, c, l.join("、"), &text)?;

@@ -54,13 +54,14 @@ impl Cell {
             Data::Error(e) => Cell::Error(e.to_string()),
         }
     }
-    /// A text cell (a CSV cell); blank text is an empty cell.
+    /// A text cell (a CSV cell); blank text is an empty cell. The text is kept as written (a
+    /// text field or a quote keeps its spaces); numbers, booleans, dates, enum values, list
+    /// items and county ids are read without the spaces around them.
     pub(crate) fn text(s: &str) -> Cell {
-        let t = s.trim();
-        if t.is_empty() {
+        if s.trim().is_empty() {
             Cell::Empty
         } else {
-            Cell::Text(t.to_string())
+            Cell::Text(s.to_string())
         }
     }
     /// The cell as text, for ids, names and text fields: numbers as written (`2018`).
@@ -188,6 +189,9 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// What a list cell holds when the list is empty (given, with no items).
+pub(crate) const EMPTY_LIST: [&str; 3] = ["（空）", "(空)", "无"];
+
 /// The list items of a cell: separated by `、`, `；`, `;` or line breaks.
 fn parse_list(s: &str) -> Vec<String> {
     s.split(['、', '；', ';', '\n'])
@@ -277,8 +281,20 @@ pub(crate) fn to_value(cell: &Cell, spec: &FieldSpec) -> Result<Option<Value>, S
             describe(cell)
         ))
         }
-        (FieldType::Text | FieldType::Enum, Cell::Text(s)) => Value::Text(s.clone()),
+        (FieldType::Text, Cell::Text(s)) => Value::Text(s.clone()),
+        (FieldType::Enum, Cell::Text(s)) => Value::Text(s.trim().to_string()),
         (FieldType::Text, c) => Value::Text(c.as_text().unwrap_or_default()),
+        // An empty list (none of the values) is written `（空）` or `无`: an empty cell is a figure
+        // not given, which is something else.
+        (FieldType::List, Cell::Text(s))
+            if EMPTY_LIST.contains(&s.trim())
+                && !spec
+                    .values
+                    .as_ref()
+                    .is_some_and(|v| v.iter().any(|x| x == s.trim())) =>
+        {
+            Value::List(Vec::new())
+        }
         (FieldType::List, Cell::Text(s)) => Value::List(parse_list(s)),
         (FieldType::Enum, _) => return wrong("one of the allowed texts"),
         (FieldType::List, _) => return wrong("texts separated by 、"),
@@ -438,6 +454,20 @@ mod tests {
             Some(Value::List(vec!["县政府".into(), "乡镇（街道）".into()]))
         );
         assert_eq!(to_value(&Cell::text("  "), &l).unwrap(), None);
+        assert_eq!(
+            to_value(&Cell::text("（空）"), &l).unwrap(),
+            Some(Value::List(vec![]))
+        );
+        assert_eq!(
+            to_value(&Cell::text("无"), &l).unwrap(),
+            Some(Value::List(vec![]))
+        );
+        // 无 is an item when the dictionary allows it.
+        let l2 = spec("{type: list, desc: x, values: [有, 无]}");
+        assert_eq!(
+            to_value(&Cell::text("无"), &l2).unwrap(),
+            Some(Value::List(vec!["无".into()]))
+        );
         assert!(to_value(&Cell::Error("#DIV/0!".into()), &l)
             .unwrap_err()
             .contains("#DIV/0!"));

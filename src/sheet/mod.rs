@@ -240,6 +240,11 @@ pub fn cell_name(row: usize, col: usize) -> String {
     format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
+/// A cell's text without the spaces around it (ids, names, keys).
+fn trimmed(c: &Cell) -> Option<String> {
+    c.as_text().map(|t| t.trim().to_string())
+}
+
 /// What a column of the county sheet holds.
 #[derive(Debug, Clone, PartialEq)]
 enum Col {
@@ -434,9 +439,9 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
                 row_diags.push(d);
             };
             match col {
-                Col::Id => info.id = cell.as_text().unwrap_or_default(),
-                Col::Name => info.name = cell.as_text().unwrap_or_default(),
-                Col::Province => info.province = cell.as_text(),
+                Col::Id => info.id = trimmed(cell).unwrap_or_default(),
+                Col::Name => info.name = trimmed(cell).unwrap_or_default(),
+                Col::Province => info.province = trimmed(cell),
                 Col::Kind => info.kind = cell.as_text(),
                 Col::Note => info.note = cell.as_text(),
                 Col::Year => match cell {
@@ -561,7 +566,7 @@ fn sheet_columns(
 ) -> Option<Vec<Option<usize>>> {
     let mut out = vec![None; names.len()];
     for c in 0..grid.width() {
-        let Some(t) = grid.get(0, c).as_text() else {
+        let Some(t) = trimmed(grid.get(0, c)) else {
             continue;
         };
         match names.iter().position(|(zh, en)| t == *zh || t == *en) {
@@ -632,7 +637,7 @@ fn read_sources(
             let (loc, name) = at(i);
             diags.push(Diagnostic::error(file, loc, format!("{name}: {msg}")).with_help(help));
         };
-        let id = text(r, 0).unwrap_or_default();
+        let id = text(r, 0).unwrap_or_default().trim().to_string();
         let Some(k) = by_id(&id) else {
             err(
                 0,
@@ -666,7 +671,7 @@ fn read_sources(
             continue;
         };
         if let Some(b) = text(r, 2) {
-            datum.bound = match b.as_str() {
+            datum.bound = match b.trim() {
                 "精确" | "exact" => Bound::Exact,
                 "不少于" | "下限" | "以上" | "≥" | "lower" => Bound::Lower,
                 "不多于" | "上限" | "以下" | "≤" | "upper" => Bound::Upper,
@@ -702,7 +707,7 @@ fn read_documents(
             continue;
         }
         let text = |i: usize| cols[i].and_then(|c| grid.get(r, c).as_text());
-        let id = text(0).unwrap_or_default();
+        let id = text(0).unwrap_or_default().trim().to_string();
         let c0 = cols[0].unwrap_or(0);
         let Some(k) = by_id(&id) else {
             diags.push(

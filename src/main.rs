@@ -48,7 +48,8 @@ enum Command {
         /// Output format: md, json or xlsx.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
-        /// A folder of county files to compare with (the median of each first-level area).
+        /// A folder of county files, or a county table, to compare with (the median of each
+        /// first-level area).
         #[arg(long)]
         peers: Option<PathBuf>,
         /// Write to this file (atomically) instead of standard output.

@@ -73,6 +73,12 @@ pub fn run(
 
 /// Scores every county file (`*.yaml`, `*.yml`, `*.json`) in `dir`, in file-name order.
 fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
+    // A county table of peers: every row is a peer.
+    if fazhi::sheet::is_table(dir) {
+        return read_counties(rules, &[dir.to_path_buf()])
+            .map(|c| c.iter().map(|(d, _)| rules.score(d)).collect())
+            .map_err(|_| ());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| {
         eprintln!("error: --peers {}: {e}", dir.display());
     })?;

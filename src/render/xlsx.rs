@@ -887,9 +887,10 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                         .allow_decimal_number(DataValidationRule::LessThanOrEqualTo(b)),
                     (None, None) => DataValidation::new().allow_any_value(),
                 },
+                // Any date cell: Excel's serial numbers are right from 1900-03-01 on.
                 FieldType::Date => {
                     DataValidation::new().allow_date(DataValidationRule::GreaterThanOrEqualTo(
-                        rust_xlsxwriter::ExcelDateTime::from_ymd(1990, 1, 1)?,
+                        rust_xlsxwriter::ExcelDateTime::from_ymd(1900, 3, 1)?,
                     ))
                 }
                 FieldType::Text | FieldType::List => DataValidation::new().allow_any_value(),

@@ -3,7 +3,6 @@
 use clap::{Parser, Subcommand};
 mod cli;
 
-use fazhi::render::Format;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,13 +29,13 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or csv.
+        /// Output format: md, json, csv or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// County data files.
+        /// County data files, folders of them, or county tables (.xlsx, .csv: one row per county).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -46,11 +45,11 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md or json.
+        /// Output format: md, json or xlsx.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
-        /// A folder of county files to compare with (median, quartiles and the county's
-        /// percentile, per first-level area and per item).
+        /// A folder of county files, or a county table, to compare with (median, quartiles and
+        /// the county's percentile, per first-level area and per item).
         #[arg(long)]
         peers: Option<PathBuf>,
         /// A cost file (YAML: `default`, `items`, `fields`) for the plans to minimise; default:
@@ -64,7 +63,7 @@ enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// County data files.
+        /// County data files, folders of them, or county tables (.xlsx, .csv: one row per county).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -73,16 +72,16 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or csv.
+        /// Output format: md, json, csv or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
-        /// County data files, or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -92,11 +91,11 @@ enum Command {
         old: PathBuf,
         /// The new rule-set folder.
         new: PathBuf,
-        /// County data files, or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         data: Vec<PathBuf>,
-        /// Output format: md or json.
+        /// Output format: md, json or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -121,13 +120,13 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or csv.
+        /// Output format: md, json, csv or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// County data files or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -159,8 +158,21 @@ enum Command {
         /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.
         #[arg(long)]
         out_dir: Option<PathBuf>,
-        /// County data files or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
+    /// Write the input workbook (台账.xlsx) of a rule set's data dictionary: Chinese headers over
+    /// field paths, drop-down lists and range checks, a sheet explaining each field; with county
+    /// data given, filled with them.
+    Template {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// The workbook to write (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
+        /// County data to fill in (files, folders or tables); none for a blank template.
         data: Vec<PathBuf>,
     },
     /// Write synthetic county data (one YAML file per county) for a rule set.
@@ -251,6 +263,7 @@ fn main() -> ExitCode {
             out_dir: out_dir.as_deref(),
             data: &data,
         }),
+        Command::Template { rules, out, data } => cli::template::run(rules.as_deref(), &out, &data),
         Command::Synth {
             rules,
             counties,

@@ -149,7 +149,14 @@ fn a_cost_file_sets_what_the_plan_minimises() {
     let dir = tempfile::tempdir().unwrap();
     let costs = dir.path().join("costs.yaml");
     std::fs::write(&costs, "fields: {litigation.head_appearance_rate: 1}\n").unwrap();
-    let o = fazhi(&["gap", "--rules", MINI, "--costs", costs.to_str().unwrap(), GOOD]);
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        MINI,
+        "--costs",
+        costs.to_str().unwrap(),
+        GOOD,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let md = text(&o.stdout);
     assert!(
@@ -159,14 +166,35 @@ fn a_cost_file_sets_what_the_plan_minimises() {
     assert!(md.contains("最优（代价 3，不存在代价更低的方案）"), "{md}");
 
     std::fs::write(&costs, "items: {\"1.1\": -2}\n").unwrap();
-    let o = fazhi(&["gap", "--rules", MINI, "--costs", costs.to_str().unwrap(), GOOD]);
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        MINI,
+        "--costs",
+        costs.to_str().unwrap(),
+        GOOD,
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
-    assert!(err.contains("the cost of `1.1` is -2") && err.contains("help:"), "{err}");
+    assert!(
+        err.contains("the cost of `1.1` is -2") && err.contains("help:"),
+        "{err}"
+    );
     std::fs::write(&costs, "fields: [1, 2\n").unwrap();
-    let o = fazhi(&["gap", "--rules", MINI, "--costs", costs.to_str().unwrap(), GOOD]);
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        MINI,
+        "--costs",
+        costs.to_str().unwrap(),
+        GOOD,
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("costs.yaml:"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("costs.yaml:"),
+        "{}",
+        text(&o.stderr)
+    );
     let o = fazhi(&["gap", "--rules", MINI, "--time-limit", "0", GOOD]);
     assert_eq!(o.status.code(), Some(2));
 }

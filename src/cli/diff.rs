@@ -42,6 +42,9 @@ pub fn run(
     for f in &d.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
+    let failed_rules: usize = (d.counties.iter())
+        .map(|c| name_rule_errors(&c.county, &c.errors))
+        .sum();
     let text = match format {
         Format::Json => render::to_json(&d),
         Format::Markdown => render::diff_markdown(&d),
@@ -55,7 +58,7 @@ pub fn run(
         return FAILURE;
     }
     if d.failures.is_empty() {
-        OK
+        after_rule_errors(failed_rules)
     } else {
         BAD_INPUT
     }

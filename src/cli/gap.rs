@@ -44,16 +44,25 @@ pub fn run(
     if failed {
         return BAD_INPUT;
     }
-    let analyses: Vec<GapAnalysis> = counties
-        .iter()
-        .map(|d| {
-            let g = GapAnalysis::new(&rules, d);
-            match &peer_reports {
-                Some(p) => g.with_peers(p),
-                None => g,
+    let mut failed_rules = 0;
+    let mut analyses: Vec<GapAnalysis> = Vec::new();
+    for (d, path) in counties.iter().zip(data) {
+        let report = rules.score(d);
+        let mut named = report.county.clone();
+        named.source = Some(path.display().to_string());
+        failed_rules += name_rule_errors(&named, &report.rule_errors());
+        let g = match GapAnalysis::from_report(&rules, d, &report) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return FAILURE;
             }
-        })
-        .collect();
+        };
+        analyses.push(match &peer_reports {
+            Some(p) => g.with_peers(p),
+            None => g,
+        });
+    }
     let text = match format {
         GapFormat::Json if analyses.len() == 1 => analyses[0].to_json(),
         GapFormat::Json => {
@@ -68,7 +77,7 @@ pub fn run(
             .join("\n---\n\n"),
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

@@ -49,6 +49,9 @@ pub fn run(
     for f in &ranking.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
+    let failed_rules: usize = (ranking.rows.iter())
+        .map(|r| name_rule_errors(&r.county, &r.errors))
+        .sum();
     let text = match format {
         Format::Json => render::to_json(&ranking),
         Format::Markdown => render::rank_markdown(&ranking),
@@ -59,7 +62,7 @@ pub fn run(
         return FAILURE;
     }
     if ranking.failures.is_empty() {
-        OK
+        after_rule_errors(failed_rules)
     } else {
         eprintln!(
             "error: {} of {} file(s) could not be scored; the others are ranked",

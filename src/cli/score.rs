@@ -26,8 +26,12 @@ pub fn run(rules: Option<&Path>, format: Format, out: Option<&Path>, data: &[Pat
         return BAD_INPUT;
     }
     let text = render::render(&reports, format);
+    let failed_rules: usize = reports
+        .iter()
+        .map(|r| name_rule_errors(&r.county, &r.rule_errors()))
+        .sum();
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

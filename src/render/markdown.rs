@@ -23,7 +23,7 @@ fn status_zh(s: ItemStatus) -> &'static str {
 
 fn lost_cell(lost: crate::Points) -> String {
     if lost > crate::Points::ZERO {
-        format!("**−{lost}**")
+        format!("**{}**", super::words::deducted(lost))
     } else {
         "0".into()
     }
@@ -81,7 +81,7 @@ pub fn markdown(r: &Report) -> String {
     ]);
     t.row(vec!["指标得分".into(), sm.items_total.to_string()]);
     t.row(vec!["加分".into(), format!("+{}", sm.bonus)]);
-    t.row(vec!["扣分".into(), format!("−{}", sm.penalty)]);
+    t.row(vec!["扣分".into(), super::words::deducted(sm.penalty)]);
     t.row(vec![
         "数据覆盖率（有数据指标的分值占比）".into(),
         format!("{:.1}%", sm.coverage * 100.0),
@@ -107,17 +107,33 @@ pub fn markdown(r: &Report) -> String {
             triggered.join("；")
         ));
     }
+    let zeroed: Vec<String> = r
+        .penalties
+        .iter()
+        .filter(|p| p.zeroed())
+        .map(|p| format!("{}（{}）", p.name, p.detail))
+        .collect();
+    if !zeroed.is_empty() {
+        s.push_str(&format!(
+            "**{}**：⚠ {}\n\n",
+            super::words::ZEROED,
+            zeroed.join("；")
+        ));
+    }
     for p in &sm.pass_lines {
         if p.reached {
             s.push_str(&format!(
-                "**{}**（{}分以上）：✓ 达到\n\n",
-                p.name, p.min_total
+                "**{}**（{}分以上）：✓ {}\n\n",
+                p.name,
+                p.min_total,
+                super::words::REACHED
             ));
         } else {
             s.push_str(&format!(
-                "**{}**（{}分以上）：✗ 未达到（{}）\n\n",
+                "**{}**（{}分以上）：✗ {}（{}）\n\n",
                 p.name,
                 p.min_total,
+                super::words::NOT_REACHED,
                 p.reasons.join("；")
             ));
         }
@@ -203,11 +219,16 @@ pub fn markdown(r: &Report) -> String {
             } else {
                 format!("指标{target}")
             };
+            let kind = if p.zeroing.is_some() {
+                super::words::ZEROED
+            } else {
+                "扣分"
+            };
             t.row(vec![
                 p.id.to_string(),
                 p.name.clone(),
-                format!("扣分（{target}）"),
-                format!("−{}", p.points),
+                format!("{kind}（{target}）"),
+                super::words::deducted(p.points),
                 detail(p.status, &p.detail),
             ]);
         }

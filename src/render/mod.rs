@@ -6,6 +6,7 @@ mod diff;
 mod markdown;
 mod rank;
 mod table;
+pub mod words;
 
 pub use self::csv::{csv_header, csv_rows};
 pub(crate) use self::csv::{field as csv_field, row as csv_row};

@@ -126,6 +126,7 @@ pub fn county_deltas(old: &[Report], new: &[Report]) -> Vec<CountyDelta> {
                 new_pass: pass_level(w),
                 contributions: contributions(o, w),
                 vetoes: vetoes(o, w),
+                errors: w.rule_errors(),
             }
         })
         .collect();

@@ -193,7 +193,7 @@ fn plans(g: &GapAnalysis, s: &mut String) {
                 } else {
                     how
                 },
-                format!("+{}", x.gain),
+                crate::render::words::signed(x.gain),
                 x.total_after.to_string(),
             ]);
         }
@@ -265,7 +265,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
                 i.name.to_string(),
                 i.earned.to_string(),
                 i.max.to_string(),
-                format!("−{}", i.lost),
+                crate::render::words::deducted(i.lost),
                 inputs.join("，"),
                 i.why.clone(),
                 fix_text(i),

@@ -98,7 +98,7 @@ pub(crate) fn item_score(
 }
 
 /// The helpers' notes joined, ending with the points the item actually earned: a note that
-/// already ends with them (`…，得6分`) is left as it is; otherwise `；本项得3.5分` is added, so
+/// already ends with them (`…，得6分`, or `…，不得分` for 0) is left as it is; otherwise `；本项得3.5分` is added, so
 /// arithmetic around a helper (`each_true(…) - d.x.deduct`, `deduct_below(…) * 0.5`) or a clamp
 /// never leaves the helper's own value as the last word.
 fn ends_with_points(notes: Vec<String>, earned: Points) -> String {
@@ -107,7 +107,9 @@ fn ends_with_points(notes: Vec<String>, earned: Points) -> String {
         return last;
     }
     let mut s = notes.join("；");
-    if !s.ends_with(&last) {
+    // `…，不得分` already says 0 points.
+    let says_zero = earned == Points::ZERO && s.ends_with("不得分");
+    if !s.ends_with(&last) && !says_zero {
         s.push_str("；本项");
         s.push_str(&last);
     }

@@ -393,10 +393,12 @@ fn date_literals<'e>(
         out.extend(f.args.iter().filter_map(lit));
     } else if matches!(name, "<" | "<=" | ">" | ">=" | "==" | "!=") && f.args.len() == 2 {
         let (a, b) = (&f.args[0], &f.args[1]);
+        // `d.x.on == ""` tests for an empty text, not a date.
+        let date_lit = |e: &Expr| lit(e).filter(|s| !s.is_empty());
         if is_date_read(a) {
-            out.extend(lit(b));
+            out.extend(date_lit(b));
         } else if is_date_read(b) {
-            out.extend(lit(a));
+            out.extend(date_lit(a));
         }
     } else if name == "period_date" && f.args.len() == 3 {
         if let (Expr::IntegerConstant(m, _), Expr::IntegerConstant(d, _)) = (&f.args[1], &f.args[2])

@@ -445,7 +445,11 @@ impl Report {
             .vetoes
             .iter()
             .map(|v| (&v.id, &v.name, v.status, &v.detail))
-            .chain(self.checks.iter().map(|c| (&c.id, &c.name, c.status, &c.detail)))
+            .chain(
+                self.checks
+                    .iter()
+                    .map(|c| (&c.id, &c.name, c.status, &c.detail)),
+            )
             .filter(|c| c.2 == ConditionStatus::Error)
             .map(|(id, name, _, detail)| RuleError {
                 id: id.clone(),

@@ -215,7 +215,13 @@ fn build(
 ) -> Ranking {
     let areas = area_heads(rules);
     let rows = reports.iter().map(|r| row(&areas, r)).collect();
-    finish(provenance, areas, rows, failures, !rules.pass_lines().is_empty())
+    finish(
+        provenance,
+        areas,
+        rows,
+        failures,
+        !rules.pass_lines().is_empty(),
+    )
 }
 
 /// Ranks the rows (competition ranking on totals) and orders them.

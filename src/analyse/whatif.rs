@@ -245,7 +245,16 @@ impl WhatIf {
         // Without pass lines there is no level to show.
         let levels = if self.pass_lines.is_empty() { 0 } else { 2 };
         let head = [
-            "县", "名称", "原总分", "新总分", "差", "原名次", "新名次", "名次变化", "原等级", "新等级",
+            "县",
+            "名称",
+            "原总分",
+            "新总分",
+            "差",
+            "原名次",
+            "新名次",
+            "名次变化",
+            "原等级",
+            "新等级",
         ];
         let right = [
             false, false, true, true, true, true, true, true, false, false,
@@ -326,4 +335,4 @@ impl WhatIf {
     }
 }
 
-use crate::render::words::{self, signed_int as signed, signed as signed_points};
+use crate::render::words::{self, signed as signed_points, signed_int as signed};

@@ -492,12 +492,8 @@ impl Lower<'_> {
             },
             ("deduct_steps_below", 4) => |cx, a| steps(cx, a, "deduct_steps_below"),
             ("deduct_steps_above", 4) => |cx, a| steps(cx, a, "deduct_steps_above"),
-            ("deduct_started_steps_below", 4) => {
-                |cx, a| steps(cx, a, "deduct_started_steps_below")
-            }
-            ("deduct_started_steps_above", 4) => {
-                |cx, a| steps(cx, a, "deduct_started_steps_above")
-            }
+            ("deduct_started_steps_below", 4) => |cx, a| steps(cx, a, "deduct_started_steps_below"),
+            ("deduct_started_steps_above", 4) => |cx, a| steps(cx, a, "deduct_started_steps_above"),
             ("proportional", 1) => |cx, a| Ok(core::proportional_rate(cx, a[0].num()?)),
             ("proportional", 2) => |cx, a| Ok(core::proportional(cx, a[0].num()?, a[1].num()?)),
             ("pct", 2) => |_, a| Ok(core::pct(a[0].num()?, a[1].num()?)),

@@ -12,7 +12,9 @@ pub(crate) const DATE_ARG_HELPERS: &[&str] = &["days_between", "on_or_before"];
 
 /// Parses an ISO date `YYYY-MM-DD`, or says which argument of which helper is not one.
 pub(crate) fn parse(fname: &str, arg: &str, s: &str) -> Result<Date, String> {
-    parse_date(s).map_err(|why| format!("{fname}(): `{arg}` must be a date \"YYYY-MM-DD\", found \"{s}\" ({why})"))
+    parse_date(s).map_err(|why| {
+        format!("{fname}(): `{arg}` must be a date \"YYYY-MM-DD\", found \"{s}\" ({why})")
+    })
 }
 
 /// Parses an ISO date `YYYY-MM-DD` (exactly that form: ten characters).
@@ -26,7 +28,10 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
 /// `days_between(a, b)`: the whole days from date `a` to date `b` (negative when `b` is earlier).
 /// 2021-03-01 → 2021-06-20 is 111 days.
 pub(crate) fn days_between(cx: &mut Cx, a: &str, b: &str) -> Result<i64, String> {
-    let (x, y) = (parse("days_between", "a", a)?, parse("days_between", "b", b)?);
+    let (x, y) = (
+        parse("days_between", "a", a)?,
+        parse("days_between", "b", b)?,
+    );
     let days = i64::from((y - x).get_days());
     cx.note(|| {
         if days >= 0 {
@@ -40,7 +45,10 @@ pub(crate) fn days_between(cx: &mut Cx, a: &str, b: &str) -> Result<i64, String>
 
 /// `on_or_before(a, b)`: whether date `a` is on or before date `b`.
 pub(crate) fn on_or_before(cx: &mut Cx, a: &str, b: &str) -> Result<bool, String> {
-    let (x, y) = (parse("on_or_before", "a", a)?, parse("on_or_before", "b", b)?);
+    let (x, y) = (
+        parse("on_or_before", "a", a)?,
+        parse("on_or_before", "b", b)?,
+    );
     let ok = x <= y;
     cx.note(|| {
         if ok {
@@ -60,7 +68,12 @@ fn year(cx: &Cx, fname: &str) -> Result<i32, String> {
 
 /// `period_date(years_after, month, day)`: the date `month`-`day` in the year `years_after` years
 /// after the county's assessment year (`period_date(1, 3, 31)` is 31 March of the next year).
-pub(crate) fn period_date(cx: &Cx, years_after: i64, month: i64, day: i64) -> Result<String, String> {
+pub(crate) fn period_date(
+    cx: &Cx,
+    years_after: i64,
+    month: i64,
+    day: i64,
+) -> Result<String, String> {
     let f = "period_date";
     let y = i64::from(year(cx, f)?) + years_after;
     let date = match (i16::try_from(y), i8::try_from(month), i8::try_from(day)) {

@@ -31,12 +31,7 @@ thread_local! {
 /// Sets the context for one evaluation on this thread; cleared (and the notes returned) by
 /// [`finish_item`]. Without `notes` the helpers compute points only.
 /// `year` is the county's assessment year (`county.year`), for `period_start()` and its kin.
-pub(crate) fn start_item(
-    max: f64,
-    year: Option<i32>,
-    present: &Rc<BTreeSet<String>>,
-    notes: bool,
-) {
+pub(crate) fn start_item(max: f64, year: Option<i32>, present: &Rc<BTreeSet<String>>, notes: bool) {
     CTX.with(|c| {
         let mut c = c.borrow_mut();
         let cx = if notes { Cx::new(max) } else { Cx::quiet(max) };
@@ -143,9 +138,13 @@ pub(crate) fn steps(
     [v, t, step, per]: [f64; 4],
 ) -> Result<f64, String> {
     if below {
-        shapes::deduct_steps(cx, name, t - v, step, per, how, || shapes::below_words(v, t))
+        shapes::deduct_steps(cx, name, t - v, step, per, how, || {
+            shapes::below_words(v, t)
+        })
     } else {
-        shapes::deduct_steps(cx, name, v - t, step, per, how, || shapes::above_words(v, t))
+        shapes::deduct_steps(cx, name, v - t, step, per, how, || {
+            shapes::above_words(v, t)
+        })
     }
 }
 

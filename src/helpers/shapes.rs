@@ -152,7 +152,7 @@ mod tests {
         );
         // Full steps: 5 < 10, no step → 3.
         let mut cx = Cx::new(3.0);
-        let got = deduct_steps(&mut cx, "f", 5.0, 10.0, 1.0, Steps::Full, || String::new());
+        let got = deduct_steps(&mut cx, "f", 5.0, 10.0, 1.0, Steps::Full, String::new);
         assert_eq!(got, Ok(3.0));
         let mut cx = Cx::new(3.0);
         assert!(deduct_steps(&mut cx, "f", 5.0, 0.0, 1.0, Steps::Full, String::new).is_err());

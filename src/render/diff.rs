@@ -81,7 +81,16 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
     s.push_str("名次为本批县内的名次（同分同名次，其后顺延）；变化 = 新总分 − 旧总分，等于下列各项变化之和。\n\n");
     let levels = if d.has_pass_lines { 2 } else { 0 };
     let head = [
-        "县", "id", "旧总分", "新总分", "变化", "旧名次", "新名次", "名次变化", "旧等级", "新等级",
+        "县",
+        "id",
+        "旧总分",
+        "新总分",
+        "变化",
+        "旧名次",
+        "新名次",
+        "名次变化",
+        "旧等级",
+        "新等级",
     ];
     let right = [
         false, false, true, true, true, true, true, true, false, false,

@@ -92,7 +92,7 @@ pub fn markdown(r: &Report) -> String {
     ]);
     t.row(vec!["数据核对警告".into(), sm.warnings.to_string()]);
     s.push_str(&t.render());
-    s.push('\n');
+    s.push_str("\n总分 = 指标得分（各指标得分之和）+ 加分 − 扣分（指标、领域和总分上的扣分各计一次）。\n\n");
     let triggered: Vec<&str> = r
         .vetoes
         .iter()

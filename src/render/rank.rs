@@ -52,7 +52,9 @@ pub fn rank_markdown(r: &Ranking) -> String {
             format!("{} / {}", row.total, row.max),
         ];
         if level {
-            cells.push(words::level(row.pass_level.as_ref().map(|p| p.name.as_str())));
+            cells.push(words::level(
+                row.pass_level.as_ref().map(|p| p.name.as_str()),
+            ));
         }
         cells.extend([
             if row.vetoed {
@@ -73,7 +75,9 @@ pub fn rank_markdown(r: &Ranking) -> String {
         .collect();
     s.push_str(&format!("\n领域得分列：{}。\n", legend.join("；")));
     s.push_str(&errors_markdown(
-        r.rows.iter().map(|row| (&row.county, row.errors.as_slice())),
+        r.rows
+            .iter()
+            .map(|row| (&row.county, row.errors.as_slice())),
     ));
     s.push_str(&super::failures_markdown(&r.failures));
     s.push_str("\n## 来源\n\n");

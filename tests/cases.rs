@@ -58,7 +58,7 @@ fn case17_published_shapes_score_by_hand() {
     assert_eq!(item("1.3").earned, p(0.0));
     assert_eq!(
         item("1.3").explanation,
-        "2021-03-01至2021-06-20相隔111天；条件不满足，不得分；本项得0分"
+        "2021-03-01至2021-06-20相隔111天；条件不满足，不得分"
     );
     // 1.4: one system of two × 3 = 3, minus the evaluators' 1 = 2.
     assert_eq!(item("1.4").earned, p(2.0));

@@ -78,8 +78,15 @@ fn value(spec: &fazhi::model::FieldSpec) -> BoxedStrategy<Value> {
                 .prop_map(|(y, m, d)| Value::Text(format!("{y}-{m:02}-{d:02}"))),
             // The edges of the shapes' deadlines and assessment periods, and a leap day.
             proptest::sample::select(vec![
-                "2021-03-31", "2021-04-01", "2022-03-31", "2022-04-01", "2020-12-31",
-                "2021-01-01", "2021-12-31", "2022-01-01", "2020-02-29",
+                "2021-03-31",
+                "2021-04-01",
+                "2022-03-31",
+                "2022-04-01",
+                "2020-12-31",
+                "2021-01-01",
+                "2021-12-31",
+                "2022-01-01",
+                "2020-02-29",
             ])
             .prop_map(|s| Value::Text(s.to_string())),
         ]

@@ -60,8 +60,12 @@ fn case17_published_shapes_score_by_hand() {
         item("1.3").explanation,
         "2021-03-01至2021-06-20相隔111天；条件不满足，不得分"
     );
-    // 1.4: one system of two × 3 = 3, minus the evaluators' 1 = 2.
+    // 1.4: one system of two × 3 = 3, minus the evaluators' discretionary 1 = 2.
     assert_eq!(item("1.4").earned, p(2.0));
+    assert_eq!(
+        item("1.4").explanation,
+        "2项中满足1项，每项3分，得3分；考核组酌情扣1分（上限6分）；本项得2分"
+    );
     // 1.5: 2 form defects × 1 off 6 = 4.
     assert_eq!(item("1.5").earned, p(4.0));
     // PN1 (zeroing) does not hold: no basic defect. Total 2.5 + 2 + 0 + 2 + 4 = 10.5.

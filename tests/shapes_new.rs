@@ -35,6 +35,9 @@ fn county(over: &[(&str, &str)]) -> CountyData {
         ("file.fake", "false"),
         ("award.count", "0"),
         ("sup.notices", "0"),
+        ("sys.disclosure", "true"),
+        ("sys.deduct", "missing"),
+        ("sys.reason", "missing"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -75,11 +78,11 @@ fn earned(over: &[(&str, &str)], item: &str) -> Points {
 fn full_marks() {
     let c = county(&[]);
     let r = rules().score(&c);
-    // 2 + 4 + 2 + 2 + 5 × 4 + 10 = 40.
+    // 2 + 4 + 2 + 2 + 5 × 4 + 10 + 5 = 45.
     let (items, bonus, penalty, total) = check_all(rules(), &c, &r);
     assert_eq!(
         (items, bonus, penalty, total),
-        (p(40.0), p(0.0), p(0.0), p(40.0))
+        (p(45.0), p(0.0), p(0.0), p(45.0))
     );
     assert!(r.items.iter().all(|i| i.status == ItemStatus::Scored));
     assert!(r.passes("ok"));
@@ -154,8 +157,8 @@ fn a_county_without_a_year_is_an_error_on_the_period_items_only() {
             i.messages
         );
     }
-    // The rest scores: 40 − 4 − 2 = 34; both named as rule errors.
-    assert_eq!(r.summary.total, p(34.0));
+    // The rest scores: 45 − 4 − 2 = 39; both named as rule errors.
+    assert_eq!(r.summary.total, p(39.0));
     let errors = r.rule_errors();
     assert_eq!(
         errors.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
@@ -225,41 +228,41 @@ fn per_case_deduction_with_its_own_cap() {
 
 #[test]
 fn node_penalty_and_zeroing_entries() {
-    // PN1 on area 2: 3 notices × 2 = 6, capped at 4. Items 40, penalty 4, total 36.
+    // PN1 on area 2: 3 notices × 2 = 6, capped at 4. Items 45, penalty 4, total 41.
     let c = county(&[("sup.notices", "3")]);
     let r = rules().score(&c);
     assert_eq!(
         check_all(rules(), &c, &r),
-        (p(40.0), p(0.0), p(4.0), p(36.0))
+        (p(45.0), p(0.0), p(4.0), p(41.0))
     );
     assert_eq!(r.node("2").unwrap().earned, p(26.0));
 
-    // Z1 zeroes area 1 (10 points): items 40, penalty 10, total 30; still ranked, no veto.
+    // Z1 zeroes area 1 (10 points): items 45, penalty 10, total 35; still ranked, no veto.
     let c = county(&[("file.fake", "true")]);
     let r = rules().score(&c);
     assert_eq!(
         check_all(rules(), &c, &r),
-        (p(40.0), p(0.0), p(10.0), p(30.0))
+        (p(45.0), p(0.0), p(10.0), p(35.0))
     );
     assert_eq!(r.node("1").unwrap().earned, p(0.0));
     let z1 = r.penalties.iter().find(|x| x.id.as_str() == "Z1").unwrap();
     assert_eq!((z1.zeroing, z1.points), (Some(true), p(10.0)));
     assert_eq!(z1.detail, "条件成立，指标1不得分");
     assert!(!r.summary.vetoed);
-    // 30 ≥ 24: the line is reached; a zeroing entry is no veto.
+    // 35 ≥ 24: the line is reached; a zeroing entry is no veto.
     assert!(r.passes("ok"));
 
-    // Z2 zeroes the total, bonus included: items 40, bonus 2, penalty 42, total 0.
+    // Z2 zeroes the total, bonus included: items 45, bonus 2, penalty 47, total 0.
     let c = county(&[("file.basic_defects", "1"), ("award.count", "5")]);
     let r = rules().score(&c);
     assert_eq!(
         check_all(rules(), &c, &r),
-        (p(40.0), p(2.0), p(42.0), p(0.0))
+        (p(45.0), p(2.0), p(47.0), p(0.0))
     );
     assert!(!r.passes("ok"));
 
-    // Both, with the node penalty: area 2 loses 4 to PN1, area 1 is zeroed (10), the total
-    // zeroing takes the remaining 26: penalty 4 + 10 + 26 = 40, total 0.
+    // Both, with the node penalty: area 2 loses 4 to PN1 (26 left), area 1 is zeroed (10), the
+    // total zeroing takes the remaining 26 + 5: penalty 4 + 10 + 31 = 45, total 0.
     let c = county(&[
         ("file.basic_defects", "2"),
         ("file.fake", "true"),
@@ -268,7 +271,7 @@ fn node_penalty_and_zeroing_entries() {
     let r = rules().score(&c);
     assert_eq!(
         check_all(rules(), &c, &r),
-        (p(40.0), p(0.0), p(40.0), p(0.0))
+        (p(45.0), p(0.0), p(45.0), p(0.0))
     );
 
     // A zeroing entry with its input missing has no data and zeroes nothing.
@@ -276,7 +279,41 @@ fn node_penalty_and_zeroing_entries() {
     let r = rules().score(&c);
     let z1 = r.penalties.iter().find(|x| x.id.as_str() == "Z1").unwrap();
     assert_eq!((z1.status, z1.zeroing), (ItemStatus::NoData, Some(false)));
-    assert_eq!(r.summary.total, p(40.0));
+    assert_eq!(r.summary.total, p(45.0));
+}
+
+#[test]
+fn discretionary_deduction_with_bounds_and_reason() {
+    // Not entered: no deduction, 5.
+    let r = score(&[]);
+    let i = r.item("3.1").unwrap();
+    assert_eq!(i.earned, p(5.0));
+    assert_eq!(
+        i.explanation,
+        "条件满足，得5分；考核组未酌情扣分；本项得5分"
+    );
+    // 1.5 with a reason: 5 − 1.5 = 3.5, the reason in the explanation.
+    let r = score(&[("sys.deduct", "1.5"), ("sys.reason", "公示不及时")]);
+    let i = r.item("3.1").unwrap();
+    assert_eq!(i.earned, p(3.5));
+    assert_eq!(
+        i.explanation,
+        "条件满足，得5分；考核组酌情扣1.5分（上限2分，理由：公示不及时）；本项得3.5分"
+    );
+    // At the bound: 2 → 3; one over it (3, allowed by the dictionary's range [0, 5]) still 2 off.
+    assert_eq!(earned(&[("sys.deduct", "2")], "3.1"), p(3.0));
+    let r = score(&[("sys.deduct", "3")]);
+    let i = r.item("3.1").unwrap();
+    assert_eq!(i.earned, p(3.0));
+    assert_eq!(
+        i.explanation,
+        "条件满足，得5分；考核组酌情扣分填报3分，超过上限2分，按2分计；本项得3分"
+    );
+    // No system at all: 0 − 2 is clamped to 0.
+    assert_eq!(
+        earned(&[("sys.disclosure", "false"), ("sys.deduct", "2")], "3.1"),
+        p(0.0)
+    );
 }
 
 fn lint(extra: &str) -> Vec<String> {

@@ -434,6 +434,26 @@ impl Lower<'_> {
                     .map_err(|_| Bail)
                 }))
             }
+            ("discretion", 2 | 3) => {
+                // A missing field (not entered) reads as a bail, and the interpreter, which
+                // sees (), decides: so only present values are handled here.
+                let args = self.args(f)?;
+                Some(boxed(move |env| {
+                    let v = args[0](env)?.num()?;
+                    let max = args[1](env)?.num()?;
+                    let reason = match args.get(2) {
+                        Some(r) => Some(r(env)?),
+                        None => None,
+                    };
+                    let reason = match &reason {
+                        Some(r) => Some(r.str().ok_or(Bail)?),
+                        None => None,
+                    };
+                    shapes::discretion(&mut env.cx, Some(v), max, reason)
+                        .map(Val::Float)
+                        .map_err(|_| Bail)
+                }))
+            }
             ("period_start" | "period_end", 0) => {
                 let start = name == "period_start";
                 Some(boxed(move |env| {

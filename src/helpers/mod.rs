@@ -196,6 +196,38 @@ pub(crate) fn register(e: &mut Engine) {
             },
         );
     }
+    e.register_fn("discretion", |v: Dynamic, max: Dynamic| -> R<f64> {
+        let f = "discretion";
+        let v = if v.is_unit() {
+            None
+        } else {
+            Some(num(f, "deduct", &v)?)
+        };
+        let max = num(f, "max", &max)?;
+        with_cx(|cx| shapes::discretion(cx, v, max, None)).map_err(Into::into)
+    });
+    e.register_fn(
+        "discretion",
+        |v: Dynamic, max: Dynamic, reason: Dynamic| -> R<f64> {
+            let f = "discretion";
+            let v = if v.is_unit() {
+                None
+            } else {
+                Some(num(f, "deduct", &v)?)
+            };
+            let max = num(f, "max", &max)?;
+            let reason = if reason.is_unit() {
+                None
+            } else {
+                Some(
+                    reason
+                        .into_string()
+                        .map_err(|t| format!("discretion(): `reason` must be a text, found {t}"))?,
+                )
+            };
+            with_cx(|cx| shapes::discretion(cx, v, max, reason.as_deref())).map_err(Into::into)
+        },
+    );
     e.register_fn("days_between", |a: Dynamic, b: Dynamic| -> R<INT> {
         let f = "days_between";
         let (a, b) = (text(f, "a", &a)?, text(f, "b", &b)?);

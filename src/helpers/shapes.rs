@@ -122,6 +122,45 @@ pub(crate) fn deduct_each_capped(cx: &mut Cx, n: f64, per: f64, cap: f64) -> Res
     Ok((p - lost).max(0.0))
 }
 
+/// `discretion(deduct, max)` / `discretion(deduct, max, reason)`: a discretionary deduction the
+/// evaluators entered as data (实施不到位的酌情扣分), returned as points to subtract: the entered
+/// value within `[0, max]`, 0 when none was entered (`deduct` is `None`: the field is missing).
+/// The note carries the value, its bounds and the evaluators' reason into the report. Errors
+/// when `max` is negative.
+pub(crate) fn discretion(
+    cx: &mut Cx,
+    deduct: Option<f64>,
+    max: f64,
+    reason: Option<&str>,
+) -> Result<f64, String> {
+    if max.is_nan() || max < 0.0 {
+        return Err("discretion(): the most points (max) cannot be negative".into());
+    }
+    let Some(v) = deduct else {
+        cx.note(|| "考核组未酌情扣分".to_string());
+        return Ok(0.0);
+    };
+    let taken = v.clamp(0.0, max);
+    cx.note(|| {
+        let why = reason
+            .filter(|r| !r.trim().is_empty())
+            .map_or(String::new(), |r| format!("，理由：{r}"));
+        if v > max {
+            format!(
+                "考核组酌情扣分填报{}分，超过上限{}分，按{}分计{why}",
+                Num(v),
+                Num(max),
+                Num(max)
+            )
+        } else if v < 0.0 {
+            format!("考核组酌情扣分填报{}分，按0分计{why}", Num(v))
+        } else {
+            format!("考核组酌情扣{}分（上限{}分{why}）", Num(taken), Num(max))
+        }
+    });
+    Ok(taken)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +208,25 @@ mod tests {
         assert_eq!(deduct_each_capped(&mut cx, 3.0, 3.0, 10.0), Ok(3.0));
         let mut cx = Cx::new(12.0);
         assert!(deduct_each_capped(&mut cx, 3.0, 3.0, -1.0).is_err());
+    }
+
+    #[test]
+    fn discretion_within_bounds_with_reason() {
+        let mut cx = Cx::new(6.0);
+        assert_eq!(
+            discretion(&mut cx, Some(2.5), 3.0, Some("回访记录不全")),
+            Ok(2.5)
+        );
+        assert_eq!(
+            cx.notes,
+            ["考核组酌情扣2.5分（上限3分，理由：回访记录不全）"]
+        );
+        let mut cx = Cx::new(6.0);
+        assert_eq!(discretion(&mut cx, Some(4.0), 3.0, None), Ok(3.0));
+        assert_eq!(cx.notes, ["考核组酌情扣分填报4分，超过上限3分，按3分计"]);
+        let mut cx = Cx::new(6.0);
+        assert_eq!(discretion(&mut cx, None, 3.0, None), Ok(0.0));
+        assert_eq!(cx.notes, ["考核组未酌情扣分"]);
+        assert!(discretion(&mut cx, Some(1.0), -1.0, None).is_err());
     }
 }

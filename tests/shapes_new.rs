@@ -402,3 +402,51 @@ fn helper_errors_name_the_argument() {
         i.messages
     );
 }
+
+#[test]
+fn rule_errors_are_named_on_standard_error_with_exit_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-year.yaml");
+    // Full marks data but no year: 1.2 and 1.3 fail (period_date / period_start need it).
+    let yaml = "county: {id: ny, name: 无年份县}\ndata:\n  doc: {published_on: \"2021-03-01\", filed_on: \"2021-03-31\"}\n  report.published_on: \"2022-03-31\"\n  plan.issued_on: \"2021-02-01\"\n  enf: {closure_rate: 90, loss_rate: 5, cases_wrong: 0}\n  file: {basic_defects: 0, fake: false}\n  award.count: 0\n  sup.notices: 0\n  sys.disclosure: true\n";
+    std::fs::write(&file, yaml).unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["score", "--rules", SHAPES, f],
+        vec!["rank", "--rules", SHAPES, f],
+        vec!["gap", "--rules", SHAPES, f],
+        vec!["diff", SHAPES, SHAPES, f],
+    ] {
+        let out = common::fazhi(&args);
+        let err = common::text(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("error: {f}: rule 1.2「年度报告次年3月31日前公开」: the rule failed: Runtime error: period_date(): the county's data give no assessment year")),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("rule 1.3「工作要点在考核年度内印发」"),
+            "{err}"
+        );
+        assert!(!out.stdout.is_empty(), "the output is still written");
+    }
+    // CSV: the item row in error carries the error text in `messages`.
+    let out = common::fazhi(&["score", "--rules", SHAPES, "--format", "csv", f]);
+    let csv = common::text(&out.stdout);
+    let row = csv.lines().find(|l| l.contains(",1.2,")).unwrap();
+    let cells = common::identity::split_csv(row);
+    assert_eq!(cells[10], "error");
+    assert!(cells[14].contains("no assessment year"), "{row}");
+    // The same county with its year: exit 0.
+    std::fs::write(
+        &file,
+        yaml.replace("name: 无年份县}", "name: 无年份县, year: 2021}"),
+    )
+    .unwrap();
+    assert_eq!(
+        common::fazhi(&["score", "--rules", SHAPES, f])
+            .status
+            .code(),
+        Some(0)
+    );
+}

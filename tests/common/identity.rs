@@ -3,7 +3,9 @@
 //! prints (JSON summary, Markdown 总览, CSV rows, rank, diff, whatif, gap), not on the report's
 //! fields alone.
 
-use fazhi::analyse::{diff, gap::GapAnalysis, rank, scores::Batch, weights::Weights};
+use fazhi::analyse::change::{diff, rank};
+use fazhi::analyse::gap::GapAnalysis;
+use fazhi::analyse::policy::{scores::Batch, weights::Weights};
 use fazhi::{render, CountyData, Points, Report, RuleSet};
 
 /// Points as printed (`8`, `10.5`, `−2`, `-2`, `+3`, `**8**`).

@@ -1,8 +1,9 @@
 //! Rendering a ranking: a Chinese Markdown table (one row per county) or CSV.
 
-use super::{csv_row, words, Table};
-use crate::analyse::batch::Provenance;
-use crate::analyse::rank::Ranking;
+use super::Table;
+use crate::analyse::change::rank::Ranking;
+use crate::render::words;
+use crate::report::Provenance;
 
 /// The provenance lines shared by rankings and diffs.
 pub(crate) fn provenance_md(p: &Provenance) -> String {
@@ -79,7 +80,7 @@ pub fn rank_markdown(r: &Ranking) -> String {
             .iter()
             .map(|row| (&row.county, row.errors.as_slice())),
     ));
-    s.push_str(&super::failures_markdown(&r.failures));
+    s.push_str(&super::failures(&r.failures));
     s.push_str("\n## 来源\n\n");
     s.push_str(&provenance_md(&r.provenance));
     s
@@ -99,74 +100,4 @@ pub(crate) fn errors_markdown<'a>(
         return lines;
     }
     format!("\n## 规则出错（按0分计）\n\n{lines}")
-}
-
-/// The ranking as CSV: one row per county (area columns by id), then one row per failed file
-/// with its error in the `error` column.
-pub fn rank_csv(r: &Ranking) -> String {
-    let mut cols: Vec<String> = [
-        "rank",
-        "county_id",
-        "county_name",
-        "source",
-        "total",
-        "max",
-        "pass_level",
-        "vetoed",
-        "coverage",
-    ]
-    .iter()
-    .map(|x| x.to_string())
-    .collect();
-    cols.extend(r.areas.iter().map(|a| format!("area_{}", a.id)));
-    cols.extend(
-        [
-            "ruleset_id",
-            "ruleset_version",
-            "ruleset_hash",
-            "data_hash",
-            "error",
-        ]
-        .map(String::from),
-    );
-    let mut s = cols.join(",");
-    s.push('\n');
-    let rs = &r.provenance.ruleset;
-    for row in &r.rows {
-        let mut cells = vec![
-            row.rank.to_string(),
-            row.county.id.clone(),
-            row.county.name.clone(),
-            row.county.source.clone().unwrap_or_default(),
-            row.total.to_string(),
-            row.max.to_string(),
-            row.pass_level
-                .as_ref()
-                .map_or(String::new(), |p| p.id.to_string()),
-            row.vetoed.to_string(),
-            format!("{:.4}", row.coverage),
-        ];
-        cells.extend(row.areas.iter().map(|p| p.to_string()));
-        cells.extend([
-            rs.id.clone(),
-            rs.version.clone(),
-            rs.hash.clone(),
-            row.county.data_hash.clone(),
-            row.errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ]);
-        s.push_str(&csv_row(&cells));
-    }
-    for f in &r.failures {
-        let mut cells = vec![String::new(); cols.len()];
-        cells[3] = f.path.clone();
-        if let Some(last) = cells.last_mut() {
-            *last = f.error.replace("\n  ", "; ").replace('\n', "; ");
-        }
-        s.push_str(&csv_row(&cells));
-    }
-    s
 }

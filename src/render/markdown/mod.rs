@@ -1,6 +1,19 @@
 //! The Markdown report: Chinese-first, grouped by first-level area, lost points easy to see.
 
-use super::Table;
+mod diff;
+mod gap;
+mod rank;
+mod table;
+mod uncertainty;
+mod whatif;
+
+pub use self::diff::diff_markdown;
+pub use self::gap::markdown as gap_markdown;
+pub use self::rank::rank_markdown;
+pub(crate) use self::table::Table;
+pub use self::uncertainty::markdown as uncertainty_markdown;
+pub use self::whatif::markdown as whatif_markdown;
+
 use crate::report::{ConditionStatus, ItemStatus, Report};
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -23,7 +36,7 @@ fn status_zh(s: ItemStatus) -> &'static str {
 
 fn lost_cell(lost: crate::Points) -> String {
     if lost > crate::Points::ZERO {
-        format!("**{}**", super::words::deducted(lost))
+        format!("**{}**", crate::render::words::deducted(lost))
     } else {
         "0".into()
     }
@@ -81,7 +94,10 @@ pub fn markdown(r: &Report) -> String {
     ]);
     t.row(vec!["指标得分".into(), sm.items_total.to_string()]);
     t.row(vec!["加分".into(), format!("+{}", sm.bonus)]);
-    t.row(vec!["扣分".into(), super::words::deducted(sm.penalty)]);
+    t.row(vec![
+        "扣分".into(),
+        crate::render::words::deducted(sm.penalty),
+    ]);
     t.row(vec![
         "数据覆盖率（有数据指标的分值占比）".into(),
         format!("{:.1}%", sm.coverage * 100.0),
@@ -116,7 +132,7 @@ pub fn markdown(r: &Report) -> String {
     if !zeroed.is_empty() {
         s.push_str(&format!(
             "**{}**：⚠ {}\n\n",
-            super::words::ZEROED,
+            crate::render::words::ZEROED,
             zeroed.join("；")
         ));
     }
@@ -126,14 +142,14 @@ pub fn markdown(r: &Report) -> String {
                 "**{}**（{}分以上）：✓ {}\n\n",
                 p.name,
                 p.min_total,
-                super::words::REACHED
+                crate::render::words::REACHED
             ));
         } else {
             s.push_str(&format!(
                 "**{}**（{}分以上）：✗ {}（{}）\n\n",
                 p.name,
                 p.min_total,
-                super::words::NOT_REACHED,
+                crate::render::words::NOT_REACHED,
                 p.reasons.join("；")
             ));
         }
@@ -220,7 +236,7 @@ pub fn markdown(r: &Report) -> String {
                 format!("指标{target}")
             };
             let kind = if p.zeroing.is_some() {
-                super::words::ZEROED
+                crate::render::words::ZEROED
             } else {
                 "扣分"
             };
@@ -228,7 +244,7 @@ pub fn markdown(r: &Report) -> String {
                 p.id.to_string(),
                 p.name.clone(),
                 format!("{kind}（{target}）"),
-                super::words::deducted(p.points),
+                crate::render::words::deducted(p.points),
                 detail(p.status, &p.detail),
             ]);
         }
@@ -314,4 +330,20 @@ fn bonus_cap_note(r: &Report) -> Option<String> {
             r.summary.bonus
         )
     })
+}
+
+/// The Markdown section listing the data files a batch could not score (empty when none).
+pub(crate) fn failures(failures: &[crate::report::Failure]) -> String {
+    if failures.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("\n## 未能评分的文件（{} 个）\n\n", failures.len());
+    for f in failures {
+        s.push_str(&format!(
+            "- `{}`：{}\n",
+            f.path,
+            f.error.replace('\n', "；")
+        ));
+    }
+    s
 }

@@ -1,7 +1,7 @@
 //! Rendering a rule-set diff as a Chinese changelog with every county's movement explained.
 
 use super::Table;
-use crate::analyse::diff::{ChangeKind, ContributionKind, RuleSetDiff, Section};
+use crate::analyse::change::diff::{ChangeKind, ContributionKind, RuleSetDiff, Section};
 
 fn section_zh(s: Section) -> &'static str {
     match s {
@@ -37,7 +37,7 @@ fn contribution_zh(k: ContributionKind) -> &'static str {
     }
 }
 
-pub(crate) use super::words::{plain, signed};
+pub(crate) use crate::render::words::{plain, signed};
 
 fn rank_move(n: i64) -> String {
     match n {
@@ -96,8 +96,8 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
         false, false, true, true, true, true, true, true, false, false,
     ];
     let mut t = Table::new(&head[..8 + levels], &right[..8 + levels]);
-    let level = |p: &Option<crate::analyse::rank::PassLevel>| {
-        super::words::level(p.as_ref().map(|p| p.name.as_str()))
+    let level = |p: &Option<crate::analyse::change::rank::PassLevel>| {
+        crate::render::words::level(p.as_ref().map(|p| p.name.as_str()))
     };
     for c in &d.counties {
         let mut cells = vec![
@@ -161,7 +161,7 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
     s.push_str(&super::rank::errors_markdown(
         d.counties.iter().map(|c| (&c.county, c.errors.as_slice())),
     ));
-    s.push_str(&super::failures_markdown(&d.failures));
+    s.push_str(&super::failures(&d.failures));
     s.push_str(&provenance(d));
     s
 }

@@ -415,6 +415,11 @@ pub(crate) fn assemble(
         })
         .collect();
 
+    let status_of: BTreeMap<usize, ItemStatus> = leaf_idx
+        .iter()
+        .zip(&items)
+        .map(|(i, it)| (*i, it.status))
+        .collect();
     let nodes: Vec<NodeScore> = m
         .nodes
         .iter()
@@ -430,6 +435,20 @@ pub(crate) fn assemble(
             max: n.points,
             lost: n.points - earned[i],
             penalty: node_penalty[i],
+            parts: n.made_of_parts.then(|| {
+                let of = |s: ItemStatus| {
+                    n.children
+                        .iter()
+                        .filter(|c| status_of.get(c) == Some(&s))
+                        .count()
+                };
+                PartsOutcome {
+                    parts: n.children.len(),
+                    scored: of(ItemStatus::Scored),
+                    no_data: of(ItemStatus::NoData),
+                    errors: of(ItemStatus::Error),
+                }
+            }),
         })
         .collect();
     // Leaves carry node-level penalties too (rare, but allowed).

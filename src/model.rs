@@ -154,6 +154,10 @@ pub(crate) struct RawNode {
     pub official_no: Option<u32>,
     #[serde(default)]
     pub children: Option<Vec<RawNode>>,
+    /// An item made of parts (述法8分、年度报告6分、学法6分): each part a scored leaf with its own
+    /// id, inputs, points and rule.
+    #[serde(default)]
+    pub parts: Option<Vec<RawNode>>,
     #[serde(default)]
     pub inputs: Option<Vec<FieldPath>>,
     #[serde(default)]
@@ -191,6 +195,9 @@ pub struct Node {
     pub leaf: Option<Leaf>,
     /// Item number in the official text.
     pub official_no: Option<u32>,
+    /// Whether this is an item made of parts (`parts:` in YAML): its children are the parts, each
+    /// scored on its own (a part without data is `no_data`, the others still score).
+    pub made_of_parts: bool,
     /// Where it was written.
     pub span: Span,
 }

@@ -166,6 +166,41 @@ pub struct NodeScore {
     pub lost: Points,
     /// Penalties deducted at this node.
     pub penalty: Points,
+    /// For an item made of parts: how its parts came out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<PartsOutcome>,
+}
+
+/// How the parts of an item made of parts came out (each part is a scored item of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartsOutcome {
+    /// How many parts the item has.
+    pub parts: usize,
+    /// Parts scored.
+    pub scored: usize,
+    /// Parts without data (0 points; the others still score).
+    pub no_data: usize,
+    /// Parts whose rule failed.
+    pub errors: usize,
+}
+
+impl PartsOutcome {
+    /// 部分无数据: some part lacks data while another has it.
+    pub fn partly_without_data(&self) -> bool {
+        self.no_data > 0 && self.no_data < self.parts
+    }
+    /// The item's status in words: 已评分, 部分无数据, 无数据, or 部分出错.
+    pub fn status_zh(&self) -> &'static str {
+        if self.errors > 0 {
+            "部分出错"
+        } else if self.no_data == self.parts {
+            "无数据"
+        } else if self.no_data > 0 {
+            "部分无数据"
+        } else {
+            "已评分"
+        }
+    }
 }
 
 /// How an item came out.

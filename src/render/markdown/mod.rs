@@ -211,6 +211,31 @@ pub fn markdown(r: &Report) -> String {
         }
         s.push_str(&t.render());
         s.push('\n');
+        let made_of_parts: Vec<String> = parts_under(r, area)
+            .map(|(n, p)| {
+                format!(
+                    "- {}「{}」由{}个部分组成（上表中编号以 {}. 开头者）：{}，已评分{}部分、无数据{}部分{}；得{}分，满分{}分。\n",
+                    n.id,
+                    n.name,
+                    p.parts,
+                    n.id,
+                    p.status_zh(),
+                    p.scored,
+                    p.no_data,
+                    if p.errors > 0 {
+                        format!("、出错{}部分", p.errors)
+                    } else {
+                        String::new()
+                    },
+                    n.earned,
+                    n.max
+                )
+            })
+            .collect();
+        if !made_of_parts.is_empty() {
+            s.push_str(&made_of_parts.concat());
+            s.push('\n');
+        }
     }
 
     if !r.bonuses.is_empty() || !r.penalties.is_empty() {
@@ -312,6 +337,21 @@ pub fn markdown(r: &Report) -> String {
         s.push_str("\n\n");
     }
     s
+}
+
+/// The items made of parts in an area, with how their parts came out.
+fn parts_under<'r>(
+    r: &'r Report,
+    area: &'r crate::report::NodeScore,
+) -> impl Iterator<Item = (&'r crate::report::NodeScore, crate::report::PartsOutcome)> {
+    r.nodes.iter().filter_map(move |n| {
+        let p = n.parts?;
+        let in_area = r
+            .items
+            .iter()
+            .any(|i| i.parent == n.id && i.area == area.id);
+        in_area.then_some((n, p))
+    })
 }
 
 fn detail(status: ItemStatus, d: &str) -> String {

@@ -183,3 +183,65 @@ fn cli_identity_and_exit_codes_on_the_cases() {
     assert!(csv.contains(",total,总分,10,8,"), "{csv}");
     let _ = ItemStatus::Error;
 }
+
+#[test]
+fn rank_and_diff_without_pass_lines_have_no_level_column_and_put_provenance_last() {
+    // Case 16's rule set has no pass lines.
+    let (rules, county) = load("16-node-penalty-overview", "county.yaml");
+    let r = rules.score(&county);
+    let ranking = fazhi::analyse::change::rank::rank_reports(&rules, vec![r.clone()]);
+    let md = render::rank_markdown(&ranking);
+    let header = md.lines().find(|l| l.starts_with("| 名次")).unwrap();
+    assert!(!header.contains("等级"), "{header}");
+    assert!(header.contains("否决"), "{header}");
+    assert!(
+        md.find("| 名次").unwrap() < md.find("## 来源").unwrap(),
+        "{md}"
+    );
+    let mut d = fazhi::analyse::change::diff::diff_rules(&rules, &rules);
+    d.counties = fazhi::analyse::change::diff::county_deltas(
+        std::slice::from_ref(&r),
+        std::slice::from_ref(&r),
+    );
+    let md = render::diff_markdown(&d);
+    let header = md.lines().find(|l| l.starts_with("| 县")).unwrap();
+    assert!(!header.contains("等级"), "{header}");
+    assert!(
+        md.find("| 县").unwrap() < md.find("## 来源").unwrap(),
+        "{md}"
+    );
+    // Case 20's has one: the column is there, and says 未达到 for a county below it.
+    let (rules, county) = load("20-node-penalty-gap-step", "b.yaml");
+    let ranking = fazhi::analyse::change::rank::rank_reports(&rules, vec![rules.score(&county)]);
+    let md = render::rank_markdown(&ranking);
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("| 名次") && l.contains("等级")),
+        "{md}"
+    );
+    assert!(md.contains("| 未达到 "), "{md}");
+}
+
+#[test]
+fn a_zeroed_county_stays_ranked_and_the_ranking_says_why() {
+    let (rules, a) = load("17-real-scoring-rules", "county-a.yaml");
+    let (_, b) = load("17-real-scoring-rules", "county-b.yaml");
+    let ranking =
+        fazhi::analyse::change::rank::rank_reports(&rules, vec![rules.score(&a), rules.score(&b)]);
+    // a: 10.5 first; b: zeroed to 0, still ranked second.
+    assert_eq!(ranking.rows.len(), 2);
+    assert_eq!(
+        (
+            ranking.rows[1].county.id.as_str(),
+            ranking.rows[1].rank,
+            ranking.rows[1].total
+        ),
+        ("real-b", 2, p(0.0))
+    );
+    assert_eq!(
+        ranking.rows[1].zeroed,
+        ["PN1「案卷基本标准不合格，评查总分为零」：条件成立，总分为零"]
+    );
+    let md = render::rank_markdown(&ranking);
+    assert!(md.contains("## 零分\n\n- 乙县（`real-b`）：PN1「案卷基本标准不合格，评查总分为零」：条件成立，总分为零\n"), "{md}");
+}

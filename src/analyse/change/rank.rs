@@ -89,6 +89,10 @@ pub struct RankRow {
     /// Rules that failed for this county (its total counts them as 0).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<crate::report::RuleError>,
+    /// Zeroing entries whose condition held for this county (the county keeps its place by its
+    /// total): `id「name」: detail`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zeroed: Vec<String>,
 }
 
 /// Competition ranks of `totals` (1 + the number of strictly higher totals), in input order.
@@ -205,6 +209,12 @@ fn row(areas: &[AreaHead], r: &Report) -> RankRow {
             })
             .collect(),
         errors: r.rule_errors(),
+        zeroed: r
+            .penalties
+            .iter()
+            .filter(|p| p.zeroed())
+            .map(|p| format!("{}「{}」：{}", p.id, p.name, p.detail))
+            .collect(),
     }
 }
 

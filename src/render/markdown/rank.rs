@@ -81,6 +81,18 @@ pub fn rank_markdown(r: &Ranking) -> String {
             .map(|row| (&row.county, row.errors.as_slice())),
     ));
     s.push_str(&super::failures(&r.failures));
+    let zeroed: String = r
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.zeroed
+                .iter()
+                .map(move |z| format!("- {}（`{}`）：{z}\n", row.county.name, row.county.id))
+        })
+        .collect();
+    if !zeroed.is_empty() {
+        s.push_str(&format!("\n## {}\n\n{zeroed}", words::ZEROED));
+    }
     s.push_str("\n## 来源\n\n");
     s.push_str(&provenance_md(&r.provenance));
     s

@@ -245,3 +245,21 @@ fn a_zeroed_county_stays_ranked_and_the_ranking_says_why() {
     let md = render::rank_markdown(&ranking);
     assert!(md.contains("## 零分\n\n- 乙县（`real-b`）：PN1「案卷基本标准不合格，评查总分为零」：条件成立，总分为零\n"), "{md}");
 }
+
+#[test]
+fn diff_names_a_zeroing_entry_as_its_own_term() {
+    // Same rules, county a (10.5) against county b (zeroed): the one term that moved is PN1, a
+    // zeroing entry taking 10.5; the terms add up to the total's change, 0 − 10.5.
+    let (rules, a) = load("17-real-scoring-rules", "county-a.yaml");
+    let (_, b) = load("17-real-scoring-rules", "county-b.yaml");
+    let c = fazhi::analyse::change::diff::contributions(&rules.score(&a), &rules.score(&b));
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        c[0].kind,
+        fazhi::analyse::change::diff::ContributionKind::Zeroing
+    );
+    assert_eq!(
+        (c[0].id.as_str(), c[0].old, c[0].new, c[0].delta),
+        ("PN1", p(0.0), p(-10.5), p(-10.5))
+    );
+}

@@ -34,6 +34,7 @@ fn contribution_zh(k: ContributionKind) -> &'static str {
         ContributionKind::Bonus => "加分",
         ContributionKind::BonusCap => "加分上限",
         ContributionKind::Penalty => "扣分",
+        ContributionKind::Zeroing => crate::render::words::ZEROED,
     }
 }
 

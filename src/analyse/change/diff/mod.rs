@@ -97,6 +97,8 @@ pub enum ContributionKind {
     BonusCap,
     /// A penalty, as actually deducted (negative).
     Penalty,
+    /// A zeroing entry (a penalty written with `when:`), as actually taken (negative).
+    Zeroing,
 }
 
 /// One term of a county's total, before and after. `old` and `new` are signed (penalties and

@@ -26,6 +26,14 @@ fn mini() -> &'static RuleSet {
     R.get_or_init(common::mini)
 }
 
+/// An item made of parts (each part scored on its own).
+fn parts() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| {
+        RuleSet::load_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/parts")).unwrap()
+    })
+}
+
 /// The rule shapes of issue 12: dates and the assessment period, whole steps, a capped per-case
 /// deduction, zeroing entries.
 fn shapes() -> &'static RuleSet {
@@ -170,6 +178,11 @@ proptest! {
     #[test]
     fn shapes_rules_agree_on_random_data(c in county(shapes())) {
         same(shapes(), &c);
+    }
+
+    #[test]
+    fn parts_rules_agree_on_random_data(c in county(parts())) {
+        same(parts(), &c);
     }
 }
 

@@ -437,3 +437,49 @@ fn peers_compare_items_with_quartiles_and_percentile() {
     let md = fazhi::render::gap_markdown(&g);
     assert!(md.contains("低于同组中位数的二级指标"), "{md}");
 }
+
+/// A zeroing condition (总分即为零分) that holds is named as the blocker, with the total: the
+/// items earn 8 of 10 (rate 80%), the condition takes all 8, the total is 0 < 5.
+#[test]
+fn a_zeroing_condition_is_named_as_a_blocker() {
+    let rules = rules_of(
+        r#"
+ruleset: {id: z, title: 零分, version: "1", total_points: 10}
+fields:
+  a.rate: {type: percent, desc: 比率}
+  a.fraud: {type: bool, desc: 弄虚作假}
+indicators:
+  - id: "1"
+    name: 领域
+    points: 10
+    children:
+      - {id: "1.1", name: 甲, points: 10, inputs: [a.rate], score: "P * d.a.rate / 100"}
+penalties:
+  - {id: Z1, name: 弄虚作假总分为零, applies_to: total, inputs: [a.fraud], when: d.a.fraud}
+pass_lines:
+  - {id: ok, name: 合格, min_total: 5}
+"#,
+    );
+    let data = county(
+        &rules,
+        "county: {id: c, name: 县}\ndata: {a: {rate: 80, fraud: true}}\n",
+    );
+    let g = GapAnalysis::new(&rules, &data);
+    assert_eq!(g.total, Points::ZERO);
+    let b = &g.pass_lines[0].blockers;
+    assert_eq!(
+        b[0],
+        Blocker::Total {
+            shortfall: pts("5")
+        }
+    );
+    assert!(
+        matches!(&b[1], Blocker::Zeroing { id, applies_to, .. } if id.as_str() == "Z1" && applies_to.as_str() == "total"),
+        "{b:?}"
+    );
+    let md = fazhi::render::gap_markdown(&g);
+    assert!(
+        md.contains("未达到，原因：总分还差 5 分；「弄虚作假总分为零」使总分为零。"),
+        "{md}"
+    );
+}

@@ -283,7 +283,8 @@ fn pass_gap(report: &Report, p: &crate::PassResult) -> PassGap {
 }
 
 /// Exactly what keeps the county from a line it does not reach: the total (when below the
-/// minimum), each area below the minimum share, each veto that fired.
+/// minimum), each area below the minimum share, each veto that fired, each zeroing condition
+/// that held (该项不得分 / 总分即为零分).
 fn blockers(report: &Report, p: &crate::PassResult) -> Vec<Blocker> {
     let mut out = Vec::new();
     let shortfall = p.min_total - report.summary.total;
@@ -305,6 +306,18 @@ fn blockers(report: &Report, p: &crate::PassResult) -> Vec<Blocker> {
         out.push(Blocker::Veto {
             id: v.id.clone(),
             name: v.name.clone(),
+        });
+    }
+    // A zeroing condition that held took a node's (or the total's) points: it keeps the county
+    // from the line as long as the total or that node's area is short.
+    for z in report.penalties.iter().filter(|z| z.zeroed()) {
+        out.push(Blocker::Zeroing {
+            id: z.id.clone(),
+            name: z.name.clone(),
+            applies_to: z
+                .applies_to
+                .clone()
+                .unwrap_or_else(|| IndicatorId::new("total")),
         });
     }
     out

@@ -97,8 +97,8 @@ pub struct PlanStep {
     /// The changes to the data.
     pub changes: Vec<Change>,
     /// Points the county's total gains with this step: `total_after` minus the total before it
-    /// (both full rescores), so a penalty on a node that becomes chargeable, caps and bonuses
-    /// are counted.
+    /// (both full rescores), so a penalty on a node that becomes chargeable, caps, bonuses and
+    /// zeroing entries are counted.
     pub gain: Points,
     /// Points the item itself gains (rescored).
     #[serde(default)]

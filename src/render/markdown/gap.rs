@@ -3,7 +3,7 @@
 //! the items without data and the comparison with peers.
 
 use crate::analyse::gap::{Blocker, Change, Fix, GapAnalysis, LostItem, Plan, Reach, Solver};
-use crate::render::{area_heading, Table};
+use crate::render::{area_heading, words, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
 use crate::types::Value;
@@ -43,7 +43,11 @@ fn summary(g: &GapAnalysis, s: &mut String) {
         if p.reached {
             line.push_str("已达到。");
         } else {
-            line.push_str(&format!("未达到，原因：{}。", blockers_text(&p.blockers)));
+            line.push_str(&format!(
+                "{}，原因：{}。",
+                words::NOT_REACHED,
+                blockers_text(&p.blockers)
+            ));
         }
         s.push_str(&line);
         s.push('\n');
@@ -99,6 +103,9 @@ fn blockers_text(b: &[Blocker]) -> String {
             Blocker::Veto { name, .. } => {
                 format!("一票否决「{name}」已触发，无论得分多少均不能达到")
             }
+            Blocker::Zeroing {
+                name, applies_to, ..
+            } if applies_to.as_str() == "total" => format!("「{name}」使总分为零"),
             Blocker::Zeroing {
                 name, applies_to, ..
             } => format!("「{name}」使 {applies_to} 得分为零"),
@@ -190,11 +197,11 @@ fn pass_lines(g: &GapAnalysis, s: &mut String) {
                 areas.join("；")
             },
             if p.reached {
-                "✓ 达到".into()
+                format!("✓ {}", words::REACHED)
             } else if p.blocked_by_veto {
-                "✗ 一票否决".into()
+                format!("✗ {}", words::VETO_KIND)
             } else {
-                "✗ 未达到".into()
+                format!("✗ {}", words::NOT_REACHED)
             },
         ]);
     }
@@ -225,7 +232,7 @@ fn plans(g: &GapAnalysis, s: &mut String) {
                     how
                 },
                 crate::helpers::fmt_num(x.cost),
-                signed(x.gain),
+                words::signed(x.gain),
                 x.total_after.to_string(),
             ]);
         }
@@ -297,7 +304,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
                 i.name.to_string(),
                 i.earned.to_string(),
                 i.max.to_string(),
-                format!("−{}", i.lost),
+                crate::render::words::deducted(i.lost),
                 inputs.join("，"),
                 i.why.clone(),
                 fix_text(i),
@@ -361,17 +368,6 @@ fn none_text(i: &LostItem) -> String {
             "已搜索的改动都不能增加得分{context}；未搜索：{}",
             n.not_searched.join("；")
         )
-    }
-}
-
-/// A signed number of points: `+5`, `−3`, `0`.
-fn signed(p: Points) -> String {
-    if p > Points::ZERO {
-        format!("+{p}")
-    } else if p < Points::ZERO {
-        format!("−{}", Points::ZERO - p)
-    } else {
-        "0".into()
     }
 }
 
@@ -450,7 +446,7 @@ fn peers(g: &GapAnalysis, s: &mut String) {
         &[false, false, true, true, true, true, true, true, false],
     );
     let cell = |x: Option<Points>| x.map_or("—".into(), |p| p.to_string());
-    let diff = |x: Option<Points>| x.map_or("—".into(), signed);
+    let diff = |x: Option<Points>| x.map_or("—".into(), words::signed);
     let pct = |x: Option<f64>| x.map_or("—".into(), crate::helpers::fmt_num);
     let row = |a: &crate::analyse::gap::PeerArea| {
         vec![

@@ -583,7 +583,7 @@ mod tests {
     use super::*;
 
     fn spec(y: &str) -> FieldSpec {
-        serde_yaml::from_str(y).unwrap()
+        crate::parse::typed_for_tests(y).unwrap()
     }
 
     fn one_item(score: &str) -> RuleSet {

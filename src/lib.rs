@@ -48,6 +48,7 @@ mod scoring;
 pub mod synth;
 mod types;
 
+pub use data::MAX_EXACT_COUNT;
 pub use data::{Bound, CountyData, CountyInfo, Datum, Value};
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
 pub use load::RuleSource;

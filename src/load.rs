@@ -346,13 +346,14 @@ fn with_field_help(mut d: Diagnostic) -> Diagnostic {
     let msg = d.message.clone();
     if let Some(rest) = msg.split("unknown field `").nth(1) {
         let word = rest.split('`').next().unwrap_or("");
+        // serde-saphyr lists the allowed keys bare: `expected one of id, name, …`.
         let expected: Vec<&str> = msg
-            .split("expected")
+            .split("expected one of ")
             .nth(1)
             .unwrap_or("")
-            .split('`')
-            .skip(1)
-            .step_by(2)
+            .split(',')
+            .map(|w| w.trim().trim_matches('`'))
+            .filter(|w| !w.is_empty())
             .collect();
         if let Some(s) = did_you_mean(word, expected.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));

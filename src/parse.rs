@@ -146,6 +146,8 @@ fn yaml_options(duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::O
         with_snippet: false,
         duplicate_keys: duplicates,
         alias_limits: limits,
+        // `.nan` and `.inf` reach the value checks, which say "not a usable number" at the field.
+        non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::PassThrough,
     }
 }
 

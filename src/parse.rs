@@ -124,10 +124,11 @@ impl Node {
     }
 }
 
-/// A float as a reader would write it: `1e19` → `10000000000000000000`, `1e30` → `1e30`.
+/// A number as a reader would write it: `95`, `2.5`, and from 10^16 on (where a float no longer
+/// holds every whole number) in exponent form, `1e19`, `1e30`.
 pub(crate) fn show_f64(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
-        format!("{f:.0}")
+    if f.is_finite() && f.abs() >= 1e16 {
+        format!("{f:e}")
     } else {
         format!("{f}")
     }
@@ -199,7 +200,65 @@ pub(crate) fn typed<T: DeserializeOwned>(
             yaml_options(serde_saphyr::DuplicateKeyPolicy::Error),
         )
         .map_err(|e| yaml_diag(file, &e)),
-        Syntax::Json => serde_json::from_str(text).map_err(|e| json_diag(file, &e)),
+        Syntax::Json => {
+            // serde_json keeps the last of two equal keys in a map: one quick pass refuses them
+            // (and only then is the tree with places built, to name both lines).
+            if let Err(e) = serde_json::from_str::<NoDuplicates>(text) {
+                return Err(match tree(file, text, Syntax::Json) {
+                    Err(mut d) if !d.is_empty() => d.swap_remove(0),
+                    _ => json_diag(file, &e),
+                });
+            }
+            serde_json::from_str(text).map_err(|e| json_diag(file, &e))
+        }
+    }
+}
+
+/// A pass over a JSON value that fails on the first mapping with a key written twice.
+struct NoDuplicates;
+
+impl<'de> Deserialize<'de> for NoDuplicates {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NoDuplicates;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<NoDuplicates, E> {
+                Ok(NoDuplicates)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<NoDuplicates, E> {
+                Ok(NoDuplicates)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<NoDuplicates, E> {
+                Ok(NoDuplicates)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<NoDuplicates, E> {
+                Ok(NoDuplicates)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<NoDuplicates, E> {
+                Ok(NoDuplicates)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<NoDuplicates, E> {
+                Ok(NoDuplicates)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<NoDuplicates, A::Error> {
+                while a.next_element::<NoDuplicates>()?.is_some() {}
+                Ok(NoDuplicates)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<NoDuplicates, A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                while let Some(k) = a.next_key::<Cow<'de, str>>()? {
+                    if !seen.insert(k) {
+                        return Err(de::Error::custom("duplicate key"));
+                    }
+                    a.next_value::<NoDuplicates>()?;
+                }
+                Ok(NoDuplicates)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -244,10 +303,17 @@ pub(crate) fn duplicates(file: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                         Diagnostic::error(
                             file,
                             e.key_at,
-                            format!(
-                                "duplicate key `{}`: first at line {}, again at line {}",
-                                e.key, first.key_at.0, e.key_at.0
-                            ),
+                            if first.key_at.0 == e.key_at.0 {
+                                format!(
+                                    "duplicate key `{}`: first at line {} column {}, again at line {} column {}",
+                                    e.key, first.key_at.0, first.key_at.1, e.key_at.0, e.key_at.1
+                                )
+                            } else {
+                                format!(
+                                    "duplicate key `{}`: first at line {}, again at line {}",
+                                    e.key, first.key_at.0, e.key_at.0
+                                )
+                            },
                         )
                         .with_help("every key of a mapping is written once; keep the right one and delete the other"),
                     );

@@ -32,7 +32,7 @@ pub fn run(
         match CountyData::from_file(path, &rules) {
             Ok(d) => counties.push(d),
             Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
+                eprintln!("{}", file_error(path, &e));
                 failed = true;
             }
         }
@@ -105,7 +105,7 @@ fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
         match CountyData::from_file(f, rules) {
             Ok(d) => reports.push(rules.score(&d)),
             Err(e) => {
-                eprintln!("error: {}: {e}", f.display());
+                eprintln!("{}", file_error(f, &e));
                 failed = true;
             }
         }

@@ -17,7 +17,7 @@ pub fn run(rules: Option<&Path>, format: Format, out: Option<&Path>, data: &[Pat
         match batch::score_file(path, &rules) {
             Ok((report, _)) => reports.push(report),
             Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
+                eprintln!("{}", file_error(path, &e));
                 failed = true;
             }
         }

@@ -36,9 +36,7 @@ pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData
     }
     let loaded: Vec<_> = files
         .par_iter()
-        .map(|p| {
-            CountyData::from_file(p, rules).map_err(|e| format!("error: {}: {e}", p.display()))
-        })
+        .map(|p| CountyData::from_file(p, rules).map_err(|e| file_error(p, &e)))
         .collect();
     let mut out = Vec::new();
     let mut failed = false;

@@ -4,7 +4,7 @@
 //! [`RuleSet`](crate::RuleSet). They are public so that embedders and analyses can read a rule
 //! set's structure, but they are only ever built by the loader.
 
-use crate::data::Value;
+use crate::types::Value;
 use crate::types::{FieldPath, IndicatorId, Points};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -383,9 +383,10 @@ mod tests {
     #[test]
     fn bounds_combine_type_and_range() {
         let f: FieldSpec =
-            crate::parse::typed_for_tests("{type: percent, desc: x, range: [50, 120]}").unwrap();
+            crate::load::parse::typed_for_tests("{type: percent, desc: x, range: [50, 120]}")
+                .unwrap();
         assert_eq!(f.bounds(), (Some(50.0), Some(100.0)));
-        let c: FieldSpec = crate::parse::typed_for_tests("{type: count, desc: x}").unwrap();
+        let c: FieldSpec = crate::load::parse::typed_for_tests("{type: count, desc: x}").unwrap();
         assert_eq!(c.bounds(), (Some(0.0), None));
     }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{fazhi, text};
-use fazhi::analyse::weights::Scenario;
+use fazhi::analyse::policy::weights::Scenario;
 use fazhi::{CountyData, Diagnostic, Error, RuleSet, RuleSource, Value};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/parsers");
@@ -348,7 +348,7 @@ fn an_alias_bomb_is_refused() {
     let mut bomb = String::from("x0: &a0 [y, y, y, y, y, y, y, y, y, y]\n");
     for i in 1..9 {
         let p = format!("*a{}", i - 1);
-        bomb += &format!("x{i}: &a{i} [{}]\n", vec![p.as_str(); 10].join(", "));
+        bomb += &format!("x{i}: &a{i} [{}]\n", [p.as_str(); 10].join(", "));
     }
     bomb += "county: {id: x, name: 某县}\ndata: {}\n";
     let e = data_errors("bomb.yaml", &bomb, &rules);
@@ -471,7 +471,7 @@ fn verify_refuses_a_report_with_a_duplicate_key_at_its_line() {
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
     assert!(
-        err.contains("r.json:2:2: error: duplicate key `county`: first at line 1, again at line 2"),
+        err.contains("r.json:2:2: error: not a fazhi report: duplicate key `county`: first at line 1, again at line 2"),
         "{err}"
     );
 }

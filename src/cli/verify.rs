@@ -1,7 +1,7 @@
 //! `fazhi verify`.
 
 use super::common::*;
-use fazhi::analyse::verify;
+use fazhi::analyse::change::verify;
 use std::path::Path;
 
 /// Exit code: the inputs were read, but a stored report is not reproduced.

@@ -1,0 +1,736 @@
+//! County data: values with provenance, read from YAML or JSON (or built in code) and checked
+//! against a rule set's data dictionary before anything is scored.
+
+use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
+use crate::load::parse::{Kind, Node};
+use crate::model::{FieldSpec, FieldType};
+use crate::types::{hex, FieldPath, Value};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Whether a figure is exact or a bound ("2700余件" is a lower bound).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// The figure as given.
+    #[default]
+    Exact,
+    /// At least this much (以上, 余, 多).
+    Lower,
+    /// At most this much.
+    Upper,
+}
+
+/// One value with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Datum {
+    /// The value.
+    pub value: Value,
+    /// Exact, or a lower/upper bound.
+    #[serde(default, skip_serializing_if = "is_exact")]
+    pub bound: Bound,
+    /// The source document's key (shared text: a report repeats it with every item that reads
+    /// the value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Arc<str>>,
+    /// The sentence the value comes from (shared text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Arc<str>>,
+    /// A note (how a value was derived; shared text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Arc<str>>,
+}
+
+fn is_exact(b: &Bound) -> bool {
+    *b == Bound::Exact
+}
+
+impl Datum {
+    /// A value with no provenance.
+    pub fn new(value: Value) -> Self {
+        Datum {
+            value,
+            bound: Bound::Exact,
+            source: None,
+            quote: None,
+            note: None,
+        }
+    }
+    /// The value as shown in reports: `≥2700` for a lower bound.
+    pub fn display(&self) -> String {
+        match self.bound {
+            Bound::Exact => self.value.to_string(),
+            Bound::Lower => format!("≥{}", self.value),
+            Bound::Upper => format!("≤{}", self.value),
+        }
+    }
+}
+
+/// Who the data is about.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountyInfo {
+    /// A stable id (`yuncheng-2018`).
+    pub id: String,
+    /// The county's name (`郓城县`).
+    pub name: String,
+    /// Province.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// The year the data describe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// `seed`, `synthetic`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Source documents by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A county's data, checked against a rule set's data dictionary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountyData {
+    /// Who it is about.
+    pub info: CountyInfo,
+    /// The values, by field.
+    pub values: BTreeMap<FieldPath, Datum>,
+    /// sha256 of the canonical content (independent of field order and file format).
+    pub hash: String,
+}
+
+impl CountyData {
+    /// Builds county data in code and checks every value against the dictionary.
+    ///
+    /// ```
+    /// # let rules = fazhi::RuleSet::builtin().unwrap();
+    /// use fazhi::{CountyData, CountyInfo, Datum, FieldPath, Value};
+    /// let info = CountyInfo { id: "x".into(), name: "某县".into(), ..Default::default() };
+    /// let field = rules.fields().keys().next().unwrap().clone();
+    /// let err = CountyData::new(info, [(FieldPath::new("no.such_field"), Datum::new(Value::Int(1)))], &rules);
+    /// assert!(err.is_err());
+    /// ```
+    pub fn new(
+        info: CountyInfo,
+        values: impl IntoIterator<Item = (FieldPath, Datum)>,
+        rules: &crate::RuleSet,
+    ) -> Result<CountyData> {
+        let fields = rules.fields();
+        let mut diags = Vec::new();
+        let mut out = BTreeMap::new();
+        for (path, datum) in values {
+            match fields.get_key_value(&path) {
+                None => diags.push(unknown_field("<data>", (0, 0), path.as_str(), fields)),
+                Some((field, spec)) => match check_value(&datum.value, spec) {
+                    Ok(v) => {
+                        out.insert(field.clone(), Datum { value: v, ..datum });
+                    }
+                    Err(m) => diags.push(Diagnostic::error(
+                        "<data>",
+                        (0, 0),
+                        format!("field `{path}`: {m}"),
+                    )),
+                },
+            }
+        }
+        if diags.is_empty() {
+            Ok(CountyData::finish(info, out))
+        } else {
+            Err(Error::Data(Diagnostics(diags)))
+        }
+    }
+
+    /// Reads a county file (YAML or JSON) and checks it against the rule set's dictionary.
+    pub fn from_file(path: impl AsRef<Path>, rules: &crate::RuleSet) -> Result<CountyData> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        CountyData::from_str(&path.display().to_string(), &text, rules)
+    }
+
+    /// Parses county data from YAML or JSON text; `name` is used in error messages, and its
+    /// extension decides the syntax (`.json`: JSON read by serde_json, RFC 8259 escapes included;
+    /// anything else: YAML 1.2, of which JSON is a subset, so the same data give the same values
+    /// and the same [`CountyData::hash`]).
+    ///
+    /// Errors ([`Error::Data`], every problem at once, each at the line and column the parser
+    /// gives for the key or value): not valid YAML/JSON, a key written twice in any mapping (both
+    /// lines named), an unknown top-level key or field (with a did-you-mean), a value of the wrong
+    /// type or outside its field's range, a count that is not a whole number or lies beyond
+    /// ±(2^53 − 1), where numbers stop being exact.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
+        let fields = rules.fields();
+        let syntax = crate::load::parse::Syntax::of(name);
+        let doc = crate::load::parse::tree(name, text, syntax)
+            .map_err(|d| Error::Data(Diagnostics(d)))?;
+        let mut diags = Vec::new();
+        let Kind::Map(top) = doc.kind else {
+            return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+                name,
+                doc.at,
+                format!(
+                    "a county file is a mapping with `county:` and `data:`, found {}",
+                    doc.describe()
+                ),
+            )])));
+        };
+        let mut info = None;
+        let mut values = BTreeMap::new();
+        for e in top {
+            match e.key.as_str() {
+                "county" => match county_info(&e.value) {
+                    Ok(i) => info = Some(i),
+                    Err((at, m)) => diags.push(
+                        Diagnostic::error(name, at, format!("`county:` header: {m}"))
+                        .with_help("the header has id, name and optionally province, year, kind, sources, note"),
+                    ),
+                },
+                "data" => walk_data(name, "", &e.value, fields, &mut values, &mut diags),
+                other => {
+                    let mut d = Diagnostic::error(
+                        name,
+                        e.key_at,
+                        format!("unknown top-level key `{other}`"),
+                    );
+                    d = d.with_help(match did_you_mean(other, ["county", "data"]) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "a county file has `county:` and `data:`".into(),
+                    });
+                    diags.push(d);
+                }
+            }
+        }
+        let info = match info {
+            Some(i) => i,
+            None => {
+                if !diags.iter().any(|d| d.message.starts_with("`county:`")) {
+                    diags.push(Diagnostic::error(
+                        name,
+                        (1, 1),
+                        "missing `county:` header (id and name)".into(),
+                    ));
+                }
+                CountyInfo::default()
+            }
+        };
+        if diags.is_empty() {
+            Ok(CountyData::finish(info, values))
+        } else {
+            Err(Error::Data(Diagnostics(diags)))
+        }
+    }
+
+    fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
+        // Rebuilt in one sorted pass: a map grown insert by insert leaves its nodes about half
+        // full, which doubles the memory a national batch of counties holds.
+        let values: BTreeMap<FieldPath, Datum> = values.into_iter().collect();
+        let mut d = CountyData {
+            info,
+            values,
+            hash: String::new(),
+        };
+        let canonical = serde_json::to_vec(&(&d.info, &d.values)).unwrap_or_default();
+        d.hash = hex(&Sha256::digest(&canonical));
+        d
+    }
+
+    /// The value of a field, if the county has it.
+    pub fn get(&self, path: &str) -> Option<&Datum> {
+        self.values.get(&FieldPath::new(path))
+    }
+}
+
+/// The `county:` header, read field by field so that each problem has its place.
+fn county_info(n: &Node) -> Result<CountyInfo, ((usize, usize), String)> {
+    let Kind::Map(m) = &n.kind else {
+        return Err((n.at, format!("expected a mapping, found {}", n.describe())));
+    };
+    let text = |v: &Node, key: &str| match &v.kind {
+        Kind::Text(s) => Ok(s.clone()),
+        _ => Err((v.at, format!("`{key}` is text, found {}", v.describe()))),
+    };
+    let mut info = CountyInfo::default();
+    let (mut id, mut name) = (false, false);
+    for e in m {
+        let v = &e.value;
+        match e.key.as_str() {
+            "id" => {
+                info.id = text(v, "id")?;
+                id = true;
+            }
+            "name" => {
+                info.name = text(v, "name")?;
+                name = true;
+            }
+            "province" => info.province = Some(text(v, "province")?),
+            "kind" => info.kind = Some(text(v, "kind")?),
+            "note" => info.note = Some(text(v, "note")?),
+            "year" => {
+                info.year = Some(match v.kind {
+                    Kind::Int(y) => {
+                        i32::try_from(y).map_err(|_| (v.at, format!("`year` {y} is not a year")))?
+                    }
+                    _ => {
+                        return Err((
+                            v.at,
+                            format!("`year` is a whole number, found {}", v.describe()),
+                        ))
+                    }
+                })
+            }
+            "sources" => {
+                let Kind::Map(src) = &v.kind else {
+                    return Err((
+                        v.at,
+                        format!(
+                            "`sources` is a mapping of key → document, found {}",
+                            v.describe()
+                        ),
+                    ));
+                };
+                for s in src {
+                    info.sources.insert(s.key.clone(), text(&s.value, &s.key)?);
+                }
+            }
+            other => {
+                let hint = did_you_mean(
+                    other,
+                    ["id", "name", "province", "year", "kind", "sources", "note"],
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                return Err((e.key_at, format!("unknown key `{other}`{hint}")));
+            }
+        }
+    }
+    if !id || !name {
+        let missing = if id { "name" } else { "id" };
+        return Err((n.at, format!("missing `{missing}`")));
+    }
+    Ok(info)
+}
+
+fn unknown_field(
+    file: &str,
+    loc: (usize, usize),
+    path: &str,
+    fields: &BTreeMap<FieldPath, FieldSpec>,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        file,
+        loc,
+        format!("unknown field `{path}`: it is not in the rule set's data dictionary"),
+    );
+    match did_you_mean(path, fields.keys().map(|f| f.as_str())) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => {
+            d.with_help("county data may only hold fields the rule set declares under `fields:`")
+        }
+    }
+}
+
+fn walk_data(
+    file: &str,
+    prefix: &str,
+    v: &Node,
+    fields: &BTreeMap<FieldPath, FieldSpec>,
+    out: &mut BTreeMap<FieldPath, Datum>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Kind::Map(map) = &v.kind else {
+        diags.push(Diagnostic::error(
+            file,
+            v.at,
+            format!(
+                "`{}` must be a mapping of fields, found {}",
+                if prefix.is_empty() { "data" } else { prefix },
+                v.describe()
+            ),
+        ));
+        return;
+    };
+    for e in map {
+        let path = if prefix.is_empty() {
+            e.key.clone()
+        } else {
+            format!("{prefix}.{}", e.key)
+        };
+        // The dictionary's own key is kept, so the engine can match values to slots by identity.
+        if let Some((field, spec)) = fields.get_key_value(&FieldPath::new(path.clone())) {
+            match parse_leaf(&e.value, spec) {
+                Ok(Some(d)) => {
+                    if out.insert(field.clone(), d).is_some() {
+                        diags.push(Diagnostic::error(
+                            file,
+                            e.key_at,
+                            format!("field `{path}` is given twice (once as `{path}`, once inside its group)"),
+                        ).with_help("write each field once"));
+                    }
+                }
+                Ok(None) => {}
+                Err((at, m)) => {
+                    diags.push(Diagnostic::error(file, at, format!("field `{path}`: {m}")))
+                }
+            }
+        } else if is_group(&path, fields) && matches!(e.value.kind, Kind::Map(_)) {
+            walk_data(file, &path, &e.value, fields, out, diags);
+        } else {
+            diags.push(unknown_field(file, e.key_at, &path, fields));
+        }
+    }
+}
+
+fn is_group(path: &str, fields: &BTreeMap<FieldPath, FieldSpec>) -> bool {
+    let p = format!("{path}.");
+    fields
+        .range(FieldPath::new(p.clone())..)
+        .next()
+        .is_some_and(|(f, _)| f.as_str().starts_with(&p))
+}
+
+/// A leaf: a bare value or a provenance record `{value, bound, source, quote, note}`.
+/// `null` means the figure is not given (`Ok(None)`). An error comes with the place of the value
+/// (or record key) that is wrong.
+fn parse_leaf(v: &Node, spec: &FieldSpec) -> Result<Option<Datum>, ((usize, usize), String)> {
+    let mut datum = Datum::new(Value::Bool(false));
+    let raw = match &v.kind {
+        Kind::Map(m) => {
+            let mut value = None;
+            for e in m {
+                let text = || -> Result<Arc<str>, ((usize, usize), String)> {
+                    match &e.value.kind {
+                        Kind::Text(s) => Ok(Arc::from(s.as_str())),
+                        _ => Err((
+                            e.value.at,
+                            format!("`{}` is text, found {}", e.key, e.value.describe()),
+                        )),
+                    }
+                };
+                match e.key.as_str() {
+                    "value" => value = Some(&e.value),
+                    "bound" => {
+                        datum.bound = match &e.value.kind {
+                            Kind::Text(s) if s == "exact" => Bound::Exact,
+                            Kind::Text(s) if s == "lower" => Bound::Lower,
+                            Kind::Text(s) if s == "upper" => Bound::Upper,
+                            _ => {
+                                return Err((
+                                    e.value.at,
+                                    format!(
+                                        "`bound` is exact, lower or upper, found {}",
+                                        e.value.describe()
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                    "source" => datum.source = Some(text()?),
+                    "quote" => datum.quote = Some(text()?),
+                    "note" => datum.note = Some(text()?),
+                    other => {
+                        let hint =
+                            did_you_mean(other, ["value", "bound", "source", "quote", "note"])
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default();
+                        return Err((e.key_at, format!(
+                            "unknown key `{other}` in a value record{hint}; a record has value, bound, source, quote, note"
+                        )));
+                    }
+                }
+            }
+            value.ok_or((v.at, "a value record needs `value:`".to_string()))?
+        }
+        _ => v,
+    };
+    if raw.kind == Kind::Null {
+        return Ok(None);
+    }
+    datum.value = node_to_value(raw, spec).map_err(|m| (raw.at, m))?;
+    Ok(Some(datum))
+}
+
+/// The largest whole number a count may hold: 2^53 − 1, the last integer from which every
+/// smaller one is exact as a float (scores compute with f64; a count of 2^53 + 1 would silently
+/// become 2^53).
+pub const MAX_EXACT_COUNT: i64 = (1 << 53) - 1;
+
+fn count_range_error(shown: &str) -> String {
+    format!(
+        "{shown} is beyond the range a count can hold exactly (−{MAX_EXACT_COUNT} to {MAX_EXACT_COUNT}, i.e. ±(2^53 − 1)); it is refused rather than rounded"
+    )
+}
+
+fn node_to_value(v: &Node, spec: &FieldSpec) -> Result<Value, String> {
+    let numeric = matches!(
+        spec.ty,
+        FieldType::Percent | FieldType::Number | FieldType::Count
+    );
+    let value = match (&v.kind, spec.ty) {
+        (Kind::Int(i), FieldType::Count) => {
+            if i.unsigned_abs() > MAX_EXACT_COUNT as u64 {
+                return Err(count_range_error(&i.to_string()));
+            }
+            Value::Int(*i)
+        }
+        (Kind::UInt(u), FieldType::Count) => return Err(count_range_error(&u.to_string())),
+        (Kind::Float(f), FieldType::Count) => {
+            if !f.is_finite() || f.fract() != 0.0 {
+                return Err(format!(
+                    "expected a whole number (计数), found {}",
+                    crate::load::parse::show_f64(*f)
+                ));
+            }
+            if f.abs() > MAX_EXACT_COUNT as f64 {
+                return Err(count_range_error(&crate::load::parse::show_f64(*f)));
+            }
+            Value::Int(*f as i64)
+        }
+        (Kind::Int(i), _) if numeric => Value::Number(*i as f64),
+        (Kind::UInt(u), _) if numeric => Value::Number(*u as f64),
+        (Kind::Float(f), _) if numeric => Value::Number(*f),
+        (Kind::Bool(b), FieldType::Bool) => Value::Bool(*b),
+        (Kind::Text(s), FieldType::Text | FieldType::Enum | FieldType::Date) => {
+            Value::Text(s.clone())
+        }
+        (Kind::Seq(items), FieldType::List) => {
+            let mut out = Vec::new();
+            for it in items {
+                match &it.kind {
+                    Kind::Text(s) => out.push(s.clone()),
+                    _ => return Err(format!("list items are texts, found {}", it.describe())),
+                }
+            }
+            Value::List(out)
+        }
+        (_, ty) => {
+            let mut msg = format!(
+                "expected a {} ({}), found {}",
+                match ty {
+                    FieldType::Percent => "percent (a number 0–100)",
+                    FieldType::Count => "count (a whole number ≥ 0)",
+                    FieldType::Number => "number",
+                    FieldType::Bool => "bool (true/false)",
+                    FieldType::Date => "date (\"YYYY-MM-DD\")",
+                    FieldType::Text => "text",
+                    FieldType::Enum => "text value",
+                    FieldType::List => "list of texts",
+                },
+                ty.zh(),
+                v.describe()
+            );
+            if let Kind::Text(s) = &v.kind {
+                if numeric && s.trim().trim_end_matches('%').parse::<f64>().is_ok() {
+                    msg.push_str(&format!(
+                        "; write the number without quotes: {}",
+                        s.trim().trim_end_matches('%')
+                    ));
+                }
+                if ty == FieldType::Bool
+                    && matches!(
+                        s.as_str(),
+                        "yes"
+                            | "no"
+                            | "on"
+                            | "off"
+                            | "y"
+                            | "n"
+                            | "Yes"
+                            | "No"
+                            | "YES"
+                            | "NO"
+                            | "On"
+                            | "Off"
+                    )
+                {
+                    msg.push_str("; YAML 1.2 reads `yes`/`no`/`on`/`off`/`y`/`n` as text: write true or false");
+                }
+            }
+            return Err(msg);
+        }
+    };
+    check_value(&value, spec)
+}
+
+/// Checks (and normalises) a value against its field's type and range.
+pub(crate) fn check_value(v: &Value, spec: &FieldSpec) -> Result<Value, String> {
+    let v = match (spec.ty, v) {
+        (FieldType::Percent | FieldType::Number, Value::Int(i)) => Value::Number(*i as f64),
+        (FieldType::Count, Value::Number(f))
+            if f.fract() == 0.0 && f.abs() <= MAX_EXACT_COUNT as f64 =>
+        {
+            Value::Int(*f as i64)
+        }
+        _ => v.clone(),
+    };
+    match (spec.ty, &v) {
+        (FieldType::Percent | FieldType::Number, Value::Number(f)) => {
+            if !f.is_finite() {
+                return Err(format!("{f} is not a usable number"));
+            }
+        }
+        (FieldType::Count, Value::Number(f)) => {
+            return Err(if f.is_finite() && f.fract() == 0.0 {
+                count_range_error(&crate::load::parse::show_f64(*f))
+            } else {
+                format!("expected a whole number (计数), found {f}")
+            });
+        }
+        (FieldType::Count, Value::Int(i)) => {
+            if i.unsigned_abs() > MAX_EXACT_COUNT as u64 {
+                return Err(count_range_error(&i.to_string()));
+            }
+        }
+        (FieldType::Bool, Value::Bool(_)) => {}
+        (FieldType::Text, Value::Text(_)) => {}
+        (FieldType::Date, Value::Text(s)) => {
+            if !is_iso_date(s) {
+                return Err(format!("\"{s}\" is not a date written as YYYY-MM-DD"));
+            }
+        }
+        (FieldType::Enum, Value::Text(s)) => {
+            if let Some(vals) = &spec.values {
+                if !vals.contains(s) {
+                    return Err(format!("\"{s}\" is not one of {}", vals.join(", ")));
+                }
+            }
+        }
+        (FieldType::List, Value::List(items)) => {
+            if let Some(vals) = &spec.values {
+                if let Some(bad) = items.iter().find(|i| !vals.contains(i)) {
+                    return Err(format!("\"{bad}\" is not one of {}", vals.join(", ")));
+                }
+            }
+        }
+        (ty, other) => return Err(format!("a {} field cannot hold {other:?}", ty.zh())),
+    }
+    if let Some(x) = v.as_f64() {
+        let (lo, hi) = spec.bounds();
+        let unit = spec.unit_label();
+        if let Some(lo) = lo.filter(|lo| x < *lo) {
+            return Err(format!("{x}{unit} is below the allowed minimum {lo}{unit}"));
+        }
+        if let Some(hi) = hi.filter(|hi| x > *hi) {
+            return Err(format!("{x}{unit} is above the allowed maximum {hi}{unit}"));
+        }
+    }
+    Ok(v)
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+            let days = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
+            (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(y: &str) -> FieldSpec {
+        crate::load::parse::typed_for_tests(y).unwrap()
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(is_iso_date("2020-02-29"));
+        assert!(!is_iso_date("2021-02-29"));
+        assert!(!is_iso_date("2021-13-01"));
+        assert!(!is_iso_date("20210101"));
+    }
+
+    #[test]
+    fn values_follow_type_and_range() {
+        let pct = spec("{type: percent, desc: x}");
+        assert!(check_value(&Value::Number(100.5), &pct)
+            .unwrap_err()
+            .contains("above"));
+        assert_eq!(
+            check_value(&Value::Int(90), &pct).unwrap(),
+            Value::Number(90.0)
+        );
+        assert!(check_value(&Value::Number(f64::NAN), &pct).is_err());
+        let cnt = spec("{type: count, desc: x}");
+        assert!(check_value(&Value::Int(-1), &cnt)
+            .unwrap_err()
+            .contains("below"));
+        assert!(node_to_value(&crate::load::parse::tree_for_tests("2.5"), &cnt).is_err());
+        // 95 and 95.0 are the same count; 2^53 − 1 is the largest, 2^53 and beyond are refused.
+        let n = |t: &str| node_to_value(&crate::load::parse::tree_for_tests(t), &cnt);
+        assert_eq!(n("95").unwrap(), Value::Int(95));
+        assert_eq!(n("95.0").unwrap(), Value::Int(95));
+        assert_eq!(n("9007199254740991").unwrap(), Value::Int(9007199254740991));
+        for big in [
+            "9007199254740992",
+            "9007199254740993",
+            "1.0e19",
+            "18446744073709551615",
+            "1e30",
+            "99999999999999999999",
+        ] {
+            assert!(n(big).unwrap_err().contains("±(2^53 − 1)"), "{big}");
+        }
+        assert!(check_value(&Value::Int(i64::MAX), &cnt)
+            .unwrap_err()
+            .contains("±(2^53 − 1)"));
+        assert!(check_value(&Value::Number(1e30), &cnt)
+            .unwrap_err()
+            .contains("±(2^53 − 1)"));
+        assert!(check_value(&Value::Number(2.5), &cnt)
+            .unwrap_err()
+            .contains("whole number"));
+        let en = spec("{type: enum, desc: x, values: [a, b]}");
+        assert!(check_value(&Value::Text("c".into()), &en).is_err());
+    }
+
+    #[test]
+    fn provenance_records_and_bounds() {
+        let cnt = spec("{type: count, desc: x}");
+        let d = parse_leaf(
+            &crate::load::parse::tree_for_tests(
+                "{value: 2700, bound: lower, source: '001', quote: 调解纠纷2700余件}",
+            ),
+            &cnt,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(d.display(), "≥2700");
+        assert!(
+            parse_leaf(&crate::load::parse::tree_for_tests("{valeu: 1}"), &cnt)
+                .unwrap_err()
+                .1
+                .contains("did you mean `value`")
+        );
+    }
+}

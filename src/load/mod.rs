@@ -1,0 +1,391 @@
+//! Step 1, load: YAML documents → the typed [`Model`]. Parse errors name the file, line and column
+//! and suggest the key that was probably meant.
+
+pub(crate) mod county;
+pub(crate) mod parse;
+
+use crate::error::{did_you_mean, Diagnostic, Error, Result};
+use crate::load::parse::{Node, Syntax};
+use crate::model::{Header, Leaf, Model, Node as ModelNode, RawDoc, RawNode, Span};
+use crate::types::hex;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The text of a rule set: its YAML documents by name (relative path), read from a folder or
+/// handed over from memory (an assessment system's database, say).
+///
+/// ```
+/// let src = fazhi::RuleSource::from_documents([("ruleset.yaml", "ruleset: {id: x, title: 标题, version: '1', total_points: 0}")]);
+/// assert_eq!(src.documents().len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSource {
+    docs: Vec<(String, String)>,
+}
+
+impl RuleSource {
+    /// Every `*.yaml` / `*.yml` file below `dir`, named by its path relative to `dir`.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<RuleSource> {
+        let dir = dir.as_ref();
+        let mut docs = Vec::new();
+        collect(dir, dir, &mut docs)?;
+        if docs.is_empty() {
+            return Err(Error::Invalid(format!(
+                "{}: no .yaml files found; a rule set is a folder of YAML files (see docs/FORMAT.md)",
+                dir.display()
+            )));
+        }
+        Ok(RuleSource::from_documents(docs))
+    }
+
+    /// Documents from memory: (name, YAML text) pairs. Order does not matter.
+    pub fn from_documents<N: Into<String>, T: Into<String>>(
+        docs: impl IntoIterator<Item = (N, T)>,
+    ) -> RuleSource {
+        let mut docs: Vec<(String, String)> = docs
+            .into_iter()
+            .map(|(n, t)| (n.into(), normalise(&t.into())))
+            .collect();
+        docs.sort();
+        RuleSource { docs }
+    }
+
+    /// The documents, sorted by name, with normalised text.
+    pub fn documents(&self) -> &[(String, String)] {
+        &self.docs
+    }
+
+    /// sha256 over the normalised documents (names and text), in name order.
+    pub fn hash(&self) -> String {
+        let mut h = Sha256::new();
+        for (name, text) in &self.docs {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(text.as_bytes());
+            h.update([0]);
+        }
+        hex(&h.finalize())
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(io(dir))?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let ft = e.file_type().map_err(io(&path))?;
+        if ft.is_dir() {
+            collect(root, &path, out)?;
+        } else if matches!(
+            path.extension().and_then(|x| x.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((name, text));
+        }
+    }
+    Ok(())
+}
+
+/// Normalised text: no BOM, `\n` line ends, no trailing spaces, one final newline.
+fn normalise(text: &str) -> String {
+    let t = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let mut s: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    let trimmed = s.trim_end_matches('\n').len();
+    s.truncate(trimmed);
+    s.push('\n');
+    s
+}
+
+/// Parses and merges the documents. Returns the model when every file parsed and the set has its
+/// header, plus every problem found.
+pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut header: Option<(Header, Span)> = None;
+    let mut fields = BTreeMap::new();
+    let mut model_nodes = Vec::new();
+    let (mut vetoes, mut bonuses, mut penalties, mut pass_lines, mut checks) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let mut parsed_all = true;
+    for (name, text) in &src.docs {
+        // One pass for the places of keys and values (and every duplicate key, with both
+        // lines), one straight into the typed document.
+        let tree = match parse::tree(name, text, Syntax::Yaml) {
+            Ok(t) => t,
+            Err(d) => {
+                parsed_all = false;
+                diags.extend(d);
+                continue;
+            }
+        };
+        let doc: RawDoc = match parse::typed::<Option<RawDoc>>(name, text, Syntax::Yaml) {
+            Ok(Some(d)) => d,
+            Ok(None) => RawDoc::default(),
+            Err(d) => {
+                parsed_all = false;
+                diags.push(with_field_help(d));
+                continue;
+            }
+        };
+        let span = |at: (usize, usize)| Span {
+            file: name.clone(),
+            line: at.0,
+            column: at.1,
+        };
+        // The place of the `id:` key of the i-th item of a top-level list.
+        let id_at = |list: &str, i: usize| {
+            tree.get(list)
+                .and_then(|l| l.items().get(i))
+                .map_or((0, 0), id_place)
+        };
+        if let Some(h) = doc.ruleset {
+            let span = span(tree.entry("ruleset").map_or((1, 1), |e| e.key_at));
+            if let Some((_, first)) = &header {
+                diags.push(
+                    Diagnostic::error(
+                        name,
+                        (span.line, span.column),
+                        format!(
+                            "a second `ruleset:` header; the first is in {}:{}",
+                            first.file, first.line
+                        ),
+                    )
+                    .with_help("a rule set has exactly one header"),
+                );
+            } else {
+                header = Some((h, span));
+            }
+        }
+        let field_keys = tree.get("fields");
+        for (path, mut spec) in doc.fields {
+            let at = field_keys
+                .and_then(|f| f.entries().iter().find(|e| e.key == path.as_str()))
+                .map_or((0, 0), |e| e.key_at);
+            spec.span = span(at);
+            if let Some(prev) = fields.get(&path) {
+                let prev: &crate::model::FieldSpec = prev;
+                diags.push(
+                    Diagnostic::error(
+                        name,
+                        at,
+                        format!(
+                            "field `{path}` is declared twice; the first is in {}:{}",
+                            prev.span.file, prev.span.line
+                        ),
+                    )
+                    .with_help("declare each field once, in one file"),
+                );
+                continue;
+            }
+            fields.insert(path, spec);
+        }
+        let tops = tree.get("indicators").map_or(&[][..], Node::items);
+        for (i, raw) in doc.indicators.into_iter().enumerate() {
+            flatten(raw, tops.get(i), None, 1, &span, &mut model_nodes);
+        }
+        vetoes.extend(doc.vetoes.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("vetoes", i));
+            v
+        }));
+        bonuses.extend(doc.bonuses.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("bonuses", i));
+            v
+        }));
+        penalties.extend(doc.penalties.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("penalties", i));
+            v
+        }));
+        pass_lines.extend(doc.pass_lines.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("pass_lines", i));
+            v
+        }));
+        checks.extend(doc.checks.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("checks", i));
+            v
+        }));
+    }
+    let Some((header, header_span)) = header else {
+        if parsed_all {
+            diags.push(
+                Diagnostic::error(
+                    src.docs.first().map_or("<rules>", |d| d.0.as_str()),
+                    (0, 0),
+                    "the rule set has no `ruleset:` header".into(),
+                )
+                .with_help("add `ruleset: {id, title, version, total_points}` to one file"),
+            );
+        }
+        return (None, diags);
+    };
+    if !parsed_all {
+        return (None, diags);
+    }
+    let model = Model {
+        header,
+        header_span,
+        fields,
+        nodes: model_nodes,
+        vetoes,
+        bonuses,
+        penalties,
+        pass_lines,
+        checks,
+        hash: src.hash(),
+        files: src.docs.clone(),
+    };
+    (Some(model), diags)
+}
+
+/// The place of a list item's `id:` key (the item itself when it has none).
+fn id_place(item: &Node) -> (usize, usize) {
+    item.entry("id").map_or(item.at, |e| e.key_at)
+}
+
+fn flatten(
+    raw: RawNode,
+    at: Option<&Node>,
+    parent: Option<usize>,
+    level: usize,
+    span_of: &dyn Fn((usize, usize)) -> Span,
+    out: &mut Vec<ModelNode>,
+) -> usize {
+    let idx = out.len();
+    let area = parent.map_or(idx, |p| out[p].area);
+    let span = span_of(at.map_or((0, 0), id_place));
+    let leaf = raw.score.map(|score| Leaf {
+        inputs: raw.inputs.clone().unwrap_or_default(),
+        optional_inputs: raw.optional_inputs.clone(),
+        score,
+        rule_text: raw.rule_text.as_deref().map(Arc::from),
+        target: raw.target.clone(),
+        evidence: Arc::from(raw.evidence.as_slice()),
+    });
+    out.push(ModelNode {
+        id: raw.id,
+        name: Arc::from(raw.name),
+        name_en: raw.name_en.map(Arc::from),
+        points: raw.points,
+        level,
+        parent,
+        children: Vec::new(),
+        area,
+        leaf,
+        official_no: raw.official_no,
+        span,
+    });
+    // A leaf with `inputs` but no `score`, or children with a score, is reported by `check`;
+    // remember the raw shape through the `inputs`-without-score case here.
+    if out[idx].leaf.is_none() && raw.inputs.is_some() && raw.children.is_none() {
+        out[idx].leaf = Some(Leaf {
+            inputs: raw.inputs.unwrap_or_default(),
+            optional_inputs: raw.optional_inputs,
+            score: String::new(),
+            rule_text: raw.rule_text.map(Arc::from),
+            target: raw.target,
+            evidence: Arc::from(raw.evidence),
+        });
+    }
+    let kids = at
+        .and_then(|n| n.get("children"))
+        .map_or(&[][..], Node::items);
+    for (j, child) in raw.children.unwrap_or_default().into_iter().enumerate() {
+        let c = flatten(child, kids.get(j), Some(idx), level + 1, span_of, out);
+        out[idx].children.push(c);
+    }
+    idx
+}
+
+/// Where a rule's expression (`score:`, `when:`, `expect:`) starts: the 1-based line and column of
+/// its first character, and whether it is a block scalar (`|`, `>`) or starts on a line of its
+/// own, whose lines keep their columns. `id_line` is the line of the rule's `id:` key; the places
+/// are the YAML parser's (a quoted expression starts one column after its quote).
+pub(crate) fn expression_origin(
+    text: &str,
+    id_line: usize,
+    key: &str,
+) -> Option<(usize, usize, bool)> {
+    let tree = parse::tree("", text, Syntax::Yaml).ok()?;
+    let item = find_item(&tree, id_line)?;
+    let e = item.entry(key)?;
+    let (line, col) = e.value.at;
+    let block = line > e.key_at.0;
+    let quoted = text
+        .lines()
+        .nth(line.checked_sub(1)?)
+        .and_then(|l| l.chars().nth(col.checked_sub(1)?))
+        .is_some_and(|c| c == '"' || c == '\'');
+    Some((line, if quoted { col + 1 } else { col }, block))
+}
+
+/// The mapping whose `id:` key is on `line`, anywhere in the tree.
+fn find_item(n: &Node, line: usize) -> Option<&Node> {
+    if n.entry("id").is_some_and(|e| e.key_at.0 == line) {
+        return Some(n);
+    }
+    n.entries()
+        .iter()
+        .map(|e| &e.value)
+        .chain(n.items())
+        .find_map(|c| find_item(c, line))
+}
+
+/// A typed-parse error with a did-you-mean for an unknown key.
+fn with_field_help(mut d: Diagnostic) -> Diagnostic {
+    let msg = d.message.clone();
+    if let Some(rest) = msg.split("unknown field `").nth(1) {
+        let word = rest.split('`').next().unwrap_or("");
+        // serde-saphyr lists the allowed keys bare: `expected one of id, name, …`.
+        let expected: Vec<&str> = msg
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or("")
+            .split(',')
+            .map(|w| w.trim().trim_matches('`'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if let Some(s) = did_you_mean(word, expected.iter().copied()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else if !expected.is_empty() {
+            d = d.with_help(format!("allowed here: {}", expected.join(", ")));
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalising_ignores_line_ends_and_trailing_space() {
+        assert_eq!(normalise("\u{feff}a: 1  \r\nb: 2\r\n\r\n"), "a: 1\nb: 2\n");
+        let a = RuleSource::from_documents([("x.yaml", "a: 1\n"), ("y.yaml", "b: 2")]);
+        let b = RuleSource::from_documents([("y.yaml", "b: 2\r\n"), ("x.yaml", "a: 1")]);
+        assert_eq!(a.hash(), b.hash());
+    }
+
+    #[test]
+    fn finds_expression_origins() {
+        let text = "- id: \"1.1\"\n  points: 2\n  score: award(true)\n- id: \"1.2\"\n  score: |\n    let x = 1;\n    x\n";
+        assert_eq!(expression_origin(text, 1, "score"), Some((3, 10, false)));
+        assert_eq!(expression_origin(text, 4, "score"), Some((6, 5, true)));
+        // Quoted: the expression starts after the quote (col 11 + 1).
+        let text = "- id: \"1.1\"\n  score: \"award(true)\"\n";
+        assert_eq!(expression_origin(text, 1, "score"), Some((2, 11, false)));
+    }
+}

@@ -475,3 +475,24 @@ fn verify_refuses_a_report_with_a_duplicate_key_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn rank_names_an_unreadable_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(path("case08/county-utf8.json"), dir.path().join("a.json")).unwrap();
+    let bad = dir.path().join("b.yaml");
+    std::fs::write(&bad, b"county: {id: x, name: \xff}\n").unwrap();
+    let o = fazhi(&[
+        "rank",
+        "--quiet",
+        "--rules",
+        &path("case08/rules"),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert_eq!(
+        err,
+        format!("error: {}: the file is not UTF-8\nerror: 1 of 2 file(s) could not be scored; the others are ranked\n", bad.display())
+    );
+}

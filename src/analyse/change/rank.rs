@@ -148,10 +148,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
                 rows.push(row);
                 inputs.push(input);
             }
-            Err(e) => failures.push(Failure {
-                path: p.display().to_string(),
-                error: e.to_string(),
-            }),
+            Err(e) => failures.push(Failure::new(p, &e)),
         }
     }
     let prov = Provenance {

@@ -307,6 +307,11 @@ fn case08_surrogate_pair_escapes_give_the_same_report_and_hash_as_raw_utf8() {
     assert_eq!(rules.score(&raw), rules.score(&esc));
     // deduct_below(96, 100, 1, 1): 1 point for each point below 100, 4 below: 6 − 4 = 2.
     assert_eq!(rules.score(&esc).summary.total.to_string(), "2");
+    // JSON text under a name without `.json` is read as YAML 1.2, of which it is a subset: the
+    // same escapes, the same hash.
+    let escaped = std::fs::read_to_string(path("case08/county-python-default.json")).unwrap();
+    let unnamed = CountyData::from_str("from-a-database", &escaped, &rules).unwrap();
+    assert_eq!(unnamed.hash, esc.hash);
     // The same data written as YAML hash the same.
     let yaml = "county: {id: j-1, name: 测试县}\ndata:\n  lit:\n    appear_rate: {value: 96, quote: \"𠮷家村调解委员会报送：出庭应诉率96%\"}\n";
     assert_eq!(

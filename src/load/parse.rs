@@ -449,23 +449,34 @@ impl<'de> Deserialize<'de> for YNode {
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last place asked for (byte offset, line, column): places are asked for in document
+    /// order, so each column is counted on from the previous one, not from the line's start (a
+    /// one-line JSON file of n characters would otherwise cost n² steps).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1, 1)),
+        }
     }
     /// The 1-based line and character column of byte `offset`.
     fn at(&self, offset: usize) -> At {
         let line = self.starts.partition_point(|s| *s <= offset);
-        let start = self.starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
-        (line, col + 1)
+        let (last_offset, last_line, last_col) = self.last.get();
+        let (from, col0) = if last_line == line && last_offset <= offset {
+            (last_offset, last_col)
+        } else {
+            (self.starts[line - 1], 1)
+        };
+        let col = col0 + self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last.set((offset, line, col));
+        (line, col)
     }
     fn offset_of(&self, part: &str) -> usize {
         (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
@@ -620,6 +631,24 @@ mod tests {
         let mut p = Vec::new();
         places(&t, &mut p);
         assert_eq!(p, ["a@2:3 2:8", "b@2:9 2:14", "c@3:5 3:10"]);
+    }
+
+    #[test]
+    fn one_line_json_columns_count_on_from_the_last_place() {
+        // `{"a": 1, "b": {"c": "九十", "d": 2}}`: counted by hand, "b" at 10, its `{` at 15,
+        // "c" at 16, "九十" at 21 (4 characters with quotes), "d" at 27, 2 at 32.
+        let t = tree(
+            "x.json",
+            r#"{"a": 1, "b": {"c": "九十", "d": 2}}"#,
+            Syntax::Json,
+        )
+        .unwrap();
+        let mut p = Vec::new();
+        places(&t, &mut p);
+        assert_eq!(
+            p,
+            ["a@1:2 1:7", "b@1:10 1:15", "c@1:16 1:21", "d@1:27 1:32"]
+        );
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl CountyData {
         }
     }
 
-    fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
+    pub(crate) fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
         // Rebuilt in one sorted pass: a map grown insert by insert leaves its nodes about half
         // full, which doubles the memory a national batch of counties holds.
         let values: BTreeMap<FieldPath, Datum> = values.into_iter().collect();
@@ -463,7 +463,7 @@ fn parse_leaf(v: &Node, spec: &FieldSpec) -> Result<Option<Datum>, ((usize, usiz
 /// become 2^53).
 pub const MAX_EXACT_COUNT: i64 = (1 << 53) - 1;
 
-fn count_range_error(shown: &str) -> String {
+pub(crate) fn count_range_error(shown: &str) -> String {
     format!(
         "{shown} is beyond the range a count can hold exactly (−{MAX_EXACT_COUNT} to {MAX_EXACT_COUNT}, i.e. ±(2^53 − 1)); it is refused rather than rounded"
     )

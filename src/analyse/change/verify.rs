@@ -173,8 +173,9 @@ pub fn read_reports(file: &str, text: &str) -> Result<Vec<Report>> {
     })
 }
 
-/// Verifies a report against the data file it names (`county.source`; a relative path is
-/// looked up as given, then relative to `base`, the folder of the report file).
+/// Verifies a report against the data file it names (`county.source`, a county file or a
+/// table row `台账.xlsx#台账!5`; a relative path is looked up as given, then relative to
+/// `base`, the folder of the report file).
 ///
 /// Errors: [`Error::Invalid`] when the report names no data file, when it was made with another
 /// rule set (its id differs from `rules`: the message names the report's rule set and says to
@@ -202,7 +203,11 @@ pub fn verify_source(
             rules.id()
         )));
     }
-    let given = Path::new(src);
+    // A county table's row (`台账.xlsx#台账!5`): the table is found like a file.
+    let (given, row) = match crate::sheet::split_row_source(src) {
+        Some((file, row)) => (file, Some(row)),
+        None => (Path::new(src.as_str()), None),
+    };
     let mut tried = vec![given.to_path_buf()];
     if let Some(b) = base.filter(|_| given.is_relative()) {
         let beside = b.join(given);
@@ -213,12 +218,16 @@ pub fn verify_source(
     let Some(path) = tried.iter().find(|p| p.is_file()) else {
         let list: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Invalid(format!(
-            "the data file `{src}` named by the report of `{}` was not found; tried: {}\n  help: run `fazhi verify` from the folder the report was made in, or keep the data file beside the report",
+            "the data file `{}` named by the report of `{}` was not found; tried: {}\n  help: run `fazhi verify` from the folder the report was made in, or keep the data file beside the report",
+            given.display(),
             stored.county.id,
             list.join(", ")
         )));
     };
-    let (data, _) = crate::scoring::batch::read_county(path, rules)?;
+    let data = match row {
+        Some(row) => crate::sheet::read_row(path, row, rules)?,
+        None => crate::scoring::batch::read_county(path, rules)?.0,
+    };
     Ok(verify(stored, rules, &data))
 }
 

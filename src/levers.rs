@@ -163,7 +163,8 @@ mod tests {
     use super::*;
 
     fn lever(path: &str, ty: &str) -> Lever {
-        let spec: FieldSpec = serde_yaml::from_str(&format!("{{type: {ty}, desc: x}}")).unwrap();
+        let spec: FieldSpec =
+            crate::load::parse::typed_for_tests(&format!("{{type: {ty}, desc: x}}")).unwrap();
         spec.lever(&FieldPath::new(path))
     }
 
@@ -205,7 +206,8 @@ mod tests {
 
     #[test]
     fn a_declared_lever_wins() {
-        let spec: FieldSpec = serde_yaml::from_str("{type: count, desc: x, lever: raise}").unwrap();
+        let spec: FieldSpec =
+            crate::load::parse::typed_for_tests("{type: count, desc: x, lever: raise}").unwrap();
         assert_eq!(spec.lever(&FieldPath::new("x.cases")), Lever::Raise);
         assert!(Lever::Raise.allows(1.0, 2.0) && !Lever::Raise.allows(2.0, 1.0));
         assert!(Lever::Lower.allows(2.0, 1.0) && !Lever::Lower.allows(1.0, 2.0));

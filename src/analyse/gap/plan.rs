@@ -157,14 +157,14 @@ impl Costs {
     /// YAML error or an unknown key, an item or field the rule set does not have, or a cost
     /// that is negative or not finite.
     pub fn from_str(name: &str, text: &str, rules: &RuleSet) -> Result<Costs> {
-        let costs: Costs = serde_yaml::from_str(text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!("{name}:{}:{}: ", l.line(), l.column()))
-                .unwrap_or_else(|| format!("{name}: "));
-            Error::Invalid(format!(
-                "{at}error: the cost file cannot be read: {e}\nhelp: write `default: N`, `items: {{ID: N}}` and `fields: {{FIELD: N per unit}}` (docs/gap.md, \"The cost file\")"
-            ))
+        let syntax = crate::load::parse::Syntax::Yaml;
+        let costs: Costs = crate::load::parse::typed(name, text, syntax).map_err(|d| {
+            let d = if d.help.is_some() {
+                d
+            } else {
+                d.with_help("write `default: N`, `items: {ID: N}` and `fields: {FIELD: N per unit}` (docs/gap.md, \"The plan to a pass line\")")
+            };
+            Error::Invalid(d.to_string())
         })?;
         let bad = |what: String, help: &str| {
             Error::Invalid(format!("{name}: error: {what}\nhelp: {help}"))

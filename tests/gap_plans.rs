@@ -217,7 +217,7 @@ fn plans_are_optimal_against_brute_force() {
                 rules.score(&fazhi::analyse::gap::apply_changes(&rules, &data, &changes).unwrap());
             let share_ok = r.nodes.iter().filter(|n| n.level == 1).all(|n| {
                 line.min_area_share
-                    .map_or(true, |s| n.earned.as_f64() / n.max.as_f64() + 1e-12 >= s)
+                    .is_none_or(|s| n.earned.as_f64() / n.max.as_f64() + 1e-12 >= s)
             });
             if r.summary.total >= line.min_total && share_ok {
                 let k = mask.count_ones() as usize;

@@ -181,7 +181,7 @@ impl Costs {
         };
         check("default", costs.default)?;
         for (id, c) in &costs.items {
-            if rules.node(id.as_str()).map_or(true, |n| n.leaf.is_none()) {
+            if rules.node(id.as_str()).is_none_or(|n| n.leaf.is_none()) {
                 return Err(bad(
                     format!(
                         "`{id}` under `items` is not an item of rule set `{}`",

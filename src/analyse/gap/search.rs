@@ -410,9 +410,9 @@ impl<'a> Searcher<'a> {
                     };
                     let Some(c) = found else { continue };
                     let sz = size(sa, self.value_of(a).as_ref(), &va) + c.size;
-                    let better = best.as_ref().map_or(true, |(p, s, _)| {
-                        c.points > *p || (c.points == *p && sz < *s)
-                    });
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|(p, s, _)| c.points > *p || (c.points == *p && sz < *s));
                     if better {
                         best = Some((c.points, sz, vec![(a.clone(), va), (b.clone(), c.to)]));
                     }
@@ -982,7 +982,7 @@ pub(crate) fn denominators(expr: &str) -> Vec<FieldPath> {
             let before_ok = expr[..at]
                 .chars()
                 .next_back()
-                .map_or(true, |c| !(c.is_ascii_alphanumeric() || c == '_'));
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
             let rest = &expr[from..];
             if !before_ok || !rest.trim_start().starts_with('(') {
                 continue;

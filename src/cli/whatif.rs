@@ -8,32 +8,15 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// County files from the arguments: files as given, folders expanded to their `.yaml`, `.yml`
-/// and `.json` files in name order. Reports every unreadable file; `Err` carries the exit code.
+/// and `.json` files below them (`batch::data_files`). Reports every unreadable file; `Err` carries the exit code.
 pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData>, u8> {
-    let mut files = Vec::new();
-    for a in args {
-        if a.is_dir() {
-            let mut inside: Vec<PathBuf> = match std::fs::read_dir(a) {
-                Ok(rd) => rd
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        matches!(
-                            p.extension().and_then(|x| x.to_str()),
-                            Some("yaml" | "yml" | "json")
-                        )
-                    })
-                    .collect(),
-                Err(e) => {
-                    eprintln!("error: {}: {e}", a.display());
-                    return Err(BAD_INPUT);
-                }
-            };
-            inside.sort();
-            files.extend(inside);
-        } else {
-            files.push(a.clone());
+    let files = match fazhi::scoring::batch::data_files(args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(BAD_INPUT);
         }
-    }
+    };
     let loaded: Vec<_> = files
         .par_iter()
         .map(|p| {
@@ -50,6 +33,19 @@ pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData
                 failed = true;
             }
         }
+    }
+    if failed {
+        return Err(BAD_INPUT);
+    }
+    // Every file loaded, so `out` and `files` line up.
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    for (i, e) in fazhi::scoring::batch::same_county(
+        out.iter()
+            .map(|c| c.info.id.as_str())
+            .zip(paths.iter().map(String::as_str)),
+    ) {
+        eprintln!("error: {}: {e}", paths[i]);
+        failed = true;
     }
     if failed {
         return Err(BAD_INPUT);

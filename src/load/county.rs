@@ -149,10 +149,7 @@ impl CountyData {
     /// Reads a county file (YAML or JSON) and checks it against the rule set's dictionary.
     pub fn from_file(path: impl AsRef<Path>, rules: &crate::RuleSet) -> Result<CountyData> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::load::files::read_text(path)?;
         CountyData::from_str(&path.display().to_string(), &text, rules)
     }
 

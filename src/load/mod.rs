@@ -2,6 +2,7 @@
 //! and suggest the key that was probably meant.
 
 pub(crate) mod county;
+pub mod files;
 
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
 use crate::load::county::{find_key_line, strip_location};
@@ -70,33 +71,15 @@ impl RuleSource {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let ft = e.file_type().map_err(io(&path))?;
-        if ft.is_dir() {
-            collect(root, &path, out)?;
-        } else if matches!(
-            path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push((name, text));
-        }
+    for path in files::walk(dir, &["yaml", "yml"])? {
+        let text = files::read_text(&path)?;
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((name, text));
     }
     Ok(())
 }

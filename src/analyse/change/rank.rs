@@ -139,11 +139,28 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
             r
         })
         .collect();
+    let scored: Vec<(usize, &str, &str)> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let (row, input) = r.as_ref().ok()?;
+            Some((i, row.county.id.as_str(), input.path.as_str()))
+        })
+        .collect();
+    let dup: std::collections::BTreeMap<usize, String> =
+        batch::same_county(scored.iter().map(|(_, id, p)| (*id, *p)))
+            .into_iter()
+            .map(|(k, v)| (scored[k].0, v))
+            .collect();
     let mut rows = Vec::new();
     let mut inputs = Vec::new();
     let mut failures = Vec::new();
-    for (p, r) in paths.iter().zip(results) {
+    for (i, (p, r)) in paths.iter().zip(results).enumerate() {
         match r {
+            Ok(_) if dup.contains_key(&i) => failures.push(Failure {
+                path: p.display().to_string(),
+                error: dup[&i].clone(),
+            }),
             Ok((row, input)) => {
                 rows.push(row);
                 inputs.push(input);

@@ -139,10 +139,7 @@ impl Scenario {
     /// Reads a scenario file (YAML) and checks it against the rules.
     pub fn from_file(path: impl AsRef<std::path::Path>, rules: &RuleSet) -> Result<Scenario> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::load::files::read_text(path)?;
         Scenario::from_str(&path.display().to_string(), &text, rules)
     }
 

@@ -49,8 +49,7 @@ pub fn load(rules: Option<&Path>) -> Result<RuleSet, u8> {
     })
 }
 
-/// Writes to standard output, or atomically to a file: a temporary file in the same folder,
-/// renamed over the target only once it is complete.
+/// Writes to standard output, or atomically to a file (see [`super::output::write_atomic`]).
 pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
     match out {
         None => {
@@ -59,21 +58,15 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
                 .write_all(text.as_bytes())
                 .map_err(|e| format!("standard output: {e}"))
         }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            tmp.write_all(text.as_bytes())
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            tmp.persist(path)
-                .map_err(|e| format!("{}: {}", path.display(), e.error))?;
-            Ok(())
-        }
+        Some(path) => super::output::write_atomic(path, text.as_bytes()),
     }
+}
+
+/// Refuses `--out` targets that are inputs, folders or read-only (see [`super::output::guard`]);
+/// `Err` carries the exit code after the message is printed.
+pub fn guard_output(targets: &[&Path], inputs: &[&Path]) -> Result<(), u8> {
+    super::output::guard(targets, inputs).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })
 }

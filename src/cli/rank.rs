@@ -27,6 +27,11 @@ pub fn run(
     quiet: bool,
     data: &[PathBuf],
 ) -> u8 {
+    let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
+    inputs.extend(rules);
+    if let Err(code) = guard_output(out.as_slice(), &inputs) {
+        return code;
+    }
     let rules = match load(rules) {
         Ok(r) => r,
         Err(code) => return code,

@@ -10,6 +10,9 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Exit code: bad input (rules or data).
 pub const BAD_INPUT: u8 = 2;
+/// Exit code: every file was read, but some rule failed on some county (`rank`: a looping rule,
+/// a rule returning text, ...), so items were counted as 0 points.
+pub const RULES_IN_ERROR: u8 = 4;
 
 pub fn source(rules: Option<&Path>) -> Result<RuleSource, Error> {
     match rules {

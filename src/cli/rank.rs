@@ -55,6 +55,15 @@ pub fn run(
     for f in &ranking.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
+    for r in &ranking.rules_in_error {
+        eprintln!(
+            "error: {} failed on {} of {} counties (0 points there): {}",
+            r.rule,
+            r.counties,
+            ranking.rows.len(),
+            r.reason
+        );
+    }
     let text = match format {
         Format::Json => render::to_json(&ranking),
         Format::Markdown => render::rank_markdown(&ranking),
@@ -64,14 +73,21 @@ pub fn run(
         eprintln!("error: {e}");
         return FAILURE;
     }
-    if ranking.failures.is_empty() {
-        OK
-    } else {
+    if !ranking.failures.is_empty() {
         eprintln!(
             "error: {} of {} file(s) could not be scored; the others are ranked",
             ranking.failures.len(),
             files.len()
         );
-        BAD_INPUT
+        return BAD_INPUT;
+    }
+    if ranking.rules_in_error.is_empty() {
+        OK
+    } else {
+        eprintln!(
+            "error: {} rule(s) failed on some counties; the ranking counts them as 0 points",
+            ranking.rules_in_error.len()
+        );
+        RULES_IN_ERROR
     }
 }

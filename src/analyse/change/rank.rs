@@ -9,6 +9,7 @@ use crate::report::{CountyRef, Report};
 use crate::report::{Failure, InputFile, Provenance};
 use crate::ruleset::RuleSet;
 use crate::scoring::batch;
+use crate::scoring::budget::Budget;
 use crate::types::{IndicatorId, Points};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,21 @@ pub struct Ranking {
     /// The county files that could not be scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// The rules that failed on some county (their items earn 0 there), in rule-set order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_in_error: Vec<RuleInError>,
+}
+
+/// A rule that failed on some counties of a ranked batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInError {
+    /// What the rule is: `item ID`, `veto ID`, `bonus ID`, `penalty ID` or `check ID`.
+    pub rule: String,
+    /// On how many counties it failed (or, once stopped, was not run).
+    pub counties: usize,
+    /// Why, for the first county it failed on (or that the batch stopped running it after
+    /// it hit its operations limit on [`crate::scoring::budget::TRIP_AFTER`] counties).
+    pub reason: String,
 }
 
 /// A first-level area as a column of the ranking.
@@ -126,24 +142,53 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 /// is scored, so memory does not grow with the reports of the whole batch.
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
     let areas = area_heads(rules);
-    let results: Vec<crate::Result<(RankRow, InputFile)>> = paths
-        .par_iter()
-        .map(|p| {
-            // Only the row is kept, so the report is built without explanations.
-            let r = batch::read_county(p, rules).map(|(data, input)| {
-                let mut report = rules.score_lean(&data);
-                report.county.source = Some(input.path.clone());
-                (row(&areas, &report), input)
-            });
-            tick();
-            r
-        })
-        .collect();
+    type Scored = crate::Result<(RankRow, InputFile, Vec<(IndicatorId, String)>)>;
+    let mut results: Vec<Scored> = Vec::with_capacity(paths.len());
+    let mut budget = Budget::default();
+    // Chunks in input order, growing to 256 counties: the budget's stopped rules are fixed
+    // within a chunk, so the result does not depend on the number of threads.
+    let (mut start, mut size) = (0, 4);
+    while start < paths.len() {
+        let chunk = &paths[start..(start + size).min(paths.len())];
+        let scored: Vec<(Scored, Vec<usize>)> = chunk
+            .par_iter()
+            .map(|p| {
+                // Only the row is kept, so the report is built without explanations.
+                let r = batch::read_county(p, rules).map(|(data, input)| {
+                    let (mut report, hits) = rules.score_lean_budget(&data, &budget);
+                    report.county.source = Some(input.path.clone());
+                    let errors = report
+                        .items
+                        .iter()
+                        .filter(|i| i.status == crate::report::ItemStatus::Error)
+                        .map(|i| {
+                            (
+                                i.id.clone(),
+                                i.messages.first().cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect();
+                    ((row(&areas, &report), input, errors), hits)
+                });
+                tick();
+                match r {
+                    Ok((x, hits)) => (Ok(x), hits),
+                    Err(e) => (Err(e), Vec::new()),
+                }
+            })
+            .collect();
+        for (r, hits) in scored {
+            budget.record(&hits);
+            results.push(r);
+        }
+        start += chunk.len();
+        size = (size * 2).min(256);
+    }
     let scored: Vec<(usize, &str, &str)> = results
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let (row, input) = r.as_ref().ok()?;
+            let (row, input, _) = r.as_ref().ok()?;
             Some((i, row.county.id.as_str(), input.path.as_str()))
         })
         .collect();
@@ -155,13 +200,19 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
     let mut rows = Vec::new();
     let mut inputs = Vec::new();
     let mut failures = Vec::new();
+    let mut item_errors: std::collections::HashMap<IndicatorId, (usize, String)> =
+        Default::default();
     for (i, (p, r)) in paths.iter().zip(results).enumerate() {
         match r {
             Ok(_) if dup.contains_key(&i) => failures.push(Failure {
                 path: p.display().to_string(),
                 error: dup[&i].clone(),
             }),
-            Ok((row, input)) => {
+            Ok((row, input, errors)) => {
+                for (id, why) in errors {
+                    let e = item_errors.entry(id).or_insert((0, why));
+                    e.0 += 1;
+                }
                 rows.push(row);
                 inputs.push(input);
             }
@@ -171,12 +222,45 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
             }),
         }
     }
+    let limited_list = budget.report(rules);
+    let limited: std::collections::HashSet<&str> =
+        limited_list.iter().map(|(l, _)| l.as_str()).collect();
+    let mut rules_in_error = Vec::new();
+    for (label, n) in &limited_list {
+        if !label.starts_with("item ") {
+            rules_in_error.push(RuleInError {
+                rule: label.clone(),
+                counties: *n,
+                reason: crate::scoring::budget::stopped_message(),
+            });
+        }
+    }
+    for (idx, _) in &rules.items {
+        let id = &rules.model.nodes[*idx].id;
+        if let Some((n, why)) = item_errors.remove(id) {
+            let label = format!("item {id}");
+            let reason = if limited.contains(label.as_str()) {
+                crate::scoring::budget::stopped_message()
+            } else if why.is_empty() {
+                "the rule failed".to_string()
+            } else {
+                why
+            };
+            rules_in_error.push(RuleInError {
+                rule: label,
+                counties: n,
+                reason,
+            });
+        }
+    }
     let prov = Provenance {
         ruleset: batch::ruleset_info(rules),
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    finish(prov, areas, rows, failures)
+    let mut ranking = finish(prov, areas, rows, failures);
+    ranking.rules_in_error = rules_in_error;
+    ranking
 }
 
 fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
@@ -244,6 +328,7 @@ fn finish(
         areas,
         rows,
         failures,
+        rules_in_error: Vec::new(),
     }
 }
 

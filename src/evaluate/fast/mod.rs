@@ -55,6 +55,8 @@ pub(crate) struct Env<'a> {
 pub(crate) struct Slots<'a> {
     values: Vec<Option<Val<'a>>>,
     datums: Vec<Option<&'a Datum>>,
+    /// Slots whose text or list is larger than the interpreter's size limits (usually none).
+    big: Vec<usize>,
 }
 
 impl<'a> Slots<'a> {
@@ -67,6 +69,7 @@ impl<'a> Slots<'a> {
         let mut slots = Slots {
             values: Vec::with_capacity(n),
             datums: Vec::with_capacity(n),
+            big: Vec::new(),
         };
         // County data loaded against this rule set holds the dictionary's own paths, in the
         // same order: one walk matching by identity, no text compared.
@@ -94,6 +97,7 @@ impl<'a> Slots<'a> {
         let mut slots = Slots {
             values: Vec::new(),
             datums: Vec::new(),
+            big: Vec::new(),
         };
         let mut given = data.values.iter().peekable();
         for f in fields {
@@ -109,8 +113,17 @@ impl<'a> Slots<'a> {
     }
 
     fn push(&mut self, d: Option<&'a Datum>) {
+        if d.is_some_and(|d| crate::evaluate::over_size_limits(&d.value)) {
+            self.big.push(self.values.len());
+        }
         self.values.push(d.map(|d| Val::of(&d.value)));
         self.datums.push(d);
+    }
+
+    /// Whether a rule reading `slots` reads a value over the sandbox's size limits: such a rule
+    /// runs on the interpreter, which enforces them, so both evaluators give the same result.
+    pub(crate) fn reads_big(&self, slots: &[usize]) -> bool {
+        !self.big.is_empty() && slots.iter().any(|s| self.big.contains(s))
     }
 
     /// The county's value in a slot, with its provenance.

@@ -155,6 +155,13 @@ impl CountyData {
 
     /// Parses county data from YAML or JSON text; `name` is used in error messages.
     pub fn from_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
+        if let Some(at) = crate::load::files::too_deep(text) {
+            return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+                name,
+                at,
+                crate::load::files::too_deep_message(),
+            )])));
+        }
         let fields = rules.fields();
         let doc: Yaml = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));

@@ -105,6 +105,11 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         (vec![], vec![], vec![], vec![], vec![]);
     let mut parsed_all = true;
     for (name, text) in &src.docs {
+        if let Some(at) = files::too_deep(text) {
+            parsed_all = false;
+            diags.push(Diagnostic::error(name, at, files::too_deep_message()));
+            continue;
+        }
         let doc: RawDoc = match serde_yaml::from_str(text) {
             Ok(Some(d)) => d,
             Ok(None) => RawDoc::default(),
@@ -296,11 +301,15 @@ pub(crate) fn expression_origin(
     id_line: usize,
     key: &str,
 ) -> Option<(usize, usize, bool)> {
-    let lines: Vec<&str> = text.lines().collect();
     let start = id_line.checked_sub(1)?;
-    let id_indent = indent(lines.get(start)?);
-    for (i, line) in lines.iter().enumerate().skip(start) {
-        if i > start {
+    // From the id's line on, without walking the lines before it: linear over a rule file.
+    let begin = line_start(text, start)?;
+    let mut lines = text.get(begin..)?.lines().enumerate().peekable();
+    let id_indent = indent(lines.peek()?.1);
+    let prefix = format!("{key}:");
+    while let Some((k, line)) = lines.next() {
+        let i = start + k;
+        if k > 0 {
             let t = line.trim_start();
             // Stop at the next sibling item (a new `- id:` at the same or a lower indent).
             if t.starts_with("- ") && indent(line) + 2 <= id_indent {
@@ -308,11 +317,11 @@ pub(crate) fn expression_origin(
             }
         }
         let t = line.trim_start().trim_start_matches("- ");
-        if let Some(rest) = t.strip_prefix(&format!("{key}:")) {
+        if let Some(rest) = t.strip_prefix(prefix.as_str()) {
             let key_col = line.len() - t.len();
             let after = rest.trim_start();
             if after.starts_with('|') || after.starts_with('>') {
-                let body = lines.get(i + 1)?;
+                let body = lines.peek()?.1;
                 return Some((i + 2, indent(body) + 1, true));
             }
             let col = key_col + key.len() + 1 + (rest.len() - after.len());
@@ -321,6 +330,34 @@ pub(crate) fn expression_origin(
         }
     }
     None
+}
+
+/// The byte offset where 0-based line `n` of `text` starts. The line index of the last text
+/// asked about is kept (per thread), so a rule file's rules share one index.
+fn line_start(text: &str, n: usize) -> Option<usize> {
+    use std::cell::RefCell;
+    thread_local! {
+        static INDEX: RefCell<(usize, usize, u64, Vec<usize>)> = const { RefCell::new((0, 0, 0, Vec::new())) };
+    }
+    let key = (text.as_ptr() as usize, text.len(), {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.get(..text.len().min(64)).hash(&mut h);
+        h.finish()
+    });
+    INDEX.with(|cell| {
+        let mut idx = cell.borrow_mut();
+        if (idx.0, idx.1, idx.2) != key {
+            let mut starts = vec![0];
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            *idx = (key.0, key.1, key.2, starts);
+        }
+        // Checked, so an index left by another text at the same address cannot mislead.
+        idx.3
+            .get(n)
+            .copied()
+            .filter(|s| *s == 0 || text.as_bytes().get(s - 1) == Some(&b'\n'))
+    })
 }
 
 fn indent(line: &str) -> usize {

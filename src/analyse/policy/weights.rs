@@ -149,6 +149,13 @@ impl Scenario {
     /// [`Error::Scenario`].
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str, rules: &RuleSet) -> Result<Scenario> {
+        if let Some(at) = crate::load::files::too_deep(text) {
+            return Err(Error::Scenario(Diagnostics(vec![Diagnostic::error(
+                file,
+                at,
+                crate::load::files::too_deep_message(),
+            )])));
+        }
         let raw: RawScenario = serde_yaml::from_str(text).map_err(|e| {
             let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));
             let msg = crate::load::county::strip_location(&e.to_string());

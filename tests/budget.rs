@@ -168,3 +168,25 @@ fn rank_exits_4_naming_each_failing_rule_on_standard_error() {
     let o = common::fazhi(&["rank", "--quiet", "--rules", MINI, GOOD]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_huge_result_is_reported_with_its_real_value() {
+    let src = common::mini_with(
+        "areas.yaml",
+        "deduct_each(d.enforcement.violations_found, 0.5)",
+        "d.enforcement.violations_found * -3.0e18",
+    );
+    let rules = RuleSet::load(&src).unwrap();
+    let c = fazhi::CountyData::from_file(GOOD, &rules).unwrap();
+    let r = rules.score(&c);
+    let item = r.item("1.4").unwrap();
+    // 3 violations × -3e18 = -9e18 (not the saturated -4611686018427387.904 of before).
+    assert!(
+        item.messages
+            .iter()
+            .any(|m| m.contains("returned -9000000000000000000, outside")),
+        "{:?}",
+        item.messages
+    );
+    assert_eq!(item.earned, fazhi::Points::ZERO);
+}

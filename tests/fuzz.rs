@@ -41,9 +41,41 @@ impl Rng {
 
 /// Tokens that reach the parsers' and evaluators' corners.
 const TOKENS: &[&str] = &[
-    "[", "]", "{", "}", ": ", "- ", "\n", "\r\n", "\u{feff}", "&a ", "*a", "!!str ", "~", "null",
-    "-9.2e18", "1e308", "NaN", ".inf", "-1", "0", "99999999999999999999", "\"", "'", "#", "|\n  ",
-    "loop { }", "while true {}", "P", "d.", "县", "\t", "\u{0}", "true", "2021-02-30", "::",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "\n",
+    "\r\n",
+    "\u{feff}",
+    "&a ",
+    "*a",
+    "!!str ",
+    "~",
+    "null",
+    "-9.2e18",
+    "1e308",
+    "NaN",
+    ".inf",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "\"",
+    "'",
+    "#",
+    "|\n  ",
+    "loop { }",
+    "while true {}",
+    "P",
+    "d.",
+    "县",
+    "\t",
+    "\u{0}",
+    "true",
+    "2021-02-30",
+    "::",
 ];
 
 fn mutate(rng: &mut Rng, seeds: &[String]) -> String {
@@ -147,7 +179,10 @@ fn fuzz(target: &str, seed: u64, seeds: &[String], check: &dyn Fn(&str)) {
             std::fs::create_dir_all(&dir).unwrap();
             let p = dir.join(format!("{target}-{seed}-{n}.yaml"));
             std::fs::write(&p, &input).unwrap();
-            panic!("fuzz target {target}: input {n} fails; saved as {}", p.display());
+            panic!(
+                "fuzz target {target}: input {n} fails; saved as {}",
+                p.display()
+            );
         }
     }
     eprintln!(
@@ -161,7 +196,11 @@ fn check_report(rules: &RuleSet, c: &CountyData) {
     let b = rules.score_with(c, Evaluator::Compiled);
     assert_eq!(a, b, "the evaluators disagree");
     for i in &a.items {
-        assert!(i.earned >= fazhi::Points::ZERO && i.earned <= i.max, "{}", i.id);
+        assert!(
+            i.earned >= fazhi::Points::ZERO && i.earned <= i.max,
+            "{}",
+            i.id
+        );
         if i.status != ItemStatus::Scored {
             assert_eq!(i.earned, fazhi::Points::ZERO);
         }

@@ -8,6 +8,7 @@ pub mod output;
 pub mod rank;
 pub mod score;
 pub mod synth;
+pub mod template;
 pub mod uncertainty;
 pub mod verify;
 pub mod whatif;

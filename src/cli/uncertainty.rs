@@ -79,7 +79,7 @@ pub fn run(a: Args) -> u8 {
         }
         let texts = [
             render::to_json(&u),
-            render::uncertainty_csv(&u),
+            csv_for(Some(dir), render::uncertainty_csv(&u)),
             svg::rank_intervals(&u),
         ];
         for (name, text) in OUT_FILES.into_iter().zip(texts) {
@@ -89,7 +89,7 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match write_output(None, &render::uncertainty_markdown(&u)) {
+    match write_output(None, render::uncertainty_markdown(&u)) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

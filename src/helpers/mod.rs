@@ -71,15 +71,6 @@ impl std::fmt::Display for Num {
     }
 }
 
-#[cfg(test)]
-mod num_tests {
-    #[test]
-    fn huge_numbers_are_shown_as_they_are() {
-        assert_eq!(super::fmt_num(-9.2e18), "-9200000000000000000");
-        assert_eq!(super::fmt_num(2.5), "2.5");
-    }
-}
-
 fn num(fname: &str, arg: &str, v: &Dynamic) -> R<f64> {
     if let Ok(f) = v.as_float() {
         return Ok(f);
@@ -223,4 +214,13 @@ pub(crate) fn register(e: &mut Engine) {
     e.register_fn("max", |a: Dynamic, b: Dynamic| -> R<f64> {
         Ok(num("max", "a", &a)?.max(num("max", "b", &b)?))
     });
+}
+
+#[cfg(test)]
+mod num_tests {
+    #[test]
+    fn huge_numbers_are_shown_as_they_are() {
+        assert_eq!(super::fmt_num(-9.2e18), "-9200000000000000000");
+        assert_eq!(super::fmt_num(2.5), "2.5");
+    }
 }

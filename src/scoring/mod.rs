@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod budget;
+pub mod inputs;
 
 use crate::aggregate::{self, Runs};
 use crate::evaluate::fast::{self, Slots};

@@ -263,6 +263,52 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
     ranking
 }
 
+/// Ranks counties already read (from files or county tables, see
+/// [`crate::scoring::inputs::read_counties`]); `failures` are the inputs that could not be read, listed in
+/// [`Ranking::failures`]. Each report names its input as `county.source`.
+pub fn rank_counties(
+    rules: &RuleSet,
+    counties: Vec<(crate::CountyData, InputFile)>,
+    mut failures: Vec<Failure>,
+) -> Ranking {
+    let areas = area_heads(rules);
+    // One county, one input: rows or files giving the same id are all refused.
+    let same = batch::same_county(
+        counties
+            .iter()
+            .map(|(c, f)| (c.info.id.as_str(), f.path.as_str())),
+    );
+    let counties: Vec<_> = counties
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| match same.get(&i) {
+            Some(e) => {
+                failures.push(Failure {
+                    path: c.1.path.clone(),
+                    error: e.clone(),
+                });
+                None
+            }
+            None => Some(c),
+        })
+        .collect();
+    let scored: Vec<(RankRow, InputFile)> = counties
+        .into_par_iter()
+        .map(|(data, input)| {
+            let mut report = rules.score_lean(&data);
+            report.county.source = Some(input.path.clone());
+            (row(&areas, &report), input)
+        })
+        .collect();
+    let (rows, inputs) = scored.into_iter().unzip();
+    let prov = Provenance {
+        ruleset: batch::ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs,
+    };
+    finish(prov, areas, rows, failures)
+}
+
 fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
     rules
         .nodes()

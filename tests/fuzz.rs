@@ -216,7 +216,7 @@ fn fuzz_county_files() {
     // JSON seeds: the same counties as JSON.
     let json: Vec<String> = seeds
         .iter()
-        .filter_map(|s| serde_yaml::from_str::<serde_json::Value>(s).ok())
+        .filter_map(|s| serde_saphyr::from_str::<serde_json::Value>(s).ok())
         .map(|v| serde_json::to_string_pretty(&v).unwrap())
         .collect();
     seeds.extend(json);

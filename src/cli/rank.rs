@@ -66,6 +66,9 @@ pub fn run(
     for f in &ranking.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
+    let failed_rules: usize = (ranking.rows.iter())
+        .map(|r| name_rule_errors(&r.county, &r.errors))
+        .sum();
     for r in &ranking.rules_in_error {
         eprintln!(
             "error: {} failed on {} of {} counties (0 points there): {}",
@@ -103,13 +106,11 @@ pub fn run(
         );
         return BAD_INPUT;
     }
-    if ranking.rules_in_error.is_empty() {
-        OK
-    } else {
+    if !ranking.rules_in_error.is_empty() {
         eprintln!(
             "error: {} rule(s) failed on some counties; the ranking counts them as 0 points",
             ranking.rules_in_error.len()
         );
-        RULES_IN_ERROR
     }
+    after_rule_errors(failed_rules.max(ranking.rules_in_error.len()))
 }

@@ -20,12 +20,12 @@ pub fn run(rules_dir: Option<&Path>, counties: usize, seed: u64, out: &Path) -> 
     }
     match fazhi::synth::write_dir(out, &data) {
         Ok(()) => {
-            println!(
+            say(&format!(
                 "wrote {} synthetic counties for {} (seed {seed}) to {}",
                 data.len(),
                 rules.id(),
                 out.display()
-            );
+            ));
             OK
         }
         Err(e) => {

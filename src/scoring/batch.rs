@@ -146,10 +146,7 @@ pub fn score_files(
                 path: p.display().to_string(),
                 error: e.clone(),
             }),
-            (Err(e), _) => failed.push(Failure {
-                path: p.display().to_string(),
-                error: e.to_string(),
-            }),
+            (Err(e), _) => failed.push(Failure::new(p, &e)),
         }
     }
     (ok, failed)

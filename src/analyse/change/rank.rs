@@ -42,6 +42,13 @@ pub struct Ranking {
     /// The rules that failed on some county (their items earn 0 there), in rule-set order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules_in_error: Vec<RuleInError>,
+    /// Whether the rule set has pass lines (without any, no level column is shown).
+    #[serde(default = "yes")]
+    pub has_pass_lines: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A rule that failed on some counties of a ranked batch.
@@ -95,6 +102,13 @@ pub struct RankRow {
     pub coverage: f64,
     /// Earned points of each first-level area, in the order of [`Ranking::areas`].
     pub areas: Vec<Points>,
+    /// Rules that failed for this county (its total counts them as 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::report::RuleError>,
+    /// Zeroing entries whose condition held for this county (the county keeps its place by its
+    /// total): `id「name」: detail`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zeroed: Vec<String>,
 }
 
 /// Competition ranks of `totals` (1 + the number of strictly higher totals), in input order.
@@ -116,7 +130,7 @@ pub fn competition_ranks(totals: &[Points]) -> Vec<usize> {
 pub fn pass_level(report: &Report) -> Option<PassLevel> {
     let mut best: Option<&crate::report::PassResult> = None;
     for p in report.summary.pass_lines.iter().filter(|p| p.reached) {
-        if best.map_or(true, |b| p.min_total > b.min_total) {
+        if best.is_none_or(|b| p.min_total > b.min_total) {
             best = Some(p);
         }
     }
@@ -216,10 +230,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
                 rows.push(row);
                 inputs.push(input);
             }
-            Err(e) => failures.push(Failure {
-                path: p.display().to_string(),
-                error: e.to_string(),
-            }),
+            Err(e) => failures.push(Failure::new(p, &e)),
         }
     }
     let limited_list = budget.report(rules);
@@ -258,7 +269,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    let mut ranking = finish(prov, areas, rows, failures);
+    let mut ranking = finish(prov, areas, rows, failures, !rules.pass_lines().is_empty());
     ranking.rules_in_error = rules_in_error;
     ranking
 }
@@ -306,7 +317,7 @@ pub fn rank_counties(
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    finish(prov, areas, rows, failures)
+    finish(prov, areas, rows, failures, !rules.pass_lines().is_empty())
 }
 
 fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
@@ -341,6 +352,13 @@ fn row(areas: &[AreaHead], r: &Report) -> RankRow {
                     .unwrap_or(Points::ZERO)
             })
             .collect(),
+        errors: r.rule_errors(),
+        zeroed: r
+            .penalties
+            .iter()
+            .filter(|p| p.zeroed())
+            .map(|p| format!("{}「{}」：{}", p.id, p.name, p.detail))
+            .collect(),
     }
 }
 
@@ -352,7 +370,13 @@ fn build(
 ) -> Ranking {
     let areas = area_heads(rules);
     let rows = reports.iter().map(|r| row(&areas, r)).collect();
-    finish(provenance, areas, rows, failures)
+    finish(
+        provenance,
+        areas,
+        rows,
+        failures,
+        !rules.pass_lines().is_empty(),
+    )
 }
 
 /// Ranks the rows (competition ranking on totals) and orders them.
@@ -361,6 +385,7 @@ fn finish(
     areas: Vec<AreaHead>,
     mut rows: Vec<RankRow>,
     failures: Vec<Failure>,
+    has_pass_lines: bool,
 ) -> Ranking {
     let totals: Vec<Points> = rows.iter().map(|r| r.total).collect();
     for (r, rank) in rows.iter_mut().zip(competition_ranks(&totals)) {
@@ -375,6 +400,7 @@ fn finish(
         rows,
         failures,
         rules_in_error: Vec::new(),
+        has_pass_lines,
     }
 }
 

@@ -118,6 +118,14 @@ impl Batch {
                     .iter()
                     .zip(&report.penalties)
                     .map(|(p, r)| match p.cap {
+                        // A zeroing entry that held asks for everything left.
+                        _ if p.is_zeroing() => {
+                            if r.zeroed() {
+                                crate::aggregate::ALL_POINTS
+                            } else {
+                                Points::ZERO
+                            }
+                        }
                         Some(c) => r.raw.clamp(Points::ZERO, c),
                         None => r.raw.at_least_zero(),
                     })
@@ -195,7 +203,7 @@ impl Batch {
             .map(|p| {
                 !vetoed
                     && total >= p.min_total
-                    && p.min_area_share.map_or(true, |share| {
+                    && p.min_area_share.is_none_or(|share| {
                         t.areas.iter().all(|&a| {
                             w.points[a] <= Points::ZERO
                                 || earned[a].as_f64() / w.points[a].as_f64() + 1e-12 >= share

@@ -57,6 +57,8 @@ pub(crate) struct Slots<'a> {
     datums: Vec<Option<&'a Datum>>,
     /// Slots whose text or list is larger than the interpreter's size limits (usually none).
     big: Vec<usize>,
+    /// The county's assessment year (`county.year`).
+    year: Option<i32>,
 }
 
 impl<'a> Slots<'a> {
@@ -70,6 +72,7 @@ impl<'a> Slots<'a> {
             values: Vec::with_capacity(n),
             datums: Vec::with_capacity(n),
             big: Vec::new(),
+            year: data.info.year,
         };
         // County data loaded against this rule set holds the dictionary's own paths, in the
         // same order: one walk matching by identity, no text compared.
@@ -98,6 +101,7 @@ impl<'a> Slots<'a> {
             values: Vec::new(),
             datums: Vec::new(),
             big: Vec::new(),
+            year: data.info.year,
         };
         let mut given = data.values.iter().peekable();
         for f in fields {
@@ -154,7 +158,7 @@ pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64, notes: bool) -> Opti
         fields: &slots.values,
         strings: &p.strings,
         locals: vec![Val::Unit; p.locals],
-        cx: if notes { Cx::new(max) } else { Cx::quiet(max) },
+        cx: if notes { Cx::new(max) } else { Cx::quiet(max) }.in_year(slots.year),
     };
     let outcome = match (p.code)(&mut env).ok()? {
         Val::Float(f) if f.is_finite() => Outcome::Number(f),

@@ -40,9 +40,12 @@ mod fast;
 mod helpers;
 mod load;
 pub mod model;
+mod par;
 pub mod render;
 mod report;
 mod ruleset;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod scoring;
 pub mod synth;
 mod types;

@@ -154,6 +154,22 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Write a JSON Schema: `rules` (the rule-file format) or `county` (county files for a rule
+    /// set's dictionary), for editors (yaml-language-server) and validators.
+    Schema {
+        /// rules or county.
+        #[arg(value_enum)]
+        which: cli::schema::Which,
+        /// The rule-set folder whose dictionary `county` describes (default: the built-in one).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Serve rule sets over HTTP/JSON (stateless): score, gap, rank, lint, health, OpenAPI.
+    #[cfg(feature = "serve")]
+    Serve(cli::serve::Args),
     /// Write synthetic county data (one YAML file per county) for a rule set.
     Synth {
         /// The rule-set folder (default: the built-in national rule set).
@@ -238,6 +254,11 @@ fn main() -> ExitCode {
             out_dir: out_dir.as_deref(),
             data: &data,
         }),
+        Command::Schema { which, rules, out } => {
+            cli::schema::run(which, rules.as_deref(), out.as_deref())
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => cli::serve::run(args),
         Command::Synth {
             rules,
             counties,

@@ -29,6 +29,7 @@ impl Span {
 
 /// The `ruleset:` header.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     /// The rule set's stable id (`national-2021`).
@@ -49,6 +50,7 @@ pub struct Header {
 
 /// The type of a data-dictionary field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     /// A percentage in 0–100 (a float in rules).
@@ -94,6 +96,7 @@ impl FieldType {
 
 /// One field of the data dictionary.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// The field's type.
@@ -112,6 +115,7 @@ pub struct FieldSpec {
     pub values: Option<Vec<String>>,
     /// Where it was declared.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
@@ -143,6 +147,7 @@ impl FieldSpec {
 
 /// A node of the indicator tree as written in YAML (children nested).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawNode {
     pub id: IndicatorId,
@@ -163,6 +168,10 @@ pub(crate) struct RawNode {
     #[serde(default)]
     pub rule_text: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "BTreeMap<String, serde_json::Value>")
+    )]
     pub target: BTreeMap<FieldPath, Value>,
     #[serde(default)]
     pub evidence: Vec<String>,
@@ -225,6 +234,7 @@ impl Leaf {
 
 /// 一票否决: a condition that disqualifies the county.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Veto {
     /// Stable id.
@@ -243,11 +253,13 @@ pub struct Veto {
     pub when: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// 加分: points added, capped.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bonus {
     /// Stable id.
@@ -268,11 +280,13 @@ pub struct Bonus {
     pub score: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// 扣分 above the item level: points taken from a node or the total.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Penalty {
     /// Stable id.
@@ -296,11 +310,13 @@ pub struct Penalty {
     pub score: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// A named pass level (示范…).
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PassLine {
     /// Stable id.
@@ -314,11 +330,13 @@ pub struct PassLine {
     pub min_area_share: Option<f64>,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// A data-consistency check: a warning when its condition is false.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// Stable id.
@@ -333,11 +351,13 @@ pub struct Check {
     pub message: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// One YAML document of a rule set, as written.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDoc {
     #[serde(default)]

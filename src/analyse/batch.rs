@@ -4,9 +4,9 @@
 
 use crate::data::{hex, CountyData};
 use crate::error::{Error, Result};
+use crate::par::*;
 use crate::report::{EngineInfo, Report, RuleSetInfo};
 use crate::ruleset::RuleSet;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

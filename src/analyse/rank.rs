@@ -6,10 +6,10 @@
 //! table. Totals are exact [`Points`], so "equal" means equal to the thousandth of a point.
 
 use super::batch::{self, Failure, InputFile, Provenance};
+use crate::par::*;
 use crate::report::{CountyRef, Report};
 use crate::ruleset::RuleSet;
 use crate::types::{IndicatorId, Points};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

@@ -40,11 +40,11 @@ use super::scores::Batch;
 use super::sensitivity::{self, Sensitivity};
 use super::weights::{PassLevel, Weights};
 use crate::error::{Error, Result};
+use crate::par::*;
 use crate::types::Points;
 use crate::RuleSet;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -512,7 +512,7 @@ pub fn analyse(
             }
             (pass, shift)
         })
-        .reduce(
+        .par_reduce(
             || (vec![0u32; lines * n], vec![0u64; n]),
             |(mut pa, mut sa), (pb, sb)| {
                 pa.iter_mut().zip(pb).for_each(|(a, b)| *a += b);

@@ -5,7 +5,10 @@ pub mod diff;
 pub mod gap;
 pub mod lint;
 pub mod rank;
+pub mod schema;
 pub mod score;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod synth;
 pub mod uncertainty;
 pub mod verify;

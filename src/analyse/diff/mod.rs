@@ -15,10 +15,10 @@ pub use impact::{contributions, county_deltas};
 
 use super::batch::{self, Failure, InputFile};
 use super::rank::PassLevel;
+use crate::par::*;
 use crate::report::{CountyRef, EngineInfo, RuleSetInfo};
 use crate::ruleset::RuleSet;
 use crate::types::{IndicatorId, Points};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

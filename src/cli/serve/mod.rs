@@ -38,8 +38,8 @@ pub struct Args {
     #[arg(long, default_value_t = 4 * 1024 * 1024)]
     pub body_limit: usize,
     /// Time limit per request, in seconds (over it: 503 with kind `timeout`).
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout: f64,
     /// Requests handled at once; more are refused at once with 503 (kind `overloaded`).
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
@@ -121,7 +121,7 @@ async fn serve(state: Arc<AppState>, args: &Args) -> u8 {
     let app = routes::router(
         state.clone(),
         args.body_limit,
-        Duration::from_secs(args.timeout),
+        Duration::try_from_secs_f64(args.timeout).unwrap_or(Duration::from_secs(30)),
         args.concurrency.max(1),
     );
     let result = axum::serve(listener, app)

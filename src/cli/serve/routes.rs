@@ -17,6 +17,7 @@ use serde_json::{json, Value as Json_};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -55,7 +56,8 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(HandleErrorLayer::new(limits_error))
             .load_shed()
-            .concurrency_limit(concurrency)
+            // One semaphore for the whole server (`Router::layer` wraps each route apart).
+            .layer(GlobalConcurrencyLimitLayer::new(concurrency))
             .timeout(timeout),
     )
 }

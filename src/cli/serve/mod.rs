@@ -15,8 +15,6 @@ mod error;
 mod openapi;
 mod routes;
 
-pub use openapi::document as openapi_document;
-
 use super::common::*;
 use fazhi::{RuleSet, RuleSource};
 use std::collections::BTreeMap;

@@ -99,7 +99,7 @@ pub fn competition_ranks(totals: &[Points]) -> Vec<usize> {
 pub fn pass_level(report: &Report) -> Option<PassLevel> {
     let mut best: Option<&crate::report::PassResult> = None;
     for p in report.summary.pass_lines.iter().filter(|p| p.reached) {
-        if best.map_or(true, |b| p.min_total > b.min_total) {
+        if best.is_none_or(|b| p.min_total > b.min_total) {
             best = Some(p);
         }
     }

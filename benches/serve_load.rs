@@ -110,6 +110,10 @@ fn main() {
         lat.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
         elapsed.as_secs_f64()
     );
-    println!("  answers equal to the library's report: {} / {}", lat.len() - wrong, lat.len());
+    println!(
+        "  answers equal to the library's report: {} / {}",
+        lat.len() - wrong,
+        lat.len()
+    );
     assert_eq!(wrong, 0, "{wrong} answers differ from the library's report");
 }

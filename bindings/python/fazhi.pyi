@@ -91,3 +91,9 @@ def diff(
     new: RuleSet,
     data: Optional[Sequence[Union[str, "os.PathLike[str]"]]] = None,
 ) -> Dict[str, Any]: ...
+def whatif(
+    rules: RuleSet,
+    scenario: Union[Mapping[str, Any], str, "os.PathLike[str]"],
+    counties: Sequence[County],
+) -> Dict[str, Any]:
+    """Baseline against a weighting scenario (`fazhi whatif --format json`)."""

@@ -8,7 +8,7 @@
 //! (`FileNotFoundError`, `PermissionError`, …) with `.filename` set.
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyOSError};
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -86,8 +86,6 @@ pub fn to_py(py: Python<'_>, err: fazhi::Error) -> PyErr {
         fazhi::Error::Data(_) => DataError::new_err(text),
         fazhi::Error::Scenario(_) => ScenarioError::new_err(text),
         fazhi::Error::Invalid(_) => InvalidRequest::new_err(text),
-        #[allow(unreachable_patterns)]
-        _ => FazhiError::new_err(text),
     };
     if let Ok(list) = diagnostics(py, err.diagnostics()) {
         let _ = exc.value(py).setattr("diagnostics", list);
@@ -98,10 +96,4 @@ pub fn to_py(py: Python<'_>, err: fazhi::Error) -> PyErr {
 /// An `InvalidRequest` with no diagnostics.
 pub fn invalid(py: Python<'_>, message: impl Into<String>) -> PyErr {
     to_py(py, fazhi::Error::Invalid(message.into()))
-}
-
-/// `OSError` for a path, when Python's own classes do not apply.
-#[allow(dead_code)]
-pub fn os_error(message: String) -> PyErr {
-    PyOSError::new_err(message)
 }

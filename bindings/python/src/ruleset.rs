@@ -5,6 +5,7 @@ use crate::convert::{county_input, county_inputs, json_to_py, lib, CountyInput};
 use crate::errors::{diagnostics, invalid};
 use crate::report::PyReport;
 use fazhi::analyse::{batch, diff as fdiff, gap::GapAnalysis, rank as frank};
+use fazhi::analyse::{scores::Batch, weights::Scenario, whatif::WhatIf};
 use fazhi::{CountyData, RuleSet, RuleSource};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -206,5 +207,40 @@ pub fn diff<'py>(
         };
         fazhi::render::to_json(&d)
     });
+    json_to_py(py, &text)
+}
+
+/// Compares the rule set's weights with a weighting scenario on every county (a list of dicts
+/// and/or paths), as a dict: the layout of `fazhi whatif --format json`. The scenario is a path
+/// to its YAML file or a dict of the same document. Raises `ScenarioError` (with diagnostics)
+/// when the scenario does not fit the rule set, `DataError` for a county that does not fit.
+#[pyfunction]
+pub fn whatif<'py>(
+    py: Python<'py>,
+    rules: &PyRuleSet,
+    scenario: &Bound<'py, PyAny>,
+    counties: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let scenario = county_input(scenario)?;
+    let inputs = county_inputs(counties)?;
+    if inputs.is_empty() {
+        return Err(invalid(py, "no counties given"));
+    }
+    let r = rules.inner.clone();
+    let text = lib(
+        py,
+        py.allow_threads(move || {
+            let scenario = match scenario {
+                CountyInput::Path(p) => Scenario::from_file(&p, &r)?,
+                CountyInput::Json(text) => Scenario::from_str("<dict>", &text, &r)?,
+            };
+            let data = inputs
+                .into_iter()
+                .map(|i| read_one(&r, i))
+                .collect::<fazhi::Result<Vec<_>>>()?;
+            let batch = Batch::evaluate(&r, &data);
+            Ok(WhatIf::compare(&r, &batch, &scenario).json())
+        }),
+    )?;
     json_to_py(py, &text)
 }

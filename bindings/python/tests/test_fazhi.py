@@ -124,10 +124,30 @@ def test_rules_error_names_file_and_line():
     assert "ruleset.yaml:" in str(e.value)
 
 
-def test_scenario_error_class_exists_under_the_base():
-    assert issubclass(fazhi.ScenarioError, fazhi.FazhiError)
-    assert issubclass(fazhi.RulesError, fazhi.FazhiError)
+def test_error_classes_share_the_base():
+    for cls in (fazhi.RulesError, fazhi.DataError, fazhi.ScenarioError, fazhi.InvalidRequest):
+        assert issubclass(cls, fazhi.FazhiError)
     assert not issubclass(fazhi.FazhiError, OSError)
+
+
+def test_scenario_error_names_the_unknown_node(national):
+    with pytest.raises(fazhi.ScenarioError) as e:
+        fazhi.whatif(national, {"id": "bad", "name": "坏情景", "points": {"99": 5}}, [YUNCHENG])
+    d = e.value.diagnostics[0]
+    assert d["severity"] == "error" and d["file"] == "<dict>"
+    assert "99" in d["message"]
+
+
+def test_whatif_equals_the_cli(national):
+    scenario = "examples/scenarios/disputes-first.yaml"
+    paths = [YUNCHENG, "fixtures/counties/linshu-2024.yaml"]
+    got = fazhi.whatif(national, scenario, paths)
+    cli = subprocess.run(
+        [fazhi_bin(), "whatif", "--scenario", scenario, "--format", "json", *paths],
+        check=True,
+        capture_output=True,
+    ).stdout
+    assert got == json.loads(cli)
 
 
 def test_invalid_requests(national, tmp_path):

@@ -46,9 +46,6 @@ impl ApiError {
                     Error::Scenario(_) => "scenario",
                     Error::Invalid(_) => "invalid_request",
                     Error::Io { .. } => "io",
-                    // The library may grow kinds; they are the request's fault unless I/O.
-                    #[allow(unreachable_patterns)]
-                    _ => "invalid_request",
                 };
                 let status = if matches!(e, Error::Io { .. }) {
                     StatusCode::INTERNAL_SERVER_ERROR

@@ -146,7 +146,7 @@ fn rank_and_gap_answer_like_the_library() {
     assert_eq!(resp.status(), 200);
     let rules = RuleSet::builtin().unwrap();
     let county = CountyData::from_str("request body", &q, &rules).unwrap();
-    let lib = fazhi::analyse::gap::GapAnalysis::new(&rules, &county).to_json();
+    let lib = fazhi::render::to_json(&fazhi::analyse::gap::GapAnalysis::new(&rules, &county));
     assert_eq!(resp.text().unwrap(), lib);
 }
 

@@ -4,8 +4,10 @@
 use crate::convert::{county_input, county_inputs, json_to_py, lib, CountyInput};
 use crate::errors::{diagnostics, invalid};
 use crate::report::PyReport;
-use fazhi::analyse::{batch, diff as fdiff, gap::GapAnalysis, rank as frank};
-use fazhi::analyse::{scores::Batch, weights::Scenario, whatif::WhatIf};
+use fazhi::analyse::change::{diff as fdiff, rank as frank};
+use fazhi::analyse::gap::GapAnalysis;
+use fazhi::analyse::policy::{scores::Batch, weights::Scenario, whatif::WhatIf};
+use fazhi::scoring::batch;
 use fazhi::{CountyData, RuleSet, RuleSource};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -123,7 +125,8 @@ impl PyRuleSet {
         let text = lib(
             py,
             py.allow_threads(move || {
-                read_one(&rules, input).map(|c| GapAnalysis::new(&rules, &c).to_json())
+                read_one(&rules, input)
+                    .map(|c| fazhi::render::to_json(&GapAnalysis::new(&rules, &c)))
             }),
         )?;
         json_to_py(py, &text)
@@ -239,7 +242,9 @@ pub fn whatif<'py>(
                 .map(|i| read_one(&r, i))
                 .collect::<fazhi::Result<Vec<_>>>()?;
             let batch = Batch::evaluate(&r, &data);
-            Ok(WhatIf::compare(&r, &batch, &scenario).json())
+            Ok(fazhi::render::to_json(&WhatIf::compare(
+                &r, &batch, &scenario,
+            )))
         }),
     )?;
     json_to_py(py, &text)

@@ -10,8 +10,8 @@ use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{BoxError, Json, Router};
+use fazhi::analyse::change::rank::rank_reports;
 use fazhi::analyse::gap::GapAnalysis;
-use fazhi::analyse::rank::rank_reports;
 use fazhi::{CountyData, Diagnostics, Error, RuleSet, RuleSource};
 use serde_json::{json, Value as Json_};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -265,7 +265,10 @@ async fn gap(
                 "gap analyses one county per request: send one county object".into(),
             ));
         }
-        Ok(GapAnalysis::new(&rules, &counties[0]).to_json())
+        Ok(fazhi::render::to_json(&GapAnalysis::new(
+            &rules,
+            &counties[0],
+        )))
     })
     .await?;
     Ok(json_text(out))

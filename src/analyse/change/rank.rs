@@ -1,0 +1,255 @@
+//! Ranking a batch of counties under one rule set.
+//!
+//! **Ties** use standard competition ranking: counties with equal totals share the best rank and
+//! the next rank skips (totals 90, 85, 85, 80 rank 1, 2, 2, 4). Rows are ordered by rank, and
+//! within a rank by county id, then by source path, so the same batch always prints the same
+//! table. Totals are exact [`Points`], so "equal" means equal to the thousandth of a point.
+
+use crate::par::*;
+use crate::report::{CountyRef, Report};
+use crate::report::{Failure, InputFile, Provenance};
+use crate::ruleset::RuleSet;
+use crate::scoring::batch;
+use crate::types::{IndicatorId, Points};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// A ranked batch: one row per county that could be scored, and the files that could not.
+///
+/// ```
+/// use fazhi::analyse::change::rank;
+/// let rules = fazhi::RuleSet::builtin()?;
+/// let a = fazhi::CountyData::from_str("a.yaml", "county: {id: a, name: 甲县}\ndata: {}\n", &rules)?;
+/// let b = fazhi::CountyData::from_str("b.yaml", "county: {id: b, name: 乙县}\ndata: {}\n", &rules)?;
+/// let ranking = rank::rank_reports(&rules, vec![rules.score(&b), rules.score(&a)]);
+/// // Both score 0: they share rank 1, and equal totals are listed by county id.
+/// let rows: Vec<_> = ranking.rows.iter().map(|r| (r.rank, r.county.id.as_str())).collect();
+/// assert_eq!(rows, [(1, "a"), (1, "b")]);
+/// # Ok::<(), fazhi::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    /// Rule set, engine and data files.
+    pub provenance: Provenance,
+    /// The first-level areas, in tree order (the columns of [`RankRow::areas`]).
+    pub areas: Vec<AreaHead>,
+    /// The ranked counties.
+    pub rows: Vec<RankRow>,
+    /// The county files that could not be scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+}
+
+/// A first-level area as a column of the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaHead {
+    /// Area id.
+    pub id: IndicatorId,
+    /// Chinese name.
+    pub name: String,
+    /// Its points.
+    pub max: Points,
+}
+
+/// The highest pass line a county reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassLevel {
+    /// Pass line id.
+    pub id: IndicatorId,
+    /// Its name (示范…).
+    pub name: String,
+}
+
+/// One county's line of the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankRow {
+    /// Competition rank (1 is best; equal totals share a rank).
+    pub rank: usize,
+    /// The county, its data hash and source file.
+    pub county: CountyRef,
+    /// Final total.
+    pub total: Points,
+    /// Points of the tree.
+    pub max: Points,
+    /// The highest pass line reached, if any.
+    pub pass_level: Option<PassLevel>,
+    /// Whether a veto disqualified it.
+    pub vetoed: bool,
+    /// Share (0–1) of the tree's points whose items had data.
+    pub coverage: f64,
+    /// Earned points of each first-level area, in the order of [`Ranking::areas`].
+    pub areas: Vec<Points>,
+}
+
+/// Competition ranks of `totals` (1 + the number of strictly higher totals), in input order.
+///
+/// ```
+/// use fazhi::{analyse::change::rank::competition_ranks, Points};
+/// let p = |x: f64| Points::from_f64(x);
+/// assert_eq!(competition_ranks(&[p(85.0), p(90.0), p(80.0), p(85.0)]), [2, 1, 4, 2]);
+/// ```
+pub fn competition_ranks(totals: &[Points]) -> Vec<usize> {
+    crate::analyse::stats::competition_ranks(totals)
+        .into_iter()
+        .map(|r| r as usize)
+        .collect()
+}
+
+/// The highest pass line a report reaches: the reached line with the largest `min_total` (the
+/// first of them in rule-set order on equal minimums).
+pub fn pass_level(report: &Report) -> Option<PassLevel> {
+    let mut best: Option<&crate::report::PassResult> = None;
+    for p in report.summary.pass_lines.iter().filter(|p| p.reached) {
+        if best.is_none_or(|b| p.min_total > b.min_total) {
+            best = Some(p);
+        }
+    }
+    best.map(|p| PassLevel {
+        id: p.id.clone(),
+        name: p.name.clone(),
+    })
+}
+
+/// Ranks reports already scored under `rules` (no data files are recorded).
+pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
+    let prov = Provenance {
+        ruleset: batch::ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs: Vec::new(),
+    };
+    build(rules, prov, reports, Vec::new())
+}
+
+/// Scores and ranks county files in parallel. `tick` is called once per file as it finishes
+/// (for a progress bar). Files that fail are listed in [`Ranking::failures`]; the others are
+/// ranked. Streaming: each county's itemized report is reduced to its ranking row as soon as it
+/// is scored, so memory does not grow with the reports of the whole batch.
+pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
+    let areas = area_heads(rules);
+    let results: Vec<crate::Result<(RankRow, InputFile)>> = paths
+        .par_iter()
+        .map(|p| {
+            // Only the row is kept, so the report is built without explanations.
+            let r = batch::read_county(p, rules).map(|(data, input)| {
+                let mut report = rules.score_lean(&data);
+                report.county.source = Some(input.path.clone());
+                (row(&areas, &report), input)
+            });
+            tick();
+            r
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut inputs = Vec::new();
+    let mut failures = Vec::new();
+    for (p, r) in paths.iter().zip(results) {
+        match r {
+            Ok((row, input)) => {
+                rows.push(row);
+                inputs.push(input);
+            }
+            Err(e) => failures.push(Failure {
+                path: p.display().to_string(),
+                error: e.to_string(),
+            }),
+        }
+    }
+    let prov = Provenance {
+        ruleset: batch::ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs,
+    };
+    finish(prov, areas, rows, failures)
+}
+
+fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
+    rules
+        .nodes()
+        .iter()
+        .filter(|n| n.level == 1)
+        .map(|n| AreaHead {
+            id: n.id.clone(),
+            name: n.name.to_string(),
+            max: n.points,
+        })
+        .collect()
+}
+
+/// A county's row, before ranking (`rank` is set by [`finish`]).
+fn row(areas: &[AreaHead], r: &Report) -> RankRow {
+    RankRow {
+        rank: 0,
+        county: r.county.clone(),
+        total: r.summary.total,
+        max: r.summary.max,
+        pass_level: pass_level(r),
+        vetoed: r.summary.vetoed,
+        coverage: r.summary.coverage,
+        areas: areas
+            .iter()
+            .map(|a| {
+                r.node(a.id.as_str())
+                    .map(|n| n.earned)
+                    .or_else(|| r.item(a.id.as_str()).map(|i| i.earned))
+                    .unwrap_or(Points::ZERO)
+            })
+            .collect(),
+    }
+}
+
+fn build(
+    rules: &RuleSet,
+    provenance: Provenance,
+    reports: Vec<Report>,
+    failures: Vec<Failure>,
+) -> Ranking {
+    let areas = area_heads(rules);
+    let rows = reports.iter().map(|r| row(&areas, r)).collect();
+    finish(provenance, areas, rows, failures)
+}
+
+/// Ranks the rows (competition ranking on totals) and orders them.
+fn finish(
+    provenance: Provenance,
+    areas: Vec<AreaHead>,
+    mut rows: Vec<RankRow>,
+    failures: Vec<Failure>,
+) -> Ranking {
+    let totals: Vec<Points> = rows.iter().map(|r| r.total).collect();
+    for (r, rank) in rows.iter_mut().zip(competition_ranks(&totals)) {
+        r.rank = rank;
+    }
+    rows.sort_by(|a, b| {
+        (a.rank, &a.county.id, &a.county.source).cmp(&(b.rank, &b.county.id, &b.county.source))
+    });
+    Ranking {
+        provenance,
+        areas,
+        rows,
+        failures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(x: i64) -> Points {
+        Points::from_milli(x)
+    }
+
+    #[test]
+    fn ties_share_the_best_rank_and_skip() {
+        assert_eq!(
+            competition_ranks(&[p(80), p(90), p(90), p(70), p(90)]),
+            [4, 1, 1, 5, 1]
+        );
+        assert!(competition_ranks(&[]).is_empty());
+        assert_eq!(competition_ranks(&[p(1)]), [1]);
+    }
+
+    #[test]
+    fn a_thousandth_of_a_point_breaks_a_tie() {
+        assert_eq!(competition_ranks(&[p(85_000), p(85_001)]), [2, 1]);
+    }
+}

@@ -1,0 +1,238 @@
+//! Provenance checks: does a stored report still come out of its named inputs?
+//!
+//! A report names its rule set (id, version, content hash), its county data (canonical data
+//! hash and, when scored from a file, the file as `county.source`) and the engine version.
+//! [`verify`] rescores the data under the given rules and says whether the stored report is
+//! reproduced exactly, and if not, which of these differs — and where the content differs.
+
+use crate::error::{Error, Result};
+use crate::load::county::CountyData;
+use crate::report::{EngineInfo, Report};
+use crate::ruleset::RuleSet;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::Path;
+
+/// At most this many content differences are listed.
+pub const MAX_DIFFERENCES: usize = 20;
+
+/// One reason a report is not reproduced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Mismatch {
+    /// The rules given are not the rules the report names.
+    RulesHash {
+        /// The hash in the report.
+        stored: String,
+        /// The hash of the rules given.
+        actual: String,
+    },
+    /// The data are not the data the report names.
+    DataHash {
+        /// The hash in the report.
+        stored: String,
+        /// The hash of the data given.
+        actual: String,
+    },
+    /// Another engine version produced the report.
+    EngineVersion {
+        /// The version in the report.
+        stored: String,
+        /// This engine's version.
+        actual: String,
+    },
+    /// The rescored report differs: JSON pointers with stored → rescored values (at most
+    /// [`MAX_DIFFERENCES`]; `more` counts the rest).
+    Content {
+        /// `/summary/total: 11.048 → 12`, …
+        differences: Vec<String>,
+        /// Differences not listed.
+        more: usize,
+    },
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mismatch::RulesHash { stored, actual } => {
+                write!(f, "rules hash differs: the report names {stored}, the rules given hash to {actual}")
+            }
+            Mismatch::DataHash { stored, actual } => {
+                write!(f, "data hash differs: the report names {stored}, the data file hashes to {actual}")
+            }
+            Mismatch::EngineVersion { stored, actual } => {
+                write!(
+                    f,
+                    "engine version differs: the report was made by {stored}, this is {actual}"
+                )
+            }
+            Mismatch::Content { differences, more } => {
+                write!(f, "content differs:")?;
+                for d in differences {
+                    write!(f, "\n    {d}")?;
+                }
+                if *more > 0 {
+                    write!(f, "\n    … and {more} more")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The outcome of verifying one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The county id.
+    pub county: String,
+    /// The data file rescored, when the report names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Whether the rescored report equals the stored one.
+    pub reproduced: bool,
+    /// Why not (empty when reproduced).
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// Rescores `data` under `rules` and compares with `stored`.
+///
+/// ```
+/// use fazhi::{analyse::change::verify, CountyData, RuleSet};
+/// let rules = RuleSet::builtin()?;
+/// let data = CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
+/// let mut stored = rules.score(&data);
+/// assert!(verify::verify(&stored, &rules, &data).reproduced);
+/// stored.summary.total = fazhi::Points::from_f64(99.0); // tampered with
+/// let v = verify::verify(&stored, &rules, &data);
+/// assert!(!v.reproduced);
+/// assert!(v.mismatches[0].to_string().contains("/summary/total: 99 → 0"));
+/// # Ok::<(), fazhi::Error>(())
+/// ```
+pub fn verify(stored: &Report, rules: &RuleSet, data: &CountyData) -> Verification {
+    let mut fresh = rules.score(data);
+    fresh.county.source = stored.county.source.clone();
+    let mut mismatches = Vec::new();
+    if stored.ruleset.hash != rules.hash() {
+        mismatches.push(Mismatch::RulesHash {
+            stored: stored.ruleset.hash.clone(),
+            actual: rules.hash().to_string(),
+        });
+    }
+    if stored.county.data_hash != data.hash {
+        mismatches.push(Mismatch::DataHash {
+            stored: stored.county.data_hash.clone(),
+            actual: data.hash.clone(),
+        });
+    }
+    let engine = EngineInfo::current();
+    if stored.engine != engine {
+        mismatches.push(Mismatch::EngineVersion {
+            stored: format!("{} {}", stored.engine.name, stored.engine.version),
+            actual: format!("{} {}", engine.name, engine.version),
+        });
+    }
+    if *stored != fresh {
+        let a = serde_json::to_value(stored).unwrap_or(Value::Null);
+        let b = serde_json::to_value(&fresh).unwrap_or(Value::Null);
+        let mut differences = Vec::new();
+        json_diff("", &a, &b, &mut differences);
+        let more = differences.len().saturating_sub(MAX_DIFFERENCES);
+        differences.truncate(MAX_DIFFERENCES);
+        mismatches.push(Mismatch::Content { differences, more });
+    }
+    Verification {
+        county: stored.county.id.clone(),
+        source: stored.county.source.clone(),
+        reproduced: mismatches.is_empty(),
+        mismatches,
+    }
+}
+
+/// Verifies a report against the data file it names (`county.source`; a relative path is
+/// looked up as given, then relative to `base`, the folder of the report file).
+pub fn verify_source(
+    stored: &Report,
+    rules: &RuleSet,
+    base: Option<&Path>,
+) -> Result<Verification> {
+    let Some(src) = &stored.county.source else {
+        return Err(Error::Invalid(format!(
+            "the report of `{}` names no data file (county.source); reports written by `fazhi score` or `fazhi rank` from files name theirs",
+            stored.county.id
+        )));
+    };
+    let given = Path::new(src);
+    let path = match base {
+        Some(b) if !given.exists() && given.is_relative() && b.join(given).exists() => {
+            b.join(given)
+        }
+        _ => given.to_path_buf(),
+    };
+    let (data, _) = crate::scoring::batch::read_county(&path, rules)?;
+    Ok(verify(stored, rules, &data))
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("{s:?}"),
+        other => {
+            let s = other.to_string();
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(60).collect::<String>())
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// JSON pointers where `a` and `b` differ, in document order.
+fn json_diff(at: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                let p = format!("{at}/{k}");
+                match y.get(k) {
+                    Some(vb) => json_diff(&p, va, vb, out),
+                    None => out.push(format!("{p}: {} → (absent)", show(va))),
+                }
+            }
+            for (k, vb) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
+                out.push(format!("{at}/{k}: (absent) → {}", show(vb)));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                json_diff(&format!("{at}/{i}"), va, vb, out);
+            }
+        }
+        _ if a != b => out.push(format!(
+            "{}: {} → {}",
+            if at.is_empty() { "/" } else { at },
+            show(a),
+            show(b)
+        )),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn differences_are_json_pointers() {
+        let mut out = Vec::new();
+        json_diff(
+            "",
+            &json!({"a": 1, "b": [1, 2], "c": "x"}),
+            &json!({"a": 1, "b": [1, 3], "d": true}),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            ["/b/1: 2 → 3", "/c: \"x\" → (absent)", "/d: (absent) → true"]
+        );
+    }
+}

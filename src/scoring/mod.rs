@@ -1,0 +1,398 @@
+//! Scoring counties: which evaluator runs the rules (the compiled fast path or the rhai
+//! interpreter), batches across counties with rayon, and a streaming mode that keeps only each
+//! county's summary (issue 7).
+
+pub mod batch;
+
+use crate::aggregate::{self, Runs};
+use crate::evaluate::fast::{self, Slots};
+use crate::evaluate::interpreter::{self, BoundCounty};
+use crate::evaluate::{CompiledRule, Evaluator};
+use crate::evaluate::{Outcome, Run};
+use crate::helpers;
+use crate::load::county::CountyData;
+use crate::par::*;
+use crate::report::{Inputs, Report, Summary};
+use crate::ruleset::RuleSet;
+use crate::types::Points;
+use rhai::{Dynamic, Scope};
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+/// One county's result without its itemized report (what ranking needs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountySummary {
+    /// The county's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its province, when given.
+    pub province: Option<String>,
+    /// Totals, veto, coverage and pass lines.
+    pub summary: Summary,
+}
+
+/// How many counties the streaming mode holds at once.
+const CHUNK: usize = 256;
+
+impl RuleSet {
+    /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
+    /// checks. Never fails: a rule that breaks makes its own item an error.
+    ///
+    /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
+    pub fn score(&self, data: &CountyData) -> Report {
+        self.score_with(data, Evaluator::Compiled)
+    }
+
+    /// Scores one county and also returns, per item (in [`RuleSet::items`] order), the unrounded
+    /// share of its points the rule gave: its result clamped to `[0, points]` divided by the
+    /// points (0 for items without data, failing items and zero-point items). Re-weighting
+    /// analyses scale these shares instead of re-running the rules.
+    pub(crate) fn score_with_shares(&self, data: &CountyData) -> (Report, Vec<f64>) {
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let runs = Runs {
+            items: self
+                .items
+                .iter()
+                .map(|(i, r)| {
+                    let run = runner.run(r, self.model.nodes[*i].points.as_f64());
+                    (*i, run, runner.inputs(r))
+                })
+                .collect(),
+            ..self.run_adjustments(&runner)
+        };
+        let shares = runs
+            .items
+            .iter()
+            .map(|(i, run, _)| {
+                let max = self.model.nodes[*i].points.as_f64();
+                match run.outcome {
+                    crate::evaluate::Outcome::Number(x) if max > 0.0 && !x.is_nan() => {
+                        x.clamp(0.0, max) / max
+                    }
+                    _ => 0.0,
+                }
+            })
+            .collect();
+        (aggregate::build(&self.model, data, runs), shares)
+    }
+
+    /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
+    /// when it returns one (called with the item's id and rule hash) and evaluates only the
+    /// other items. Vetoes, bonuses, penalties and checks always run. The caller guarantees
+    /// that a reused result came from the same rule hash and the same county data (this is
+    /// what `analyse::change::rescore` checks); names, parents and texts are refreshed from this rule
+    /// set, since the hash does not cover them.
+    pub(crate) fn score_reusing<'r>(
+        &self,
+        data: &CountyData,
+        reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
+    ) -> (Report, usize) {
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let mut reused = 0;
+        let items = self
+            .items
+            .iter()
+            .map(|(i, r)| {
+                let node = &self.model.nodes[*i];
+                let score = match reuse(node.id.as_str(), &r.hash) {
+                    Some(old) => {
+                        reused += 1;
+                        aggregate::refresh_item(&self.model, *i, old)
+                    }
+                    None => {
+                        let run = runner.run(r, node.points.as_f64());
+                        aggregate::item_score(&self.model, *i, run, runner.inputs(r), true)
+                    }
+                };
+                (*i, score)
+            })
+            .collect();
+        let runs = Runs {
+            items: Vec::new(),
+            ..self.run_adjustments(&runner)
+        };
+        (aggregate::assemble(&self.model, data, items, &runs), reused)
+    }
+
+    /// Runs vetoes, bonuses, penalties and checks (everything but the items).
+    fn run_adjustments(&self, bound: &Runner) -> Runs {
+        let p = |n: Points| n.as_f64();
+        Runs {
+            items: Vec::new(),
+            explain: true,
+            vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
+            bonuses: self
+                .bonuses
+                .iter()
+                .zip(&self.model.bonuses)
+                .map(|(r, b)| bound.run(r, p(b.cap)))
+                .collect(),
+            penalties: self
+                .penalties
+                .iter()
+                .zip(&self.model.penalties)
+                .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
+                .collect(),
+            checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
+        }
+    }
+
+    /// Crate-internal hook for analyses that search over one item's inputs (the gap analysis
+    /// rescoring counterfactuals): evaluates only the item at `pos` (its index among
+    /// [`RuleSet::items`]) through the same evaluate and aggregate code as [`RuleSet::score`], so
+    /// its `earned` equals that item's `earned` in a full report of the same data. Penalties,
+    /// bonuses and totals are not computed; callers verify their final answers with a full
+    /// [`RuleSet::score`]. `None` when `pos` is out of range.
+    pub(crate) fn score_item(
+        &self,
+        data: &CountyData,
+        pos: usize,
+    ) -> Option<crate::report::ItemScore> {
+        let (idx, rule) = self.items.get(pos)?;
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let run = runner.run(rule, self.model.nodes[*idx].points.as_f64());
+        Some(aggregate::item_score(
+            &self.model,
+            *idx,
+            run,
+            runner.inputs(rule),
+            true,
+        ))
+    }
+
+    /// Scores one county with the chosen evaluator (the report is the same either way).
+    ///
+    /// ```
+    /// use fazhi::{Evaluator, RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let county = &fazhi::synth::generate(&rules, 1, 1)[0];
+    /// assert_eq!(rules.score_with(county, Evaluator::Interpreter), rules.score_with(county, Evaluator::Compiled));
+    /// # Ok::<(), fazhi::Error>(())
+    /// ```
+    pub fn score_with(&self, data: &CountyData, ev: Evaluator) -> Report {
+        self.score_runner(data, Runner::new(self, data, ev), true)
+    }
+
+    /// A report whose summary, node and item points are those of [`RuleSet::score`], but whose
+    /// items carry no explanation and no input values: for callers that keep only the summary
+    /// or the area points (ranking, streaming summaries). Crate-internal, so such a report never
+    /// reaches a user.
+    pub(crate) fn score_lean(&self, data: &CountyData) -> Report {
+        let runner = Runner::new(self, data, Evaluator::Compiled).quiet();
+        self.score_runner(data, runner, false)
+    }
+
+    fn score_runner(&self, data: &CountyData, runner: Runner<'_>, explain: bool) -> Report {
+        let p = |n: Points| n.as_f64();
+        let runs = Runs {
+            explain,
+            items: self
+                .items
+                .iter()
+                .map(|(i, r)| {
+                    let run = runner.run(r, p(self.model.nodes[*i].points));
+                    let inputs = if explain {
+                        runner.inputs(r)
+                    } else {
+                        Inputs::default()
+                    };
+                    (*i, run, inputs)
+                })
+                .collect(),
+            vetoes: self.vetoes.iter().map(|r| runner.run(r, 0.0)).collect(),
+            bonuses: self
+                .bonuses
+                .iter()
+                .zip(&self.model.bonuses)
+                .map(|(r, b)| runner.run(r, p(b.cap)))
+                .collect(),
+            penalties: self
+                .penalties
+                .iter()
+                .zip(&self.model.penalties)
+                .map(|(r, x)| runner.run(r, x.cap.map_or(0.0, p)))
+                .collect(),
+            checks: self.checks.iter().map(|r| runner.run(r, 0.0)).collect(),
+        };
+        aggregate::build(&self.model, data, runs)
+    }
+
+    /// Scores many counties in parallel (rayon, every core), keeping every itemized report, in the
+    /// order of `counties`.
+    pub fn score_batch(&self, counties: &[CountyData]) -> Vec<Report> {
+        counties.par_iter().map(|c| self.score(c)).collect()
+    }
+
+    /// Scores counties as they come, in parallel chunks, keeping only each one's summary: memory
+    /// stays bounded by a chunk however many counties there are. In the order of `counties`.
+    pub fn summarise<I>(&self, counties: I) -> Vec<CountySummary>
+    where
+        I: IntoIterator<Item = CountyData>,
+    {
+        let mut out = Vec::new();
+        let mut it = counties.into_iter();
+        loop {
+            let chunk: Vec<CountyData> = it.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                return out;
+            }
+            out.par_extend(chunk.par_iter().map(|c| {
+                let r = self.score_lean(c);
+                CountySummary {
+                    id: c.info.id.clone(),
+                    name: c.info.name.clone(),
+                    province: c.info.province.clone(),
+                    summary: r.summary,
+                }
+            }));
+        }
+    }
+
+    /// The raw result of every scored item, in tree order, without aggregation (for measuring
+    /// evaluation alone): the number the rule returned (before clamping), or `None` when the item
+    /// has no data or fails. Points only: the helpers word no notes (every evaluator alike).
+    pub fn evaluate_items(&self, data: &CountyData, ev: Evaluator) -> Vec<Option<f64>> {
+        let all: Vec<usize> = (0..self.items.len()).collect();
+        self.evaluate_items_at(data, &all, ev)
+    }
+
+    /// [`RuleSet::evaluate_items`] for some items only, given by their positions in
+    /// [`RuleSet::items`] (positions out of range are skipped).
+    pub fn evaluate_items_at(
+        &self,
+        data: &CountyData,
+        positions: &[usize],
+        ev: Evaluator,
+    ) -> Vec<Option<f64>> {
+        let number = |run: Run| match run.outcome {
+            Outcome::Number(x) => Some(x),
+            _ => None,
+        };
+        let chosen = positions.iter().filter_map(|k| self.items.get(*k));
+        if ev == Evaluator::Naive {
+            return self
+                .naive_items(data, chosen)
+                .into_iter()
+                .map(number)
+                .collect();
+        }
+        let runner = Runner::new(self, data, ev).quiet();
+        chosen
+            .map(|(i, r)| number(runner.run(r, self.model.nodes[*i].points.as_f64())))
+            .collect()
+    }
+
+    /// The baseline: a fresh scope per county and `eval_ast_with_scope` per item.
+    fn naive_items<'r>(
+        &self,
+        data: &CountyData,
+        items: impl Iterator<Item = &'r (usize, CompiledRule)>,
+    ) -> Vec<Run> {
+        let mut scope = Scope::new();
+        scope.push_constant_dynamic(
+            "d",
+            Dynamic::from_map(interpreter::county_map(&self.groups, data)),
+        );
+        scope.push("P", 0.0_f64);
+        let present = Rc::new(interpreter::present(data));
+        items
+            .map(|(i, r)| {
+                if r.inputs.iter().any(|f| !data.values.contains_key(f)) {
+                    return Run {
+                        outcome: Outcome::NoData(Vec::new()),
+                        notes: Vec::new(),
+                    };
+                }
+                let max = self.model.nodes[*i].points.as_f64();
+                scope.set_value("P", max);
+                helpers::start_item(max, &present, false);
+                let before = scope.len();
+                let result = self
+                    .engine
+                    .eval_ast_with_scope::<Dynamic>(&mut scope, &r.ast);
+                scope.rewind(before);
+                let notes = helpers::finish_item();
+                let outcome = match result {
+                    Ok(v) => crate::evaluate::from_dynamic(v),
+                    Err(e) => Outcome::Error(crate::evaluate::describe_error(&e)),
+                };
+                Run { outcome, notes }
+            })
+            .collect()
+    }
+}
+
+/// Runs rules for one county with one evaluator; the interpreter's county map is built only when
+/// a rule needs it.
+pub(crate) struct Runner<'a> {
+    rules: &'a RuleSet,
+    data: &'a CountyData,
+    slots: Option<Slots<'a>>,
+    bound: OnceCell<BoundCounty<'a>>,
+    notes: bool,
+}
+
+impl<'a> Runner<'a> {
+    pub(crate) fn new(rules: &'a RuleSet, data: &'a CountyData, ev: Evaluator) -> Self {
+        let slots =
+            (ev == Evaluator::Compiled).then(|| Slots::new(rules.model.fields.keys(), data));
+        Runner {
+            rules,
+            data,
+            slots,
+            bound: OnceCell::new(),
+            notes: true,
+        }
+    }
+
+    /// Points only: the helpers word no notes (for callers that keep no explanation).
+    pub(crate) fn quiet(self) -> Self {
+        Runner {
+            notes: false,
+            ..self
+        }
+    }
+
+    /// The values a rule reads (required and optional) that the county has, with provenance.
+    pub(crate) fn inputs(&self, rule: &CompiledRule) -> Inputs {
+        let fields = rule.inputs.iter().chain(&rule.optional);
+        match &self.slots {
+            Some(slots) if rule.read_slots.len() == rule.inputs.len() + rule.optional.len() => {
+                // Exactly sized: a national batch keeps hundreds of thousands of these.
+                let n = rule
+                    .read_slots
+                    .iter()
+                    .filter(|s| slots.datum(**s).is_some())
+                    .count();
+                let mut v = Vec::with_capacity(n);
+                v.extend(
+                    fields
+                        .zip(&rule.read_slots)
+                        .filter_map(|(f, s)| slots.datum(*s).map(|d| (f.clone(), d.clone()))),
+                );
+                Inputs::from_vec(v)
+            }
+            _ => fields
+                .filter_map(|f| self.data.values.get(f).map(|d| (f.clone(), d.clone())))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+        if let (Some(slots), Some(program)) = (&self.slots, &rule.fast) {
+            if let Some(missing) = slots.missing(&rule.input_slots, &rule.inputs) {
+                return Run {
+                    outcome: Outcome::NoData(missing),
+                    notes: Vec::new(),
+                };
+            }
+            if let Some(run) = fast::run(program, slots, max, self.notes) {
+                return run;
+            }
+        }
+        self.bound
+            .get_or_init(|| BoundCounty::new(&self.rules.engine, &self.rules.groups, self.data))
+            .run(rule, max, self.notes)
+    }
+}

@@ -10,6 +10,7 @@ pub mod score;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod synth;
+pub mod template;
 pub mod uncertainty;
 pub mod verify;
 pub mod whatif;

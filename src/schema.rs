@@ -22,7 +22,7 @@
 //! # Ok::<(), fazhi::Error>(())
 //! ```
 
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Error, Result};
 use crate::model::{FieldSpec, FieldType, RawDoc};
 use crate::types::{FieldPath, IndicatorId, Points};
 use crate::RuleSet;
@@ -230,15 +230,9 @@ fn value_schema(spec: &FieldSpec) -> Json {
 /// a file against a schema. Errors: [`Error::Data`] with the file, line and column of the syntax
 /// error.
 pub fn yaml_to_json(name: &str, text: &str) -> Result<Json> {
-    serde_yaml::from_str::<Json>(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        Error::Data(Diagnostics(vec![Diagnostic::error(
-            name,
-            loc,
-            format!("not valid YAML or JSON: {e}"),
-        )
-        .with_help("fix the syntax at that line and column")]))
-    })
+    // The library's one YAML reader (places, duplicate keys refused), so this stays in step.
+    crate::load::parse::typed::<Json>(name, text, crate::load::parse::Syntax::Yaml)
+        .map_err(|d| Error::Data(Diagnostics(vec![d])))
 }
 
 // The loader's own value types, as their `Deserialize` impls read them.
@@ -285,7 +279,7 @@ mod tests {
     use super::*;
 
     fn spec(yaml: &str) -> FieldSpec {
-        serde_yaml::from_str(yaml).unwrap()
+        crate::load::parse::typed_for_tests(yaml).unwrap()
     }
 
     #[test]

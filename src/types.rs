@@ -89,7 +89,7 @@ impl Points {
         Points(m.clamp(i64::MIN as f64 / 2.0, i64::MAX as f64 / 2.0) as i64)
     }
     /// Points from thousandths of a point.
-    pub fn from_milli(m: i64) -> Points {
+    pub const fn from_milli(m: i64) -> Points {
         Points(m)
     }
     /// The value in thousandths of a point.
@@ -309,10 +309,12 @@ mod tests {
 
     #[test]
     fn ids_reject_unquoted_decimals() {
-        let e = serde_yaml::from_str::<IndicatorId>("1.2").unwrap_err();
+        let e = crate::load::parse::typed_for_tests::<IndicatorId>("1.2").unwrap_err();
         assert!(e.to_string().contains("quote it"));
         assert_eq!(
-            serde_yaml::from_str::<IndicatorId>("3").unwrap().as_str(),
+            crate::load::parse::typed_for_tests::<IndicatorId>("3")
+                .unwrap()
+                .as_str(),
             "3"
         );
     }

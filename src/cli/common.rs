@@ -10,6 +10,29 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Exit code: bad input (rules or data).
 pub const BAD_INPUT: u8 = 2;
+/// Exit code: every county was scored and the output written, but a rule failed for some county
+/// (an item in `error`, or a veto, bonus, penalty or check whose expression failed); each is
+/// named on standard error.
+pub const RULE_ERRORS: u8 = 4;
+
+/// Names on standard error every rule that failed for a county; returns how many did.
+pub fn name_rule_errors(county: &fazhi::CountyRef, errors: &[fazhi::RuleError]) -> usize {
+    let who = county.source.as_deref().unwrap_or(&county.id);
+    for e in errors {
+        eprintln!("error: {who}: rule {e} (counted as 0)");
+    }
+    errors.len()
+}
+
+/// The exit code after the output was written: [`RULE_ERRORS`] when some rule failed.
+pub fn after_rule_errors(failed_rules: usize) -> u8 {
+    if failed_rules > 0 {
+        eprintln!("error: {failed_rules} rule evaluation(s) failed; see above");
+        RULE_ERRORS
+    } else {
+        OK
+    }
+}
 
 pub fn source(rules: Option<&Path>) -> Result<RuleSource, Error> {
     match rules {
@@ -28,6 +51,43 @@ pub fn report_error(e: &Error, rules: Option<&Path>) {
             eprintln!("error: the rule set has {} error(s)", d.errors().count());
         }
         other => eprintln!("error: {other}"),
+    }
+}
+
+/// The message for a data or scenario file that could not be used, naming the path once: an
+/// unreadable file's error and every diagnostic already carry it (`c.yaml:4:5: error: …`).
+pub fn file_error(path: &Path, e: &Error) -> String {
+    match e {
+        Error::Io { .. } | Error::Data(_) | Error::Scenario(_) => format!("error: {e}"),
+        other => format!("error: {}: {other}", path.display()),
+    }
+}
+
+/// Writes one line to standard output; a closed pipe (`fazhi … | head`) is not an error: the
+/// reader has what it wanted, so the rest is dropped quietly.
+pub fn say(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{line}") {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: standard output: {e}");
+        }
+    }
+}
+
+/// An I/O error without the path the OS layer (or the temporary file behind an atomic write)
+/// attached to it: the caller names the path the user gave.
+fn bare(e: &std::io::Error) -> String {
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code).to_string();
+    }
+    // tempfile wraps the OS error as "<error> at path <temporary file>" (its wrapper does not
+    // hand out the OS error itself): keep the part before the temporary path.
+    match e.get_ref().map(ToString::to_string) {
+        Some(s) => match s.find(" at path ") {
+            Some(k) => s[..k].to_string(),
+            None => s,
+        },
+        None => std::io::Error::from(e.kind()).to_string(),
     }
 }
 
@@ -56,24 +116,23 @@ pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text)
-                .map_err(|e| format!("standard output: {e}"))
+            match stdout.write_all(text).and_then(|()| stdout.flush()) {
+                // The reader closed the pipe (`fazhi rank … | head`): it has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| format!("standard output: {e}")),
+            }
         }
         Some(path) => {
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            tmp.write_all(text)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            tmp.persist(path)
-                .map_err(|e| format!("{}: {}", path.display(), e.error))?;
+            // Messages name the file the user asked for, never the temporary one.
+            let fail = |e: &std::io::Error| format!("{}: {}", path.display(), bare(e));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+            tmp.write_all(text).map_err(|e| fail(&e))?;
+            tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+            tmp.persist(path).map_err(|e| fail(&e.error))?;
             Ok(())
         }
     }

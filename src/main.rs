@@ -154,6 +154,22 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Write a JSON Schema: `rules` (the rule-file format) or `county` (county files for a rule
+    /// set's dictionary), for editors (yaml-language-server) and validators.
+    Schema {
+        /// rules or county.
+        #[arg(value_enum)]
+        which: cli::schema::Which,
+        /// The rule-set folder whose dictionary `county` describes (default: the built-in one).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Serve rule sets over HTTP/JSON (stateless): score, gap, rank, lint, health, OpenAPI.
+    #[cfg(feature = "serve")]
+    Serve(cli::serve::Args),
     /// Write the input workbook (台账.xlsx) of a rule set's data dictionary: Chinese headers over
     /// field paths, drop-down lists and range checks, a sheet explaining each field; with county
     /// data given, filled with them.
@@ -252,6 +268,11 @@ fn main() -> ExitCode {
             out_dir: out_dir.as_deref(),
             data: &data,
         }),
+        Command::Schema { which, rules, out } => {
+            cli::schema::run(which, rules.as_deref(), out.as_deref())
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => cli::serve::run(args),
         Command::Template { rules, out, data } => cli::template::run(rules.as_deref(), &out, &data),
         Command::Synth {
             rules,

@@ -5,10 +5,10 @@
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
 use crate::load::files;
+use crate::par::*;
 use crate::report::{Failure, InputFile, Report, RuleSetInfo};
 use crate::ruleset::RuleSet;
 use crate::types::hex;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 

@@ -51,12 +51,13 @@ pub fn load(rules: Option<&Path>) -> Result<RuleSet, u8> {
 
 /// Writes to standard output, or atomically to a file: a temporary file in the same folder,
 /// renamed over the target only once it is complete.
-pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
+pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
+    let text = text.as_ref();
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
-                .write_all(text.as_bytes())
+                .write_all(text)
                 .map_err(|e| format!("standard output: {e}"))
         }
         Some(path) => {
@@ -66,7 +67,7 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
                 .unwrap_or(Path::new("."));
             let mut tmp = tempfile::NamedTempFile::new_in(dir)
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
-            tmp.write_all(text.as_bytes())
+            tmp.write_all(text)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             tmp.as_file()
                 .sync_all()
@@ -76,4 +77,42 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// An output format of `fazhi score`: a text format, or a Word document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreFormat {
+    /// Markdown, JSON, CSV or HTML.
+    Text(fazhi::render::Format),
+    /// A Word document (.docx) in the form of a 第三方评估报告.
+    Docx,
+}
+
+impl std::str::FromStr for ScoreFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "docx" => Ok(ScoreFormat::Docx),
+            other => other
+                .parse()
+                .map(ScoreFormat::Text)
+                .map_err(|e: String| e.replace("or html", "html or docx")),
+        }
+    }
+}
+
+/// A Word document of counties' reports and gap analyses, or why it cannot be written.
+#[cfg(feature = "docx")]
+pub fn docx(pairs: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
+    fazhi::render::docx::evaluation_docx(pairs).map_err(|e| {
+        eprintln!("error: {e}");
+        FAILURE
+    })
+}
+
+/// Without the `docx` feature there is no Word output.
+#[cfg(not(feature = "docx"))]
+pub fn docx(_: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
+    eprintln!("error: this fazhi was built without the `docx` feature: rebuild with `--features docx`");
+    Err(BAD_INPUT)
 }

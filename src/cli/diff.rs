@@ -46,8 +46,10 @@ pub fn run(
     let text = match format {
         Format::Json => render::to_json(&d),
         Format::Markdown => render::diff_markdown(&d),
+        #[cfg(feature = "html")]
+        Format::Html => render::html::diff_html(&d),
         Format::Csv => {
-            eprintln!("error: `fazhi diff` writes md or json");
+            eprintln!("error: `fazhi diff` writes md, json or html");
             return BAD_INPUT;
         }
     };

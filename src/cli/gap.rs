@@ -13,6 +13,10 @@ pub enum GapFormat {
     Md,
     /// JSON: an object for one county, an array for several.
     Json,
+    /// A self-contained HTML page with charts, one section per county.
+    Html,
+    /// A Word document in the form of a 第三方评估报告, each county from a new page.
+    Docx,
 }
 
 /// Analyses county files: what each lost, why, and the cheapest way to the pass line.
@@ -45,17 +49,42 @@ pub fn run(
     if failed {
         return BAD_INPUT;
     }
-    let analyses: Vec<GapAnalysis> = counties
-        .iter()
-        .map(|d| {
-            let g = GapAnalysis::new(&rules, d);
-            match &peer_reports {
-                Some(p) => g.with_peers(p),
-                None => g,
+    let reports: Vec<Report> = counties.iter().map(|d| rules.score(d)).collect();
+    let mut analyses = Vec::new();
+    for (d, r) in counties.iter().zip(&reports) {
+        let g = match GapAnalysis::from_report(&rules, d, r) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {}: {e}", d.info.id);
+                return BAD_INPUT;
             }
-        })
-        .collect();
+        };
+        analyses.push(match &peer_reports {
+            Some(p) => g.with_peers(p),
+            None => g,
+        });
+    }
     let text = match format {
+        GapFormat::Docx => {
+            let pairs: Vec<(Report, GapAnalysis)> = reports.into_iter().zip(analyses).collect();
+            return match docx(&pairs) {
+                Ok(b) => match write_output(out, &b) {
+                    Ok(()) => OK,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        FAILURE
+                    }
+                },
+                Err(code) => code,
+            };
+        }
+        #[cfg(feature = "html")]
+        GapFormat::Html => render::html::gap_html(&analyses),
+        #[cfg(not(feature = "html"))]
+        GapFormat::Html => {
+            eprintln!("error: this fazhi was built without the `html` feature");
+            return BAD_INPUT;
+        }
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&analyses),
         GapFormat::Md => analyses

@@ -54,6 +54,8 @@ pub fn run(
         Format::Json => render::to_json(&ranking),
         Format::Markdown => render::rank_markdown(&ranking),
         Format::Csv => render::rank_csv(&ranking),
+        #[cfg(feature = "html")]
+        Format::Html => render::html::rank_html(&ranking, rules.pass_lines()),
     };
     if let Err(e) = write_output(out, &text) {
         eprintln!("error: {e}");

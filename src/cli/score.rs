@@ -1,21 +1,27 @@
 //! `fazhi score`.
 
 use super::common::*;
-use fazhi::render::{self, Format};
+use fazhi::analyse::gap::GapAnalysis;
+use fazhi::render;
 use fazhi::scoring::batch;
 use std::path::{Path, PathBuf};
 
-/// Scores county files into reports (each names its file as `county.source`).
-pub fn run(rules: Option<&Path>, format: Format, out: Option<&Path>, data: &[PathBuf]) -> u8 {
+/// Scores county files into reports (each names its file as `county.source`). As `docx`, each
+/// county's report comes with its gap analysis (lost points, missing evidence, the plan).
+pub fn run(rules: Option<&Path>, format: ScoreFormat, out: Option<&Path>, data: &[PathBuf]) -> u8 {
     let rules = match load(rules) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut reports = Vec::new();
+    let mut pairs = Vec::new();
     let mut failed = false;
     for path in data {
-        match batch::score_file(path, &rules) {
-            Ok((report, _)) => reports.push(report),
+        match batch::read_county(path, &rules) {
+            Ok((county, input)) => {
+                let mut report = rules.score(&county);
+                report.county.source = Some(input.path.clone());
+                pairs.push((county, report));
+            }
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());
                 failed = true;
@@ -25,8 +31,29 @@ pub fn run(rules: Option<&Path>, format: Format, out: Option<&Path>, data: &[Pat
     if failed {
         return BAD_INPUT;
     }
-    let text = render::render(&reports, format);
-    match write_output(out, &text) {
+    let bytes = match format {
+        ScoreFormat::Text(f) => {
+            let reports: Vec<_> = pairs.into_iter().map(|(_, r)| r).collect();
+            render::render(&reports, f).into_bytes()
+        }
+        ScoreFormat::Docx => {
+            let mut both = Vec::new();
+            for (county, report) in pairs {
+                match GapAnalysis::from_report(&rules, &county, &report) {
+                    Ok(g) => both.push((report, g)),
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", county.info.id);
+                        return BAD_INPUT;
+                    }
+                }
+            }
+            match docx(&both) {
+                Ok(b) => b,
+                Err(code) => return code,
+            }
+        }
+    };
+    match write_output(out, &bytes) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

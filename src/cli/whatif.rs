@@ -61,6 +61,19 @@ pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData
     Ok(out)
 }
 
+/// The provenance of an analysis of `counties`: the rule set, the engine and every county's data
+/// hash (named by the county's name and id).
+pub fn data_provenance(rules: &RuleSet, counties: &[CountyData]) -> fazhi::Provenance {
+    let inputs = counties
+        .iter()
+        .map(|c| fazhi::InputFile {
+            path: format!("{}（{}）", c.info.name, c.info.id),
+            sha256: c.hash.clone(),
+        })
+        .collect();
+    fazhi::scoring::batch::provenance(rules, inputs)
+}
+
 /// Loads a scenario, reporting its problems.
 pub fn load_scenario(path: &Path, rules: &RuleSet) -> Result<Scenario, u8> {
     Scenario::from_file(path, rules).map_err(|e| {
@@ -103,6 +116,8 @@ pub fn run(
         Format::Markdown => render::whatif_markdown(&w),
         Format::Json => render::to_json(&w),
         Format::Csv => render::whatif_csv(&w),
+        #[cfg(feature = "html")]
+        Format::Html => render::html::whatif_html(&w, &data_provenance(&rules, &counties)),
     };
     match write_output(out, &text) {
         Ok(()) => OK,

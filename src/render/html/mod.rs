@@ -29,8 +29,9 @@ h1{font-size:22px;margin:0.6em 0 0.4em;border-bottom:2px solid #004488;padding-b
 h2{font-size:17px;margin:1.5em 0 0.5em;border-left:5px solid #004488;padding-left:8px}
 h3{font-size:15px;margin:1.2em 0 0.4em}
 table{border-collapse:collapse;width:100%;margin:6px 0 16px;font-size:13px}
-th,td{border:1px solid #888;padding:3px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere}
-th{background:#e6ebf2;font-weight:bold}
+th,td{border:1px solid #888;padding:3px 6px;vertical-align:top;text-align:left;overflow-wrap:break-word}
+th{background:#e6ebf2;font-weight:bold;word-break:keep-all}
+td:first-child{white-space:nowrap}
 th[data-sort]{cursor:pointer}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.n{white-space:nowrap}

@@ -1,8 +1,8 @@
 //! Every HTML report rendered in headless Chromium, as a person would open and print it: the
 //! rendered text holds every county, every item id and every total of the same command's JSON;
 //! the page logs no console message (no script error); printed to PDF every page is A4
-//! (595 × 842 pt) and no table is cut at the right edge (every row's last cell is in the PDF's
-//! text, and no word ends past the right margin).
+//! (595 × 842 pt), carries the provenance in its margin, and no table is cut at the right edge
+//! (every row's last cell is in the PDF's text, and no word ends past the right margin).
 //!
 //! Needs the Debian packages `chromium`, `fonts-noto-cjk` and `poppler-utils` (`pdfinfo`,
 //! `pdftotext`); `.ci/run` installs them. Where they are missing the tests say so and pass,
@@ -191,6 +191,19 @@ fn problems(chrome: &str, html_path: &Path, must_contain: &[String]) -> Vec<Stri
             bad.push(format!("not an A4 page: {s}"));
         }
     }
+    // Provenance on every page: the page margin names the engine and the rule set's sha256.
+    let plain = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    for (k, page) in plain.split('\u{c}').enumerate().take(sizes.len()) {
+        let page = squash(page);
+        if !(page.contains("引擎：fazhi") && page.contains("sha256")) {
+            bad.push(format!("page {} carries no provenance", k + 1));
+        }
+    }
     let raw = Command::new("pdftotext")
         .args(["-raw"])
         .arg(&pdf)
@@ -200,7 +213,9 @@ fn problems(chrome: &str, html_path: &Path, must_contain: &[String]) -> Vec<Stri
     let pdf_text = squash(&String::from_utf8_lossy(&raw.stdout));
     for cell in last_cells(&html) {
         if !pdf_text.contains(&squash(&cell)) {
-            bad.push(format!("a row's last cell `{cell}` is missing from the printed PDF"));
+            bad.push(format!(
+                "a row's last cell `{cell}` is missing from the printed PDF"
+            ));
         }
     }
     let bbox = Command::new("pdftotext")
@@ -218,7 +233,10 @@ fn problems(chrome: &str, html_path: &Path, must_contain: &[String]) -> Vec<Stri
             .and_then(|x| x.parse::<f64>().ok())
         {
             if x > 562.0 {
-                bad.push(format!("a word runs into the right margin: {}", line.trim()));
+                bad.push(format!(
+                    "a word runs into the right margin: {}",
+                    line.trim()
+                ));
                 break;
             }
         }
@@ -268,7 +286,13 @@ fn score_reports_render_and_print() {
     let county = "fixtures/counties/yuncheng-2018.yaml";
     let mut must = Vec::new();
     report_words(&json(&["score", "--format", "json", county]), &mut must);
-    check(chrome, dir.path(), "score-national", &["score", county], must);
+    check(
+        chrome,
+        dir.path(),
+        "score-national",
+        &["score", county],
+        must,
+    );
 }
 
 #[test]
@@ -277,7 +301,14 @@ fn gap_reports_render_and_print() {
     let dir = tempfile::tempdir().unwrap();
     let county = "fixtures/counties/yuncheng-2018.yaml";
     let args = ["gap", "--peers", "fixtures/counties", county];
-    let g = json(&["gap", "--format", "json", "--peers", "fixtures/counties", county]);
+    let g = json(&[
+        "gap",
+        "--format",
+        "json",
+        "--peers",
+        "fixtures/counties",
+        county,
+    ]);
     let mut must = vec![
         g["county"]["name"].as_str().unwrap().to_string(),
         g["total"].to_string(),
@@ -376,7 +407,11 @@ fn the_browser_checks_catch_errors_and_cut_tables() {
     .unwrap();
     let bad = problems(chrome, &page, &["不存在的县".to_string()]);
     let all = bad.join("\n");
-    assert!(all.contains("`不存在的县` is not in the rendered text"), "{all}");
+    assert!(
+        all.contains("`不存在的县` is not in the rendered text"),
+        "{all}"
+    );
     assert!(all.contains("console message"), "{all}");
     assert!(all.contains("column29-wide-cell"), "{all}");
+    assert!(all.contains("page 1 carries no provenance"), "{all}");
 }

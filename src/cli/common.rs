@@ -113,6 +113,8 @@ pub fn docx(pairs: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Resu
 /// Without the `docx` feature there is no Word output.
 #[cfg(not(feature = "docx"))]
 pub fn docx(_: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
-    eprintln!("error: this fazhi was built without the `docx` feature: rebuild with `--features docx`");
+    eprintln!(
+        "error: this fazhi was built without the `docx` feature: rebuild with `--features docx`"
+    );
     Err(BAD_INPUT)
 }

@@ -145,7 +145,11 @@ impl Grid {
 }
 
 fn county_title(r: &Report) -> String {
-    let year = r.county.year.map(|y| format!("（{y}年）")).unwrap_or_default();
+    let year = r
+        .county
+        .year
+        .map(|y| format!("（{y}年）"))
+        .unwrap_or_default();
     format!("{}{year}法治政府建设第三方评估报告", r.county.name)
 }
 
@@ -164,8 +168,11 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
         title = title.page_break_before(true);
     }
     d = d.add_paragraph(title).add_paragraph(
-        para(&format!("依据：{}（{} 版本 {}）", r.ruleset.title, r.ruleset.id, r.ruleset.version))
-            .align(AlignmentType::Center),
+        para(&format!(
+            "依据：{}（{} 版本 {}）",
+            r.ruleset.title, r.ruleset.id, r.ruleset.version
+        ))
+        .align(AlignmentType::Center),
     );
     if r.county.kind.as_deref() == Some("synthetic") {
         d = d.add_paragraph(para("注意：本县数据为合成数据，仅供测试。"));
@@ -186,7 +193,10 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     d = d.add_paragraph(para(&if triggered.is_empty() {
         "一票否决事项：未触发。".to_string()
     } else {
-        format!("一票否决事项：已触发（{}），不能评为达标。", triggered.join("；"))
+        format!(
+            "一票否决事项：已触发（{}），不能评为达标。",
+            triggered.join("；")
+        )
     }));
     if !g.pass_lines.is_empty() {
         let mut t = Grid::new(
@@ -394,7 +404,10 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     let mut t = Grid::new(&["项目", "内容"], &[1, 3]);
     t.row(vec![
         "规则集".into(),
-        format!("{}（{} 版本 {}）", r.ruleset.title, r.ruleset.id, r.ruleset.version),
+        format!(
+            "{}（{} 版本 {}）",
+            r.ruleset.title, r.ruleset.id, r.ruleset.version
+        ),
     ]);
     t.row(vec!["规则集 sha256".into(), r.ruleset.hash.clone()]);
     t.row(vec![
@@ -473,7 +486,9 @@ pub fn evaluation_docx(counties: &[(Report, GapAnalysis)]) -> Result<Vec<u8>> {
         d = county(d, r, g, k == 0);
     }
     if counties.is_empty() {
-        d = d.add_paragraph(para("（没有县）").add_run(Run::new().add_break(BreakType::TextWrapping)));
+        d = d.add_paragraph(
+            para("（没有县）").add_run(Run::new().add_break(BreakType::TextWrapping)),
+        );
     }
     let mut out = std::io::Cursor::new(Vec::new());
     d.build().pack(&mut out).map_err(|e| Error::Io {

@@ -45,8 +45,13 @@ impl std::str::FromStr for Format {
             #[cfg(feature = "html")]
             "html" => Ok(Format::Html),
             #[cfg(not(feature = "html"))]
-            "html" => Err("this fazhi was built without the `html` feature: rebuild with `--features html`".into()),
-            other => Err(format!("unknown format `{other}`: use md, json, csv or html")),
+            "html" => Err(
+                "this fazhi was built without the `html` feature: rebuild with `--features html`"
+                    .into(),
+            ),
+            other => Err(format!(
+                "unknown format `{other}`: use md, json, csv or html"
+            )),
         }
     }
 }

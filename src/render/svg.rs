@@ -714,7 +714,11 @@ pub fn histogram(
 
 /// A round step (1, 2 or 5 times a power of ten) at least `raw`.
 fn nice_step(raw: f64) -> f64 {
-    let raw = if raw.is_finite() && raw > 0.0 { raw } else { 1.0 };
+    let raw = if raw.is_finite() && raw > 0.0 {
+        raw
+    } else {
+        1.0
+    };
     let mag = 10f64.powi(raw.log10().floor() as i32);
     [1.0, 2.0, 5.0, 10.0]
         .iter()
@@ -857,7 +861,13 @@ mod tests {
     fn a_histogram_counts_every_county_once() {
         // Values 71, 85.5, 92 over a range 71..92 (21 points): step = nice(21/12 = 1.75) = 2,
         // bins from 70; each value falls into one bin, so the counts written are 1, 1, 1.
-        let svg = histogram("t", "", &[71.0, 85.5, 92.0], &[("达标".into(), 80.0)], "总分");
+        let svg = histogram(
+            "t",
+            "",
+            &[71.0, 85.5, 92.0],
+            &[("达标".into(), 80.0)],
+            "总分",
+        );
         assert_eq!(svg.matches("：1 个县").count(), 3);
         assert!(svg.contains("达标（80 分）"));
     }
@@ -867,7 +877,13 @@ mod tests {
         assert!(histogram("t", "", &[], &[], "x").ends_with("</svg>\n"));
         assert!(scatter("t", "", &[], "x", "y").ends_with("</svg>\n"));
         assert!(signed_bars("t", "", &[]).ends_with("</svg>\n"));
-        let c = HBarChart { title: "t", note: "", series: &[], marker: None, rows: &[] };
+        let c = HBarChart {
+            title: "t",
+            note: "",
+            series: &[],
+            marker: None,
+            rows: &[],
+        };
         assert!(hbars(&c).ends_with("</svg>\n"));
         assert!(pass_gauge("t", f64::NAN, 0.0, &[]).ends_with("</svg>\n"));
     }
@@ -876,8 +892,16 @@ mod tests {
     fn gauge_states_the_distance() {
         // 80 − 75.5 = 4.5 points short; 60 is already reached.
         let lines = [
-            PassMark { name: "达标".into(), min_total: 80.0, reached: false },
-            PassMark { name: "基本达标".into(), min_total: 60.0, reached: true },
+            PassMark {
+                name: "达标".into(),
+                min_total: 80.0,
+                reached: false,
+            },
+            PassMark {
+                name: "基本达标".into(),
+                min_total: 60.0,
+                reached: true,
+            },
         ];
         let svg = pass_gauge("t", 75.5, 100.0, &lines);
         assert!(svg.contains("达标（80 分）：差 4.5 分"));

@@ -106,7 +106,10 @@ impl Prov<'_> {
         let inputs = &self.p.inputs;
         match inputs.len() {
             0 => String::new(),
-            1 => format!("{}：{} sha256 {}", self.data_word, inputs[0].path, inputs[0].sha256),
+            1 => format!(
+                "{}：{} sha256 {}",
+                self.data_word, inputs[0].path, inputs[0].sha256
+            ),
             n => format!(
                 "{}：{n} 个，清单 sha256 {}（逐个见文末）",
                 self.data_word,
@@ -372,7 +375,10 @@ mod tests {
 
     #[test]
     fn css_strings_cannot_escape() {
-        assert_eq!(css_string("a\"b\\c\nd</style>"), "\"a\\\"b\\\\c\\A d\\3C /style>\"");
+        assert_eq!(
+            css_string("a\"b\\c\nd</style>"),
+            "\"a\\\"b\\\\c\\A d\\3C /style>\""
+        );
     }
 
     #[test]
@@ -380,7 +386,10 @@ mod tests {
         let mut t = Table::new(&["县", "总分#"]);
         t.row(vec!["<甲>".into(), Cell::N("85.5".into())]);
         let s = t.render();
-        assert!(s.contains("<td>&lt;甲&gt;</td><td class=\"n\">85.5</td>"), "{s}");
+        assert!(
+            s.contains("<td>&lt;甲&gt;</td><td class=\"n\">85.5</td>"),
+            "{s}"
+        );
         assert!(s.contains("<th class=\"n\">总分</th>"));
         assert!(!s.contains("data-sort"), "one row: nothing to sort");
     }

@@ -132,7 +132,10 @@ pub fn rank_html(r: &Ranking, pass_lines: &[PassLine]) -> String {
 /// ```
 pub fn diff_html(d: &RuleSetDiff) -> String {
     let (o, n) = (&d.old, &d.new);
-    let title = format!("规则集变更：{} {} → {} {}", o.id, o.version, n.id, n.version);
+    let title = format!(
+        "规则集变更：{} {} → {} {}",
+        o.id, o.version, n.id, n.version
+    );
     let mut s = p(&format!(
         "旧规则集：{}（{} 版本 {}），sha256 {}",
         o.title, o.id, o.version, o.hash
@@ -141,7 +144,10 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
         let mut moved: Vec<_> = d.counties.iter().collect();
         moved.sort_by(|a, b| b.delta.cmp(&a.delta).then(a.county.id.cmp(&b.county.id)));
         let shown: Vec<_> = if moved.len() > 40 {
-            moved[..20].iter().chain(&moved[moved.len() - 20..]).collect()
+            moved[..20]
+                .iter()
+                .chain(&moved[moved.len() - 20..])
+                .collect()
         } else {
             moved.iter().collect()
         };
@@ -510,7 +516,9 @@ pub fn uncertainty_html(u: &Uncertainty, prov: &Provenance) -> String {
     }
     s.push_str(&t.render());
     if u.counties.iter().any(|c| c.vetoed) {
-        s.push_str(&p_note("否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。"));
+        s.push_str(&p_note(
+            "否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。",
+        ));
     }
     if let Some(sens) = &u.sensitivity {
         s.push_str(&h(2, "敏感性分析（一级指标权重，Sobol 指数）"));

@@ -36,7 +36,10 @@ fn county_prov(
         ruleset: ruleset.clone(),
         engine: engine.clone(),
         inputs: vec![InputFile {
-            path: c.source.clone().unwrap_or_else(|| format!("县 id {}", c.id)),
+            path: c
+                .source
+                .clone()
+                .unwrap_or_else(|| format!("县 id {}", c.id)),
             sha256: c.data_hash.clone(),
         }],
     }
@@ -103,10 +106,7 @@ fn lost_chart(items: &[(String, Points, Points)]) -> String {
             marker: None,
             rows: &rows,
         }),
-        &format!(
-            "图：失分最多的 {} 项指标（全部失分见下文表格）",
-            rows.len()
-        ),
+        &format!("图：失分最多的 {} 项指标（全部失分见下文表格）", rows.len()),
     )
 }
 
@@ -141,7 +141,10 @@ fn report_body(r: &Report, prov: &Prov) -> String {
         "已评分 / 无数据 / 出错".into(),
         Cell::N(format!("{} / {} / {}", sm.scored, sm.no_data, sm.errors)),
     ]);
-    t.row(vec!["数据核对警告".into(), Cell::N(sm.warnings.to_string())]);
+    t.row(vec![
+        "数据核对警告".into(),
+        Cell::N(sm.warnings.to_string()),
+    ]);
     s.push_str(&t.render());
     let triggered: Vec<&str> = r
         .vetoes
@@ -292,7 +295,11 @@ fn report_body(r: &Report, prov: &Prov) -> String {
                 }
                 ConditionStatus::Error => format!("出错：{}", v.detail.clone().unwrap_or_default()),
             };
-            t.row(vec![v.id.to_string().into(), v.name.as_str().into(), res.into()]);
+            t.row(vec![
+                v.id.to_string().into(),
+                v.name.as_str().into(),
+                res.into(),
+            ]);
         }
         s.push_str(&t.render());
     }
@@ -646,7 +653,12 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
                     Cell::N(a.earned.to_string()),
                     cell(a.median),
                     diff(a.diff),
-                    if a.below { "低于中位数" } else { "不低于" }.into(),
+                    if a.below {
+                        "低于中位数"
+                    } else {
+                        "不低于"
+                    }
+                    .into(),
                 ]);
             }
             t.row(vec![

@@ -310,6 +310,8 @@ pub struct HBarChart<'a> {
     pub series: &'a [&'a str],
     /// What the marker means (legend), when the rows carry one.
     pub marker: Option<&'a str>,
+    /// What the pale track behind the bars means (legend: 满分), when the rows carry one.
+    pub track: Option<&'a str>,
     /// The rows, top to bottom.
     pub rows: &'a [HBar],
 }
@@ -358,7 +360,7 @@ fn swatch(s: &mut String, x: f64, y: f64, fill: &str, name: &str) -> f64 {
 /// let rows = [HBar { label: "依法全面履行政府职能".into(), values: vec![32.0], max: Some(40.0),
 ///     marker: Some(30.0), text: "32 / 40".into() }];
 /// let svg = hbars(&HBarChart { title: "各领域得分", note: "分", series: &["得分"],
-///     marker: Some("同组中位数"), rows: &rows });
+///     marker: Some("同组中位数"), track: Some("满分"), rows: &rows });
 /// assert!(svg.starts_with("<svg") && svg.contains("32 / 40"));
 /// ```
 pub fn hbars(c: &HBarChart) -> String {
@@ -395,8 +397,8 @@ pub fn hbars(c: &HBarChart) -> String {
     for (k, name) in c.series.iter().enumerate() {
         lx = swatch(&mut s, lx, 54.0, PALETTE[k % PALETTE.len()], name);
     }
-    if c.rows.iter().any(|r| r.max.is_some()) {
-        lx = swatch(&mut s, lx, 54.0, TRACK, "满分");
+    if let Some(t) = c.track.filter(|_| c.rows.iter().any(|r| r.max.is_some())) {
+        lx = swatch(&mut s, lx, 54.0, TRACK, t);
     }
     if let Some(m) = c.marker {
         let _ = write!(

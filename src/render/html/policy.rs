@@ -563,16 +563,22 @@ pub fn uncertainty_html(u: &Uncertainty, prov: &Provenance) -> String {
                     ),
                 })
                 .collect();
-            s.push_str(&figure(
-                &svg::hbars(&HBarChart {
-                    title: &format!("Sobol 指数：{what}"),
-                    note: "0 到 1：该指标权重解释的方差比例",
-                    series: &["一阶指数", "总效应指数"],
-                    marker: None,
-                    rows: &rows,
-                }),
-                "图：各一级指标权重的 Sobol 指数（数值见下表；负的估计值画作 0）",
-            ));
+            let defined = o.areas.iter().any(|a| a.first_order.is_some());
+            s.push_str(&if !defined {
+                String::new()
+            } else {
+                figure(
+                    &svg::hbars(&HBarChart {
+                        title: &format!("Sobol 指数：{what}"),
+                        note: "0 到 1：该指标权重解释的方差比例",
+                        series: &["一阶指数", "总效应指数"],
+                        marker: None,
+                        track: None,
+                        rows: &rows,
+                    }),
+                    "图：各一级指标权重的 Sobol 指数（数值见下表；负的估计值画作 0）",
+                )
+            });
             let mut t = Table::new(&["编号", "一级指标", "一阶指数#", "总效应指数#"]);
             for a in &o.areas {
                 t.row(vec![

@@ -8,6 +8,8 @@
 //! `pdftotext`); `.ci/run` installs them. Where they are missing the tests say so and pass,
 //! except under `CI=true`, where they fail.
 
+#![cfg(feature = "html")]
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

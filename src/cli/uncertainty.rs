@@ -1,7 +1,9 @@
 //! `fazhi uncertainty`: how robust the ranking is to the weights.
 
 use super::common::*;
-use super::whatif::{data_provenance, load_counties, load_scenario};
+#[cfg(feature = "html")]
+use super::whatif::data_provenance;
+use super::whatif::{load_counties, load_scenario};
 use fazhi::analyse::policy::uncertainty::{self, LevelNoise, Settings};
 use fazhi::analyse::policy::{scores::Batch, weights::Weights};
 use fazhi::render::{self, svg, Format};

@@ -63,6 +63,7 @@ pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData
 
 /// The provenance of an analysis of `counties`: the rule set, the engine and every county's data
 /// hash (named by the county's name and id).
+#[cfg(feature = "html")]
 pub fn data_provenance(rules: &RuleSet, counties: &[CountyData]) -> fazhi::Provenance {
     let inputs = counties
         .iter()

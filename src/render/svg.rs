@@ -884,6 +884,7 @@ mod tests {
             note: "",
             series: &[],
             marker: None,
+            track: None,
             rows: &[],
         };
         assert!(hbars(&c).ends_with("</svg>\n"));

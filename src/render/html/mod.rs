@@ -202,9 +202,8 @@ pub(crate) fn document(title: &str, sections: &[Section]) -> String {
     let mut css = CSS.replace("FONTS", FONTS);
     let margin = "font-size:6.5pt;color:#333;white-space:pre-wrap;vertical-align:top;text-align:left;font-family:".to_string()
         + FONTS;
-    let _ = write!(
-        css,
-        "@page{{size:A4;margin:14mm 12mm 20mm 12mm;@bottom-right{{content:\"第 \" counter(page) \" 页\";font-size:7pt;vertical-align:top}}}}\n"
+    css.push_str(
+        "@page{size:A4;margin:14mm 12mm 20mm 12mm;@bottom-right{content:\"第 \" counter(page) \" 页\";font-size:7pt;vertical-align:top}}\n",
     );
     for (i, s) in sections.iter().enumerate() {
         let _ = writeln!(

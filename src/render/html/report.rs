@@ -87,7 +87,7 @@ fn lost_chart(items: &[(String, Points, Points)]) -> String {
     if items.is_empty() {
         return String::new();
     }
-    items.sort_by(|a, b| b.1.cmp(&a.1));
+    items.sort_by_key(|i| std::cmp::Reverse(i.1));
     let rows: Vec<HBar> = items
         .iter()
         .take(10)

@@ -8,12 +8,15 @@ mod uncertainty;
 mod whatif;
 
 pub use self::diff::diff_markdown;
+#[cfg(feature = "html")]
 pub(crate) use self::diff::{contribution_zh, kind_zh, plain, rank_move, section_zh, signed};
 pub use self::gap::markdown as gap_markdown;
+#[cfg(any(feature = "html", feature = "docx"))]
 pub(crate) use self::gap::{changes_text, fix_text, plan_sentence, supply_text};
 pub use self::rank::rank_markdown;
 pub(crate) use self::table::Table;
 pub use self::uncertainty::markdown as uncertainty_markdown;
+#[cfg(feature = "html")]
 pub(crate) use self::uncertainty::{noise_text, total_text};
 pub use self::whatif::markdown as whatif_markdown;
 

@@ -288,7 +288,7 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
 /// # let rules = fazhi::RuleSet::builtin()?;
 /// # let county = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
 /// # let batch = Batch::evaluate(&rules, &[county]);
-/// # let scenario = Scenario::from_str("s.yaml", "name: 基准\n", &rules)?;
+/// # let scenario = Scenario::from_str("s.yaml", "id: base\nname: 基准\n", &rules)?;
 /// let w = WhatIf::compare(&rules, &batch, &scenario);
 /// let prov = fazhi::scoring::batch::provenance(&rules, vec![]);
 /// assert!(fazhi::render::html::whatif_html(&w, &prov).contains("某县"));

@@ -332,5 +332,5 @@ fn docx_for_a_format_that_has_none_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown format `docx`"), "{err}");
+    assert!(err.contains("docx is for score and gap"), "{err}");
 }

@@ -3,43 +3,34 @@
 use super::common::*;
 use fazhi::analyse::gap::GapAnalysis;
 use fazhi::render;
-use fazhi::scoring::batch;
 use std::path::{Path, PathBuf};
 
-/// Scores county files into reports (each names its file as `county.source`). As `docx`, each
-/// county's report comes with its gap analysis (lost points, missing evidence, the plan).
-pub fn run(rules: Option<&Path>, format: ScoreFormat, out: Option<&Path>, data: &[PathBuf]) -> u8 {
+/// Scores county files and county tables into reports (each names its input as
+/// `county.source`: the file, or `table.xlsx#台账!5` for a table row). As `docx`, each county's
+/// report comes with its gap analysis (lost points, missing evidence, the plan).
+pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[PathBuf]) -> u8 {
     let rules = match load(rules) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut pairs = Vec::new();
-    let mut failed = false;
-    for path in data {
-        match batch::read_county(path, &rules) {
-            Ok((county, input)) => {
-                let mut report = rules.score(&county);
-                report.county.source = Some(input.path.clone());
-                pairs.push((county, report));
-            }
-            Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        return BAD_INPUT;
-    }
-    let bytes = match format {
-        ScoreFormat::Text(f) => {
-            let reports: Vec<_> = pairs.into_iter().map(|(_, r)| r).collect();
-            render::render(&reports, f).into_bytes()
-        }
-        ScoreFormat::Docx => {
+    let counties = match read_counties(&rules, data) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let reports: Vec<_> = counties
+        .iter()
+        .map(|(data, input)| {
+            let mut report = rules.score(data);
+            report.county.source = Some(input.path.clone());
+            report
+        })
+        .collect();
+    let text = match format {
+        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::score(&reports)),
+        OutFormat::Docx => {
             let mut both = Vec::new();
-            for (county, report) in pairs {
-                match GapAnalysis::from_report(&rules, &county, &report) {
+            for ((county, _), report) in counties.iter().zip(reports) {
+                match GapAnalysis::from_report(&rules, county, &report) {
                     Ok(g) => both.push((report, g)),
                     Err(e) => {
                         eprintln!("error: {}: {e}", county.info.id);
@@ -52,8 +43,12 @@ pub fn run(rules: Option<&Path>, format: ScoreFormat, out: Option<&Path>, data: 
                 Err(code) => return code,
             }
         }
+        OutFormat::Text(f @ render::Format::Csv) => {
+            csv_for(out, render::render(&reports, f)).into_bytes()
+        }
+        OutFormat::Text(f) => render::render(&reports, f).into_bytes(),
     };
-    match write_output(out, &bytes) {
+    match write_output(out, &text) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

@@ -72,7 +72,10 @@ pub fn run(a: Args) -> u8 {
         }
         let files = [
             ("uncertainty.json", render::to_json(&u)),
-            ("uncertainty.csv", render::uncertainty_csv(&u)),
+            (
+                "uncertainty.csv",
+                csv_for(Some(dir), render::uncertainty_csv(&u)),
+            ),
             ("rank-intervals.svg", svg::rank_intervals(&u)),
         ];
         for (name, text) in files {
@@ -85,7 +88,7 @@ pub fn run(a: Args) -> u8 {
     let text = match a.format {
         Format::Markdown => render::uncertainty_markdown(&u),
         Format::Json => render::to_json(&u),
-        Format::Csv => render::uncertainty_csv(&u),
+        Format::Csv => csv_for(a.out, render::uncertainty_csv(&u)),
         #[cfg(feature = "html")]
         Format::Html => render::html::uncertainty_html(&u, &data_provenance(&rules, &counties)),
     };

@@ -8,8 +8,9 @@ mod uncertainty;
 mod whatif;
 
 pub use self::diff::diff_markdown;
+pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
 #[cfg(feature = "html")]
-pub(crate) use self::diff::{contribution_zh, kind_zh, plain, rank_move, section_zh, signed};
+pub(crate) use self::diff::{plain, rank_move, signed};
 pub use self::gap::markdown as gap_markdown;
 #[cfg(any(feature = "html", feature = "docx"))]
 pub(crate) use self::gap::{changes_text, fix_text, plan_sentence, supply_text};

@@ -34,7 +34,7 @@ pub fn run(
         Err(code) => return code,
     };
     let (counties, failed) = match read_counties(&rules, data) {
-        Ok(c) => (c.into_iter().map(|(d, _)| d).collect::<Vec<_>>(), false),
+        Ok(c) => (c, false),
         Err(_) => (Vec::new(), true),
     };
     let peer_reports = match peers.map(|dir| peer_reports(dir, &rules)).transpose() {
@@ -44,16 +44,22 @@ pub fn run(
     if failed {
         return BAD_INPUT;
     }
-    let reports: Vec<Report> = counties.iter().map(|d| rules.score(d)).collect();
-    let mut analyses = Vec::new();
-    for (d, r) in counties.iter().zip(&reports) {
-        let g = match GapAnalysis::from_report(&rules, d, r) {
+    let mut failed_rules = 0;
+    let mut analyses: Vec<GapAnalysis> = Vec::new();
+    let mut reports: Vec<Report> = Vec::new();
+    for (d, input) in &counties {
+        let report = rules.score(d);
+        let mut named = report.county.clone();
+        named.source = Some(input.path.clone());
+        failed_rules += name_rule_errors(&named, &report.rule_errors());
+        let g = match GapAnalysis::from_report(&rules, d, &report) {
             Ok(g) => g,
             Err(e) => {
-                eprintln!("error: {}: {e}", d.info.id);
-                return BAD_INPUT;
+                eprintln!("error: {}: {e}", input.path);
+                return FAILURE;
             }
         };
+        reports.push(report);
         analyses.push(match &peer_reports {
             Some(p) => g.with_peers(p),
             None => g,
@@ -64,7 +70,7 @@ pub fn run(
             let pairs: Vec<(Report, GapAnalysis)> = reports.into_iter().zip(analyses).collect();
             return match docx(&pairs) {
                 Ok(b) => match write_output(out, &b) {
-                    Ok(()) => OK,
+                    Ok(()) => after_rule_errors(failed_rules),
                     Err(e) => {
                         eprintln!("error: {e}");
                         FAILURE
@@ -81,7 +87,10 @@ pub fn run(
             return BAD_INPUT;
         }
         GapFormat::Xlsx => {
-            return write_workbook(out, super::common::xlsx::gap(&analyses));
+            return match write_workbook(out, super::common::xlsx::gap(&analyses)) {
+                OK => after_rule_errors(failed_rules),
+                code => code,
+            };
         }
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&analyses),
@@ -92,7 +101,7 @@ pub fn run(
             .join("\n---\n\n"),
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

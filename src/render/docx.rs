@@ -13,7 +13,7 @@
 use crate::analyse::gap::GapAnalysis;
 use crate::error::{Error, Result};
 use crate::render::markdown::{changes_text, fix_text, plan_sentence, supply_text};
-use crate::render::short_inputs;
+use crate::render::{short_inputs, words};
 use crate::report::{ConditionStatus, ItemStatus, Report};
 use crate::types::Points;
 use docx_rs::{
@@ -154,11 +154,7 @@ fn county_title(r: &Report) -> String {
 }
 
 fn lost_text(p: Points) -> String {
-    if p > Points::ZERO {
-        format!("−{p}")
-    } else {
-        "0".into()
-    }
+    words::deducted(p)
 }
 
 /// One county's part of the document, in order.
@@ -209,12 +205,10 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
                 p.min_total.to_string(),
                 g.total.to_string(),
                 p.shortfall.to_string(),
-                if p.reached {
-                    "达到".into()
-                } else if p.blocked_by_veto {
-                    "未达到（一票否决）".into()
+                if p.blocked_by_veto && !p.reached {
+                    format!("{}（{}）", words::NOT_REACHED, words::VETO_KIND)
                 } else {
-                    "未达到".into()
+                    words::pass_outcome(p.reached).into()
                 },
             ]);
         }

@@ -11,6 +11,7 @@ pub mod html;
 mod json;
 mod markdown;
 pub mod svg;
+pub mod words;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

@@ -13,6 +13,7 @@ use crate::render::markdown::{
     contribution_zh, kind_zh, noise_text, plain, rank_move, section_zh, signed, total_text,
 };
 use crate::render::svg::{self, HBar, HBarChart};
+use crate::render::words;
 use crate::report::{Failure, Provenance};
 use crate::types::IndicatorId;
 
@@ -99,7 +100,7 @@ pub fn rank_html(r: &Ranking, pass_lines: &[PassLine]) -> String {
             Cell::N(format!("{} / {}", row.total, row.max)),
             row.pass_level
                 .as_ref()
-                .map_or("未达标".into(), |p| p.name.clone())
+                .map_or(words::NOT_REACHED.into(), |p| p.name.clone())
                 .into(),
             if row.vetoed { "⚠ 是" } else { "否" }.into(),
             Cell::N(format!("{:.1}%", row.coverage * 100.0)),
@@ -212,7 +213,7 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
         ])
         .with_id("counties");
         let level = |p: &Option<crate::analyse::change::rank::PassLevel>| {
-            p.as_ref().map_or("未达标".to_string(), |p| p.name.clone())
+            words::level(p.as_ref().map(|p| p.name.as_str()))
         };
         for c in &d.counties {
             t.row(vec![
@@ -393,11 +394,11 @@ pub fn whatif_html(w: &WhatIf, prov: &Provenance) -> String {
     s.push_str(&h(2, "各县对比"));
     let level = |vetoed: bool, id: &Option<IndicatorId>| {
         if vetoed {
-            return "否决".to_string();
+            return words::VETO.to_string();
         }
         id.as_ref()
             .and_then(|id| w.pass_lines.iter().find(|p| &p.id == id))
-            .map_or_else(|| "未达线".to_string(), |p| p.name.clone())
+            .map_or_else(|| words::NOT_REACHED.to_string(), |p| p.name.clone())
     };
     let mut t = Table::new(&[
         "县",

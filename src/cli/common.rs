@@ -214,7 +214,8 @@ pub use fazhi::render::xlsx;
 /// Stand-ins for the workbook writers when fazhi is built without the `xlsx` feature.
 #[cfg(not(feature = "xlsx"))]
 pub mod xlsx {
-    use fazhi::analyse::{diff::RuleSetDiff, gap::GapAnalysis, rank::Ranking, whatif::WhatIf};
+    use fazhi::analyse::change::{diff::RuleSetDiff, rank::Ranking};
+    use fazhi::analyse::{gap::GapAnalysis, policy::whatif::WhatIf};
     use fazhi::{CountyData, Error, Report, Result, RuleSet};
 
     fn off() -> Result<Vec<u8>> {

@@ -8,6 +8,7 @@ mod uncertainty;
 mod whatif;
 
 pub use self::diff::diff_markdown;
+#[cfg(any(feature = "html", feature = "xlsx"))]
 pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
 #[cfg(feature = "html")]
 pub(crate) use self::diff::{plain, rank_move, signed};

@@ -87,6 +87,7 @@ pub mod synth;
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
 pub use evaluate::Evaluator;
 pub use load::county::{Bound, CountyData, CountyInfo, Datum, MAX_EXACT_COUNT};
+pub use load::files;
 pub use load::RuleSource;
 pub use report::*;
 pub use ruleset::RuleSet;

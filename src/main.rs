@@ -192,6 +192,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli::output::install_cleanup();
     let code = match cli.command {
         Command::Lint { rules } => cli::lint::run(rules.as_deref()),
         Command::Score {

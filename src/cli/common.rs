@@ -74,23 +74,6 @@ pub fn say(line: &str) {
     }
 }
 
-/// An I/O error without the path the OS layer (or the temporary file behind an atomic write)
-/// attached to it: the caller names the path the user gave.
-fn bare(e: &std::io::Error) -> String {
-    if let Some(code) = e.raw_os_error() {
-        return std::io::Error::from_raw_os_error(code).to_string();
-    }
-    // tempfile wraps the OS error as "<error> at path <temporary file>" (its wrapper does not
-    // hand out the OS error itself): keep the part before the temporary path.
-    match e.get_ref().map(ToString::to_string) {
-        Some(s) => match s.find(" at path ") {
-            Some(k) => s[..k].to_string(),
-            None => s,
-        },
-        None => std::io::Error::from(e.kind()).to_string(),
-    }
-}
-
 pub fn prefixed(d: &fazhi::Diagnostic, rules: Option<&Path>) -> String {
     match rules {
         Some(dir) => {
@@ -109,8 +92,7 @@ pub fn load(rules: Option<&Path>) -> Result<RuleSet, u8> {
     })
 }
 
-/// Writes to standard output, or atomically to a file: a temporary file in the same folder,
-/// renamed over the target only once it is complete.
+/// Writes to standard output, or atomically to a file (see [`super::output::write_atomic`]).
 pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
     let text = text.as_ref();
     match out {
@@ -122,20 +104,17 @@ pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
                 r => r.map_err(|e| format!("standard output: {e}")),
             }
         }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            // Messages name the file the user asked for, never the temporary one.
-            let fail = |e: &std::io::Error| format!("{}: {}", path.display(), bare(e));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-            tmp.write_all(text).map_err(|e| fail(&e))?;
-            tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-            tmp.persist(path).map_err(|e| fail(&e.error))?;
-            Ok(())
-        }
+        Some(path) => super::output::write_atomic(path, text),
     }
+}
+
+/// Refuses `--out` targets that are inputs, folders or read-only (see [`super::output::guard`]);
+/// `Err` carries the exit code after the message is printed.
+pub fn guard_output(targets: &[&Path], inputs: &[&Path]) -> Result<(), u8> {
+    super::output::guard(targets, inputs).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })
 }
 
 /// An output format of `score`, `rank`, `diff` and `whatif`: a text format (Markdown, JSON, CSV,
@@ -224,6 +203,16 @@ pub fn read_counties(
         eprintln!("error: {}: {}", f.path, f.error);
     }
     if !failed.is_empty() {
+        return Err(BAD_INPUT);
+    }
+    let same = fazhi::scoring::batch::same_county(
+        ok.iter()
+            .map(|(c, f)| (c.info.id.as_str(), f.path.as_str())),
+    );
+    for (i, e) in &same {
+        eprintln!("error: {}: {e}", ok[*i].1.path);
+    }
+    if !same.is_empty() {
         return Err(BAD_INPUT);
     }
     if ok.is_empty() {

@@ -15,6 +15,11 @@ pub fn run(
     quiet: bool,
     data: &[PathBuf],
 ) -> u8 {
+    let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
+    inputs.extend([old, new]);
+    if let Err(code) = guard_output(out.as_slice(), &inputs) {
+        return code;
+    }
     let (old_rules, new_rules) = match (load(Some(old)), load(Some(new))) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(c), _) | (_, Err(c)) => return c,

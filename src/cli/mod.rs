@@ -4,6 +4,7 @@ pub mod common;
 pub mod diff;
 pub mod gap;
 pub mod lint;
+pub mod output;
 pub mod rank;
 pub mod score;
 pub mod synth;

@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 /// `county.source`: the file, or `table.xlsx#台账!5` for a table row). As `docx`, each county's
 /// report comes with its gap analysis (lost points, missing evidence, the plan).
 pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[PathBuf]) -> u8 {
+    let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
+    inputs.extend(rules);
+    if let Err(code) = guard_output(out.as_slice(), &inputs) {
+        return code;
+    }
     let rules = match load(rules) {
         Ok(r) => r,
         Err(code) => return code,

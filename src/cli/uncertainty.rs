@@ -9,6 +9,9 @@ use fazhi::analyse::policy::{scores::Batch, weights::Weights};
 use fazhi::render::{self, svg, Format};
 use std::path::{Path, PathBuf};
 
+/// The files `--out-dir` receives.
+const OUT_FILES: [&str; 3] = ["uncertainty.json", "uncertainty.csv", "rank-intervals.svg"];
+
 /// What `fazhi uncertainty` was asked to do.
 pub struct Args<'a> {
     pub rules: Option<&'a Path>,
@@ -42,6 +45,15 @@ pub fn run(a: Args) -> u8 {
         sensitivity: a.sensitivity,
         float_total: a.float_total,
     };
+    if let Some(dir) = a.out_dir {
+        let targets = OUT_FILES.map(|f| dir.join(f));
+        let mut inputs: Vec<&Path> = a.data.iter().map(PathBuf::as_path).collect();
+        inputs.extend(a.rules);
+        inputs.extend(a.scenario);
+        if let Err(code) = guard_output(&targets.each_ref().map(PathBuf::as_path), &inputs) {
+            return code;
+        }
+    }
     let rules = match load(a.rules) {
         Ok(r) => r,
         Err(code) => return code,
@@ -70,15 +82,12 @@ pub fn run(a: Args) -> u8 {
             eprintln!("error: {}: {e}", dir.display());
             return FAILURE;
         }
-        let files = [
-            ("uncertainty.json", render::to_json(&u)),
-            (
-                "uncertainty.csv",
-                csv_for(Some(dir), render::uncertainty_csv(&u)),
-            ),
-            ("rank-intervals.svg", svg::rank_intervals(&u)),
+        let texts = [
+            render::to_json(&u),
+            csv_for(Some(dir), render::uncertainty_csv(&u)),
+            svg::rank_intervals(&u),
         ];
-        for (name, text) in files {
+        for (name, text) in OUT_FILES.into_iter().zip(texts) {
             if let Err(e) = write_output(Some(&dir.join(name)), &text) {
                 eprintln!("error: {e}");
                 return FAILURE;

@@ -53,6 +53,12 @@ pub fn run(
     out: Option<&Path>,
     data: &[PathBuf],
 ) -> u8 {
+    let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
+    inputs.extend(rules);
+    inputs.push(scenario);
+    if let Err(code) = guard_output(out.as_slice(), &inputs) {
+        return code;
+    }
     let rules = match load(rules) {
         Ok(r) => r,
         Err(code) => return code,

@@ -29,7 +29,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, csv or xlsx.
+        /// Output format: md, json, csv, html (a page with charts), xlsx or docx (a Word 评估报告).
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -45,7 +45,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or xlsx.
+        /// Output format: md, json, html (a page with charts), docx (a Word 评估报告) or xlsx.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
         /// A folder of county files, or a county table, to compare with (the median of each
@@ -64,7 +64,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, csv or xlsx.
+        /// Output format: md, json, csv, html (a page with charts) or xlsx.
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -85,7 +85,7 @@ enum Command {
         new: PathBuf,
         /// County data files, folders of them, or county tables (.xlsx, .csv).
         data: Vec<PathBuf>,
-        /// Output format: md, json or xlsx.
+        /// Output format: md, json, html (a page with charts) or xlsx.
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -112,7 +112,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, csv or xlsx.
+        /// Output format: md, json, csv, html (a page with charts) or xlsx.
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -150,6 +150,12 @@ enum Command {
         /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Output format of the report: md, json, csv or html (a page with charts).
+        #[arg(long, default_value = "md")]
+        format: fazhi::render::Format,
+        /// Write the report to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
         data: Vec<PathBuf>,
@@ -256,6 +262,8 @@ fn main() -> ExitCode {
             sensitivity,
             float_total,
             out_dir,
+            format,
+            out,
             data,
         } => cli::uncertainty::run(cli::uncertainty::Args {
             rules: rules.as_deref(),
@@ -266,6 +274,8 @@ fn main() -> ExitCode {
             sensitivity,
             float_total,
             out_dir: out_dir.as_deref(),
+            format,
+            out: out.as_deref(),
             data: &data,
         }),
         Command::Schema { which, rules, out } => {

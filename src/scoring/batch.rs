@@ -23,6 +23,17 @@ pub(crate) fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
     }
 }
 
+/// The provenance of a result computed under `rules` from `inputs`: the rule set's id, title,
+/// version and sha256, this engine's name and version, and every input's path and sha256.
+/// Used by outputs that carry no report of their own (what-if and uncertainty as HTML).
+pub fn provenance(rules: &RuleSet, inputs: Vec<InputFile>) -> crate::report::Provenance {
+    crate::report::Provenance {
+        ruleset: ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs,
+    }
+}
+
 /// The county data files named by `args`: files as they are, folders expanded to every
 /// `*.yaml`, `*.yml` and `*.json` file below them (sorted by path; see [`files::walk`]: each
 /// folder entered once, symlink loops skipped). A file named twice (by two arguments, or by a

@@ -177,7 +177,7 @@ fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
                 None => raw.at_least_zero(),
             };
             let detail = if run.notes.is_empty() {
-                format!("计{raw}分")
+                format!("计{}分", fmt_num(*x))
             } else {
                 run.notes.join("；")
             };

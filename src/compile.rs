@@ -2,7 +2,7 @@
 //! the reads of each expression checked against its declared inputs (from the AST, statically).
 
 use crate::error::{did_you_mean, Diagnostic};
-use crate::evaluate::{CompiledRule, MAX_OPERATIONS};
+use crate::evaluate::{CompiledRule, MAX_OPERATIONS, MAX_SIZE};
 use crate::load::expression_origin;
 use crate::model::{FieldSpec, Model, Span};
 use crate::types::FieldPath;
@@ -19,9 +19,9 @@ pub(crate) fn engine() -> Engine {
         .set_max_operations(MAX_OPERATIONS)
         .set_max_call_levels(16)
         .set_max_expr_depths(64, 32)
-        .set_max_string_size(10_000)
-        .set_max_array_size(10_000)
-        .set_max_map_size(10_000)
+        .set_max_string_size(MAX_SIZE)
+        .set_max_array_size(MAX_SIZE)
+        .set_max_map_size(MAX_SIZE)
         .set_max_variables(256)
         .set_max_functions(32)
         .set_optimization_level(OptimizationLevel::Simple);

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 /// have no order) either direction allows any allowed value. `none` marks a context figure: the
 /// analysis reads it but never proposes changing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lever {
     /// The county improves by raising it (more, higher, later, true, more list values).

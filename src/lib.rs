@@ -60,6 +60,7 @@
 mod error;
 pub mod levers;
 pub mod model;
+mod par;
 mod types;
 
 // The pipeline, in the order data flows.
@@ -82,12 +83,17 @@ pub mod analyse;
 
 pub mod render;
 
+// JSON Schemas of rule files and county files, for editors and validators.
+#[cfg(feature = "schema")]
+pub mod schema;
+
 // Synthetic county data for tests and benchmarks.
 pub mod synth;
 
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
 pub use evaluate::Evaluator;
 pub use load::county::{Bound, CountyData, CountyInfo, Datum, MAX_EXACT_COUNT};
+pub use load::files;
 pub use load::RuleSource;
 pub use report::*;
 pub use ruleset::RuleSet;

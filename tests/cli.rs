@@ -4,6 +4,7 @@ mod common;
 use common::{fazhi, text, MINI};
 
 const GOOD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-good.yaml");
+const VETOED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-vetoed.yaml");
 
 #[test]
 fn lint_clean_rule_set_exits_zero() {
@@ -64,16 +65,20 @@ fn score_renders_md_json_and_csv() {
     let json = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["summary"]["total"], serde_json::json!(11.048));
-    let csv = fazhi(&["score", "--rules", MINI, "--format", "csv", GOOD, GOOD]);
+    // Two counties (the same file named twice is read once: issue 18).
+    let csv = fazhi(&["score", "--rules", MINI, "--format", "csv", GOOD, VETOED]);
     let out = text(&csv.stdout);
     // Per county: 7 items, 2 bonuses, the bonus-cap row (1.5 + 2 over the cap 3), 2 penalties
     // and the total row.
     assert_eq!(out.lines().count(), 1 + 2 * (7 + 2 + 1 + 2 + 1));
     assert!(out.starts_with("county_id,county_name,"));
     // Two counties in JSON are an array.
-    let json = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD, GOOD]);
+    let json = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD, VETOED]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
+    let once = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD, GOOD]);
+    let v: serde_json::Value = serde_json::from_slice(&once.stdout).unwrap();
+    assert_eq!(v["county"]["id"], serde_json::json!("mini-good"));
 }
 
 #[test]

@@ -74,23 +74,6 @@ pub fn say(line: &str) {
     }
 }
 
-/// An I/O error without the path the OS layer (or the temporary file behind an atomic write)
-/// attached to it: the caller names the path the user gave.
-fn bare(e: &std::io::Error) -> String {
-    if let Some(code) = e.raw_os_error() {
-        return std::io::Error::from_raw_os_error(code).to_string();
-    }
-    // tempfile wraps the OS error as "<error> at path <temporary file>" (its wrapper does not
-    // hand out the OS error itself): keep the part before the temporary path.
-    match e.get_ref().map(ToString::to_string) {
-        Some(s) => match s.find(" at path ") {
-            Some(k) => s[..k].to_string(),
-            None => s,
-        },
-        None => std::io::Error::from(e.kind()).to_string(),
-    }
-}
-
 pub fn prefixed(d: &fazhi::Diagnostic, rules: Option<&Path>) -> String {
     match rules {
         Some(dir) => {
@@ -109,8 +92,7 @@ pub fn load(rules: Option<&Path>) -> Result<RuleSet, u8> {
     })
 }
 
-/// Writes to standard output, or atomically to a file: a temporary file in the same folder,
-/// renamed over the target only once it is complete.
+/// Writes to standard output, or atomically to a file (see [`super::output::write_atomic`]).
 pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
     let text = text.as_ref();
     match out {
@@ -122,29 +104,29 @@ pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
                 r => r.map_err(|e| format!("standard output: {e}")),
             }
         }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            // Messages name the file the user asked for, never the temporary one.
-            let fail = |e: &std::io::Error| format!("{}: {}", path.display(), bare(e));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-            tmp.write_all(text).map_err(|e| fail(&e))?;
-            tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-            tmp.persist(path).map_err(|e| fail(&e.error))?;
-            Ok(())
-        }
+        Some(path) => super::output::write_atomic(path, text),
     }
 }
 
-/// An output format of `score`, `rank`, `diff` and `whatif`: a text format, or an Excel workbook.
+/// Refuses `--out` targets that are inputs, folders or read-only (see [`super::output::guard`]);
+/// `Err` carries the exit code after the message is printed.
+pub fn guard_output(targets: &[&Path], inputs: &[&Path]) -> Result<(), u8> {
+    super::output::guard(targets, inputs).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })
+}
+
+/// An output format of `score`, `rank`, `diff` and `whatif`: a text format (Markdown, JSON, CSV,
+/// HTML), an Excel workbook, or a Word document (`score` only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutFormat {
-    /// Markdown, JSON or CSV.
+    /// Markdown, JSON, CSV or HTML.
     Text(fazhi::render::Format),
     /// An `.xlsx` workbook.
     Xlsx,
+    /// A Word document (.docx) in the form of a 第三方评估报告.
+    Docx,
 }
 
 impl std::str::FromStr for OutFormat {
@@ -152,12 +134,30 @@ impl std::str::FromStr for OutFormat {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "xlsx" => Ok(OutFormat::Xlsx),
-            other => other
-                .parse()
-                .map(OutFormat::Text)
-                .map_err(|e: String| e.replace("md, json or csv", "md, json, csv or xlsx")),
+            "docx" => Ok(OutFormat::Docx),
+            other => other.parse().map(OutFormat::Text).map_err(|e: String| {
+                e.replace("md, json, csv or html", "md, json, csv, html, xlsx or docx")
+            }),
         }
     }
+}
+
+/// A Word document of counties' reports and gap analyses, or why it cannot be written.
+#[cfg(feature = "docx")]
+pub fn docx(pairs: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
+    fazhi::render::docx::evaluation_docx(pairs).map_err(|e| {
+        eprintln!("error: {e}");
+        FAILURE
+    })
+}
+
+/// Without the `docx` feature there is no Word output.
+#[cfg(not(feature = "docx"))]
+pub fn docx(_: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
+    eprintln!(
+        "error: this fazhi was built without the `docx` feature: rebuild with `--features docx`"
+    );
+    Err(BAD_INPUT)
 }
 
 /// Writes a workbook (from `fazhi::render::xlsx`) to `--out`, or to standard output when that is
@@ -205,6 +205,16 @@ pub fn read_counties(
     if !failed.is_empty() {
         return Err(BAD_INPUT);
     }
+    let same = fazhi::scoring::batch::same_county(
+        ok.iter()
+            .map(|(c, f)| (c.info.id.as_str(), f.path.as_str())),
+    );
+    for (i, e) in &same {
+        eprintln!("error: {}: {e}", ok[*i].1.path);
+    }
+    if !same.is_empty() {
+        return Err(BAD_INPUT);
+    }
     if ok.is_empty() {
         eprintln!("error: no county data in the files given");
         return Err(BAD_INPUT);
@@ -229,7 +239,8 @@ pub use fazhi::render::xlsx;
 /// Stand-ins for the workbook writers when fazhi is built without the `xlsx` feature.
 #[cfg(not(feature = "xlsx"))]
 pub mod xlsx {
-    use fazhi::analyse::{diff::RuleSetDiff, gap::GapAnalysis, rank::Ranking, whatif::WhatIf};
+    use fazhi::analyse::change::{diff::RuleSetDiff, rank::Ranking};
+    use fazhi::analyse::{gap::GapAnalysis, policy::whatif::WhatIf};
     use fazhi::{CountyData, Error, Report, Result, RuleSet};
 
     fn off() -> Result<Vec<u8>> {

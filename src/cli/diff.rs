@@ -15,6 +15,11 @@ pub fn run(
     quiet: bool,
     data: &[PathBuf],
 ) -> u8 {
+    let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
+    inputs.extend([old, new]);
+    if let Err(code) = guard_output(out.as_slice(), &inputs) {
+        return code;
+    }
     let (old_rules, new_rules) = match (load(Some(old)), load(Some(new))) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(c), _) | (_, Err(c)) => return c,
@@ -60,8 +65,10 @@ pub fn run(
     let text = match format {
         OutFormat::Text(Format::Json) => render::to_json(&d),
         OutFormat::Text(Format::Markdown) => render::diff_markdown(&d),
-        OutFormat::Text(Format::Csv) => {
-            eprintln!("error: `fazhi diff` writes md, json or xlsx");
+        #[cfg(feature = "html")]
+        OutFormat::Text(Format::Html) => render::html::diff_html(&d),
+        OutFormat::Text(Format::Csv) | OutFormat::Docx => {
+            eprintln!("error: `fazhi diff` writes md, json, html or xlsx");
             return BAD_INPUT;
         }
         OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::diff(&d)) {

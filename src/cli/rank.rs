@@ -27,6 +27,11 @@ pub fn run(
     quiet: bool,
     data: &[PathBuf],
 ) -> u8 {
+    let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
+    inputs.extend(rules);
+    if let Err(code) = guard_output(out.as_slice(), &inputs) {
+        return code;
+    }
     let rules = match load(rules) {
         Ok(r) => r,
         Err(code) => return code,
@@ -64,14 +69,29 @@ pub fn run(
     let failed_rules: usize = (ranking.rows.iter())
         .map(|r| name_rule_errors(&r.county, &r.errors))
         .sum();
+    for r in &ranking.rules_in_error {
+        eprintln!(
+            "error: {} failed on {} of {} counties (0 points there): {}",
+            r.rule,
+            r.counties,
+            ranking.rows.len(),
+            r.reason
+        );
+    }
     let text = match format {
         OutFormat::Text(Format::Json) => render::to_json(&ranking),
         OutFormat::Text(Format::Markdown) => render::rank_markdown(&ranking),
         OutFormat::Text(Format::Csv) => csv_for(out, render::rank_csv(&ranking)),
+        #[cfg(feature = "html")]
+        OutFormat::Text(Format::Html) => render::html::rank_html(&ranking, rules.pass_lines()),
         OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::rank(&ranking)) {
             OK => String::new(),
             code => return code,
         },
+        OutFormat::Docx => {
+            eprintln!("error: `fazhi rank` writes md, json, csv, html or xlsx (docx is for score and gap)");
+            return BAD_INPUT;
+        }
     };
     if format != OutFormat::Xlsx {
         if let Err(e) = write_output(out, &text) {
@@ -79,9 +99,7 @@ pub fn run(
             return FAILURE;
         }
     }
-    if ranking.failures.is_empty() {
-        after_rule_errors(failed_rules)
-    } else {
+    if !ranking.failures.is_empty() {
         eprintln!(
             "error: {} of {} {} could not be scored; the others are ranked",
             ranking.failures.len(),
@@ -92,6 +110,13 @@ pub fn run(
                 "file(s)"
             }
         );
-        BAD_INPUT
+        return BAD_INPUT;
     }
+    if !ranking.rules_in_error.is_empty() {
+        eprintln!(
+            "error: {} rule(s) failed on some counties; the ranking counts them as 0 points",
+            ranking.rules_in_error.len()
+        );
+    }
+    after_rule_errors(failed_rules.max(ranking.rules_in_error.len()))
 }

@@ -1,11 +1,16 @@
 //! `fazhi uncertainty`: how robust the ranking is to the weights.
 
 use super::common::*;
+#[cfg(feature = "html")]
+use super::whatif::data_provenance;
 use super::whatif::{load_counties, load_scenario};
 use fazhi::analyse::policy::uncertainty::{self, LevelNoise, Settings};
 use fazhi::analyse::policy::{scores::Batch, weights::Weights};
-use fazhi::render::{self, svg};
+use fazhi::render::{self, svg, Format};
 use std::path::{Path, PathBuf};
+
+/// The files `--out-dir` receives.
+const OUT_FILES: [&str; 3] = ["uncertainty.json", "uncertainty.csv", "rank-intervals.svg"];
 
 /// What `fazhi uncertainty` was asked to do.
 pub struct Args<'a> {
@@ -17,10 +22,13 @@ pub struct Args<'a> {
     pub sensitivity: Option<usize>,
     pub float_total: bool,
     pub out_dir: Option<&'a Path>,
+    pub format: Format,
+    pub out: Option<&'a Path>,
     pub data: &'a [PathBuf],
 }
 
-/// Runs the analysis; prints the Markdown summary, and with `--out-dir` writes
+/// Runs the analysis; writes the report in `format` (Markdown by default) to `out` or standard
+/// output, and with `--out-dir` writes
 /// `uncertainty.json`, `uncertainty.csv` and `rank-intervals.svg` there.
 pub fn run(a: Args) -> u8 {
     let mut noise = uncertainty::Noise::new();
@@ -37,6 +45,15 @@ pub fn run(a: Args) -> u8 {
         sensitivity: a.sensitivity,
         float_total: a.float_total,
     };
+    if let Some(dir) = a.out_dir {
+        let targets = OUT_FILES.map(|f| dir.join(f));
+        let mut inputs: Vec<&Path> = a.data.iter().map(PathBuf::as_path).collect();
+        inputs.extend(a.rules);
+        inputs.extend(a.scenario);
+        if let Err(code) = guard_output(&targets.each_ref().map(PathBuf::as_path), &inputs) {
+            return code;
+        }
+    }
     let rules = match load(a.rules) {
         Ok(r) => r,
         Err(code) => return code,
@@ -65,22 +82,26 @@ pub fn run(a: Args) -> u8 {
             eprintln!("error: {}: {e}", dir.display());
             return FAILURE;
         }
-        let files = [
-            ("uncertainty.json", render::to_json(&u)),
-            (
-                "uncertainty.csv",
-                csv_for(Some(dir), render::uncertainty_csv(&u)),
-            ),
-            ("rank-intervals.svg", svg::rank_intervals(&u)),
+        let texts = [
+            render::to_json(&u),
+            csv_for(Some(dir), render::uncertainty_csv(&u)),
+            svg::rank_intervals(&u),
         ];
-        for (name, text) in files {
+        for (name, text) in OUT_FILES.into_iter().zip(texts) {
             if let Err(e) = write_output(Some(&dir.join(name)), &text) {
                 eprintln!("error: {e}");
                 return FAILURE;
             }
         }
     }
-    match write_output(None, render::uncertainty_markdown(&u)) {
+    let text = match a.format {
+        Format::Markdown => render::uncertainty_markdown(&u),
+        Format::Json => render::to_json(&u),
+        Format::Csv => csv_for(a.out, render::uncertainty_csv(&u)),
+        #[cfg(feature = "html")]
+        Format::Html => render::html::uncertainty_html(&u, &data_provenance(&rules, &counties)),
+    };
+    match write_output(a.out, &text) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

@@ -9,10 +9,10 @@ pub const NOT_REPRODUCED: u8 = 3;
 
 /// Rescores every report of a JSON file (one report or an array) from the data file it names.
 pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
-    let text = match std::fs::read_to_string(report) {
+    let text = match fazhi::files::read_text(report) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {}: {e}", report.display());
+            eprintln!("error: {e}");
             return BAD_INPUT;
         }
     };

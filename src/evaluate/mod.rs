@@ -7,14 +7,38 @@
 //! What both evaluators share lives here, below them: the compiled rule they run
 //! ([`CompiledRule`]), what a run gives ([`Outcome`], [`Run`]) and the sandbox's limit.
 
+mod budget;
 pub(crate) mod fast;
 pub(crate) mod interpreter;
 
 use crate::types::FieldPath;
 use rhai::{Dynamic, EvalAltResult, AST};
 
-/// Limits every rule runs under. A rule that breaks one becomes an error on its own item.
-pub(crate) const MAX_OPERATIONS: u64 = 200_000;
+/// The operations budget of one rule on one county, the same on both evaluators: the
+/// interpreter stops a rule at the limit, and the fast path lowers only rules whose syntax tree
+/// has at most this many nodes (it has no loops, so it cannot run more operations than nodes).
+/// A rule that breaks the limit becomes an error on its own item.
+///
+/// Chosen from measurement (`budget::tests::shipped_rules_use_a_small_share_of_the_budget`):
+/// the busiest rule of the shipped rule sets runs 65 operations (national-2021) and 67
+/// (haiyan-2016) on the fixture counties and 200 synthetic ones each; 10,000 is a 150-fold
+/// margin, and an endless loop stops after about 1 ms (it was 200,000, up to 25 ms).
+pub(crate) const MAX_OPERATIONS: u64 = 10_000;
+
+/// The sandbox's largest text (bytes), list (items) and map (entries), on both evaluators.
+pub(crate) const MAX_SIZE: usize = 10_000;
+
+/// Whether a county value is larger than the sandbox's size limits as rhai measures them (a
+/// text's bytes; a list's items, and the bytes of all its texts together).
+pub(crate) fn over_size_limits(v: &crate::types::Value) -> bool {
+    match v {
+        crate::types::Value::Text(s) => s.len() > MAX_SIZE,
+        crate::types::Value::List(l) => {
+            l.len() > MAX_SIZE || l.iter().map(String::len).sum::<usize>() > MAX_SIZE
+        }
+        _ => false,
+    }
+}
 
 /// How the rules of a rule set are evaluated. Both give identical reports; the compiled path is
 /// the default of [`RuleSet::score`].
@@ -63,7 +87,16 @@ impl CompiledRule {
         if let (Some(input_slots), Some(read_slots)) = (input_slots, read_slots) {
             self.input_slots = input_slots;
             self.read_slots = read_slots;
-            self.fast = fast::lower(&self.ast, slots).map(std::sync::Arc::new);
+            // A rule larger than the operations budget is left to the interpreter, which
+            // counts its operations (so the limit is enforced identically).
+            let mut nodes = 0_u64;
+            self.ast.walk(&mut |_| {
+                nodes += 1;
+                true
+            });
+            if nodes <= MAX_OPERATIONS {
+                self.fast = fast::lower(&self.ast, slots).map(std::sync::Arc::new);
+            }
         }
         self
     }
@@ -115,10 +148,13 @@ pub(crate) fn from_dynamic(v: Dynamic) -> Outcome {
     Outcome::Error(format!("the rule returned {shown}, not a number"))
 }
 
+/// How the error of a rule stopped at its operations limit begins.
+pub(crate) const OPS_LIMIT: &str = "the rule ran more than ";
+
 pub(crate) fn describe_error(e: &EvalAltResult) -> String {
     match e {
         EvalAltResult::ErrorTooManyOperations(pos) => format!(
-            "the rule ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?) at {pos}"
+            "{OPS_LIMIT}{MAX_OPERATIONS} operations and was stopped (an endless loop?) at {pos}"
         ),
         EvalAltResult::ErrorStackOverflow(pos) => {
             format!("the rule called functions too deeply and was stopped at {pos}")

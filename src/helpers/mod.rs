@@ -65,7 +65,9 @@ pub(crate) struct Num(pub f64);
 
 impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_finite() {
+        // Beyond 10^12 points thousandths lose meaning and `Points` saturates: the real value
+        // is shown as it is (a rule returning -9.2e18 is reported as -9200000000000000000).
+        if self.0.is_finite() && self.0.abs() < 1e12 {
             crate::types::Points::from_f64(self.0).fmt(f)
         } else {
             self.0.fmt(f)
@@ -321,4 +323,13 @@ pub(crate) fn register(e: &mut Engine) {
     e.register_fn("max", |a: Dynamic, b: Dynamic| -> R<f64> {
         Ok(num("max", "a", &a)?.max(num("max", "b", &b)?))
     });
+}
+
+#[cfg(test)]
+mod num_tests {
+    #[test]
+    fn huge_numbers_are_shown_as_they_are() {
+        assert_eq!(super::fmt_num(-9.2e18), "-9200000000000000000");
+        assert_eq!(super::fmt_num(2.5), "2.5");
+    }
 }

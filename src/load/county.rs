@@ -149,10 +149,7 @@ impl CountyData {
     /// Reads a county file (YAML or JSON) and checks it against the rule set's dictionary.
     pub fn from_file(path: impl AsRef<Path>, rules: &crate::RuleSet) -> Result<CountyData> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::load::files::read_text(path)?;
         CountyData::from_str(&path.display().to_string(), &text, rules)
     }
 
@@ -168,6 +165,13 @@ impl CountyData {
     /// ±(2^53 − 1), where numbers stop being exact.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
+        if let Some(at) = crate::load::files::too_deep(text) {
+            return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+                name,
+                at,
+                crate::load::files::too_deep_message(),
+            )])));
+        }
         let fields = rules.fields();
         let syntax = crate::load::parse::Syntax::of(name);
         let doc = crate::load::parse::tree(name, text, syntax)

@@ -2,6 +2,7 @@
 //! and suggest the key that was probably meant.
 
 pub(crate) mod county;
+pub mod files;
 pub(crate) mod parse;
 
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
@@ -57,13 +58,20 @@ impl RuleSource {
         &self.docs
     }
 
-    /// sha256 over the normalised documents (names and text), in name order.
+    /// sha256 over the normalised documents (names and text), in name order. A line that is an
+    /// editor's schema modeline (`# yaml-language-server: $schema=…`) is left out: it tells an
+    /// editor where the JSON Schema is and says nothing about the rules, so adding or moving it
+    /// keeps the rule set's identity.
     pub fn hash(&self) -> String {
         let mut h = Sha256::new();
         for (name, text) in &self.docs {
             h.update(name.as_bytes());
             h.update([0]);
-            h.update(text.as_bytes());
+            for line in text.split_inclusive('\n') {
+                if !is_modeline(line) {
+                    h.update(line.as_bytes());
+                }
+            }
             h.update([0]);
         }
         hex(&h.finalize())
@@ -71,35 +79,24 @@ impl RuleSource {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let ft = e.file_type().map_err(io(&path))?;
-        if ft.is_dir() {
-            collect(root, &path, out)?;
-        } else if matches!(
-            path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push((name, text));
-        }
+    for path in files::walk(dir, &["yaml", "yml"])? {
+        let text = files::read_text(&path)?;
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((name, text));
     }
     Ok(())
+}
+
+/// Whether a line is a `yaml-language-server` schema modeline (a comment for editors).
+fn is_modeline(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix('#')
+        .is_some_and(|c| c.trim_start().starts_with("yaml-language-server:"))
 }
 
 /// Normalised text: no BOM, `\n` line ends, no trailing spaces, one final newline.
@@ -123,6 +120,11 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         (vec![], vec![], vec![], vec![], vec![]);
     let mut parsed_all = true;
     for (name, text) in &src.docs {
+        if let Some(at) = files::too_deep(text) {
+            parsed_all = false;
+            diags.push(Diagnostic::error(name, at, files::too_deep_message()));
+            continue;
+        }
         // One pass for the places of keys and values (and every duplicate key, with both
         // lines), one straight into the typed document.
         let tree = match parse::tree(name, text, Syntax::Yaml) {
@@ -373,7 +375,7 @@ pub(crate) fn expression_origin(
     id_line: usize,
     key: &str,
 ) -> Option<(usize, usize, bool)> {
-    let tree = parse::tree("", text, Syntax::Yaml).ok()?;
+    let tree = cached_tree(text)?;
     let item = find_item(&tree, id_line)?;
     let e = item.entry(key)?;
     let (line, col) = e.value.at;
@@ -396,6 +398,34 @@ fn find_item(n: &Node, line: usize) -> Option<&Node> {
         .map(|e| &e.value)
         .chain(n.items())
         .find_map(|c| find_item(c, line))
+}
+
+/// The parsed tree of a rule file, kept (per thread) for the last text asked about, so that
+/// finding every rule's expression parses its file once, not once per rule (50,000 items: linear).
+fn cached_tree(text: &str) -> Option<std::rc::Rc<Node>> {
+    use std::cell::RefCell;
+    use std::hash::{Hash, Hasher};
+    type Key = (usize, usize, u64);
+    thread_local! {
+        static TREE: RefCell<Option<(Key, std::rc::Rc<Node>)>> = const { RefCell::new(None) };
+    }
+    // Address, length and a hash of both ends: cheap (hashing the whole text per rule would be
+    // quadratic again); a stale tree could only misplace a message, never panic.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.as_bytes()[..text.len().min(256)].hash(&mut h);
+    text.as_bytes()[text.len().saturating_sub(256)..].hash(&mut h);
+    let key = (text.as_ptr() as usize, text.len(), h.finish());
+    TREE.with(|cell| {
+        let mut c = cell.borrow_mut();
+        if let Some((k, t)) = c.as_ref() {
+            if *k == key {
+                return Some(t.clone());
+            }
+        }
+        let t = std::rc::Rc::new(parse::tree("", text, Syntax::Yaml).ok()?);
+        *c = Some((key, t.clone()));
+        Some(t)
+    })
 }
 
 /// A typed-parse error with a did-you-mean for an unknown key.
@@ -431,6 +461,29 @@ mod tests {
         let a = RuleSource::from_documents([("x.yaml", "a: 1\n"), ("y.yaml", "b: 2")]);
         let b = RuleSource::from_documents([("y.yaml", "b: 2\r\n"), ("x.yaml", "a: 1")]);
         assert_eq!(a.hash(), b.hash());
+    }
+
+    #[test]
+    fn a_schema_modeline_does_not_change_the_hash() {
+        let text = "ruleset: {id: x, title: 标题, version: '1', total_points: 0}\n";
+        let plain = RuleSource::from_documents([("r.yaml", text)]);
+        let top =
+            format!("# yaml-language-server: $schema=../../schemas/rules.schema.json\n{text}");
+        let end = format!("{text}#  yaml-language-server: $schema=x.json\n");
+        assert_eq!(
+            plain.hash(),
+            RuleSource::from_documents([("r.yaml", top)]).hash()
+        );
+        assert_eq!(
+            plain.hash(),
+            RuleSource::from_documents([("r.yaml", end)]).hash()
+        );
+        // Any other comment is part of the text, and of the hash.
+        let other = format!("# a note\n{text}");
+        assert_ne!(
+            plain.hash(),
+            RuleSource::from_documents([("r.yaml", other)]).hash()
+        );
     }
 
     #[test]

@@ -4,10 +4,11 @@
 
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
+use crate::load::files;
+use crate::par::*;
 use crate::report::{Failure, InputFile, Report, RuleSetInfo};
 use crate::ruleset::RuleSet;
 use crate::types::hex;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -22,63 +23,92 @@ pub(crate) fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
     }
 }
 
+/// The provenance of a result computed under `rules` from `inputs`: the rule set's id, title,
+/// version and sha256, this engine's name and version, and every input's path and sha256.
+/// Used by outputs that carry no report of their own (what-if and uncertainty as HTML).
+pub fn provenance(rules: &RuleSet, inputs: Vec<InputFile>) -> crate::report::Provenance {
+    crate::report::Provenance {
+        ruleset: ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs,
+    }
+}
+
 /// The county data files named by `args`: files as they are, folders expanded to every
-/// `*.yaml`, `*.yml` and `*.json` file below them, sorted by path. Fails only when an argument
-/// does not exist or a folder cannot be listed.
+/// `*.yaml`, `*.yml` and `*.json` file below them (sorted by path; see [`files::walk`]: each
+/// folder entered once, symlink loops skipped). A file named twice (by two arguments, or by a
+/// symlink and its target, compared by device and inode) is listed once, under its first path.
+///
+/// # Errors
+/// [`Error::Io`] naming an argument that does not exist or a folder that cannot be listed.
 pub fn data_files(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for a in args {
         let meta = std::fs::metadata(a).map_err(|source| Error::Io {
             path: a.clone(),
             source,
         })?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(a, &mut found)?;
-            found.sort();
-            out.extend(found);
+        let found = if meta.is_dir() {
+            files::walk(a, &["yaml", "yml", "json"])?
         } else {
-            out.push(a.clone());
+            vec![a.clone()]
+        };
+        for f in found {
+            let fresh = files::FileId::of(&f).map_or(true, |id| seen.insert(id));
+            if fresh {
+                out.push(f);
+            }
         }
     }
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    for e in std::fs::read_dir(dir).map_err(io)? {
-        let path = e.map_err(io)?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(path);
+/// Files of one batch that give the same county id: for each such file (by its position in
+/// `counties`, pairs of county id and file path), the error that names the other files. A batch
+/// scores neither of them: two files for one county are usually an old and a corrected copy, and
+/// ranking whichever sorts first would be a silent guess (issue 18).
+///
+/// ```
+/// let e = fazhi::scoring::batch::same_county([("a", "x.yaml"), ("b", "y.yaml"), ("a", "z.yaml")]);
+/// assert_eq!(e.len(), 2);
+/// assert!(e[&0].contains("z.yaml") && e[&2].contains("x.yaml"));
+/// ```
+pub fn same_county<'a>(
+    counties: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> std::collections::BTreeMap<usize, String> {
+    let mut by_id: std::collections::HashMap<&str, Vec<(usize, &str)>> = Default::default();
+    for (i, (id, path)) in counties.into_iter().enumerate() {
+        by_id.entry(id).or_default().push((i, path));
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (id, files) in by_id.into_iter().filter(|(_, f)| f.len() > 1) {
+        for (i, _) in &files {
+            let others: Vec<&str> = files
+                .iter()
+                .filter(|(j, _)| j != i)
+                .map(|(_, p)| *p)
+                .collect();
+            out.insert(
+                *i,
+                format!(
+                    "county id `{id}` is also given by {}: neither file is scored; keep one file per county (remove or rename the other, or give it its own `county.id`)",
+                    others.join(", ")
+                ),
+            );
         }
     }
-    Ok(())
+    out
 }
 
 /// Reads one county file, checks it against the rule set's dictionary, and hashes its bytes.
 pub fn read_county(path: &Path, rules: &RuleSet) -> Result<(CountyData, InputFile)> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = files::read_bytes(path)?;
     let name = path.display().to_string();
-    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8"),
-    })?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let text = files::decode(path, bytes)?;
     let data = CountyData::from_str(&name, &text, rules)?;
-    let input = InputFile {
-        path: name,
-        sha256: hex(&Sha256::digest(&bytes)),
-    };
+    let input = InputFile { path: name, sha256 };
     Ok((data, input))
 }
 
@@ -106,12 +136,28 @@ pub fn score_files(
             r
         })
         .collect();
+    let scored: Vec<(usize, &str, &str)> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            r.as_ref()
+                .ok()
+                .map(|(rep, f)| (i, rep.county.id.as_str(), f.path.as_str()))
+        })
+        .collect();
+    let dup = same_county(scored.iter().map(|(_, id, p)| (*id, *p)));
+    let dup: std::collections::BTreeMap<usize, String> =
+        dup.into_iter().map(|(k, v)| (scored[k].0, v)).collect();
     let mut ok = Vec::new();
     let mut failed = Vec::new();
-    for (p, r) in paths.iter().zip(results) {
-        match r {
-            Ok(x) => ok.push(x),
-            Err(e) => failed.push(Failure::new(p, &e)),
+    for (i, (p, r)) in paths.iter().zip(results).enumerate() {
+        match (r, dup.get(&i)) {
+            (Ok(x), None) => ok.push(x),
+            (Ok(_), Some(e)) => failed.push(Failure {
+                path: p.display().to_string(),
+                error: e.clone(),
+            }),
+            (Err(e), _) => failed.push(Failure::new(p, &e)),
         }
     }
     (ok, failed)

@@ -3,6 +3,7 @@
 //! county's summary (issue 7).
 
 pub mod batch;
+pub mod budget;
 pub mod inputs;
 
 use crate::aggregate::{self, Runs};
@@ -12,10 +13,10 @@ use crate::evaluate::{CompiledRule, Evaluator};
 use crate::evaluate::{Outcome, Run};
 use crate::helpers;
 use crate::load::county::CountyData;
+use crate::par::*;
 use crate::report::{Inputs, Report, Summary};
 use crate::ruleset::RuleSet;
 use crate::types::Points;
-use rayon::prelude::*;
 use rhai::{Dynamic, Scope};
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -184,7 +185,25 @@ impl RuleSet {
         self.score_runner(data, runner, false)
     }
 
+    /// [`RuleSet::score_lean`] under a batch's budget; also returns the rules that hit the
+    /// operations limit on this county.
+    pub(crate) fn score_lean_budget(
+        &self,
+        data: &CountyData,
+        b: &budget::Budget,
+    ) -> (Report, Vec<usize>) {
+        let runner = Runner::new(self, data, Evaluator::Compiled)
+            .quiet()
+            .with_budget(b);
+        let report = self.score_runner_ref(data, &runner, false);
+        (report, runner.limit_hits())
+    }
+
     fn score_runner(&self, data: &CountyData, runner: Runner<'_>, explain: bool) -> Report {
+        self.score_runner_ref(data, &runner, explain)
+    }
+
+    fn score_runner_ref(&self, data: &CountyData, runner: &Runner<'_>, explain: bool) -> Report {
         let p = |n: Points| n.as_f64();
         let runs = Runs {
             explain,
@@ -332,6 +351,8 @@ pub(crate) struct Runner<'a> {
     slots: Option<Slots<'a>>,
     bound: OnceCell<BoundCounty<'a>>,
     notes: bool,
+    /// A batch's stopped rules, and the rules that hit the operations limit on this county.
+    budget: Option<(&'a budget::Budget, std::cell::RefCell<Vec<usize>>)>,
 }
 
 impl<'a> Runner<'a> {
@@ -344,7 +365,24 @@ impl<'a> Runner<'a> {
             slots,
             bound: OnceCell::new(),
             notes: true,
+            budget: None,
         }
+    }
+
+    /// Runs under a batch's budget: stopped rules are not run, limit hits are recorded.
+    pub(crate) fn with_budget(self, b: &'a budget::Budget) -> Self {
+        Runner {
+            budget: Some((b, Default::default())),
+            ..self
+        }
+    }
+
+    /// The rules that hit the operations limit on this county (keys of [`budget::key`]).
+    pub(crate) fn limit_hits(&self) -> Vec<usize> {
+        self.budget
+            .as_ref()
+            .map(|(_, h)| h.borrow().clone())
+            .unwrap_or_default()
     }
 
     /// Points only: the helpers word no notes (for callers that keep no explanation).
@@ -381,7 +419,28 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+        let Some((b, hits)) = &self.budget else {
+            return self.run_free(rule, max);
+        };
+        let key = budget::key(rule);
+        if b.is_stopped(key) {
+            return Run {
+                outcome: Outcome::Error(budget::stopped_message()),
+                notes: Vec::new(),
+            };
+        }
+        let run = self.run_free(rule, max);
+        if matches!(&run.outcome, Outcome::Error(m) if m.starts_with(crate::evaluate::OPS_LIMIT)) {
+            hits.borrow_mut().push(key);
+        }
+        run
+    }
+
+    fn run_free(&self, rule: &CompiledRule, max: f64) -> Run {
         if let (Some(slots), Some(program)) = (&self.slots, &rule.fast) {
+            if slots.reads_big(&rule.read_slots) {
+                return self.interpret(rule, max);
+            }
             if let Some(missing) = slots.missing(&rule.input_slots, &rule.inputs) {
                 return Run {
                     outcome: Outcome::NoData(missing),
@@ -392,6 +451,10 @@ impl<'a> Runner<'a> {
                 return run;
             }
         }
+        self.interpret(rule, max)
+    }
+
+    fn interpret(&self, rule: &CompiledRule, max: f64) -> Run {
         self.bound
             .get_or_init(|| BoundCounty::new(&self.rules.engine, &self.rules.groups, self.data))
             .run(rule, max, self.notes)

@@ -80,10 +80,8 @@ pub fn is_table(path: &Path) -> bool {
 /// column, a bad `数据来源` row). A problem of one row is that row's [`TableRow::data`] error, so
 /// the other counties can still be scored.
 pub fn read_table(path: &Path, rules: &RuleSet) -> Result<CountyTable> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // Only a regular file (a FIFO named `.xlsx` would block), bounded in size.
+    let bytes = crate::load::files::read_bytes(path)?;
     let file = path.display().to_string();
     let sheets = if path
         .extension()

@@ -5,12 +5,13 @@
 //! within a rank by county id, then by source path, so the same batch always prints the same
 //! table. Totals are exact [`Points`], so "equal" means equal to the thousandth of a point.
 
+use crate::par::*;
 use crate::report::{CountyRef, Report};
 use crate::report::{Failure, InputFile, Provenance};
 use crate::ruleset::RuleSet;
 use crate::scoring::batch;
+use crate::scoring::budget::Budget;
 use crate::types::{IndicatorId, Points};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -38,6 +39,9 @@ pub struct Ranking {
     /// The county files that could not be scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// The rules that failed on some county (their items earn 0 there), in rule-set order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_in_error: Vec<RuleInError>,
     /// Whether the rule set has pass lines (without any, no level column is shown).
     #[serde(default = "yes")]
     pub has_pass_lines: bool,
@@ -45,6 +49,18 @@ pub struct Ranking {
 
 fn yes() -> bool {
     true
+}
+
+/// A rule that failed on some counties of a ranked batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInError {
+    /// What the rule is: `item ID`, `veto ID`, `bonus ID`, `penalty ID` or `check ID`.
+    pub rule: String,
+    /// On how many counties it failed (or, once stopped, was not run).
+    pub counties: usize,
+    /// Why, for the first county it failed on (or that the batch stopped running it after
+    /// it hit its operations limit on [`crate::scoring::budget::TRIP_AFTER`] counties).
+    pub reason: String,
 }
 
 /// A first-level area as a column of the ranking.
@@ -140,29 +156,112 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 /// is scored, so memory does not grow with the reports of the whole batch.
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
     let areas = area_heads(rules);
-    let results: Vec<crate::Result<(RankRow, InputFile)>> = paths
-        .par_iter()
-        .map(|p| {
-            // Only the row is kept, so the report is built without explanations.
-            let r = batch::read_county(p, rules).map(|(data, input)| {
-                let mut report = rules.score_lean(&data);
-                report.county.source = Some(input.path.clone());
-                (row(&areas, &report), input)
-            });
-            tick();
-            r
+    type Scored = crate::Result<(RankRow, InputFile, Vec<(IndicatorId, String)>)>;
+    let mut results: Vec<Scored> = Vec::with_capacity(paths.len());
+    let mut budget = Budget::default();
+    // Chunks in input order, growing to 256 counties: the budget's stopped rules are fixed
+    // within a chunk, so the result does not depend on the number of threads.
+    let (mut start, mut size) = (0, 4);
+    while start < paths.len() {
+        let chunk = &paths[start..(start + size).min(paths.len())];
+        let scored: Vec<(Scored, Vec<usize>)> = chunk
+            .par_iter()
+            .map(|p| {
+                // Only the row is kept, so the report is built without explanations.
+                let r = batch::read_county(p, rules).map(|(data, input)| {
+                    let (mut report, hits) = rules.score_lean_budget(&data, &budget);
+                    report.county.source = Some(input.path.clone());
+                    let errors = report
+                        .items
+                        .iter()
+                        .filter(|i| i.status == crate::report::ItemStatus::Error)
+                        .map(|i| {
+                            (
+                                i.id.clone(),
+                                i.messages.first().cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect();
+                    ((row(&areas, &report), input, errors), hits)
+                });
+                tick();
+                match r {
+                    Ok((x, hits)) => (Ok(x), hits),
+                    Err(e) => (Err(e), Vec::new()),
+                }
+            })
+            .collect();
+        for (r, hits) in scored {
+            budget.record(&hits);
+            results.push(r);
+        }
+        start += chunk.len();
+        size = (size * 2).min(256);
+    }
+    let scored: Vec<(usize, &str, &str)> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let (row, input, _) = r.as_ref().ok()?;
+            Some((i, row.county.id.as_str(), input.path.as_str()))
         })
         .collect();
+    let dup: std::collections::BTreeMap<usize, String> =
+        batch::same_county(scored.iter().map(|(_, id, p)| (*id, *p)))
+            .into_iter()
+            .map(|(k, v)| (scored[k].0, v))
+            .collect();
     let mut rows = Vec::new();
     let mut inputs = Vec::new();
     let mut failures = Vec::new();
-    for (p, r) in paths.iter().zip(results) {
+    let mut item_errors: std::collections::HashMap<IndicatorId, (usize, String)> =
+        Default::default();
+    for (i, (p, r)) in paths.iter().zip(results).enumerate() {
         match r {
-            Ok((row, input)) => {
+            Ok(_) if dup.contains_key(&i) => failures.push(Failure {
+                path: p.display().to_string(),
+                error: dup[&i].clone(),
+            }),
+            Ok((row, input, errors)) => {
+                for (id, why) in errors {
+                    let e = item_errors.entry(id).or_insert((0, why));
+                    e.0 += 1;
+                }
                 rows.push(row);
                 inputs.push(input);
             }
             Err(e) => failures.push(Failure::new(p, &e)),
+        }
+    }
+    let limited_list = budget.report(rules);
+    let limited: std::collections::HashSet<&str> =
+        limited_list.iter().map(|(l, _)| l.as_str()).collect();
+    let mut rules_in_error = Vec::new();
+    for (label, n) in &limited_list {
+        if !label.starts_with("item ") {
+            rules_in_error.push(RuleInError {
+                rule: label.clone(),
+                counties: *n,
+                reason: crate::scoring::budget::stopped_message(),
+            });
+        }
+    }
+    for (idx, _) in &rules.items {
+        let id = &rules.model.nodes[*idx].id;
+        if let Some((n, why)) = item_errors.remove(id) {
+            let label = format!("item {id}");
+            let reason = if limited.contains(label.as_str()) {
+                crate::scoring::budget::stopped_message()
+            } else if why.is_empty() {
+                "the rule failed".to_string()
+            } else {
+                why
+            };
+            rules_in_error.push(RuleInError {
+                rule: label,
+                counties: n,
+                reason,
+            });
         }
     }
     let prov = Provenance {
@@ -170,7 +269,9 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    finish(prov, areas, rows, failures, !rules.pass_lines().is_empty())
+    let mut ranking = finish(prov, areas, rows, failures, !rules.pass_lines().is_empty());
+    ranking.rules_in_error = rules_in_error;
+    ranking
 }
 
 /// Ranks counties already read (from files or county tables, see
@@ -179,9 +280,29 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
 pub fn rank_counties(
     rules: &RuleSet,
     counties: Vec<(crate::CountyData, InputFile)>,
-    failures: Vec<Failure>,
+    mut failures: Vec<Failure>,
 ) -> Ranking {
     let areas = area_heads(rules);
+    // One county, one input: rows or files giving the same id are all refused.
+    let same = batch::same_county(
+        counties
+            .iter()
+            .map(|(c, f)| (c.info.id.as_str(), f.path.as_str())),
+    );
+    let counties: Vec<_> = counties
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| match same.get(&i) {
+            Some(e) => {
+                failures.push(Failure {
+                    path: c.1.path.clone(),
+                    error: e.clone(),
+                });
+                None
+            }
+            None => Some(c),
+        })
+        .collect();
     let scored: Vec<(RankRow, InputFile)> = counties
         .into_par_iter()
         .map(|(data, input)| {
@@ -278,6 +399,7 @@ fn finish(
         areas,
         rows,
         failures,
+        rules_in_error: Vec::new(),
         has_pass_lines,
     }
 }

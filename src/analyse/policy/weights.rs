@@ -138,10 +138,7 @@ impl Scenario {
     /// Reads a scenario file (YAML) and checks it against the rules.
     pub fn from_file(path: impl AsRef<std::path::Path>, rules: &RuleSet) -> Result<Scenario> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::load::files::read_text(path)?;
         Scenario::from_str(&path.display().to_string(), &text, rules)
     }
 
@@ -151,6 +148,13 @@ impl Scenario {
     /// [`Error::Scenario`].
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str, rules: &RuleSet) -> Result<Scenario> {
+        if let Some(at) = crate::load::files::too_deep(text) {
+            return Err(Error::Scenario(Diagnostics(vec![Diagnostic::error(
+                file,
+                at,
+                crate::load::files::too_deep_message(),
+            )])));
+        }
         let syntax = crate::load::parse::Syntax::of(file);
         // The places of keys (and every duplicate key, both lines named), then the typed read.
         let tree = crate::load::parse::tree(file, text, syntax)

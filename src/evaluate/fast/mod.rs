@@ -55,6 +55,8 @@ pub(crate) struct Env<'a> {
 pub(crate) struct Slots<'a> {
     values: Vec<Option<Val<'a>>>,
     datums: Vec<Option<&'a Datum>>,
+    /// Slots whose text or list is larger than the interpreter's size limits (usually none).
+    big: Vec<usize>,
     /// The county's assessment year (`county.year`).
     year: Option<i32>,
 }
@@ -69,6 +71,7 @@ impl<'a> Slots<'a> {
         let mut slots = Slots {
             values: Vec::with_capacity(n),
             datums: Vec::with_capacity(n),
+            big: Vec::new(),
             year: data.info.year,
         };
         // County data loaded against this rule set holds the dictionary's own paths, in the
@@ -97,6 +100,7 @@ impl<'a> Slots<'a> {
         let mut slots = Slots {
             values: Vec::new(),
             datums: Vec::new(),
+            big: Vec::new(),
             year: data.info.year,
         };
         let mut given = data.values.iter().peekable();
@@ -113,8 +117,17 @@ impl<'a> Slots<'a> {
     }
 
     fn push(&mut self, d: Option<&'a Datum>) {
+        if d.is_some_and(|d| crate::evaluate::over_size_limits(&d.value)) {
+            self.big.push(self.values.len());
+        }
         self.values.push(d.map(|d| Val::of(&d.value)));
         self.datums.push(d);
+    }
+
+    /// Whether a rule reading `slots` reads a value over the sandbox's size limits: such a rule
+    /// runs on the interpreter, which enforces them, so both evaluators give the same result.
+    pub(crate) fn reads_big(&self, slots: &[usize]) -> bool {
+        !self.big.is_empty() && slots.iter().any(|s| self.big.contains(s))
     }
 
     /// The county's value in a slot, with its provenance.

@@ -26,7 +26,9 @@ pub(crate) fn engine() -> Engine {
         .set_max_map_size(10_000)
         .set_max_variables(256)
         .set_max_functions(32)
-        .set_optimization_level(OptimizationLevel::Simple);
+        .set_optimization_level(OptimizationLevel::Simple)
+        // fazhi's `/` and comparisons (helpers::numbers) replace rhai's built-in ones.
+        .set_fast_operators(false);
     for sym in ["eval", "print", "debug"] {
         e.disable_symbol(sym);
     }

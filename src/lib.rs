@@ -40,6 +40,7 @@ mod fast;
 mod helpers;
 mod load;
 pub mod model;
+pub mod numeric;
 pub mod render;
 mod report;
 mod ruleset;

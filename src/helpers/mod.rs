@@ -13,6 +13,7 @@ use std::rc::Rc;
 type R<T> = Result<T, Box<EvalAltResult>>;
 
 pub(crate) mod core;
+pub(crate) mod numbers;
 
 use self::core::Cx;
 
@@ -115,6 +116,7 @@ fn bools(fname: &str, conds: &Array) -> R<usize> {
 
 /// Registers every helper on the engine.
 pub(crate) fn register(e: &mut Engine) {
+    numbers::register(e);
     e.register_fn("award", |c: bool| with_cx(|cx| core::award(cx, c)));
     e.register_fn("award", |c: bool, pts: Dynamic| -> R<f64> {
         let pts = num("award", "pts", &pts)?;

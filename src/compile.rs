@@ -163,6 +163,13 @@ pub(crate) fn compile_rule(
     };
     let before = diags.iter().filter(|d| d.is_error()).count();
     check_reads(&ast, m, r, &place, diags);
+    diags.extend(crate::authoring::date_literals(
+        &ast,
+        m,
+        r.id,
+        &r.span.file,
+        &place,
+    ));
     if diags.iter().filter(|d| d.is_error()).count() > before {
         return None;
     }

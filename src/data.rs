@@ -574,7 +574,7 @@ pub(crate) fn check_value(v: &Value, spec: &FieldSpec) -> Result<Value, String> 
     Ok(v)
 }
 
-fn is_iso_date(s: &str) -> bool {
+pub(crate) fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

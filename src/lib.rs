@@ -31,6 +31,7 @@
 
 mod aggregate;
 pub mod analyse;
+mod authoring;
 mod check;
 mod compile;
 mod data;

@@ -118,7 +118,13 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
     let (mut vetoes, mut bonuses, mut penalties, mut pass_lines, mut checks) =
         (vec![], vec![], vec![], vec![], vec![]);
     let mut parsed_all = true;
+    let mut too_fine = std::collections::BTreeSet::new();
     for (name, text) in &src.docs {
+        // Checks on the YAML as written (points' decimals, enum values), even when the file
+        // does not parse into the model below.
+        let (written, fine) = crate::authoring::scan_file(name, text);
+        diags.extend(written);
+        too_fine.extend(fine);
         let doc: RawDoc = match serde_yaml::from_str(text) {
             Ok(Some(d)) => d,
             Ok(None) => RawDoc::default(),
@@ -233,6 +239,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         checks,
         hash: src.hash(),
         files: src.docs.clone(),
+        too_fine,
     };
     (Some(model), diags)
 }

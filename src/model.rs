@@ -374,6 +374,9 @@ pub(crate) struct Model {
     pub hash: String,
     /// Per file: name and text (for locating expression positions).
     pub files: Vec<(String, String)>,
+    /// Ids of the nodes (and `ruleset` for the header) whose points were refused for having more
+    /// than three decimals (`authoring`): their sums are not checked again.
+    pub too_fine: std::collections::BTreeSet<String>,
 }
 
 #[cfg(test)]

@@ -106,9 +106,11 @@ impl Scan<'_> {
                         "{who}: `{key}: {v}` has {decimals} decimals; points are kept to three decimals (0.001)"
                     ),
                 )
-                .with_help(format!(
-                    "write {lo} or {hi}, and make the parts add up exactly (e.g. 33.334 + 33.333 + 33.333 = 100)"
-                )),
+                .with_help(if key.ends_with("points") {
+                    format!("write {lo} or {hi}, so that the parts add up exactly (e.g. 33.334 + 33.333 + 33.333 = 100)")
+                } else {
+                    format!("write {lo} or {hi}")
+                }),
             );
         }
     }

@@ -48,6 +48,7 @@ mod ruleset;
 mod scoring;
 pub mod synth;
 mod types;
+mod yaml_keys;
 
 pub use data::{Bound, CountyData, CountyInfo, Datum, Value};
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

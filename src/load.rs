@@ -125,12 +125,10 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         let (written, fine) = crate::authoring::scan_file(name, text);
         diags.extend(written);
         too_fine.extend(fine);
-        let doc: RawDoc = match serde_yaml::from_str(text) {
-            Ok(Some(d)) => d,
-            Ok(None) => RawDoc::default(),
-            Err(e) => {
+        let doc: RawDoc = match parse_past_unknown_keys(name, text, &mut diags) {
+            Some(d) => d,
+            None => {
                 parsed_all = false;
-                diags.push(yaml_error(name, &e));
                 continue;
             }
         };
@@ -242,6 +240,34 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         too_fine,
     };
     (Some(model), diags)
+}
+
+/// Parses one rule file. An unknown (misspelt) key is reported and then set aside, and the file
+/// parsed again, so that one lint run also lists the points, expression and read errors of the
+/// rest of the file (and every further unknown key). `None` when the file cannot be parsed even
+/// so (its error is reported).
+fn parse_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<RawDoc> {
+    let mut text = text.to_string();
+    // Every pass removes one key: a bound on passes only guards against a key that cannot be
+    // removed (the error is then reported once).
+    for _ in 0..64 {
+        match serde_yaml::from_str::<Option<RawDoc>>(&text) {
+            Ok(d) => return Some(d.unwrap_or_default()),
+            Err(e) => {
+                diags.push(yaml_error(name, &e));
+                let unknown = e.to_string().contains("unknown field `");
+                let next = e
+                    .location()
+                    .filter(|_| unknown)
+                    .and_then(|l| crate::yaml_keys::set_aside(&text, l.line(), l.column()));
+                match next {
+                    Some(t) if t != text => text = t,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    None
 }
 
 fn flatten(

@@ -9,7 +9,8 @@ use proptest::prelude::*;
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
 
 fn earned(r: &Report, id: &str) -> String {
-    r.item(id).expect("item").earned.to_string()
+    let id = if id.contains('.') { id.to_string() } else { format!("1.{id}") };
+    r.item(&id).expect("item").earned.to_string()
 }
 
 /// Scores `county` on both evaluators, checks they give the same report, returns it.
@@ -67,7 +68,7 @@ fn rule_set(items: &[(&str, String)], extra: &str) -> RuleSet {
     );
     for (id, expr) in items {
         y.push_str(&format!(
-            "      - id: \"{id}\"\n        name: 项{id}\n        points: 10\n        inputs: [x.a, x.b]\n        score: '{expr}'\n"
+            "      - id: \"1.{id}\"\n        name: 项{id}\n        points: 10\n        inputs: [x.a, x.b]\n        score: '{expr}'\n"
         ));
     }
     y.push_str(extra);
@@ -102,7 +103,7 @@ fn whole_number_division_is_real_division() {
     assert_eq!(earned(&r, "5"), "3.5");
     // A whole number divided by 0 is an error of the item, on both paths.
     let r = both(&rules, &counts(&rules, 3, 0));
-    let m = &r.item("1").unwrap().messages;
+    let m = &r.item("1.1").unwrap().messages;
     assert!(m.iter().any(|m| m.contains("division by zero")), "{m:?}");
 }
 

@@ -70,3 +70,23 @@ pub(crate) fn register(e: &mut Engine) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_engine_uses_these_operators() {
+        let e = crate::compile::engine();
+        let eval = |s: &str| e.eval::<rhai::Dynamic>(s).unwrap();
+        // Real division: 7 / 2 = 3.5, 3 / 4 = 0.75 (rhai's own `/` gives 3 and 0).
+        assert_eq!(eval("7 / 2").as_float().unwrap(), 3.5);
+        assert_eq!(eval("let x = 3; x /= 4; x").as_float().unwrap(), 0.75);
+        // Nine significant digits: 56.9999999999 meets 57 (rhai's own `>=` says no); 56.99 does not.
+        assert!(eval("56.9999999999 >= 57").as_bool().unwrap());
+        assert!(eval("57 <= 56.9999999999").as_bool().unwrap());
+        assert!(!eval("56.9999999999 < 57.0").as_bool().unwrap());
+        assert!(!eval("56.99 >= 57").as_bool().unwrap());
+        // Two whole numbers compare exactly.
+        assert!(!eval("999999999999 >= 1000000000000").as_bool().unwrap());
+        assert!(e.eval::<rhai::Dynamic>("1 / 0").is_err());
+    }
+}

@@ -3,6 +3,7 @@
 //!
 //! - points written with more than three decimals (fazhi keeps points in thousandths, so the
 //!   sums of the 评分细则 are checked on the values as written, never on rounded ones);
+//! - a bonus without its own `cap:` (required: `bonus_cap` caps all bonuses together, not each);
 //! - dictionary `values:` written as YAML numbers or booleans (`values: [2020, 2021]`), which no
 //!   county file writing `2020` would match: lint says to quote them;
 //! - field names with a segment rhai cannot read as a property (a keyword or reserved word such
@@ -77,6 +78,18 @@ impl Scan<'_> {
             _ => return,
         };
         self.points_of(e, &id, &format!("{what} `{id}`"));
+        if what == "bonus" && e.get("cap").is_none() {
+            self.out.push(
+                Diagnostic::error(
+                    self.name,
+                    locate(self.text, &id, "id"),
+                    format!("bonus `{id}` has no `cap:`; every 加分 item states the most it can give"),
+                )
+                .with_help(
+                    "add `cap:` with the item's own maximum (最高不超过3分 → `cap: 3`); `bonus_cap` in `ruleset:` only caps all bonuses together",
+                ),
+            );
+        }
         if let Some(Yaml::Sequence(kids)) = e.get("children") {
             for k in kids {
                 self.entry(k, "item");
@@ -185,7 +198,7 @@ fn locate(text: &str, id: &str, key: &str) -> (usize, usize) {
         while let Some(at) = l[from..].find(&format!("{key}:")) {
             let at = from + at;
             let before = l[..at].chars().last();
-            if before.is_none_or(|c| c == ' ' || c == '{' || c == ',') {
+            if before.map_or(true, |c| c == ' ' || c == '{' || c == ',') {
                 return (i + 1, l[..at].chars().count() + 1);
             }
             from = at + key.len();
@@ -201,7 +214,7 @@ pub(crate) fn unreadable_fields(m: &Model, engine: &Engine) -> Vec<Diagnostic> {
     scope.push("d", rhai::Map::new());
     let readable = |seg: &str| {
         engine
-            .compile_expression_with_scope(&scope, &format!("d.{seg}"))
+            .compile_expression_with_scope(&scope, format!("d.{seg}"))
             .is_ok()
     };
     let mut out = Vec::new();
@@ -273,8 +286,11 @@ pub(crate) fn date_literals(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
-        let Some(ASTNode::Expr(Expr::FnCall(f, pos))) = path.last() else {
-            return true;
+        let (f, pos) = match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(f, pos))) => (f, pos),
+            // A comparison that is the whole expression is a statement.
+            Some(ASTNode::Stmt(rhai::Stmt::FnCall(f, pos))) => (f, pos),
+            _ => return true,
         };
         if !matches!(f.name.as_str(), "<" | "<=" | ">" | ">=" | "==" | "!=") || f.args.len() != 2 {
             return true;

@@ -122,7 +122,8 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
         .map(|n| n.points)
         .sum();
     let fine = |id: &str| m.too_fine.contains(id);
-    let level1_fine = fine("ruleset") || m.nodes.iter().any(|n| n.level == 1 && fine(n.id.as_str()));
+    let level1_fine =
+        fine("ruleset") || m.nodes.iter().any(|n| n.level == 1 && fine(n.id.as_str()));
     if total != m.header.total_points && !level1_fine {
         out.push(
             err(

@@ -355,6 +355,23 @@ pub(crate) fn expression_origin(
             }
         }
         let t = line.trim_start().trim_start_matches("- ");
+        // The key opens the line, or (on the id's own line) follows inside `{ … }`.
+        let mid = || {
+            [" ", "{", ","].iter().find_map(|p| {
+                let at = line.find(&format!("{p}{key}:"))? + p.len();
+                Some(&line[at..])
+            })
+        };
+        let t = if t.starts_with(&format!("{key}:")) {
+            t
+        } else if i == start {
+            match mid() {
+                Some(t) => t,
+                None => continue,
+            }
+        } else {
+            t
+        };
         if let Some(rest) = t.strip_prefix(&format!("{key}:")) {
             let key_col = line.len() - t.len();
             let after = rest.trim_start();
@@ -362,7 +379,9 @@ pub(crate) fn expression_origin(
                 let body = lines.get(i + 1)?;
                 return Some((i + 2, indent(body) + 1, true));
             }
-            let col = key_col + key.len() + 1 + (rest.len() - after.len());
+            // A quoted expression starts after its quote.
+            let quote = usize::from(after.starts_with('"') || after.starts_with('\''));
+            let col = key_col + key.len() + 1 + (rest.len() - after.len()) + quote;
             let col = line[..col].chars().count() + 1;
             return Some((i + 1, col, false));
         }

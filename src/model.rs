@@ -259,7 +259,9 @@ pub struct Bonus {
     /// Optional fields it may read.
     #[serde(default)]
     pub optional_inputs: Vec<FieldPath>,
-    /// The most this bonus gives.
+    /// The most this bonus gives. Required: lint refuses a bonus without its own
+    /// `cap` (read as 0 only so that the rest of the file is still checked).
+    #[serde(default)]
     pub cap: Points,
     /// The Chinese rule.
     #[serde(default)]

@@ -9,7 +9,10 @@
 pub(crate) fn set_aside(text: &str, line: usize, column: usize) -> Option<String> {
     let lines: Vec<&str> = text.split('\n').collect();
     let l = lines.get(line.checked_sub(1)?)?;
-    let at = l.char_indices().nth(column.checked_sub(1)?).map(|(i, _)| i)?;
+    let at = l
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map(|(i, _)| i)?;
     let before = l[..at].trim_end();
     let mut out: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
     if before.ends_with('{') || before.ends_with(',') {

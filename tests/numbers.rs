@@ -9,7 +9,11 @@ use proptest::prelude::*;
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
 
 fn earned(r: &Report, id: &str) -> String {
-    let id = if id.contains('.') { id.to_string() } else { format!("1.{id}") };
+    let id = if id.contains('.') {
+        id.to_string()
+    } else {
+        format!("1.{id}")
+    };
     r.item(&id).expect("item").earned.to_string()
 }
 
@@ -52,7 +56,10 @@ fn case_13_tier_tables_in_any_order() {
     assert_eq!(r.summary.total.to_string(), "8");
     // The note names the tier by rank from the best threshold, whatever the written order.
     assert!(
-        r.item("1.1").unwrap().explanation.contains("97 ≥ 95，第1档"),
+        r.item("1.1")
+            .unwrap()
+            .explanation
+            .contains("97 ≥ 95，第1档"),
         "{}",
         r.item("1.1").unwrap().explanation
     );
@@ -92,7 +99,7 @@ fn whole_number_division_is_real_division() {
         ("2", "if d.x.a / d.x.b >= 0.75 { P } else { 0 }".to_string()), // 0.75 ≥ 0.75: 10
         ("3", "let q = d.x.a; q /= d.x.b; q * 10".to_string()), // 0.75 × 10 = 7.5
         ("4", "floor(d.x.a / d.x.b * 10.0)".to_string()), // floor(7.5) = 7: asked for
-        ("5", "7 / 2".to_string()),                     // 3.5
+        ("5", "7 / 2".to_string()),                    // 3.5
     ];
     let rules = rule_set(&items, "");
     let r = both(&rules, &counts(&rules, 3, 4));
@@ -112,7 +119,10 @@ fn real_differences_are_not_swallowed() {
     // 56 of 100 is 56%, one point short of 57: no tier; 56.99% is still short.
     let items = [
         ("1", "tiers(pct(d.x.a, d.x.b), [[57, P]])".to_string()),
-        ("2", "tiers(pct(d.x.a, d.x.b), [[56.000001, P]])".to_string()),
+        (
+            "2",
+            "tiers(pct(d.x.a, d.x.b), [[56.000001, P]])".to_string(),
+        ),
         ("3", "award(pct(d.x.a, d.x.b) > 55.99999)".to_string()),
         ("4", "deduct_below(pct(d.x.a, d.x.b), 57, 1, 2)".to_string()),
     ];
@@ -181,11 +191,20 @@ fn threshold_items(t: &str) -> Vec<(&'static str, String)> {
         ("7", format!("award({p} <= {t})")),
         ("8", format!("award({p} == {t} && !({p} != {t}))")),
         ("9", format!("award(!({p} > {t}) && !({p} < {t}))")),
-        ("10", format!("if d.x.a / d.x.b * 100 >= {t} {{ P }} else {{ 0 }}")),
-        ("11", format!("if 100 * d.x.a / d.x.b <= {t} {{ P }} else {{ 0 }}")),
+        (
+            "10",
+            format!("if d.x.a / d.x.b * 100 >= {t} {{ P }} else {{ 0 }}"),
+        ),
+        (
+            "11",
+            format!("if 100 * d.x.a / d.x.b <= {t} {{ P }} else {{ 0 }}"),
+        ),
         ("12", format!("award(ratio(d.x.a, d.x.b) * 100 == {t})")),
         ("13", format!("tiers({p}, [[{t} + 10, P], [{t}, P]])")),
-        ("14", format!("tiers_below(d.x.a * 100 / d.x.b, [[{t}, P], [{t} + 5, 1]])")),
+        (
+            "14",
+            format!("tiers_below(d.x.a * 100 / d.x.b, [[{t}, P], [{t} + 5, 1]])"),
+        ),
     ]
 }
 

@@ -91,9 +91,11 @@ pub(crate) fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
                 Arith::Mul => x.checked_mul(y),
                 // Real division, as `helpers::numbers` registers it (0 divisor: the
                 // interpreter words the error).
-                Arith::Div => return crate::helpers::numbers::int_div(x, y)
-                    .map(Val::Float)
-                    .map_err(|_| Bail),
+                Arith::Div => {
+                    return crate::helpers::numbers::int_div(x, y)
+                        .map(Val::Float)
+                        .map_err(|_| Bail)
+                }
                 Arith::Rem if y == 0 => None,
                 Arith::Rem => x.checked_rem(y),
             };

@@ -166,6 +166,57 @@ impl Scan<'_> {
     }
 }
 
+/// Points of a what-if scenario file (`total_points`, `points:` by node id, a pass line's
+/// `min_total`) with more than three decimals: each refused, naming the node or pass line.
+pub(crate) fn scenario_points(file: &str, text: &str) -> Vec<Diagnostic> {
+    let Ok(doc) = serde_yaml::from_str::<Yaml>(text) else {
+        return Vec::new();
+    };
+    let key = |k: &Yaml| match k {
+        Yaml::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    };
+    let mut found: Vec<(String, String, f64)> = Vec::new();
+    if let Some(v) = doc.get("total_points").and_then(Yaml::as_f64) {
+        found.push(("total_points".into(), "total_points".into(), v));
+    }
+    if let Some(Yaml::Mapping(m)) = doc.get("points") {
+        for (k, v) in m {
+            if let Some(v) = v.as_f64() {
+                found.push((key(k), format!("node `{}`", key(k)), v));
+            }
+        }
+    }
+    if let Some(Yaml::Mapping(m)) = doc.get("pass_lines") {
+        for (k, v) in m {
+            if let Some(v) = v.get("min_total").and_then(Yaml::as_f64) {
+                found.push((key(k), format!("pass line `{}`: min_total", key(k)), v));
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(at, who, v)| {
+            let decimals = finer_than_milli(v)?;
+            Some(
+                Diagnostic::error(
+                    file,
+                    crate::data::find_key_line(text, &at),
+                    format!("{who}: {v} has {decimals} decimals; points are kept to three decimals (0.001)"),
+                )
+                .with_help(format!(
+                    "write {} or {}",
+                    crate::types::Points::from_milli((v * 1000.0).floor() as i64),
+                    crate::types::Points::from_milli((v * 1000.0).ceil() as i64)
+                )),
+            )
+        })
+        .collect()
+}
+
 /// The number of decimals of `v` as written (its shortest decimal form) when more than three.
 pub(crate) fn finer_than_milli(v: f64) -> Option<usize> {
     if !v.is_finite() {

@@ -234,3 +234,30 @@ fn the_shipped_rule_sets_lint_clean() {
         assert!(d.is_empty(), "{dir}: {d:#?}");
     }
 }
+
+#[test]
+fn scenario_points_finer_than_a_thousandth_are_refused() {
+    let rules = common::mini();
+    let yaml = "id: s\nname: 细分\ntotal_points: 20.00001\npoints:\n  \"1\": 12.0005\npass_lines:\n  demonstration: { min_total: 16.25 }\n";
+    let e = match fazhi::analyse::weights::Scenario::from_str("s.yaml", yaml, &rules) {
+        Err(fazhi::Error::Scenario(d)) => d.0,
+        other => panic!("{other:?}"),
+    };
+    let msgs: Vec<(usize, &str)> = e.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert!(
+        msgs.contains(&(
+            3,
+            "total_points: 20.00001 has 5 decimals; points are kept to three decimals (0.001)"
+        )),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs.contains(&(
+            5,
+            "node `1`: 12.0005 has 4 decimals; points are kept to three decimals (0.001)"
+        )),
+        "{msgs:#?}"
+    );
+    // 16.25 has two decimals: fine.
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+}

@@ -159,7 +159,8 @@ impl Scenario {
                 "a scenario has id, name, and optionally description, total_points, points (node id → points) and pass_lines (id → min_total, min_area_share)",
             )]))
         })?;
-        let mut diags = Vec::new();
+        // Points finer than 0.001 are refused, as in rule files (docs/FORMAT.md, "Numbers").
+        let mut diags = crate::authoring::scenario_points(file, text);
         let at = |key: &str| find_key_line(text, key);
         let nodes = rules.nodes();
         let index: BTreeMap<&str, usize> = nodes

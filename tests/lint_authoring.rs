@@ -261,3 +261,32 @@ fn scenario_points_finer_than_a_thousandth_are_refused() {
     // 16.25 has two decimals: fine.
     assert_eq!(msgs.len(), 2, "{msgs:#?}");
 }
+
+#[test]
+fn every_word_of_the_rule_language_is_refused_as_a_segment() {
+    // Keywords (`in`, `for`, `fn`, `let`, `true`, `this`, `import`, `if`, `switch`), reserved
+    // words (`static`, `match`, `public`, `case`, `var`, `new`, `default`) and the symbols fazhi
+    // disables (`eval`, `print`): each makes `d.g.<word>` unreadable. Ordinary names pass.
+    let bad = [
+        "in", "for", "fn", "let", "true", "this", "import", "if", "switch", "static", "match",
+        "public", "case", "var", "new", "default", "eval", "print",
+    ];
+    let mut t = String::from("fields:\n");
+    for w in bad {
+        t.push_str(&format!("  kw.{w}: {{ type: count, desc: x }}\n"));
+    }
+    for ok in ["total", "cases", "public_count", "in_time", "rate"] {
+        t.push_str(&format!("  kw.{ok}: {{ type: count, desc: x }}\n"));
+    }
+    let d = RuleSet::lint(&common::mini_plus("extra.yaml", &t)).0;
+    let refused: Vec<&str> = d
+        .iter()
+        .filter(|x| x.is_error() && x.message.contains("a word of the rule language"))
+        .filter_map(|x| x.message.split('`').nth(3))
+        .collect();
+    let mut want = bad.to_vec();
+    want.sort();
+    let mut got = refused.clone();
+    got.sort();
+    assert_eq!(got, want, "{d:#?}");
+}

@@ -1,4 +1,4 @@
-//! Rescoring a batch after one changed item (incremental: `analyse::rescore`, reusing every
+//! Rescoring a batch after one changed item (incremental: `analyse::change::rescore`, reusing every
 //! unchanged item of the old reports) versus a full rescore of the same batch under the same new
 //! rules. Batch: the 8 fixture counties plus 192 synthetic counties (`fazhi::synth`, seed 1),
 //! 200 in all. Both variants run
@@ -6,7 +6,7 @@
 //! machine's other core is. Results: BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use fazhi::analyse::rescore;
+use fazhi::analyse::change::rescore;
 use fazhi::{CountyData, RuleSet, RuleSource};
 use rayon::prelude::*;
 

@@ -4,10 +4,10 @@
 //! Write-up: BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use fazhi::analyse::scores::Batch;
+use fazhi::analyse::policy::scores::Batch;
+use fazhi::analyse::policy::uncertainty::{analyse, LevelNoise, Settings};
+use fazhi::analyse::policy::weights::Weights;
 use fazhi::analyse::stats::competition_ranks;
-use fazhi::analyse::uncertainty::{analyse, LevelNoise, Settings};
-use fazhi::analyse::weights::Weights;
 use fazhi::RuleSet;
 use std::time::Duration;
 

@@ -1,9 +1,9 @@
 //! Step 5, aggregate: item results → tree totals, penalties, capped bonuses, vetoes, pass lines,
 //! coverage — the [`Report`].
 
-use crate::data::CountyData;
-use crate::eval::{Outcome, Run};
+use crate::evaluate::{Outcome, Run};
 use crate::helpers::fmt_num;
+use crate::load::county::CountyData;
 use crate::model::Model;
 use crate::report::*;
 use crate::types::Points;
@@ -21,7 +21,7 @@ pub(crate) struct Runs {
     pub checks: Vec<Run>,
 }
 
-fn missing_text(m: &[crate::FieldPath]) -> String {
+fn missing_text(m: &[crate::types::FieldPath]) -> String {
     let list: Vec<_> = m.iter().map(|f| f.as_str()).collect();
     format!("缺少数据：{}", list.join("、"))
 }
@@ -106,7 +106,7 @@ struct ItemResult {
     earned: Points,
     status: ItemStatus,
     inputs: Inputs,
-    missing: Vec<crate::FieldPath>,
+    missing: Vec<crate::types::FieldPath>,
     explanation: String,
     messages: Vec<String>,
 }
@@ -218,7 +218,7 @@ pub(crate) fn refresh_item(m: &Model, idx: usize, old: &ItemScore) -> ItemScore 
 
 /// Builds the report from finished item scores — `(node index, score)` for every leaf, in
 /// tree order — and the runs of everything else (`runs.items` is not read). Used by
-/// [`build`] and by incremental rescoring (`analyse::rescore`), which reuses unchanged items.
+/// [`build`] and by incremental rescoring (`analyse::change::rescore`), which reuses unchanged items.
 pub(crate) fn assemble(
     m: &Model,
     data: &CountyData,

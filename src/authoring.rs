@@ -152,7 +152,7 @@ impl Scan<'_> {
         self.out.push(
             Diagnostic::error(
                 self.name,
-                crate::data::find_key_line(self.text, path),
+                crate::load::county::find_key_line(self.text, path),
                 format!(
                     "field `{path}`: `values:` holds {} written as YAML numbers or true/false; the values of an enum or list are texts, and a county file writing them bare would not match",
                     bad.join(", ")
@@ -204,7 +204,7 @@ pub(crate) fn scenario_points(file: &str, text: &str) -> Vec<Diagnostic> {
             Some(
                 Diagnostic::error(
                     file,
-                    crate::data::find_key_line(text, &at),
+                    crate::load::county::find_key_line(text, &at),
                     format!("{who}: {v} has {decimals} decimals; points are kept to three decimals (0.001)"),
                 )
                 .with_help(format!(
@@ -232,7 +232,7 @@ pub(crate) fn finer_than_milli(v: f64) -> Option<usize> {
 fn locate(text: &str, id: &str, key: &str) -> (usize, usize) {
     let lines: Vec<&str> = text.lines().collect();
     let start = if id == "ruleset" {
-        crate::data::find_key_line(text, "ruleset").0
+        crate::load::county::find_key_line(text, "ruleset").0
     } else {
         lines
             .iter()
@@ -365,7 +365,7 @@ pub(crate) fn date_literals(
             };
             // `== ""` / `!= ""` test for an empty text, not an order: allowed.
             let equality = matches!(f.name.as_str(), "==" | "!=");
-            if crate::data::is_iso_date(s) || (equality && s.is_empty()) {
+            if crate::load::county::is_iso_date(s) || (equality && s.is_empty()) {
                 continue;
             }
             let at = if spos.is_none() { *pos } else { *spos };
@@ -407,7 +407,7 @@ fn iso_hint(s: &str) -> String {
     if let [y, m, d] = parts.as_slice() {
         if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) {
             let iso = format!("{y:04}-{m:02}-{d:02}");
-            if crate::data::is_iso_date(&iso) {
+            if crate::load::county::is_iso_date(&iso) {
                 return format!("\"{iso}\"");
             }
         }

@@ -1,8 +1,8 @@
 //! Step 2, check: the structural lint of a loaded rule set — ids, points, references, types.
 //! (Reads of undeclared fields inside expressions are found from the compiled AST in `compile`.)
 
-use crate::data::check_value;
 use crate::error::{did_you_mean, Diagnostic};
+use crate::load::county::check_value;
 use crate::model::{FieldType, Model, Span};
 use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,15 +2,13 @@
 //! the reads of each expression checked against its declared inputs (from the AST, statically).
 
 use crate::error::{did_you_mean, Diagnostic};
+use crate::evaluate::{CompiledRule, MAX_OPERATIONS};
 use crate::load::expression_origin;
 use crate::model::{FieldSpec, Model, Span};
 use crate::types::FieldPath;
 use rhai::{ASTNode, Engine, Expr, OptimizationLevel, Position, Scope, AST};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Limits every rule runs under. A rule that breaks one becomes an error on its own item.
-pub(crate) const MAX_OPERATIONS: u64 = 200_000;
 
 /// The one engine every rule set uses: strict variables, no `eval`, no modules, no printing,
 /// bounded operations, call depth, expression depth and sizes, and the scoring helpers.
@@ -55,45 +53,6 @@ impl RuleKind {
             RuleKind::Check => "expect",
             _ => "score",
         }
-    }
-}
-
-/// One compiled expression with what it reads.
-#[derive(Debug, Clone)]
-pub(crate) struct CompiledRule {
-    pub ast: AST,
-    pub inputs: Vec<FieldPath>,
-    pub optional: Vec<FieldPath>,
-    /// sha256 over everything that decides this rule's result for given data.
-    pub hash: String,
-    /// The dictionary slots of `inputs` (for the fast path).
-    pub input_slots: Vec<usize>,
-    /// The dictionary slots of `inputs` then `optional` (to gather the values a report shows).
-    pub read_slots: Vec<usize>,
-    /// The rule lowered to closures, when it stays inside the subset the fast path knows.
-    pub fast: Option<std::sync::Arc<crate::fast::Program>>,
-}
-
-impl CompiledRule {
-    /// Adds the fast path (issue 7): the slots of the inputs and the lowered program.
-    pub(crate) fn with_fast_path(mut self, slots: &crate::fast::SlotMap) -> Self {
-        let input_slots: Option<Vec<usize>> = self
-            .inputs
-            .iter()
-            .map(|f| slots.get(f.as_str()).copied())
-            .collect();
-        let read_slots: Option<Vec<usize>> = self
-            .inputs
-            .iter()
-            .chain(&self.optional)
-            .map(|f| slots.get(f.as_str()).copied())
-            .collect();
-        if let (Some(input_slots), Some(read_slots)) = (input_slots, read_slots) {
-            self.input_slots = input_slots;
-            self.read_slots = read_slots;
-            self.fast = crate::fast::lower(&self.ast, slots).map(std::sync::Arc::new);
-        }
-        self
     }
 }
 
@@ -188,7 +147,7 @@ pub(crate) fn compile_rule(
         ast,
         inputs: r.inputs.to_vec(),
         optional: r.optional.to_vec(),
-        hash: crate::data::hex(&h.finalize()),
+        hash: crate::types::hex(&h.finalize()),
         input_slots: Vec::new(),
         read_slots: Vec::new(),
         fast: None,

@@ -5,10 +5,37 @@
 //! whose scoring rules are [rhai](https://rhai.rs) expressions (format: `docs/FORMAT.md`); the
 //! engine checks and compiles them once and scores county data into itemized reports.
 //!
-//! Data flows one way: **load** (YAML → typed model) → **check** (lint) → **compile** (rhai ASTs,
-//! once) → **evaluate** (one county, itemized) → **aggregate** (tree totals, veto, bonus, pass
-//! lines) → **analyse** ([`analyse::gap`]: what a county lost and the cheapest way to the pass
-//! line) → **render** (JSON, Markdown, CSV).
+//! # How the code is laid out
+//!
+//! Data flows one way, and the modules follow it; each stage imports only stages above it in
+//! this list (never one below), so there is no import circle:
+//!
+//! | stage | module | what it does |
+//! |---|---|---|
+//! | (shared) | `types`, `error`, [`model`] | ids, [`Points`], [`FieldPath`], [`Value`]; typed errors; the rule set's typed model |
+//! | load | `load` | rule files → [`model`] ([`RuleSource`]); county files → [`CountyData`] |
+//! | check | `check` | lint: points add up, fields declared, ids unique |
+//! | compile | `compile`, `helpers` | rhai ASTs once per rule, with the helper functions (`tiers`, `pct`, …) |
+//! | evaluate | `evaluate` | one rule on one county: the rhai interpreter and the fast path ([`Evaluator`]) |
+//! | aggregate | `aggregate`, [`RuleSet`], `scoring` | tree totals, veto, bonus, penalty, pass lines → [`Report`]; [`scoring::batch`] scores many files with their hashes |
+//! | analyse | [`analyse`] | one room per user (below) |
+//! | render | [`render`] | every output format, one module per format |
+//!
+//! [`synth`] generates synthetic county data for tests and benchmarks.
+//!
+//! # Entry points by user
+//!
+//! - **Assessment systems that embed fazhi**: [`RuleSet::load_dir`] / [`RuleSet::builtin`],
+//!   [`CountyData::from_file`], [`RuleSet::score`] → [`Report`], [`render::json`].
+//! - **The county and its evaluator** ([`analyse::gap`]): [`analyse::gap::GapAnalysis::new`]
+//!   (what was lost, what would bring it back, the plan to each pass line),
+//!   [`render::gap_markdown`].
+//! - **The evaluator when rules change** ([`analyse::change`]): [`scoring::batch::score_files`],
+//!   [`analyse::change::rank`], [`analyse::change::diff`], [`analyse::change::rescore`],
+//!   [`analyse::change::verify`].
+//! - **The policy designer** ([`analyse::policy`]): [`analyse::policy::weights`] (scenario files),
+//!   [`analyse::policy::whatif`], [`analyse::policy::uncertainty`] (rank intervals and Sobol
+//!   indices).
 //!
 //! ```
 //! use fazhi::{CountyData, RuleSet};
@@ -29,31 +56,41 @@
 
 #![warn(missing_docs)]
 
-mod aggregate;
-pub mod analyse;
-mod authoring;
-mod check;
-mod compile;
-mod data;
+// Shared below every stage.
 mod error;
-mod eval;
-mod fast;
-mod helpers;
-mod load;
 pub mod model;
 pub mod numeric;
-pub mod render;
-mod report;
-mod ruleset;
-mod scoring;
-pub mod synth;
 mod types;
+
+// The pipeline, in the order data flows.
+mod load;
 mod yaml_keys;
 
-pub use data::{Bound, CountyData, CountyInfo, Datum, Value};
+mod authoring;
+mod check;
+
+mod compile;
+mod helpers;
+
+mod evaluate;
+
+mod aggregate;
+mod report;
+mod ruleset;
+pub mod scoring;
+
+pub mod analyse;
+
+pub mod render;
+
+// Synthetic county data for tests and benchmarks.
+pub mod synth;
+
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
+pub use evaluate::Evaluator;
+pub use load::county::{Bound, CountyData, CountyInfo, Datum};
 pub use load::RuleSource;
 pub use report::*;
 pub use ruleset::RuleSet;
-pub use scoring::{CountySummary, Evaluator};
-pub use types::{FieldPath, IndicatorId, Points};
+pub use scoring::CountySummary;
+pub use types::{FieldPath, IndicatorId, Points, Value};

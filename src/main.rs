@@ -132,8 +132,8 @@ enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
         /// Noise per tree level: LEVEL=FACTOR (1=0.25), LEVEL=uniform or LEVEL=dirichlet:ALPHA.
-        #[arg(long = "noise", value_parser = fazhi::analyse::uncertainty::parse_level_noise)]
-        noise: Vec<(usize, fazhi::analyse::uncertainty::LevelNoise)>,
+        #[arg(long = "noise", value_parser = fazhi::analyse::policy::uncertainty::parse_level_noise)]
+        noise: Vec<(usize, fazhi::analyse::policy::uncertainty::LevelNoise)>,
         /// Number of weightings drawn.
         #[arg(long, default_value_t = 1000)]
         runs: usize,

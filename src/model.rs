@@ -4,7 +4,7 @@
 //! [`RuleSet`](crate::RuleSet). They are public so that embedders and analyses can read a rule
 //! set's structure, but they are only ever built by the loader.
 
-use crate::data::Value;
+use crate::types::Value;
 use crate::types::{FieldPath, IndicatorId, Points};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

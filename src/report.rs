@@ -1,7 +1,7 @@
 //! The itemized report of one county under one rule set. Its JSON form is stable: fields are only
 //! ever added, and `schema` changes if a meaning ever does.
 
-use crate::data::Datum;
+use crate::load::county::Datum;
 use crate::types::{FieldPath, IndicatorId, Points};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -403,4 +403,33 @@ impl Report {
             .iter()
             .filter(|c| c.status == ConditionStatus::Triggered)
     }
+}
+
+/// A data file a result was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputFile {
+    /// The path as it was given.
+    pub path: String,
+    /// sha256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// A county file that could not be scored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The path as it was given.
+    pub path: String,
+    /// What went wrong (every diagnostic, one per line).
+    pub error: String,
+}
+
+/// Which rules and which engine produced a result, and from which files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The rule set (id, version, content hash).
+    pub ruleset: RuleSetInfo,
+    /// The engine.
+    pub engine: EngineInfo,
+    /// The data files, in the order given.
+    pub inputs: Vec<InputFile>,
 }

@@ -1,15 +1,12 @@
 //! The compiled rule set: the public entry point that ties load → check → compile together and
 //! scores counties (evaluate → aggregate).
 
-use crate::aggregate::{self, Runs};
 use crate::check;
-use crate::compile::{self, CompiledRule, RuleKind, RuleSrc};
-use crate::data::CountyData;
+use crate::compile::{self, RuleKind, RuleSrc};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::evaluate::CompiledRule;
 use crate::load::{self, RuleSource};
 use crate::model::{Bonus, Check, FieldSpec, Model, Node, PassLine, Penalty, Veto};
-use crate::report::Report;
-use crate::scoring::{Evaluator, Runner};
 use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -89,128 +86,6 @@ impl RuleSet {
         diags.dedup();
         Diagnostics(diags)
     }
-
-    /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
-    /// checks. Never fails: a rule that breaks makes its own item an error.
-    ///
-    /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
-    pub fn score(&self, data: &CountyData) -> Report {
-        self.score_with(data, Evaluator::Compiled)
-    }
-
-    /// Scores one county and also returns, per item (in [`RuleSet::items`] order), the unrounded
-    /// share of its points the rule gave: its result clamped to `[0, points]` divided by the
-    /// points (0 for items without data, failing items and zero-point items). Re-weighting
-    /// analyses scale these shares instead of re-running the rules.
-    pub(crate) fn score_with_shares(&self, data: &CountyData) -> (Report, Vec<f64>) {
-        let runner = Runner::new(self, data, Evaluator::Compiled);
-        let runs = Runs {
-            items: self
-                .items
-                .iter()
-                .map(|(i, r)| {
-                    let run = runner.run(r, self.model.nodes[*i].points.as_f64());
-                    (*i, run, runner.inputs(r))
-                })
-                .collect(),
-            ..self.run_adjustments(&runner)
-        };
-        let shares = runs
-            .items
-            .iter()
-            .map(|(i, run, _)| {
-                let max = self.model.nodes[*i].points.as_f64();
-                match run.outcome {
-                    crate::eval::Outcome::Number(x) if max > 0.0 && !x.is_nan() => {
-                        x.clamp(0.0, max) / max
-                    }
-                    _ => 0.0,
-                }
-            })
-            .collect();
-        (aggregate::build(&self.model, data, runs), shares)
-    }
-
-    /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
-    /// when it returns one (called with the item's id and rule hash) and evaluates only the
-    /// other items. Vetoes, bonuses, penalties and checks always run. The caller guarantees
-    /// that a reused result came from the same rule hash and the same county data (this is
-    /// what `analyse::rescore` checks); names, parents and texts are refreshed from this rule
-    /// set, since the hash does not cover them.
-    pub(crate) fn score_reusing<'r>(
-        &self,
-        data: &CountyData,
-        reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
-    ) -> (Report, usize) {
-        let runner = Runner::new(self, data, Evaluator::Compiled);
-        let mut reused = 0;
-        let items = self
-            .items
-            .iter()
-            .map(|(i, r)| {
-                let node = &self.model.nodes[*i];
-                let score = match reuse(node.id.as_str(), &r.hash) {
-                    Some(old) => {
-                        reused += 1;
-                        aggregate::refresh_item(&self.model, *i, old)
-                    }
-                    None => {
-                        let run = runner.run(r, node.points.as_f64());
-                        aggregate::item_score(&self.model, *i, run, runner.inputs(r), true)
-                    }
-                };
-                (*i, score)
-            })
-            .collect();
-        let runs = Runs {
-            items: Vec::new(),
-            ..self.run_adjustments(&runner)
-        };
-        (aggregate::assemble(&self.model, data, items, &runs), reused)
-    }
-
-    /// Runs vetoes, bonuses, penalties and checks (everything but the items).
-    fn run_adjustments(&self, bound: &Runner) -> Runs {
-        let p = |n: Points| n.as_f64();
-        Runs {
-            items: Vec::new(),
-            explain: true,
-            vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
-            bonuses: self
-                .bonuses
-                .iter()
-                .zip(&self.model.bonuses)
-                .map(|(r, b)| bound.run(r, p(b.cap)))
-                .collect(),
-            penalties: self
-                .penalties
-                .iter()
-                .zip(&self.model.penalties)
-                .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
-                .collect(),
-            checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
-        }
-    }
-
-    /// Crate-internal hook for analyses that search over one item's inputs (the gap analysis
-    /// rescoring counterfactuals): evaluates only the item at `pos` (its index among
-    /// [`RuleSet::items`]) through the same evaluate and aggregate code as [`RuleSet::score`], so
-    /// its `earned` equals that item's `earned` in a full report of the same data. Penalties,
-    /// bonuses and totals are not computed; callers verify their final answers with a full
-    /// [`RuleSet::score`]. `None` when `pos` is out of range.
-    pub(crate) fn score_item(&self, data: &CountyData, pos: usize) -> Option<crate::ItemScore> {
-        let (idx, rule) = self.items.get(pos)?;
-        let runner = Runner::new(self, data, Evaluator::Compiled);
-        let run = runner.run(rule, self.model.nodes[*idx].points.as_f64());
-        Some(aggregate::item_score(
-            &self.model,
-            *idx,
-            run,
-            runner.inputs(rule),
-            true,
-        ))
-    }
-
     /// The rule set's id.
     pub fn id(&self) -> &str {
         &self.model.header.id
@@ -281,7 +156,7 @@ impl RuleSet {
     }
     /// The ids of the rules (items, vetoes, bonuses, penalties, checks) the fast path could not
     /// lower: they always run on the rhai interpreter (see [`Evaluator`]).
-    pub fn interpreted_rules(&self) -> Vec<&crate::IndicatorId> {
+    pub fn interpreted_rules(&self) -> Vec<&crate::types::IndicatorId> {
         let m = &self.model;
         let slow = |r: &CompiledRule| r.fast.is_none();
         let items = self
@@ -346,7 +221,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     diags.extend(check::check(&model));
     let engine = compile::engine();
     diags.extend(crate::authoring::unreadable_fields(&model, &engine));
-    let slots: crate::fast::SlotMap = (model.fields.keys().enumerate())
+    let slots: crate::evaluate::fast::SlotMap = (model.fields.keys().enumerate())
         .map(|(i, f)| (f.as_str().to_string(), i))
         .collect();
     let mut compile_one = |src: RuleSrc| {

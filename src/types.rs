@@ -1,4 +1,5 @@
-//! Small types that carry meaning: indicator ids, points and field paths.
+//! Small types that carry meaning: indicator ids, points, field paths and checked data values.
+//! They sit below every stage: the model, the loaders, the evaluators and the reports share them.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -218,6 +219,52 @@ impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// A data value, already checked against its field's type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A bool field.
+    Bool(bool),
+    /// A count.
+    Int(i64),
+    /// A percent or number.
+    Number(f64),
+    /// Text, enum or date.
+    Text(String),
+    /// A list of texts.
+    List(Vec<String>),
+}
+
+impl Value {
+    /// The value as a number, when it is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Number(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(true) => f.write_str("是"),
+            Value::Bool(false) => f.write_str("否"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Number(x) => write!(f, "{}", Points::from_f64(*x)),
+            Value::Text(s) => f.write_str(s),
+            Value::List(l) if l.is_empty() => f.write_str("（空）"),
+            Value::List(l) => f.write_str(&l.join("、")),
+        }
+    }
+}
+
+/// Lowercase hexadecimal of a digest (sha256 hashes of rules, data and files are shown this way).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

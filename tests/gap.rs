@@ -123,7 +123,7 @@ fn a_county_at_full_marks_has_nothing_to_do() {
     assert!(g.lost.is_empty() && g.no_data.is_empty() && g.plans.is_empty());
     assert!(g.pass_lines.iter().all(|p| p.reached));
     assert!(g.areas.iter().all(|a| a.lost == Points::ZERO));
-    let md = fazhi::analyse::gap::markdown(&g);
+    let md = fazhi::render::gap_markdown(&g);
     assert!(md.contains("有数据的指标均得满分"), "{md}");
 }
 
@@ -142,7 +142,7 @@ fn a_vetoed_county_is_blocked_whatever_its_score() {
         .plans
         .iter()
         .all(|p| p.steps.is_empty() && p.reaches && p.blocked_by_veto));
-    let md = fazhi::analyse::gap::markdown(&g);
+    let md = fazhi::render::gap_markdown(&g);
     assert!(
         md.contains("一票否决（发生重大违法决策并造成严重后果）"),
         "{md}"
@@ -220,7 +220,7 @@ fn items_out_of_reach_within_the_ranges_say_so() {
     let plan = &g.plans[0];
     assert!(!plan.reaches);
     assert_eq!(plan.total_after, pts("12"));
-    let md = fazhi::analyse::gap::markdown(&g);
+    let md = fazhi::render::gap_markdown(&g);
     assert!(
         md.contains("在数据取值范围内，任何改动都不能增加得分"),
         "{md}"
@@ -303,7 +303,7 @@ fn peers_give_area_medians_and_leave_the_county_out() {
     assert_eq!(p.areas[0].diff, Some(pts("-1.4")));
     assert_eq!(p.areas[1].median, Some(pts("4")));
     assert!(!p.areas[1].below);
-    let md = fazhi::analyse::gap::markdown(&g);
+    let md = fazhi::render::gap_markdown(&g);
     assert!(
         md.contains("低于同组中位数的一级指标：1「行政争议化解」"),
         "{md}"
@@ -337,11 +337,11 @@ fn applied_changes_keep_provenance_and_are_checked() {
 #[test]
 fn the_json_is_stable() {
     let (rules, data) = mini_good();
-    let a = GapAnalysis::new(&rules, &data).to_json();
-    let b = GapAnalysis::new(&rules, &data).to_json();
+    let a = fazhi::render::to_json(&GapAnalysis::new(&rules, &data));
+    let b = fazhi::render::to_json(&GapAnalysis::new(&rules, &data));
     assert_eq!(a, b);
     let back: GapAnalysis = serde_json::from_str(&a).unwrap();
-    assert_eq!(back.to_json(), a);
+    assert_eq!(fazhi::render::to_json(&back), a);
     assert!(a.contains("\"schema\": 1"));
 }
 
@@ -491,6 +491,6 @@ indicators:
     assert_eq!(g.lost[0].lost, pts("4"));
     assert!(g.lost[0].fix.is_none());
     assert!(g.lost[0].why.contains("error"), "{}", g.lost[0].why);
-    let md = fazhi::analyse::gap::markdown(&g);
+    let md = fazhi::render::gap_markdown(&g);
     assert!(md.contains("规则出错，需先修正规则或数据"), "{md}");
 }

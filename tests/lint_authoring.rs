@@ -239,7 +239,7 @@ fn the_shipped_rule_sets_lint_clean() {
 fn scenario_points_finer_than_a_thousandth_are_refused() {
     let rules = common::mini();
     let yaml = "id: s\nname: 细分\ntotal_points: 20.00001\npoints:\n  \"1\": 12.0005\npass_lines:\n  demonstration: { min_total: 16.25 }\n";
-    let e = match fazhi::analyse::weights::Scenario::from_str("s.yaml", yaml, &rules) {
+    let e = match fazhi::analyse::policy::weights::Scenario::from_str("s.yaml", yaml, &rules) {
         Err(fazhi::Error::Scenario(d)) => d.0,
         other => panic!("{other:?}"),
     };

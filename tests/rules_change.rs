@@ -4,8 +4,8 @@
 mod common;
 use common::edits::*;
 use common::*;
-use fazhi::analyse::diff::{ChangeKind, ContributionKind, Section};
-use fazhi::analyse::{diff, rank, rescore, verify};
+use fazhi::analyse::change::diff::{ChangeKind, ContributionKind, Section};
+use fazhi::analyse::change::{diff, rank, rescore, verify};
 use fazhi::{Points, RuleSet, RuleSource};
 use std::path::{Path, PathBuf};
 

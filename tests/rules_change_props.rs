@@ -6,7 +6,7 @@ mod common;
 use common::edits::*;
 use common::gen::*;
 use common::*;
-use fazhi::analyse::{diff, rescore};
+use fazhi::analyse::change::{diff, rescore};
 use fazhi::{CountyData, Points, Report, RuleSet, RuleSource};
 use proptest::prelude::*;
 use std::sync::OnceLock;

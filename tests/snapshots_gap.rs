@@ -4,7 +4,8 @@
 
 mod common;
 use common::*;
-use fazhi::analyse::gap::{markdown, GapAnalysis};
+use fazhi::analyse::gap::GapAnalysis;
+use fazhi::render::gap_markdown as markdown;
 use fazhi::{CountyData, RuleSet};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -19,7 +20,7 @@ fn mini_gap(file: &str) -> GapAnalysis {
 fn mini_good() {
     let g = mini_gap("mini-good.yaml");
     insta::assert_snapshot!("gap_mini_good_md", markdown(&g));
-    insta::assert_snapshot!("gap_mini_good_json", g.to_json());
+    insta::assert_snapshot!("gap_mini_good_json", fazhi::render::to_json(&g));
 }
 
 #[test]

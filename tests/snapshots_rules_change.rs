@@ -6,7 +6,7 @@
 
 mod common;
 use common::edits::*;
-use fazhi::analyse::{diff, rank};
+use fazhi::analyse::change::{diff, rank};
 use fazhi::{render, RuleSet};
 use std::path::PathBuf;
 

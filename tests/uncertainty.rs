@@ -7,10 +7,10 @@
 
 mod common;
 use common::*;
-use fazhi::analyse::chart::rank_intervals;
-use fazhi::analyse::scores::Batch;
-use fazhi::analyse::uncertainty::{analyse, LevelNoise, Noise, Settings, Uncertainty};
-use fazhi::analyse::weights::{Scenario, Weights};
+use fazhi::analyse::policy::scores::Batch;
+use fazhi::analyse::policy::uncertainty::{analyse, LevelNoise, Noise, Settings, Uncertainty};
+use fazhi::analyse::policy::weights::{Scenario, Weights};
+use fazhi::render::svg::rank_intervals;
 use fazhi::{CountyData, Error, Points, RuleSet, RuleSource};
 use proptest::prelude::*;
 
@@ -144,8 +144,8 @@ fn seeded_runs_are_identical_whatever_the_threads() {
         let c = pool.install(|| go(42));
         assert_eq!(a, c);
         let d = go(43);
-        assert_ne!(a.json(), d.json());
-        assert_eq!(a.json(), b.json());
+        assert_ne!(fazhi::render::to_json(&a), fazhi::render::to_json(&d));
+        assert_eq!(fazhi::render::to_json(&a), fazhi::render::to_json(&b));
         assert_eq!(a.float_total, float);
         by_mode.push(a);
     }
@@ -569,11 +569,10 @@ fn the_chart_marks_vetoed_counties_and_only_them() {
         .any(|l| l.contains(">示例否决县（合成数据）<tspan")));
     assert!(labels.iter().any(|l| l.contains("class=\"legend\"")));
     // The table and the CSV say so too.
-    assert!(u
-        .markdown()
+    assert!(fazhi::render::uncertainty_markdown(&u)
         .lines()
         .any(|l| l.starts_with("| synthetic-vetoed ") && l.contains("| 否决 |")));
-    let csv = u.csv();
+    let csv = fazhi::render::uncertainty_csv(&u);
     let flagged: Vec<&str> = csv.lines().filter(|l| l.contains(",true,")).collect();
     assert_eq!(flagged.len(), 1);
     assert!(flagged[0].starts_with("synthetic-vetoed,"));
@@ -614,8 +613,7 @@ fn one_county_and_one_draw_give_a_plain_answer() {
         .outputs
         .iter()
         .all(|o| o.areas.iter().all(|a| a.first_order.is_none())));
-    assert!(u
-        .markdown()
+    assert!(fazhi::render::uncertainty_markdown(&u)
         .contains("—：该项在各组权重下不变（方差为 0），指数无定义。"));
     assert!(rank_intervals(&u).contains(">示例县<"));
 }

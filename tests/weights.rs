@@ -4,8 +4,8 @@
 
 mod common;
 use common::*;
-use fazhi::analyse::scores::Batch;
-use fazhi::analyse::weights::{Scenario, Weights};
+use fazhi::analyse::policy::scores::Batch;
+use fazhi::analyse::policy::weights::{Scenario, Weights};
 use fazhi::model::FieldType;
 use fazhi::{CountyData, Points, RuleSet, RuleSource};
 use proptest::prelude::*;

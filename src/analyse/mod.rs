@@ -1,19 +1,15 @@
-//! Step 6, analyse: what the reports mean for the people who act on them — one county's gaps,
-//! what evaluators do with many reports and several rule sets, and what policy designers ask of
-//! scores: re-weighting, what-if scenarios, and how robust a ranking is to its weights.
+//! Step 6, analyse: what the reports mean for the people who act on them. One room per user:
+//!
+//! | room | for whom | entry points |
+//! |---|---|---|
+//! | [`gap`] | a county preparing its application, and the evaluator who signs its report | [`gap::GapAnalysis::new`] (lost points, counterfactuals, the plan to each pass line), [`gap::GapAnalysis::with_peers`] (peers) |
+//! | [`change`] | the third-party evaluator when rules change and must sign every number | [`change::rank`], [`change::diff`], [`change::rescore`], [`change::verify`] |
+//! | [`policy`] | the policy designer testing weightings | [`policy::weights`] (scenario files), [`policy::whatif`], [`policy::uncertainty`], [`policy::sensitivity`] |
+//!
+//! [`stats`] holds the rank statistics both `change` and `policy` use. Analyses return plain
+//! data (serialisable structs); every text format is written by [`crate::render`].
 
-pub mod batch;
-pub mod chart;
-pub mod diff;
+pub mod change;
 pub mod gap;
-mod kernel;
-pub mod rank;
-pub mod rescore;
-pub mod scores;
-pub mod sensitivity;
+pub mod policy;
 pub mod stats;
-mod tables;
-pub mod uncertainty;
-pub mod verify;
-pub mod weights;
-pub mod whatif;

@@ -1,8 +1,9 @@
 //! `fazhi diff`.
 
 use super::common::*;
-use fazhi::analyse::{batch, diff};
+use fazhi::analyse::change::diff;
 use fazhi::render::{self, Format};
+use fazhi::scoring::batch;
 use std::path::{Path, PathBuf};
 
 /// The changelog between two rule-set folders, and with data every county's movement.

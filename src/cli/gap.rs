@@ -1,7 +1,8 @@
 //! `fazhi gap`.
 
 use super::common::*;
-use fazhi::analyse::gap::{self, GapAnalysis};
+use fazhi::analyse::gap::GapAnalysis;
+use fazhi::render;
 use fazhi::{CountyData, Report, RuleSet};
 use std::path::{Path, PathBuf};
 
@@ -55,15 +56,11 @@ pub fn run(
         })
         .collect();
     let text = match format {
-        GapFormat::Json if analyses.len() == 1 => analyses[0].to_json(),
-        GapFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&analyses).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
+        GapFormat::Json => render::to_json(&analyses),
         GapFormat::Md => analyses
             .iter()
-            .map(gap::markdown)
+            .map(render::gap_markdown)
             .collect::<Vec<_>>()
             .join("\n---\n\n"),
     };

@@ -1,8 +1,9 @@
 //! `fazhi rank`.
 
 use super::common::*;
-use fazhi::analyse::{batch, rank};
+use fazhi::analyse::change::rank;
 use fazhi::render::{self, Format};
+use fazhi::scoring::batch;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 

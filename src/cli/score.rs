@@ -1,8 +1,8 @@
 //! `fazhi score`.
 
 use super::common::*;
-use fazhi::analyse::batch;
 use fazhi::render::{self, Format};
+use fazhi::scoring::batch;
 use std::path::{Path, PathBuf};
 
 /// Scores county files into reports (each names its file as `county.source`).

@@ -2,8 +2,9 @@
 
 use super::common::*;
 use super::whatif::{load_counties, load_scenario};
-use fazhi::analyse::uncertainty::{self, LevelNoise, Settings};
-use fazhi::analyse::{chart, scores::Batch, weights::Weights};
+use fazhi::analyse::policy::uncertainty::{self, LevelNoise, Settings};
+use fazhi::analyse::policy::{scores::Batch, weights::Weights};
+use fazhi::render::{self, svg};
 use std::path::{Path, PathBuf};
 
 /// What `fazhi uncertainty` was asked to do.
@@ -65,9 +66,9 @@ pub fn run(a: Args) -> u8 {
             return FAILURE;
         }
         let files = [
-            ("uncertainty.json", u.json()),
-            ("uncertainty.csv", u.csv()),
-            ("rank-intervals.svg", chart::rank_intervals(&u)),
+            ("uncertainty.json", render::to_json(&u)),
+            ("uncertainty.csv", render::uncertainty_csv(&u)),
+            ("rank-intervals.svg", svg::rank_intervals(&u)),
         ];
         for (name, text) in files {
             if let Err(e) = write_output(Some(&dir.join(name)), &text) {
@@ -76,7 +77,7 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match write_output(None, &u.markdown()) {
+    match write_output(None, &render::uncertainty_markdown(&u)) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,7 +1,7 @@
 //! `fazhi verify`.
 
 use super::common::*;
-use fazhi::analyse::verify;
+use fazhi::analyse::change::verify;
 use fazhi::Report;
 use std::path::Path;
 

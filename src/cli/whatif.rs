@@ -1,8 +1,8 @@
 //! `fazhi whatif`: baseline against a weighting scenario.
 
 use super::common::*;
-use fazhi::analyse::{scores::Batch, weights::Scenario, whatif::WhatIf};
-use fazhi::render::Format;
+use fazhi::analyse::policy::{scores::Batch, weights::Scenario, whatif::WhatIf};
+use fazhi::render::{self, Format};
 use fazhi::{CountyData, RuleSet};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -100,9 +100,9 @@ pub fn run(
     let batch = Batch::evaluate(&rules, &counties);
     let w = WhatIf::compare(&rules, &batch, &scenario);
     let text = match format {
-        Format::Markdown => w.markdown(),
-        Format::Json => w.json(),
-        Format::Csv => w.csv(),
+        Format::Markdown => render::whatif_markdown(&w),
+        Format::Json => render::to_json(&w),
+        Format::Csv => render::whatif_csv(&w),
     };
     match write_output(out, &text) {
         Ok(()) => OK,

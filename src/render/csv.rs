@@ -1,6 +1,11 @@
-//! CSV: one row per item, UTF-8, RFC 4180 quoting.
+//! CSV (UTF-8, RFC 4180 quoting): a report (one row per item), a ranking, a what-if comparison
+//! and an uncertainty analysis (one row per county).
 
+use crate::analyse::change::rank::Ranking;
+use crate::analyse::policy::uncertainty::Uncertainty;
+use crate::analyse::policy::whatif::WhatIf;
 use crate::report::{ItemStatus, Report};
+use crate::types::IndicatorId;
 
 const COLUMNS: &[&str] = &[
     "county_id",
@@ -28,7 +33,7 @@ pub(crate) fn field(s: &str) -> String {
 }
 
 /// One CSV line: the cells quoted where they must be, joined, newline-terminated.
-pub(crate) fn row(cells: &[String]) -> String {
+pub(crate) fn line(cells: &[String]) -> String {
     let mut line = cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
     line.push('\n');
     line
@@ -68,9 +73,129 @@ pub fn csv_rows(r: &Report) -> String {
             inputs.join("; "),
             i.explanation.clone(),
         ];
-        out.push_str(&row(&cells));
+        out.push_str(&line(&cells));
     }
     out
+}
+
+/// The ranking as CSV: one row per county (area columns by id), then one row per failed file
+/// with its error in the `error` column.
+pub fn rank_csv(r: &Ranking) -> String {
+    let mut cols: Vec<String> = [
+        "rank",
+        "county_id",
+        "county_name",
+        "source",
+        "total",
+        "max",
+        "pass_level",
+        "vetoed",
+        "coverage",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect();
+    cols.extend(r.areas.iter().map(|a| format!("area_{}", a.id)));
+    cols.extend(
+        [
+            "ruleset_id",
+            "ruleset_version",
+            "ruleset_hash",
+            "data_hash",
+            "error",
+        ]
+        .map(String::from),
+    );
+    let mut s = cols.join(",");
+    s.push('\n');
+    let rs = &r.provenance.ruleset;
+    for row in &r.rows {
+        let mut cells = vec![
+            row.rank.to_string(),
+            row.county.id.clone(),
+            row.county.name.clone(),
+            row.county.source.clone().unwrap_or_default(),
+            row.total.to_string(),
+            row.max.to_string(),
+            row.pass_level
+                .as_ref()
+                .map_or(String::new(), |p| p.id.to_string()),
+            row.vetoed.to_string(),
+            format!("{:.4}", row.coverage),
+        ];
+        cells.extend(row.areas.iter().map(|p| p.to_string()));
+        cells.extend([
+            rs.id.clone(),
+            rs.version.clone(),
+            rs.hash.clone(),
+            row.county.data_hash.clone(),
+            String::new(),
+        ]);
+        s.push_str(&line(&cells));
+    }
+    for f in &r.failures {
+        let mut cells = vec![String::new(); cols.len()];
+        cells[3] = f.path.clone();
+        if let Some(last) = cells.last_mut() {
+            *last = f.error.replace("\n  ", "; ").replace('\n', "; ");
+        }
+        s.push_str(&line(&cells));
+    }
+    s
+}
+
+/// CSV, one row per county (`vetoed` is `true` or `false`; a vetoed county's levels are
+/// empty).
+pub fn whatif_csv(w: &WhatIf) -> String {
+    let mut s = String::from("county_id,county_name,vetoed,baseline_total,scenario_total,baseline_rank,scenario_rank,rank_gain,baseline_level,scenario_level\n");
+    for c in &w.counties {
+        let lvl = |l: &Option<IndicatorId>| l.as_ref().map_or(String::new(), |l| l.to_string());
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            field(&c.id),
+            field(&c.name),
+            c.vetoed,
+            c.baseline_total,
+            c.scenario_total,
+            c.baseline_rank,
+            c.scenario_rank,
+            c.rank_gain,
+            field(&lvl(&c.baseline_level)),
+            field(&lvl(&c.scenario_level)),
+        ));
+    }
+    s
+}
+
+/// CSV, one row per county (`vetoed` is `true` or `false`); one `pass_<id>` column per
+/// pass line.
+pub fn uncertainty_csv(u: &Uncertainty) -> String {
+    let mut s = String::from(
+        "county_id,county_name,vetoed,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift",
+    );
+    for p in &u.pass_lines {
+        s.push_str(&format!(",{}", field(&format!("pass_{}", p.id))));
+    }
+    s.push('\n');
+    for c in &u.counties {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{:.4}",
+            field(&c.id),
+            field(&c.name),
+            c.vetoed,
+            c.baseline_total,
+            c.baseline_rank,
+            c.median_rank,
+            c.p05_rank,
+            c.p95_rank,
+            c.mean_rank_shift
+        ));
+        for p in &c.pass_probability {
+            s.push_str(&format!(",{p:.4}"));
+        }
+        s.push('\n');
+    }
+    s
 }
 
 #[cfg(test)]

@@ -1,19 +1,19 @@
-//! Step 7, render: reports as JSON (stable, documented), Markdown (Chinese-first, aligned tables)
-//! and CSV (one row per item).
+//! Step 7, render: every output format, one module per format, each taking an analysis's result
+//! as plain data (analyses never format text). JSON is the stable, documented contract; Markdown
+//! is Chinese-first with aligned tables; CSV is one row per item (reports) or per county
+//! (rankings, what-if, uncertainty); SVG draws the charts.
 
 mod csv;
-mod diff;
+mod json;
 mod markdown;
-mod rank;
-mod table;
+pub mod svg;
 
-pub use self::csv::{csv_header, csv_rows};
-pub(crate) use self::csv::{field as csv_field, row as csv_row};
-pub use self::diff::diff_markdown;
-pub use self::markdown::markdown;
-pub(crate) use self::markdown::{area_heading, county_heading, short_inputs};
-pub use self::rank::{rank_csv, rank_markdown};
-pub(crate) use self::table::Table;
+pub use self::csv::{csv_header, csv_rows, rank_csv, uncertainty_csv, whatif_csv};
+pub use self::json::{json, to_json};
+pub(crate) use self::markdown::{area_heading, county_heading, short_inputs, Table};
+pub use self::markdown::{
+    diff_markdown, gap_markdown, markdown, rank_markdown, uncertainty_markdown, whatif_markdown,
+};
 
 use crate::report::Report;
 
@@ -38,13 +38,6 @@ impl std::str::FromStr for Format {
             other => Err(format!("unknown format `{other}`: use md, json or csv")),
         }
     }
-}
-
-/// Pretty JSON of one report (byte-for-byte the same for the same inputs), newline-terminated.
-pub fn json(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 /// Renders several reports in one format.
@@ -77,27 +70,4 @@ pub fn render(reports: &[Report], format: Format) -> String {
             s
         }
     }
-}
-
-/// Pretty JSON of any serde value (rankings, diffs, verifications), newline-terminated.
-pub fn to_json<T: serde::Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// The Markdown section listing the data files a batch could not score (empty when none).
-pub(crate) fn failures_markdown(failures: &[crate::analyse::batch::Failure]) -> String {
-    if failures.is_empty() {
-        return String::new();
-    }
-    let mut s = format!("\n## 未能评分的文件（{} 个）\n\n", failures.len());
-    for f in failures {
-        s.push_str(&format!(
-            "- `{}`：{}\n",
-            f.path,
-            f.error.replace('\n', "；")
-        ));
-    }
-    s
 }

@@ -18,9 +18,9 @@
 //! Anything else (template strings, rates over a computed denominator) is left alone, and a synthetic county may then get that check's warning.
 
 use super::{values::Ideal, FieldPlan};
-use crate::data::Value;
 use crate::model::FieldType;
 use crate::types::FieldPath;
+use crate::types::Value;
 use std::collections::BTreeMap;
 
 /// One term of a sum: a field or a number.

@@ -30,11 +30,12 @@
 pub mod checks;
 mod values;
 
-use crate::data::{CountyData, CountyInfo, Datum, Value};
 use crate::error::{Error, Result};
+use crate::load::county::{CountyData, CountyInfo, Datum};
 use crate::model::FieldSpec;
 use crate::ruleset::RuleSet;
 use crate::types::FieldPath;
+use crate::types::Value;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,8 +1,8 @@
 //! Drawing one field's value from its quality (0 = the weakest county, 1 = the strongest).
 
 use super::FieldPlan;
-use crate::data::Value;
 use crate::model::{FieldSpec, FieldType};
+use crate::types::Value;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

@@ -7,20 +7,19 @@
 //! rendered as a Chinese Markdown report with [`markdown`].
 
 mod build;
-mod markdown;
 mod peers;
 mod plan;
 mod search;
 
-pub use self::markdown::markdown;
 pub use self::peers::{PeerArea, PeerComparison};
 pub use self::plan::{Plan, PlanStep};
 
 use self::build::build;
 pub(crate) use self::build::{areas_short, id_order};
-use crate::data::{CountyData, Datum, Value};
 use crate::error::{Error, Result};
+use crate::load::county::{CountyData, Datum};
 use crate::report::{CountyRef, EngineInfo, Inputs, ItemStatus, Report, RuleSetInfo};
+use crate::types::Value;
 use crate::types::{FieldPath, IndicatorId, Points};
 use crate::RuleSet;
 use serde::{Deserialize, Serialize};
@@ -67,7 +66,7 @@ pub const GAP_SCHEMA: u32 = 1;
 /// // The plan to the 示范 line is that one change, and it promises a total of 10.
 /// assert_eq!(gap.plans[0].steps.len(), 1);
 /// assert_eq!(gap.plans[0].total_after.to_string(), "10");
-/// println!("{}", fazhi::analyse::gap::markdown(&gap));
+/// println!("{}", fazhi::render::gap_markdown(&gap));
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -308,13 +307,6 @@ impl GapAnalysis {
     pub fn with_peers(mut self, peers: &[Report]) -> GapAnalysis {
         self.peers = Some(PeerComparison::new(&self, peers));
         self
-    }
-
-    /// Pretty JSON (byte for byte the same for the same inputs), newline-terminated.
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s
     }
 }
 

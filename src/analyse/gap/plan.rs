@@ -12,7 +12,7 @@
 //! changes: a vetoed county gets its plan for the score, marked as blocked.
 
 use super::{apply_changes, areas_short, id_order, Change, GapAnalysis};
-use crate::data::CountyData;
+use crate::load::county::CountyData;
 use crate::model::PassLine;
 use crate::report::Report;
 use crate::types::{IndicatorId, Points};

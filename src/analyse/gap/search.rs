@@ -22,8 +22,9 @@
 //! on from there. A missing optional number is searched from its target value on.
 
 use super::{Change, Fix, Reach};
-use crate::data::{check_value, CountyData, Datum, Value};
+use crate::load::county::{check_value, CountyData, Datum};
 use crate::model::{FieldSpec, FieldType};
+use crate::types::Value;
 use crate::types::{FieldPath, Points};
 use crate::{ItemStatus, RuleSet};
 use std::collections::BTreeMap;

@@ -1,32 +1,13 @@
 //! Step 4, evaluate: run every compiled rule of a rule set against one county's data. Each rule
 //! runs on its own: a rule that fails (a limit, a bad result) fails alone.
 
-use crate::compile::{CompiledRule, MAX_OPERATIONS};
-use crate::data::{CountyData, Value};
+use super::{describe_error, from_dynamic, CompiledRule, Outcome, Run};
 use crate::helpers;
-use rhai::{Dynamic, Engine, EvalAltResult, Map, Scope};
+use crate::load::county::CountyData;
+use crate::types::Value;
+use rhai::{Dynamic, Engine, Map, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-
-/// What one rule gave for one county.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Outcome {
-    /// The expression returned a number.
-    Number(f64),
-    /// The expression returned a bool.
-    Bool(bool),
-    /// Required inputs missing; not evaluated.
-    NoData(Vec<crate::FieldPath>),
-    /// The expression failed or returned something unusable.
-    Error(String),
-}
-
-/// A rule's outcome and the helpers' notes.
-#[derive(Debug, Clone)]
-pub(crate) struct Run {
-    pub outcome: Outcome,
-    pub notes: Vec<String>,
-}
 
 /// One county bound for evaluation: `d` built once, shared by every rule.
 pub(crate) struct BoundCounty<'a> {
@@ -150,44 +131,6 @@ fn to_dynamic(v: &Value) -> Dynamic {
         Value::List(items) => {
             Dynamic::from_array(items.iter().map(|s| Dynamic::from(s.clone())).collect())
         }
-    }
-}
-
-pub(crate) fn from_dynamic(v: Dynamic) -> Outcome {
-    if let Ok(f) = v.as_float() {
-        if f.is_nan() {
-            return Outcome::Error("the rule returned NaN (not a number)".into());
-        }
-        if f.is_infinite() {
-            return Outcome::Error(format!("the rule returned {f}"));
-        }
-        return Outcome::Number(f);
-    }
-    if let Ok(i) = v.as_int() {
-        return Outcome::Number(i as f64);
-    }
-    if let Ok(b) = v.as_bool() {
-        return Outcome::Bool(b);
-    }
-    let shown = if v.is_string() {
-        format!("the text \"{v}\"")
-    } else if v.is_unit() {
-        "nothing (())".to_string()
-    } else {
-        format!("a value of type {}", v.type_name())
-    };
-    Outcome::Error(format!("the rule returned {shown}, not a number"))
-}
-
-pub(crate) fn describe_error(e: &EvalAltResult) -> String {
-    match e {
-        EvalAltResult::ErrorTooManyOperations(pos) => format!(
-            "the rule ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?) at {pos}"
-        ),
-        EvalAltResult::ErrorStackOverflow(pos) => {
-            format!("the rule called functions too deeply and was stopped at {pos}")
-        }
-        other => format!("the rule failed: {other}"),
     }
 }
 

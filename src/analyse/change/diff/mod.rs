@@ -13,10 +13,11 @@ mod structure;
 
 pub use impact::{contributions, county_deltas};
 
-use super::batch::{self, Failure, InputFile};
 use super::rank::PassLevel;
 use crate::report::{CountyRef, EngineInfo, RuleSetInfo};
+use crate::report::{Failure, InputFile};
 use crate::ruleset::RuleSet;
+use crate::scoring::batch;
 use crate::types::{IndicatorId, Points};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -140,7 +141,7 @@ pub struct CountyDelta {
     pub new_total: Points,
     /// `new_total − old_total`.
     pub delta: Points,
-    /// Rank in the batch under the old rules (competition ranking, see `analyse::rank`).
+    /// Rank in the batch under the old rules (competition ranking, see `analyse::change::rank`).
     pub old_rank: usize,
     /// Rank under the new rules.
     pub new_rank: usize,
@@ -161,7 +162,7 @@ pub struct CountyDelta {
 /// A rule-set diff: the changelog, and with data, every county's movement.
 ///
 /// ```
-/// use fazhi::{analyse::diff, RuleSet, RuleSource};
+/// use fazhi::{analyse::change::diff, RuleSet, RuleSource};
 /// let old = RuleSet::builtin()?;
 /// // The same rules under a new version number.
 /// let docs: Vec<(String, String)> = RuleSet::builtin_source().documents().iter()
@@ -209,7 +210,7 @@ pub fn diff_rules(old: &RuleSet, new: &RuleSet) -> RuleSetDiff {
 }
 
 /// The structural diff plus every county's movement: each file is scored under `old`, then
-/// rescored under `new` reusing unchanged items (`analyse::rescore`). A file that cannot be read
+/// rescored under `new` reusing unchanged items (`analyse::change::rescore`). A file that cannot be read
 /// under either rule set (the dictionary may have changed) is listed in `failures`, naming the
 /// rule set. `tick` is called once per file and rule set (for a progress bar).
 pub fn diff_files(

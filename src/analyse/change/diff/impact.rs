@@ -2,7 +2,7 @@
 
 use super::structure::id_key;
 use super::{Contribution, ContributionKind, CountyDelta, VetoChange};
-use crate::analyse::rank::{competition_ranks, pass_level};
+use crate::analyse::change::rank::{competition_ranks, pass_level};
 use crate::report::{ConditionStatus, Report};
 use crate::types::{IndicatorId, Points};
 use std::collections::BTreeMap;
@@ -148,19 +148,19 @@ mod tests {
         let src = RuleSource::from_documents([
             (
                 "ruleset.yaml",
-                include_str!("../../../tests/rules/mini/ruleset.yaml"),
+                include_str!("../../../../tests/rules/mini/ruleset.yaml"),
             ),
             (
                 "fields.yaml",
-                include_str!("../../../tests/rules/mini/fields.yaml"),
+                include_str!("../../../../tests/rules/mini/fields.yaml"),
             ),
             (
                 "areas.yaml",
-                include_str!("../../../tests/rules/mini/areas.yaml"),
+                include_str!("../../../../tests/rules/mini/areas.yaml"),
             ),
         ]);
         let rules = RuleSet::load(&src).unwrap();
-        let text = include_str!("../../../tests/data/mini-good.yaml");
+        let text = include_str!("../../../../tests/data/mini-good.yaml");
         rules.score(&CountyData::from_str("g.yaml", text, &rules).unwrap())
     }
 

@@ -24,7 +24,7 @@
 //! and, per pass line, the share of counties reaching it.
 
 use super::kernel::{Dense, Scratch};
-use super::uncertainty::{stream, Sampler};
+use super::sampler::{stream, Sampler};
 use crate::types::IndicatorId;
 use crate::RuleSet;
 use rand::Rng;

@@ -30,8 +30,8 @@
 //!   demonstration: { min_total: 17 }
 //! ```
 
-use crate::data::find_key_line;
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
+use crate::load::county::find_key_line;
 use crate::types::{IndicatorId, Points};
 use crate::RuleSet;
 use serde::{Deserialize, Serialize};
@@ -110,7 +110,7 @@ struct RawPass {
 /// A what-if weighting scenario, checked against its rule set, with the weighting it gives.
 ///
 /// ```
-/// use fazhi::analyse::weights::Scenario;
+/// use fazhi::analyse::policy::weights::Scenario;
 /// let rules = fazhi::RuleSet::builtin()?;
 /// let area = rules.nodes()[0].id.clone();
 /// let doubled = rules.nodes()[0].points.milli() * 2;
@@ -154,7 +154,7 @@ impl Scenario {
     pub fn from_str(file: &str, text: &str, rules: &RuleSet) -> Result<Scenario> {
         let raw: RawScenario = serde_yaml::from_str(text).map_err(|e| {
             let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            let msg = crate::data::strip_location(&e.to_string());
+            let msg = crate::load::county::strip_location(&e.to_string());
             Error::Scenario(Diagnostics(vec![Diagnostic::error(file, loc, msg).with_help(
                 "a scenario has id, name, and optionally description, total_points, points (node id → points) and pass_lines (id → min_total, min_area_share)",
             )]))

@@ -2,11 +2,11 @@
 //! the distance to each pass line, the plan, then every lost item with its improvement target,
 //! the items without data and the comparison with peers.
 
-use super::{Change, Fix, GapAnalysis, LostItem, Reach};
-use crate::data::Value;
+use crate::analyse::gap::{Change, Fix, GapAnalysis, LostItem, Plan, Reach};
 use crate::render::{area_heading, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
+use crate::types::Value;
 
 /// The Markdown report of one gap analysis.
 pub fn markdown(g: &GapAnalysis) -> String {
@@ -94,7 +94,7 @@ fn summary(g: &GapAnalysis, s: &mut String) {
     s.push('\n');
 }
 
-fn plan_sentence(p: &super::Plan) -> String {
+fn plan_sentence(p: &Plan) -> String {
     let supply = p.steps.iter().filter(|x| x.supplies_data).count();
     let what = if supply > 0 {
         format!(

@@ -1,7 +1,7 @@
 //! Rendering a rule-set diff as a Chinese changelog with every county's movement explained.
 
 use super::Table;
-use crate::analyse::diff::{ChangeKind, ContributionKind, RuleSetDiff, Section};
+use crate::analyse::change::diff::{ChangeKind, ContributionKind, RuleSetDiff, Section};
 use crate::types::Points;
 
 fn section_zh(s: Section) -> &'static str {
@@ -127,7 +127,7 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
             false, false, true, true, true, true, true, true, false, false,
         ],
     );
-    let level = |p: &Option<crate::analyse::rank::PassLevel>| {
+    let level = |p: &Option<crate::analyse::change::rank::PassLevel>| {
         p.as_ref().map_or("未达标".to_string(), |p| p.name.clone())
     };
     for c in &d.counties {
@@ -187,6 +187,6 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
         }
         s.push_str(&t.render());
     }
-    s.push_str(&super::failures_markdown(&d.failures));
+    s.push_str(&super::failures(&d.failures));
     s
 }

@@ -383,7 +383,7 @@ mod tests {
         let m = [5000, 7000, 7000, -3, 0, 5000];
         let (mut k, mut r) = (Vec::new(), Vec::new());
         ranks_of(&m, &mut k, &mut r);
-        assert_eq!(r, super::super::stats::competition_ranks(&m));
+        assert_eq!(r, crate::analyse::stats::competition_ranks(&m));
         assert_eq!(r, vec![3, 1, 1, 6, 5, 3]);
     }
 }

@@ -2,12 +2,15 @@
 //! interpreter), batches across counties with rayon, and a streaming mode that keeps only each
 //! county's summary (issue 7).
 
+pub mod batch;
+
 use crate::aggregate::{self, Runs};
-use crate::compile::CompiledRule;
-use crate::data::CountyData;
-use crate::eval::{self, BoundCounty, Outcome, Run};
-use crate::fast::{self, Slots};
+use crate::evaluate::fast::{self, Slots};
+use crate::evaluate::interpreter::{self, BoundCounty};
+use crate::evaluate::{CompiledRule, Evaluator};
+use crate::evaluate::{Outcome, Run};
 use crate::helpers;
+use crate::load::county::CountyData;
 use crate::report::{Inputs, Report, Summary};
 use crate::ruleset::RuleSet;
 use crate::types::Points;
@@ -15,20 +18,6 @@ use rayon::prelude::*;
 use rhai::{Dynamic, Scope};
 use std::cell::OnceCell;
 use std::rc::Rc;
-
-/// How the rules of a rule set are evaluated. Both give identical reports; the compiled path is
-/// the default of [`RuleSet::score`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Evaluator {
-    /// Every rule on the rhai interpreter (the reference; the engine before issue 7).
-    Interpreter,
-    /// Rules lowered to native closures over field slots; a rule outside the lowered subset, or
-    /// one that meets something unusual for a county, runs on the interpreter.
-    Compiled,
-    /// The naive baseline of the benchmarks: one rhai scope per county and `eval_ast_with_scope`
-    /// per item. Only [`RuleSet::evaluate_items`] offers it; elsewhere it means `Interpreter`.
-    Naive,
-}
 
 /// One county's result without its itemized report (what ranking needs).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +36,131 @@ pub struct CountySummary {
 const CHUNK: usize = 256;
 
 impl RuleSet {
+    /// Scores one county: every item, tree totals, vetoes, bonuses, penalties, pass lines and data
+    /// checks. Never fails: a rule that breaks makes its own item an error.
+    ///
+    /// Rules run on the compiled fast path (see [`Evaluator`]) with the interpreter as fallback.
+    pub fn score(&self, data: &CountyData) -> Report {
+        self.score_with(data, Evaluator::Compiled)
+    }
+
+    /// Scores one county and also returns, per item (in [`RuleSet::items`] order), the unrounded
+    /// share of its points the rule gave: its result clamped to `[0, points]` divided by the
+    /// points (0 for items without data, failing items and zero-point items). Re-weighting
+    /// analyses scale these shares instead of re-running the rules.
+    pub(crate) fn score_with_shares(&self, data: &CountyData) -> (Report, Vec<f64>) {
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let runs = Runs {
+            items: self
+                .items
+                .iter()
+                .map(|(i, r)| {
+                    let run = runner.run(r, self.model.nodes[*i].points.as_f64());
+                    (*i, run, runner.inputs(r))
+                })
+                .collect(),
+            ..self.run_adjustments(&runner)
+        };
+        let shares = runs
+            .items
+            .iter()
+            .map(|(i, run, _)| {
+                let max = self.model.nodes[*i].points.as_f64();
+                match run.outcome {
+                    crate::evaluate::Outcome::Number(x) if max > 0.0 && !x.is_nan() => {
+                        x.clamp(0.0, max) / max
+                    }
+                    _ => 0.0,
+                }
+            })
+            .collect();
+        (aggregate::build(&self.model, data, runs), shares)
+    }
+
+    /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
+    /// when it returns one (called with the item's id and rule hash) and evaluates only the
+    /// other items. Vetoes, bonuses, penalties and checks always run. The caller guarantees
+    /// that a reused result came from the same rule hash and the same county data (this is
+    /// what `analyse::change::rescore` checks); names, parents and texts are refreshed from this rule
+    /// set, since the hash does not cover them.
+    pub(crate) fn score_reusing<'r>(
+        &self,
+        data: &CountyData,
+        reuse: &dyn Fn(&str, &str) -> Option<&'r crate::report::ItemScore>,
+    ) -> (Report, usize) {
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let mut reused = 0;
+        let items = self
+            .items
+            .iter()
+            .map(|(i, r)| {
+                let node = &self.model.nodes[*i];
+                let score = match reuse(node.id.as_str(), &r.hash) {
+                    Some(old) => {
+                        reused += 1;
+                        aggregate::refresh_item(&self.model, *i, old)
+                    }
+                    None => {
+                        let run = runner.run(r, node.points.as_f64());
+                        aggregate::item_score(&self.model, *i, run, runner.inputs(r), true)
+                    }
+                };
+                (*i, score)
+            })
+            .collect();
+        let runs = Runs {
+            items: Vec::new(),
+            ..self.run_adjustments(&runner)
+        };
+        (aggregate::assemble(&self.model, data, items, &runs), reused)
+    }
+
+    /// Runs vetoes, bonuses, penalties and checks (everything but the items).
+    fn run_adjustments(&self, bound: &Runner) -> Runs {
+        let p = |n: Points| n.as_f64();
+        Runs {
+            items: Vec::new(),
+            explain: true,
+            vetoes: self.vetoes.iter().map(|r| bound.run(r, 0.0)).collect(),
+            bonuses: self
+                .bonuses
+                .iter()
+                .zip(&self.model.bonuses)
+                .map(|(r, b)| bound.run(r, p(b.cap)))
+                .collect(),
+            penalties: self
+                .penalties
+                .iter()
+                .zip(&self.model.penalties)
+                .map(|(r, x)| bound.run(r, x.cap.map_or(0.0, p)))
+                .collect(),
+            checks: self.checks.iter().map(|r| bound.run(r, 0.0)).collect(),
+        }
+    }
+
+    /// Crate-internal hook for analyses that search over one item's inputs (the gap analysis
+    /// rescoring counterfactuals): evaluates only the item at `pos` (its index among
+    /// [`RuleSet::items`]) through the same evaluate and aggregate code as [`RuleSet::score`], so
+    /// its `earned` equals that item's `earned` in a full report of the same data. Penalties,
+    /// bonuses and totals are not computed; callers verify their final answers with a full
+    /// [`RuleSet::score`]. `None` when `pos` is out of range.
+    pub(crate) fn score_item(
+        &self,
+        data: &CountyData,
+        pos: usize,
+    ) -> Option<crate::report::ItemScore> {
+        let (idx, rule) = self.items.get(pos)?;
+        let runner = Runner::new(self, data, Evaluator::Compiled);
+        let run = runner.run(rule, self.model.nodes[*idx].points.as_f64());
+        Some(aggregate::item_score(
+            &self.model,
+            *idx,
+            run,
+            runner.inputs(rule),
+            true,
+        ))
+    }
+
     /// Scores one county with the chosen evaluator (the report is the same either way).
     ///
     /// ```
@@ -176,9 +290,12 @@ impl RuleSet {
         items: impl Iterator<Item = &'r (usize, CompiledRule)>,
     ) -> Vec<Run> {
         let mut scope = Scope::new();
-        scope.push_constant_dynamic("d", Dynamic::from_map(eval::county_map(&self.groups, data)));
+        scope.push_constant_dynamic(
+            "d",
+            Dynamic::from_map(interpreter::county_map(&self.groups, data)),
+        );
         scope.push("P", 0.0_f64);
-        let present = Rc::new(eval::present(data));
+        let present = Rc::new(interpreter::present(data));
         items
             .map(|(i, r)| {
                 if r.inputs.iter().any(|f| !data.values.contains_key(f)) {
@@ -197,8 +314,8 @@ impl RuleSet {
                 scope.rewind(before);
                 let notes = helpers::finish_item();
                 let outcome = match result {
-                    Ok(v) => eval::from_dynamic(v),
-                    Err(e) => Outcome::Error(eval::describe_error(&e)),
+                    Ok(v) => crate::evaluate::from_dynamic(v),
+                    Err(e) => Outcome::Error(crate::evaluate::describe_error(&e)),
                 };
                 Run { outcome, notes }
             })

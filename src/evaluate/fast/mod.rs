@@ -16,9 +16,9 @@ mod ops;
 
 pub(crate) use build::{lower, SlotMap};
 
-use crate::data::{CountyData, Datum};
-use crate::eval::{Outcome, Run};
+use crate::evaluate::{Outcome, Run};
 use crate::helpers::core::Cx;
+use crate::load::county::{CountyData, Datum};
 use crate::types::FieldPath;
 use ops::{Val, R};
 
@@ -181,7 +181,7 @@ mod tests {
             copy.values = c
                 .values
                 .iter()
-                .map(|(k, d)| (crate::FieldPath::new(k.as_str()), d.clone()))
+                .map(|(k, d)| (crate::types::FieldPath::new(k.as_str()), d.clone()))
                 .collect();
             let a = super::Slots::new(dict.keys(), &c);
             let b = super::Slots::new(dict.keys(), &copy);

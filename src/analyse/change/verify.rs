@@ -5,8 +5,8 @@
 //! [`verify`] rescores the data under the given rules and says whether the stored report is
 //! reproduced exactly, and if not, which of these differs — and where the content differs.
 
-use crate::data::CountyData;
 use crate::error::{Error, Result};
+use crate::load::county::CountyData;
 use crate::report::{EngineInfo, Report};
 use crate::ruleset::RuleSet;
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ pub struct Verification {
 /// Rescores `data` under `rules` and compares with `stored`.
 ///
 /// ```
-/// use fazhi::{analyse::verify, CountyData, RuleSet};
+/// use fazhi::{analyse::change::verify, CountyData, RuleSet};
 /// let rules = RuleSet::builtin()?;
 /// let data = CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
 /// let mut stored = rules.score(&data);
@@ -168,7 +168,7 @@ pub fn verify_source(
         }
         _ => given.to_path_buf(),
     };
-    let (data, _) = super::batch::read_county(&path, rules)?;
+    let (data, _) = crate::scoring::batch::read_county(&path, rules)?;
     Ok(verify(stored, rules, &data))
 }
 

@@ -1,9 +1,12 @@
 //! Step 1, load: YAML documents → the typed [`Model`]. Parse errors name the file, line and column
 //! and suggest the key that was probably meant.
 
-use crate::data::{find_key_line, hex, strip_location};
+pub(crate) mod county;
+
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
+use crate::load::county::{find_key_line, strip_location};
 use crate::model::{Header, Leaf, Model, Node, RawDoc, RawNode, Span};
+use crate::types::hex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,55 +3,13 @@
 
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
 use crate::model::{FieldSpec, FieldType};
-use crate::types::FieldPath;
+use crate::types::{hex, FieldPath, Value};
 use serde::{Deserialize, Serialize};
 use serde_yaml::Value as Yaml;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-
-/// A data value, already checked against its field's type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Value {
-    /// A bool field.
-    Bool(bool),
-    /// A count.
-    Int(i64),
-    /// A percent or number.
-    Number(f64),
-    /// Text, enum or date.
-    Text(String),
-    /// A list of texts.
-    List(Vec<String>),
-}
-
-impl Value {
-    /// The value as a number, when it is one.
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Value::Int(i) => Some(*i as f64),
-            Value::Number(f) => Some(*f),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Bool(true) => f.write_str("是"),
-            Value::Bool(false) => f.write_str("否"),
-            Value::Int(i) => write!(f, "{i}"),
-            Value::Number(x) => write!(f, "{}", crate::types::Points::from_f64(*x)),
-            Value::Text(s) => f.write_str(s),
-            Value::List(l) if l.is_empty() => f.write_str("（空）"),
-            Value::List(l) => f.write_str(&l.join("、")),
-        }
-    }
-}
 
 /// Whether a figure is exact or a bound ("2700余件" is a lower bound).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,10 +242,6 @@ impl CountyData {
     pub fn get(&self, path: &str) -> Option<&Datum> {
         self.values.get(&FieldPath::new(path))
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn strip_location(msg: &str) -> String {

@@ -4,7 +4,7 @@
 //! but drawn apart: a pale red band across its row, a grey dashed bar, a hollow dot and 〔否决〕
 //! after its name, so that a high rank is never read as a pass. Written as plain SVG text: same input, same bytes.
 
-use super::uncertainty::{CountyUncertainty, Uncertainty};
+use crate::analyse::policy::uncertainty::{CountyUncertainty, Uncertainty};
 use std::fmt::Write;
 
 /// Fonts that carry Chinese glyphs on the common systems, then the generic fallback: county and
@@ -54,13 +54,13 @@ fn tick_step(n: u32) -> u32 {
 /// The chart of an analysis's rank intervals, as SVG text.
 ///
 /// ```
-/// # use fazhi::analyse::{scores::Batch, uncertainty::*, weights::Weights};
+/// # use fazhi::analyse::policy::{scores::Batch, uncertainty::*, weights::Weights};
 /// # let rules = fazhi::RuleSet::builtin()?;
 /// # let county = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
 /// # let batch = Batch::evaluate(&rules, &[county]);
 /// # let s = Settings { noise: Noise::new(), runs: 3, seed: 1, sensitivity: None, float_total: false };
 /// let u = analyse(&rules, &batch, &Weights::nominal(&rules), &s)?;
-/// let svg = fazhi::analyse::chart::rank_intervals(&u);
+/// let svg = fazhi::render::svg::rank_intervals(&u);
 /// assert!(svg.starts_with("<svg") && svg.contains("某县"));
 /// # Ok::<(), fazhi::Error>(())
 /// ```

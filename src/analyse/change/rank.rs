@@ -5,9 +5,10 @@
 //! within a rank by county id, then by source path, so the same batch always prints the same
 //! table. Totals are exact [`Points`], so "equal" means equal to the thousandth of a point.
 
-use super::batch::{self, Failure, InputFile, Provenance};
 use crate::report::{CountyRef, Report};
+use crate::report::{Failure, InputFile, Provenance};
 use crate::ruleset::RuleSet;
+use crate::scoring::batch;
 use crate::types::{IndicatorId, Points};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 /// A ranked batch: one row per county that could be scored, and the files that could not.
 ///
 /// ```
-/// use fazhi::analyse::rank;
+/// use fazhi::analyse::change::rank;
 /// let rules = fazhi::RuleSet::builtin()?;
 /// let a = fazhi::CountyData::from_str("a.yaml", "county: {id: a, name: 甲县}\ndata: {}\n", &rules)?;
 /// let b = fazhi::CountyData::from_str("b.yaml", "county: {id: b, name: 乙县}\ndata: {}\n", &rules)?;
@@ -83,12 +84,12 @@ pub struct RankRow {
 /// Competition ranks of `totals` (1 + the number of strictly higher totals), in input order.
 ///
 /// ```
-/// use fazhi::{analyse::rank::competition_ranks, Points};
+/// use fazhi::{analyse::change::rank::competition_ranks, Points};
 /// let p = |x: f64| Points::from_f64(x);
 /// assert_eq!(competition_ranks(&[p(85.0), p(90.0), p(80.0), p(85.0)]), [2, 1, 4, 2]);
 /// ```
 pub fn competition_ranks(totals: &[Points]) -> Vec<usize> {
-    super::stats::competition_ranks(totals)
+    crate::analyse::stats::competition_ranks(totals)
         .into_iter()
         .map(|r| r as usize)
         .collect()

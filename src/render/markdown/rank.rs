@@ -1,8 +1,8 @@
 //! Rendering a ranking: a Chinese Markdown table (one row per county) or CSV.
 
-use super::{csv_row, Table};
-use crate::analyse::batch::Provenance;
-use crate::analyse::rank::Ranking;
+use super::Table;
+use crate::analyse::change::rank::Ranking;
+use crate::report::Provenance;
 
 /// The provenance lines shared by rankings and diffs.
 pub(crate) fn provenance_md(p: &Provenance) -> String {
@@ -64,72 +64,6 @@ pub fn rank_markdown(r: &Ranking) -> String {
         .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
         .collect();
     s.push_str(&format!("\n领域得分列：{}。\n", legend.join("；")));
-    s.push_str(&super::failures_markdown(&r.failures));
-    s
-}
-
-/// The ranking as CSV: one row per county (area columns by id), then one row per failed file
-/// with its error in the `error` column.
-pub fn rank_csv(r: &Ranking) -> String {
-    let mut cols: Vec<String> = [
-        "rank",
-        "county_id",
-        "county_name",
-        "source",
-        "total",
-        "max",
-        "pass_level",
-        "vetoed",
-        "coverage",
-    ]
-    .iter()
-    .map(|x| x.to_string())
-    .collect();
-    cols.extend(r.areas.iter().map(|a| format!("area_{}", a.id)));
-    cols.extend(
-        [
-            "ruleset_id",
-            "ruleset_version",
-            "ruleset_hash",
-            "data_hash",
-            "error",
-        ]
-        .map(String::from),
-    );
-    let mut s = cols.join(",");
-    s.push('\n');
-    let rs = &r.provenance.ruleset;
-    for row in &r.rows {
-        let mut cells = vec![
-            row.rank.to_string(),
-            row.county.id.clone(),
-            row.county.name.clone(),
-            row.county.source.clone().unwrap_or_default(),
-            row.total.to_string(),
-            row.max.to_string(),
-            row.pass_level
-                .as_ref()
-                .map_or(String::new(), |p| p.id.to_string()),
-            row.vetoed.to_string(),
-            format!("{:.4}", row.coverage),
-        ];
-        cells.extend(row.areas.iter().map(|p| p.to_string()));
-        cells.extend([
-            rs.id.clone(),
-            rs.version.clone(),
-            rs.hash.clone(),
-            row.county.data_hash.clone(),
-            String::new(),
-        ]);
-        s.push_str(&csv_row(&cells));
-    }
-    for f in &r.failures {
-        let mut cells = vec![String::new(); cols.len()];
-        cells[3] = f.path.clone();
-        if let Some(last) = cells.last_mut() {
-            *last = f.error.replace("\n  ", "; ").replace('\n', "; ");
-        }
-        s.push_str(&csv_row(&cells));
-    }
+    s.push_str(&super::failures(&r.failures));
     s
 }

@@ -1,6 +1,19 @@
 //! The Markdown report: Chinese-first, grouped by first-level area, lost points easy to see.
 
-use super::Table;
+mod diff;
+mod gap;
+mod rank;
+mod table;
+mod uncertainty;
+mod whatif;
+
+pub use self::diff::diff_markdown;
+pub use self::gap::markdown as gap_markdown;
+pub use self::rank::rank_markdown;
+pub(crate) use self::table::Table;
+pub use self::uncertainty::markdown as uncertainty_markdown;
+pub use self::whatif::markdown as whatif_markdown;
+
 use crate::report::{ConditionStatus, ItemStatus, Report};
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -293,4 +306,20 @@ fn bonus_cap_note(r: &Report) -> Option<String> {
             r.summary.bonus
         )
     })
+}
+
+/// The Markdown section listing the data files a batch could not score (empty when none).
+pub(crate) fn failures(failures: &[crate::report::Failure]) -> String {
+    if failures.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("\n## 未能评分的文件（{} 个）\n\n", failures.len());
+    for f in failures {
+        s.push_str(&format!(
+            "- `{}`：{}\n",
+            f.path,
+            f.error.replace('\n', "；")
+        ));
+    }
+    s
 }

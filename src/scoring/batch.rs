@@ -2,46 +2,17 @@
 //! travel with the result, and a file that cannot be read or does not fit the dictionary is
 //! reported beside the others instead of stopping the batch.
 
-use crate::data::{hex, CountyData};
 use crate::error::{Error, Result};
-use crate::report::{EngineInfo, Report, RuleSetInfo};
+use crate::load::county::CountyData;
+use crate::report::{Failure, InputFile, Report, RuleSetInfo};
 use crate::ruleset::RuleSet;
+use crate::types::hex;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// A data file a result was computed from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct InputFile {
-    /// The path as it was given.
-    pub path: String,
-    /// sha256 of the file's bytes.
-    pub sha256: String,
-}
-
-/// A county file that could not be scored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    /// The path as it was given.
-    pub path: String,
-    /// What went wrong (every diagnostic, one per line).
-    pub error: String,
-}
-
-/// Which rules and which engine produced a result, and from which files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Provenance {
-    /// The rule set (id, version, content hash).
-    pub ruleset: RuleSetInfo,
-    /// The engine.
-    pub engine: EngineInfo,
-    /// The data files, in the order given.
-    pub inputs: Vec<InputFile>,
-}
-
 /// The header of a rule set as reports carry it.
-pub fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
+pub(crate) fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
     RuleSetInfo {
         id: rules.id().to_string(),
         title: rules.title().to_string(),

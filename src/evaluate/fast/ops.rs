@@ -5,7 +5,7 @@
 //! combination not listed here (strings added, a missing field, a type error) is a [`Bail`]: the
 //! rule is run by the rhai interpreter instead, which gives the exact result or error.
 
-use crate::data::Value;
+use crate::types::Value;
 
 /// The fast path gives up on this rule for this county; the interpreter decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

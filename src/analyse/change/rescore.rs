@@ -9,7 +9,7 @@
 //! penalty and check (a handful per rule set) — is evaluated, and the tree is aggregated afresh,
 //! so the result is the report a full [`RuleSet::score`] gives, byte for byte.
 
-use crate::data::CountyData;
+use crate::load::county::CountyData;
 use crate::report::{EngineInfo, Report};
 use crate::ruleset::RuleSet;
 use rayon::prelude::*;
@@ -35,7 +35,7 @@ pub struct RescoreStats {
 /// matches no county, are simply not used.
 ///
 /// ```
-/// use fazhi::{analyse::rescore, CountyData, RuleSet};
+/// use fazhi::{analyse::change::rescore, CountyData, RuleSet};
 /// let old = RuleSet::builtin()?;
 /// let new = RuleSet::builtin()?; // in practice: an edited rule set
 /// let county = CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &old)?;

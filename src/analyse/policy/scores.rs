@@ -91,7 +91,7 @@ pub struct Outcome {
 /// A batch of evaluated counties under one rule set.
 ///
 /// ```
-/// use fazhi::analyse::{scores::Batch, weights::Weights};
+/// use fazhi::analyse::policy::{scores::Batch, weights::Weights};
 /// let rules = fazhi::RuleSet::builtin()?;
 /// let county = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
 /// let batch = Batch::evaluate(&rules, &[county]);

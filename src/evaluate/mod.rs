@@ -1,0 +1,128 @@
+//! Step 4, evaluate: run one compiled rule against one county's data, on either of two
+//! evaluators that give identical results: the rhai [`interpreter`] (the reference) and the
+//! [`fast`] path (rules lowered to closures over the county's field slots, which falls back to
+//! the interpreter for anything outside its subset). Each rule runs on its own: a rule that fails
+//! (a limit, a bad result) fails alone, as an [`Outcome::Error`].
+//!
+//! What both evaluators share lives here, below them: the compiled rule they run
+//! ([`CompiledRule`]), what a run gives ([`Outcome`], [`Run`]) and the sandbox's limit.
+
+pub(crate) mod fast;
+pub(crate) mod interpreter;
+
+use crate::types::FieldPath;
+use rhai::{Dynamic, EvalAltResult, AST};
+
+/// Limits every rule runs under. A rule that breaks one becomes an error on its own item.
+pub(crate) const MAX_OPERATIONS: u64 = 200_000;
+
+/// How the rules of a rule set are evaluated. Both give identical reports; the compiled path is
+/// the default of [`RuleSet::score`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Evaluator {
+    /// Every rule on the rhai interpreter (the reference; the engine before issue 7).
+    Interpreter,
+    /// Rules lowered to native closures over field slots; a rule outside the lowered subset, or
+    /// one that meets something unusual for a county, runs on the interpreter.
+    Compiled,
+    /// The naive baseline of the benchmarks: one rhai scope per county and `eval_ast_with_scope`
+    /// per item. Only [`RuleSet::evaluate_items`] offers it; elsewhere it means `Interpreter`.
+    Naive,
+}
+
+/// One compiled expression with what it reads.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub ast: AST,
+    pub inputs: Vec<FieldPath>,
+    pub optional: Vec<FieldPath>,
+    /// sha256 over everything that decides this rule's result for given data.
+    pub hash: String,
+    /// The dictionary slots of `inputs` (for the fast path).
+    pub input_slots: Vec<usize>,
+    /// The dictionary slots of `inputs` then `optional` (to gather the values a report shows).
+    pub read_slots: Vec<usize>,
+    /// The rule lowered to closures, when it stays inside the subset the fast path knows.
+    pub fast: Option<std::sync::Arc<fast::Program>>,
+}
+
+impl CompiledRule {
+    /// Adds the fast path (issue 7): the slots of the inputs and the lowered program.
+    pub(crate) fn with_fast_path(mut self, slots: &fast::SlotMap) -> Self {
+        let input_slots: Option<Vec<usize>> = self
+            .inputs
+            .iter()
+            .map(|f| slots.get(f.as_str()).copied())
+            .collect();
+        let read_slots: Option<Vec<usize>> = self
+            .inputs
+            .iter()
+            .chain(&self.optional)
+            .map(|f| slots.get(f.as_str()).copied())
+            .collect();
+        if let (Some(input_slots), Some(read_slots)) = (input_slots, read_slots) {
+            self.input_slots = input_slots;
+            self.read_slots = read_slots;
+            self.fast = fast::lower(&self.ast, slots).map(std::sync::Arc::new);
+        }
+        self
+    }
+}
+
+/// What one rule gave for one county.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    /// The expression returned a number.
+    Number(f64),
+    /// The expression returned a bool.
+    Bool(bool),
+    /// Required inputs missing; not evaluated.
+    NoData(Vec<crate::types::FieldPath>),
+    /// The expression failed or returned something unusable.
+    Error(String),
+}
+
+/// A rule's outcome and the helpers' notes.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    pub outcome: Outcome,
+    pub notes: Vec<String>,
+}
+
+pub(crate) fn from_dynamic(v: Dynamic) -> Outcome {
+    if let Ok(f) = v.as_float() {
+        if f.is_nan() {
+            return Outcome::Error("the rule returned NaN (not a number)".into());
+        }
+        if f.is_infinite() {
+            return Outcome::Error(format!("the rule returned {f}"));
+        }
+        return Outcome::Number(f);
+    }
+    if let Ok(i) = v.as_int() {
+        return Outcome::Number(i as f64);
+    }
+    if let Ok(b) = v.as_bool() {
+        return Outcome::Bool(b);
+    }
+    let shown = if v.is_string() {
+        format!("the text \"{v}\"")
+    } else if v.is_unit() {
+        "nothing (())".to_string()
+    } else {
+        format!("a value of type {}", v.type_name())
+    };
+    Outcome::Error(format!("the rule returned {shown}, not a number"))
+}
+
+pub(crate) fn describe_error(e: &EvalAltResult) -> String {
+    match e {
+        EvalAltResult::ErrorTooManyOperations(pos) => format!(
+            "the rule ran more than {MAX_OPERATIONS} operations and was stopped (an endless loop?) at {pos}"
+        ),
+        EvalAltResult::ErrorStackOverflow(pos) => {
+            format!("the rule called functions too deeply and was stopped at {pos}")
+        }
+        other => format!("the rule failed: {other}"),
+    }
+}

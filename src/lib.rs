@@ -13,13 +13,13 @@
 //! | stage | module | what it does |
 //! |---|---|---|
 //! | (shared) | `types`, `error`, [`model`] | ids, [`Points`], [`FieldPath`], [`Value`]; typed errors; the rule set's typed model |
-//! | load | `load` | rule files → [`model`] ([`RuleSource`]); county files → [`CountyData`] |
+//! | load | `load`, [`sheet`] | rule files → [`model`] ([`RuleSource`]); county files → [`CountyData`]; county tables (`.xlsx`, `.csv`, one row per county) → [`CountyData`] |
 //! | check | `check` | lint: points add up, fields declared, ids unique |
 //! | compile | `compile`, `helpers` | rhai ASTs once per rule, with the helper functions (`tiers`, `pct`, …) |
 //! | evaluate | `evaluate` | one rule on one county: the rhai interpreter and the fast path ([`Evaluator`]) |
 //! | aggregate | `aggregate`, [`RuleSet`], `scoring` | tree totals, veto, bonus, penalty, pass lines → [`Report`]; [`scoring::batch`] scores many files with their hashes |
 //! | analyse | [`analyse`] | one room per user (below) |
-//! | render | [`render`] | every output format, one module per format |
+//! | render | [`render`] | every output format, one module per format (Excel workbooks in `render::xlsx`, feature `xlsx`) |
 //!
 //! [`synth`] generates synthetic county data for tests and benchmarks.
 //!
@@ -64,6 +64,7 @@ mod types;
 
 // The pipeline, in the order data flows.
 mod load;
+pub mod sheet;
 mod yaml_keys;
 
 mod authoring;

@@ -3,7 +3,6 @@
 use clap::{Parser, Subcommand};
 mod cli;
 
-use fazhi::render::Format;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,13 +29,13 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or csv.
+        /// Output format: md, json, csv or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// County data files.
+        /// County data files, folders of them, or county tables (.xlsx, .csv: one row per county).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -46,16 +45,17 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md or json.
+        /// Output format: md, json or xlsx.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
-        /// A folder of county files to compare with (the median of each first-level area).
+        /// A folder of county files, or a county table, to compare with (the median of each
+        /// first-level area).
         #[arg(long)]
         peers: Option<PathBuf>,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// County data files.
+        /// County data files, folders of them, or county tables (.xlsx, .csv: one row per county).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -64,16 +64,16 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or csv.
+        /// Output format: md, json, csv or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
-        /// County data files, or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -83,11 +83,11 @@ enum Command {
         old: PathBuf,
         /// The new rule-set folder.
         new: PathBuf,
-        /// County data files, or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         data: Vec<PathBuf>,
-        /// Output format: md or json.
+        /// Output format: md, json or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -112,13 +112,13 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or csv.
+        /// Output format: md, json, csv or xlsx.
         #[arg(long, default_value = "md")]
-        format: Format,
+        format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// County data files or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
@@ -150,8 +150,21 @@ enum Command {
         /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.
         #[arg(long)]
         out_dir: Option<PathBuf>,
-        /// County data files or folders of them.
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
+    /// Write the input workbook (台账.xlsx) of a rule set's data dictionary: Chinese headers over
+    /// field paths, drop-down lists and range checks, a sheet explaining each field; with county
+    /// data given, filled with them.
+    Template {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// The workbook to write (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
+        /// County data to fill in (files, folders or tables); none for a blank template.
         data: Vec<PathBuf>,
     },
     /// Write synthetic county data (one YAML file per county) for a rule set.
@@ -238,6 +251,7 @@ fn main() -> ExitCode {
             out_dir: out_dir.as_deref(),
             data: &data,
         }),
+        Command::Template { rules, out, data } => cli::template::run(rules.as_deref(), &out, &data),
         Command::Synth {
             rules,
             counties,

@@ -178,7 +178,8 @@ fn uncertainty_writes_json_csv_and_svg_deterministically() {
     );
     assert_eq!(svg.matches("<g class=\"county vetoed\">").count(), 1);
     let csv = std::fs::read_to_string(a.join("uncertainty.csv")).unwrap();
-    assert!(csv.starts_with("county_id,county_name,vetoed,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,pass_demonstration\n"), "{csv}");
+    // A CSV file starts with the UTF-8 byte-order mark, for Excel (README, CSV for Excel).
+    assert!(csv.starts_with("\u{feff}county_id,county_name,vetoed,baseline_total,baseline_rank,median_rank,p05_rank,p95_rank,mean_rank_shift,pass_demonstration\n"), "{csv}");
     assert_eq!(csv.lines().count(), 9);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.join("uncertainty.json")).unwrap()).unwrap();

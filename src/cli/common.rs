@@ -51,12 +51,13 @@ pub fn load(rules: Option<&Path>) -> Result<RuleSet, u8> {
 
 /// Writes to standard output, or atomically to a file: a temporary file in the same folder,
 /// renamed over the target only once it is complete.
-pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
+pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
+    let text = text.as_ref();
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
-                .write_all(text.as_bytes())
+                .write_all(text)
                 .map_err(|e| format!("standard output: {e}"))
         }
         Some(path) => {
@@ -66,7 +67,7 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
                 .unwrap_or(Path::new("."));
             let mut tmp = tempfile::NamedTempFile::new_in(dir)
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
-            tmp.write_all(text.as_bytes())
+            tmp.write_all(text)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             tmp.as_file()
                 .sync_all()
@@ -75,5 +76,124 @@ pub fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
                 .map_err(|e| format!("{}: {}", path.display(), e.error))?;
             Ok(())
         }
+    }
+}
+
+/// An output format of `score`, `rank`, `diff` and `whatif`: a text format, or an Excel workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFormat {
+    /// Markdown, JSON or CSV.
+    Text(fazhi::render::Format),
+    /// An `.xlsx` workbook.
+    Xlsx,
+}
+
+impl std::str::FromStr for OutFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "xlsx" => Ok(OutFormat::Xlsx),
+            other => other
+                .parse()
+                .map(OutFormat::Text)
+                .map_err(|e: String| e.replace("md, json or csv", "md, json, csv or xlsx")),
+        }
+    }
+}
+
+/// Writes a workbook (from `fazhi::render::xlsx`) to `--out`, or to standard output when that is
+/// not a terminal; exit code.
+pub fn write_workbook(out: Option<&Path>, bytes: fazhi::Result<Vec<u8>>) -> u8 {
+    use std::io::IsTerminal;
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    if out.is_none() && std::io::stdout().is_terminal() {
+        eprintln!("error: an xlsx workbook is not for the terminal\n  help: pass --out FILE.xlsx");
+        return BAD_INPUT;
+    }
+    match write_output(out, bytes) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// Whether any argument is a county table (`.xlsx`, `.xlsm`, `.csv`).
+pub fn has_table(args: &[std::path::PathBuf]) -> bool {
+    args.iter().any(|a| fazhi::sheet::is_table(a))
+}
+
+/// Every county of the arguments (files, folders, county tables), each with its input; prints
+/// every problem and gives `BAD_INPUT` when any input could not be read, or none was given.
+pub fn read_counties(
+    rules: &RuleSet,
+    args: &[std::path::PathBuf],
+) -> Result<Vec<(fazhi::CountyData, fazhi::InputFile)>, u8> {
+    let (ok, failed) = fazhi::scoring::inputs::read_counties(args, rules).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })?;
+    for f in &failed {
+        eprintln!("error: {}: {}", f.path, f.error);
+    }
+    if !failed.is_empty() {
+        return Err(BAD_INPUT);
+    }
+    if ok.is_empty() {
+        eprintln!("error: no county data in the files given");
+        return Err(BAD_INPUT);
+    }
+    Ok(ok)
+}
+
+/// CSV as written: a file (`--out`, `--out-dir`) starts with the UTF-8 byte-order mark, so that
+/// Excel opening it by double-click reads the Chinese text as UTF-8 instead of the system code
+/// page; standard output has none, so pipes into other programs get plain UTF-8.
+pub fn csv_for(out: Option<&Path>, text: String) -> String {
+    match out {
+        Some(_) => format!("\u{feff}{text}"),
+        None => text,
+    }
+}
+
+/// The workbook writers, or (built without the `xlsx` feature) stand-ins that say so.
+#[cfg(feature = "xlsx")]
+pub use fazhi::render::xlsx;
+
+/// Stand-ins for the workbook writers when fazhi is built without the `xlsx` feature.
+#[cfg(not(feature = "xlsx"))]
+pub mod xlsx {
+    use fazhi::analyse::{diff::RuleSetDiff, gap::GapAnalysis, rank::Ranking, whatif::WhatIf};
+    use fazhi::{CountyData, Error, Report, Result, RuleSet};
+
+    fn off() -> Result<Vec<u8>> {
+        Err(Error::Invalid(
+            "this fazhi was built without the `xlsx` feature; rebuild with default features".into(),
+        ))
+    }
+    pub fn score(_: &[Report]) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn rank(_: &Ranking) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn gap(_: &[GapAnalysis]) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn diff(_: &RuleSetDiff) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn whatif(_: &WhatIf, _: &RuleSet) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn template(_: &RuleSet, _: &[CountyData]) -> Result<Vec<u8>> {
+        off()
     }
 }

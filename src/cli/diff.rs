@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub fn run(
     old: &Path,
     new: &Path,
-    format: Format,
+    format: OutFormat,
     out: Option<&Path>,
     quiet: bool,
     data: &[PathBuf],
@@ -21,6 +21,17 @@ pub fn run(
     };
     let d = if data.is_empty() {
         diff::diff_rules(&old_rules, &new_rules)
+    } else if has_table(data) {
+        let read = |rules| fazhi::scoring::inputs::read_counties(data, rules);
+        match (read(&old_rules), read(&new_rules)) {
+            (Ok((before, f_old)), Ok((after, f_new))) => {
+                diff::diff_counties(&old_rules, &new_rules, before, after, f_old, f_new)
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: {e}");
+                return BAD_INPUT;
+            }
+        }
     } else {
         let files = match batch::data_files(data) {
             Ok(f) => f,
@@ -44,16 +55,22 @@ pub fn run(
         eprintln!("error: {}: {}", f.path, f.error);
     }
     let text = match format {
-        Format::Json => render::to_json(&d),
-        Format::Markdown => render::diff_markdown(&d),
-        Format::Csv => {
-            eprintln!("error: `fazhi diff` writes md or json");
+        OutFormat::Text(Format::Json) => render::to_json(&d),
+        OutFormat::Text(Format::Markdown) => render::diff_markdown(&d),
+        OutFormat::Text(Format::Csv) => {
+            eprintln!("error: `fazhi diff` writes md, json or xlsx");
             return BAD_INPUT;
         }
+        OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::diff(&d)) {
+            OK => String::new(),
+            code => return code,
+        },
     };
-    if let Err(e) = write_output(out, &text) {
-        eprintln!("error: {e}");
-        return FAILURE;
+    if format != OutFormat::Xlsx {
+        if let Err(e) = write_output(out, &text) {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
     }
     if d.failures.is_empty() {
         OK

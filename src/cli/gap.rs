@@ -13,6 +13,8 @@ pub enum GapFormat {
     Md,
     /// JSON: an object for one county, an array for several.
     Json,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// Analyses county files: what each lost, why, and the cheapest way to the pass line.
@@ -27,17 +29,10 @@ pub fn run(
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut counties = Vec::new();
-    let mut failed = false;
-    for path in data {
-        match CountyData::from_file(path, &rules) {
-            Ok(d) => counties.push(d),
-            Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                failed = true;
-            }
-        }
-    }
+    let (counties, failed) = match read_counties(&rules, data) {
+        Ok(c) => (c.into_iter().map(|(d, _)| d).collect::<Vec<_>>(), false),
+        Err(_) => (Vec::new(), true),
+    };
     let peer_reports = match peers.map(|dir| peer_reports(dir, &rules)).transpose() {
         Ok(p) => p,
         Err(()) => return BAD_INPUT,
@@ -56,6 +51,9 @@ pub fn run(
         })
         .collect();
     let text = match format {
+        GapFormat::Xlsx => {
+            return write_workbook(out, super::common::xlsx::gap(&analyses));
+        }
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&analyses),
         GapFormat::Md => analyses
@@ -75,6 +73,12 @@ pub fn run(
 
 /// Scores every county file (`*.yaml`, `*.yml`, `*.json`) in `dir`, in file-name order.
 fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
+    // A county table of peers: every row is a peer.
+    if fazhi::sheet::is_table(dir) {
+        return read_counties(rules, &[dir.to_path_buf()])
+            .map(|c| c.iter().map(|(d, _)| rules.score(d)).collect())
+            .map_err(|_| ());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| {
         eprintln!("error: --peers {}: {e}", dir.display());
     })?;

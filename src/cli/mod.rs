@@ -7,6 +7,7 @@ pub mod lint;
 pub mod rank;
 pub mod score;
 pub mod synth;
+pub mod template;
 pub mod uncertainty;
 pub mod verify;
 pub mod whatif;

@@ -22,7 +22,7 @@ pub fn progress(len: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
 /// Scores and ranks county files; exit 2 when some file could not be scored.
 pub fn run(
     rules: Option<&Path>,
-    format: Format,
+    format: OutFormat,
     out: Option<&Path>,
     quiet: bool,
     data: &[PathBuf],
@@ -38,34 +38,56 @@ pub fn run(
             return BAD_INPUT;
         }
     };
-    let pb = progress(files.len(), quiet);
-    let ranking = rank::rank_files(&rules, &files, &|| {
-        if let Some(pb) = &pb {
-            pb.inc(1);
+    let ranking = if has_table(data) {
+        match fazhi::scoring::inputs::read_counties(data, &rules) {
+            Ok((counties, failures)) => rank::rank_counties(&rules, counties, failures),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return BAD_INPUT;
+            }
         }
-    });
-    if let Some(pb) = pb {
-        pb.finish_and_clear();
-    }
+    } else {
+        let pb = progress(files.len(), quiet);
+        let ranking = rank::rank_files(&rules, &files, &|| {
+            if let Some(pb) = &pb {
+                pb.inc(1);
+            }
+        });
+        if let Some(pb) = pb {
+            pb.finish_and_clear();
+        }
+        ranking
+    };
     for f in &ranking.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
     let text = match format {
-        Format::Json => render::to_json(&ranking),
-        Format::Markdown => render::rank_markdown(&ranking),
-        Format::Csv => render::rank_csv(&ranking),
+        OutFormat::Text(Format::Json) => render::to_json(&ranking),
+        OutFormat::Text(Format::Markdown) => render::rank_markdown(&ranking),
+        OutFormat::Text(Format::Csv) => csv_for(out, render::rank_csv(&ranking)),
+        OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::rank(&ranking)) {
+            OK => String::new(),
+            code => return code,
+        },
     };
-    if let Err(e) = write_output(out, &text) {
-        eprintln!("error: {e}");
-        return FAILURE;
+    if format != OutFormat::Xlsx {
+        if let Err(e) = write_output(out, &text) {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
     }
     if ranking.failures.is_empty() {
         OK
     } else {
         eprintln!(
-            "error: {} of {} file(s) could not be scored; the others are ranked",
+            "error: {} of {} {} could not be scored; the others are ranked",
             ranking.failures.len(),
-            files.len()
+            ranking.failures.len() + ranking.rows.len(),
+            if has_table(data) {
+                "file(s) or table row(s)"
+            } else {
+                "file(s)"
+            }
         );
         BAD_INPUT
     }

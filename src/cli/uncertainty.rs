@@ -67,7 +67,10 @@ pub fn run(a: Args) -> u8 {
         }
         let files = [
             ("uncertainty.json", render::to_json(&u)),
-            ("uncertainty.csv", render::uncertainty_csv(&u)),
+            (
+                "uncertainty.csv",
+                csv_for(Some(dir), render::uncertainty_csv(&u)),
+            ),
             ("rank-intervals.svg", svg::rank_intervals(&u)),
         ];
         for (name, text) in files {
@@ -77,7 +80,7 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match write_output(None, &render::uncertainty_markdown(&u)) {
+    match write_output(None, render::uncertainty_markdown(&u)) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

@@ -4,61 +4,15 @@ use super::common::*;
 use fazhi::analyse::policy::{scores::Batch, weights::Scenario, whatif::WhatIf};
 use fazhi::render::{self, Format};
 use fazhi::{CountyData, RuleSet};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// County files from the arguments: files as given, folders expanded to their `.yaml`, `.yml`
-/// and `.json` files in name order. Reports every unreadable file; `Err` carries the exit code.
+/// County data from the arguments: files as given, folders expanded to their county files,
+/// county tables one county per row. Reports every unreadable input; `Err` carries the exit code.
 pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData>, u8> {
-    let mut files = Vec::new();
-    for a in args {
-        if a.is_dir() {
-            let mut inside: Vec<PathBuf> = match std::fs::read_dir(a) {
-                Ok(rd) => rd
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        matches!(
-                            p.extension().and_then(|x| x.to_str()),
-                            Some("yaml" | "yml" | "json")
-                        )
-                    })
-                    .collect(),
-                Err(e) => {
-                    eprintln!("error: {}: {e}", a.display());
-                    return Err(BAD_INPUT);
-                }
-            };
-            inside.sort();
-            files.extend(inside);
-        } else {
-            files.push(a.clone());
-        }
-    }
-    let loaded: Vec<_> = files
-        .par_iter()
-        .map(|p| {
-            CountyData::from_file(p, rules).map_err(|e| format!("error: {}: {e}", p.display()))
-        })
-        .collect();
-    let mut out = Vec::new();
-    let mut failed = false;
-    for r in loaded {
-        match r {
-            Ok(d) => out.push(d),
-            Err(e) => {
-                eprintln!("{e}");
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        return Err(BAD_INPUT);
-    }
-    if out.is_empty() {
-        eprintln!("error: no county files given");
-        return Err(BAD_INPUT);
-    }
-    Ok(out)
+    Ok(read_counties(rules, args)?
+        .into_iter()
+        .map(|(data, _)| data)
+        .collect())
 }
 
 /// Loads a scenario, reporting its problems.
@@ -81,7 +35,7 @@ pub fn load_scenario(path: &Path, rules: &RuleSet) -> Result<Scenario, u8> {
 pub fn run(
     rules: Option<&Path>,
     scenario: &Path,
-    format: Format,
+    format: OutFormat,
     out: Option<&Path>,
     data: &[PathBuf],
 ) -> u8 {
@@ -100,9 +54,10 @@ pub fn run(
     let batch = Batch::evaluate(&rules, &counties);
     let w = WhatIf::compare(&rules, &batch, &scenario);
     let text = match format {
-        Format::Markdown => render::whatif_markdown(&w),
-        Format::Json => render::to_json(&w),
-        Format::Csv => render::whatif_csv(&w),
+        OutFormat::Text(Format::Markdown) => render::whatif_markdown(&w),
+        OutFormat::Text(Format::Json) => render::to_json(&w),
+        OutFormat::Text(Format::Csv) => csv_for(out, render::whatif_csv(&w)),
+        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::whatif(&w, &rules)),
     };
     match write_output(out, &text) {
         Ok(()) => OK,

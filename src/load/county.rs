@@ -224,7 +224,7 @@ impl CountyData {
         }
     }
 
-    fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
+    pub(crate) fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
         // Rebuilt in one sorted pass: a map grown insert by insert leaves its nodes about half
         // full, which doubles the memory a national batch of counties holds.
         let values: BTreeMap<FieldPath, Datum> = values.into_iter().collect();

@@ -1,5 +1,12 @@
 //! CSV (UTF-8, RFC 4180 quoting): a report (one row per item), a ranking, a what-if comparison
-//! and an uncertainty analysis (one row per county).
+//! and an uncertainty analysis (one row per county), safe to open in a spreadsheet program.
+//!
+//! **Formula injection.** A spreadsheet program reads a cell that begins with `=`, `+`, `-` or
+//! `@` (or a tab or carriage return before one) as a formula, so a county name or a quote such
+//! as `=HYPERLINK(…)` would run when the CSV is opened. Every text cell that begins so gets a
+//! leading `'` (shown by Excel and LibreOffice as the text itself, OWASP's advice). Numbers stay
+//! numbers: a cell that is a plain decimal number (`-3.5`, `+2`, `-1e3`) is left as it is, so
+//! negative points and changes in numeric columns are still summable.
 
 use crate::analyse::change::rank::Ranking;
 use crate::analyse::policy::uncertainty::Uncertainty;
@@ -23,8 +30,29 @@ const COLUMNS: &[&str] = &[
     "explanation",
 ];
 
-/// One CSV field, quoted when it must be (RFC 4180).
+/// Whether a cell is a plain decimal number (digits with an optional sign, point and exponent).
+fn is_number(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.parse::<f64>().is_ok()
+}
+
+/// The cell with a leading `'` when a spreadsheet program would read it as a formula (text
+/// beginning with `=`, `+`, `-`, `@`, tab or carriage return); numbers are left as they are.
+pub(crate) fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// One CSV field: neutralised against formula injection, then quoted when it must be
+/// (RFC 4180).
 pub(crate) fn field(s: &str) -> String {
+    let s = &*neutralise(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -205,5 +233,25 @@ mod tests {
         assert_eq!(super::field("a,b"), "\"a,b\"");
         assert_eq!(super::field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::field("平常"), "平常");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        use super::field;
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(field("+1+2"), "'+1+2");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("-"), "'-");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("\t=1"), "'\t=1");
+        // Negative and signed numbers stay numbers.
+        assert_eq!(field("-3.5"), "-3.5");
+        assert_eq!(field("+2"), "+2");
+        assert_eq!(field("-1e3"), "-1e3");
+        assert_eq!(field("-inf"), "'-inf");
+        assert_eq!(field("郓城县"), "郓城县");
     }
 }

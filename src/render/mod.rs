@@ -7,6 +7,8 @@ mod csv;
 mod json;
 mod markdown;
 pub mod svg;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use self::csv::{csv_header, csv_rows, rank_csv, uncertainty_csv, whatif_csv};
 pub use self::json::{json, to_json};

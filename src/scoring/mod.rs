@@ -3,6 +3,7 @@
 //! county's summary (issue 7).
 
 pub mod batch;
+pub mod inputs;
 
 use crate::aggregate::{self, Runs};
 use crate::evaluate::fast::{self, Slots};

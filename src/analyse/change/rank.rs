@@ -162,6 +162,32 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
     finish(prov, areas, rows, failures)
 }
 
+/// Ranks counties already read (from files or county tables, see
+/// [`crate::scoring::inputs::read_counties`]); `failures` are the inputs that could not be read, listed in
+/// [`Ranking::failures`]. Each report names its input as `county.source`.
+pub fn rank_counties(
+    rules: &RuleSet,
+    counties: Vec<(crate::CountyData, InputFile)>,
+    failures: Vec<Failure>,
+) -> Ranking {
+    let areas = area_heads(rules);
+    let scored: Vec<(RankRow, InputFile)> = counties
+        .into_par_iter()
+        .map(|(data, input)| {
+            let mut report = rules.score_lean(&data);
+            report.county.source = Some(input.path.clone());
+            (row(&areas, &report), input)
+        })
+        .collect();
+    let (rows, inputs) = scored.into_iter().unzip();
+    let prov = Provenance {
+        ruleset: batch::ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs,
+    };
+    finish(prov, areas, rows, failures)
+}
+
 fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
     rules
         .nodes()

@@ -148,8 +148,9 @@ pub fn verify(stored: &Report, rules: &RuleSet, data: &CountyData) -> Verificati
     }
 }
 
-/// Verifies a report against the data file it names (`county.source`; a relative path is
-/// looked up as given, then relative to `base`, the folder of the report file).
+/// Verifies a report against the data file it names (`county.source`, a county file or a
+/// table row `台账.xlsx#台账!5`; a relative path is looked up as given, then relative to
+/// `base`, the folder of the report file).
 pub fn verify_source(
     stored: &Report,
     rules: &RuleSet,
@@ -161,14 +162,21 @@ pub fn verify_source(
             stored.county.id
         )));
     };
-    let given = Path::new(src);
+    // A county table's row (`台账.xlsx#台账!5`): the table is found like a file.
+    let (given, row) = match crate::sheet::split_row_source(src) {
+        Some((file, row)) => (file, Some(row)),
+        None => (Path::new(src.as_str()), None),
+    };
     let path = match base {
         Some(b) if !given.exists() && given.is_relative() && b.join(given).exists() => {
             b.join(given)
         }
         _ => given.to_path_buf(),
     };
-    let (data, _) = crate::scoring::batch::read_county(&path, rules)?;
+    let data = match row {
+        Some(row) => crate::sheet::read_row(&path, row, rules)?,
+        None => crate::scoring::batch::read_county(&path, rules)?.0,
+    };
     Ok(verify(stored, rules, &data))
 }
 

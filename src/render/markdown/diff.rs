@@ -4,7 +4,7 @@ use super::Table;
 use crate::analyse::change::diff::{ChangeKind, ContributionKind, RuleSetDiff, Section};
 use crate::types::Points;
 
-fn section_zh(s: Section) -> &'static str {
+pub(crate) fn section_zh(s: Section) -> &'static str {
     match s {
         Section::Ruleset => "规则集",
         Section::Field => "数据字典",
@@ -17,7 +17,7 @@ fn section_zh(s: Section) -> &'static str {
     }
 }
 
-fn kind_zh(k: ChangeKind) -> &'static str {
+pub(crate) fn kind_zh(k: ChangeKind) -> &'static str {
     match k {
         ChangeKind::Added => "新增",
         ChangeKind::Removed => "删除",
@@ -29,7 +29,7 @@ fn kind_zh(k: ChangeKind) -> &'static str {
     }
 }
 
-fn contribution_zh(k: ContributionKind) -> &'static str {
+pub(crate) fn contribution_zh(k: ContributionKind) -> &'static str {
     match k {
         ContributionKind::Item => "指标",
         ContributionKind::Bonus => "加分",

@@ -8,6 +8,7 @@ mod uncertainty;
 mod whatif;
 
 pub use self::diff::diff_markdown;
+pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
 pub use self::gap::markdown as gap_markdown;
 pub use self::rank::rank_markdown;
 pub(crate) use self::table::Table;

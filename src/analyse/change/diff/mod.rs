@@ -14,6 +14,7 @@ mod structure;
 pub use impact::{contributions, county_deltas};
 
 use super::rank::PassLevel;
+use crate::load::county::CountyData;
 use crate::report::{CountyRef, EngineInfo, RuleSetInfo};
 use crate::report::{Failure, InputFile};
 use crate::ruleset::RuleSet;
@@ -244,6 +245,65 @@ pub fn diff_files(
             Err(e) => failures.push(Failure {
                 path: input.path,
                 error: format!("under the new rules ({}): {e}", new.id()),
+            }),
+        }
+    }
+    let (mut news, _) = super::rescore::rescore(old, &olds, new, &counties);
+    for (r, input) in news.iter_mut().zip(&d.inputs) {
+        r.county.source = Some(input.path.clone());
+    }
+    d.counties = county_deltas(&olds, &news);
+    d.failures = failures;
+    d
+}
+
+/// [`diff_files`] for counties already read (from files or county tables, see
+/// [`crate::scoring::inputs::read_counties`]): `before` read under `old`'s dictionary, `after` under
+/// `new`'s, matched by input path; a county read under one rule set only is listed in
+/// `failures` with the reason `failures_*` give.
+pub fn diff_counties(
+    old: &RuleSet,
+    new: &RuleSet,
+    before: Vec<(CountyData, InputFile)>,
+    after: Vec<(CountyData, InputFile)>,
+    failures_old: Vec<Failure>,
+    failures_new: Vec<Failure>,
+) -> RuleSetDiff {
+    let mut d = diff_rules(old, new);
+    let mut failures: Vec<Failure> = failures_old
+        .into_iter()
+        .map(|f| Failure {
+            error: format!("under the old rules ({}): {}", old.id(), f.error),
+            path: f.path,
+        })
+        .collect();
+    let failed_new: std::collections::BTreeMap<String, String> = failures_new
+        .into_iter()
+        .map(|f| (f.path, f.error))
+        .collect();
+    let mut after: std::collections::BTreeMap<String, CountyData> = after
+        .into_iter()
+        .map(|(data, input)| (input.path, data))
+        .collect();
+    let (mut olds, mut counties) = (Vec::new(), Vec::new());
+    for (data, input) in before {
+        match after.remove(&input.path) {
+            Some(new_data) => {
+                let mut report = old.score(&data);
+                report.county.source = Some(input.path.clone());
+                olds.push(report);
+                counties.push(new_data);
+                d.inputs.push(input);
+            }
+            None => failures.push(Failure {
+                error: format!(
+                    "under the new rules ({}): {}",
+                    new.id(),
+                    failed_new
+                        .get(&input.path)
+                        .map_or("not read", String::as_str)
+                ),
+                path: input.path,
             }),
         }
     }

@@ -1,0 +1,1106 @@
+//! Excel workbooks (`--format xlsx`, `fazhi template`), written with rust_xlsxwriter: Chinese
+//! headers, numbers as numbers, a frozen header row, columns as wide as their Chinese text
+//! (unicode-width: a Chinese character counts two), and on every workbook a sheet `出处` with the
+//! rule set (id, version, sha256) and the engine version, also stored as document properties.
+//!
+//! Every function returns the workbook's bytes; [`Error::Invalid`] when the writer refuses a
+//! value (a sheet name or a cell text beyond Excel's limits).
+
+use crate::analyse::change::diff::RuleSetDiff;
+use crate::analyse::change::rank::Ranking;
+use crate::analyse::gap::GapAnalysis;
+use crate::analyse::policy::whatif::WhatIf;
+use crate::error::{Error, Result};
+use crate::load::county::CountyData;
+use crate::model::FieldType;
+use crate::report::Failure;
+use crate::report::{EngineInfo, ItemStatus, Report, RuleSetInfo};
+use crate::sheet::{self, DOCUMENTS_SHEET, MAIN_SHEET, SOURCES_SHEET};
+use crate::types::Points;
+use crate::types::Value;
+use crate::Bound;
+use crate::RuleSet;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationRule, DocProperties, Format, Formula, Workbook, Worksheet,
+    XlsxError,
+};
+use unicode_width::UnicodeWidthStr;
+
+fn err(e: XlsxError) -> Error {
+    Error::Invalid(format!("cannot write the workbook: {e}"))
+}
+
+/// A cell to write.
+#[derive(Debug, Clone)]
+enum X {
+    Text(String),
+    Num(f64),
+    Pct(f64),
+    Empty,
+}
+
+impl From<&str> for X {
+    fn from(s: &str) -> X {
+        X::Text(s.to_string())
+    }
+}
+impl From<String> for X {
+    fn from(s: String) -> X {
+        X::Text(s)
+    }
+}
+impl From<Points> for X {
+    fn from(p: Points) -> X {
+        X::Num(p.as_f64())
+    }
+}
+impl From<usize> for X {
+    fn from(n: usize) -> X {
+        X::Num(n as f64)
+    }
+}
+impl From<Option<String>> for X {
+    fn from(s: Option<String>) -> X {
+        s.map_or(X::Empty, X::Text)
+    }
+}
+
+/// A sheet of a header row and rows of cells.
+struct Sheet {
+    name: String,
+    header: Vec<String>,
+    rows: Vec<Vec<X>>,
+}
+
+impl Sheet {
+    fn new(name: &str, header: &[&str]) -> Sheet {
+        Sheet {
+            name: name.to_string(),
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+fn text_width(s: &str) -> usize {
+    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+/// The width of a column: its widest cell (Chinese characters count two), 6 to 60.
+fn column_width(cells: impl Iterator<Item = usize>) -> f64 {
+    (cells.max().unwrap_or(0) + 2).clamp(6, 60) as f64
+}
+
+fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
+    ws.set_name(&s.name)?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    let pct = Format::new().set_num_format("0.0%");
+    let num = Format::new().set_num_format("General");
+    for (c, h) in s.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in s.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                X::Text(t) if t.contains('\n') => {
+                    ws.write_string_with_format(r, c, t, &wrap)?;
+                }
+                X::Text(t) => {
+                    ws.write_string(r, c, t)?;
+                }
+                X::Num(x) => {
+                    ws.write_number_with_format(r, c, *x, &num)?;
+                }
+                X::Pct(x) => {
+                    ws.write_number_with_format(r, c, sheet::shift_decimal(*x, -2), &pct)?;
+                }
+                X::Empty => {}
+            }
+        }
+    }
+    for c in 0..s.header.len() {
+        let widths =
+            std::iter::once(text_width(&s.header[c])).chain(s.rows.iter().map(
+                |r| match r.get(c) {
+                    Some(X::Text(t)) => text_width(t),
+                    Some(X::Num(x)) => format!("{x}").len(),
+                    Some(X::Pct(x)) => format!("{x}%").len(),
+                    _ => 0,
+                },
+            ));
+        ws.set_column_width(c as u16, column_width(widths))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// What every workbook says about where it comes from.
+struct Origin<'a> {
+    rulesets: Vec<(&'a str, &'a RuleSetInfo)>,
+    engine: &'a EngineInfo,
+    inputs: Vec<(String, String)>,
+}
+
+fn origin_sheet(o: &Origin) -> Sheet {
+    let mut s = Sheet::new("出处", &["项目", "内容"]);
+    for (role, rs) in &o.rulesets {
+        s.rows
+            .push(vec![format!("{role}规则集").into(), rs.id.as_str().into()]);
+        s.rows.push(vec![
+            format!("{role}规则集名称").into(),
+            rs.title.as_str().into(),
+        ]);
+        s.rows.push(vec![
+            format!("{role}规则集版本").into(),
+            rs.version.as_str().into(),
+        ]);
+        s.rows.push(vec![
+            format!("{role}规则集 sha256").into(),
+            rs.hash.as_str().into(),
+        ]);
+    }
+    s.rows.push(vec![
+        "引擎".into(),
+        format!("{} {}", o.engine.name, o.engine.version).into(),
+    ]);
+    for (path, sha) in &o.inputs {
+        s.rows.push(vec![
+            "数据文件".into(),
+            format!("{path}（sha256 {sha}）").into(),
+        ]);
+    }
+    s
+}
+
+fn workbook(sheets: &[Sheet], o: &Origin) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let mut props = DocProperties::new().set_title("fazhi");
+    for (role, rs) in &o.rulesets {
+        let role = if role.is_empty() { "" } else { role };
+        props = props
+            .set_custom_property(format!("{role}ruleset"), rs.id.as_str())
+            .set_custom_property(format!("{role}ruleset_version"), rs.version.as_str())
+            .set_custom_property(format!("{role}ruleset_sha256"), rs.hash.as_str());
+    }
+    props = props.set_custom_property("engine", format!("{} {}", o.engine.name, o.engine.version));
+    wb.set_properties(&props);
+    for s in sheets {
+        write_sheet(wb.add_worksheet(), s).map_err(err)?;
+    }
+    write_sheet(wb.add_worksheet(), &origin_sheet(o)).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
+}
+
+fn status_zh(s: ItemStatus) -> &'static str {
+    match s {
+        ItemStatus::Scored => "已评分",
+        ItemStatus::NoData => "无数据",
+        ItemStatus::Error => "规则出错",
+    }
+}
+
+fn failures_sheet(failures: &[Failure]) -> Option<Sheet> {
+    if failures.is_empty() {
+        return None;
+    }
+    let mut s = Sheet::new("未能评分", &["文件", "问题"]);
+    for f in failures {
+        s.rows
+            .push(vec![f.path.as_str().into(), f.error.as_str().into()]);
+    }
+    Some(s)
+}
+
+/// `fazhi score --format xlsx`: sheets 总表 (one row per county), 明细 (one row per item, with
+/// its inputs and explanation), 失分 (the items that lost points), 数据来源 (every value read,
+/// with its source and quote), and 出处. Points are numbers, coverage a percent cell.
+///
+/// # Errors
+/// [`Error::Invalid`] when there is no report (a workbook needs its rule set) or the writer
+/// refuses a value.
+pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
+    let Some(first) = reports.first() else {
+        return Err(Error::Invalid("no report to write".into()));
+    };
+    let mut total = Sheet::new(
+        "总表",
+        &[
+            "编号",
+            "名称",
+            "省份",
+            "年度",
+            "总分",
+            "满分",
+            "指标得分",
+            "加分",
+            "扣分",
+            "一票否决",
+            "数据覆盖率",
+            "已评分",
+            "无数据",
+            "规则出错",
+            "达到的达标线",
+            "数据 sha256",
+            "数据文件",
+        ],
+    );
+    let mut detail = Sheet::new(
+        "明细",
+        &[
+            "编号",
+            "名称",
+            "一级指标",
+            "指标编号",
+            "指标",
+            "满分",
+            "得分",
+            "失分",
+            "状态",
+            "输入",
+            "说明",
+        ],
+    );
+    let mut lost = Sheet::new(
+        "失分",
+        &[
+            "编号",
+            "名称",
+            "指标编号",
+            "指标",
+            "满分",
+            "得分",
+            "失分",
+            "状态",
+            "说明",
+            "佐证材料",
+        ],
+    );
+    let mut sources = Sheet::new(
+        SOURCES_SHEET,
+        &[
+            "编号",
+            "名称",
+            "指标编号",
+            "字段",
+            "取值",
+            "来源",
+            "原文",
+            "说明",
+        ],
+    );
+    for r in reports {
+        let c = &r.county;
+        let s = &r.summary;
+        let reached: Vec<&str> = s
+            .pass_lines
+            .iter()
+            .filter(|p| p.reached)
+            .map(|p| p.name.as_str())
+            .collect();
+        total.rows.push(vec![
+            c.id.as_str().into(),
+            c.name.as_str().into(),
+            c.province.clone().into(),
+            c.year.map_or(X::Empty, |y| X::Num(f64::from(y))),
+            s.total.into(),
+            s.max.into(),
+            s.items_total.into(),
+            s.bonus.into(),
+            s.penalty.into(),
+            if s.vetoed { "是" } else { "否" }.into(),
+            X::Pct(s.coverage * 100.0),
+            s.scored.into(),
+            s.no_data.into(),
+            s.errors.into(),
+            reached.join("、").into(),
+            c.data_hash.as_str().into(),
+            c.source.clone().into(),
+        ]);
+        for i in &r.items {
+            let inputs: Vec<String> = i
+                .inputs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.display()))
+                .collect();
+            detail.rows.push(vec![
+                c.id.as_str().into(),
+                c.name.as_str().into(),
+                i.area.to_string().into(),
+                i.id.to_string().into(),
+                i.name.to_string().into(),
+                i.max.into(),
+                i.earned.into(),
+                i.lost.into(),
+                status_zh(i.status).into(),
+                inputs.join("\n").into(),
+                i.explanation.as_str().into(),
+            ]);
+            if i.lost > Points::ZERO {
+                lost.rows.push(vec![
+                    c.id.as_str().into(),
+                    c.name.as_str().into(),
+                    i.id.to_string().into(),
+                    i.name.to_string().into(),
+                    i.max.into(),
+                    i.earned.into(),
+                    i.lost.into(),
+                    status_zh(i.status).into(),
+                    i.explanation.as_str().into(),
+                    i.evidence.join("；").into(),
+                ]);
+            }
+            for (k, v) in i.inputs.iter() {
+                sources.rows.push(vec![
+                    c.id.as_str().into(),
+                    c.name.as_str().into(),
+                    i.id.to_string().into(),
+                    k.to_string().into(),
+                    v.display().into(),
+                    v.source.as_deref().map(str::to_string).into(),
+                    v.quote.as_deref().map(str::to_string).into(),
+                    v.note.as_deref().map(str::to_string).into(),
+                ]);
+            }
+        }
+    }
+    let origin = Origin {
+        rulesets: vec![("", &first.ruleset)],
+        engine: &first.engine,
+        inputs: Vec::new(),
+    };
+    workbook(&[total, detail, lost, sources], &origin)
+}
+
+/// `fazhi rank --format xlsx`: sheet 排名 (rank, county, total, pass level, veto, coverage and
+/// each first-level area's points), 未能评分 when files failed, and 出处 with every data file's
+/// sha256.
+///
+/// # Errors
+/// [`Error::Invalid`] when the writer refuses a value.
+pub fn rank(r: &Ranking) -> Result<Vec<u8>> {
+    let mut header: Vec<&str> = vec![
+        "名次",
+        "编号",
+        "名称",
+        "省份",
+        "总分",
+        "满分",
+        "达标",
+        "一票否决",
+        "数据覆盖率",
+    ];
+    let area_names: Vec<String> = r
+        .areas
+        .iter()
+        .map(|a| format!("{}（{}分）", a.name, a.max))
+        .collect();
+    header.extend(area_names.iter().map(String::as_str));
+    let mut s = Sheet::new("排名", &header);
+    for row in &r.rows {
+        let mut cells = vec![
+            row.rank.into(),
+            row.county.id.as_str().into(),
+            row.county.name.as_str().into(),
+            row.county.province.clone().into(),
+            row.total.into(),
+            row.max.into(),
+            row.pass_level.as_ref().map(|p| p.name.clone()).into(),
+            if row.vetoed { "是" } else { "否" }.into(),
+            X::Pct(row.coverage * 100.0),
+        ];
+        cells.extend(row.areas.iter().map(|p| X::from(*p)));
+        s.rows.push(cells);
+    }
+    let mut sheets = vec![s];
+    sheets.extend(failures_sheet(&r.failures));
+    let origin = Origin {
+        rulesets: vec![("", &r.provenance.ruleset)],
+        engine: &r.provenance.engine,
+        inputs: r
+            .provenance
+            .inputs
+            .iter()
+            .map(|i| (i.path.clone(), i.sha256.clone()))
+            .collect(),
+    };
+    workbook(&sheets, &origin)
+}
+
+fn changes_text(changes: &[crate::analyse::gap::Change]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            let from = c
+                .from
+                .as_ref()
+                .map_or("（无）".to_string(), |v| format!("{v}{}", c.unit));
+            format!("{}（{}）：{from} → {}{}", c.desc, c.field, c.to, c.unit)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `fazhi gap --format xlsx`: sheets 差距 (each county's total and distance to every pass line),
+/// 失分项 (items that lost points with why and the smallest fix), 缺数据 (items without data and
+/// what to supply), 提升方案 (each plan's steps with the total after each), and 出处.
+///
+/// # Errors
+/// [`Error::Invalid`] when there is no analysis or the writer refuses a value.
+pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
+    let Some(first) = analyses.first() else {
+        return Err(Error::Invalid("no gap analysis to write".into()));
+    };
+    let mut summary = Sheet::new(
+        "差距",
+        &[
+            "编号",
+            "名称",
+            "总分",
+            "满分",
+            "达标线",
+            "最低总分",
+            "已达到",
+            "还差",
+            "一票否决",
+        ],
+    );
+    let mut lost = Sheet::new(
+        "失分项",
+        &[
+            "编号",
+            "名称",
+            "指标编号",
+            "指标",
+            "满分",
+            "得分",
+            "失分",
+            "原因",
+            "最小修正",
+            "修正后得分",
+        ],
+    );
+    let mut nodata = Sheet::new(
+        "缺数据",
+        &[
+            "编号",
+            "名称",
+            "指标编号",
+            "指标",
+            "分值",
+            "缺少的字段",
+            "佐证材料",
+            "补充数据",
+            "补充后得分",
+        ],
+    );
+    let mut plans = Sheet::new(
+        "提升方案",
+        &[
+            "编号",
+            "名称",
+            "达标线",
+            "步骤",
+            "指标编号",
+            "指标",
+            "改动",
+            "得分增加",
+            "累计总分",
+        ],
+    );
+    for g in analyses {
+        let (id, name) = (g.county.id.as_str(), g.county.name.as_str());
+        for p in &g.pass_lines {
+            summary.rows.push(vec![
+                id.into(),
+                name.into(),
+                g.total.into(),
+                g.max.into(),
+                p.name.as_str().into(),
+                p.min_total.into(),
+                if p.reached { "是" } else { "否" }.into(),
+                (p.min_total - g.total).at_least_zero().into(),
+                g.vetoes.join("、").into(),
+            ]);
+        }
+        if g.pass_lines.is_empty() {
+            summary
+                .rows
+                .push(vec![id.into(), name.into(), g.total.into(), g.max.into()]);
+        }
+        for i in &g.lost {
+            lost.rows.push(vec![
+                id.into(),
+                name.into(),
+                i.id.to_string().into(),
+                i.name.to_string().into(),
+                i.max.into(),
+                i.earned.into(),
+                i.lost.into(),
+                i.why.as_str().into(),
+                i.fix.as_ref().map(|f| changes_text(&f.changes)).into(),
+                i.fix.as_ref().map_or(X::Empty, |f| f.earned.into()),
+            ]);
+        }
+        for i in &g.no_data {
+            nodata.rows.push(vec![
+                id.into(),
+                name.into(),
+                i.id.to_string().into(),
+                i.name.to_string().into(),
+                i.at_stake.into(),
+                i.missing
+                    .iter()
+                    .map(|m| format!("{}（{}）", m.desc, m.field))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .into(),
+                i.evidence.join("；").into(),
+                i.supply.as_ref().map(|f| changes_text(&f.changes)).into(),
+                i.supply.as_ref().map_or(X::Empty, |f| f.earned.into()),
+            ]);
+        }
+        for p in &g.plans {
+            for (k, step) in p.steps.iter().enumerate() {
+                plans.rows.push(vec![
+                    id.into(),
+                    name.into(),
+                    p.name.as_str().into(),
+                    (k + 1).into(),
+                    step.item.to_string().into(),
+                    step.name.as_str().into(),
+                    changes_text(&step.changes).into(),
+                    step.gain.into(),
+                    step.total_after.into(),
+                ]);
+            }
+        }
+    }
+    let origin = Origin {
+        rulesets: vec![("", &first.ruleset)],
+        engine: &first.engine,
+        inputs: Vec::new(),
+    };
+    workbook(&[summary, lost, nodata, plans], &origin)
+}
+
+/// `fazhi diff --format xlsx`: sheets 规则变化 (every change between the rule sets), 得分变化
+/// (every county's old and new total and rank), 变化来源 (each county's contributions by item,
+/// bonus or penalty), 未能评分, and 出处 naming both rule sets.
+///
+/// # Errors
+/// [`Error::Invalid`] when the writer refuses a value.
+pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
+    let mut changes = Sheet::new("规则变化", &["部分", "编号", "变化", "方面", "原", "新"]);
+    for c in &d.changes {
+        changes.rows.push(vec![
+            super::markdown::section_zh(c.section).into(),
+            c.id.as_str().into(),
+            super::markdown::kind_zh(c.kind).into(),
+            c.aspect.clone().into(),
+            c.old.clone().into(),
+            c.new.clone().into(),
+        ]);
+    }
+    let mut counties = Sheet::new(
+        "得分变化",
+        &[
+            "编号",
+            "名称",
+            "原总分",
+            "新总分",
+            "变化",
+            "原名次",
+            "新名次",
+            "名次变化",
+            "原达标",
+            "新达标",
+        ],
+    );
+    let mut parts = Sheet::new(
+        "变化来源",
+        &[
+            "编号",
+            "名称",
+            "类别",
+            "指标编号",
+            "名称",
+            "原得分",
+            "新得分",
+            "变化",
+        ],
+    );
+    for c in &d.counties {
+        counties.rows.push(vec![
+            c.county.id.as_str().into(),
+            c.county.name.as_str().into(),
+            c.old_total.into(),
+            c.new_total.into(),
+            c.delta.into(),
+            c.old_rank.into(),
+            c.new_rank.into(),
+            X::Num(c.rank_change as f64),
+            c.old_pass.as_ref().map(|p| p.name.clone()).into(),
+            c.new_pass.as_ref().map(|p| p.name.clone()).into(),
+        ]);
+        for p in &c.contributions {
+            parts.rows.push(vec![
+                c.county.id.as_str().into(),
+                c.county.name.as_str().into(),
+                super::markdown::contribution_zh(p.kind).into(),
+                p.id.to_string().into(),
+                p.name.as_str().into(),
+                p.old.into(),
+                p.new.into(),
+                p.delta.into(),
+            ]);
+        }
+    }
+    let mut sheets = vec![changes, counties, parts];
+    sheets.extend(failures_sheet(&d.failures));
+    let origin = Origin {
+        rulesets: vec![("原", &d.old), ("新", &d.new)],
+        engine: &d.engine,
+        inputs: d
+            .inputs
+            .iter()
+            .map(|i| (i.path.clone(), i.sha256.clone()))
+            .collect(),
+    };
+    workbook(&sheets, &origin)
+}
+
+/// `fazhi whatif --format xlsx`: sheets 县 (every county's baseline and scenario total, rank and
+/// pass line), 分值变化 (the nodes whose points change), 概要 (totals and rank correlations), and
+/// 出处 with `rules`' id, version and sha256.
+///
+/// # Errors
+/// [`Error::Invalid`] when the writer refuses a value.
+pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
+    let mut summary = Sheet::new("概要", &["项目", "值"]);
+    summary.rows.push(vec![
+        "方案".into(),
+        format!("{}（{}）", w.scenario_name, w.scenario).into(),
+    ]);
+    summary
+        .rows
+        .push(vec!["原满分".into(), w.total_points.0.into()]);
+    summary
+        .rows
+        .push(vec!["方案满分".into(), w.total_points.1.into()]);
+    summary.rows.push(vec![
+        "Spearman 秩相关".into(),
+        w.spearman.map_or(X::Empty, X::Num),
+    ]);
+    summary.rows.push(vec![
+        "Kendall tau-b".into(),
+        w.kendall.map_or(X::Empty, X::Num),
+    ]);
+    summary
+        .rows
+        .push(vec!["达标等级变化的县".into(), w.level_changes.into()]);
+    let mut counties = Sheet::new(
+        "县",
+        &[
+            "编号",
+            "名称",
+            "一票否决",
+            "原总分",
+            "方案总分",
+            "原名次",
+            "方案名次",
+            "名次上升",
+            "原达标线",
+            "方案达标线",
+        ],
+    );
+    for c in &w.counties {
+        counties.rows.push(vec![
+            c.id.as_str().into(),
+            c.name.as_str().into(),
+            if c.vetoed { "是" } else { "否" }.into(),
+            c.baseline_total.into(),
+            c.scenario_total.into(),
+            X::Num(f64::from(c.baseline_rank)),
+            X::Num(f64::from(c.scenario_rank)),
+            X::Num(c.rank_gain as f64),
+            c.baseline_level.as_ref().map(|l| l.to_string()).into(),
+            c.scenario_level.as_ref().map(|l| l.to_string()).into(),
+        ]);
+    }
+    let mut points = Sheet::new(
+        "分值变化",
+        &["编号", "名称", "层级", "原分值", "方案分值", "固定"],
+    );
+    for p in &w.points {
+        points.rows.push(vec![
+            p.id.to_string().into(),
+            p.name.as_str().into(),
+            p.level.into(),
+            p.before.into(),
+            p.after.into(),
+            if p.pinned { "是" } else { "否" }.into(),
+        ]);
+    }
+    let info = crate::scoring::batch::ruleset_info(rules);
+    let engine = EngineInfo::current();
+    let origin = Origin {
+        rulesets: vec![("", &info)],
+        engine: &engine,
+        inputs: Vec::new(),
+    };
+    workbook(&[summary, counties, points], &origin)
+}
+
+fn type_zh(t: FieldType) -> &'static str {
+    t.zh()
+}
+
+/// `fazhi template`: the input workbook of a rule set's data dictionary, optionally filled with
+/// counties (`counties` empty for a blank template).
+///
+/// Sheet `台账`: row 1 the Chinese headers (编号, 名称, 省份, 年度, 类别, 备注, then each field's
+/// description with its unit, `（%）`), row 2 the field paths (what the reader goes by), rows
+/// from 3 one county each; drop-down lists for booleans (是/否) and enums, whole-number
+/// validation for counts, 0–100 % for percents (percent cells: typing 95 gives 95 %), range
+/// validation where the dictionary gives a range, date validation for dates. Sheets `数据来源`
+/// and `来源文件` hold provenance (filled from the counties), `字段说明` explains each field and
+/// what reads it (items, 一票否决, 加分, 扣分, checks), `选项` the drop-down choices, `出处` the rule set.
+///
+/// A filled template read back with [`crate::sheet::read_table`] gives the same county data
+/// (same data hash).
+///
+/// # Errors
+/// [`Error::Invalid`] when the writer refuses a value.
+pub fn template(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>> {
+    template_inner(rules, counties).map_err(err)
+}
+
+const COUNTY_HEAD: [(&str, &str); 6] = [
+    ("编号", "id"),
+    ("名称", "name"),
+    ("省份", "province"),
+    ("年度", "year"),
+    ("类别", "kind"),
+    ("备注", "note"),
+];
+
+fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, XlsxError> {
+    let fields: Vec<_> = rules.fields().iter().collect();
+    let mut wb = Workbook::new();
+    let info = crate::scoring::batch::ruleset_info(rules);
+    let engine = EngineInfo::current();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{} 数据台账", rules.title()))
+            .set_custom_property("ruleset", info.id.as_str())
+            .set_custom_property("ruleset_version", info.version.as_str())
+            .set_custom_property("ruleset_sha256", info.hash.as_str())
+            .set_custom_property("engine", format!("{} {}", engine.name, engine.version)),
+    );
+    let bold = Format::new().set_bold().set_text_wrap();
+    let path_fmt = Format::new().set_font_color("#808080");
+    let pct = Format::new().set_num_format("0.##%");
+    let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    let text = Format::new().set_num_format("@");
+    let n = COUNTY_HEAD.len();
+    let last_row = 1 + counties.len().max(1000) as u32;
+
+    // The choices for drop-down lists, one column per list on the sheet 选项.
+    let mut choices: Vec<Vec<String>> = vec![vec!["是".into(), "否".into()]];
+    let mut choice_col = std::collections::BTreeMap::new();
+    for (path, spec) in &fields {
+        if spec.ty == FieldType::Enum {
+            if let Some(v) = &spec.values {
+                choice_col.insert(path.as_str().to_string(), choices.len());
+                choices.push(v.clone());
+            }
+        }
+    }
+    let readers = field_readers(rules);
+
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(MAIN_SHEET)?;
+        let mut widths: Vec<usize> = Vec::new();
+        for (c, (zh, en)) in COUNTY_HEAD.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *zh, &bold)?;
+            ws.write_string_with_format(1, c as u16, *en, &path_fmt)?;
+            widths.push(zh.width().max(en.len()).max(12));
+        }
+        for (k, (path, spec)) in fields.iter().enumerate() {
+            let c = (n + k) as u16;
+            let unit = spec.unit_label();
+            let head = if unit.is_empty() {
+                spec.desc.clone()
+            } else {
+                format!("{}（{unit}）", spec.desc)
+            };
+            ws.write_string_with_format(0, c, &head, &bold)?;
+            ws.write_string_with_format(1, c, path.as_str(), &path_fmt)?;
+            // Headers wrap at about 24 columns; the path row sets the least width.
+            widths.push(text_width(&head).min(24).max(path.as_str().len()));
+            let (lo, hi) = spec.bounds();
+            let read_by = readers
+                .get(path.as_str())
+                .map(|v| v.join("、"))
+                .unwrap_or_default();
+            let mut dv = match spec.ty {
+                FieldType::Bool => {
+                    DataValidation::new().allow_list_formula(Formula::new("=选项!$A$1:$A$2"))
+                }
+                FieldType::Enum => match choice_col.get(path.as_str()) {
+                    Some(&col) => {
+                        let letter = sheet::cell_name(0, col);
+                        let letter = letter.trim_end_matches('1');
+                        let len = choices[col].len();
+                        DataValidation::new().allow_list_formula(Formula::new(format!(
+                            "=选项!${letter}$1:${letter}${len}"
+                        )))
+                    }
+                    None => DataValidation::new().allow_any_value(),
+                },
+                FieldType::Count => {
+                    let lo = lo.unwrap_or(0.0).max(0.0).min(i32::MAX as f64) as i32;
+                    match hi {
+                        Some(hi) => DataValidation::new().allow_whole_number(
+                            DataValidationRule::Between(lo, hi.min(i32::MAX as f64) as i32),
+                        ),
+                        None => DataValidation::new()
+                            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(lo)),
+                    }
+                }
+                FieldType::Percent => {
+                    DataValidation::new().allow_decimal_number(DataValidationRule::Between(
+                        sheet::shift_decimal(lo.unwrap_or(0.0), -2),
+                        sheet::shift_decimal(hi.unwrap_or(100.0), -2),
+                    ))
+                }
+                FieldType::Number => match (lo, hi) {
+                    (Some(a), Some(b)) => DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::Between(a, b)),
+                    (Some(a), None) => DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(a)),
+                    (None, Some(b)) => DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::LessThanOrEqualTo(b)),
+                    (None, None) => DataValidation::new().allow_any_value(),
+                },
+                // Any date cell: Excel's serial numbers are right from 1900-03-01 on.
+                FieldType::Date => {
+                    DataValidation::new().allow_date(DataValidationRule::GreaterThanOrEqualTo(
+                        rust_xlsxwriter::ExcelDateTime::from_ymd(1900, 3, 1)?,
+                    ))
+                }
+                FieldType::Text | FieldType::List => DataValidation::new().allow_any_value(),
+            };
+            let mut message = format!("{}：{}", type_zh(spec.ty), spec.desc);
+            if let Some(v) = &spec.values {
+                if spec.ty == FieldType::List {
+                    message.push_str(&format!("。可填多项，用“、”分隔：{}", v.join("、")));
+                }
+            }
+            if !read_by.is_empty() {
+                message.push_str(&format!("。用于：{read_by}"));
+            }
+            // Excel caps the input message at 255 characters.
+            let message: String = message.chars().take(250).collect();
+            let title: String = path.as_str().chars().take(32).collect();
+            dv = dv.set_input_title(title)?.set_input_message(message)?;
+            ws.add_data_validation(2, c, last_row, c, &dv)?;
+            match spec.ty {
+                FieldType::Percent => {
+                    ws.set_column_format(c, &pct)?;
+                }
+                FieldType::Date => {
+                    ws.set_column_format(c, &date)?;
+                }
+                FieldType::Text | FieldType::Enum | FieldType::List => {
+                    ws.set_column_format(c, &text)?;
+                }
+                _ => {}
+            }
+        }
+        for (r, county) in counties.iter().enumerate() {
+            let r = r as u32 + 2;
+            let i = &county.info;
+            ws.write_string(r, 0, &i.id)?;
+            ws.write_string(r, 1, &i.name)?;
+            if let Some(p) = &i.province {
+                ws.write_string(r, 2, p)?;
+            }
+            if let Some(y) = i.year {
+                ws.write_number(r, 3, f64::from(y))?;
+            }
+            if let Some(k) = &i.kind {
+                ws.write_string(r, 4, k)?;
+            }
+            if let Some(note) = &i.note {
+                ws.write_string(r, 5, note)?;
+            }
+            for (k, (path, spec)) in fields.iter().enumerate() {
+                let c = (n + k) as u16;
+                let Some(d) = county.values.get(*path) else {
+                    continue;
+                };
+                match (&d.value, spec.ty) {
+                    (Value::Bool(b), _) => {
+                        ws.write_string(r, c, if *b { "是" } else { "否" })?;
+                    }
+                    (Value::Int(x), _) => {
+                        ws.write_number(r, c, *x as f64)?;
+                    }
+                    (Value::Number(x), FieldType::Percent) => {
+                        ws.write_number_with_format(r, c, sheet::shift_decimal(*x, -2), &pct)?;
+                    }
+                    (Value::Number(x), _) => {
+                        ws.write_number(r, c, *x)?;
+                    }
+                    (Value::Text(t), FieldType::Date) => {
+                        match sheet::parse_iso_date(t).and_then(sheet::date_serial) {
+                            Some(serial) => ws.write_number_with_format(r, c, serial, &date)?,
+                            None => ws.write_string(r, c, t)?,
+                        };
+                    }
+                    (Value::Text(t), _) => {
+                        ws.write_string_with_format(r, c, t, &text)?;
+                    }
+                    (Value::List(l), _) if l.is_empty() => {
+                        ws.write_string_with_format(r, c, "（空）", &text)?;
+                    }
+                    (Value::List(l), _) => {
+                        ws.write_string_with_format(r, c, l.join("、"), &text)?;
+                    }
+                }
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (*w + 2) as f64)?;
+        }
+        ws.set_freeze_panes(2, 2)?;
+    }
+
+    // 数据来源 and 来源文件: provenance of the counties' values.
+    let mut sources = Sheet::new(
+        SOURCES_SHEET,
+        &["编号", "字段", "界限", "来源", "原文", "说明"],
+    );
+    let mut documents = Sheet::new(DOCUMENTS_SHEET, &["编号", "来源", "文件"]);
+    for county in counties {
+        let id = county.info.id.as_str();
+        for (path, d) in &county.values {
+            if d.bound == Bound::Exact
+                && d.source.is_none()
+                && d.quote.is_none()
+                && d.note.is_none()
+            {
+                continue;
+            }
+            sources.rows.push(vec![
+                id.into(),
+                path.as_str().into(),
+                match d.bound {
+                    Bound::Exact => X::Empty,
+                    Bound::Lower => "不少于".into(),
+                    Bound::Upper => "不多于".into(),
+                },
+                d.source.as_deref().map(str::to_string).into(),
+                d.quote.as_deref().map(str::to_string).into(),
+                d.note.as_deref().map(str::to_string).into(),
+            ]);
+        }
+        for (key, doc) in &county.info.sources {
+            documents
+                .rows
+                .push(vec![id.into(), key.as_str().into(), doc.as_str().into()]);
+        }
+    }
+    write_sheet(wb.add_worksheet(), &sources)?;
+    write_sheet(wb.add_worksheet(), &documents)?;
+
+    // 字段说明: each field and the items that read it.
+    let mut explain = Sheet::new(
+        sheet::FIELDS_SHEET,
+        &[
+            "字段",
+            "说明",
+            "类型",
+            "单位",
+            "取值范围",
+            "可选值",
+            "读取此字段的指标",
+        ],
+    );
+    for (path, spec) in &fields {
+        let (lo, hi) = spec.bounds();
+        let range = match (lo, hi) {
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            (Some(a), None) => format!("≥{a}"),
+            (None, Some(b)) => format!("≤{b}"),
+            (None, None) => String::new(),
+        };
+        explain.rows.push(vec![
+            path.as_str().into(),
+            spec.desc.as_str().into(),
+            type_zh(spec.ty).into(),
+            spec.unit_label().into(),
+            range.into(),
+            spec.values.as_ref().map(|v| v.join("、")).into(),
+            readers.get(path.as_str()).map(|v| v.join("\n")).into(),
+        ]);
+    }
+    write_sheet(wb.add_worksheet(), &explain)?;
+
+    // 选项: the drop-down lists.
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet::CHOICES_SHEET)?;
+        for (c, list) in choices.iter().enumerate() {
+            for (r, v) in list.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v)?;
+            }
+        }
+        ws.set_hidden(true);
+    }
+    write_sheet(
+        wb.add_worksheet(),
+        &origin_sheet(&Origin {
+            rulesets: vec![("", &info)],
+            engine: &engine,
+            inputs: Vec::new(),
+        }),
+    )?;
+    wb.save_to_buffer()
+}
+
+/// For each field, what reads it: items (`1.2.3 名称`), vetoes (`一票否决 V1 名称`), bonuses
+/// (加分), penalties (扣分) and data checks (核对), in rule-set order.
+fn field_readers(rules: &RuleSet) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut add = |fields: &[crate::FieldPath], who: String| {
+        for f in fields {
+            out.entry(f.as_str().to_string())
+                .or_default()
+                .push(who.clone());
+        }
+    };
+    for node in rules.items() {
+        if let Some(leaf) = &node.leaf {
+            add(&leaf.reads(), format!("{} {}", node.id, node.name));
+        }
+    }
+    for v in rules.vetoes() {
+        add(&v.inputs, format!("一票否决 {} {}", v.id, v.name));
+    }
+    for b in rules.bonuses() {
+        add(&b.inputs, format!("加分 {} {}", b.id, b.name));
+    }
+    for p in rules.penalties() {
+        add(&p.inputs, format!("扣分 {} {}", p.id, p.name));
+    }
+    for c in rules.checks() {
+        add(&c.inputs, format!("核对 {} {}", c.id, c.name));
+    }
+    out
+}

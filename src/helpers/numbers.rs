@@ -7,7 +7,7 @@
 //! - `==`, `!=`, `<`, `<=`, `>`, `>=` with a fractional number on either side compare through
 //!   [`crate::numeric::compare`] (nine significant digits); two whole numbers compare exactly.
 //!
-//! The fast path (`fast::ops`) implements the same semantics; `tests/fast_path.rs` checks both.
+//! The fast path (`evaluate::fast::ops`) implements the same semantics; `tests/fast_path.rs` checks both.
 
 use crate::numeric;
 use rhai::{Dynamic, Engine, EvalAltResult, FLOAT, INT};

@@ -48,14 +48,10 @@ pub(crate) fn item_score(
                     fmt_num(*x)
                 ));
             }
-            let expl = if !explain {
-                String::new()
+            let expl = if explain {
+                ends_with_points(run.notes, clamped)
             } else {
-                match <[String; 1]>::try_from(run.notes) {
-                    Ok([one]) => one,
-                    Err(notes) if notes.is_empty() => format!("得{clamped}分"),
-                    Err(notes) => notes.join("；"),
-                }
+                String::new()
             };
             (clamped, ItemStatus::Scored, expl)
         }
@@ -99,6 +95,25 @@ pub(crate) fn item_score(
             messages,
         },
     )
+}
+
+/// The helpers' notes joined, ending with the points the item actually earned: a note that
+/// already ends with them (`…，得6分`, or `…，不得分` for 0) is left as it is; otherwise `；本项得3.5分` is added, so
+/// arithmetic around a helper (`each_true(…) - d.x.deduct`, `deduct_below(…) * 0.5`) or a clamp
+/// never leaves the helper's own value as the last word.
+fn ends_with_points(notes: Vec<String>, earned: Points) -> String {
+    let last = format!("得{earned}分");
+    if notes.is_empty() {
+        return last;
+    }
+    let mut s = notes.join("；");
+    // `…，不得分` already says 0 points.
+    let says_zero = earned == Points::ZERO && s.ends_with("不得分");
+    if !s.ends_with(&last) && !says_zero {
+        s.push_str("；本项");
+        s.push_str(&last);
+    }
+    s
 }
 
 /// What a rule gave an item for one county.
@@ -183,6 +198,45 @@ fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
     }
 }
 
+/// More points than any node or total holds: what a zeroing entry whose condition held asks for.
+pub(crate) const ALL_POINTS: Points = Points::from_milli(i64::MAX / 1024);
+
+/// A zeroing entry's outcome: (points asked for, status, detail, whether it holds).
+fn zeroing(run: &Run, target: &str) -> (Points, ItemStatus, String, bool) {
+    let notes = if run.notes.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", run.notes.join("；"))
+    };
+    let whole = if target == "total" {
+        "总分为零".to_string()
+    } else {
+        format!("指标{target}不得分")
+    };
+    match &run.outcome {
+        Outcome::Bool(true) => (
+            ALL_POINTS,
+            ItemStatus::Scored,
+            format!("条件成立{notes}，{whole}"),
+            true,
+        ),
+        Outcome::Bool(false) => (
+            Points::ZERO,
+            ItemStatus::Scored,
+            format!("条件不成立{notes}"),
+            false,
+        ),
+        Outcome::NoData(m) => (Points::ZERO, ItemStatus::NoData, missing_text(m), false),
+        Outcome::Number(x) => (
+            Points::ZERO,
+            ItemStatus::Error,
+            format!("the condition returned {}, not true/false", fmt_num(*x)),
+            false,
+        ),
+        Outcome::Error(e) => (Points::ZERO, ItemStatus::Error, e.clone(), false),
+    }
+}
+
 fn raw_points(run: &Run) -> Points {
     match run.outcome {
         Outcome::Number(x) => Points::from_f64(x),
@@ -232,7 +286,12 @@ pub(crate) fn assemble(
     let mut penalties: Vec<AdjustmentResult> = Vec::new();
     let mut requested: BTreeMap<&str, Vec<(usize, Points)>> = BTreeMap::new();
     for (i, (p, run)) in m.penalties.iter().zip(&runs.penalties).enumerate() {
-        let (pts, status, detail) = adjustment(run, p.cap);
+        let (pts, status, detail, zeroed) = if p.is_zeroing() {
+            zeroing(run, p.applies_to.as_str())
+        } else {
+            let (pts, status, detail) = adjustment(run, p.cap);
+            (pts, status, detail, false)
+        };
         requested
             .entry(p.applies_to.as_str())
             .or_default()
@@ -242,9 +301,14 @@ pub(crate) fn assemble(
             name: p.name.clone(),
             applies_to: Some(p.applies_to.clone()),
             points: pts,
-            raw: raw_points(run),
+            raw: if p.is_zeroing() {
+                Points::ZERO
+            } else {
+                raw_points(run)
+            },
             status,
             detail,
+            zeroing: p.is_zeroing().then_some(zeroed),
         });
     }
     // Apply what can be applied without going below zero; record what was actually deducted.
@@ -278,7 +342,9 @@ pub(crate) fn assemble(
         node_penalty[idx] = taken;
         earned[idx] = sum - taken;
     }
-    let items_total: Points = m
+    // 指标得分 is the sum of the items; what penalties took from nodes is in `penalty` (once).
+    let items_total: Points = items.iter().map(|i| i.earned).sum();
+    let areas_total: Points = m
         .nodes
         .iter()
         .enumerate()
@@ -299,14 +365,15 @@ pub(crate) fn assemble(
             raw: raw_points(run),
             status,
             detail,
+            zeroing: None,
         });
     }
     let bonus = match m.header.bonus_cap {
         Some(cap) => bonus_sum.min(cap),
         None => bonus_sum,
     };
-    let total_taken = apply("total", items_total + bonus, &mut penalties);
-    let total = items_total + bonus - total_taken;
+    let total_taken = apply("total", areas_total + bonus, &mut penalties);
+    let total = areas_total + bonus - total_taken;
     let penalty = node_penalty.iter().copied().sum::<Points>() + total_taken;
 
     let vetoes: Vec<VetoResult> = m
@@ -348,6 +415,11 @@ pub(crate) fn assemble(
         })
         .collect();
 
+    let status_of: BTreeMap<usize, ItemStatus> = leaf_idx
+        .iter()
+        .zip(&items)
+        .map(|(i, it)| (*i, it.status))
+        .collect();
     let nodes: Vec<NodeScore> = m
         .nodes
         .iter()
@@ -363,6 +435,20 @@ pub(crate) fn assemble(
             max: n.points,
             lost: n.points - earned[i],
             penalty: node_penalty[i],
+            parts: n.made_of_parts.then(|| {
+                let of = |s: ItemStatus| {
+                    n.children
+                        .iter()
+                        .filter(|c| status_of.get(c) == Some(&s))
+                        .count()
+                };
+                PartsOutcome {
+                    parts: n.children.len(),
+                    scored: of(ItemStatus::Scored),
+                    no_data: of(ItemStatus::NoData),
+                    errors: of(ItemStatus::Error),
+                }
+            }),
         })
         .collect();
     // Leaves carry node-level penalties too (rare, but allowed).

@@ -257,6 +257,21 @@ fn check_others(m: &Model, out: &mut Vec<Diagnostic>) {
                 format!("penalty `{}` has a negative cap", p.id),
             ));
         }
+        match (p.score.trim().is_empty(), &p.when) {
+            (true, None) => out.push(
+                err(&p.span, format!("penalty `{}` has neither `score` nor `when`", p.id))
+                    .with_help("`score:` deducts the points it returns; `when:` is a condition that zeroes `applies_to`"),
+            ),
+            (false, Some(_)) => out.push(
+                err(&p.span, format!("penalty `{}` has both `score` and `when`", p.id))
+                    .with_help("keep `score:` to deduct points, or `when:` to zero `applies_to` when the condition holds"),
+            ),
+            (true, Some(_)) if p.cap.is_some() => out.push(
+                err(&p.span, format!("zeroing entry `{}` has a `cap`", p.id))
+                    .with_help("a `when:` entry takes every point left at `applies_to`; remove `cap`"),
+            ),
+            _ => {}
+        }
     }
     for c in &m.checks {
         check_inputs(m, &c.span, c.id.as_str(), &c.inputs, out);

@@ -43,13 +43,15 @@ pub(crate) enum RuleKind {
     Veto,
     Bonus,
     Penalty,
+    /// A penalty written with `when:`: a condition that zeroes a node or the total.
+    Zeroing,
     Check,
 }
 
 impl RuleKind {
     fn key(self) -> &'static str {
         match self {
-            RuleKind::Veto => "when",
+            RuleKind::Veto | RuleKind::Zeroing => "when",
             RuleKind::Check => "expect",
             _ => "score",
         }
@@ -187,6 +189,8 @@ fn check_reads(
     let mut reads: Vec<(Vec<String>, Position)> = Vec::new();
     let mut has_calls: Vec<(Option<String>, Position)> = Vec::new();
     let mut bare_d: Vec<Position> = Vec::new();
+    // Date literals: (the literal, why it is no date, where).
+    let mut bad_dates: Vec<(String, String, Position)> = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
         let Some(ASTNode::Expr(e)) = path.last() else {
             return true;
@@ -211,10 +215,25 @@ fn check_reads(
                 };
                 has_calls.push((lit, *pos));
             }
+            Expr::FnCall(f, pos) => bad_dates.extend(
+                date_literals(f, &m.fields)
+                    .filter_map(|s| crate::helpers::dates::parse_date(&s).err().map(|e| (s, e)))
+                    .map(|(s, e)| (s, e, *pos)),
+            ),
             _ => {}
         }
         true
     });
+    for (lit, why, pos) in bad_dates {
+        diags.push(
+            Diagnostic::error(
+                &r.span.file,
+                place(pos),
+                format!("`{}`: \"{lit}\" is no date ({why})", r.id),
+            )
+            .with_help("write dates as \"YYYY-MM-DD\", e.g. \"2021-03-31\""),
+        );
+    }
     let declared: BTreeSet<&str> = r
         .inputs
         .iter()
@@ -313,6 +332,49 @@ fn check_reads(
             ));
         }
     }
+}
+
+/// The text literals of a call that must be dates: the arguments of the date helpers, and a
+/// literal compared with a `date` field (`d.report.published_on <= "2021-04-01"`); and, for
+/// `period_date(y, m, d)` with literal month and day, that month-day written as a date of a leap
+/// year (so 2-29 passes, 2-30 does not).
+fn date_literals<'e>(
+    f: &'e rhai::FnCallExpr,
+    fields: &'e BTreeMap<FieldPath, FieldSpec>,
+) -> impl Iterator<Item = String> + 'e {
+    let name = f.name.as_str();
+    let lit = |e: &Expr| match e {
+        Expr::StringConstant(s, _) => Some(s.to_string()),
+        _ => None,
+    };
+    let is_date_read = |e: &Expr| match e {
+        Expr::Dot(b, _, _) if var_name(&b.lhs) == Some("d") => {
+            let mut c = Vec::new();
+            chain(&b.rhs, &mut c);
+            matches!(resolve(&c, fields), Resolved::Field(p)
+                if fields.get(&FieldPath::new(&p)).is_some_and(|s| s.ty == crate::model::FieldType::Date))
+        }
+        _ => false,
+    };
+    let mut out = Vec::new();
+    if crate::helpers::dates::DATE_ARG_HELPERS.contains(&name) {
+        out.extend(f.args.iter().filter_map(lit));
+    } else if matches!(name, "<" | "<=" | ">" | ">=" | "==" | "!=") && f.args.len() == 2 {
+        let (a, b) = (&f.args[0], &f.args[1]);
+        // `d.x.on == ""` tests for an empty text, not a date.
+        let date_lit = |e: &Expr| lit(e).filter(|s| !s.is_empty());
+        if is_date_read(a) {
+            out.extend(date_lit(b));
+        } else if is_date_read(b) {
+            out.extend(date_lit(a));
+        }
+    } else if name == "period_date" && f.args.len() == 3 {
+        if let (Expr::IntegerConstant(m, _), Expr::IntegerConstant(d, _)) = (&f.args[1], &f.args[2])
+        {
+            out.push(format!("2000-{m:02}-{d:02}"));
+        }
+    }
+    out.into_iter()
 }
 
 enum Resolved {

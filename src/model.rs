@@ -154,6 +154,10 @@ pub(crate) struct RawNode {
     pub official_no: Option<u32>,
     #[serde(default)]
     pub children: Option<Vec<RawNode>>,
+    /// An item made of parts (述法8分、年度报告6分、学法6分): each part a scored leaf with its own
+    /// id, inputs, points and rule.
+    #[serde(default)]
+    pub parts: Option<Vec<RawNode>>,
     #[serde(default)]
     pub inputs: Option<Vec<FieldPath>>,
     #[serde(default)]
@@ -191,6 +195,9 @@ pub struct Node {
     pub leaf: Option<Leaf>,
     /// Item number in the official text.
     pub official_no: Option<u32>,
+    /// Whether this is an item made of parts (`parts:` in YAML): its children are the parts, each
+    /// scored on its own (a part without data is `no_data`, the others still score).
+    pub made_of_parts: bool,
     /// Where it was written.
     pub span: Span,
 }
@@ -294,11 +301,28 @@ pub struct Penalty {
     /// The Chinese rule.
     #[serde(default)]
     pub rule_text: Option<String>,
-    /// rhai expression returning the points to deduct.
+    /// rhai expression returning the points to deduct (empty for a zeroing entry).
+    #[serde(default)]
     pub score: String,
+    /// A zeroing entry (该项不得分 / 总分即为零分): a rhai condition which, when true, takes every
+    /// point left at `applies_to` (the node's or the total's points become 0). Given instead of
+    /// `score`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
     /// Where it was written.
     #[serde(skip_deserializing)]
     pub span: Span,
+}
+
+impl Penalty {
+    /// Whether this is a zeroing entry (written with `when:`), not a deduction of points.
+    pub fn is_zeroing(&self) -> bool {
+        self.when.is_some()
+    }
+    /// The rhai source that runs: the condition of a zeroing entry, else the score.
+    pub fn expression(&self) -> &str {
+        self.when.as_deref().unwrap_or(&self.score)
+    }
 }
 
 /// A named pass level (示范…).

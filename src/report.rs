@@ -98,15 +98,16 @@ pub struct CountyRef {
 /// The headline numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
-    /// The final score: items (after node penalties) + bonus − total penalties, at least 0.
+    /// The final score: `items_total + bonus − penalty`, at least 0.
     pub total: Points,
     /// The points of the indicator tree.
     pub max: Points,
-    /// Sum of the first-level areas (after penalties applied to nodes).
+    /// 指标得分: the sum of the items' earned points (before any penalty, node or total).
     pub items_total: Points,
     /// Bonus after caps.
     pub bonus: Points,
-    /// Penalties actually deducted (after caps and the floor at zero), nodes and total together.
+    /// Penalties actually deducted (after caps and the floor at zero), nodes and total together,
+    /// each counted once, zeroing entries included (what they took).
     pub penalty: Points,
     /// Whether a veto disqualified the county.
     pub vetoed: bool,
@@ -165,6 +166,41 @@ pub struct NodeScore {
     pub lost: Points,
     /// Penalties deducted at this node.
     pub penalty: Points,
+    /// For an item made of parts: how its parts came out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<PartsOutcome>,
+}
+
+/// How the parts of an item made of parts came out (each part is a scored item of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartsOutcome {
+    /// How many parts the item has.
+    pub parts: usize,
+    /// Parts scored.
+    pub scored: usize,
+    /// Parts without data (0 points; the others still score).
+    pub no_data: usize,
+    /// Parts whose rule failed.
+    pub errors: usize,
+}
+
+impl PartsOutcome {
+    /// 部分无数据: some part lacks data while another has it.
+    pub fn partly_without_data(&self) -> bool {
+        self.no_data > 0 && self.no_data < self.parts
+    }
+    /// The item's status in words: 已评分, 部分无数据, 无数据, or 部分出错.
+    pub fn status_zh(&self) -> &'static str {
+        if self.errors > 0 {
+            "部分出错"
+        } else if self.no_data == self.parts {
+            "无数据"
+        } else if self.no_data > 0 {
+            "部分无数据"
+        } else {
+            "已评分"
+        }
+    }
 }
 
 /// How an item came out.
@@ -365,6 +401,18 @@ pub struct AdjustmentResult {
     /// Explanation, missing inputs or the error.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
+    /// Only for a zeroing entry (a penalty written with `when:`): whether its condition held.
+    /// When it did, the entry took every point left at `applies_to` (`points` says how many), so
+    /// that node or the total is 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zeroing: Option<bool>,
+}
+
+impl AdjustmentResult {
+    /// Whether this is a zeroing entry whose condition held.
+    pub fn zeroed(&self) -> bool {
+        self.zeroing == Some(true)
+    }
 }
 
 /// One data check's outcome.
@@ -381,7 +429,71 @@ pub struct CheckResult {
     pub detail: Option<String>,
 }
 
+/// A rule that failed while scoring one county: an item in `error`, or a veto, bonus, penalty
+/// or check whose expression failed. Named on standard error by `score`, `rank`, `gap` and
+/// `diff` (exit code 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleError {
+    /// The rule's id (item, veto, bonus, penalty or check).
+    pub id: IndicatorId,
+    /// Its name.
+    pub name: String,
+    /// What failed (the messages of an item, the detail of the others).
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}「{}」: {}", self.id, self.name, self.message)
+    }
+}
+
 impl Report {
+    /// Every rule that failed for this county, in report order: items in `error`, then vetoes,
+    /// bonuses, penalties and checks whose expression failed.
+    pub fn rule_errors(&self) -> Vec<RuleError> {
+        let items = self
+            .items
+            .iter()
+            .filter(|i| i.status == ItemStatus::Error)
+            .map(|i| RuleError {
+                id: i.id.clone(),
+                name: i.name.to_string(),
+                message: i
+                    .messages
+                    .iter()
+                    .map(|m| m.strip_prefix("error: ").unwrap_or(m))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+        let adjustments = self
+            .bonuses
+            .iter()
+            .chain(&self.penalties)
+            .filter(|a| a.status == ItemStatus::Error)
+            .map(|a| RuleError {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                message: a.detail.clone(),
+            });
+        let conditions = self
+            .vetoes
+            .iter()
+            .map(|v| (&v.id, &v.name, v.status, &v.detail))
+            .chain(
+                self.checks
+                    .iter()
+                    .map(|c| (&c.id, &c.name, c.status, &c.detail)),
+            )
+            .filter(|c| c.2 == ConditionStatus::Error)
+            .map(|(id, name, _, detail)| RuleError {
+                id: id.clone(),
+                name: name.clone(),
+                message: detail.clone().unwrap_or_default(),
+            });
+        items.chain(adjustments).chain(conditions).collect()
+    }
+
     /// The item with this id.
     pub fn item(&self, id: &str) -> Option<&ItemScore> {
         self.items.iter().find(|i| i.id.as_str() == id)

@@ -282,10 +282,14 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
         .iter()
         .filter_map(|p| {
             compile_one(RuleSrc {
-                kind: RuleKind::Penalty,
+                kind: if p.is_zeroing() {
+                    RuleKind::Zeroing
+                } else {
+                    RuleKind::Penalty
+                },
                 id: p.id.as_str(),
                 span: &p.span,
-                expr: &p.score,
+                expr: p.expression(),
                 inputs: &p.inputs,
                 optional: &p.optional_inputs,
                 salt: format!("{:?}{}", p.cap, p.applies_to),

@@ -90,7 +90,7 @@ impl Points {
         Points(m.clamp(i64::MIN as f64 / 2.0, i64::MAX as f64 / 2.0) as i64)
     }
     /// Points from thousandths of a point.
-    pub fn from_milli(m: i64) -> Points {
+    pub const fn from_milli(m: i64) -> Points {
         Points(m)
     }
     /// The value in thousandths of a point.

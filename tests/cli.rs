@@ -66,7 +66,9 @@ fn score_renders_md_json_and_csv() {
     assert_eq!(v["summary"]["total"], serde_json::json!(11.048));
     let csv = fazhi(&["score", "--rules", MINI, "--format", "csv", GOOD, GOOD]);
     let out = text(&csv.stdout);
-    assert_eq!(out.lines().count(), 1 + 2 * 7);
+    // Per county: 7 items, 2 bonuses, the bonus-cap row (1.5 + 2 over the cap 3), 2 penalties
+    // and the total row.
+    assert_eq!(out.lines().count(), 1 + 2 * (7 + 2 + 1 + 2 + 1));
     assert!(out.starts_with("county_id,county_name,"));
     // Two counties in JSON are an array.
     let json = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD, GOOD]);

@@ -26,6 +26,23 @@ fn mini() -> &'static RuleSet {
     R.get_or_init(common::mini)
 }
 
+/// An item made of parts (each part scored on its own).
+fn parts() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| {
+        RuleSet::load_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/parts")).unwrap()
+    })
+}
+
+/// The rule shapes of issue 12: dates and the assessment period, whole steps, a capped per-case
+/// deduction, zeroing entries.
+fn shapes() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| {
+        RuleSet::load_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/shapes")).unwrap()
+    })
+}
+
 /// A value for a field: edges, thresholds rules like to use, anything in range, and (for counts
 /// without an upper bound) numbers large enough to overflow integer arithmetic.
 fn value(spec: &fazhi::model::FieldSpec) -> BoxedStrategy<Value> {
@@ -64,9 +81,24 @@ fn value(spec: &fazhi::model::FieldSpec) -> BoxedStrategy<Value> {
             .boxed()
         }
         FieldType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-        FieldType::Date => (2018i32..2024, 1u32..13, 1u32..29)
-            .prop_map(|(y, m, d)| Value::Text(format!("{y}-{m:02}-{d:02}")))
-            .boxed(),
+        FieldType::Date => prop_oneof![
+            (2018i32..2024, 1u32..13, 1u32..29)
+                .prop_map(|(y, m, d)| Value::Text(format!("{y}-{m:02}-{d:02}"))),
+            // The edges of the shapes' deadlines and assessment periods, and a leap day.
+            proptest::sample::select(vec![
+                "2021-03-31",
+                "2021-04-01",
+                "2022-03-31",
+                "2022-04-01",
+                "2020-12-31",
+                "2021-01-01",
+                "2021-12-31",
+                "2022-01-01",
+                "2020-02-29",
+            ])
+            .prop_map(|s| Value::Text(s.to_string())),
+        ]
+        .boxed(),
         FieldType::Text => "[a-z政府网站]{0,4}".prop_map(Value::Text).boxed(),
         FieldType::Enum => proptest::sample::select(spec.values.clone().unwrap_or_default())
             .prop_map(Value::Text)
@@ -96,11 +128,13 @@ fn county(rules: &'static RuleSet) -> BoxedStrategy<CountyData> {
         })
         .collect();
     let (names, strats): (Vec<_>, Vec<_>) = fields.into_iter().unzip();
-    strats
-        .prop_map(move |vals| {
+    let year = prop_oneof![Just(None), Just(Some(2020)), Just(Some(2021))];
+    (strats, year)
+        .prop_map(move |(vals, year)| {
             let info = CountyInfo {
                 id: "p".into(),
                 name: "随机县".into(),
+                year,
                 ..Default::default()
             };
             let values = names
@@ -140,6 +174,16 @@ proptest! {
     fn mini_rules_agree_on_random_data(c in county(mini())) {
         same(mini(), &c);
     }
+
+    #[test]
+    fn shapes_rules_agree_on_random_data(c in county(shapes())) {
+        same(shapes(), &c);
+    }
+
+    #[test]
+    fn parts_rules_agree_on_random_data(c in county(parts())) {
+        same(parts(), &c);
+    }
 }
 
 #[test]
@@ -162,6 +206,9 @@ fn rules_agree_on_synthetic_counties() {
     for c in fazhi::synth::generate(mini(), 150, 42) {
         same(mini(), &c);
     }
+    for c in fazhi::synth::generate(shapes(), 150, 42) {
+        same(shapes(), &c);
+    }
 }
 
 #[test]
@@ -170,6 +217,11 @@ fn every_rule_of_the_shipped_sets_is_lowered() {
         mini().interpreted_rules().is_empty(),
         "{:?}",
         mini().interpreted_rules()
+    );
+    assert!(
+        shapes().interpreted_rules().is_empty(),
+        "{:?}",
+        shapes().interpreted_rules()
     );
     // Including 8.2.1 and C8.5, which build a date with a template string (`${…}`).
     assert!(

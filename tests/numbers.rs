@@ -205,6 +205,10 @@ fn threshold_items(t: &str) -> Vec<(&'static str, String)> {
             "14",
             format!("tiers_below(d.x.a * 100 / d.x.b, [[{t}, P], [{t} + 5, 1]])"),
         ),
+        // The step deductions of issue 12 at their target: no step begun, nothing lost.
+        ("15", format!("deduct_started_steps_below({p}, {t}, 10, 1)")),
+        ("16", format!("deduct_started_steps_above({p}, {t}, 10, 1)")),
+        ("17", format!("deduct_steps_below({p}, {t}, 0.5, 1)")),
     ]
 }
 

@@ -10,6 +10,29 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Exit code: bad input (rules or data).
 pub const BAD_INPUT: u8 = 2;
+/// Exit code: every county was scored and the output written, but a rule failed for some county
+/// (an item in `error`, or a veto, bonus, penalty or check whose expression failed); each is
+/// named on standard error.
+pub const RULE_ERRORS: u8 = 4;
+
+/// Names on standard error every rule that failed for a county; returns how many did.
+pub fn name_rule_errors(county: &fazhi::CountyRef, errors: &[fazhi::RuleError]) -> usize {
+    let who = county.source.as_deref().unwrap_or(&county.id);
+    for e in errors {
+        eprintln!("error: {who}: rule {e} (counted as 0)");
+    }
+    errors.len()
+}
+
+/// The exit code after the output was written: [`RULE_ERRORS`] when some rule failed.
+pub fn after_rule_errors(failed_rules: usize) -> u8 {
+    if failed_rules > 0 {
+        eprintln!("error: {failed_rules} rule evaluation(s) failed; see above");
+        RULE_ERRORS
+    } else {
+        OK
+    }
+}
 
 pub fn source(rules: Option<&Path>) -> Result<RuleSource, Error> {
     match rules {

@@ -54,6 +54,9 @@ pub fn run(
     for f in &d.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
+    let failed_rules: usize = (d.counties.iter())
+        .map(|c| name_rule_errors(&c.county, &c.errors))
+        .sum();
     let text = match format {
         OutFormat::Text(Format::Json) => render::to_json(&d),
         OutFormat::Text(Format::Markdown) => render::diff_markdown(&d),
@@ -73,7 +76,7 @@ pub fn run(
         }
     }
     if d.failures.is_empty() {
-        OK
+        after_rule_errors(failed_rules)
     } else {
         BAD_INPUT
     }

@@ -30,7 +30,7 @@ pub fn run(
         Err(code) => return code,
     };
     let (counties, failed) = match read_counties(&rules, data) {
-        Ok(c) => (c.into_iter().map(|(d, _)| d).collect::<Vec<_>>(), false),
+        Ok(c) => (c, false),
         Err(_) => (Vec::new(), true),
     };
     let peer_reports = match peers.map(|dir| peer_reports(dir, &rules)).transpose() {
@@ -40,19 +40,31 @@ pub fn run(
     if failed {
         return BAD_INPUT;
     }
-    let analyses: Vec<GapAnalysis> = counties
-        .iter()
-        .map(|d| {
-            let g = GapAnalysis::new(&rules, d);
-            match &peer_reports {
-                Some(p) => g.with_peers(p),
-                None => g,
+    let mut failed_rules = 0;
+    let mut analyses: Vec<GapAnalysis> = Vec::new();
+    for (d, input) in &counties {
+        let report = rules.score(d);
+        let mut named = report.county.clone();
+        named.source = Some(input.path.clone());
+        failed_rules += name_rule_errors(&named, &report.rule_errors());
+        let g = match GapAnalysis::from_report(&rules, d, &report) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {}: {e}", input.path);
+                return FAILURE;
             }
-        })
-        .collect();
+        };
+        analyses.push(match &peer_reports {
+            Some(p) => g.with_peers(p),
+            None => g,
+        });
+    }
     let text = match format {
         GapFormat::Xlsx => {
-            return write_workbook(out, super::common::xlsx::gap(&analyses));
+            return match write_workbook(out, super::common::xlsx::gap(&analyses)) {
+                OK => after_rule_errors(failed_rules),
+                code => code,
+            };
         }
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&analyses),
@@ -63,7 +75,7 @@ pub fn run(
             .join("\n---\n\n"),
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

@@ -61,6 +61,9 @@ pub fn run(
     for f in &ranking.failures {
         eprintln!("error: {}: {}", f.path, f.error);
     }
+    let failed_rules: usize = (ranking.rows.iter())
+        .map(|r| name_rule_errors(&r.county, &r.errors))
+        .sum();
     let text = match format {
         OutFormat::Text(Format::Json) => render::to_json(&ranking),
         OutFormat::Text(Format::Markdown) => render::rank_markdown(&ranking),
@@ -77,7 +80,7 @@ pub fn run(
         }
     }
     if ranking.failures.is_empty() {
-        OK
+        after_rule_errors(failed_rules)
     } else {
         eprintln!(
             "error: {} of {} {} could not be scored; the others are ranked",

@@ -23,13 +23,22 @@ pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[
             report
         })
         .collect();
+    let failed_rules: usize = reports
+        .iter()
+        .map(|r| name_rule_errors(&r.county, &r.rule_errors()))
+        .sum();
     let text = match format {
-        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::score(&reports)),
+        OutFormat::Xlsx => {
+            return match write_workbook(out, super::common::xlsx::score(&reports)) {
+                OK => after_rule_errors(failed_rules),
+                code => code,
+            }
+        }
         OutFormat::Text(f @ render::Format::Csv) => csv_for(out, render::render(&reports, f)),
         OutFormat::Text(f) => render::render(&reports, f),
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

@@ -46,7 +46,7 @@ impl<'a> BoundCounty<'a> {
         let mut scope = Scope::new();
         scope.push_constant_dynamic("d", self.d.clone());
         scope.push_constant("P", max);
-        helpers::start_item(max, &self.present, notes);
+        helpers::start_item(max, self.data.info.year, &self.present, notes);
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut scope, &rule.ast);

@@ -13,6 +13,8 @@ pub(crate) struct Cx {
     pub notes: Vec<String>,
     /// Points only: the helpers word no notes.
     pub quiet: bool,
+    /// The county's assessment year (`county.year`), for `period_start()` and its kin.
+    pub year: Option<i32>,
 }
 
 /// At most this many notes per item.
@@ -25,6 +27,7 @@ impl Cx {
             max,
             notes: Vec::new(),
             quiet: false,
+            year: None,
         }
     }
     /// A context that computes points only (no notes are worded).
@@ -34,7 +37,12 @@ impl Cx {
             ..Cx::new(max)
         }
     }
-    fn note(&mut self, s: impl FnOnce() -> String) {
+    /// The same context for a county whose assessment year is `year`.
+    pub(crate) fn in_year(mut self, year: Option<i32>) -> Cx {
+        self.year = year;
+        self
+    }
+    pub(crate) fn note(&mut self, s: impl FnOnce() -> String) {
         if !self.quiet && self.notes.len() < MAX_NOTES {
             self.notes.push(s());
         }

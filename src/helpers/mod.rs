@@ -13,7 +13,9 @@ use std::rc::Rc;
 type R<T> = Result<T, Box<EvalAltResult>>;
 
 pub(crate) mod core;
+pub(crate) mod dates;
 pub(crate) mod numbers;
+pub(crate) mod shapes;
 
 use self::core::Cx;
 
@@ -29,10 +31,12 @@ thread_local! {
 
 /// Sets the context for one evaluation on this thread; cleared (and the notes returned) by
 /// [`finish_item`]. Without `notes` the helpers compute points only.
-pub(crate) fn start_item(max: f64, present: &Rc<BTreeSet<String>>, notes: bool) {
+/// `year` is the county's assessment year (`county.year`), for `period_start()` and its kin.
+pub(crate) fn start_item(max: f64, year: Option<i32>, present: &Rc<BTreeSet<String>>, notes: bool) {
     CTX.with(|c| {
         let mut c = c.borrow_mut();
-        c.cx = if notes { Cx::new(max) } else { Cx::quiet(max) };
+        let cx = if notes { Cx::new(max) } else { Cx::quiet(max) };
+        c.cx = cx.in_year(year);
         c.present = Some(Rc::clone(present));
     });
 }
@@ -85,6 +89,18 @@ fn num(fname: &str, arg: &str, v: &Dynamic) -> R<f64> {
     Err(format!("{fname}(): `{arg}` must be a number, found {found}").into())
 }
 
+fn text(fname: &str, arg: &str, v: &Dynamic) -> R<String> {
+    if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
+        return Ok(s.to_string());
+    }
+    let found = if v.is_unit() {
+        "() — the field is missing; list it in `inputs` or test it with has()".to_string()
+    } else {
+        v.type_name().to_string()
+    };
+    Err(format!("{fname}(): `{arg}` must be a date \"YYYY-MM-DD\", found {found}").into())
+}
+
 fn pairs(fname: &str, tiers: &Array) -> R<Vec<(f64, f64)>> {
     let mut out = Vec::with_capacity(tiers.len());
     for t in tiers {
@@ -114,6 +130,40 @@ fn bools(fname: &str, conds: &Array) -> R<usize> {
     Ok(n)
 }
 
+/// The step deductions: `[v, target-or-limit, step, per]`, below (`true`) or above the target.
+pub(crate) fn steps(
+    cx: &mut Cx,
+    name: &str,
+    below: bool,
+    how: shapes::Steps,
+    [v, t, step, per]: [f64; 4],
+) -> Result<f64, String> {
+    // A value that meets its target under the numeric rule (docs/FORMAT.md, "Numbers") spans
+    // no step: `pct(57, 100)` against 57 is not 7e-15 below it.
+    let within = if below {
+        crate::numeric::at_least(v, t)
+    } else {
+        crate::numeric::at_most(v, t)
+    };
+    if within {
+        shapes::deduct_steps(cx, name, 0.0, step, per, how, || {
+            if below {
+                shapes::below_words(v, t)
+            } else {
+                shapes::above_words(v, t)
+            }
+        })
+    } else if below {
+        shapes::deduct_steps(cx, name, t - v, step, per, how, || {
+            shapes::below_words(v, t)
+        })
+    } else {
+        shapes::deduct_steps(cx, name, v - t, step, per, how, || {
+            shapes::above_words(v, t)
+        })
+    }
+}
+
 /// Registers every helper on the engine.
 pub(crate) fn register(e: &mut Engine) {
     numbers::register(e);
@@ -140,6 +190,80 @@ pub(crate) fn register(e: &mut Engine) {
             with_cx(|cx| core::deduct_above(cx, v, l, u, p)).map_err(Into::into)
         },
     );
+    e.register_fn(
+        "deduct_each",
+        |n: Dynamic, per: Dynamic, cap: Dynamic| -> R<f64> {
+            let f = "deduct_each";
+            let (n, per, cap) = (num(f, "n", &n)?, num(f, "per", &per)?, num(f, "cap", &cap)?);
+            with_cx(|cx| shapes::deduct_each_capped(cx, n, per, cap)).map_err(Into::into)
+        },
+    );
+    for (name, below, how) in [
+        ("deduct_steps_below", true, shapes::Steps::Full),
+        ("deduct_steps_above", false, shapes::Steps::Full),
+        ("deduct_started_steps_below", true, shapes::Steps::Started),
+        ("deduct_started_steps_above", false, shapes::Steps::Started),
+    ] {
+        e.register_fn(
+            name,
+            move |v: Dynamic, t: Dynamic, step: Dynamic, per: Dynamic| -> R<f64> {
+                let (v, t) = (num(name, "v", &v)?, num(name, "target", &t)?);
+                let (step, per) = (num(name, "step", &step)?, num(name, "per", &per)?);
+                with_cx(|cx| steps(cx, name, below, how, [v, t, step, per])).map_err(Into::into)
+            },
+        );
+    }
+    e.register_fn("discretion", |v: Dynamic, max: Dynamic| -> R<f64> {
+        let f = "discretion";
+        let v = if v.is_unit() {
+            None
+        } else {
+            Some(num(f, "deduct", &v)?)
+        };
+        let max = num(f, "max", &max)?;
+        with_cx(|cx| shapes::discretion(cx, v, max, None)).map_err(Into::into)
+    });
+    e.register_fn(
+        "discretion",
+        |v: Dynamic, max: Dynamic, reason: Dynamic| -> R<f64> {
+            let f = "discretion";
+            let v = if v.is_unit() {
+                None
+            } else {
+                Some(num(f, "deduct", &v)?)
+            };
+            let max = num(f, "max", &max)?;
+            let reason = if reason.is_unit() {
+                None
+            } else {
+                Some(
+                    reason
+                        .into_string()
+                        .map_err(|t| format!("discretion(): `reason` must be a text, found {t}"))?,
+                )
+            };
+            with_cx(|cx| shapes::discretion(cx, v, max, reason.as_deref())).map_err(Into::into)
+        },
+    );
+    e.register_fn("days_between", |a: Dynamic, b: Dynamic| -> R<INT> {
+        let f = "days_between";
+        let (a, b) = (text(f, "a", &a)?, text(f, "b", &b)?);
+        with_cx(|cx| dates::days_between(cx, &a, &b)).map_err(Into::into)
+    });
+    e.register_fn("on_or_before", |a: Dynamic, b: Dynamic| -> R<bool> {
+        let f = "on_or_before";
+        let (a, b) = (text(f, "a", &a)?, text(f, "b", &b)?);
+        with_cx(|cx| dates::on_or_before(cx, &a, &b)).map_err(Into::into)
+    });
+    e.register_fn("period_start", || -> R<String> {
+        with_cx(|cx| dates::period_start(cx)).map_err(Into::into)
+    });
+    e.register_fn("period_end", || -> R<String> {
+        with_cx(|cx| dates::period_end(cx)).map_err(Into::into)
+    });
+    e.register_fn("period_date", |y: INT, m: INT, d: INT| -> R<String> {
+        with_cx(|cx| dates::period_date(cx, y, m, d)).map_err(Into::into)
+    });
     e.register_fn("deduct_each", |n: Dynamic, per: Dynamic| -> R<f64> {
         let f = "deduct_each";
         let (n, per) = (num(f, "n", &n)?, num(f, "per", &per)?);

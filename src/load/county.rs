@@ -528,33 +528,9 @@ pub(crate) fn check_value(v: &Value, spec: &FieldSpec) -> Result<Value, String> 
     Ok(v)
 }
 
+/// Whether `s` is a real calendar date written `YYYY-MM-DD` (the `jiff` crate decides).
 pub(crate) fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-            let days = [
-                31,
-                if leap { 29 } else { 28 },
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ];
-            (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]
-        }
-        _ => false,
-    }
+    crate::helpers::dates::parse_date(s).is_ok()
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
             fields.insert(path, spec);
         }
         for raw in doc.indicators {
-            flatten(raw, None, 1, &span_of, &mut model_nodes);
+            flatten(raw, None, 1, &span_of, &mut model_nodes, &mut diags);
         }
         vetoes.extend(doc.vetoes.into_iter().map(|mut v| {
             v.span = span_of(v.id.as_str());
@@ -279,8 +279,40 @@ fn flatten(
     level: usize,
     span_of: &dyn Fn(&str) -> Span,
     out: &mut Vec<Node>,
+    diags: &mut Vec<Diagnostic>,
 ) -> usize {
     let idx = out.len();
+    if raw.parts.is_some() {
+        let s = span_of(raw.id.as_str());
+        let mut bad = |what: &str| {
+            diags.push(
+                Diagnostic::error(&s.file, s.loc(), format!("item `{}` has `parts` and {what}", raw.id))
+                    .with_help("an item made of parts has no `children`, `inputs` or `score` of its own: each part has them"),
+            )
+        };
+        if raw.children.is_some() {
+            bad("`children`");
+        }
+        if raw.score.is_some() || raw.inputs.is_some() {
+            bad("its own `inputs`/`score`");
+        }
+        for part in raw.parts.iter().flatten() {
+            if part.children.is_some() || part.parts.is_some() {
+                let s = span_of(part.id.as_str());
+                diags.push(
+                    Diagnostic::error(
+                        &s.file,
+                        s.loc(),
+                        format!(
+                            "part `{}` of item `{}` has children or parts of its own",
+                            part.id, raw.id
+                        ),
+                    )
+                    .with_help("a part is scored on its own: give it `inputs` and `score`"),
+                );
+            }
+        }
+    }
     let area = parent.map_or(idx, |p| out[p].area);
     let span = span_of(raw.id.as_str());
     let leaf = raw.score.map(|score| Leaf {
@@ -302,11 +334,16 @@ fn flatten(
         area,
         leaf,
         official_no: raw.official_no,
+        made_of_parts: raw.parts.is_some(),
         span,
     });
     // A leaf with `inputs` but no `score`, or children with a score, is reported by `check`;
     // remember the raw shape through the `inputs`-without-score case here.
-    if out[idx].leaf.is_none() && raw.inputs.is_some() && raw.children.is_none() {
+    if out[idx].leaf.is_none()
+        && raw.inputs.is_some()
+        && raw.children.is_none()
+        && raw.parts.is_none()
+    {
         out[idx].leaf = Some(Leaf {
             inputs: raw.inputs.unwrap_or_default(),
             optional_inputs: raw.optional_inputs,
@@ -316,8 +353,11 @@ fn flatten(
             evidence: Arc::from(raw.evidence),
         });
     }
-    for child in raw.children.unwrap_or_default() {
-        let c = flatten(child, Some(idx), level + 1, span_of, out);
+    // The parts of an item are its children; `check` refuses a node with both, and a part with
+    // children or parts of its own.
+    let parts = raw.parts.unwrap_or_default();
+    for child in raw.children.unwrap_or_default().into_iter().chain(parts) {
+        let c = flatten(child, Some(idx), level + 1, span_of, out, diags);
         out[idx].children.push(c);
     }
     idx

@@ -1,5 +1,8 @@
-//! CSV (UTF-8, RFC 4180 quoting): a report (one row per item), a ranking, a what-if comparison
-//! and an uncertainty analysis (one row per county), safe to open in a spreadsheet program.
+//! CSV (UTF-8, RFC 4180 quoting): a report, a ranking, a what-if comparison and an uncertainty
+//! analysis (one row per county), safe to open in a spreadsheet program. A report has one row
+//! per item, then one per bonus and penalty (zeroing entries included) and a total row, so that
+//! the rows add up: Σ `earned` of the item rows + the bonus rows − the penalty rows (their
+//! `earned` is negative) = the total row's `earned`.
 //!
 //! **Formula injection.** A spreadsheet program reads a cell that begins with `=`, `+`, `-` or
 //! `@` (or a tab or carriage return before one) as a formula, so a county name or a quote such
@@ -12,7 +15,7 @@ use crate::analyse::change::rank::Ranking;
 use crate::analyse::policy::uncertainty::Uncertainty;
 use crate::analyse::policy::whatif::WhatIf;
 use crate::report::{ItemStatus, Report};
-use crate::types::IndicatorId;
+use crate::types::{IndicatorId, Points};
 
 const COLUMNS: &[&str] = &[
     "county_id",
@@ -28,6 +31,8 @@ const COLUMNS: &[&str] = &[
     "status",
     "inputs",
     "explanation",
+    "kind",
+    "messages",
 ];
 
 /// Whether a cell is a plain decimal number (digits with an optional sign, point and exponent).
@@ -72,37 +77,113 @@ pub fn csv_header() -> String {
     format!("{}\n", COLUMNS.join(","))
 }
 
-/// One line per item of the report.
+/// One line per item of the report (`kind` `item`; an item in error carries the error text in
+/// `messages`), then one per bonus (`bonus`, `earned` the points added after its cap), one per
+/// penalty (`penalty`, or `zeroing` for a `when:` entry; `earned` the points actually deducted,
+/// negative) and the `total` row (`earned` the total; bonuses over the overall cap are trimmed in
+/// a `bonus_cap` row, negative, when the cap bites).
 pub fn csv_rows(r: &Report) -> String {
     let mut out = String::new();
+    let status_of = |s: ItemStatus| match s {
+        ItemStatus::Scored => "scored",
+        ItemStatus::NoData => "no_data",
+        ItemStatus::Error => "error",
+    };
+    let head = |area: &str, id: &str, name: &str| {
+        vec![
+            r.county.id.clone(),
+            r.county.name.clone(),
+            r.ruleset.id.clone(),
+            r.ruleset.version.clone(),
+            area.to_string(),
+            id.to_string(),
+            name.to_string(),
+        ]
+    };
     for i in &r.items {
-        let status = match i.status {
-            ItemStatus::Scored => "scored",
-            ItemStatus::NoData => "no_data",
-            ItemStatus::Error => "error",
-        };
         let inputs: Vec<String> = i
             .inputs
             .iter()
             .map(|(k, v)| format!("{k}={}", v.display()))
             .collect();
-        let cells = [
-            r.county.id.clone(),
-            r.county.name.clone(),
-            r.ruleset.id.clone(),
-            r.ruleset.version.clone(),
-            i.area.to_string(),
-            i.id.to_string(),
-            i.name.to_string(),
+        let mut cells = head(i.area.as_str(), i.id.as_str(), &i.name);
+        cells.extend([
             i.max.to_string(),
             i.earned.to_string(),
             i.lost.to_string(),
-            status.to_string(),
+            status_of(i.status).to_string(),
             inputs.join("; "),
             i.explanation.clone(),
-        ];
+            "item".into(),
+            i.messages.join("; "),
+        ]);
         out.push_str(&line(&cells));
     }
+    let adjustment = |a: &crate::report::AdjustmentResult, kind: &str, earned: Points| {
+        let mut cells = head(
+            a.applies_to.as_ref().map_or("", |t| t.as_str()),
+            a.id.as_str(),
+            &a.name,
+        );
+        let error = if a.status == ItemStatus::Error {
+            a.detail.clone()
+        } else {
+            String::new()
+        };
+        cells.extend([
+            String::new(),
+            earned.to_string(),
+            String::new(),
+            status_of(a.status).to_string(),
+            String::new(),
+            a.detail.clone(),
+            kind.to_string(),
+            error,
+        ]);
+        line(&cells)
+    };
+    let sm = &r.summary;
+    for b in &r.bonuses {
+        out.push_str(&adjustment(b, "bonus", b.points));
+    }
+    let bonus_sum: Points = r.bonuses.iter().map(|b| b.points).sum();
+    if bonus_sum > sm.bonus {
+        let mut cells = head("", "bonus_cap", "加分上限");
+        cells.extend([
+            String::new(),
+            (sm.bonus - bonus_sum).to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("加分合计{bonus_sum}超过上限，按{}计入", sm.bonus),
+            "bonus_cap".into(),
+            String::new(),
+        ]);
+        out.push_str(&line(&cells));
+    }
+    for p in &r.penalties {
+        let kind = if p.zeroing.is_some() {
+            "zeroing"
+        } else {
+            "penalty"
+        };
+        out.push_str(&adjustment(p, kind, Points::ZERO - p.points));
+    }
+    let mut cells = head("", "total", "总分");
+    cells.extend([
+        sm.max.to_string(),
+        sm.total.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        format!(
+            "指标得分{} + 加分{} − 扣分{} = 总分{}",
+            sm.items_total, sm.bonus, sm.penalty, sm.total
+        ),
+        "total".into(),
+        String::new(),
+    ]);
+    out.push_str(&line(&cells));
     out
 }
 
@@ -157,7 +238,11 @@ pub fn rank_csv(r: &Ranking) -> String {
             rs.version.clone(),
             rs.hash.clone(),
             row.county.data_hash.clone(),
-            String::new(),
+            row.errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
         ]);
         s.push_str(&line(&cells));
     }

@@ -7,6 +7,7 @@ mod csv;
 mod json;
 mod markdown;
 pub mod svg;
+pub mod words;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

@@ -307,7 +307,7 @@ impl RuleSet {
                 }
                 let max = self.model.nodes[*i].points.as_f64();
                 scope.set_value("P", max);
-                helpers::start_item(max, &present, false);
+                helpers::start_item(max, data.info.year, &present, false);
                 let before = scope.len();
                 let result = self
                     .engine

@@ -79,7 +79,9 @@ pub fn data_strategy(rules: &RuleSet) -> BoxedStrategy<Vec<(String, String)>> {
 
 /// A county file (YAML) with these (field, YAML value) pairs.
 pub fn yaml(pairs: &[(String, String)]) -> String {
-    let mut s = String::from("county: {id: p, name: 随机县}\ndata:\n");
+    // With its assessment year: rules such as national-2021's 8.2.1 date a deadline from it
+    // (`period_date(1, 3, 31)`), and a county without one makes them an error.
+    let mut s = String::from("county: {id: p, name: 随机县, year: 2021}\ndata:\n");
     for (k, v) in pairs {
         s.push_str(&format!("  {k}: {v}\n"));
     }

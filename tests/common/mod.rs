@@ -3,6 +3,7 @@
 
 pub mod edits;
 pub mod gen;
+pub mod identity;
 
 use fazhi::{CountyData, Report, RuleSet, RuleSource};
 

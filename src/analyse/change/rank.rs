@@ -38,6 +38,13 @@ pub struct Ranking {
     /// The county files that could not be scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// Whether the rule set has pass lines (without any, no level column is shown).
+    #[serde(default = "yes")]
+    pub has_pass_lines: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A first-level area as a column of the ranking.
@@ -79,6 +86,13 @@ pub struct RankRow {
     pub coverage: f64,
     /// Earned points of each first-level area, in the order of [`Ranking::areas`].
     pub areas: Vec<Points>,
+    /// Rules that failed for this county (its total counts them as 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::report::RuleError>,
+    /// Zeroing entries whose condition held for this county (the county keeps its place by its
+    /// total): `id「name」: detail`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zeroed: Vec<String>,
 }
 
 /// Competition ranks of `totals` (1 + the number of strictly higher totals), in input order.
@@ -159,7 +173,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    finish(prov, areas, rows, failures)
+    finish(prov, areas, rows, failures, !rules.pass_lines().is_empty())
 }
 
 /// Ranks counties already read (from files or county tables, see
@@ -185,7 +199,7 @@ pub fn rank_counties(
         engine: crate::report::EngineInfo::current(),
         inputs,
     };
-    finish(prov, areas, rows, failures)
+    finish(prov, areas, rows, failures, !rules.pass_lines().is_empty())
 }
 
 fn area_heads(rules: &RuleSet) -> Vec<AreaHead> {
@@ -220,6 +234,13 @@ fn row(areas: &[AreaHead], r: &Report) -> RankRow {
                     .unwrap_or(Points::ZERO)
             })
             .collect(),
+        errors: r.rule_errors(),
+        zeroed: r
+            .penalties
+            .iter()
+            .filter(|p| p.zeroed())
+            .map(|p| format!("{}「{}」：{}", p.id, p.name, p.detail))
+            .collect(),
     }
 }
 
@@ -231,7 +252,13 @@ fn build(
 ) -> Ranking {
     let areas = area_heads(rules);
     let rows = reports.iter().map(|r| row(&areas, r)).collect();
-    finish(provenance, areas, rows, failures)
+    finish(
+        provenance,
+        areas,
+        rows,
+        failures,
+        !rules.pass_lines().is_empty(),
+    )
 }
 
 /// Ranks the rows (competition ranking on totals) and orders them.
@@ -240,6 +267,7 @@ fn finish(
     areas: Vec<AreaHead>,
     mut rows: Vec<RankRow>,
     failures: Vec<Failure>,
+    has_pass_lines: bool,
 ) -> Ranking {
     let totals: Vec<Points> = rows.iter().map(|r| r.total).collect();
     for (r, rank) in rows.iter_mut().zip(competition_ranks(&totals)) {
@@ -253,6 +281,7 @@ fn finish(
         areas,
         rows,
         failures,
+        has_pass_lines,
     }
 }
 

@@ -52,8 +52,13 @@ pub struct PlanStep {
     pub supplies_data: bool,
     /// The changes to the data.
     pub changes: Vec<Change>,
-    /// Points the item gains (rescored on its own).
+    /// Points the county's total gains with this step: `total_after` minus the total before it
+    /// (both rescored), so penalties on a node that become chargeable, caps and zeroing entries
+    /// are counted.
     pub gain: Points,
+    /// Points the item itself gains (rescored on its own).
+    #[serde(default)]
+    pub item_gain: Points,
     /// The county's total after this step and every step before it (rescored).
     pub total_after: Points,
 }
@@ -194,17 +199,25 @@ fn plan_for(
             })
             .collect();
     }
+    // A step's gain is what the county's total moves (both totals rescored), not the item's own
+    // gain: a penalty on a node that the step makes chargeable, a cap or a zeroing entry count.
+    let mut before = report.summary.total;
     let steps = chosen
         .iter()
         .zip(totals)
-        .map(|(c, total)| PlanStep {
-            item: c.item.clone(),
-            name: c.name.clone(),
-            area: c.area.clone(),
-            supplies_data: c.supplies_data,
-            changes: c.changes.clone(),
-            gain: c.gain,
-            total_after: total,
+        .map(|(c, total)| {
+            let gain = total - before;
+            before = total;
+            PlanStep {
+                item: c.item.clone(),
+                name: c.name.clone(),
+                area: c.area.clone(),
+                supplies_data: c.supplies_data,
+                changes: c.changes.clone(),
+                gain,
+                item_gain: c.gain,
+                total_after: total,
+            }
         })
         .collect();
     Plan {

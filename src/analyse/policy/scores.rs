@@ -118,6 +118,14 @@ impl Batch {
                     .iter()
                     .zip(&report.penalties)
                     .map(|(p, r)| match p.cap {
+                        // A zeroing entry that held asks for everything left.
+                        _ if p.is_zeroing() => {
+                            if r.zeroed() {
+                                crate::aggregate::ALL_POINTS
+                            } else {
+                                Points::ZERO
+                            }
+                        }
                         Some(c) => r.raw.clamp(Points::ZERO, c),
                         None => r.raw.at_least_zero(),
                     })

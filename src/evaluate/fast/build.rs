@@ -5,7 +5,7 @@
 
 use super::ops::{self, Arith, Bail, Cmp, Val, R};
 use super::{Code, Env, Program};
-use crate::helpers::core;
+use crate::helpers::{core, dates, shapes};
 use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, Stmt, AST};
 use std::collections::BTreeMap;
 
@@ -419,6 +419,67 @@ impl Lower<'_> {
                     }))
                 }))
             }
+            ("days_between" | "on_or_before", 2) => {
+                let (a, b) = self.two(f)?;
+                let between = name == "days_between";
+                Some(boxed(move |env| {
+                    let x = a(env)?;
+                    let y = b(env)?;
+                    let (x, y) = (x.str().ok_or(Bail)?, y.str().ok_or(Bail)?);
+                    if between {
+                        dates::days_between(&mut env.cx, x, y).map(Val::Int)
+                    } else {
+                        dates::on_or_before(&mut env.cx, x, y).map(Val::Bool)
+                    }
+                    .map_err(|_| Bail)
+                }))
+            }
+            ("discretion", 2 | 3) => {
+                // A missing field (not entered) reads as a bail, and the interpreter, which
+                // sees (), decides: so only present values are handled here.
+                let args = self.args(f)?;
+                Some(boxed(move |env| {
+                    let v = args[0](env)?.num()?;
+                    let max = args[1](env)?.num()?;
+                    let reason = match args.get(2) {
+                        Some(r) => Some(r(env)?),
+                        None => None,
+                    };
+                    let reason = match &reason {
+                        Some(r) => Some(r.str().ok_or(Bail)?),
+                        None => None,
+                    };
+                    shapes::discretion(&mut env.cx, Some(v), max, reason)
+                        .map(Val::Float)
+                        .map_err(|_| Bail)
+                }))
+            }
+            ("period_start" | "period_end", 0) => {
+                let start = name == "period_start";
+                Some(boxed(move |env| {
+                    let d = if start {
+                        dates::period_start(&env.cx)
+                    } else {
+                        dates::period_end(&env.cx)
+                    };
+                    d.map(|d| Val::Text(d.into())).map_err(|_| Bail)
+                }))
+            }
+            ("period_date", 3) => {
+                let args = self.args(f)?;
+                Some(boxed(move |env| {
+                    let mut v = [0_i64; 3];
+                    for (slot, a) in v.iter_mut().zip(&args) {
+                        match a(env)? {
+                            Val::Int(i) => *slot = i,
+                            _ => return Err(Bail),
+                        }
+                    }
+                    dates::period_date(&env.cx, v[0], v[1], v[2])
+                        .map(|d| Val::Text(d.into()))
+                        .map_err(|_| Bail)
+                }))
+            }
             _ => self.numeric_helper(f),
         }
     }
@@ -445,6 +506,14 @@ impl Lower<'_> {
                 core::deduct_above(cx, v, l, u, p).map_err(|_| Bail)
             },
             ("deduct_each", 2) => |cx, a| Ok(core::deduct_each(cx, a[0].num()?, a[1].num()?)),
+            ("deduct_each", 3) => |cx, a| {
+                let (n, per, cap) = (a[0].num()?, a[1].num()?, a[2].num()?);
+                shapes::deduct_each_capped(cx, n, per, cap).map_err(|_| Bail)
+            },
+            ("deduct_steps_below", 4) => |cx, a| steps(cx, a, "deduct_steps_below"),
+            ("deduct_steps_above", 4) => |cx, a| steps(cx, a, "deduct_steps_above"),
+            ("deduct_started_steps_below", 4) => |cx, a| steps(cx, a, "deduct_started_steps_below"),
+            ("deduct_started_steps_above", 4) => |cx, a| steps(cx, a, "deduct_started_steps_above"),
             ("proportional", 1) => |cx, a| Ok(core::proportional_rate(cx, a[0].num()?)),
             ("proportional", 2) => |cx, a| Ok(core::proportional(cx, a[0].num()?, a[1].num()?)),
             ("pct", 2) => |_, a| Ok(core::pct(a[0].num()?, a[1].num()?)),
@@ -462,6 +531,18 @@ impl Lower<'_> {
             h(&mut env.cx, &vals[..args.len()]).map(Val::Float)
         }))
     }
+}
+
+/// A step deduction named `name` on `[v, target, step, per]`.
+fn steps(cx: &mut core::Cx, a: &[Val], name: &str) -> R<f64> {
+    let (below, how) = match name {
+        "deduct_steps_below" => (true, shapes::Steps::Full),
+        "deduct_steps_above" => (false, shapes::Steps::Full),
+        "deduct_started_steps_below" => (true, shapes::Steps::Started),
+        _ => (false, shapes::Steps::Started),
+    };
+    let v = [a[0].num()?, a[1].num()?, a[2].num()?, a[3].num()?];
+    crate::helpers::steps(cx, name, below, how, v).map_err(|_| Bail)
 }
 
 fn count(conds: &[Code], env: &mut Env<'_>) -> R<usize> {

@@ -55,6 +55,8 @@ pub(crate) struct Env<'a> {
 pub(crate) struct Slots<'a> {
     values: Vec<Option<Val<'a>>>,
     datums: Vec<Option<&'a Datum>>,
+    /// The county's assessment year (`county.year`).
+    year: Option<i32>,
 }
 
 impl<'a> Slots<'a> {
@@ -67,6 +69,7 @@ impl<'a> Slots<'a> {
         let mut slots = Slots {
             values: Vec::with_capacity(n),
             datums: Vec::with_capacity(n),
+            year: data.info.year,
         };
         // County data loaded against this rule set holds the dictionary's own paths, in the
         // same order: one walk matching by identity, no text compared.
@@ -94,6 +97,7 @@ impl<'a> Slots<'a> {
         let mut slots = Slots {
             values: Vec::new(),
             datums: Vec::new(),
+            year: data.info.year,
         };
         let mut given = data.values.iter().peekable();
         for f in fields {
@@ -141,7 +145,7 @@ pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64, notes: bool) -> Opti
         fields: &slots.values,
         strings: &p.strings,
         locals: vec![Val::Unit; p.locals],
-        cx: if notes { Cx::new(max) } else { Cx::quiet(max) },
+        cx: if notes { Cx::new(max) } else { Cx::quiet(max) }.in_year(slots.year),
     };
     let outcome = match (p.code)(&mut env).ok()? {
         Val::Float(f) if f.is_finite() => Outcome::Number(f),

@@ -2,7 +2,6 @@
 
 use super::Table;
 use crate::analyse::change::diff::{ChangeKind, ContributionKind, RuleSetDiff, Section};
-use crate::types::Points;
 
 pub(crate) fn section_zh(s: Section) -> &'static str {
     match s {
@@ -35,28 +34,11 @@ pub(crate) fn contribution_zh(k: ContributionKind) -> &'static str {
         ContributionKind::Bonus => "加分",
         ContributionKind::BonusCap => "加分上限",
         ContributionKind::Penalty => "扣分",
+        ContributionKind::Zeroing => crate::render::words::ZEROED,
     }
 }
 
-/// `+1.5`, `−0.25`, `0`.
-pub(crate) fn signed(p: Points) -> String {
-    if p > Points::ZERO {
-        format!("+{p}")
-    } else if p < Points::ZERO {
-        format!("−{}", Points::ZERO - p)
-    } else {
-        "0".into()
-    }
-}
-
-/// `1.5`, `−0.25` (a real minus sign, like the rest of the reports).
-fn plain(p: Points) -> String {
-    if p < Points::ZERO {
-        format!("−{}", Points::ZERO - p)
-    } else {
-        p.to_string()
-    }
-}
+pub(crate) use crate::render::words::{plain, signed};
 
 fn rank_move(n: i64) -> String {
     match n {
@@ -66,29 +48,16 @@ fn rank_move(n: i64) -> String {
     }
 }
 
-/// The diff as Markdown: provenance, the changelog, the county table, each county's terms.
+/// The diff as Markdown: the changelog, the county table, each county's terms, the rules that
+/// failed, the files that could not be read, then the provenance. Without pass lines in either
+/// rule set there are no level columns.
 pub fn diff_markdown(d: &RuleSetDiff) -> String {
     let (o, n) = (&d.old, &d.new);
     let mut s = format!(
         "# 规则集变更：{} {} → {} {}\n\n",
         o.id, o.version, n.id, n.version
     );
-    s.push_str(&format!(
-        "- 旧规则集：{}（`{}` 版本 {}），哈希 `{}`\n",
-        o.title, o.id, o.version, o.hash
-    ));
-    s.push_str(&format!(
-        "- 新规则集：{}（`{}` 版本 {}），哈希 `{}`\n",
-        n.title, n.id, n.version, n.hash
-    ));
-    s.push_str(&format!("- 引擎：{} {}\n", d.engine.name, d.engine.version));
-    if !d.inputs.is_empty() {
-        s.push_str(&format!("- 数据文件（{} 个，sha256）：\n", d.inputs.len()));
-        for i in &d.inputs {
-            s.push_str(&format!("  - `{}` `{}`\n", i.path, i.sha256));
-        }
-    }
-    s.push_str(&format!("\n## 结构变更（{} 项）\n\n", d.changes.len()));
+    s.push_str(&format!("## 结构变更（{} 项）\n\n", d.changes.len()));
     if d.changes.is_empty() {
         s.push_str("无结构变更。\n");
     } else {
@@ -106,32 +75,33 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
         s.push_str(&t.render());
     }
     if d.counties.is_empty() && d.failures.is_empty() {
+        s.push_str(&provenance(d));
         return s;
     }
     s.push_str("\n## 各县得分变化\n\n");
     s.push_str("名次为本批县内的名次（同分同名次，其后顺延）；变化 = 新总分 − 旧总分，等于下列各项变化之和。\n\n");
-    let mut t = Table::new(
-        &[
-            "县",
-            "id",
-            "旧总分",
-            "新总分",
-            "变化",
-            "旧名次",
-            "新名次",
-            "名次变化",
-            "旧等级",
-            "新等级",
-        ],
-        &[
-            false, false, true, true, true, true, true, true, false, false,
-        ],
-    );
+    let levels = if d.has_pass_lines { 2 } else { 0 };
+    let head = [
+        "县",
+        "id",
+        "旧总分",
+        "新总分",
+        "变化",
+        "旧名次",
+        "新名次",
+        "名次变化",
+        "旧等级",
+        "新等级",
+    ];
+    let right = [
+        false, false, true, true, true, true, true, true, false, false,
+    ];
+    let mut t = Table::new(&head[..8 + levels], &right[..8 + levels]);
     let level = |p: &Option<crate::analyse::change::rank::PassLevel>| {
-        p.as_ref().map_or("未达标".to_string(), |p| p.name.clone())
+        crate::render::words::level(p.as_ref().map(|p| p.name.as_str()))
     };
     for c in &d.counties {
-        t.row(vec![
+        let mut cells = vec![
             c.county.name.clone(),
             c.county.id.clone(),
             c.old_total.to_string(),
@@ -140,9 +110,11 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
             c.old_rank.to_string(),
             c.new_rank.to_string(),
             rank_move(c.rank_change),
-            level(&c.old_pass),
-            level(&c.new_pass),
-        ]);
+        ];
+        if d.has_pass_lines {
+            cells.extend([level(&c.old_pass), level(&c.new_pass)]);
+        }
+        t.row(cells);
     }
     s.push_str(&t.render());
     for c in &d.counties {
@@ -187,6 +159,32 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
         }
         s.push_str(&t.render());
     }
+    s.push_str(&super::rank::errors_markdown(
+        d.counties.iter().map(|c| (&c.county, c.errors.as_slice())),
+    ));
     s.push_str(&super::failures(&d.failures));
+    s.push_str(&provenance(d));
+    s
+}
+
+/// The rule sets, the engine and every data file's sha256 (last: long on a national batch).
+fn provenance(d: &RuleSetDiff) -> String {
+    let (o, n) = (&d.old, &d.new);
+    let mut s = String::from("\n## 来源\n\n");
+    s.push_str(&format!(
+        "- 旧规则集：{}（`{}` 版本 {}），哈希 `{}`\n",
+        o.title, o.id, o.version, o.hash
+    ));
+    s.push_str(&format!(
+        "- 新规则集：{}（`{}` 版本 {}），哈希 `{}`\n",
+        n.title, n.id, n.version, n.hash
+    ));
+    s.push_str(&format!("- 引擎：{} {}\n", d.engine.name, d.engine.version));
+    if !d.inputs.is_empty() {
+        s.push_str(&format!("- 数据文件（{} 个，sha256）：\n", d.inputs.len()));
+        for i in &d.inputs {
+            s.push_str(&format!("  - `{}` `{}`\n", i.path, i.sha256));
+        }
+    }
     s
 }

@@ -3,7 +3,7 @@
 //! the items without data and the comparison with peers.
 
 use crate::analyse::gap::{Change, Fix, GapAnalysis, LostItem, Plan, Reach};
-use crate::render::{area_heading, Table};
+use crate::render::{area_heading, words, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
 use crate::types::Value;
@@ -55,7 +55,7 @@ fn summary(g: &GapAnalysis, s: &mut String) {
             for a in &p.areas_short {
                 why.push(format!("{}「{}」还差 {} 分", a.id, a.name, a.shortfall));
             }
-            line.push_str(&format!("未达到：{}。", why.join("；")));
+            line.push_str(&format!("{}：{}。", words::NOT_REACHED, why.join("；")));
         }
         s.push_str(&line);
         s.push('\n');
@@ -159,11 +159,11 @@ fn pass_lines(g: &GapAnalysis, s: &mut String) {
                 areas.join("；")
             },
             if p.reached {
-                "✓ 达到".into()
+                format!("✓ {}", words::REACHED)
             } else if p.blocked_by_veto {
-                "✗ 一票否决".into()
+                format!("✗ {}", words::VETO_KIND)
             } else {
-                "✗ 未达到".into()
+                format!("✗ {}", words::NOT_REACHED)
             },
         ]);
     }
@@ -193,7 +193,7 @@ fn plans(g: &GapAnalysis, s: &mut String) {
                 } else {
                     how
                 },
-                format!("+{}", x.gain),
+                crate::render::words::signed(x.gain),
                 x.total_after.to_string(),
             ]);
         }
@@ -265,7 +265,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
                 i.name.to_string(),
                 i.earned.to_string(),
                 i.max.to_string(),
-                format!("−{}", i.lost),
+                crate::render::words::deducted(i.lost),
                 inputs.join("，"),
                 i.why.clone(),
                 fix_text(i),

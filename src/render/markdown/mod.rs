@@ -37,7 +37,7 @@ fn status_zh(s: ItemStatus) -> &'static str {
 
 fn lost_cell(lost: crate::Points) -> String {
     if lost > crate::Points::ZERO {
-        format!("**−{lost}**")
+        format!("**{}**", crate::render::words::deducted(lost))
     } else {
         "0".into()
     }
@@ -95,7 +95,10 @@ pub fn markdown(r: &Report) -> String {
     ]);
     t.row(vec!["指标得分".into(), sm.items_total.to_string()]);
     t.row(vec!["加分".into(), format!("+{}", sm.bonus)]);
-    t.row(vec!["扣分".into(), format!("−{}", sm.penalty)]);
+    t.row(vec![
+        "扣分".into(),
+        crate::render::words::deducted(sm.penalty),
+    ]);
     t.row(vec![
         "数据覆盖率（有数据指标的分值占比）".into(),
         format!("{:.1}%", sm.coverage * 100.0),
@@ -106,7 +109,7 @@ pub fn markdown(r: &Report) -> String {
     ]);
     t.row(vec!["数据核对警告".into(), sm.warnings.to_string()]);
     s.push_str(&t.render());
-    s.push('\n');
+    s.push_str("\n总分 = 指标得分（各指标得分之和）+ 加分 − 扣分（指标、领域和总分上的扣分各计一次）。\n\n");
     let triggered: Vec<&str> = r
         .vetoes
         .iter()
@@ -121,17 +124,33 @@ pub fn markdown(r: &Report) -> String {
             triggered.join("；")
         ));
     }
+    let zeroed: Vec<String> = r
+        .penalties
+        .iter()
+        .filter(|p| p.zeroed())
+        .map(|p| format!("{}（{}）", p.name, p.detail))
+        .collect();
+    if !zeroed.is_empty() {
+        s.push_str(&format!(
+            "**{}**：⚠ {}\n\n",
+            crate::render::words::ZEROED,
+            zeroed.join("；")
+        ));
+    }
     for p in &sm.pass_lines {
         if p.reached {
             s.push_str(&format!(
-                "**{}**（{}分以上）：✓ 达到\n\n",
-                p.name, p.min_total
+                "**{}**（{}分以上）：✓ {}\n\n",
+                p.name,
+                p.min_total,
+                crate::render::words::REACHED
             ));
         } else {
             s.push_str(&format!(
-                "**{}**（{}分以上）：✗ 未达到（{}）\n\n",
+                "**{}**（{}分以上）：✗ {}（{}）\n\n",
                 p.name,
                 p.min_total,
+                crate::render::words::NOT_REACHED,
                 p.reasons.join("；")
             ));
         }
@@ -193,6 +212,31 @@ pub fn markdown(r: &Report) -> String {
         }
         s.push_str(&t.render());
         s.push('\n');
+        let made_of_parts: Vec<String> = parts_under(r, area)
+            .map(|(n, p)| {
+                format!(
+                    "- {}「{}」由{}个部分组成（上表中编号以 {}. 开头者）：{}，已评分{}部分、无数据{}部分{}；得{}分，满分{}分。\n",
+                    n.id,
+                    n.name,
+                    p.parts,
+                    n.id,
+                    p.status_zh(),
+                    p.scored,
+                    p.no_data,
+                    if p.errors > 0 {
+                        format!("、出错{}部分", p.errors)
+                    } else {
+                        String::new()
+                    },
+                    n.earned,
+                    n.max
+                )
+            })
+            .collect();
+        if !made_of_parts.is_empty() {
+            s.push_str(&made_of_parts.concat());
+            s.push('\n');
+        }
     }
 
     if !r.bonuses.is_empty() || !r.penalties.is_empty() {
@@ -217,11 +261,16 @@ pub fn markdown(r: &Report) -> String {
             } else {
                 format!("指标{target}")
             };
+            let kind = if p.zeroing.is_some() {
+                crate::render::words::ZEROED
+            } else {
+                "扣分"
+            };
             t.row(vec![
                 p.id.to_string(),
                 p.name.clone(),
-                format!("扣分（{target}）"),
-                format!("−{}", p.points),
+                format!("{kind}（{target}）"),
+                crate::render::words::deducted(p.points),
                 detail(p.status, &p.detail),
             ]);
         }
@@ -289,6 +338,21 @@ pub fn markdown(r: &Report) -> String {
         s.push_str("\n\n");
     }
     s
+}
+
+/// The items made of parts in an area, with how their parts came out.
+fn parts_under<'r>(
+    r: &'r Report,
+    area: &'r crate::report::NodeScore,
+) -> impl Iterator<Item = (&'r crate::report::NodeScore, crate::report::PartsOutcome)> {
+    r.nodes.iter().filter_map(move |n| {
+        let p = n.parts?;
+        let in_area = r
+            .items
+            .iter()
+            .any(|i| i.parent == n.id && i.area == area.id);
+        in_area.then_some((n, p))
+    })
 }
 
 fn detail(status: ItemStatus, d: &str) -> String {

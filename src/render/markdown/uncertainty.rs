@@ -3,7 +3,7 @@
 use crate::analyse::policy::uncertainty::LevelNoise;
 use crate::analyse::policy::uncertainty::Uncertainty;
 use crate::helpers::fmt_num;
-use crate::render::Table;
+use crate::render::{words, Table};
 
 fn pct(p: f64) -> String {
     format!("{}%", fmt_num((p * 1000.0).round() / 10.0))
@@ -62,7 +62,7 @@ pub fn markdown(u: &Uncertainty) -> String {
     let mut head = vec![
         "县",
         "名称",
-        "否决",
+        words::VETO,
         "基准总分",
         "基准名次",
         "中位名次",
@@ -82,7 +82,7 @@ pub fn markdown(u: &Uncertainty) -> String {
         let mut row = vec![
             c.id.clone(),
             c.name.clone(),
-            if c.vetoed { "否决" } else { "" }.to_string(),
+            if c.vetoed { words::VETO } else { "" }.to_string(),
             c.baseline_total.to_string(),
             c.baseline_rank.to_string(),
             c.median_rank.to_string(),

@@ -3,16 +3,16 @@
 
 use super::Table;
 use crate::analyse::policy::whatif::{CountyChange, WhatIf};
-use crate::types::{IndicatorId, Points};
+use crate::types::IndicatorId;
 
-/// The pass level's name; 否决 for a vetoed county (which reaches none), 未达线 otherwise.
+/// The pass level's name; 否决 for a vetoed county (which reaches none), 未达到 otherwise.
 fn level_name(w: &WhatIf, c: &CountyChange, id: &Option<IndicatorId>) -> String {
     if c.vetoed {
-        return "否决".to_string();
+        return words::VETO.to_string();
     }
     id.as_ref()
         .and_then(|id| w.pass_lines.iter().find(|p| &p.id == id))
-        .map_or_else(|| "未达线".to_string(), |p| p.name.clone())
+        .map_or_else(|| words::NOT_REACHED.to_string(), |p| p.name.clone())
 }
 
 /// A Markdown report in Chinese.
@@ -73,25 +73,26 @@ pub fn markdown(w: &WhatIf) -> String {
         w.counties.len()
     ));
     s.push_str("## 各县对比\n\n");
-    let mut t = Table::new(
-        &[
-            "县",
-            "名称",
-            "原总分",
-            "新总分",
-            "差",
-            "原名次",
-            "新名次",
-            "名次变化",
-            "原等级",
-            "新等级",
-        ],
-        &[
-            false, false, true, true, true, true, true, true, false, false,
-        ],
-    );
+    // Without pass lines there is no level to show.
+    let levels = if w.pass_lines.is_empty() { 0 } else { 2 };
+    let head = [
+        "县",
+        "名称",
+        "原总分",
+        "新总分",
+        "差",
+        "原名次",
+        "新名次",
+        "名次变化",
+        "原等级",
+        "新等级",
+    ];
+    let right = [
+        false, false, true, true, true, true, true, true, false, false,
+    ];
+    let mut t = Table::new(&head[..8 + levels], &right[..8 + levels]);
     for c in &w.counties {
-        t.row(vec![
+        let mut cells = vec![
             c.id.clone(),
             c.name.clone(),
             c.baseline_total.to_string(),
@@ -100,9 +101,12 @@ pub fn markdown(w: &WhatIf) -> String {
             c.baseline_rank.to_string(),
             c.scenario_rank.to_string(),
             signed(c.rank_gain),
-            level_name(w, c, &c.baseline_level),
-            level_name(w, c, &c.scenario_level),
-        ]);
+        ];
+        if levels > 0 {
+            cells.push(level_name(w, c, &c.baseline_level));
+            cells.push(level_name(w, c, &c.scenario_level));
+        }
+        t.row(cells);
     }
     s.push_str(&t.render());
     if w.counties.iter().any(|c| c.vetoed) {
@@ -131,18 +135,4 @@ pub fn markdown(w: &WhatIf) -> String {
     s
 }
 
-fn signed(v: i64) -> String {
-    if v > 0 {
-        format!("+{v}")
-    } else {
-        v.to_string()
-    }
-}
-
-fn signed_points(p: Points) -> String {
-    if p > Points::ZERO {
-        format!("+{p}")
-    } else {
-        p.to_string()
-    }
-}
+use crate::render::words::{self, signed as signed_points, signed_int as signed};

@@ -30,8 +30,13 @@ fn terms(r: &Report) -> BTreeMap<Key, (String, Points)> {
         ("加分总上限".to_string(), r.summary.bonus - given),
     );
     for p in &r.penalties {
+        let kind = if p.zeroing.is_some() {
+            ContributionKind::Zeroing
+        } else {
+            ContributionKind::Penalty
+        };
         t.insert(
-            (ContributionKind::Penalty, p.id.clone()),
+            (kind, p.id.clone()),
             (p.name.clone(), Points::ZERO - p.points),
         );
     }
@@ -126,6 +131,7 @@ pub fn county_deltas(old: &[Report], new: &[Report]) -> Vec<CountyDelta> {
                 new_pass: pass_level(w),
                 contributions: contributions(o, w),
                 vetoes: vetoes(o, w),
+                errors: w.rule_errors(),
             }
         })
         .collect();

@@ -98,6 +98,8 @@ pub enum ContributionKind {
     BonusCap,
     /// A penalty, as actually deducted (negative).
     Penalty,
+    /// A zeroing entry (a penalty written with `when:`), as actually taken (negative).
+    Zeroing,
 }
 
 /// One term of a county's total, before and after. `old` and `new` are signed (penalties and
@@ -158,6 +160,9 @@ pub struct CountyDelta {
     /// Vetoes whose outcome changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vetoes: Vec<VetoChange>,
+    /// Rules that failed for this county under the new rules (they count as 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::report::RuleError>,
 }
 
 /// A rule-set diff: the changelog, and with data, every county's movement.
@@ -195,6 +200,13 @@ pub struct RuleSetDiff {
     /// County files that could not be scored under one of the rule sets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// Whether either rule set has pass lines (without any, no level columns are shown).
+    #[serde(default = "yes")]
+    pub has_pass_lines: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The structural diff of two rule sets (no data).
@@ -207,6 +219,7 @@ pub fn diff_rules(old: &RuleSet, new: &RuleSet) -> RuleSetDiff {
         inputs: Vec::new(),
         counties: Vec::new(),
         failures: Vec::new(),
+        has_pass_lines: !(old.pass_lines().is_empty() && new.pass_lines().is_empty()),
     }
 }
 

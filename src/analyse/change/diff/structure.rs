@@ -383,8 +383,8 @@ fn adjustments(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
             out.cmp(id, rp, "cap", opt(&o.cap), opt(&n.cap));
             fn rule(p: &crate::model::Penalty) -> Rule<'_> {
                 Rule {
-                    aspect: "score",
-                    expr: &p.score,
+                    aspect: if p.is_zeroing() { "when" } else { "score" },
+                    expr: p.expression(),
                     inputs: &p.inputs,
                     optional: &p.optional_inputs,
                     text: p.rule_text.as_deref(),

@@ -15,30 +15,37 @@
 //! the others at the loaded model and the compiled expressions.
 
 use crate::error::Diagnostic;
+use crate::load::parse::{Kind, Node};
 use crate::model::{FieldType, Model};
+use crate::types::Points;
 use rhai::{ASTNode, Engine, Expr, Position, Scope, AST};
-use serde_yaml::Value as Yaml;
 use std::collections::BTreeSet;
 
 /// The keys whose values are points.
 const POINT_KEYS: [&str; 5] = ["total_points", "bonus_cap", "points", "cap", "min_total"];
 
-/// Problems of one rule file found on its YAML as written, and the ids of the nodes (and
-/// `ruleset` for the header) whose points were refused, so that the sum checks do not add a
-/// second, misleading message about them.
-pub(crate) fn scan_file(name: &str, text: &str) -> (Vec<Diagnostic>, BTreeSet<String>) {
+/// A number as written, when the node is one.
+fn number(n: &Node) -> Option<f64> {
+    match n.kind {
+        Kind::Int(i) => Some(i as f64),
+        Kind::UInt(u) => Some(u as f64),
+        Kind::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// Problems of one rule file found on its YAML as written (`tree`, with the parser's places),
+/// and the ids of the nodes (and `ruleset` for the header) whose points were refused, so that
+/// the sum checks do not add a second, misleading message about them.
+pub(crate) fn scan_file(name: &str, tree: &Node) -> (Vec<Diagnostic>, BTreeSet<String>) {
     let mut out = Vec::new();
     let mut fine = BTreeSet::new();
-    let Ok(doc) = serde_yaml::from_str::<Yaml>(text) else {
-        return (out, fine);
-    };
     let mut s = Scan {
         name,
-        text,
         out: &mut out,
         fine: &mut fine,
     };
-    if let Some(h) = doc.get("ruleset") {
+    if let Some(h) = tree.get("ruleset") {
         s.points_of(h, "ruleset", "the `ruleset:` header");
     }
     for (section, what) in [
@@ -47,16 +54,16 @@ pub(crate) fn scan_file(name: &str, text: &str) -> (Vec<Diagnostic>, BTreeSet<St
         ("penalties", "penalty"),
         ("pass_lines", "pass line"),
     ] {
-        if let Some(Yaml::Sequence(list)) = doc.get(section) {
-            for e in list {
+        if let Some(list) = tree.get(section) {
+            for e in list.items() {
                 s.entry(e, what);
             }
         }
     }
-    if let Some(Yaml::Mapping(fields)) = doc.get("fields") {
-        for (k, spec) in fields {
-            if let (Some(path), Some(Yaml::Sequence(vals))) = (k.as_str(), spec.get("values")) {
-                s.values(path, vals);
+    if let Some(fields) = tree.get("fields") {
+        for f in fields.entries() {
+            if let Some(vals) = f.value.get("values") {
+                s.values(&f.key, f.key_at, vals.items());
             }
         }
     }
@@ -65,16 +72,19 @@ pub(crate) fn scan_file(name: &str, text: &str) -> (Vec<Diagnostic>, BTreeSet<St
 
 struct Scan<'a> {
     name: &'a str,
-    text: &'a str,
     out: &'a mut Vec<Diagnostic>,
     fine: &'a mut BTreeSet<String>,
 }
 
 impl Scan<'_> {
-    fn entry(&mut self, e: &Yaml, what: &str) {
-        let id = match e.get("id") {
-            Some(Yaml::String(s)) => s.clone(),
-            Some(Yaml::Number(n)) => n.to_string(),
+    fn entry(&mut self, e: &Node, what: &str) {
+        let Some(id_entry) = e.entry("id") else {
+            return;
+        };
+        let id = match &id_entry.value.kind {
+            Kind::Text(s) => s.clone(),
+            Kind::Int(i) => i.to_string(),
+            Kind::UInt(u) => u.to_string(),
             _ => return,
         };
         self.points_of(e, &id, &format!("{what} `{id}`"));
@@ -82,7 +92,7 @@ impl Scan<'_> {
             self.out.push(
                 Diagnostic::error(
                     self.name,
-                    locate(self.text, &id, "id"),
+                    id_entry.key_at,
                     format!("bonus `{id}` has no `cap:`; every 加分 item states the most it can give"),
                 )
                 .with_help(
@@ -90,31 +100,28 @@ impl Scan<'_> {
                 ),
             );
         }
-        if let Some(Yaml::Sequence(kids)) = e.get("children") {
-            for k in kids {
+        if let Some(kids) = e.get("children") {
+            for k in kids.items() {
                 self.entry(k, "item");
             }
         }
     }
 
-    fn points_of(&mut self, e: &Yaml, id: &str, who: &str) {
+    fn points_of(&mut self, e: &Node, id: &str, who: &str) {
         for key in POINT_KEYS {
-            let Some(v) = e.get(key).and_then(Yaml::as_f64) else {
+            let Some(entry) = e.entry(key) else { continue };
+            let Some(v) = number(&entry.value) else {
                 continue;
             };
             let Some(decimals) = finer_than_milli(v) else {
                 continue;
             };
             self.fine.insert(id.to_string());
-            let loc = locate(self.text, id, key);
-            let (lo, hi) = (
-                crate::types::Points::from_milli((v * 1000.0).floor() as i64),
-                crate::types::Points::from_milli((v * 1000.0).ceil() as i64),
-            );
+            let (lo, hi) = bracket(v);
             self.out.push(
                 Diagnostic::error(
                     self.name,
-                    loc,
+                    entry.key_at,
                     format!(
                         "{who}: `{key}: {v}` has {decimals} decimals; points are kept to three decimals (0.001)"
                     ),
@@ -128,31 +135,30 @@ impl Scan<'_> {
         }
     }
 
-    fn values(&mut self, path: &str, vals: &[Yaml]) {
-        let bad: Vec<String> = vals
-            .iter()
-            .filter_map(|v| match v {
-                Yaml::Number(n) => Some(n.to_string()),
-                Yaml::Bool(b) => Some(b.to_string()),
-                _ => None,
-            })
-            .collect();
+    fn values(&mut self, path: &str, at: (usize, usize), vals: &[Node]) {
+        let bare = |v: &Node| match &v.kind {
+            Kind::Bool(b) => Some(b.to_string()),
+            Kind::Int(i) => Some(i.to_string()),
+            Kind::UInt(u) => Some(u.to_string()),
+            Kind::Float(f) => Some(f.to_string()),
+            _ => None,
+        };
+        let bad: Vec<String> = vals.iter().filter_map(bare).collect();
         if bad.is_empty() {
             return;
         }
         let quoted: Vec<String> = vals
             .iter()
-            .map(|v| match v {
-                Yaml::String(s) => format!("\"{s}\""),
-                Yaml::Number(n) => format!("\"{n}\""),
-                Yaml::Bool(b) => format!("\"{b}\""),
+            .map(|v| match (&v.kind, bare(v)) {
+                (Kind::Text(s), _) => format!("\"{s}\""),
+                (_, Some(b)) => format!("\"{b}\""),
                 _ => "…".into(),
             })
             .collect();
         self.out.push(
             Diagnostic::error(
                 self.name,
-                crate::load::county::find_key_line(self.text, path),
+                at,
                 format!(
                     "field `{path}`: `values:` holds {} written as YAML numbers or true/false; the values of an enum or list are texts, and a county file writing them bare would not match",
                     bad.join(", ")
@@ -166,34 +172,34 @@ impl Scan<'_> {
     }
 }
 
+/// The thousandths just below and above `v`.
+fn bracket(v: f64) -> (Points, Points) {
+    (
+        Points::from_milli((v * 1000.0).floor() as i64),
+        Points::from_milli((v * 1000.0).ceil() as i64),
+    )
+}
+
 /// Points of a what-if scenario file (`total_points`, `points:` by node id, a pass line's
 /// `min_total`) with more than three decimals: each refused, naming the node or pass line.
-pub(crate) fn scenario_points(file: &str, text: &str) -> Vec<Diagnostic> {
-    let Ok(doc) = serde_yaml::from_str::<Yaml>(text) else {
-        return Vec::new();
-    };
-    let key = |k: &Yaml| match k {
-        Yaml::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    };
-    let mut found: Vec<(String, String, f64)> = Vec::new();
-    if let Some(v) = doc.get("total_points").and_then(Yaml::as_f64) {
-        found.push(("total_points".into(), "total_points".into(), v));
+pub(crate) fn scenario_points(file: &str, tree: &Node) -> Vec<Diagnostic> {
+    let mut found: Vec<((usize, usize), String, f64)> = Vec::new();
+    if let Some(e) = tree.entry("total_points") {
+        if let Some(v) = number(&e.value) {
+            found.push((e.key_at, "total_points".into(), v));
+        }
     }
-    if let Some(Yaml::Mapping(m)) = doc.get("points") {
-        for (k, v) in m {
-            if let Some(v) = v.as_f64() {
-                found.push((key(k), format!("node `{}`", key(k)), v));
+    if let Some(m) = tree.get("points") {
+        for e in m.entries() {
+            if let Some(v) = number(&e.value) {
+                found.push((e.key_at, format!("node `{}`", e.key), v));
             }
         }
     }
-    if let Some(Yaml::Mapping(m)) = doc.get("pass_lines") {
-        for (k, v) in m {
-            if let Some(v) = v.get("min_total").and_then(Yaml::as_f64) {
-                found.push((key(k), format!("pass line `{}`: min_total", key(k)), v));
+    if let Some(m) = tree.get("pass_lines") {
+        for e in m.entries() {
+            if let Some(v) = e.value.get("min_total").and_then(number) {
+                found.push((e.key_at, format!("pass line `{}`: min_total", e.key), v));
             }
         }
     }
@@ -201,17 +207,14 @@ pub(crate) fn scenario_points(file: &str, text: &str) -> Vec<Diagnostic> {
         .into_iter()
         .filter_map(|(at, who, v)| {
             let decimals = finer_than_milli(v)?;
+            let (lo, hi) = bracket(v);
             Some(
                 Diagnostic::error(
                     file,
-                    crate::load::county::find_key_line(text, &at),
+                    at,
                     format!("{who}: {v} has {decimals} decimals; points are kept to three decimals (0.001)"),
                 )
-                .with_help(format!(
-                    "write {} or {}",
-                    crate::types::Points::from_milli((v * 1000.0).floor() as i64),
-                    crate::types::Points::from_milli((v * 1000.0).ceil() as i64)
-                )),
+                .with_help(format!("write {lo} or {hi}")),
             )
         })
         .collect()
@@ -225,37 +228,6 @@ pub(crate) fn finer_than_milli(v: f64) -> Option<usize> {
     let s = v.to_string();
     let decimals = s.split_once('.').map_or(0, |(_, f)| f.len());
     (decimals > 3).then_some(decimals)
-}
-
-/// Line and column of `key:` in the entry whose `id` is `id` (or under `ruleset:`): the first
-/// `key:` at or after the line of the id.
-fn locate(text: &str, id: &str, key: &str) -> (usize, usize) {
-    let lines: Vec<&str> = text.lines().collect();
-    let start = if id == "ruleset" {
-        crate::load::county::find_key_line(text, "ruleset").0
-    } else {
-        lines
-            .iter()
-            .position(|l| {
-                let t = l.replace(['"', '\''], "");
-                t.contains(&format!("id: {id},"))
-                    || t.contains(&format!("id: {id} "))
-                    || t.trim_end().ends_with(&format!("id: {id}"))
-            })
-            .map_or(0, |i| i + 1)
-    };
-    for (i, l) in lines.iter().enumerate().skip(start.saturating_sub(1)) {
-        let mut from = 0;
-        while let Some(at) = l[from..].find(&format!("{key}:")) {
-            let at = from + at;
-            let before = l[..at].chars().last();
-            if before.map_or(true, |c| c == ' ' || c == '{' || c == ',') {
-                return (i + 1, l[..at].chars().count() + 1);
-            }
-            from = at + key.len();
-        }
-    }
-    (start, 1)
 }
 
 /// Field names with a segment rhai cannot read as a property (`d.info.public`): each is refused
@@ -434,12 +406,5 @@ mod tests {
         assert_eq!(iso_hint("2022/3/1"), "\"2022-03-01\"");
         assert_eq!(iso_hint("2022年3月1日"), "\"2022-03-01\"");
         assert!(iso_hint("去年").contains("YYYY-MM-DD"));
-    }
-
-    #[test]
-    fn locates_keys_in_flow_and_block_entries() {
-        let t = "indicators:\n  - id: \"1\"\n    points: 2\n    children:\n      - { id: \"1.1\", name: x, points: 33.3334 }\n";
-        assert_eq!(locate(t, "1.1", "points"), (5, 31));
-        assert_eq!(locate(t, "1", "points"), (3, 5));
     }
 }

@@ -83,8 +83,10 @@ pub(crate) fn compile_rule(
         .iter()
         .find(|f| f.0 == r.span.file)
         .map_or("", |f| f.1.as_str());
-    let origin = expression_origin(text, r.span.line, r.kind.key());
+    // Found from the parser's places only when a message needs it (a re-read of the file).
+    let origin = std::cell::OnceCell::new();
     let place = |pos: Position| -> (usize, usize) {
+        let origin = *origin.get_or_init(|| expression_origin(text, r.span.line, r.kind.key()));
         match (origin, pos.line(), pos.position()) {
             (Some((l, c, block)), Some(pl), pc) => {
                 let pc = pc.unwrap_or(1);

@@ -89,7 +89,7 @@ pub mod synth;
 
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
 pub use evaluate::Evaluator;
-pub use load::county::{Bound, CountyData, CountyInfo, Datum};
+pub use load::county::{Bound, CountyData, CountyInfo, Datum, MAX_EXACT_COUNT};
 pub use load::RuleSource;
 pub use report::*;
 pub use ruleset::RuleSet;

@@ -412,9 +412,10 @@ mod tests {
     #[test]
     fn bounds_combine_type_and_range() {
         let f: FieldSpec =
-            serde_yaml::from_str("{type: percent, desc: x, range: [50, 120]}").unwrap();
+            crate::load::parse::typed_for_tests("{type: percent, desc: x, range: [50, 120]}")
+                .unwrap();
         assert_eq!(f.bounds(), (Some(50.0), Some(100.0)));
-        let c: FieldSpec = serde_yaml::from_str("{type: count, desc: x}").unwrap();
+        let c: FieldSpec = crate::load::parse::typed_for_tests("{type: count, desc: x}").unwrap();
         assert_eq!(c.bounds(), (Some(0.0), None));
     }
 }

@@ -535,6 +535,21 @@ pub struct Failure {
     pub error: String,
 }
 
+impl Failure {
+    /// The failure of the file at `path`. The message does not repeat the path: an unreadable
+    /// file's error is the OS error alone (`No such file or directory (os error 2)`), a data
+    /// error lists its diagnostics (each `file:line:col: …`).
+    pub fn new(path: &std::path::Path, e: &crate::error::Error) -> Failure {
+        Failure {
+            path: path.display().to_string(),
+            error: match e {
+                crate::error::Error::Io { path: p, source } if p == path => source.to_string(),
+                _ => e.to_string(),
+            },
+        }
+    }
+}
+
 /// Which rules and which engine produced a result, and from which files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {

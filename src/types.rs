@@ -310,10 +310,12 @@ mod tests {
 
     #[test]
     fn ids_reject_unquoted_decimals() {
-        let e = serde_yaml::from_str::<IndicatorId>("1.2").unwrap_err();
+        let e = crate::load::parse::typed_for_tests::<IndicatorId>("1.2").unwrap_err();
         assert!(e.to_string().contains("quote it"));
         assert_eq!(
-            serde_yaml::from_str::<IndicatorId>("3").unwrap().as_str(),
+            crate::load::parse::typed_for_tests::<IndicatorId>("3")
+                .unwrap()
+                .as_str(),
             "3"
         );
     }

@@ -117,7 +117,7 @@ fn unknown_key_suggests_the_right_one() {
     let errs = rule_errors(&src);
     let e = &errs[0];
     assert!(e.message.contains("unknown field `rule_txt`"), "{e}");
-    assert_eq!(e.help.as_deref(), Some("did you mean `rule_text`?"));
+    assert_eq!(e.help.as_deref(), Some("did you mean `rule_text`?"), "{e}");
     assert!(e.line > 0);
 }
 

@@ -70,7 +70,8 @@ fn value(spec: &fazhi::model::FieldSpec) -> BoxedStrategy<Value> {
             let lo = lo.unwrap_or(0.0) as i64;
             let big = hi.is_none();
             let hi = hi.map_or(5000, |h| h as i64);
-            let huge = if big { i64::MAX / 3 } else { hi };
+            // The largest count a county file may hold (2^53 − 1): far past any overflow bail.
+            let huge = if big { fazhi::MAX_EXACT_COUNT } else { hi };
             prop_oneof![
                 4 => Just(lo),
                 8 => lo..=hi.min(lo + 12),
@@ -285,7 +286,8 @@ indicators:
     let base =
         "county: {id: x, name: 某县}\ndata:\n  org: {has_plan: true}\n  report: {channel: 报纸}\n";
     for decided in ["0", "3"] {
-        for total in ["1", "9223372036854775807"] {
+        // The largest count a county file may hold (2^53 − 1, fazhi::MAX_EXACT_COUNT).
+        for total in ["1", "9007199254740991"] {
             let yaml = format!(
                 "{base}  review: {{decided: {decided}, corrected: 1}}\n  service: {{items_total: {total}}}\n"
             );

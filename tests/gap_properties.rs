@@ -82,7 +82,7 @@ fn check_promises(rules: &RuleSet, data: &CountyData, every_step: bool) -> GapAn
         }
         assert_eq!(plan.total_after, total, "plan {}", plan.name);
         let r = applied(rules, data, &changes);
-        let shares_ok = line.min_area_share.map_or(true, |s| {
+        let shares_ok = line.min_area_share.is_none_or(|s| {
             r.nodes
                 .iter()
                 .filter(|n| n.level == 1 && n.max > Points::ZERO)

@@ -34,7 +34,7 @@ fn every_value_fits_the_dictionary_and_survives_a_file_round_trip() {
                 if let Some(x) = d.value.as_f64() {
                     let (lo, hi) = spec.bounds();
                     assert!(
-                        lo.map_or(true, |l| x >= l) && hi.map_or(true, |h| x <= h),
+                        lo.is_none_or(|l| x >= l) && hi.is_none_or(|h| x <= h),
                         "{path} = {x}"
                     );
                 }

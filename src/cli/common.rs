@@ -54,6 +54,43 @@ pub fn report_error(e: &Error, rules: Option<&Path>) {
     }
 }
 
+/// The message for a data or scenario file that could not be used, naming the path once: an
+/// unreadable file's error and every diagnostic already carry it (`c.yaml:4:5: error: …`).
+pub fn file_error(path: &Path, e: &Error) -> String {
+    match e {
+        Error::Io { .. } | Error::Data(_) | Error::Scenario(_) => format!("error: {e}"),
+        other => format!("error: {}: {other}", path.display()),
+    }
+}
+
+/// Writes one line to standard output; a closed pipe (`fazhi … | head`) is not an error: the
+/// reader has what it wanted, so the rest is dropped quietly.
+pub fn say(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{line}") {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: standard output: {e}");
+        }
+    }
+}
+
+/// An I/O error without the path the OS layer (or the temporary file behind an atomic write)
+/// attached to it: the caller names the path the user gave.
+fn bare(e: &std::io::Error) -> String {
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code).to_string();
+    }
+    // tempfile wraps the OS error as "<error> at path <temporary file>" (its wrapper does not
+    // hand out the OS error itself): keep the part before the temporary path.
+    match e.get_ref().map(ToString::to_string) {
+        Some(s) => match s.find(" at path ") {
+            Some(k) => s[..k].to_string(),
+            None => s,
+        },
+        None => std::io::Error::from(e.kind()).to_string(),
+    }
+}
+
 pub fn prefixed(d: &fazhi::Diagnostic, rules: Option<&Path>) -> String {
     match rules {
         Some(dir) => {
@@ -79,24 +116,23 @@ pub fn write_output(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text)
-                .map_err(|e| format!("standard output: {e}"))
+            match stdout.write_all(text).and_then(|()| stdout.flush()) {
+                // The reader closed the pipe (`fazhi rank … | head`): it has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| format!("standard output: {e}")),
+            }
         }
         Some(path) => {
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            tmp.write_all(text)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            tmp.persist(path)
-                .map_err(|e| format!("{}: {}", path.display(), e.error))?;
+            // Messages name the file the user asked for, never the temporary one.
+            let fail = |e: &std::io::Error| format!("{}: {}", path.display(), bare(e));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+            tmp.write_all(text).map_err(|e| fail(&e))?;
+            tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+            tmp.persist(path).map_err(|e| fail(&e.error))?;
             Ok(())
         }
     }

@@ -118,7 +118,7 @@ fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
         match CountyData::from_file(f, rules) {
             Ok(d) => reports.push(rules.score(&d)),
             Err(e) => {
-                eprintln!("error: {}: {e}", f.display());
+                eprintln!("{}", file_error(f, &e));
                 failed = true;
             }
         }

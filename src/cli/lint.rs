@@ -15,7 +15,7 @@ pub fn run(rules: Option<&Path>) -> u8 {
     };
     let diags = RuleSet::lint(&src);
     for d in &diags.0 {
-        println!("{}", prefixed(d, rules));
+        say(&prefixed(d, rules));
     }
     let errors = diags.errors().count();
     let warnings = diags.0.len() - errors;

@@ -12,12 +12,12 @@ pub fn run(rules: Option<&Path>, counties: usize, seed: u64, out: &Path) -> u8 {
     let data = fazhi::synth::generate(&rules, counties, seed);
     match fazhi::synth::write_dir(out, &data) {
         Ok(()) => {
-            println!(
+            say(&format!(
                 "wrote {} synthetic counties for {} (seed {seed}) to {}",
                 data.len(),
                 rules.id(),
                 out.display()
-            );
+            ));
             OK
         }
         Err(e) => {

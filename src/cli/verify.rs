@@ -2,7 +2,6 @@
 
 use super::common::*;
 use fazhi::analyse::change::verify;
-use fazhi::Report;
 use std::path::Path;
 
 /// Exit code: the inputs were read, but a stored report is not reproduced.
@@ -17,15 +16,10 @@ pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
             return BAD_INPUT;
         }
     };
-    let reports: Vec<Report> = match serde_json::from_str::<Vec<Report>>(&text)
-        .or_else(|_| serde_json::from_str::<Report>(&text).map(|r| vec![r]))
-    {
+    let reports = match verify::read_reports(&report.display().to_string(), &text) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!(
-                "error: {}: not a fazhi report (JSON from `fazhi score --format json`): {e}",
-                report.display()
-            );
+            eprintln!("{e}");
             return BAD_INPUT;
         }
     };
@@ -37,7 +31,7 @@ pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
     let mut code = OK;
     for r in &reports {
         match verify::verify_source(r, &rules, base) {
-            Ok(v) if v.reproduced => println!(
+            Ok(v) if v.reproduced => say(&format!(
                 "✓ {} ({}): reproduced — rules {} {} sha256 {}, data sha256 {}, {} {}",
                 v.county,
                 v.source.as_deref().unwrap_or(""),
@@ -47,22 +41,28 @@ pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
                 r.county.data_hash,
                 r.engine.name,
                 r.engine.version
-            ),
+            )),
             Ok(v) => {
-                println!(
+                say(&format!(
                     "✗ {} ({}): NOT reproduced",
                     v.county,
                     v.source.as_deref().unwrap_or("")
-                );
+                ));
                 for m in &v.mismatches {
-                    println!("  {m}");
+                    say(&format!("  {m}"));
+                    if matches!(m, verify::Mismatch::RulesHash { .. }) {
+                        say(&format!(
+                            "    help: the report names rule set `{}` version {}; pass that rule set with `--rules DIR`",
+                            r.ruleset.id, r.ruleset.version
+                        ));
+                    }
                 }
                 if code == OK {
                     code = NOT_REPRODUCED;
                 }
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", r.county.id);
+                eprintln!("error: {e}");
                 code = BAD_INPUT;
             }
         }

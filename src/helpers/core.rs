@@ -186,7 +186,7 @@ fn best_tier(
 ) -> Option<(usize, usize)> {
     let mut best: Option<usize> = None;
     for (k, (t, _)) in ts.iter().enumerate() {
-        if met(v, *t) && best.map_or(true, |b| better(*t, ts[b].0)) {
+        if met(v, *t) && best.is_none_or(|b| better(*t, ts[b].0)) {
             best = Some(k);
         }
     }

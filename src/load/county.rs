@@ -2,10 +2,10 @@
 //! against a rule set's data dictionary before anything is scored.
 
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
+use crate::load::parse::{Kind, Node};
 use crate::model::{FieldSpec, FieldType};
 use crate::types::{hex, FieldPath, Value};
 use serde::{Deserialize, Serialize};
-use serde_yaml::Value as Yaml;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -156,46 +156,49 @@ impl CountyData {
         CountyData::from_str(&path.display().to_string(), &text, rules)
     }
 
-    /// Parses county data from YAML or JSON text; `name` is used in error messages.
+    /// Parses county data from YAML or JSON text; `name` is used in error messages, and its
+    /// extension decides the syntax (`.json`: JSON read by serde_json, RFC 8259 escapes included;
+    /// anything else: YAML 1.2, of which JSON is a subset, so the same data give the same values
+    /// and the same [`CountyData::hash`]).
+    ///
+    /// Errors ([`Error::Data`], every problem at once, each at the line and column the parser
+    /// gives for the key or value): not valid YAML/JSON, a key written twice in any mapping (both
+    /// lines named), an unknown top-level key or field (with a did-you-mean), a value of the wrong
+    /// type or outside its field's range, a count that is not a whole number or lies beyond
+    /// ±(2^53 − 1), where numbers stop being exact.
+    #[allow(clippy::should_implement_trait)]
     pub fn from_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
         let fields = rules.fields();
-        let doc: Yaml = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-            let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            Error::Data(Diagnostics(vec![Diagnostic::error(
-                name,
-                loc,
-                format!("not valid YAML or JSON: {}", strip_location(&e.to_string())),
-            )]))
-        })?;
+        let syntax = crate::load::parse::Syntax::of(name);
+        let doc = crate::load::parse::tree(name, text, syntax)
+            .map_err(|d| Error::Data(Diagnostics(d)))?;
         let mut diags = Vec::new();
-        let Yaml::Mapping(top) = doc else {
+        let Kind::Map(top) = doc.kind else {
             return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
                 name,
-                (1, 1),
-                "a county file is a mapping with `county:` and `data:`".into(),
+                doc.at,
+                format!(
+                    "a county file is a mapping with `county:` and `data:`, found {}",
+                    doc.describe()
+                ),
             )])));
         };
         let mut info = None;
         let mut values = BTreeMap::new();
-        for (k, v) in top {
-            let key = yaml_key(&k);
-            match key.as_str() {
-                "county" => match serde_yaml::from_value::<CountyInfo>(v) {
+        for e in top {
+            match e.key.as_str() {
+                "county" => match county_info(&e.value) {
                     Ok(i) => info = Some(i),
-                    Err(e) => diags.push(
-                        Diagnostic::error(
-                            name,
-                            find_key_line(text, "county"),
-                            format!("`county:` header: {e}"),
-                        )
+                    Err((at, m)) => diags.push(
+                        Diagnostic::error(name, at, format!("`county:` header: {m}"))
                         .with_help("the header has id, name and optionally province, year, kind, sources, note"),
                     ),
                 },
-                "data" => walk_data(name, text, "", v, fields, &mut values, &mut diags),
+                "data" => walk_data(name, "", &e.value, fields, &mut values, &mut diags),
                 other => {
                     let mut d = Diagnostic::error(
                         name,
-                        find_key_line(text, other),
+                        e.key_at,
                         format!("unknown top-level key `{other}`"),
                     );
                     d = d.with_help(match did_you_mean(other, ["county", "data"]) {
@@ -209,11 +212,13 @@ impl CountyData {
         let info = match info {
             Some(i) => i,
             None => {
-                diags.push(Diagnostic::error(
-                    name,
-                    (1, 1),
-                    "missing `county:` header (id and name)".into(),
-                ));
+                if !diags.iter().any(|d| d.message.starts_with("`county:`")) {
+                    diags.push(Diagnostic::error(
+                        name,
+                        (1, 1),
+                        "missing `county:` header (id and name)".into(),
+                    ));
+                }
                 CountyInfo::default()
             }
         };
@@ -244,40 +249,74 @@ impl CountyData {
     }
 }
 
-pub(crate) fn strip_location(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
-fn yaml_key(k: &Yaml) -> String {
-    match k {
-        Yaml::String(s) => s.clone(),
-        Yaml::Number(n) => n.to_string(),
-        Yaml::Bool(b) => b.to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// The first line (and column) where `key:` is written, for messages about data files.
-pub(crate) fn find_key_line(text: &str, key: &str) -> (usize, usize) {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let candidates = [
-        format!("{key}:"),
-        format!("\"{key}\":"),
-        format!("{last}:"),
-        format!("\"{last}\":"),
-    ];
-    for c in &candidates {
-        for (i, line) in text.lines().enumerate() {
-            let t = line.trim_start().trim_start_matches("- ");
-            if t.starts_with(c.as_str()) {
-                return (i + 1, line.len() - line.trim_start().len() + 1);
+/// The `county:` header, read field by field so that each problem has its place.
+fn county_info(n: &Node) -> Result<CountyInfo, ((usize, usize), String)> {
+    let Kind::Map(m) = &n.kind else {
+        return Err((n.at, format!("expected a mapping, found {}", n.describe())));
+    };
+    let text = |v: &Node, key: &str| match &v.kind {
+        Kind::Text(s) => Ok(s.clone()),
+        _ => Err((v.at, format!("`{key}` is text, found {}", v.describe()))),
+    };
+    let mut info = CountyInfo::default();
+    let (mut id, mut name) = (false, false);
+    for e in m {
+        let v = &e.value;
+        match e.key.as_str() {
+            "id" => {
+                info.id = text(v, "id")?;
+                id = true;
+            }
+            "name" => {
+                info.name = text(v, "name")?;
+                name = true;
+            }
+            "province" => info.province = Some(text(v, "province")?),
+            "kind" => info.kind = Some(text(v, "kind")?),
+            "note" => info.note = Some(text(v, "note")?),
+            "year" => {
+                info.year = Some(match v.kind {
+                    Kind::Int(y) => {
+                        i32::try_from(y).map_err(|_| (v.at, format!("`year` {y} is not a year")))?
+                    }
+                    _ => {
+                        return Err((
+                            v.at,
+                            format!("`year` is a whole number, found {}", v.describe()),
+                        ))
+                    }
+                })
+            }
+            "sources" => {
+                let Kind::Map(src) = &v.kind else {
+                    return Err((
+                        v.at,
+                        format!(
+                            "`sources` is a mapping of key → document, found {}",
+                            v.describe()
+                        ),
+                    ));
+                };
+                for s in src {
+                    info.sources.insert(s.key.clone(), text(&s.value, &s.key)?);
+                }
+            }
+            other => {
+                let hint = did_you_mean(
+                    other,
+                    ["id", "name", "province", "year", "kind", "sources", "note"],
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                return Err((e.key_at, format!("unknown key `{other}`{hint}")));
             }
         }
     }
-    (0, 0)
+    if !id || !name {
+        let missing = if id { "name" } else { "id" };
+        return Err((n.at, format!("missing `{missing}`")));
+    }
+    Ok(info)
 }
 
 fn unknown_field(
@@ -301,56 +340,51 @@ fn unknown_field(
 
 fn walk_data(
     file: &str,
-    text: &str,
     prefix: &str,
-    v: Yaml,
+    v: &Node,
     fields: &BTreeMap<FieldPath, FieldSpec>,
     out: &mut BTreeMap<FieldPath, Datum>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Yaml::Mapping(map) = v else {
+    let Kind::Map(map) = &v.kind else {
         diags.push(Diagnostic::error(
             file,
-            find_key_line(text, if prefix.is_empty() { "data" } else { prefix }),
+            v.at,
             format!(
-                "`{}` must be a mapping of fields",
-                if prefix.is_empty() { "data" } else { prefix }
+                "`{}` must be a mapping of fields, found {}",
+                if prefix.is_empty() { "data" } else { prefix },
+                v.describe()
             ),
         ));
         return;
     };
-    for (k, v) in map {
-        let key = yaml_key(&k);
+    for e in map {
         let path = if prefix.is_empty() {
-            key.clone()
+            e.key.clone()
         } else {
-            format!("{prefix}.{key}")
+            format!("{prefix}.{}", e.key)
         };
-        // Where the key is written, found only for a message (a scan of the whole text).
-        let loc = || find_key_line(text, &path);
         // The dictionary's own key is kept, so the engine can match values to slots by identity.
         if let Some((field, spec)) = fields.get_key_value(&FieldPath::new(path.clone())) {
-            match parse_leaf(v, spec) {
+            match parse_leaf(&e.value, spec) {
                 Ok(Some(d)) => {
                     if out.insert(field.clone(), d).is_some() {
                         diags.push(Diagnostic::error(
                             file,
-                            loc(),
-                            format!("field `{path}` is given twice"),
-                        ));
+                            e.key_at,
+                            format!("field `{path}` is given twice (once as `{path}`, once inside its group)"),
+                        ).with_help("write each field once"));
                     }
                 }
                 Ok(None) => {}
-                Err(m) => diags.push(Diagnostic::error(
-                    file,
-                    loc(),
-                    format!("field `{path}`: {m}"),
-                )),
+                Err((at, m)) => {
+                    diags.push(Diagnostic::error(file, at, format!("field `{path}`: {m}")))
+                }
             }
-        } else if is_group(&path, fields) && matches!(v, Yaml::Mapping(_)) {
-            walk_data(file, text, &path, v, fields, out, diags);
+        } else if is_group(&path, fields) && matches!(e.value.kind, Kind::Map(_)) {
+            walk_data(file, &path, &e.value, fields, out, diags);
         } else {
-            diags.push(unknown_field(file, loc(), &path, fields));
+            diags.push(unknown_field(file, e.key_at, &path, fields));
         }
     }
 }
@@ -364,98 +398,121 @@ fn is_group(path: &str, fields: &BTreeMap<FieldPath, FieldSpec>) -> bool {
 }
 
 /// A leaf: a bare value or a provenance record `{value, bound, source, quote, note}`.
-/// `null` means the figure is not given (`Ok(None)`).
-fn parse_leaf(v: Yaml, spec: &FieldSpec) -> Result<Option<Datum>, String> {
+/// `null` means the figure is not given (`Ok(None)`). An error comes with the place of the value
+/// (or record key) that is wrong.
+fn parse_leaf(v: &Node, spec: &FieldSpec) -> Result<Option<Datum>, ((usize, usize), String)> {
     let mut datum = Datum::new(Value::Bool(false));
-    let raw = match v {
-        Yaml::Mapping(m) => {
+    let raw = match &v.kind {
+        Kind::Map(m) => {
             let mut value = None;
-            for (k, v) in m {
-                let key = yaml_key(&k);
-                match key.as_str() {
-                    "value" => value = Some(v),
-                    "bound" => {
-                        datum.bound = serde_yaml::from_value(v)
-                            .map_err(|_| "`bound` is exact, lower or upper".to_string())?
+            for e in m {
+                let text = || -> Result<Arc<str>, ((usize, usize), String)> {
+                    match &e.value.kind {
+                        Kind::Text(s) => Ok(Arc::from(s.as_str())),
+                        _ => Err((
+                            e.value.at,
+                            format!("`{}` is text, found {}", e.key, e.value.describe()),
+                        )),
                     }
-                    "source" => datum.source = Some(yaml_text(&v).into()),
-                    "quote" => datum.quote = Some(yaml_text(&v).into()),
-                    "note" => datum.note = Some(yaml_text(&v).into()),
+                };
+                match e.key.as_str() {
+                    "value" => value = Some(&e.value),
+                    "bound" => {
+                        datum.bound = match &e.value.kind {
+                            Kind::Text(s) if s == "exact" => Bound::Exact,
+                            Kind::Text(s) if s == "lower" => Bound::Lower,
+                            Kind::Text(s) if s == "upper" => Bound::Upper,
+                            _ => {
+                                return Err((
+                                    e.value.at,
+                                    format!(
+                                        "`bound` is exact, lower or upper, found {}",
+                                        e.value.describe()
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                    "source" => datum.source = Some(text()?),
+                    "quote" => datum.quote = Some(text()?),
+                    "note" => datum.note = Some(text()?),
                     other => {
                         let hint =
                             did_you_mean(other, ["value", "bound", "source", "quote", "note"])
                                 .map(|s| format!(" (did you mean `{s}`?)"))
                                 .unwrap_or_default();
-                        return Err(format!(
+                        return Err((e.key_at, format!(
                             "unknown key `{other}` in a value record{hint}; a record has value, bound, source, quote, note"
-                        ));
+                        )));
                     }
                 }
             }
-            value.ok_or("a value record needs `value:`")?
+            value.ok_or((v.at, "a value record needs `value:`".to_string()))?
         }
-        other => other,
+        _ => v,
     };
-    if raw.is_null() {
+    if raw.kind == Kind::Null {
         return Ok(None);
     }
-    datum.value = yaml_to_value(&raw, spec)?;
+    datum.value = node_to_value(raw, spec).map_err(|m| (raw.at, m))?;
     Ok(Some(datum))
 }
 
-fn yaml_text(v: &Yaml) -> String {
-    match v {
-        Yaml::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
+/// The largest whole number a count may hold: 2^53 − 1, the last integer from which every
+/// smaller one is exact as a float (scores compute with f64; a count of 2^53 + 1 would silently
+/// become 2^53).
+pub const MAX_EXACT_COUNT: i64 = (1 << 53) - 1;
+
+pub(crate) fn count_range_error(shown: &str) -> String {
+    format!(
+        "{shown} is beyond the range a count can hold exactly (−{MAX_EXACT_COUNT} to {MAX_EXACT_COUNT}, i.e. ±(2^53 − 1)); it is refused rather than rounded"
+    )
 }
 
-fn describe(v: &Yaml) -> String {
-    match v {
-        Yaml::String(s) => format!("the text \"{s}\""),
-        Yaml::Bool(b) => format!("the bool {b}"),
-        Yaml::Number(n) => format!("the number {n}"),
-        Yaml::Sequence(_) => "a list".into(),
-        Yaml::Mapping(_) => "a mapping".into(),
-        Yaml::Null => "nothing".into(),
-        Yaml::Tagged(_) => "a tagged value".into(),
-    }
-}
-
-fn yaml_to_value(v: &Yaml, spec: &FieldSpec) -> Result<Value, String> {
-    let value = match (spec.ty, v) {
-        (FieldType::Percent | FieldType::Number | FieldType::Count, Yaml::Number(n)) => {
-            let f = n.as_f64().unwrap_or(f64::NAN);
-            if spec.ty == FieldType::Count {
-                if !f.is_finite() || f.fract() != 0.0 {
-                    return Err(format!("expected a whole number (计数), found {n}"));
-                }
-                Value::Int(f as i64)
-            } else {
-                Value::Number(f)
+fn node_to_value(v: &Node, spec: &FieldSpec) -> Result<Value, String> {
+    let numeric = matches!(
+        spec.ty,
+        FieldType::Percent | FieldType::Number | FieldType::Count
+    );
+    let value = match (&v.kind, spec.ty) {
+        (Kind::Int(i), FieldType::Count) => {
+            if i.unsigned_abs() > MAX_EXACT_COUNT as u64 {
+                return Err(count_range_error(&i.to_string()));
             }
+            Value::Int(*i)
         }
-        (FieldType::Bool, Yaml::Bool(b)) => Value::Bool(*b),
-        (FieldType::Text | FieldType::Enum | FieldType::Date, Yaml::String(s)) => {
+        (Kind::UInt(u), FieldType::Count) => return Err(count_range_error(&u.to_string())),
+        (Kind::Float(f), FieldType::Count) => {
+            if !f.is_finite() || f.fract() != 0.0 {
+                return Err(format!(
+                    "expected a whole number (计数), found {}",
+                    crate::load::parse::show_f64(*f)
+                ));
+            }
+            if f.abs() > MAX_EXACT_COUNT as f64 {
+                return Err(count_range_error(&crate::load::parse::show_f64(*f)));
+            }
+            Value::Int(*f as i64)
+        }
+        (Kind::Int(i), _) if numeric => Value::Number(*i as f64),
+        (Kind::UInt(u), _) if numeric => Value::Number(*u as f64),
+        (Kind::Float(f), _) if numeric => Value::Number(*f),
+        (Kind::Bool(b), FieldType::Bool) => Value::Bool(*b),
+        (Kind::Text(s), FieldType::Text | FieldType::Enum | FieldType::Date) => {
             Value::Text(s.clone())
         }
-        (FieldType::List, Yaml::Sequence(items)) => {
+        (Kind::Seq(items), FieldType::List) => {
             let mut out = Vec::new();
             for it in items {
-                match it {
-                    Yaml::String(s) => out.push(s.clone()),
-                    other => {
-                        return Err(format!("list items are texts, found {}", describe(other)))
-                    }
+                match &it.kind {
+                    Kind::Text(s) => out.push(s.clone()),
+                    _ => return Err(format!("list items are texts, found {}", it.describe())),
                 }
             }
             Value::List(out)
         }
-        (ty, other) => {
-            return Err(format!(
+        (_, ty) => {
+            let mut msg = format!(
                 "expected a {} ({}), found {}",
                 match ty {
                     FieldType::Percent => "percent (a number 0–100)",
@@ -468,8 +525,36 @@ fn yaml_to_value(v: &Yaml, spec: &FieldSpec) -> Result<Value, String> {
                     FieldType::List => "list of texts",
                 },
                 ty.zh(),
-                describe(other)
-            ))
+                v.describe()
+            );
+            if let Kind::Text(s) = &v.kind {
+                if numeric && s.trim().trim_end_matches('%').parse::<f64>().is_ok() {
+                    msg.push_str(&format!(
+                        "; write the number without quotes: {}",
+                        s.trim().trim_end_matches('%')
+                    ));
+                }
+                if ty == FieldType::Bool
+                    && matches!(
+                        s.as_str(),
+                        "yes"
+                            | "no"
+                            | "on"
+                            | "off"
+                            | "y"
+                            | "n"
+                            | "Yes"
+                            | "No"
+                            | "YES"
+                            | "NO"
+                            | "On"
+                            | "Off"
+                    )
+                {
+                    msg.push_str("; YAML 1.2 reads `yes`/`no`/`on`/`off`/`y`/`n` as text: write true or false");
+                }
+            }
+            return Err(msg);
         }
     };
     check_value(&value, spec)
@@ -479,19 +564,31 @@ fn yaml_to_value(v: &Yaml, spec: &FieldSpec) -> Result<Value, String> {
 pub(crate) fn check_value(v: &Value, spec: &FieldSpec) -> Result<Value, String> {
     let v = match (spec.ty, v) {
         (FieldType::Percent | FieldType::Number, Value::Int(i)) => Value::Number(*i as f64),
-        (FieldType::Count, Value::Number(f)) if f.fract() == 0.0 && f.is_finite() => {
+        (FieldType::Count, Value::Number(f))
+            if f.fract() == 0.0 && f.abs() <= MAX_EXACT_COUNT as f64 =>
+        {
             Value::Int(*f as i64)
         }
         _ => v.clone(),
     };
     match (spec.ty, &v) {
-        (FieldType::Percent | FieldType::Number, Value::Number(f))
-        | (FieldType::Count, Value::Number(f)) => {
+        (FieldType::Percent | FieldType::Number, Value::Number(f)) => {
             if !f.is_finite() {
                 return Err(format!("{f} is not a usable number"));
             }
         }
-        (FieldType::Count, Value::Int(_)) => {}
+        (FieldType::Count, Value::Number(f)) => {
+            return Err(if f.is_finite() && f.fract() == 0.0 {
+                count_range_error(&crate::load::parse::show_f64(*f))
+            } else {
+                format!("expected a whole number (计数), found {f}")
+            });
+        }
+        (FieldType::Count, Value::Int(i)) => {
+            if i.unsigned_abs() > MAX_EXACT_COUNT as u64 {
+                return Err(count_range_error(&i.to_string()));
+            }
+        }
         (FieldType::Bool, Value::Bool(_)) => {}
         (FieldType::Text, Value::Text(_)) => {}
         (FieldType::Date, Value::Text(s)) => {
@@ -538,7 +635,7 @@ mod tests {
     use super::*;
 
     fn spec(y: &str) -> FieldSpec {
-        serde_yaml::from_str(y).unwrap()
+        crate::load::parse::typed_for_tests(y).unwrap()
     }
 
     #[test]
@@ -564,7 +661,31 @@ mod tests {
         assert!(check_value(&Value::Int(-1), &cnt)
             .unwrap_err()
             .contains("below"));
-        assert!(yaml_to_value(&serde_yaml::from_str("2.5").unwrap(), &cnt).is_err());
+        assert!(node_to_value(&crate::load::parse::tree_for_tests("2.5"), &cnt).is_err());
+        // 95 and 95.0 are the same count; 2^53 − 1 is the largest, 2^53 and beyond are refused.
+        let n = |t: &str| node_to_value(&crate::load::parse::tree_for_tests(t), &cnt);
+        assert_eq!(n("95").unwrap(), Value::Int(95));
+        assert_eq!(n("95.0").unwrap(), Value::Int(95));
+        assert_eq!(n("9007199254740991").unwrap(), Value::Int(9007199254740991));
+        for big in [
+            "9007199254740992",
+            "9007199254740993",
+            "1.0e19",
+            "18446744073709551615",
+            "1e30",
+            "99999999999999999999",
+        ] {
+            assert!(n(big).unwrap_err().contains("±(2^53 − 1)"), "{big}");
+        }
+        assert!(check_value(&Value::Int(i64::MAX), &cnt)
+            .unwrap_err()
+            .contains("±(2^53 − 1)"));
+        assert!(check_value(&Value::Number(1e30), &cnt)
+            .unwrap_err()
+            .contains("±(2^53 − 1)"));
+        assert!(check_value(&Value::Number(2.5), &cnt)
+            .unwrap_err()
+            .contains("whole number"));
         let en = spec("{type: enum, desc: x, values: [a, b]}");
         assert!(check_value(&Value::Text("c".into()), &en).is_err());
     }
@@ -573,18 +694,18 @@ mod tests {
     fn provenance_records_and_bounds() {
         let cnt = spec("{type: count, desc: x}");
         let d = parse_leaf(
-            serde_yaml::from_str(
+            &crate::load::parse::tree_for_tests(
                 "{value: 2700, bound: lower, source: '001', quote: 调解纠纷2700余件}",
-            )
-            .unwrap(),
+            ),
             &cnt,
         )
         .unwrap()
         .unwrap();
         assert_eq!(d.display(), "≥2700");
         assert!(
-            parse_leaf(serde_yaml::from_str("{valeu: 1}").unwrap(), &cnt)
+            parse_leaf(&crate::load::parse::tree_for_tests("{valeu: 1}"), &cnt)
                 .unwrap_err()
+                .1
                 .contains("did you mean `value`")
         );
     }

@@ -2,10 +2,11 @@
 //! and suggest the key that was probably meant.
 
 pub(crate) mod county;
+pub(crate) mod parse;
 
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
-use crate::load::county::{find_key_line, strip_location};
-use crate::model::{Header, Leaf, Model, Node, RawDoc, RawNode, Span};
+use crate::load::parse::{Node, Syntax};
+use crate::model::{Header, Leaf, Model, Node as ModelNode, RawDoc, RawNode, Span};
 use crate::types::hex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -123,39 +124,46 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
     let mut parsed_all = true;
     let mut too_fine = std::collections::BTreeSet::new();
     for (name, text) in &src.docs {
-        // Checks on the YAML as written (points' decimals, enum values), even when the file
-        // does not parse into the model below.
-        let (written, fine) = crate::authoring::scan_file(name, text);
+        // One pass for the places of keys and values (and every duplicate key, with both
+        // lines), one straight into the typed document.
+        let tree = match parse::tree(name, text, Syntax::Yaml) {
+            Ok(t) => t,
+            Err(d) => {
+                parsed_all = false;
+                diags.extend(d);
+                continue;
+            }
+        };
+        // Checks on the YAML as written (points' decimals, enum values, bonus caps), even when
+        // the file does not read into the model below.
+        let (written, fine) = crate::authoring::scan_file(name, &tree);
         diags.extend(written);
         too_fine.extend(fine);
-        let doc: RawDoc = match parse_past_unknown_keys(name, text, &mut diags) {
+        let doc: RawDoc = match typed_past_unknown_keys(name, text, &mut diags) {
             Some(d) => d,
             None => {
                 parsed_all = false;
                 continue;
             }
         };
-        let ids = id_lines(text);
-        let span_of = |id: &str| {
-            let (line, column) = ids.get(id).copied().unwrap_or((0, 0));
-            Span {
-                file: name.clone(),
-                line,
-                column,
-            }
+        let span = |at: (usize, usize)| Span {
+            file: name.clone(),
+            line: at.0,
+            column: at.1,
+        };
+        // The place of the `id:` key of the i-th item of a top-level list.
+        let id_at = |list: &str, i: usize| {
+            tree.get(list)
+                .and_then(|l| l.items().get(i))
+                .map_or((0, 0), id_place)
         };
         if let Some(h) = doc.ruleset {
-            let (line, column) = find_key_line(text, "ruleset");
-            let span = Span {
-                file: name.clone(),
-                line,
-                column,
-            };
+            let span = span(tree.entry("ruleset").map_or((1, 1), |e| e.key_at));
             if let Some((_, first)) = &header {
                 diags.push(
                     Diagnostic::error(
                         name,
-                        (span.line, 1),
+                        (span.line, span.column),
                         format!(
                             "a second `ruleset:` header; the first is in {}:{}",
                             first.file, first.line
@@ -167,48 +175,59 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
                 header = Some((h, span));
             }
         }
+        let field_keys = tree.get("fields");
         for (path, mut spec) in doc.fields {
-            let (line, column) = find_key_line(text, path.as_str());
-            spec.span = Span {
-                file: name.clone(),
-                line,
-                column,
-            };
+            let at = field_keys
+                .and_then(|f| f.entries().iter().find(|e| e.key == path.as_str()))
+                .map_or((0, 0), |e| e.key_at);
+            spec.span = span(at);
             if let Some(prev) = fields.get(&path) {
                 let prev: &crate::model::FieldSpec = prev;
-                diags.push(Diagnostic::error(
-                    name,
-                    (spec.span.line, 1),
-                    format!(
-                        "field `{path}` is declared twice; the first is in {}:{}",
-                        prev.span.file, prev.span.line
-                    ),
-                ));
+                diags.push(
+                    Diagnostic::error(
+                        name,
+                        at,
+                        format!(
+                            "field `{path}` is declared twice; the first is in {}:{}",
+                            prev.span.file, prev.span.line
+                        ),
+                    )
+                    .with_help("declare each field once, in one file"),
+                );
                 continue;
             }
             fields.insert(path, spec);
         }
-        for raw in doc.indicators {
-            flatten(raw, None, 1, &span_of, &mut model_nodes, &mut diags);
+        let tops = tree.get("indicators").map_or(&[][..], Node::items);
+        for (i, raw) in doc.indicators.into_iter().enumerate() {
+            flatten(
+                raw,
+                tops.get(i),
+                None,
+                1,
+                &span,
+                &mut model_nodes,
+                &mut diags,
+            );
         }
-        vetoes.extend(doc.vetoes.into_iter().map(|mut v| {
-            v.span = span_of(v.id.as_str());
+        vetoes.extend(doc.vetoes.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("vetoes", i));
             v
         }));
-        bonuses.extend(doc.bonuses.into_iter().map(|mut v| {
-            v.span = span_of(v.id.as_str());
+        bonuses.extend(doc.bonuses.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("bonuses", i));
             v
         }));
-        penalties.extend(doc.penalties.into_iter().map(|mut v| {
-            v.span = span_of(v.id.as_str());
+        penalties.extend(doc.penalties.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("penalties", i));
             v
         }));
-        pass_lines.extend(doc.pass_lines.into_iter().map(|mut v| {
-            v.span = span_of(v.id.as_str());
+        pass_lines.extend(doc.pass_lines.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("pass_lines", i));
             v
         }));
-        checks.extend(doc.checks.into_iter().map(|mut v| {
-            v.span = span_of(v.id.as_str());
+        checks.extend(doc.checks.into_iter().enumerate().map(|(i, mut v)| {
+            v.span = span(id_at("checks", i));
             v
         }));
     }
@@ -245,26 +264,26 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
     (Some(model), diags)
 }
 
-/// Parses one rule file. An unknown (misspelt) key is reported and then set aside, and the file
-/// parsed again, so that one lint run also lists the points, expression and read errors of the
-/// rest of the file (and every further unknown key). `None` when the file cannot be parsed even
-/// so (its error is reported).
-fn parse_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<RawDoc> {
-    let mut text = text.to_string();
-    // Every pass removes one key: a bound on passes only guards against a key that cannot be
-    // removed (the error is then reported once).
+/// Reads one rule file into its typed document. An unknown (misspelt) key is reported and then
+/// set aside (`yaml_keys`), and the file read again, so that one lint run also lists the points,
+/// expression and read errors of the rest of the file (and every further unknown key). `None`
+/// when the file cannot be read even so (its error is reported).
+fn typed_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<RawDoc> {
+    let mut owned: Option<String> = None;
+    // Every pass sets one key aside: the bound only guards against a key that cannot be.
     for _ in 0..64 {
-        match serde_yaml::from_str::<Option<RawDoc>>(&text) {
+        let t = owned.as_deref().unwrap_or(text);
+        match parse::typed::<Option<RawDoc>>(name, t, Syntax::Yaml) {
             Ok(d) => return Some(d.unwrap_or_default()),
-            Err(e) => {
-                diags.push(yaml_error(name, &e));
-                let unknown = e.to_string().contains("unknown field `");
-                let next = e
-                    .location()
-                    .filter(|_| unknown)
-                    .and_then(|l| crate::yaml_keys::set_aside(&text, l.line(), l.column()));
+            Err(d) => {
+                let next = d
+                    .message
+                    .contains("unknown field `")
+                    .then(|| crate::yaml_keys::set_aside(t, d.line, d.column))
+                    .flatten();
+                diags.push(with_field_help(d));
                 match next {
-                    Some(t) if t != text => text = t,
+                    Some(n) if n != t => owned = Some(n),
                     _ => return None,
                 }
             }
@@ -273,17 +292,25 @@ fn parse_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) 
     None
 }
 
+/// The place of a list item's `id:` key (the item itself when it has none).
+fn id_place(item: &Node) -> (usize, usize) {
+    item.entry("id").map_or(item.at, |e| e.key_at)
+}
+
 fn flatten(
     raw: RawNode,
+    at: Option<&Node>,
     parent: Option<usize>,
     level: usize,
-    span_of: &dyn Fn(&str) -> Span,
-    out: &mut Vec<Node>,
+    span_of: &dyn Fn((usize, usize)) -> Span,
+    out: &mut Vec<ModelNode>,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
     let idx = out.len();
+    let place_of = |n: Option<&Node>| span_of(n.map_or((0, 0), id_place));
+    let part_places = at.and_then(|n| n.get("parts")).map_or(&[][..], Node::items);
     if raw.parts.is_some() {
-        let s = span_of(raw.id.as_str());
+        let s = place_of(at);
         let mut bad = |what: &str| {
             diags.push(
                 Diagnostic::error(&s.file, s.loc(), format!("item `{}` has `parts` and {what}", raw.id))
@@ -296,9 +323,9 @@ fn flatten(
         if raw.score.is_some() || raw.inputs.is_some() {
             bad("its own `inputs`/`score`");
         }
-        for part in raw.parts.iter().flatten() {
+        for (j, part) in raw.parts.iter().flatten().enumerate() {
             if part.children.is_some() || part.parts.is_some() {
-                let s = span_of(part.id.as_str());
+                let s = place_of(part_places.get(j));
                 diags.push(
                     Diagnostic::error(
                         &s.file,
@@ -314,7 +341,7 @@ fn flatten(
         }
     }
     let area = parent.map_or(idx, |p| out[p].area);
-    let span = span_of(raw.id.as_str());
+    let span = place_of(at);
     let leaf = raw.score.map(|score| Leaf {
         inputs: raw.inputs.clone().unwrap_or_default(),
         optional_inputs: raw.optional_inputs.clone(),
@@ -323,7 +350,7 @@ fn flatten(
         target: raw.target.clone(),
         evidence: Arc::from(raw.evidence.as_slice()),
     });
-    out.push(Node {
+    out.push(ModelNode {
         id: raw.id,
         name: Arc::from(raw.name),
         name_en: raw.name_en.map(Arc::from),
@@ -355,100 +382,68 @@ fn flatten(
     }
     // The parts of an item are its children; `check` refuses a node with both, and a part with
     // children or parts of its own.
-    let parts = raw.parts.unwrap_or_default();
-    for child in raw.children.unwrap_or_default().into_iter().chain(parts) {
-        let c = flatten(child, Some(idx), level + 1, span_of, out, diags);
+    let kids = at
+        .and_then(|n| n.get("children"))
+        .map_or(&[][..], Node::items);
+    let children = raw.children.unwrap_or_default().into_iter().enumerate();
+    let parts = raw.parts.unwrap_or_default().into_iter().enumerate();
+    let placed = children
+        .map(|(j, c)| (c, kids.get(j)))
+        .chain(parts.map(|(j, p)| (p, part_places.get(j))));
+    for (child, place) in placed {
+        let c = flatten(child, place, Some(idx), level + 1, span_of, out, diags);
         out[idx].children.push(c);
     }
     idx
 }
 
-/// The line and column of every `id:` in a file (the first occurrence of each id).
-fn id_lines(text: &str) -> BTreeMap<String, (usize, usize)> {
-    let mut out = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_start().trim_start_matches("- ").trim_start();
-        let t = t.trim_start_matches('{').trim_start();
-        if let Some(rest) = t.strip_prefix("id:") {
-            let v = rest.split(['#', ',', '}']).next().unwrap_or("").trim();
-            let v = v.trim_matches(|c| c == '"' || c == '\'');
-            let col = line[..line.len() - t.len()].chars().count() + 1;
-            out.entry(v.to_string()).or_insert((i + 1, col));
-        }
-    }
-    out
-}
-
 /// Where a rule's expression (`score:`, `when:`, `expect:`) starts: the 1-based line and column of
-/// its first character, and whether it is a block scalar (`|`), whose lines keep their columns.
+/// its first character, and whether it is a block scalar (`|`, `>`) or starts on a line of its
+/// own, whose lines keep their columns. `id_line` is the line of the rule's `id:` key; the places
+/// are the YAML parser's (a quoted expression starts one column after its quote).
 pub(crate) fn expression_origin(
     text: &str,
     id_line: usize,
     key: &str,
 ) -> Option<(usize, usize, bool)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let start = id_line.checked_sub(1)?;
-    let id_indent = indent(lines.get(start)?);
-    for (i, line) in lines.iter().enumerate().skip(start) {
-        if i > start {
-            let t = line.trim_start();
-            // Stop at the next sibling item (a new `- id:` at the same or a lower indent).
-            if t.starts_with("- ") && indent(line) + 2 <= id_indent {
-                return None;
-            }
-        }
-        let t = line.trim_start().trim_start_matches("- ");
-        // The key opens the line, or (on the id's own line) follows inside `{ … }`.
-        let mid = || {
-            [" ", "{", ","].iter().find_map(|p| {
-                let at = line.find(&format!("{p}{key}:"))? + p.len();
-                Some(&line[at..])
-            })
-        };
-        let t = if t.starts_with(&format!("{key}:")) {
-            t
-        } else if i == start {
-            match mid() {
-                Some(t) => t,
-                None => continue,
-            }
-        } else {
-            t
-        };
-        if let Some(rest) = t.strip_prefix(&format!("{key}:")) {
-            let key_col = line.len() - t.len();
-            let after = rest.trim_start();
-            if after.starts_with('|') || after.starts_with('>') {
-                let body = lines.get(i + 1)?;
-                return Some((i + 2, indent(body) + 1, true));
-            }
-            // A quoted expression starts after its quote.
-            let quote = usize::from(after.starts_with('"') || after.starts_with('\''));
-            let col = key_col + key.len() + 1 + (rest.len() - after.len()) + quote;
-            let col = line[..col].chars().count() + 1;
-            return Some((i + 1, col, false));
-        }
+    let tree = parse::tree("", text, Syntax::Yaml).ok()?;
+    let item = find_item(&tree, id_line)?;
+    let e = item.entry(key)?;
+    let (line, col) = e.value.at;
+    let block = line > e.key_at.0;
+    let quoted = text
+        .lines()
+        .nth(line.checked_sub(1)?)
+        .and_then(|l| l.chars().nth(col.checked_sub(1)?))
+        .is_some_and(|c| c == '"' || c == '\'');
+    Some((line, if quoted { col + 1 } else { col }, block))
+}
+
+/// The mapping whose `id:` key is on `line`, anywhere in the tree.
+fn find_item(n: &Node, line: usize) -> Option<&Node> {
+    if n.entry("id").is_some_and(|e| e.key_at.0 == line) {
+        return Some(n);
     }
-    None
+    n.entries()
+        .iter()
+        .map(|e| &e.value)
+        .chain(n.items())
+        .find_map(|c| find_item(c, line))
 }
 
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-fn yaml_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
-    let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-    let msg = strip_location(&e.to_string());
-    let mut d = Diagnostic::error(file, loc, msg.clone());
+/// A typed-parse error with a did-you-mean for an unknown key.
+fn with_field_help(mut d: Diagnostic) -> Diagnostic {
+    let msg = d.message.clone();
     if let Some(rest) = msg.split("unknown field `").nth(1) {
         let word = rest.split('`').next().unwrap_or("");
+        // serde-saphyr lists the allowed keys bare: `expected one of id, name, …`.
         let expected: Vec<&str> = msg
-            .split("expected")
+            .split("expected one of ")
             .nth(1)
             .unwrap_or("")
-            .split('`')
-            .skip(1)
-            .step_by(2)
+            .split(',')
+            .map(|w| w.trim().trim_matches('`'))
+            .filter(|w| !w.is_empty())
             .collect();
         if let Some(s) = did_you_mean(word, expected.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
@@ -476,6 +471,8 @@ mod tests {
         let text = "- id: \"1.1\"\n  points: 2\n  score: award(true)\n- id: \"1.2\"\n  score: |\n    let x = 1;\n    x\n";
         assert_eq!(expression_origin(text, 1, "score"), Some((3, 10, false)));
         assert_eq!(expression_origin(text, 4, "score"), Some((6, 5, true)));
-        assert_eq!(id_lines(text).get("1.2"), Some(&(4, 3)));
+        // Quoted: the expression starts after the quote (col 11 + 1).
+        let text = "- id: \"1.1\"\n  score: \"award(true)\"\n";
+        assert_eq!(expression_origin(text, 1, "score"), Some((2, 11, false)));
     }
 }

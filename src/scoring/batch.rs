@@ -111,10 +111,7 @@ pub fn score_files(
     for (p, r) in paths.iter().zip(results) {
         match r {
             Ok(x) => ok.push(x),
-            Err(e) => failed.push(Failure {
-                path: p.display().to_string(),
-                error: e.to_string(),
-            }),
+            Err(e) => failed.push(Failure::new(p, &e)),
         }
     }
     (ok, failed)

@@ -49,16 +49,10 @@ pub fn read_counties(args: &[PathBuf], rules: &RuleSet) -> Result<Counties> {
                             }
                         })
                         .collect(),
-                    Err(e) => vec![Err(Failure {
-                        path: name,
-                        error: e.to_string(),
-                    })],
+                    Err(e) => vec![Err(Failure::new(p, &e))],
                 }
             } else {
-                vec![batch::read_county(p, rules).map_err(|e| Failure {
-                    path: name,
-                    error: e.to_string(),
-                })]
+                vec![batch::read_county(p, rules).map_err(|e| Failure::new(p, &e))]
             }
         })
         .collect();

@@ -231,9 +231,10 @@ pub(crate) fn to_value(cell: &Cell, spec: &FieldSpec) -> Result<Option<Value>, S
             if x.fract() != 0.0 {
                 return wrong("a whole number");
             }
-            if x.abs() > 9_007_199_254_740_992.0 {
-                return Err(format!(
-                    "{x} is beyond the counts a spreadsheet holds exactly (±2^53)"
+            // The same range as in county files: from 2^53 on a number is no longer exact.
+            if x.abs() > crate::load::county::MAX_EXACT_COUNT as f64 {
+                return Err(crate::load::county::count_range_error(
+                    &crate::load::parse::show_f64(*x),
                 ));
             }
             Value::Int(*x as i64)
@@ -310,7 +311,7 @@ mod tests {
     use super::*;
 
     fn spec(y: &str) -> FieldSpec {
-        serde_yaml::from_str(y).unwrap()
+        crate::load::parse::typed_for_tests(y).unwrap()
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Grid {
     fn row_empty(&self, row: usize) -> bool {
         self.cells
             .get(row)
-            .map_or(true, |r| r.iter().all(|c| *c == Cell::Empty))
+            .is_none_or(|r| r.iter().all(|c| *c == Cell::Empty))
     }
 }
 

@@ -276,7 +276,7 @@ pub fn to_yaml(c: &CountyData) -> Result<String> {
             .map(|(k, d)| (k.as_str(), &d.value))
             .collect(),
     };
-    serde_yaml::to_string(&file).map_err(|e| Error::Io {
+    serde_saphyr::to_string(&file).map_err(|e| Error::Io {
         path: format!("{}.yaml", c.info.id).into(),
         source: std::io::Error::other(e.to_string()),
     })

@@ -114,7 +114,7 @@ pub fn competition_ranks(totals: &[Points]) -> Vec<usize> {
 pub fn pass_level(report: &Report) -> Option<PassLevel> {
     let mut best: Option<&crate::report::PassResult> = None;
     for p in report.summary.pass_lines.iter().filter(|p| p.reached) {
-        if best.map_or(true, |b| p.min_total > b.min_total) {
+        if best.is_none_or(|b| p.min_total > b.min_total) {
             best = Some(p);
         }
     }
@@ -162,10 +162,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
                 rows.push(row);
                 inputs.push(input);
             }
-            Err(e) => failures.push(Failure {
-                path: p.display().to_string(),
-                error: e.to_string(),
-            }),
+            Err(e) => failures.push(Failure::new(p, &e)),
         }
     }
     let prov = Provenance {

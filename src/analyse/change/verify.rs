@@ -148,9 +148,39 @@ pub fn verify(stored: &Report, rules: &RuleSet, data: &CountyData) -> Verificati
     }
 }
 
+/// Reads a JSON file of reports (one report, or an array as `fazhi score --format json` writes
+/// for several counties); `file` names it in messages.
+///
+/// Errors: [`Error::Invalid`] with `file:line:col` when the text is not JSON, has a key written
+/// twice, or is not shaped like a report.
+pub fn read_reports(file: &str, text: &str) -> Result<Vec<Report>> {
+    let syntax = crate::load::parse::Syntax::Json;
+    let as_list = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('[');
+    let read = if as_list {
+        crate::load::parse::typed::<Vec<Report>>(file, text, syntax)
+    } else {
+        crate::load::parse::typed::<Report>(file, text, syntax).map(|r| vec![r])
+    };
+    read.map_err(|mut d| {
+        d.message = format!("not a fazhi report: {}", d.message);
+        Error::Invalid(
+            d.with_help("a report is the JSON `fazhi score --format json` writes (one object, or an array of them)")
+                .to_string(),
+        )
+    })
+}
+
 /// Verifies a report against the data file it names (`county.source`, a county file or a
 /// table row `台账.xlsx#台账!5`; a relative path is looked up as given, then relative to
 /// `base`, the folder of the report file).
+///
+/// Errors: [`Error::Invalid`] when the report names no data file, when it was made with another
+/// rule set (its id differs from `rules`: the message names the report's rule set and says to
+/// pass it with `--rules`), or when the data file is found at none of the paths tried (all are
+/// listed); [`Error::Data`] when the data file no longer fits the rules.
 pub fn verify_source(
     stored: &Report,
     rules: &RuleSet,
@@ -162,20 +192,41 @@ pub fn verify_source(
             stored.county.id
         )));
     };
+    if stored.ruleset.id != rules.id() {
+        return Err(Error::Invalid(format!(
+            "the report of `{}` was made with rule set `{}` ({}, version {}, sha256 {}), not with `{}` given here\n  help: pass the rule set the report names: `fazhi verify --rules DIR REPORT.json`",
+            stored.county.id,
+            stored.ruleset.id,
+            stored.ruleset.title,
+            stored.ruleset.version,
+            stored.ruleset.hash,
+            rules.id()
+        )));
+    }
     // A county table's row (`台账.xlsx#台账!5`): the table is found like a file.
     let (given, row) = match crate::sheet::split_row_source(src) {
         Some((file, row)) => (file, Some(row)),
         None => (Path::new(src.as_str()), None),
     };
-    let path = match base {
-        Some(b) if !given.exists() && given.is_relative() && b.join(given).exists() => {
-            b.join(given)
+    let mut tried = vec![given.to_path_buf()];
+    if let Some(b) = base.filter(|_| given.is_relative()) {
+        let beside = b.join(given);
+        if beside != *given {
+            tried.push(beside);
         }
-        _ => given.to_path_buf(),
+    }
+    let Some(path) = tried.iter().find(|p| p.is_file()) else {
+        let list: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Invalid(format!(
+            "the data file `{}` named by the report of `{}` was not found; tried: {}\n  help: run `fazhi verify` from the folder the report was made in, or keep the data file beside the report",
+            given.display(),
+            stored.county.id,
+            list.join(", ")
+        )));
     };
     let data = match row {
-        Some(row) => crate::sheet::read_row(&path, row, rules)?,
-        None => crate::scoring::batch::read_county(&path, rules)?.0,
+        Some(row) => crate::sheet::read_row(path, row, rules)?,
+        None => crate::scoring::batch::read_county(path, rules)?.0,
     };
     Ok(verify(stored, rules, &data))
 }

@@ -584,7 +584,7 @@ mod tests {
     use super::*;
 
     fn spec(y: &str) -> FieldSpec {
-        serde_yaml::from_str(y).unwrap()
+        crate::load::parse::typed_for_tests(y).unwrap()
     }
 
     fn one_item(score: &str) -> RuleSet {

@@ -203,7 +203,7 @@ impl Batch {
             .map(|p| {
                 !vetoed
                     && total >= p.min_total
-                    && p.min_area_share.map_or(true, |share| {
+                    && p.min_area_share.is_none_or(|share| {
                         t.areas.iter().all(|&a| {
                             w.points[a] <= Points::ZERO
                                 || earned[a].as_f64() / w.points[a].as_f64() + 1e-12 >= share

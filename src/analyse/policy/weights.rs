@@ -31,7 +31,6 @@
 //! ```
 
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
-use crate::load::county::find_key_line;
 use crate::types::{IndicatorId, Points};
 use crate::RuleSet;
 use serde::{Deserialize, Serialize};
@@ -152,16 +151,25 @@ impl Scenario {
     /// [`Error::Scenario`].
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str, rules: &RuleSet) -> Result<Scenario> {
-        let raw: RawScenario = serde_yaml::from_str(text).map_err(|e| {
-            let loc = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            let msg = crate::load::county::strip_location(&e.to_string());
-            Error::Scenario(Diagnostics(vec![Diagnostic::error(file, loc, msg).with_help(
+        let syntax = crate::load::parse::Syntax::of(file);
+        // The places of keys (and every duplicate key, both lines named), then the typed read.
+        let tree = crate::load::parse::tree(file, text, syntax)
+            .map_err(|d| Error::Scenario(Diagnostics(d)))?;
+        let raw: RawScenario = crate::load::parse::typed(file, text, syntax).map_err(|d| {
+            Error::Scenario(Diagnostics(vec![d.with_help(
                 "a scenario has id, name, and optionally description, total_points, points (node id → points) and pass_lines (id → min_total, min_area_share)",
             )]))
         })?;
         // Points finer than 0.001 are refused, as in rule files (docs/FORMAT.md, "Numbers").
-        let mut diags = crate::authoring::scenario_points(file, text);
-        let at = |key: &str| find_key_line(text, key);
+        let mut diags = crate::authoring::scenario_points(file, &tree);
+        let top = |key: &str| tree.entry(key).map_or((1, 1), |e| e.key_at);
+        let under = |section: &str, key: &str| {
+            tree.get(section)
+                .and_then(|s| s.entry(key))
+                .map_or_else(|| top(section), |e| e.key_at)
+        };
+        let at_point = |id: &str| under("points", id);
+        let at_pass = |id: &str| under("pass_lines", id);
         let nodes = rules.nodes();
         let index: BTreeMap<&str, usize> = nodes
             .iter()
@@ -173,7 +181,7 @@ impl Scenario {
             let Some(&i) = index.get(id.as_str()) else {
                 let mut d = Diagnostic::error(
                     file,
-                    at(id.as_str()),
+                    at_point(id.as_str()),
                     format!("`{id}` is not a node of rule set `{}`", rules.id()),
                 );
                 if let Some(s) = did_you_mean(id.as_str(), index.keys().copied()) {
@@ -186,7 +194,7 @@ impl Scenario {
                 diags.push(
                     Diagnostic::error(
                         file,
-                        at(id.as_str()),
+                        at_point(id.as_str()),
                         format!("`{id}`: points {p} are negative"),
                     )
                     .with_help("points are 0 or more; 0 switches a node off"),
@@ -197,7 +205,7 @@ impl Scenario {
             {
                 diags.push(Diagnostic::error(
                     file,
-                    at(id.as_str()),
+                    at_point(id.as_str()),
                     format!("item `{id}` has 0 points in the rule set, so its rule gives no share to scale"),
                 ).with_help("give the item points in the rule set itself"));
                 continue;
@@ -208,7 +216,7 @@ impl Scenario {
             if t < Points::ZERO {
                 diags.push(Diagnostic::error(
                     file,
-                    at("total_points"),
+                    top("total_points"),
                     format!("total_points {t} is negative"),
                 ));
             }
@@ -218,7 +226,7 @@ impl Scenario {
             let Some(line) = pass_lines.iter_mut().find(|l| &l.id == id) else {
                 let mut d = Diagnostic::error(
                     file,
-                    at(id.as_str()),
+                    at_pass(id.as_str()),
                     format!("`{id}` is not a pass line of rule set `{}`", rules.id()),
                 );
                 let ids: Vec<&str> = rules.pass_lines().iter().map(|l| l.id.as_str()).collect();
@@ -234,7 +242,7 @@ impl Scenario {
                 if t < Points::ZERO {
                     diags.push(Diagnostic::error(
                         file,
-                        at(id.as_str()),
+                        at_pass(id.as_str()),
                         format!("pass line `{id}`: min_total {t} is negative"),
                     ));
                 }
@@ -245,7 +253,7 @@ impl Scenario {
                     diags.push(
                         Diagnostic::error(
                             file,
-                            at(id.as_str()),
+                            at_pass(id.as_str()),
                             format!("pass line `{id}`: min_area_share {s} is outside 0–1"),
                         )
                         .with_help("a share of 70% is written 0.7"),
@@ -258,8 +266,9 @@ impl Scenario {
             match rescale(rules, &pins, raw.total_points) {
                 Ok(p) => Some(p),
                 Err((i, msg)) => {
-                    let key = i.map_or("total_points", |i| nodes[i].id.as_str());
-                    diags.push(Diagnostic::error(file, at(key), msg).with_help(
+                    let at =
+                        i.map_or_else(|| top("total_points"), |i| at_point(nodes[i].id.as_str()));
+                    diags.push(Diagnostic::error(file, at, msg).with_help(
                         "leave one child unset so it takes the rest, or set the parent to the children's sum",
                     ));
                     None
@@ -280,15 +289,15 @@ impl Scenario {
             // As for a rule set: a pass line must be reachable.
             let max = total + rules.bonus_cap().unwrap_or(Points::ZERO);
             for p in pass_lines.iter().filter(|p| p.min_total > max) {
-                let key = if raw.pass_lines.contains_key(&p.id) {
-                    p.id.as_str()
+                let at = if raw.pass_lines.contains_key(&p.id) {
+                    at_pass(p.id.as_str())
                 } else {
-                    "points"
+                    top("points")
                 };
                 diags.push(
                     Diagnostic::error(
                         file,
-                        at(key),
+                        at,
                         format!(
                             "pass line `{}` needs {} points, outside 0–{max} under this scenario",
                             p.id, p.min_total

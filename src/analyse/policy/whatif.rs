@@ -80,11 +80,7 @@ pub struct WhatIf {
 fn level(w: &Weights, o: &Outcome) -> Option<IndicatorId> {
     let mut best: Option<usize> = None;
     for (k, reached) in o.passed.iter().enumerate() {
-        if *reached
-            && best.map_or(true, |b| {
-                w.pass_lines[k].min_total > w.pass_lines[b].min_total
-            })
-        {
+        if *reached && best.is_none_or(|b| w.pass_lines[k].min_total > w.pass_lines[b].min_total) {
             best = Some(k);
         }
     }

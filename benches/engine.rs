@@ -26,8 +26,11 @@ fn rules() -> RuleSet {
 /// The 20 sample items and their hand-written Rust versions (inputs in order, points).
 type Native = fn(&[f64], f64) -> f64;
 
+// Thresholds as the engine meets them (docs/FORMAT.md, "Numbers"): to nine significant digits.
 fn tiers(v: f64, ts: &[(f64, f64)]) -> f64 {
-    ts.iter().find(|(t, _)| v >= *t).map_or(0.0, |(_, p)| *p)
+    ts.iter()
+        .find(|(t, _)| fazhi::numeric::at_least(v, *t))
+        .map_or(0.0, |(_, p)| *p)
 }
 fn deduct_below(v: f64, t: f64, unit: f64, per: f64, p: f64) -> f64 {
     (p - (per * (t - v) / unit).max(0.0)).max(0.0)
@@ -67,7 +70,7 @@ fn sample() -> Vec<(&'static str, &'static [&'static str], Native)> {
         ("4.2.2", &["enforcement.full_record_rate"], |x, p| tiers(x[0], &[(100.0, p), (95.0, p * 0.8), (90.0, p * 0.5)])),
         ("4.2.3", &["enforcement.major_decision_review_rate"], |x, p| deduct_below(x[0], 100.0, 1.0, 2.0, p)),
         ("6.1.1", &["review.standardized_venue", "review.online_platform"], |x, _| if b(x[0]) { 4.0 } else { 0.0 } + if b(x[1]) { 4.0 } else { 0.0 }),
-        ("6.2.2", &["litigation.loss_rate"], |x, p| [(5.0, p), (10.0, 8.0), (15.0, 4.0)].iter().find(|(t, _)| x[0] <= *t).map_or(0.0, |(_, q)| *q)),
+        ("6.2.2", &["litigation.loss_rate"], |x, p| [(5.0, p), (10.0, 8.0), (15.0, 4.0)].iter().find(|(t, _)| fazhi::numeric::at_most(x[0], *t)).map_or(0.0, |(_, q)| *q)),
         ("7.1.1", &["training.pre_appointment_law_exam", "training.leader_law_exam", "training.leader_law_list"], |x, _| 4.0 * x.iter().filter(|v| b(**v)).count() as f64),
     ]
 }

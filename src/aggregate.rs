@@ -472,7 +472,7 @@ pub(crate) fn assemble(
                 for (i, n) in m.nodes.iter().enumerate().filter(|(_, n)| n.level == 1) {
                     if n.points > Points::ZERO {
                         let s = earned[i].as_f64() / n.points.as_f64();
-                        if s + 1e-12 < share {
+                        if crate::numeric::below(s, share) {
                             reasons.push(format!(
                                 "{}「{}」得分率{:.1}%低于{}%",
                                 n.id,

@@ -121,7 +121,10 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
         .filter(|n| n.level == 1)
         .map(|n| n.points)
         .sum();
-    if total != m.header.total_points {
+    let fine = |id: &str| m.too_fine.contains(id);
+    let level1_fine =
+        fine("ruleset") || m.nodes.iter().any(|n| n.level == 1 && fine(n.id.as_str()));
+    if total != m.header.total_points && !level1_fine {
         out.push(
             err(
                 &m.header_span,
@@ -182,7 +185,8 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
             }
             (None, false) => {
                 let sum: Points = n.children.iter().map(|&c| m.nodes[c].points).sum();
-                if sum != n.points {
+                let refused = fine(id) || n.children.iter().any(|&c| fine(m.nodes[c].id.as_str()));
+                if sum != n.points && !refused {
                     out.push(
                         err(
                             &n.span,

@@ -24,7 +24,9 @@ pub(crate) fn engine() -> Engine {
         .set_max_map_size(MAX_SIZE)
         .set_max_variables(256)
         .set_max_functions(32)
-        .set_optimization_level(OptimizationLevel::Simple);
+        .set_optimization_level(OptimizationLevel::Simple)
+        // fazhi's `/` and comparisons (helpers::numbers) replace rhai's built-in ones.
+        .set_fast_operators(false);
     for sym in ["eval", "print", "debug"] {
         e.disable_symbol(sym);
     }
@@ -124,6 +126,13 @@ pub(crate) fn compile_rule(
     };
     let before = diags.iter().filter(|d| d.is_error()).count();
     check_reads(&ast, m, r, &place, diags);
+    diags.extend(crate::authoring::date_literals(
+        &ast,
+        m,
+        r.id,
+        &r.span.file,
+        &place,
+    ));
     if diags.iter().filter(|d| d.is_error()).count() > before {
         return None;
     }

@@ -60,13 +60,16 @@
 mod error;
 pub mod levers;
 pub mod model;
+pub mod numeric;
 mod par;
 mod types;
 
 // The pipeline, in the order data flows.
 mod load;
 pub mod sheet;
+mod yaml_keys;
 
+mod authoring;
 mod check;
 
 mod compile;

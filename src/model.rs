@@ -288,7 +288,9 @@ pub struct Bonus {
     /// Optional fields it may read.
     #[serde(default)]
     pub optional_inputs: Vec<FieldPath>,
-    /// The most this bonus gives.
+    /// The most this bonus gives. Required: lint refuses a bonus without its own
+    /// `cap` (read as 0 only so that the rest of the file is still checked).
+    #[serde(default)]
     pub cap: Points,
     /// The Chinese rule.
     #[serde(default)]
@@ -428,6 +430,9 @@ pub(crate) struct Model {
     pub hash: String,
     /// Per file: name and text (for locating expression positions).
     pub files: Vec<(String, String)>,
+    /// Ids of the nodes (and `ruleset` for the header) whose points were refused for having more
+    /// than three decimals (`authoring`): their sums are not checked again.
+    pub too_fine: std::collections::BTreeSet<String>,
 }
 
 #[cfg(test)]

@@ -220,6 +220,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     };
     diags.extend(check::check(&model));
     let engine = compile::engine();
+    diags.extend(crate::authoring::unreadable_fields(&model, &engine));
     let slots: crate::evaluate::fast::SlotMap = (model.fields.keys().enumerate())
         .map(|(i, f)| (f.as_str().to_string(), i))
         .collect();

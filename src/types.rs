@@ -75,8 +75,9 @@ impl Points {
     /// Zero points.
     pub const ZERO: Points = Points(0);
 
-    /// Rounds a float to the nearest thousandth of a point. NaN becomes zero; callers that care
-    /// check for NaN before converting.
+    /// Rounds a float to the nearest thousandth of a point, half away from zero, after float
+    /// noise below 10⁻⁹ points is removed: the one rounding of a result (docs/FORMAT.md,
+    /// "Numbers"). NaN becomes zero; callers that care check for NaN before converting.
     pub fn from_f64(v: f64) -> Points {
         if v.is_nan() {
             return Points(0);

@@ -68,9 +68,13 @@ fn score_renders_md_json_and_csv() {
     // Two counties (the same file named twice is read once: issue 18).
     let csv = fazhi(&["score", "--rules", MINI, "--format", "csv", GOOD, VETOED]);
     let out = text(&csv.stdout);
-    // Per county: 7 items, 2 bonuses, the bonus-cap row (1.5 + 2 over the cap 3), 2 penalties
-    // and the total row.
-    assert_eq!(out.lines().count(), 1 + 2 * (7 + 2 + 1 + 2 + 1));
+    // mini-good: 7 items, 2 bonuses, the bonus-cap row (1.5 + 2 = 3.5 over the cap 3), 2
+    // penalties and the total row; mini-vetoed: the same without the cap row (3 + 0 = 3 is
+    // within the cap).
+    assert_eq!(
+        out.lines().count(),
+        1 + (7 + 2 + 1 + 2 + 1) + (7 + 2 + 2 + 1)
+    );
     assert!(out.starts_with("county_id,county_name,"));
     // Two counties in JSON are an array.
     let json = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD, VETOED]);

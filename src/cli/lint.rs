@@ -19,13 +19,16 @@ pub fn run(rules: Option<&Path>) -> u8 {
     }
     let errors = diags.errors().count();
     let warnings = diags.0.len() - errors;
+    // Always the count, also for a clean run: `0 errors, 0 warnings`.
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
     if errors > 0 {
-        eprintln!("{errors} error(s), {warnings} warning(s)");
         BAD_INPUT
     } else {
-        if warnings > 0 {
-            eprintln!("{warnings} warning(s)");
-        }
         OK
     }
 }

@@ -85,6 +85,7 @@ pub(crate) fn award_pts(cx: &mut Cx, c: bool, pts: f64) -> f64 {
 fn deduct(
     cx: &mut Cx,
     fname: &str,
+    within: bool,
     gap: f64,
     unit: f64,
     per: f64,
@@ -94,7 +95,7 @@ fn deduct(
         return Err(format!("{fname}(): the unit must be greater than 0"));
     }
     let p = cx.max;
-    if gap <= 0.0 {
+    if within {
         cx.note(|| format!("{}，不扣分", what()));
         return Ok(p);
     }
@@ -113,7 +114,8 @@ fn deduct(
     Ok((p - lost).max(0.0))
 }
 
-/// `deduct_below(v, target, unit, per)`.
+/// `deduct_below(v, target, unit, per)`: nothing lost when `v` reaches `target` under
+/// [`numeric::at_least`](crate::numeric::at_least).
 pub(crate) fn deduct_below(
     cx: &mut Cx,
     v: f64,
@@ -121,17 +123,19 @@ pub(crate) fn deduct_below(
     unit: f64,
     per: f64,
 ) -> Result<f64, String> {
+    let within = crate::numeric::at_least(v, t);
     let what = || {
-        if v >= t {
+        if within {
             format!("{}达到{}", Num(v), Num(t))
         } else {
             format!("{}比{}低", Num(v), Num(t))
         }
     };
-    deduct(cx, "deduct_below", t - v, unit, per, what)
+    deduct(cx, "deduct_below", within, t - v, unit, per, what)
 }
 
-/// `deduct_above(v, limit, unit, per)`.
+/// `deduct_above(v, limit, unit, per)`: nothing lost when `v` stays within `limit` under
+/// [`numeric::at_most`](crate::numeric::at_most).
 pub(crate) fn deduct_above(
     cx: &mut Cx,
     v: f64,
@@ -139,14 +143,15 @@ pub(crate) fn deduct_above(
     unit: f64,
     per: f64,
 ) -> Result<f64, String> {
+    let within = crate::numeric::at_most(v, l);
     let what = || {
-        if v <= l {
+        if within {
             format!("{}未超过{}", Num(v), Num(l))
         } else {
             format!("{}比{}高", Num(v), Num(l))
         }
     };
-    deduct(cx, "deduct_above", v - l, unit, per, what)
+    deduct(cx, "deduct_above", within, v - l, unit, per, what)
 }
 
 /// `deduct_each(n, per)`.
@@ -169,35 +174,60 @@ pub(crate) fn deduct_each(cx: &mut Cx, n: f64, per: f64) -> f64 {
     (p - lost).max(0.0)
 }
 
-/// `tiers(v, [[threshold, points], …])`: the first tier whose threshold `v` reaches.
-pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
-    for (k, (t, p)) in ts.iter().enumerate() {
-        if v >= *t {
-            cx.note(|| format!("{} ≥ {}，第{}档，得{}分", Num(v), Num(*t), k + 1, Num(*p)));
-            return *p;
+/// The tier a value reaches: among the tiers whose threshold it meets (`met`), the one with the
+/// best threshold (`better`); the first written wins between equal thresholds. Returns its index
+/// in the table and its rank counting from the best threshold (1-based), whatever order the
+/// table is written in.
+fn best_tier(
+    v: f64,
+    ts: &[(f64, f64)],
+    met: fn(f64, f64) -> bool,
+    better: fn(f64, f64) -> bool,
+) -> Option<(usize, usize)> {
+    let mut best: Option<usize> = None;
+    for (k, (t, _)) in ts.iter().enumerate() {
+        if met(v, *t) && best.is_none_or(|b| better(*t, ts[b].0)) {
+            best = Some(k);
         }
+    }
+    let b = best?;
+    let rank = 1 + ts.iter().filter(|(t, _)| better(*t, ts[b].0)).count();
+    Some((b, rank))
+}
+
+/// `tiers(v, [[threshold, points], …])`: the points of the highest threshold `v` reaches
+/// (`v ≥ t` under [`numeric::at_least`](crate::numeric::at_least)), in any written order.
+pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
+    if let Some((k, rank)) = best_tier(v, ts, crate::numeric::at_least, |a, b| a > b) {
+        let (t, p) = ts[k];
+        cx.note(|| format!("{} ≥ {}，第{}档，得{}分", Num(v), Num(t), rank, Num(p)));
+        return p;
     }
     cx.note(|| {
         let low = ts
-            .last()
-            .map_or(String::new(), |(t, _)| Num(*t).to_string());
+            .iter()
+            .map(|(t, _)| *t)
+            .reduce(f64::min)
+            .map_or(String::new(), |t| Num(t).to_string());
         format!("{} 低于最低档 {}，不得分", Num(v), low)
     });
     0.0
 }
 
-/// `tiers_below(v, [[threshold, points], …])`: the first tier whose threshold `v` stays under.
+/// `tiers_below(v, [[threshold, points], …])`: the points of the lowest threshold `v` stays
+/// within (`v ≤ t` under [`numeric::at_most`](crate::numeric::at_most)), in any written order.
 pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
-    for (k, (t, p)) in ts.iter().enumerate() {
-        if v <= *t {
-            cx.note(|| format!("{} ≤ {}，第{}档，得{}分", Num(v), Num(*t), k + 1, Num(*p)));
-            return *p;
-        }
+    if let Some((k, rank)) = best_tier(v, ts, crate::numeric::at_most, |a, b| a < b) {
+        let (t, p) = ts[k];
+        cx.note(|| format!("{} ≤ {}，第{}档，得{}分", Num(v), Num(t), rank, Num(p)));
+        return p;
     }
     cx.note(|| {
         let high = ts
-            .last()
-            .map_or(String::new(), |(t, _)| Num(*t).to_string());
+            .iter()
+            .map(|(t, _)| *t)
+            .reduce(f64::max)
+            .map_or(String::new(), |t| Num(t).to_string());
         format!("{} 高于最末档 {}，不得分", Num(v), high)
     });
     0.0

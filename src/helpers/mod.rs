@@ -14,6 +14,7 @@ type R<T> = Result<T, Box<EvalAltResult>>;
 
 pub(crate) mod core;
 pub(crate) mod dates;
+pub(crate) mod numbers;
 pub(crate) mod shapes;
 
 use self::core::Cx;
@@ -139,7 +140,22 @@ pub(crate) fn steps(
     how: shapes::Steps,
     [v, t, step, per]: [f64; 4],
 ) -> Result<f64, String> {
-    if below {
+    // A value that meets its target under the numeric rule (docs/FORMAT.md, "Numbers") spans
+    // no step: `pct(57, 100)` against 57 is not 7e-15 below it.
+    let within = if below {
+        crate::numeric::at_least(v, t)
+    } else {
+        crate::numeric::at_most(v, t)
+    };
+    if within {
+        shapes::deduct_steps(cx, name, 0.0, step, per, how, || {
+            if below {
+                shapes::below_words(v, t)
+            } else {
+                shapes::above_words(v, t)
+            }
+        })
+    } else if below {
         shapes::deduct_steps(cx, name, t - v, step, per, how, || {
             shapes::below_words(v, t)
         })
@@ -152,6 +168,7 @@ pub(crate) fn steps(
 
 /// Registers every helper on the engine.
 pub(crate) fn register(e: &mut Engine) {
+    numbers::register(e);
     e.register_fn("award", |c: bool| with_cx(|cx| core::award(cx, c)));
     e.register_fn("award", |c: bool, pts: Dynamic| -> R<f64> {
         let pts = num("award", "pts", &pts)?;

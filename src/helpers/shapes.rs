@@ -71,7 +71,7 @@ pub(crate) fn deduct_steps(
 
 /// The words for a value below its target (`85比90低`), or reaching it.
 pub(crate) fn below_words(v: f64, t: f64) -> String {
-    if v >= t {
+    if crate::numeric::at_least(v, t) {
         format!("{}达到{}", Num(v), Num(t))
     } else {
         format!("{}比{}低", Num(v), Num(t))
@@ -80,7 +80,7 @@ pub(crate) fn below_words(v: f64, t: f64) -> String {
 
 /// The words for a value above its limit (`8比5高`), or within it.
 pub(crate) fn above_words(v: f64, l: f64) -> String {
-    if v <= l {
+    if crate::numeric::at_most(v, l) {
         format!("{}未超过{}", Num(v), Num(l))
     } else {
         format!("{}比{}高", Num(v), Num(l))

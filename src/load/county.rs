@@ -630,7 +630,7 @@ pub(crate) fn check_value(v: &Value, spec: &FieldSpec) -> Result<Value, String> 
 }
 
 /// Whether `s` is a real calendar date written `YYYY-MM-DD` (the `jiff` crate decides).
-fn is_iso_date(s: &str) -> bool {
+pub(crate) fn is_iso_date(s: &str) -> bool {
     crate::helpers::dates::parse_date(s).is_ok()
 }
 

@@ -119,6 +119,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
     let (mut vetoes, mut bonuses, mut penalties, mut pass_lines, mut checks) =
         (vec![], vec![], vec![], vec![], vec![]);
     let mut parsed_all = true;
+    let mut too_fine = std::collections::BTreeSet::new();
     for (name, text) in &src.docs {
         if let Some(at) = files::too_deep(text) {
             parsed_all = false;
@@ -135,12 +136,15 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let doc: RawDoc = match parse::typed::<Option<RawDoc>>(name, text, Syntax::Yaml) {
-            Ok(Some(d)) => d,
-            Ok(None) => RawDoc::default(),
-            Err(d) => {
+        // Checks on the YAML as written (points' decimals, enum values, bonus caps), even when
+        // the file does not read into the model below.
+        let (written, fine) = crate::authoring::scan_file(name, &tree);
+        diags.extend(written);
+        too_fine.extend(fine);
+        let doc: RawDoc = match typed_past_unknown_keys(name, text, &mut diags) {
+            Some(d) => d,
+            None => {
                 parsed_all = false;
-                diags.push(with_field_help(d));
                 continue;
             }
         };
@@ -257,8 +261,37 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         checks,
         hash: src.hash(),
         files: src.docs.clone(),
+        too_fine,
     };
     (Some(model), diags)
+}
+
+/// Reads one rule file into its typed document. An unknown (misspelt) key is reported and then
+/// set aside (`yaml_keys`), and the file read again, so that one lint run also lists the points,
+/// expression and read errors of the rest of the file (and every further unknown key). `None`
+/// when the file cannot be read even so (its error is reported).
+fn typed_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<RawDoc> {
+    let mut owned: Option<String> = None;
+    // Every pass sets one key aside: the bound only guards against a key that cannot be.
+    for _ in 0..64 {
+        let t = owned.as_deref().unwrap_or(text);
+        match parse::typed::<Option<RawDoc>>(name, t, Syntax::Yaml) {
+            Ok(d) => return Some(d.unwrap_or_default()),
+            Err(d) => {
+                let next = d
+                    .message
+                    .contains("unknown field `")
+                    .then(|| crate::yaml_keys::set_aside(t, d.line, d.column))
+                    .flatten();
+                diags.push(with_field_help(d));
+                match next {
+                    Some(n) if n != t => owned = Some(n),
+                    _ => return None,
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The place of a list item's `id:` key (the item itself when it has none).

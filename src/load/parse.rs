@@ -147,6 +147,13 @@ fn yaml_options(duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::O
         with_snippet: false,
         duplicate_keys: duplicates,
         alias_limits: limits,
+        // A rule set of 50,000 items (tests/loading.rs) holds about 300,000 nodes, past the
+        // parser's default of 250,000; the file-size guard (256 MiB) and the replay limit above
+        // bound the work, so the node and event counts only need to follow the file's size.
+        budget: serde_saphyr::budget! {
+            max_nodes: 20_000_000,
+            max_events: 40_000_000,
+        },
         // `.nan` and `.inf` reach the value checks, which say "not a usable number" at the field.
         non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::PassThrough,
     }

@@ -332,7 +332,7 @@ pub(crate) fn areas_short(report: &Report, share: Option<f64>) -> Vec<AreaShort>
         .nodes
         .iter()
         .filter(|n| n.level == 1 && n.max > Points::ZERO)
-        .filter(|n| n.earned.as_f64() / n.max.as_f64() + 1e-12 < share)
+        .filter(|n| crate::numeric::below(n.earned.as_f64() / n.max.as_f64(), share))
         .map(|n| {
             let needed = Points::from_milli((n.max.milli() as f64 * share).ceil() as i64);
             AreaShort {

@@ -164,7 +164,8 @@ impl Scenario {
                 "a scenario has id, name, and optionally description, total_points, points (node id → points) and pass_lines (id → min_total, min_area_share)",
             )]))
         })?;
-        let mut diags = Vec::new();
+        // Points finer than 0.001 are refused, as in rule files (docs/FORMAT.md, "Numbers").
+        let mut diags = crate::authoring::scenario_points(file, &tree);
         let top = |key: &str| tree.entry(key).map_or((1, 1), |e| e.key_at);
         let under = |section: &str, key: &str| {
             tree.get(section)

@@ -1,5 +1,7 @@
-//! The values of the fast path and rhai's semantics for them: integer arithmetic is checked,
-//! mixed integer/float arithmetic is float, float comparisons use rhai's relative epsilon. Any
+//! The values of the fast path and fazhi's semantics for them (as the interpreter has them, see
+//! `helpers::numbers`): integer arithmetic is checked, `/` on two integers is real division,
+//! mixed integer/float arithmetic is float, comparisons with a float on either side follow
+//! [`crate::numeric::compare`] (nine significant digits). Any
 //! combination not listed here (strings added, a missing field, a type error) is a [`Bail`]: the
 //! rule is run by the rhai interpreter instead, which gives the exact result or error.
 
@@ -87,8 +89,13 @@ pub(crate) fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
                 Arith::Add => x.checked_add(y),
                 Arith::Sub => x.checked_sub(y),
                 Arith::Mul => x.checked_mul(y),
-                Arith::Div if y == 0 => None,
-                Arith::Div => x.checked_div(y),
+                // Real division, as `helpers::numbers` registers it (0 divisor: the
+                // interpreter words the error).
+                Arith::Div => {
+                    return crate::helpers::numbers::int_div(x, y)
+                        .map(Val::Float)
+                        .map_err(|_| Bail)
+                }
                 Arith::Rem if y == 0 => None,
                 Arith::Rem => x.checked_rem(y),
             };
@@ -116,23 +123,17 @@ pub(crate) fn neg(a: Val<'_>) -> R<Val<'_>> {
     }
 }
 
-/// rhai's float comparison (checked builds): equal within a relative `f64::EPSILON`.
+/// A comparison with a float on either side: [`crate::numeric::compare`].
 fn float_cmp(op: Cmp, x: f64, y: f64) -> bool {
-    let max = if x * y == 0.0 {
-        1.0
-    } else {
-        x.abs().max(y.abs())
-    };
-    if max == 0.0 {
-        return matches!(op, Cmp::Eq | Cmp::Ge | Cmp::Le);
-    }
+    use std::cmp::Ordering::*;
+    let o = crate::numeric::compare(x, y);
     match op {
-        Cmp::Eq => (x - y).abs() / max <= f64::EPSILON,
-        Cmp::Ne => (x - y).abs() / max > f64::EPSILON,
-        Cmp::Gt => (x - y) / max > f64::EPSILON,
-        Cmp::Ge => (x - y) / max > -f64::EPSILON,
-        Cmp::Lt => (y - x) / max > f64::EPSILON,
-        Cmp::Le => (y - x) / max > -f64::EPSILON,
+        Cmp::Eq => o == Some(Equal),
+        Cmp::Ne => o != Some(Equal),
+        Cmp::Gt => o == Some(Greater),
+        Cmp::Ge => matches!(o, Some(Greater | Equal)),
+        Cmp::Lt => o == Some(Less),
+        Cmp::Le => matches!(o, Some(Less | Equal)),
     }
 }
 
@@ -181,7 +182,10 @@ mod tests {
 
     #[test]
     fn integers_are_checked_and_mixed_is_float() {
-        assert_eq!(arith(Arith::Div, Val::Int(7), Val::Int(2)), Ok(Val::Int(3)));
+        assert_eq!(
+            arith(Arith::Div, Val::Int(7), Val::Int(2)),
+            Ok(Val::Float(3.5))
+        );
         assert_eq!(arith(Arith::Div, Val::Int(7), Val::Int(0)), Err(Bail));
         assert_eq!(
             arith(Arith::Add, Val::Int(i64::MAX), Val::Int(1)),
@@ -195,8 +199,13 @@ mod tests {
     }
 
     #[test]
-    fn float_comparison_has_rhai_epsilon() {
+    fn float_comparison_follows_the_numeric_rule() {
         let a = 0.1 + 0.2;
+        // pct(57, 100) is 56.99999999999999 in floats, 57 by hand.
+        let p = 100.0 * (57.0 / 100.0);
+        assert!(compare(Cmp::Ge, Val::Float(p), Val::Int(57)).unwrap());
+        assert!(!compare(Cmp::Lt, Val::Float(p), Val::Int(57)).unwrap());
+        assert!(compare(Cmp::Lt, Val::Float(56.99), Val::Int(57)).unwrap());
         assert!(compare(Cmp::Eq, Val::Float(a), Val::Float(0.3)).unwrap());
         assert!(!compare(Cmp::Lt, Val::Float(0.3), Val::Float(a)).unwrap());
         assert!(compare(Cmp::Ge, Val::Int(0), Val::Float(0.0)).unwrap());

@@ -65,8 +65,13 @@ fn score_renders_md_json_and_csv() {
     let json = fazhi(&["score", "--rules", MINI, "--format", "json", GOOD]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["summary"]["total"], serde_json::json!(11.048));
-    // Two counties (the same file named twice is read once: issue 18).
-    let csv = fazhi(&["score", "--rules", MINI, "--format", "csv", GOOD, VETOED]);
+    // Two counties with the same data (the same file named twice is read once: issue 18).
+    let dir = tempfile::tempdir().unwrap();
+    let second = dir.path().join("second.yaml");
+    let good = std::fs::read_to_string(GOOD).unwrap();
+    std::fs::write(&second, good.replace("id: mini-good", "id: mini-good-2")).unwrap();
+    let second = second.to_str().unwrap();
+    let csv = fazhi(&["score", "--rules", MINI, "--format", "csv", GOOD, second]);
     let out = text(&csv.stdout);
     // Per county: 7 items, 2 bonuses, the bonus-cap row (1.5 + 2 over the cap 3), 2 penalties
     // and the total row.

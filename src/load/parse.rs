@@ -142,7 +142,13 @@ fn yaml_options(duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::O
     // The national rule set and a county file use no aliases at all; 100 000 replayed events
     // is 20× the largest file's events, and stops `a: &a [*b, *b, …]` chains in milliseconds.
     limits.max_total_replayed_events = 100_000;
+    // Nodes: 250,000 by default, fewer than a 50,000-item rule file has (about 10 per item);
+    // files are at most `files::MAX_FILE_BYTES` and nesting is bounded before parsing
+    // (`files::too_deep`), so a node cap of 16 million only stops what could not be scored.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 16_000_000;
     serde_saphyr::options! {
+        budget: Some(budget),
         strict_booleans: true,
         with_snippet: false,
         duplicate_keys: duplicates,

@@ -59,6 +59,7 @@
 // Shared below every stage.
 mod error;
 pub mod model;
+mod par;
 mod types;
 
 // The pipeline, in the order data flows.
@@ -80,6 +81,10 @@ pub mod scoring;
 pub mod analyse;
 
 pub mod render;
+
+// JSON Schemas of rule files and county files, for editors and validators.
+#[cfg(feature = "schema")]
+pub mod schema;
 
 // Synthetic county data for tests and benchmarks.
 pub mod synth;

@@ -29,7 +29,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, csv or xlsx.
+        /// Output format: md, json, csv, html (a page with charts), xlsx or docx (a Word 评估报告).
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -45,7 +45,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json or xlsx.
+        /// Output format: md, json, html (a page with charts), docx (a Word 评估报告) or xlsx.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
         /// A folder of county files, or a county table, to compare with (the median of each
@@ -64,7 +64,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, csv or xlsx.
+        /// Output format: md, json, csv, html (a page with charts) or xlsx.
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -85,7 +85,7 @@ enum Command {
         new: PathBuf,
         /// County data files, folders of them, or county tables (.xlsx, .csv).
         data: Vec<PathBuf>,
-        /// Output format: md, json or xlsx.
+        /// Output format: md, json, html (a page with charts) or xlsx.
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -112,7 +112,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, csv or xlsx.
+        /// Output format: md, json, csv, html (a page with charts) or xlsx.
         #[arg(long, default_value = "md")]
         format: cli::common::OutFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -150,10 +150,32 @@ enum Command {
         /// Write uncertainty.json, uncertainty.csv and rank-intervals.svg to this folder.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Output format of the report: md, json, csv or html (a page with charts).
+        #[arg(long, default_value = "md")]
+        format: fazhi::render::Format,
+        /// Write the report to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// County data files, folders of them, or county tables (.xlsx, .csv).
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Write a JSON Schema: `rules` (the rule-file format) or `county` (county files for a rule
+    /// set's dictionary), for editors (yaml-language-server) and validators.
+    Schema {
+        /// rules or county.
+        #[arg(value_enum)]
+        which: cli::schema::Which,
+        /// The rule-set folder whose dictionary `county` describes (default: the built-in one).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Serve rule sets over HTTP/JSON (stateless): score, gap, rank, lint, health, OpenAPI.
+    #[cfg(feature = "serve")]
+    Serve(cli::serve::Args),
     /// Write the input workbook (台账.xlsx) of a rule set's data dictionary: Chinese headers over
     /// field paths, drop-down lists and range checks, a sheet explaining each field; with county
     /// data given, filled with them.
@@ -240,6 +262,8 @@ fn main() -> ExitCode {
             sensitivity,
             float_total,
             out_dir,
+            format,
+            out,
             data,
         } => cli::uncertainty::run(cli::uncertainty::Args {
             rules: rules.as_deref(),
@@ -250,8 +274,15 @@ fn main() -> ExitCode {
             sensitivity,
             float_total,
             out_dir: out_dir.as_deref(),
+            format,
+            out: out.as_deref(),
             data: &data,
         }),
+        Command::Schema { which, rules, out } => {
+            cli::schema::run(which, rules.as_deref(), out.as_deref())
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => cli::serve::run(args),
         Command::Template { rules, out, data } => cli::template::run(rules.as_deref(), &out, &data),
         Command::Synth {
             rules,

@@ -29,6 +29,7 @@ impl Span {
 
 /// The `ruleset:` header.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     /// The rule set's stable id (`national-2021`).
@@ -49,6 +50,7 @@ pub struct Header {
 
 /// The type of a data-dictionary field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     /// A percentage in 0–100 (a float in rules).
@@ -94,6 +96,7 @@ impl FieldType {
 
 /// One field of the data dictionary.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// The field's type.
@@ -112,6 +115,7 @@ pub struct FieldSpec {
     pub values: Option<Vec<String>>,
     /// Where it was declared.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
@@ -143,6 +147,7 @@ impl FieldSpec {
 
 /// A node of the indicator tree as written in YAML (children nested).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawNode {
     pub id: IndicatorId,
@@ -167,6 +172,10 @@ pub(crate) struct RawNode {
     #[serde(default)]
     pub rule_text: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "BTreeMap<String, serde_json::Value>")
+    )]
     pub target: BTreeMap<FieldPath, Value>,
     #[serde(default)]
     pub evidence: Vec<String>,
@@ -232,6 +241,7 @@ impl Leaf {
 
 /// 一票否决: a condition that disqualifies the county.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Veto {
     /// Stable id.
@@ -250,11 +260,13 @@ pub struct Veto {
     pub when: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// 加分: points added, capped.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bonus {
     /// Stable id.
@@ -275,11 +287,13 @@ pub struct Bonus {
     pub score: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// 扣分 above the item level: points taken from a node or the total.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Penalty {
     /// Stable id.
@@ -309,6 +323,7 @@ pub struct Penalty {
     pub when: Option<String>,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
@@ -325,6 +340,7 @@ impl Penalty {
 
 /// A named pass level (示范…).
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PassLine {
     /// Stable id.
@@ -338,11 +354,13 @@ pub struct PassLine {
     pub min_area_share: Option<f64>,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// A data-consistency check: a warning when its condition is false.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// Stable id.
@@ -357,11 +375,13 @@ pub struct Check {
     pub message: String,
     /// Where it was written.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
 }
 
 /// One YAML document of a rule set, as written.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDoc {
     #[serde(default)]

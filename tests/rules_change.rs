@@ -511,7 +511,7 @@ fn diff_command_writes_a_changelog_and_fails_on_bad_data() {
     assert_eq!(out.status.code(), Some(2));
     let out = fazhi(&["diff", "--format", "csv", MINI, nd]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("writes md, json or xlsx"));
+    assert!(text(&out.stderr).contains("writes md, json, html or xlsx"));
     assert!(out.stdout.is_empty());
 }
 

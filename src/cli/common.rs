@@ -117,13 +117,16 @@ pub fn guard_output(targets: &[&Path], inputs: &[&Path]) -> Result<(), u8> {
     })
 }
 
-/// An output format of `score`, `rank`, `diff` and `whatif`: a text format, or an Excel workbook.
+/// An output format of `score`, `rank`, `diff` and `whatif`: a text format (Markdown, JSON, CSV,
+/// HTML), an Excel workbook, or a Word document (`score` only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutFormat {
-    /// Markdown, JSON or CSV.
+    /// Markdown, JSON, CSV or HTML.
     Text(fazhi::render::Format),
     /// An `.xlsx` workbook.
     Xlsx,
+    /// A Word document (.docx) in the form of a 第三方评估报告.
+    Docx,
 }
 
 impl std::str::FromStr for OutFormat {
@@ -131,12 +134,30 @@ impl std::str::FromStr for OutFormat {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "xlsx" => Ok(OutFormat::Xlsx),
-            other => other
-                .parse()
-                .map(OutFormat::Text)
-                .map_err(|e: String| e.replace("md, json or csv", "md, json, csv or xlsx")),
+            "docx" => Ok(OutFormat::Docx),
+            other => other.parse().map(OutFormat::Text).map_err(|e: String| {
+                e.replace("md, json, csv or html", "md, json, csv, html, xlsx or docx")
+            }),
         }
     }
+}
+
+/// A Word document of counties' reports and gap analyses, or why it cannot be written.
+#[cfg(feature = "docx")]
+pub fn docx(pairs: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
+    fazhi::render::docx::evaluation_docx(pairs).map_err(|e| {
+        eprintln!("error: {e}");
+        FAILURE
+    })
+}
+
+/// Without the `docx` feature there is no Word output.
+#[cfg(not(feature = "docx"))]
+pub fn docx(_: &[(fazhi::Report, fazhi::analyse::gap::GapAnalysis)]) -> Result<Vec<u8>, u8> {
+    eprintln!(
+        "error: this fazhi was built without the `docx` feature: rebuild with `--features docx`"
+    );
+    Err(BAD_INPUT)
 }
 
 /// Writes a workbook (from `fazhi::render::xlsx`) to `--out`, or to standard output when that is
@@ -218,7 +239,8 @@ pub use fazhi::render::xlsx;
 /// Stand-ins for the workbook writers when fazhi is built without the `xlsx` feature.
 #[cfg(not(feature = "xlsx"))]
 pub mod xlsx {
-    use fazhi::analyse::{diff::RuleSetDiff, gap::GapAnalysis, rank::Ranking, whatif::WhatIf};
+    use fazhi::analyse::change::{diff::RuleSetDiff, rank::Ranking};
+    use fazhi::analyse::{gap::GapAnalysis, policy::whatif::WhatIf};
     use fazhi::{CountyData, Error, Report, Result, RuleSet};
 
     fn off() -> Result<Vec<u8>> {

@@ -65,8 +65,10 @@ pub fn run(
     let text = match format {
         OutFormat::Text(Format::Json) => render::to_json(&d),
         OutFormat::Text(Format::Markdown) => render::diff_markdown(&d),
-        OutFormat::Text(Format::Csv) => {
-            eprintln!("error: `fazhi diff` writes md, json or xlsx");
+        #[cfg(feature = "html")]
+        OutFormat::Text(Format::Html) => render::html::diff_html(&d),
+        OutFormat::Text(Format::Csv) | OutFormat::Docx => {
+            eprintln!("error: `fazhi diff` writes md, json, html or xlsx");
             return BAD_INPUT;
         }
         OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::diff(&d)) {

@@ -13,6 +13,10 @@ pub enum GapFormat {
     Md,
     /// JSON: an object for one county, an array for several.
     Json,
+    /// A self-contained HTML page with charts, one section per county.
+    Html,
+    /// A Word document in the form of a 第三方评估报告, each county from a new page.
+    Docx,
     /// An Excel workbook.
     Xlsx,
 }
@@ -48,6 +52,7 @@ pub fn run(
     }
     let mut failed_rules = 0;
     let mut analyses: Vec<GapAnalysis> = Vec::new();
+    let mut reports: Vec<Report> = Vec::new();
     for (d, input) in &counties {
         let report = rules.score(d);
         let mut named = report.county.clone();
@@ -60,12 +65,33 @@ pub fn run(
                 return FAILURE;
             }
         };
+        reports.push(report);
         analyses.push(match &peer_reports {
             Some(p) => g.with_peers(p),
             None => g,
         });
     }
     let text = match format {
+        GapFormat::Docx => {
+            let pairs: Vec<(Report, GapAnalysis)> = reports.into_iter().zip(analyses).collect();
+            return match docx(&pairs) {
+                Ok(b) => match write_output(out, &b) {
+                    Ok(()) => after_rule_errors(failed_rules),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        FAILURE
+                    }
+                },
+                Err(code) => code,
+            };
+        }
+        #[cfg(feature = "html")]
+        GapFormat::Html => render::html::gap_html(&analyses),
+        #[cfg(not(feature = "html"))]
+        GapFormat::Html => {
+            eprintln!("error: this fazhi was built without the `html` feature");
+            return BAD_INPUT;
+        }
         GapFormat::Xlsx => {
             return match write_workbook(out, super::common::xlsx::gap(&analyses)) {
                 OK => after_rule_errors(failed_rules),

@@ -6,7 +6,10 @@ pub mod gap;
 pub mod lint;
 pub mod output;
 pub mod rank;
+pub mod schema;
 pub mod score;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod synth;
 pub mod template;
 pub mod uncertainty;

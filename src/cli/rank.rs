@@ -82,10 +82,16 @@ pub fn run(
         OutFormat::Text(Format::Json) => render::to_json(&ranking),
         OutFormat::Text(Format::Markdown) => render::rank_markdown(&ranking),
         OutFormat::Text(Format::Csv) => csv_for(out, render::rank_csv(&ranking)),
+        #[cfg(feature = "html")]
+        OutFormat::Text(Format::Html) => render::html::rank_html(&ranking, rules.pass_lines()),
         OutFormat::Xlsx => match write_workbook(out, super::common::xlsx::rank(&ranking)) {
             OK => String::new(),
             code => return code,
         },
+        OutFormat::Docx => {
+            eprintln!("error: `fazhi rank` writes md, json, csv, html or xlsx (docx is for score and gap)");
+            return BAD_INPUT;
+        }
     };
     if format != OutFormat::Xlsx {
         if let Err(e) = write_output(out, &text) {

@@ -1,11 +1,13 @@
 //! `fazhi score`.
 
 use super::common::*;
+use fazhi::analyse::gap::GapAnalysis;
 use fazhi::render;
 use std::path::{Path, PathBuf};
 
 /// Scores county files and county tables into reports (each names its input as
-/// `county.source`: the file, or `table.xlsx#台账!5` for a table row).
+/// `county.source`: the file, or `table.xlsx#台账!5` for a table row). As `docx`, each county's
+/// report comes with its gap analysis (lost points, missing evidence, the plan).
 pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[PathBuf]) -> u8 {
     let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
     inputs.extend(rules);
@@ -39,8 +41,26 @@ pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[
                 code => code,
             }
         }
-        OutFormat::Text(f @ render::Format::Csv) => csv_for(out, render::render(&reports, f)),
-        OutFormat::Text(f) => render::render(&reports, f),
+        OutFormat::Docx => {
+            let mut both = Vec::new();
+            for ((county, _), report) in counties.iter().zip(reports) {
+                match GapAnalysis::from_report(&rules, county, &report) {
+                    Ok(g) => both.push((report, g)),
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", county.info.id);
+                        return BAD_INPUT;
+                    }
+                }
+            }
+            match docx(&both) {
+                Ok(b) => b,
+                Err(code) => return code,
+            }
+        }
+        OutFormat::Text(f @ render::Format::Csv) => {
+            csv_for(out, render::render(&reports, f)).into_bytes()
+        }
+        OutFormat::Text(f) => render::render(&reports, f).into_bytes(),
     };
     match write_output(out, &text) {
         Ok(()) => after_rule_errors(failed_rules),

@@ -1,10 +1,12 @@
 //! `fazhi uncertainty`: how robust the ranking is to the weights.
 
 use super::common::*;
+#[cfg(feature = "html")]
+use super::whatif::data_provenance;
 use super::whatif::{load_counties, load_scenario};
 use fazhi::analyse::policy::uncertainty::{self, LevelNoise, Settings};
 use fazhi::analyse::policy::{scores::Batch, weights::Weights};
-use fazhi::render::{self, svg};
+use fazhi::render::{self, svg, Format};
 use std::path::{Path, PathBuf};
 
 /// The files `--out-dir` receives.
@@ -20,10 +22,13 @@ pub struct Args<'a> {
     pub sensitivity: Option<usize>,
     pub float_total: bool,
     pub out_dir: Option<&'a Path>,
+    pub format: Format,
+    pub out: Option<&'a Path>,
     pub data: &'a [PathBuf],
 }
 
-/// Runs the analysis; prints the Markdown summary, and with `--out-dir` writes
+/// Runs the analysis; writes the report in `format` (Markdown by default) to `out` or standard
+/// output, and with `--out-dir` writes
 /// `uncertainty.json`, `uncertainty.csv` and `rank-intervals.svg` there.
 pub fn run(a: Args) -> u8 {
     let mut noise = uncertainty::Noise::new();
@@ -89,7 +94,14 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    match write_output(None, render::uncertainty_markdown(&u)) {
+    let text = match a.format {
+        Format::Markdown => render::uncertainty_markdown(&u),
+        Format::Json => render::to_json(&u),
+        Format::Csv => csv_for(a.out, render::uncertainty_csv(&u)),
+        #[cfg(feature = "html")]
+        Format::Html => render::html::uncertainty_html(&u, &data_provenance(&rules, &counties)),
+    };
+    match write_output(a.out, &text) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

@@ -15,6 +15,20 @@ pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData
         .collect())
 }
 
+/// The provenance of an analysis of `counties`: the rule set, the engine and every county's data
+/// hash (named by the county's name and id).
+#[cfg(feature = "html")]
+pub fn data_provenance(rules: &RuleSet, counties: &[CountyData]) -> fazhi::Provenance {
+    let inputs = counties
+        .iter()
+        .map(|c| fazhi::InputFile {
+            path: format!("{}（{}）", c.info.name, c.info.id),
+            sha256: c.hash.clone(),
+        })
+        .collect();
+    fazhi::scoring::batch::provenance(rules, inputs)
+}
+
 /// Loads a scenario, reporting its problems.
 pub fn load_scenario(path: &Path, rules: &RuleSet) -> Result<Scenario, u8> {
     Scenario::from_file(path, rules).map_err(|e| {
@@ -63,7 +77,15 @@ pub fn run(
         OutFormat::Text(Format::Markdown) => render::whatif_markdown(&w),
         OutFormat::Text(Format::Json) => render::to_json(&w),
         OutFormat::Text(Format::Csv) => csv_for(out, render::whatif_csv(&w)),
+        #[cfg(feature = "html")]
+        OutFormat::Text(Format::Html) => {
+            render::html::whatif_html(&w, &data_provenance(&rules, &counties))
+        }
         OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::whatif(&w, &rules)),
+        OutFormat::Docx => {
+            eprintln!("error: `fazhi whatif` writes md, json, csv, html or xlsx");
+            return BAD_INPUT;
+        }
     };
     match write_output(out, &text) {
         Ok(()) => OK,

@@ -58,13 +58,20 @@ impl RuleSource {
         &self.docs
     }
 
-    /// sha256 over the normalised documents (names and text), in name order.
+    /// sha256 over the normalised documents (names and text), in name order. A line that is an
+    /// editor's schema modeline (`# yaml-language-server: $schema=…`) is left out: it tells an
+    /// editor where the JSON Schema is and says nothing about the rules, so adding or moving it
+    /// keeps the rule set's identity.
     pub fn hash(&self) -> String {
         let mut h = Sha256::new();
         for (name, text) in &self.docs {
             h.update(name.as_bytes());
             h.update([0]);
-            h.update(text.as_bytes());
+            for line in text.split_inclusive('\n') {
+                if !is_modeline(line) {
+                    h.update(line.as_bytes());
+                }
+            }
             h.update([0]);
         }
         hex(&h.finalize())
@@ -83,6 +90,13 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(
         out.push((name, text));
     }
     Ok(())
+}
+
+/// Whether a line is a `yaml-language-server` schema modeline (a comment for editors).
+fn is_modeline(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix('#')
+        .is_some_and(|c| c.trim_start().starts_with("yaml-language-server:"))
 }
 
 /// Normalised text: no BOM, `\n` line ends, no trailing spaces, one final newline.
@@ -447,6 +461,29 @@ mod tests {
         let a = RuleSource::from_documents([("x.yaml", "a: 1\n"), ("y.yaml", "b: 2")]);
         let b = RuleSource::from_documents([("y.yaml", "b: 2\r\n"), ("x.yaml", "a: 1")]);
         assert_eq!(a.hash(), b.hash());
+    }
+
+    #[test]
+    fn a_schema_modeline_does_not_change_the_hash() {
+        let text = "ruleset: {id: x, title: 标题, version: '1', total_points: 0}\n";
+        let plain = RuleSource::from_documents([("r.yaml", text)]);
+        let top =
+            format!("# yaml-language-server: $schema=../../schemas/rules.schema.json\n{text}");
+        let end = format!("{text}#  yaml-language-server: $schema=x.json\n");
+        assert_eq!(
+            plain.hash(),
+            RuleSource::from_documents([("r.yaml", top)]).hash()
+        );
+        assert_eq!(
+            plain.hash(),
+            RuleSource::from_documents([("r.yaml", end)]).hash()
+        );
+        // Any other comment is part of the text, and of the hash.
+        let other = format!("# a note\n{text}");
+        assert_ne!(
+            plain.hash(),
+            RuleSource::from_documents([("r.yaml", other)]).hash()
+        );
     }
 
     #[test]

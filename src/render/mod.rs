@@ -4,6 +4,10 @@
 //! (rankings, what-if, uncertainty); SVG draws the charts.
 
 mod csv;
+#[cfg(feature = "docx")]
+pub mod docx;
+#[cfg(feature = "html")]
+pub mod html;
 mod json;
 mod markdown;
 pub mod svg;
@@ -29,6 +33,9 @@ pub enum Format {
     Markdown,
     /// CSV, one row per item.
     Csv,
+    /// A self-contained HTML page with charts (feature `html`).
+    #[cfg(feature = "html")]
+    Html,
 }
 
 impl std::str::FromStr for Format {
@@ -38,7 +45,16 @@ impl std::str::FromStr for Format {
             "json" => Ok(Format::Json),
             "md" | "markdown" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
-            other => Err(format!("unknown format `{other}`: use md, json or csv")),
+            #[cfg(feature = "html")]
+            "html" => Ok(Format::Html),
+            #[cfg(not(feature = "html"))]
+            "html" => Err(
+                "this fazhi was built without the `html` feature: rebuild with `--features html`"
+                    .into(),
+            ),
+            other => Err(format!(
+                "unknown format `{other}`: use md, json, csv or html"
+            )),
         }
     }
 }
@@ -72,5 +88,7 @@ pub fn render(reports: &[Report], format: Format) -> String {
             }
             s
         }
+        #[cfg(feature = "html")]
+        Format::Html => html::score_html(reports),
     }
 }

@@ -5,10 +5,10 @@
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
 use crate::load::files;
+use crate::par::*;
 use crate::report::{Failure, InputFile, Report, RuleSetInfo};
 use crate::ruleset::RuleSet;
 use crate::types::hex;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,17 @@ pub(crate) fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
         version: rules.version().to_string(),
         hash: rules.hash().to_string(),
         total_points: rules.total_points(),
+    }
+}
+
+/// The provenance of a result computed under `rules` from `inputs`: the rule set's id, title,
+/// version and sha256, this engine's name and version, and every input's path and sha256.
+/// Used by outputs that carry no report of their own (what-if and uncertainty as HTML).
+pub fn provenance(rules: &RuleSet, inputs: Vec<InputFile>) -> crate::report::Provenance {
+    crate::report::Provenance {
+        ruleset: ruleset_info(rules),
+        engine: crate::report::EngineInfo::current(),
+        inputs,
     }
 }
 

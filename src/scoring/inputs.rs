@@ -21,7 +21,7 @@ pub type Counties = (Vec<(CountyData, InputFile)>, Vec<Failure>);
 /// # Errors
 /// [`Error::Io`] when an argument does not exist or a folder cannot be listed.
 pub fn read_counties(args: &[PathBuf], rules: &RuleSet) -> Result<Counties> {
-    use rayon::prelude::*;
+    use crate::par::*;
     let paths = batch::data_files(args)?;
     let read: Vec<Vec<Result<(CountyData, InputFile), Failure>>> = paths
         .par_iter()

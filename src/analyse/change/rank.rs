@@ -5,13 +5,13 @@
 //! within a rank by county id, then by source path, so the same batch always prints the same
 //! table. Totals are exact [`Points`], so "equal" means equal to the thousandth of a point.
 
+use crate::par::*;
 use crate::report::{CountyRef, Report};
 use crate::report::{Failure, InputFile, Provenance};
 use crate::ruleset::RuleSet;
 use crate::scoring::batch;
 use crate::scoring::budget::Budget;
 use crate::types::{IndicatorId, Points};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

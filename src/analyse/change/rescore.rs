@@ -10,9 +10,9 @@
 //! so the result is the report a full [`RuleSet::score`] gives, byte for byte.
 
 use crate::load::county::CountyData;
+use crate::par::*;
 use crate::report::{EngineInfo, Report};
 use crate::ruleset::RuleSet;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

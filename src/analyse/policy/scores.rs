@@ -12,10 +12,10 @@
 //! point constants (`deduct_each(n, 0.5)`) is treated as a weight on the share it gave.
 
 use super::weights::Weights;
+use crate::par::*;
 use crate::report::{CountyRef, Report};
 use crate::types::Points;
 use crate::{CountyData, RuleSet};
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// One county's evaluation: the report under the rule set's own weights and everything that does

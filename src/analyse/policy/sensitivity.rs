@@ -25,10 +25,10 @@
 
 use super::kernel::{Dense, Scratch};
 use super::sampler::{stream, Sampler};
+use crate::par::*;
 use crate::types::IndicatorId;
 use crate::RuleSet;
 use rand::Rng;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// The indices of one area for one output.

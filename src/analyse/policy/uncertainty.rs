@@ -42,9 +42,9 @@ use super::scores::Batch;
 use super::sensitivity::{self, Sensitivity};
 use super::weights::{PassLevel, Weights};
 use crate::error::{Error, Result};
+use crate::par::*;
 use crate::types::Points;
 use crate::RuleSet;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// What to run.
@@ -252,7 +252,7 @@ pub fn analyse(
             }
             (pass, shift)
         })
-        .reduce(
+        .par_reduce(
             || (vec![0u32; lines * n], vec![0u64; n]),
             |(mut pa, mut sa), (pb, sb)| {
                 pa.iter_mut().zip(pb).for_each(|(a, b)| *a += b);

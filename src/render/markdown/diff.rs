@@ -40,7 +40,7 @@ pub(crate) fn contribution_zh(k: ContributionKind) -> &'static str {
 
 pub(crate) use crate::render::words::{plain, signed};
 
-fn rank_move(n: i64) -> String {
+pub(crate) fn rank_move(n: i64) -> String {
     match n {
         0 => "—".into(),
         n if n > 0 => format!("↑{n}"),

@@ -94,7 +94,7 @@ fn summary(g: &GapAnalysis, s: &mut String) {
     s.push('\n');
 }
 
-fn plan_sentence(p: &Plan) -> String {
+pub(crate) fn plan_sentence(p: &Plan) -> String {
     let supply = p.steps.iter().filter(|x| x.supplies_data).count();
     let what = if supply > 0 {
         format!(
@@ -290,7 +290,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
     }
 }
 
-fn fix_text(i: &LostItem) -> String {
+pub(crate) fn fix_text(i: &LostItem) -> String {
     match (&i.fix, i.status) {
         (_, ItemStatus::Error) => "规则出错，需先修正规则或数据".into(),
         (None, _) => "改进目标未能通过复算验证，未给出".into(),
@@ -353,7 +353,7 @@ fn no_data(g: &GapAnalysis, s: &mut String) {
     s.push('\n');
 }
 
-fn supply_text(f: Option<&Fix>) -> String {
+pub(crate) fn supply_text(f: Option<&Fix>) -> String {
     match f {
         None => "规则集未给出目标值".into(),
         Some(f) => format!("{}，得{}分", changes_text(&f.changes), f.earned),
@@ -407,7 +407,7 @@ fn peers(g: &GapAnalysis, s: &mut String) {
     s.push_str(&format!("\n同组：{}\n\n", p.peers.join("、")));
 }
 
-fn changes_text(changes: &[Change]) -> String {
+pub(crate) fn changes_text(changes: &[Change]) -> String {
     changes
         .iter()
         .map(|c| {

@@ -8,11 +8,18 @@ mod uncertainty;
 mod whatif;
 
 pub use self::diff::diff_markdown;
+#[cfg(any(feature = "html", feature = "xlsx"))]
 pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
+#[cfg(feature = "html")]
+pub(crate) use self::diff::{plain, rank_move, signed};
 pub use self::gap::markdown as gap_markdown;
+#[cfg(any(feature = "html", feature = "docx"))]
+pub(crate) use self::gap::{changes_text, fix_text, plan_sentence, supply_text};
 pub use self::rank::rank_markdown;
 pub(crate) use self::table::Table;
 pub use self::uncertainty::markdown as uncertainty_markdown;
+#[cfg(feature = "html")]
+pub(crate) use self::uncertainty::{noise_text, total_text};
 pub use self::whatif::markdown as whatif_markdown;
 
 use crate::report::{ConditionStatus, ItemStatus, Report};
@@ -27,7 +34,7 @@ pub(crate) fn area_heading(id: &str, name: &str) -> String {
     }
 }
 
-fn status_zh(s: ItemStatus) -> &'static str {
+pub(crate) fn status_zh(s: ItemStatus) -> &'static str {
     match s {
         ItemStatus::Scored => "已评分",
         ItemStatus::NoData => "无数据",
@@ -355,7 +362,7 @@ fn parts_under<'r>(
     })
 }
 
-fn detail(status: ItemStatus, d: &str) -> String {
+pub(crate) fn detail(status: ItemStatus, d: &str) -> String {
     match status {
         ItemStatus::Scored => d.to_string(),
         ItemStatus::NoData => format!("无数据：{d}"),

@@ -30,7 +30,7 @@ pub(crate) fn noise_text(u: &Uncertainty) -> String {
 }
 
 /// What happens to the total in a draw, in Chinese.
-fn total_text(u: &Uncertainty) -> String {
+pub(crate) fn total_text(u: &Uncertainty) -> String {
     let moves = u.noise.values().any(|n| matches!(n, LevelNoise::Factor(_)));
     if u.noise.is_empty() {
         return format!("总分：{} 分（权重不变）", u.total_points);

@@ -15,12 +15,12 @@ pub use impact::{contributions, county_deltas};
 
 use super::rank::PassLevel;
 use crate::load::county::CountyData;
+use crate::par::*;
 use crate::report::{CountyRef, EngineInfo, RuleSetInfo};
 use crate::report::{Failure, InputFile};
 use crate::ruleset::RuleSet;
 use crate::scoring::batch;
 use crate::types::{IndicatorId, Points};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

@@ -1,0 +1,216 @@
+"""pytest for `import fazhi`: loading, scoring, every error kind, and byte-for-byte equality
+with the CLI's JSON. Run from the repository root (paths below are relative to it)."""
+
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import fazhi
+
+ROOT = Path(__file__).resolve().parents[3]
+YUNCHENG = "fixtures/counties/yuncheng-2018.yaml"
+MINI = ROOT / "tests/rules/mini"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="module")
+def national():
+    return fazhi.RuleSet.builtin()
+
+
+def fazhi_bin():
+    path = Path(os.environ.get("FAZHI_BIN", ROOT / "target/debug/fazhi"))
+    assert path.exists(), f"build the CLI first (cargo build): {path}"
+    return str(path)
+
+
+def test_builtin_is_the_national_rule_set(national):
+    assert national.id == "national-2021"
+    assert national.total_points == 1000.0
+    assert len(national.fields) == 238
+    assert len(national.hash) == 64
+
+
+def test_load_dir_and_from_documents_agree():
+    a = fazhi.RuleSet.load_dir(MINI)
+    docs = {p.name: p.read_text(encoding="utf-8") for p in MINI.glob("*.yaml")}
+    b = fazhi.RuleSet.from_documents(docs)
+    assert a.id == b.id == "mini"
+    assert a.hash == b.hash
+    assert a.total_points == 20.0
+
+
+def test_score_a_path_equals_the_cli_json_byte_for_byte(national):
+    report = national.score(YUNCHENG)
+    cli = subprocess.run(
+        [fazhi_bin(), "score", "--format", "json", YUNCHENG],
+        check=True,
+        capture_output=True,
+    ).stdout.decode("utf-8")
+    assert report.to_json() == cli
+    # README: 郓城县 scores 165 of 1000 under the national rule set.
+    assert report.total == 165.0
+    assert report.max == 1000.0
+    assert report.county_id == "yuncheng-2018"
+    assert report.county_name == "郓城县"
+    assert report.source == YUNCHENG
+    assert report.passed == {"demonstration": False}  # 165 < 800 (示范)
+    assert report.to_dict() == json.loads(cli)
+
+
+def test_score_a_dict(national):
+    by_path = national.score(YUNCHENG).to_dict()
+    data = {"county": by_path["county"].copy(), "data": {}}
+    for item in by_path["items"]:
+        for field, datum in (item.get("inputs") or {}).items():
+            node = data["data"]
+            *groups, leaf = field.split(".")
+            for g in groups:
+                node = node.setdefault(g, {})
+            node[leaf] = datum
+    for key in ("data_hash", "source"):
+        data["county"].pop(key, None)
+    report = national.score(data)
+    assert report.source is None
+    # Items read from the same values score the same.
+    by_dict = report.to_dict()
+    assert [i["earned"] for i in by_dict["items"]] == [i["earned"] for i in by_path["items"]]
+
+
+def test_report_attributes_on_mini():
+    rules = fazhi.RuleSet.load_dir(MINI)
+    r = rules.score(ROOT / "tests/data/mini-good.yaml")
+    assert r.max == 20.0
+    assert 0 <= r.total <= 20.0 + 3.0  # mini: 20 points, bonus cap 3
+    assert r.items and {"id", "name", "earned"} <= set(r.items[0])
+    assert "示例县" in r.to_markdown()
+    assert repr(r).startswith("<fazhi.Report mini-good")
+
+
+def test_data_error_carries_diagnostics(national):
+    with pytest.raises(fazhi.DataError) as e:
+        national.score(
+            {"county": {"id": "x", "name": "某县"}, "data": {"litigation": {"head_appearance_rat": 90}}}
+        )
+    err = e.value
+    assert isinstance(err, fazhi.FazhiError)
+    d = err.diagnostics[0]
+    assert set(d) == {"severity", "file", "line", "column", "message", "help"}
+    assert d["severity"] == "error"
+    assert d["file"] == "<dict>"
+    assert "head_appearance_rat" in d["message"]
+    assert d["help"] == "did you mean `litigation.head_appearance_rate`?"
+    assert "<dict>: error: unknown field" in str(err)
+
+
+def test_rules_error_names_file_and_line():
+    bad = {
+        "ruleset.yaml": "ruleset: {id: x, title: 标题, version: '1', total_points: 5}\n"
+        "indicators:\n  - id: '1'\n    name: 甲\n    points: 4\n    inputs: []\n    score: '4'\n"
+    }
+    with pytest.raises(fazhi.RulesError) as e:
+        fazhi.RuleSet.from_documents(bad)
+    errors = [d for d in e.value.diagnostics if d["severity"] == "error"]
+    assert errors and errors[0]["file"] == "ruleset.yaml"
+    assert errors[0]["line"] > 0
+    assert "ruleset.yaml:" in str(e.value)
+
+
+def test_error_classes_share_the_base():
+    for cls in (fazhi.RulesError, fazhi.DataError, fazhi.ScenarioError, fazhi.InvalidRequest):
+        assert issubclass(cls, fazhi.FazhiError)
+    assert not issubclass(fazhi.FazhiError, OSError)
+
+
+def test_scenario_error_names_the_unknown_node(national):
+    with pytest.raises(fazhi.ScenarioError) as e:
+        fazhi.whatif(national, {"id": "bad", "name": "坏情景", "points": {"99": 5}}, [YUNCHENG])
+    d = e.value.diagnostics[0]
+    assert d["severity"] == "error" and d["file"] == "<dict>"
+    assert "99" in d["message"]
+
+
+def test_whatif_equals_the_cli(national):
+    scenario = "examples/scenarios/disputes-first.yaml"
+    paths = [YUNCHENG, "fixtures/counties/linshu-2024.yaml"]
+    got = fazhi.whatif(national, scenario, paths)
+    cli = subprocess.run(
+        [fazhi_bin(), "whatif", "--scenario", scenario, "--format", "json", *paths],
+        check=True,
+        capture_output=True,
+    ).stdout
+    assert got == json.loads(cli)
+
+
+def test_invalid_requests(national, tmp_path):
+    with pytest.raises(fazhi.InvalidRequest):
+        national.score(42)
+    with pytest.raises(fazhi.InvalidRequest) as e:
+        fazhi.RuleSet.load_dir(tmp_path)  # no YAML files
+    assert e.value.diagnostics == []
+    with pytest.raises(fazhi.InvalidRequest):
+        fazhi.rank(national, YUNCHENG)  # a list is needed, even for one
+
+
+def test_io_errors_are_oserrors(national, tmp_path):
+    missing = tmp_path / "none.yaml"
+    with pytest.raises(FileNotFoundError) as e:
+        national.score(missing)
+    assert e.value.filename == str(missing)
+    with pytest.raises(OSError):
+        fazhi.RuleSet.load_dir(tmp_path / "no-such-dir")
+
+
+def test_lint_lists_warnings_as_dicts():
+    rules = fazhi.RuleSet.load_dir(MINI)
+    diags = rules.lint()
+    assert all(d["severity"] in ("error", "warning") for d in diags)
+    assert not [d for d in diags if d["severity"] == "error"]
+
+
+def test_gap_rank_diff(national):
+    g = national.gap("fixtures/counties/qingfeng-2020.yaml")
+    cli = subprocess.run(
+        [fazhi_bin(), "gap", "--format", "json", "fixtures/counties/qingfeng-2020.yaml"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    assert g == json.loads(cli)
+
+    paths = [YUNCHENG, "fixtures/counties/linshu-2024.yaml"]
+    ranking = fazhi.rank(national, paths)
+    cli = subprocess.run(
+        [fazhi_bin(), "rank", "--quiet", "--format", "json", *paths],
+        check=True,
+        capture_output=True,
+    ).stdout
+    assert ranking == json.loads(cli)
+    # README: 临沭县 172 ranks before 郓城县 165.
+    assert [r["county"]["id"] for r in ranking["rows"]] == ["linshu-2024", "yuncheng-2018"]
+
+    same = fazhi.diff(national, national, paths)
+    assert same["changes"] == []
+    assert len(same["counties"]) == 2
+
+
+def test_scoring_from_threads_gives_the_same_report(national):
+    expected = national.score(YUNCHENG).to_json()
+    out = []
+
+    def work():
+        out.append(national.score(YUNCHENG).to_json())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert out == [expected] * 4

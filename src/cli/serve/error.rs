@@ -1,0 +1,115 @@
+//! One error type for every handler, turned into a JSON body and the status that fits.
+//!
+//! Body: `{"error": {"kind", "message", "diagnostics": [{severity, file, line, column, message,
+//! help}]}}`, the same diagnostics the CLI prints as `file:line:col: error: message`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use fazhi::{Diagnostic, Error};
+use serde_json::json;
+
+/// What went wrong in a request.
+#[derive(Debug)]
+pub enum ApiError {
+    /// A library error: rules, data or scenario diagnostics, or an invalid request (400).
+    Fazhi(Error),
+    /// The body is not what the endpoint takes (400).
+    BadRequest(String),
+    /// No rule set with that id (404).
+    NotFound(String),
+    /// No such endpoint (404).
+    NoRoute,
+    /// The body is over the limit (413).
+    TooLarge(usize),
+    /// Too many requests at once (503).
+    Overloaded,
+    /// The request took longer than its time limit (503).
+    Timeout,
+    /// A failure that is not the client's fault (500), logged.
+    Internal(String),
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError::Fazhi(e)
+    }
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String, &[Diagnostic]) {
+        match self {
+            ApiError::Fazhi(e) => {
+                let kind = match e {
+                    Error::Rules(_) => "rules",
+                    Error::Data(_) => "data",
+                    Error::Scenario(_) => "scenario",
+                    Error::Invalid(_) => "invalid_request",
+                    Error::Io { .. } => "io",
+                };
+                let status = if matches!(e, Error::Io { .. }) {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                (status, kind, e.to_string(), e.diagnostics())
+            }
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "invalid_request", m.clone(), &[]),
+            ApiError::NotFound(id) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no rule set `{id}` is served; GET /rulesets lists them"),
+                &[],
+            ),
+            ApiError::NoRoute => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such endpoint; GET /openapi.json describes the API".into(),
+                &[],
+            ),
+            ApiError::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than {limit} bytes; send fewer counties per request or start the server with a larger --body-limit"),
+                &[],
+            ),
+            ApiError::Overloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "too many requests at once; retry shortly".into(),
+                &[],
+            ),
+            ApiError::Timeout => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "the request took longer than the server's time limit; send fewer counties per request".into(),
+                &[],
+            ),
+            ApiError::Internal(m) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                m.clone(),
+                &[],
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, kind, message, diagnostics) = self.parts();
+        if status.is_server_error() {
+            tracing::warn!(kind, %message, "request failed");
+        } else {
+            tracing::info!(kind, %message, "request refused");
+        }
+        let body = json!({
+            "error": {
+                "kind": kind,
+                "message": message,
+                "diagnostics": diagnostics,
+            }
+        });
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,177 @@
+//! `fazhi serve`: a stateless HTTP/JSON service over the library's public API (axum).
+//!
+//! Rule sets are loaded and compiled once at start (the built-in one, plus every `--rules DIR`),
+//! held as `Arc<RuleSet>` and shared by every request; nothing is stored between requests (no
+//! database: reports carry their rule-set and data hashes, and `fazhi verify` rechecks them).
+//! Scoring runs on tokio's blocking pool so slow requests never stall the listener.
+//!
+//! Production habits: a request body limit (413), a per-request time limit (503 `timeout`), a
+//! concurrency limit that sheds load (503 `overloaded`), a request id on every request
+//! (`x-request-id`, kept when the client sends one, echoed in the response and in every log line),
+//! structured logs (tracing; `--log-json` for JSON lines), and graceful shutdown on SIGTERM or
+//! Ctrl-C (requests in flight finish). Errors are JSON with the library's diagnostics.
+
+mod error;
+mod openapi;
+mod routes;
+
+use super::common::*;
+use fazhi::{RuleSet, RuleSource};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The options of `fazhi serve`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A rule-set folder to serve (repeatable); the built-in rule set is always served too.
+    #[arg(long)]
+    pub rules: Vec<PathBuf>,
+    /// The address to listen on (port 0: any free port; the chosen one is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Largest request body accepted, in bytes (larger: 413).
+    #[arg(long, default_value_t = 4 * 1024 * 1024)]
+    pub body_limit: usize,
+    /// Time limit per request, in seconds (over it: 503 with kind `timeout`).
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Requests handled at once; more are refused at once with 503 (kind `overloaded`).
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// Log JSON lines instead of text (standard error; level from RUST_LOG, default info).
+    #[arg(long)]
+    pub log_json: bool,
+}
+
+/// What every handler shares: the compiled rule sets by id, and the limits.
+pub struct AppState {
+    /// Rule sets by id, compiled once.
+    pub rulesets: BTreeMap<String, Arc<RuleSet>>,
+    /// The body limit, for error messages.
+    pub body_limit: usize,
+}
+
+/// Loads the rule sets, starts the runtime and serves until SIGTERM / Ctrl-C.
+pub fn run(args: Args) -> u8 {
+    init_logs(args.log_json);
+    let mut rulesets = BTreeMap::new();
+    let builtin = match RuleSet::builtin() {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(&e, None);
+            return BAD_INPUT;
+        }
+    };
+    rulesets.insert(builtin.id().to_string(), Arc::new(builtin));
+    for dir in &args.rules {
+        let rules = match RuleSource::from_dir(dir).and_then(|s| RuleSet::load(&s)) {
+            Ok(r) => r,
+            Err(e) => {
+                report_error(&e, Some(dir));
+                return BAD_INPUT;
+            }
+        };
+        let id = rules.id().to_string();
+        if rulesets.insert(id.clone(), Arc::new(rules)).is_some() {
+            eprintln!(
+                "error: {}: rule set id `{id}` is served twice\n  help: serve each rule set once (the built-in one is always served)",
+                dir.display()
+            );
+            return BAD_INPUT;
+        }
+    }
+    let state = Arc::new(AppState {
+        rulesets,
+        body_limit: args.body_limit,
+    });
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return FAILURE;
+        }
+    };
+    runtime.block_on(serve(state, &args))
+}
+
+async fn serve(state: Arc<AppState>, args: &Args) -> u8 {
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            return FAILURE;
+        }
+    };
+    let local = listener.local_addr().map_or(args.addr, |a| a);
+    let ids: Vec<&str> = state.rulesets.keys().map(String::as_str).collect();
+    // One plain line first, for people and for scripts that start the server on port 0.
+    eprintln!(
+        "fazhi serve: listening on http://{local} (rule sets: {})",
+        ids.join(", ")
+    );
+    tracing::info!(%local, rulesets = ?ids, "listening");
+    let app = routes::router(
+        state.clone(),
+        args.body_limit,
+        Duration::try_from_secs_f64(args.timeout).unwrap_or(Duration::from_secs(30)),
+        args.concurrency.max(1),
+    );
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    match result {
+        Ok(()) => {
+            tracing::info!("stopped");
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// Resolves on SIGTERM (what service managers send) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn init_logs(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second init (never in the binary) is harmless: the first subscriber stays.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,513 @@
+//! A county's evaluation as a Word document (.docx) in the form of a 第三方评估报告: the title,
+//! 一、评估概况 (total, pass lines, data coverage), 二、各领域得分 (an overview and a table per
+//! first-level area), 三、失分情况及原因, 四、缺少数据的指标及所需佐证材料, 五、达标路径 (the plan
+//! to each pass line) and 六、可复核信息 (rule set id, version and sha256, engine, data hash).
+//!
+//! Written with the `docx-rs` crate (behind the `docx` feature). Page A4 with the margins of
+//! government documents (GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm); body text in
+//! 仿宋, titles and tables in 宋体, Latin text and digits in Times New Roman; a reader without
+//! those fonts substitutes its own serif CJK font (Word and WPS by the East Asian font class,
+//! LibreOffice by its replacement table). Every table has a fixed layout whose columns add up to
+//! the text width (156 mm), so no table runs past the page.
+
+use crate::analyse::gap::GapAnalysis;
+use crate::error::{Error, Result};
+use crate::render::markdown::{changes_text, fix_text, plan_sentence, supply_text};
+use crate::render::{short_inputs, words};
+use crate::report::{ConditionStatus, ItemStatus, Report};
+use crate::types::Points;
+use docx_rs::{
+    AlignmentType, BreakType, Docx, Footer, PageMargin, Paragraph, Run, RunFonts, Shading, Style,
+    StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
+};
+
+/// Twips per millimetre (1 twip = 1/1440 inch).
+const MM: f64 = 56.692;
+/// The text width: A4's 210 mm less 28 + 26 mm of margins, in twips.
+const TEXT_WIDTH: usize = 8844;
+const SONG: &str = "宋体";
+const FANGSONG: &str = "仿宋";
+const LATIN: &str = "Times New Roman";
+
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(LATIN)
+        .hi_ansi(LATIN)
+        .cs(LATIN)
+        .hint("eastAsia")
+}
+
+fn styles(d: Docx) -> Docx {
+    d.add_style(
+        Style::new("Title", StyleType::Paragraph)
+            .name("Title")
+            .fonts(fonts(SONG))
+            .size(44)
+            .bold()
+            .align(AlignmentType::Center),
+    )
+    .add_style(
+        Style::new("Heading1", StyleType::Paragraph)
+            .name("heading 1")
+            .fonts(fonts(SONG))
+            .size(32)
+            .bold()
+            .outline_lvl(0),
+    )
+    .add_style(
+        Style::new("Heading2", StyleType::Paragraph)
+            .name("heading 2")
+            .fonts(fonts(SONG))
+            .size(28)
+            .bold()
+            .outline_lvl(1),
+    )
+}
+
+fn para(text: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text))
+}
+
+fn heading(style: &str, text: &str) -> Paragraph {
+    para(text).style(style).keep_next(true)
+}
+
+/// A table with fixed column widths (`widths` in parts of the text width), a shaded header row,
+/// rows that never split across pages, numbers right-aligned.
+struct Grid {
+    widths: Vec<usize>,
+    numeric: Vec<bool>,
+    rows: Vec<TableRow>,
+}
+
+impl Grid {
+    /// `head` cells ending in `#` are numeric columns; `parts` their relative widths.
+    fn new(head: &[&str], parts: &[usize]) -> Grid {
+        let sum: usize = parts.iter().sum::<usize>().max(1);
+        let mut widths: Vec<usize> = parts.iter().map(|p| TEXT_WIDTH * p / sum).collect();
+        // Rounding leaves a few twips: the last column takes them, so the columns add up exactly.
+        let used: usize = widths.iter().sum();
+        if let Some(last) = widths.last_mut() {
+            *last += TEXT_WIDTH - used;
+        }
+        let numeric: Vec<bool> = head.iter().map(|h| h.ends_with('#')).collect();
+        let mut g = Grid {
+            widths,
+            numeric,
+            rows: Vec::new(),
+        };
+        let cells = head
+            .iter()
+            .map(|h| h.trim_end_matches('#').to_string())
+            .collect();
+        let row = g.row_of(cells, true);
+        g.rows.push(row);
+        g
+    }
+
+    fn row_of(&self, cells: Vec<String>, header: bool) -> TableRow {
+        let cells: Vec<TableCell> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut run = Run::new().add_text(text).fonts(fonts(SONG)).size(20);
+                if header {
+                    run = run.bold();
+                }
+                let mut p = Paragraph::new().add_run(run);
+                if !header && self.numeric.get(i).copied().unwrap_or(false) {
+                    p = p.align(AlignmentType::Right);
+                }
+                let mut c = TableCell::new()
+                    .add_paragraph(p)
+                    .width(self.widths.get(i).copied().unwrap_or(600), WidthType::Dxa);
+                if header {
+                    c = c.shading(Shading::new().fill("D9D9D9"));
+                }
+                c
+            })
+            .collect();
+        TableRow::new(cells).cant_split()
+    }
+
+    fn row(&mut self, cells: Vec<String>) {
+        let r = self.row_of(cells, false);
+        self.rows.push(r);
+    }
+
+    fn table(self) -> Table {
+        Table::new(self.rows)
+            .set_grid(self.widths.clone())
+            .layout(TableLayoutType::Fixed)
+            .width(TEXT_WIDTH, WidthType::Dxa)
+    }
+}
+
+fn county_title(r: &Report) -> String {
+    let year = r
+        .county
+        .year
+        .map(|y| format!("（{y}年）"))
+        .unwrap_or_default();
+    format!("{}{year}法治政府建设第三方评估报告", r.county.name)
+}
+
+fn lost_text(p: Points) -> String {
+    words::deducted(p)
+}
+
+/// One county's part of the document, in order.
+fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
+    let mut title = para(&county_title(r)).style("Title");
+    if !first {
+        title = title.page_break_before(true);
+    }
+    d = d.add_paragraph(title).add_paragraph(
+        para(&format!(
+            "依据：{}（{} 版本 {}）",
+            r.ruleset.title, r.ruleset.id, r.ruleset.version
+        ))
+        .align(AlignmentType::Center),
+    );
+    if r.county.kind.as_deref() == Some("synthetic") {
+        d = d.add_paragraph(para("注意：本县数据为合成数据，仅供测试。"));
+    }
+
+    let sm = &r.summary;
+    d = d.add_paragraph(heading("Heading1", "一、评估概况"));
+    d = d.add_paragraph(para(&format!(
+        "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，出错 {} 项。",
+        sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, sm.errors
+    )));
+    let triggered: Vec<&str> = r
+        .vetoes
+        .iter()
+        .filter(|v| v.status == ConditionStatus::Triggered)
+        .map(|v| v.name.as_str())
+        .collect();
+    d = d.add_paragraph(para(&if triggered.is_empty() {
+        "一票否决事项：未触发。".to_string()
+    } else {
+        format!(
+            "一票否决事项：已触发（{}），不能评为达标。",
+            triggered.join("；")
+        )
+    }));
+    if !g.pass_lines.is_empty() {
+        let mut t = Grid::new(
+            &["达标线", "最低总分#", "当前总分#", "差距#", "结论"],
+            &[3, 2, 2, 2, 4],
+        );
+        for p in &g.pass_lines {
+            t.row(vec![
+                p.name.clone(),
+                p.min_total.to_string(),
+                g.total.to_string(),
+                p.shortfall.to_string(),
+                if p.blocked_by_veto && !p.reached {
+                    format!("{}（{}）", words::NOT_REACHED, words::VETO_KIND)
+                } else {
+                    words::pass_outcome(p.reached).into()
+                },
+            ]);
+        }
+        d = d.add_table(t.table());
+    }
+
+    d = d.add_paragraph(heading("Heading1", "二、各领域得分"));
+    let areas: Vec<_> = r.nodes.iter().filter(|n| n.level == 1).collect();
+    let mut t = Grid::new(
+        &["编号", "一级指标", "得分#", "满分#", "失分#", "得分率#"],
+        &[2, 8, 2, 2, 2, 2],
+    );
+    for n in &areas {
+        let share = if n.max.milli() > 0 {
+            format!("{:.1}%", n.earned.as_f64() / n.max.as_f64() * 100.0)
+        } else {
+            "—".into()
+        };
+        t.row(vec![
+            n.id.to_string(),
+            n.name.to_string(),
+            n.earned.to_string(),
+            n.max.to_string(),
+            lost_text(n.lost),
+            share,
+        ]);
+    }
+    d = d.add_table(t.table());
+    for (k, area) in areas.iter().enumerate() {
+        d = d.add_paragraph(heading(
+            "Heading2",
+            &format!(
+                "（{}）{}（得分 {} / {}）",
+                NUMERALS.get(k).copied().unwrap_or("·"),
+                area.name,
+                area.earned,
+                area.max
+            ),
+        ));
+        let mut t = Grid::new(
+            &["编号", "指标", "得分#", "满分#", "失分#", "评分说明"],
+            &[2, 6, 2, 2, 2, 10],
+        );
+        for i in r.items.iter().filter(|i| i.area == area.id) {
+            let mut expl = i.explanation.clone();
+            let inputs = short_inputs(&i.inputs);
+            if !inputs.is_empty() && i.status == ItemStatus::Scored {
+                expl = format!("{expl}（{}）", inputs.join("，"));
+            }
+            t.row(vec![
+                i.id.to_string(),
+                i.name.to_string(),
+                i.earned.to_string(),
+                i.max.to_string(),
+                lost_text(i.lost),
+                expl,
+            ]);
+        }
+        d = d.add_table(t.table());
+    }
+
+    d = d.add_paragraph(heading("Heading1", "三、失分情况及原因"));
+    if g.lost.is_empty() {
+        d = d.add_paragraph(para("有数据的指标均得满分。"));
+    } else {
+        let lost: Points = g.lost.iter().map(|i| i.lost).sum();
+        d = d.add_paragraph(para(&format!(
+            "有数据但失分的指标 {} 项，共失 {} 分。",
+            g.lost.len(),
+            lost
+        )));
+        let mut t = Grid::new(
+            &["编号", "指标", "失分#", "失分原因", "改进目标（已复算）"],
+            &[2, 5, 2, 8, 8],
+        );
+        for i in &g.lost {
+            t.row(vec![
+                i.id.to_string(),
+                i.name.to_string(),
+                format!("−{}", i.lost),
+                i.why.clone(),
+                fix_text(i),
+            ]);
+        }
+        d = d.add_table(t.table());
+    }
+    let penalties: Vec<_> = r
+        .penalties
+        .iter()
+        .filter(|p| p.points > Points::ZERO)
+        .collect();
+    if !penalties.is_empty() {
+        d = d.add_paragraph(para("扣分事项："));
+        let mut t = Grid::new(&["编号", "事项", "扣分#", "说明"], &[2, 8, 2, 10]);
+        for p in penalties {
+            t.row(vec![
+                p.id.to_string(),
+                p.name.clone(),
+                format!("−{}", p.points),
+                p.detail.clone(),
+            ]);
+        }
+        d = d.add_table(t.table());
+    }
+
+    d = d.add_paragraph(heading("Heading1", "四、缺少数据的指标及所需佐证材料"));
+    if g.no_data.is_empty() {
+        d = d.add_paragraph(para("所有指标都有数据。"));
+    } else {
+        let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
+        d = d.add_paragraph(para(&format!(
+            "以下 {} 项指标缺少数据，涉及 {} 分；资料审核无佐证材料不得分。",
+            g.no_data.len(),
+            at_stake
+        )));
+        let mut t = Grid::new(
+            &["编号", "指标", "涉及分值#", "缺少数据", "需提供佐证材料"],
+            &[2, 5, 2, 7, 9],
+        );
+        for i in &g.no_data {
+            let missing: Vec<String> = i
+                .missing
+                .iter()
+                .map(|m| {
+                    if m.desc.is_empty() {
+                        m.field.to_string()
+                    } else {
+                        m.desc.clone()
+                    }
+                })
+                .collect();
+            t.row(vec![
+                i.id.to_string(),
+                i.name.to_string(),
+                i.at_stake.to_string(),
+                missing.join("、"),
+                if i.evidence.is_empty() {
+                    "—".into()
+                } else {
+                    i.evidence.join("、")
+                },
+            ]);
+        }
+        d = d.add_table(t.table());
+    }
+
+    d = d.add_paragraph(heading("Heading1", "五、达标路径"));
+    if g.plans.is_empty() {
+        d = d.add_paragraph(para("规则集未设达标线。"));
+    }
+    for p in &g.plans {
+        d = d.add_paragraph(para(&format!("达到{}：{}", p.name, plan_sentence(p))));
+        if p.steps.is_empty() {
+            continue;
+        }
+        let mut t = Grid::new(
+            &["步骤#", "编号", "指标", "改动", "增分#", "累计总分#"],
+            &[1, 2, 5, 11, 2, 3],
+        );
+        for (k, x) in p.steps.iter().enumerate() {
+            let how = changes_text(&x.changes);
+            t.row(vec![
+                (k + 1).to_string(),
+                x.item.to_string(),
+                x.name.clone(),
+                if x.supplies_data {
+                    format!("补充数据：{how}")
+                } else {
+                    how
+                },
+                format!("+{}", x.gain),
+                x.total_after.to_string(),
+            ]);
+        }
+        d = d.add_table(t.table());
+    }
+    for i in g.no_data.iter().filter(|i| i.supply.is_some()) {
+        d = d.add_paragraph(para(&format!(
+            "{} {}：{}",
+            i.id,
+            i.name,
+            supply_text(i.supply.as_ref())
+        )));
+    }
+
+    d = d.add_paragraph(heading("Heading1", "六、可复核信息"));
+    let mut t = Grid::new(&["项目", "内容"], &[1, 3]);
+    t.row(vec![
+        "规则集".into(),
+        format!(
+            "{}（{} 版本 {}）",
+            r.ruleset.title, r.ruleset.id, r.ruleset.version
+        ),
+    ]);
+    t.row(vec!["规则集 sha256".into(), r.ruleset.hash.clone()]);
+    t.row(vec![
+        "评分引擎".into(),
+        format!("{} {}", r.engine.name, r.engine.version),
+    ]);
+    t.row(vec![
+        "数据".into(),
+        r.county
+            .source
+            .clone()
+            .unwrap_or_else(|| format!("县 id {}", r.county.id)),
+    ]);
+    t.row(vec!["数据 sha256".into(), r.county.data_hash.clone()]);
+    d = d.add_table(t.table());
+    d.add_paragraph(para(
+        "说明：改进目标和达标路径中的分数都是把改动代入数据、按同一规则集重新计分得到的；用 fazhi verify 可按上列哈希复核本报告。",
+    ))
+}
+
+const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/// The evaluation reports of counties as one Word document (bytes of a .docx file), each
+/// county from a new page. Each pair is a county's score report and its gap analysis under the
+/// same rule set (`GapAnalysis::from_report`).
+///
+/// Errors: [`Error::Io`] when the document cannot be packed (the zip writer failed).
+///
+/// ```
+/// # let rules = fazhi::RuleSet::builtin().unwrap();
+/// # let data = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules).unwrap();
+/// let report = rules.score(&data);
+/// let gap = fazhi::analyse::gap::GapAnalysis::from_report(&rules, &data, &report)?;
+/// let bytes = fazhi::render::docx::evaluation_docx(&[(report, gap)])?;
+/// assert!(bytes.starts_with(b"PK"));
+/// # Ok::<(), fazhi::Error>(())
+/// ```
+pub fn evaluation_docx(counties: &[(Report, GapAnalysis)]) -> Result<Vec<u8>> {
+    let margin = |mm: f64| (mm * MM).round() as i32;
+    let mut d = Docx::new()
+        .page_size(11906, 16838)
+        .page_margin(PageMargin {
+            top: margin(37.0),
+            bottom: margin(35.0),
+            left: margin(28.0),
+            right: margin(26.0),
+            header: margin(15.0),
+            footer: margin(15.0),
+            gutter: 0,
+        })
+        .default_fonts(fonts(FANGSONG))
+        .default_size(28);
+    d = styles(d);
+    if let Some((r, _)) = counties.first() {
+        d = d.footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .add_run(
+                        Run::new()
+                            .add_text(format!(
+                                "{} {} · 规则集 {} 版本 {} · sha256 {}",
+                                r.engine.name,
+                                r.engine.version,
+                                r.ruleset.id,
+                                r.ruleset.version,
+                                r.ruleset.hash
+                            ))
+                            .size(14)
+                            .fonts(fonts(SONG)),
+                    )
+                    .align(AlignmentType::Center),
+            ),
+        );
+    }
+    for (k, (r, g)) in counties.iter().enumerate() {
+        d = county(d, r, g, k == 0);
+    }
+    if counties.is_empty() {
+        d = d.add_paragraph(
+            para("（没有县）").add_run(Run::new().add_break(BreakType::TextWrapping)),
+        );
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    d.build().pack(&mut out).map_err(|e| Error::Io {
+        path: "<docx>".into(),
+        source: std::io::Error::other(e),
+    })?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_add_up_to_the_text_width() {
+        // 8844 × 2/17 = 1040.47 → 1040 … the last column takes the rounding remainder.
+        let g = Grid::new(&["a", "b#", "c"], &[2, 5, 10]);
+        assert_eq!(g.widths.iter().sum::<usize>(), TEXT_WIDTH);
+        assert_eq!(g.widths[0], 1040);
+        assert_eq!(g.numeric, vec![false, true, false]);
+    }
+
+    #[test]
+    fn margins_are_those_of_government_documents() {
+        // 210 mm − 28 − 26 = 156 mm = 156 × 56.692 = 8843.95 twips.
+        assert_eq!((156.0 * MM).round() as usize, TEXT_WIDTH);
+    }
+}

@@ -1,0 +1,717 @@
+//! A county's score report and gap analysis as HTML: summary, charts (first-level areas earned
+//! against maximum and the peers' median, the items that lost most, the distance to each pass
+//! line), then every table of the Markdown report.
+
+use super::{document, figure, h, p, p_note, Cell, Prov, Section, Table};
+use crate::analyse::gap::GapAnalysis;
+use crate::render::markdown::{
+    changes_text, detail, fix_text, plan_sentence, status_zh, supply_text,
+};
+use crate::render::svg::{self, HBar, HBarChart, PassMark};
+use crate::render::{area_heading, short_inputs};
+use crate::report::{ConditionStatus, CountyRef, InputFile, ItemStatus, Provenance, Report};
+use crate::types::Points;
+
+/// The county's title: `郓城县（2018年）法治政府建设评分报告`.
+fn title(c: &CountyRef, what: &str) -> String {
+    let year = c.year.map(|y| format!("（{y}年）")).unwrap_or_default();
+    format!("{}{year}{what}", c.name)
+}
+
+fn heading(c: &CountyRef, what: &str) -> String {
+    let mut s = h(1, &title(c, what));
+    if c.kind.as_deref() == Some("synthetic") {
+        s.push_str(&p("注意：本县数据为合成数据，仅供测试。"));
+    }
+    s
+}
+
+/// The provenance of one county's result: its data hash under its file name (or id).
+fn county_prov(
+    ruleset: &crate::report::RuleSetInfo,
+    engine: &crate::report::EngineInfo,
+    c: &CountyRef,
+) -> Provenance {
+    Provenance {
+        ruleset: ruleset.clone(),
+        engine: engine.clone(),
+        inputs: vec![InputFile {
+            path: c
+                .source
+                .clone()
+                .unwrap_or_else(|| format!("县 id {}", c.id)),
+            sha256: c.data_hash.clone(),
+        }],
+    }
+}
+
+fn lost_cell(p: Points) -> Cell {
+    if p > Points::ZERO {
+        Cell::Bad(format!("−{p}"))
+    } else {
+        Cell::N("0".into())
+    }
+}
+
+fn pct(earned: Points, max: Points) -> String {
+    if max.milli() > 0 {
+        format!("{:.1}%", earned.as_f64() / max.as_f64() * 100.0)
+    } else {
+        "—".into()
+    }
+}
+
+/// The areas chart: earned on the track of the maximum, the peers' median as a marker.
+fn areas_chart(rows: Vec<HBar>, peers: bool) -> String {
+    figure(
+        &svg::hbars(&HBarChart {
+            title: "各一级指标得分",
+            note: if peers {
+                "条：本县得分；浅灰底：满分；黑线：同组中位数（单位：分）"
+            } else {
+                "条：本县得分；浅灰底：满分（单位：分）"
+            },
+            series: &["本县得分"],
+            marker: peers.then_some("同组中位数"),
+            track: Some("满分"),
+            rows: &rows,
+        }),
+        "图：各一级指标得分与满分（数值见下表）",
+    )
+}
+
+/// The items that lost most (at most ten): lost points on the track of the item's maximum.
+fn lost_chart(items: &[(String, Points, Points)]) -> String {
+    let mut items: Vec<&(String, Points, Points)> =
+        items.iter().filter(|i| i.1 > Points::ZERO).collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    items.sort_by_key(|i| std::cmp::Reverse(i.1));
+    let rows: Vec<HBar> = items
+        .iter()
+        .take(10)
+        .map(|(label, lost, max)| HBar {
+            label: label.clone(),
+            values: vec![lost.as_f64()],
+            max: Some(max.as_f64()),
+            marker: None,
+            text: format!("失 {lost} / {max}"),
+        })
+        .collect();
+    figure(
+        &svg::hbars(&HBarChart {
+            title: "失分最多的指标",
+            note: "条：失分；浅灰底：该指标满分（单位：分）",
+            series: &["失分"],
+            marker: None,
+            track: Some("该指标满分"),
+            rows: &rows,
+        }),
+        &format!("图：失分最多的 {} 项指标（全部失分见下文表格）", rows.len()),
+    )
+}
+
+fn gauge(total: Points, max: Points, lines: Vec<PassMark>) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    figure(
+        &svg::pass_gauge("距达标线", total.as_f64(), max.as_f64(), &lines),
+        "图：总分与各达标线（虚线：未达到；实线：已达到）",
+    )
+}
+
+fn report_body(r: &Report, prov: &Prov) -> String {
+    let mut s = heading(&r.county, "法治政府建设评分报告");
+    s.push_str(&prov.block());
+    let sm = &r.summary;
+    s.push_str(&h(2, "总览"));
+    let mut t = Table::new(&["项目", "结果#"]);
+    t.row(vec![
+        "总分".into(),
+        Cell::N(format!("{} / {}", sm.total, sm.max)),
+    ]);
+    t.row(vec!["指标得分".into(), Cell::N(sm.items_total.to_string())]);
+    t.row(vec!["加分".into(), Cell::N(format!("+{}", sm.bonus))]);
+    t.row(vec!["扣分".into(), Cell::N(format!("−{}", sm.penalty))]);
+    t.row(vec![
+        "数据覆盖率（有数据指标的分值占比）".into(),
+        Cell::N(format!("{:.1}%", sm.coverage * 100.0)),
+    ]);
+    t.row(vec![
+        "已评分 / 无数据 / 出错".into(),
+        Cell::N(format!("{} / {} / {}", sm.scored, sm.no_data, sm.errors)),
+    ]);
+    t.row(vec![
+        "数据核对警告".into(),
+        Cell::N(sm.warnings.to_string()),
+    ]);
+    s.push_str(&t.render());
+    let triggered: Vec<&str> = r
+        .vetoes
+        .iter()
+        .filter(|v| v.status == ConditionStatus::Triggered)
+        .map(|v| v.name.as_str())
+        .collect();
+    let mut lines = Vec::new();
+    if triggered.is_empty() {
+        lines.push("一票否决：未触发".to_string());
+    } else {
+        lines.push(format!("一票否决：⚠ 已触发：{}", triggered.join("；")));
+    }
+    for pl in &sm.pass_lines {
+        lines.push(if pl.reached {
+            format!("{}（{}分以上）：✓ 达到", pl.name, pl.min_total)
+        } else {
+            format!(
+                "{}（{}分以上）：✗ 未达到（{}）",
+                pl.name,
+                pl.min_total,
+                pl.reasons.join("；")
+            )
+        });
+    }
+    s.push_str("<ul class=\"summary\">");
+    for l in &lines {
+        s.push_str(&format!("<li>{}</li>", super::esc(l)));
+    }
+    s.push_str("</ul>\n");
+    s.push_str(&gauge(
+        sm.total,
+        sm.max,
+        sm.pass_lines
+            .iter()
+            .map(|p| PassMark {
+                name: p.name.clone(),
+                min_total: p.min_total.as_f64(),
+                reached: p.reached,
+            })
+            .collect(),
+    ));
+
+    s.push_str(&h(2, "各领域得分"));
+    let areas: Vec<_> = r.nodes.iter().filter(|n| n.level == 1).collect();
+    s.push_str(&areas_chart(
+        areas
+            .iter()
+            .map(|n| HBar {
+                label: format!("{} {}", n.id, n.name),
+                values: vec![n.earned.as_f64()],
+                max: Some(n.max.as_f64()),
+                marker: None,
+                text: format!("{} / {}", n.earned, n.max),
+            })
+            .collect(),
+        false,
+    ));
+    let mut t = Table::new(&["编号", "一级指标", "得分#", "满分#", "失分#", "得分率#"]);
+    for n in &areas {
+        t.row(vec![
+            n.id.to_string().into(),
+            n.name.to_string().into(),
+            Cell::N(n.earned.to_string()),
+            Cell::N(n.max.to_string()),
+            lost_cell(n.lost),
+            Cell::N(pct(n.earned, n.max)),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&lost_chart(
+        &r.items
+            .iter()
+            .map(|i| (format!("{} {}", i.id, i.name), i.lost, i.max))
+            .collect::<Vec<_>>(),
+    ));
+
+    for area in &areas {
+        s.push_str(&h(
+            2,
+            &format!(
+                "{}（得分 {} / {}，失分 {}）",
+                area_heading(area.id.as_str(), &area.name),
+                area.earned,
+                area.max,
+                area.lost
+            ),
+        ));
+        if area.penalty > Points::ZERO {
+            s.push_str(&p(&format!("本领域被扣分 {}（见扣分项）。", area.penalty)));
+        }
+        let mut t = Table::new(&["编号", "指标", "得分#", "满分#", "失分#", "状态", "说明"]);
+        for i in r.items.iter().filter(|i| i.area == area.id) {
+            let inputs = short_inputs(&i.inputs);
+            let mut expl = i.explanation.clone();
+            if !inputs.is_empty() && i.status == ItemStatus::Scored {
+                expl = format!("{expl}（{}）", inputs.join("，"));
+            }
+            t.row(vec![
+                i.id.to_string().into(),
+                i.name.to_string().into(),
+                Cell::N(i.earned.to_string()),
+                Cell::N(i.max.to_string()),
+                lost_cell(i.lost),
+                status_zh(i.status).into(),
+                expl.into(),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+
+    if !r.bonuses.is_empty() || !r.penalties.is_empty() {
+        s.push_str(&h(2, "加分与扣分"));
+        let mut t = Table::new(&["编号", "项目", "类型", "计入#", "说明"]);
+        for b in &r.bonuses {
+            t.row(vec![
+                b.id.to_string().into(),
+                b.name.as_str().into(),
+                "加分".into(),
+                Cell::N(format!("+{}", b.points)),
+                detail(b.status, &b.detail).into(),
+            ]);
+        }
+        for pn in &r.penalties {
+            let target = match pn.applies_to.as_ref().map(|a| a.as_str()) {
+                None | Some("total") => "总分".to_string(),
+                Some(a) => format!("指标{a}"),
+            };
+            t.row(vec![
+                pn.id.to_string().into(),
+                pn.name.as_str().into(),
+                format!("扣分（{target}）").into(),
+                Cell::N(format!("−{}", pn.points)),
+                detail(pn.status, &pn.detail).into(),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    if !r.vetoes.is_empty() {
+        s.push_str(&h(2, "一票否决事项"));
+        let mut t = Table::new(&["编号", "事项", "结果"]);
+        for v in &r.vetoes {
+            let res = match v.status {
+                ConditionStatus::Triggered => "⚠ 触发".to_string(),
+                ConditionStatus::Clear => "未触发".to_string(),
+                ConditionStatus::NoData => {
+                    format!("无数据（{}）", v.detail.clone().unwrap_or_default())
+                }
+                ConditionStatus::Error => format!("出错：{}", v.detail.clone().unwrap_or_default()),
+            };
+            t.row(vec![
+                v.id.to_string().into(),
+                v.name.as_str().into(),
+                res.into(),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    let checks: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status != ConditionStatus::Clear)
+        .collect();
+    if !checks.is_empty() {
+        s.push_str(&h(2, "数据核对"));
+        let mut t = Table::new(&["编号", "核对", "结果", "说明"]);
+        for c in checks {
+            let what = match c.status {
+                ConditionStatus::Triggered => "⚠ 数据不一致",
+                ConditionStatus::NoData => "未核对（缺少数据）",
+                _ => "核对出错",
+            };
+            t.row(vec![
+                c.id.to_string().into(),
+                c.name.as_str().into(),
+                what.into(),
+                c.detail.clone().unwrap_or_default().into(),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    s
+}
+
+/// Score reports as one HTML document, one section (and one printed page run) per county.
+///
+/// ```
+/// # let rules = fazhi::RuleSet::builtin().unwrap();
+/// # let data = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules).unwrap();
+/// let html = fazhi::render::html::score_html(&[rules.score(&data)]);
+/// assert!(html.starts_with("<!DOCTYPE html>") && html.contains("某县法治政府建设评分报告"));
+/// ```
+pub fn score_html(reports: &[Report]) -> String {
+    let provs: Vec<Provenance> = reports
+        .iter()
+        .map(|r| county_prov(&r.ruleset, &r.engine, &r.county))
+        .collect();
+    let sections: Vec<Section> = reports
+        .iter()
+        .zip(&provs)
+        .map(|(r, p)| {
+            let prov = Prov {
+                p,
+                data_word: "数据",
+            };
+            let body = report_body(r, &prov);
+            Section { prov, body }
+        })
+        .collect();
+    let t = match reports {
+        [r] => title(&r.county, "法治政府建设评分报告"),
+        _ => format!("法治政府建设评分报告（{} 个县）", reports.len()),
+    };
+    document(&t, &sections)
+}
+
+fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
+    let mut s = heading(&g.county, "法治政府建设差距分析");
+    s.push_str(&prov.block());
+    s.push_str(&h(2, "摘要"));
+    let mut items = vec![format!("当前总分 {} / {}。", g.total, g.max)];
+    for pl in &g.pass_lines {
+        let mut line = format!("{}（{}分以上）：", pl.name, pl.min_total);
+        if pl.reached {
+            line.push_str("已达到。");
+        } else {
+            let mut why = Vec::new();
+            if pl.blocked_by_veto {
+                why.push(format!(
+                    "一票否决（{}），无论得分多少均不能达到",
+                    g.vetoes.join("；")
+                ));
+            }
+            if pl.shortfall > Points::ZERO {
+                why.push(format!("总分差 {} 分", pl.shortfall));
+            }
+            for a in &pl.areas_short {
+                why.push(format!("{}「{}」还差 {} 分", a.id, a.name, a.shortfall));
+            }
+            line.push_str(&format!("未达到：{}。", why.join("；")));
+        }
+        items.push(line);
+    }
+    if g.vetoes.is_empty() {
+        items.push("一票否决：未触发。".into());
+    }
+    let lost: Points = g.lost.iter().map(|i| i.lost).sum();
+    let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
+    items.push(format!(
+        "有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。",
+        g.lost.len(),
+        lost,
+        g.no_data.len(),
+        at_stake
+    ));
+    for pl in &g.plans {
+        items.push(format!("达到{}的方案：{}", pl.name, plan_sentence(pl)));
+    }
+    s.push_str("<ul class=\"summary\">");
+    for l in &items {
+        s.push_str(&format!("<li>{}</li>", super::esc(l)));
+    }
+    s.push_str("</ul>\n");
+    s.push_str(&gauge(
+        g.total,
+        g.max,
+        g.pass_lines
+            .iter()
+            .map(|p| PassMark {
+                name: p.name.clone(),
+                min_total: p.min_total.as_f64(),
+                reached: p.reached,
+            })
+            .collect(),
+    ));
+    if !g.pass_lines.is_empty() {
+        s.push_str(&h(2, "距达标线"));
+        let mut t = Table::new(&[
+            "达标线",
+            "最低总分#",
+            "当前总分#",
+            "总分差距#",
+            "领域得分率要求#",
+            "未达要求的领域",
+            "结论",
+        ]);
+        for pl in &g.pass_lines {
+            let areas: Vec<String> = pl
+                .areas_short
+                .iter()
+                .map(|a| format!("{} 得{}，需{}", a.id, a.earned, a.needed))
+                .collect();
+            t.row(vec![
+                pl.name.as_str().into(),
+                Cell::N(pl.min_total.to_string()),
+                Cell::N(g.total.to_string()),
+                Cell::N(pl.shortfall.to_string()),
+                Cell::N(pl.min_area_share.map_or("—".into(), |x| {
+                    format!("{}%", Points::from_f64(x * 100.0))
+                })),
+                if areas.is_empty() {
+                    "—".into()
+                } else {
+                    areas.join("；").into()
+                },
+                if pl.reached {
+                    "✓ 达到".into()
+                } else if pl.blocked_by_veto {
+                    "✗ 一票否决".into()
+                } else {
+                    "✗ 未达到".into()
+                },
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    for pl in &g.plans {
+        s.push_str(&h(2, &format!("达线方案：{}", pl.name)));
+        s.push_str(&p(&plan_sentence(pl)));
+        if pl.steps.is_empty() {
+            continue;
+        }
+        let mut t = Table::new(&["步骤#", "编号", "指标", "改动", "增分#", "累计总分#"]);
+        for (i, x) in pl.steps.iter().enumerate() {
+            let how = changes_text(&x.changes);
+            t.row(vec![
+                Cell::N((i + 1).to_string()),
+                x.item.to_string().into(),
+                x.name.as_str().into(),
+                if x.supplies_data {
+                    format!("补充数据：{how}").into()
+                } else {
+                    how.into()
+                },
+                Cell::N(format!("+{}", x.gain)),
+                Cell::N(x.total_after.to_string()),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+
+    s.push_str(&h(2, "各领域失分"));
+    let median = |id: &crate::types::IndicatorId| {
+        g.peers
+            .as_ref()
+            .and_then(|p| p.areas.iter().find(|a| &a.id == id))
+            .and_then(|a| a.median)
+    };
+    s.push_str(&areas_chart(
+        g.areas
+            .iter()
+            .map(|a| {
+                let m = median(&a.id);
+                HBar {
+                    label: format!("{} {}", a.id, a.name),
+                    values: vec![a.earned.as_f64()],
+                    max: Some(a.max.as_f64()),
+                    marker: m.map(|m| m.as_f64()),
+                    text: match m {
+                        Some(m) => format!("{} / {}（中位 {m}）", a.earned, a.max),
+                        None => format!("{} / {}", a.earned, a.max),
+                    },
+                }
+            })
+            .collect(),
+        g.peers.as_ref().is_some_and(|p| !p.peers.is_empty()),
+    ));
+    let mut t = Table::new(&[
+        "编号",
+        "一级指标",
+        "得分#",
+        "满分#",
+        "失分#",
+        "失分项#",
+        "无数据项#",
+        "无数据分值#",
+    ]);
+    for a in &g.areas {
+        t.row(vec![
+            a.id.to_string().into(),
+            a.name.as_str().into(),
+            Cell::N(a.earned.to_string()),
+            Cell::N(a.max.to_string()),
+            lost_cell(a.lost),
+            Cell::N(a.items_lost.to_string()),
+            Cell::N(a.items_no_data.to_string()),
+            Cell::N(a.no_data_points.to_string()),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&lost_chart(
+        &g.lost
+            .iter()
+            .map(|i| (format!("{} {}", i.id, i.name), i.lost, i.max))
+            .collect::<Vec<_>>(),
+    ));
+
+    s.push_str(&h(2, "失分指标与改进目标"));
+    if g.lost.is_empty() {
+        s.push_str(&p("有数据的指标均得满分。"));
+    }
+    for a in &g.areas {
+        let items: Vec<_> = g.lost.iter().filter(|i| i.area == a.id).collect();
+        if items.is_empty() {
+            continue;
+        }
+        s.push_str(&h(3, &area_heading(a.id.as_str(), &a.name)));
+        let mut t = Table::new(&[
+            "编号",
+            "指标",
+            "得分#",
+            "满分#",
+            "失分#",
+            "现有数据",
+            "失分原因",
+            "改进目标（复算）",
+        ]);
+        for i in &items {
+            t.row(vec![
+                i.id.to_string().into(),
+                i.name.to_string().into(),
+                Cell::N(i.earned.to_string()),
+                Cell::N(i.max.to_string()),
+                Cell::Bad(format!("−{}", i.lost)),
+                short_inputs(&i.inputs).join("，").into(),
+                i.why.as_str().into(),
+                fix_text(i).into(),
+            ]);
+        }
+        s.push_str(&t.render());
+        for i in &items {
+            if let Some(r) = &i.rule_text {
+                s.push_str(&p_note(&format!("{} 评分规则：{r}", i.id)));
+            }
+            for alt in &i.alternatives {
+                s.push_str(&p_note(&format!(
+                    "{} 另一种改法：{}，得{}分",
+                    i.id,
+                    changes_text(&alt.changes),
+                    alt.earned
+                )));
+            }
+        }
+    }
+
+    s.push_str(&h(2, "无数据指标（需补充佐证材料）"));
+    if g.no_data.is_empty() {
+        s.push_str(&p("所有指标都有数据。"));
+    } else {
+        let mut t = Table::new(&[
+            "编号",
+            "指标",
+            "涉及分值#",
+            "缺少数据",
+            "需提供佐证材料",
+            "按目标值补充（复算）",
+        ]);
+        for i in &g.no_data {
+            let missing: Vec<String> = i
+                .missing
+                .iter()
+                .map(|m| {
+                    if m.desc.is_empty() {
+                        m.field.to_string()
+                    } else {
+                        m.desc.clone()
+                    }
+                })
+                .collect();
+            t.row(vec![
+                i.id.to_string().into(),
+                i.name.to_string().into(),
+                Cell::N(i.at_stake.to_string()),
+                missing.join("、").into(),
+                if i.evidence.is_empty() {
+                    "—".into()
+                } else {
+                    i.evidence.join("、").into()
+                },
+                supply_text(i.supply.as_ref()).into(),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+
+    if let Some(pc) = &g.peers {
+        s.push_str(&h(2, &format!("与同组比较（{} 个县）", pc.peers.len())));
+        if pc.peers.is_empty() {
+            s.push_str(&p("同组中没有其他县，无法比较。"));
+        } else {
+            let cell = |x: Option<Points>| Cell::N(x.map_or("—".into(), |p| p.to_string()));
+            let diff = |x: Option<Points>| {
+                Cell::N(x.map_or("—".into(), |d| {
+                    if d > Points::ZERO {
+                        format!("+{d}")
+                    } else {
+                        d.to_string()
+                    }
+                }))
+            };
+            let mut t = Table::new(&["编号", "一级指标", "本县#", "同组中位数#", "差距#", "比较"]);
+            for a in &pc.areas {
+                t.row(vec![
+                    a.id.to_string().into(),
+                    a.name.as_str().into(),
+                    Cell::N(a.earned.to_string()),
+                    cell(a.median),
+                    diff(a.diff),
+                    if a.below {
+                        "低于中位数"
+                    } else {
+                        "不低于"
+                    }
+                    .into(),
+                ]);
+            }
+            t.row(vec![
+                "".into(),
+                "总分".into(),
+                Cell::N(pc.total.to_string()),
+                cell(pc.total_median),
+                diff(pc.total_median.map(|m| pc.total - m)),
+                "".into(),
+            ]);
+            s.push_str(&t.render());
+            s.push_str(&p_note(&format!("同组：{}", pc.peers.join("、"))));
+        }
+    }
+    s.push_str(&p_note(
+        "说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
+数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值）；\
+无数据指标按规则集给出的目标值补充后计分。",
+    ));
+    s
+}
+
+/// Gap analyses as one HTML document, one section (and one printed page run) per county.
+///
+/// ```
+/// # let rules = fazhi::RuleSet::builtin().unwrap();
+/// # let data = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules).unwrap();
+/// let gap = fazhi::analyse::gap::GapAnalysis::new(&rules, &data);
+/// let html = fazhi::render::html::gap_html(&[gap]);
+/// assert!(html.contains("某县法治政府建设差距分析"));
+/// ```
+pub fn gap_html(gaps: &[GapAnalysis]) -> String {
+    let provs: Vec<Provenance> = gaps
+        .iter()
+        .map(|g| county_prov(&g.ruleset, &g.engine, &g.county))
+        .collect();
+    let sections: Vec<Section> = gaps
+        .iter()
+        .zip(&provs)
+        .map(|(g, p)| {
+            let prov = Prov {
+                p,
+                data_word: "数据",
+            };
+            let body = gap_body(g, &prov);
+            Section { prov, body }
+        })
+        .collect();
+    let t = match gaps {
+        [g] => title(&g.county, "法治政府建设差距分析"),
+        _ => format!("法治政府建设差距分析（{} 个县）", gaps.len()),
+    };
+    document(&t, &sections)
+}

@@ -1,0 +1,173 @@
+//! JSON Schemas for editors: the shipped copies under `schemas/` are what `fazhi::schema` makes
+//! today, every shipped rule file and fixture validates against its schema and points at it with
+//! a `# yaml-language-server: $schema=…` modeline, and the schemas refuse what the loader refuses.
+
+use fazhi::{RuleSet, RuleSource};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push(p);
+        }
+    }
+    out.sort();
+}
+
+fn load_yaml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    fazhi::schema::yaml_to_json(&path.display().to_string(), &text).unwrap()
+}
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::validator_for(schema).expect("a valid JSON Schema")
+}
+
+fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    v.iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// The shipped schema file equals `made` (`FAZHI_UPDATE_DOCS=1` rewrites it).
+fn check_shipped(name: &str, made: &Value) {
+    let path = Path::new(ROOT).join("schemas").join(name);
+    let text = fazhi::render::to_json(made);
+    if std::env::var_os("FAZHI_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        shipped == text,
+        "schemas/{name} is stale: run FAZHI_UPDATE_DOCS=1 cargo test --test schemas"
+    );
+}
+
+/// The schema a file's modeline names, resolved from the file's folder.
+fn modeline_target(path: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(path).unwrap();
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# yaml-language-server: $schema="))
+        .unwrap_or_else(|| panic!("{} has no schema modeline", path.display()));
+    path.parent().unwrap().join(line.trim())
+}
+
+#[test]
+fn shipped_schemas_are_up_to_date() {
+    check_shipped("rules.schema.json", &fazhi::schema::rules());
+    let national = RuleSet::builtin().unwrap();
+    check_shipped(
+        "county.national-2021.schema.json",
+        &fazhi::schema::county(&national),
+    );
+    let haiyan = RuleSet::load_dir(Path::new(ROOT).join("indicators/haiyan-2016")).unwrap();
+    check_shipped(
+        "county.haiyan-2016.schema.json",
+        &fazhi::schema::county(&haiyan),
+    );
+}
+
+#[test]
+fn every_shipped_rule_file_validates_and_names_the_schema() {
+    let v = validator(&fazhi::schema::rules());
+    let mut files = Vec::new();
+    yaml_files(&Path::new(ROOT).join("indicators"), &mut files);
+    // national-2021: ruleset, extras and 8 areas; haiyan-2016: ruleset and 8 areas.
+    assert!(files.len() >= 19, "{files:?}");
+    for f in &files {
+        let errs = errors(&v, &load_yaml(f));
+        assert!(errs.is_empty(), "{}: {errs:?}", f.display());
+        let target = modeline_target(f);
+        assert_eq!(
+            target.canonicalize().unwrap(),
+            Path::new(ROOT)
+                .join("schemas/rules.schema.json")
+                .canonicalize()
+                .unwrap(),
+            "{}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn every_fixture_validates_against_its_rule_sets_county_schema() {
+    let cases = [
+        ("fixtures/counties", "indicators/national-2021"),
+        ("fixtures/synthetic", "indicators/national-2021"),
+        ("fixtures/haiyan-2016", "indicators/haiyan-2016"),
+    ];
+    for (dir, rules) in cases {
+        let rules = RuleSet::load_dir(Path::new(ROOT).join(rules)).unwrap();
+        let schema = fazhi::schema::county(&rules);
+        let v = validator(&schema);
+        let mut files = Vec::new();
+        yaml_files(&Path::new(ROOT).join(dir), &mut files);
+        assert!(!files.is_empty());
+        for f in &files {
+            let errs = errors(&v, &load_yaml(f));
+            assert!(errs.is_empty(), "{}: {errs:?}", f.display());
+            // The modeline points at the shipped copy of exactly this schema.
+            let target = modeline_target(f);
+            let shipped: Value =
+                serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+            assert_eq!(shipped, schema, "{}", f.display());
+        }
+    }
+}
+
+#[test]
+fn the_rules_schema_refuses_what_the_loader_refuses() {
+    let v = validator(&fazhi::schema::rules());
+    // A typo'd key (`pionts`) and a missing `desc`: both loader errors, both schema errors.
+    let typo = json!({"indicators": [{"id": "1", "name": "甲", "pionts": 4}]});
+    assert!(!v.is_valid(&typo));
+    let src = RuleSource::from_documents([(
+        "r.yaml",
+        "ruleset: {id: x, title: 标题, version: '1', total_points: 4}\nindicators:\n  - {id: '1', name: 甲, pionts: 4}\n",
+    )]);
+    assert!(RuleSet::lint(&src).has_errors());
+    let no_desc = json!({"fields": {"a.b": {"type": "bool"}}});
+    assert!(!v.is_valid(&no_desc));
+    let bad_type = json!({"fields": {"a.b": {"type": "boolean", "desc": "x"}}});
+    assert!(!v.is_valid(&bad_type));
+    let fine = json!({"fields": {"a.b": {"type": "bool", "desc": "是否"}}});
+    assert!(v.is_valid(&fine), "{:?}", errors(&v, &fine));
+}
+
+#[test]
+fn the_county_schema_checks_types_ranges_and_enums() {
+    let rules = RuleSet::load_dir(Path::new(ROOT).join("tests/rules/mini")).unwrap();
+    let schema = fazhi::schema::county(&rules);
+    let v = validator(&schema);
+    let county = |data: Value| json!({"county": {"id": "x", "name": "某县"}, "data": data});
+    // mini: head_appearance_rate is a percent (0–100), cases a count, channel an enum.
+    assert!(v.is_valid(&county(
+        json!({"litigation": {"head_appearance_rate": 96.5}})
+    )));
+    assert!(v.is_valid(&county(
+        json!({"litigation.head_appearance_rate": {"value": 100, "source": "1"}})
+    )));
+    assert!(v.is_valid(&county(
+        json!({"litigation": {"head_appearance_rate": null}})
+    )));
+    assert!(!v.is_valid(&county(
+        json!({"litigation": {"head_appearance_rate": 101}})
+    )));
+    assert!(!v.is_valid(&county(json!({"litigation": {"cases": 2.5}}))));
+    assert!(!v.is_valid(&county(json!({"litigation": {"cases": -1}}))));
+    assert!(!v.is_valid(&county(json!({"report": {"channel": "电视"}}))));
+    assert!(v.is_valid(&county(json!({"report": {"channel": "报纸"}}))));
+    assert!(!v.is_valid(&county(json!({"litigation": {"head_appearance_rat": 90}}))));
+    assert!(!v.is_valid(&json!({"data": {}})), "county: is required");
+    // The Chinese description of the dictionary is the field's description.
+    let d = &schema["$defs"]["field:litigation.head_appearance_rate"]["description"];
+    assert_eq!(d, "行政机关负责人出庭应诉率（百分比，单位：%）");
+}

@@ -216,7 +216,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cli::output::install_cleanup();
+    // `serve` handles SIGTERM and Ctrl-C itself (graceful shutdown) and writes no --out file.
+    if !matches!(cli.command, Command::Serve(_)) {
+        cli::output::install_cleanup();
+    }
     let code = match cli.command {
         Command::Lint { rules } => cli::lint::run(rules.as_deref()),
         Command::Score {

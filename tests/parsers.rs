@@ -498,6 +498,8 @@ fn rank_names_an_unreadable_file_once() {
     let err = text(&o.stderr);
     assert_eq!(
         err,
+        // `county: {id: x, name: ` is 22 bytes: the bad byte is byte 22 of line 1 (issue 18's
+        // message says where, and how to fix it).
         format!("error: {}: the file is not UTF-8 (invalid bytes at line 1, byte 22); save it as UTF-8\nerror: 1 of 2 file(s) could not be scored; the others are ranked\n", bad.display())
     );
 }

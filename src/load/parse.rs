@@ -142,18 +142,17 @@ fn yaml_options(duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::O
     // The national rule set and a county file use no aliases at all; 100 000 replayed events
     // is 20× the largest file's events, and stops `a: &a [*b, *b, …]` chains in milliseconds.
     limits.max_total_replayed_events = 100_000;
+    // Nodes: 250,000 by default, fewer than a 50,000-item rule file has (about 10 per item);
+    // files are at most `files::MAX_FILE_BYTES` and nesting is bounded before parsing
+    // (`files::too_deep`), so a node cap of 16 million only stops what could not be scored.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 16_000_000;
     serde_saphyr::options! {
+        budget: Some(budget),
         strict_booleans: true,
         with_snippet: false,
         duplicate_keys: duplicates,
         alias_limits: limits,
-        // A rule set of 50,000 items (tests/loading.rs) holds about 300,000 nodes, past the
-        // parser's default of 250,000; the file-size guard (256 MiB) and the replay limit above
-        // bound the work, so the node and event counts only need to follow the file's size.
-        budget: serde_saphyr::budget! {
-            max_nodes: 20_000_000,
-            max_events: 40_000_000,
-        },
         // `.nan` and `.inf` reach the value checks, which say "not a usable number" at the field.
         non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::PassThrough,
     }

@@ -9,7 +9,7 @@ ENGINE_VERSION: str
 class Diagnostic(TypedDict):
     severity: str  # "error" | "warning"
     file: str
-    line: int  # 1-based, 0 when unknown
+    line: int  # 1-based, 0 when unknown (always 0 for a dict: the message names the field)
     column: int  # 1-based, 0 when unknown
     message: str
     help: Optional[str]

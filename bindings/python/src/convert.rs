@@ -46,6 +46,29 @@ pub fn county_input(obj: &Bound<'_, PyAny>) -> PyResult<CountyInput> {
     ))
 }
 
+/// The name a dict's diagnostics carry in place of a file name.
+pub const DICT_SOURCE: &str = "<dict>";
+
+/// Runs `read` on a dict's JSON text and drops the line and column from its diagnostics.
+///
+/// Those positions would point into the JSON text the binding wrote from the dict, which the
+/// caller never sees; the message's field path (`litigation.head_appearance_rate`) is the
+/// place that means something in a dict, so `line` and `column` are 0 (unknown) instead.
+pub fn read_dict<T>(
+    text: &str,
+    read: impl FnOnce(&str, &str) -> fazhi::Result<T>,
+) -> fazhi::Result<T> {
+    read(DICT_SOURCE, text).map_err(|mut e| {
+        if let fazhi::Error::Rules(d) | fazhi::Error::Data(d) | fazhi::Error::Scenario(d) = &mut e {
+            for diag in d.0.iter_mut().filter(|diag| diag.file == DICT_SOURCE) {
+                diag.line = 0;
+                diag.column = 0;
+            }
+        }
+        e
+    })
+}
+
 /// Reads several counties from a list (or any iterable) of dicts and paths.
 pub fn county_inputs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<CountyInput>> {
     let py = obj.py();

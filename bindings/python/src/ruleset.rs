@@ -1,7 +1,7 @@
 //! `fazhi.RuleSet` (a compiled, immutable rule set shared by reference) and the module functions
 //! `rank` and `diff`. The GIL is released while the library loads, scores, analyses and ranks.
 
-use crate::convert::{county_input, county_inputs, json_to_py, lib, CountyInput};
+use crate::convert::{county_input, county_inputs, json_to_py, lib, read_dict, CountyInput};
 use crate::errors::{diagnostics, invalid};
 use crate::report::PyReport;
 use fazhi::analyse::change::{diff as fdiff, rank as frank};
@@ -36,16 +36,15 @@ fn load(py: Python<'_>, source: RuleSource) -> PyResult<PyRuleSet> {
 fn score_one(rules: &RuleSet, input: CountyInput) -> fazhi::Result<fazhi::Report> {
     match input {
         CountyInput::Path(p) => batch::score_file(&p, rules).map(|(r, _)| r),
-        CountyInput::Json(text) => {
-            CountyData::from_str("<dict>", &text, rules).map(|c| rules.score(&c))
-        }
+        CountyInput::Json(text) => read_dict(&text, |name, t| CountyData::from_str(name, t, rules))
+            .map(|c| rules.score(&c)),
     }
 }
 
 fn read_one(rules: &RuleSet, input: CountyInput) -> fazhi::Result<CountyData> {
     match input {
         CountyInput::Path(p) => CountyData::from_file(&p, rules),
-        CountyInput::Json(text) => CountyData::from_str("<dict>", &text, rules),
+        CountyInput::Json(text) => read_dict(&text, |name, t| CountyData::from_str(name, t, rules)),
     }
 }
 
@@ -235,7 +234,9 @@ pub fn whatif<'py>(
         py.allow_threads(move || {
             let scenario = match scenario {
                 CountyInput::Path(p) => Scenario::from_file(&p, &r)?,
-                CountyInput::Json(text) => Scenario::from_str("<dict>", &text, &r)?,
+                CountyInput::Json(text) => {
+                    read_dict(&text, |name, t| Scenario::from_str(name, t, &r))?
+                }
             };
             let data = inputs
                 .into_iter()

@@ -106,6 +106,8 @@ def test_data_error_carries_diagnostics(national):
     assert set(d) == {"severity", "file", "line", "column", "message", "help"}
     assert d["severity"] == "error"
     assert d["file"] == "<dict>"
+    # A dict has no lines: the position would point into the binding's own JSON text.
+    assert (d["line"], d["column"]) == (0, 0)
     assert "head_appearance_rat" in d["message"]
     assert d["help"] == "did you mean `litigation.head_appearance_rate`?"
     assert "<dict>: error: unknown field" in str(err)

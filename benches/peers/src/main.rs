@@ -15,7 +15,9 @@
 //! one thread over every county (`REPEAT` times, the best kept) and the time per item and the
 //! ratios are printed.
 //!
-//! Run: `cargo run --release -p fazhi-peers-bench` (arguments: counties, repeats).
+//! Run: `cargo run --release -p fazhi-peers-bench` (arguments: counties, repeats, and
+//! optionally one of `points`, `itemized`, `zen` to time that evaluator alone, for a profiler:
+//! `perf record -g target/release/fazhi-peers-bench 2844 20 itemized`).
 
 use fazhi::{CountyData, Evaluator, RuleSet, RuleSource};
 use rand::{Rng, SeedableRng};
@@ -212,6 +214,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2844);
     let repeat: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+    let only = args.next();
 
     let rules = rules();
     let set = match RuleSet::load(&RuleSource::from_documents(ruleset_yaml(&rules))) {
@@ -246,10 +249,39 @@ fn main() {
         .collect();
     let zen_ctx: Vec<Variable> = raw.iter().map(|d| Variable::from(d.clone())).collect();
 
+    // One evaluator alone, unchecked (for a profiler; the full run checks every total).
+    let per_item = |secs: f64| secs * 1e6 / (n * ITEMS) as f64;
+    let mut vm = VM::new();
+    if let Some(only) = only {
+        let t = match only.as_str() {
+            "points" => best_of(repeat, || {
+                for c in &counties {
+                    black_box(set.evaluate_items(c, Evaluator::Compiled));
+                }
+            }),
+            "itemized" => best_of(repeat, || {
+                for c in &counties {
+                    black_box(set.score(c));
+                }
+            }),
+            "zen" => best_of(repeat, || {
+                for ctx in &zen_ctx {
+                    for e in &zen_rules {
+                        let _ = black_box(e.evaluate_with(ctx.clone(), &mut vm));
+                    }
+                }
+            }),
+            other => {
+                eprintln!("unknown evaluator `{other}`: use points, itemized or zen");
+                std::process::exit(2);
+            }
+        };
+        println!("{only}: {:.3} µs per item", per_item(t));
+        return;
+    }
     // Totals, checked against plain Rust.
     let native_total =
         |row: &Vec<Vec<f64>>| -> f64 { rules.iter().zip(row).map(|(r, x)| (r.native)(x)).sum() };
-    let mut vm = VM::new();
     let mut mismatches = Vec::new();
     for (i, c) in counties.iter().enumerate() {
         let want = milli(native_total(&rows[i]));
@@ -291,7 +323,6 @@ fn main() {
         println!("  {m}");
     }
 
-    let per_item = |secs: f64| secs * 1e6 / (n * ITEMS) as f64;
     let t_native = best_of(repeat, || {
         for row in &rows {
             black_box(native_total(row));

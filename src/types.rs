@@ -215,6 +215,15 @@ impl FieldPath {
     }
 }
 
+/// A path is looked up by its text (`fields.get("approval.on_time_rate")`): the shared text's
+/// order, equality and hash are the text's own, so a map keyed by paths can be searched without
+/// building a path first (the county reader does this once per key it reads).
+impl std::borrow::Borrow<str> for FieldPath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -367,8 +367,10 @@ mod tests {
             .map(|(info, values)| CountyData::with_hash(info, values))
     }
 
-    fn rules() -> RuleSet {
-        RuleSet::builtin().unwrap()
+    /// The built-in rule set, compiled once for every test here.
+    fn rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| RuleSet::builtin().unwrap())
     }
 
     /// Every text of `cases` in both syntaxes: where the fast path answers, the careful path
@@ -524,6 +526,49 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
         ];
         // The fast path answers the plain ones (not necessarily every tricky one).
         assert!(agree(&cases, &r) >= 18);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// County files put together from right and wrong pieces (keys written twice, groups,
+        /// unknown keys, values of every kind): wherever the fast path answers, the careful path
+        /// accepts the file and gives the same data.
+        #[test]
+        fn the_fast_path_never_accepts_what_the_careful_path_refuses(
+            header in proptest::sample::select(vec![
+                "county: {id: x, name: 某县}", "county: {id: x, name: 某县, year: 2020}",
+                "county: {id: x, name: 某县, year: 20.5}", "county: {id: x}",
+                "county: {id: x, name: 某县, sources: {a: 报告, b: 通报}}", "county: {id: x, name: 某县, id: y}",
+            ]),
+            entries in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "approval.on_time_rate", "approval.intermediary_list_items",
+                        "approval.power_list_published", "approval.five_modes",
+                        "decisions.catalog_published", "decisions", "approval", "no.such", "1",
+                    ]),
+                    proptest::sample::select(vec![
+                        "90", "100.5", "-1", "2.5", "9007199254740992", "true", "no", "null", "'90'",
+                        "[马上办]", "[马上办, 1]", "{value: 3, bound: lower}", "{value: 3, valeu: 4}",
+                        "{value: 3, value: 4}", "{catalog_published: true}", "{on_time_rate: 80}",
+                        "{expert_reviewed: 2, catalog_published: false}", "[]", "{}",
+                    ]),
+                ),
+                0..6,
+            ),
+        ) {
+            let r = rules();
+            let mut text = format!("{header}\ndata:\n");
+            for (k, v) in &entries {
+                text.push_str(&format!("  {k}: {v}\n"));
+            }
+            if let Some(f) = fast("c.yaml", &text, &r) {
+                match careful("c.yaml", &text, &r) {
+                    Ok(c) => proptest::prop_assert_eq!(f, c),
+                    Err(e) => proptest::prop_assert!(false, "fast path accepted, careful path said {}\n{}", e, text),
+                }
+            }
+        }
     }
 
     #[test]

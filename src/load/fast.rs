@@ -403,8 +403,8 @@ mod tests {
         // a null (not given), a header with every key.
         let yaml = "county:\n  id: x\n  name: 某县\n  province: 山东省\n  year: 2020\n  kind: seed\n  note: 注\n  sources: {'001': 报告}\n\
 data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n  approval.power_list_published: true\n  approval.five_modes: [马上办, 网上办]\n  approval.non_licensing_items: {value: 2700, bound: lower, source: '001', quote: 调解纠纷2700余件}\n  decisions:\n    catalog_published: false\n  approval.materials_cut_rate: null\n";
-        let f = fast("c.yaml", yaml, &r).expect("fast path answers");
-        assert_eq!(f, careful("c.yaml", yaml, &r).unwrap());
+        let f = fast("c.yaml", yaml, r).expect("fast path answers");
+        assert_eq!(f, careful("c.yaml", yaml, r).unwrap());
         // 6 values given: on_time_rate, intermediary_list_items, power_list_published,
         // five_modes, non_licensing_items, decisions.catalog_published (the null is no value).
         assert_eq!(f.values.len(), 6);
@@ -422,7 +422,7 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
 "data": {"approval.on_time_rate": 97.5, "approval.intermediary_list_items": 95.0, "approval.power_list_published": true,
 "approval.five_modes": ["马上办", "网上办"], "approval.non_licensing_items": {"value": 2700, "bound": "lower", "source": "001", "quote": "调解纠纷2700余件"},
 "decisions": {"catalog_published": false}, "approval.materials_cut_rate": null}}"#;
-        assert_eq!(fast("c.json", json, &r).unwrap().hash, f.hash);
+        assert_eq!(fast("c.json", json, r).unwrap().hash, f.hash);
         // The dictionary's own path is kept (shared text, not a copy).
         let (path, _) = f.values.iter().next().unwrap();
         let (dict_path, _) = r.fields().get_key_value(path.as_str()).unwrap();
@@ -478,15 +478,15 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
         ];
         for (i, text) in bad.iter().enumerate() {
             for name in ["c.yaml", "c.json"] {
-                assert!(careful(name, text, &r).is_err() || name == "c.json");
-                assert!(fast(name, text, &r).is_none(), "case {i} as {name}: {text}");
+                assert!(careful(name, text, r).is_err() || name == "c.json");
+                assert!(fast(name, text, r).is_none(), "case {i} as {name}: {text}");
             }
         }
         // And through the public entry point the careful path's message comes back.
         let e = CountyData::from_str(
             "c.yaml",
             "county: {id: x, name: 某县}\ndata:\n  approval.on_time_rate: 90\n  approval.on_time_rate: 91\n",
-            &r,
+            r,
         )
         .unwrap_err()
         .to_string();
@@ -518,14 +518,14 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
             "county: {id: x, name: 某县}\ndata: {approval.five_modes: [马上办, 马上办]}\n",
             "county: {id: x, name: 某县}\ndata:\n  approval.legal_time_limit_days: |\n    3\n",
             "county: {id: !!str 5, name: 某县}\ndata:\n  approval.on_time_rate: !!float 90\n",
-            "county: {id: x, name: 某县}\ndata:\n  approval.on_time_rate: &r 90\n  approval.materials_cut_rate: *r\n",
+            "county: {id: x, name: 某县}\ndata:\n  approval.on_time_rate: r 90\n  approval.materials_cut_rate: *r\n",
             "county: {id: x, name: 某县}\ndata:\n  approval.five_modes: &m [马上办]\n  approval.innovative_modes: *m\n",
             "county: {id: x, name: 某县, year: 0}\ndata:\n  approval.on_time_rate: 1e2\n  approval.materials_cut_rate: -0\n",
             "---\ncounty: {id: x, name: 某县}\n...\n",
             "county: {id: x, name: 某县}\ndata:\n  \"approval.on_time_rate\": 90\n  'approval.materials_cut_rate': 80\n",
         ];
         // The fast path answers the plain ones (not necessarily every tricky one).
-        assert!(agree(&cases, &r) >= 18);
+        assert!(agree(&cases, r) >= 18);
     }
 
     proptest::proptest! {
@@ -562,8 +562,8 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
             for (k, v) in &entries {
                 text.push_str(&format!("  {k}: {v}\n"));
             }
-            if let Some(f) = fast("c.yaml", &text, &r) {
-                match careful("c.yaml", &text, &r) {
+            if let Some(f) = fast("c.yaml", &text, r) {
+                match careful("c.yaml", &text, r) {
                     Ok(c) => proptest::prop_assert_eq!(f, c),
                     Err(e) => proptest::prop_assert!(false, "fast path accepted, careful path said {}\n{}", e, text),
                 }
@@ -574,7 +574,7 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
     #[test]
     fn the_synthetic_counties_agree_in_both_syntaxes() {
         let r = rules();
-        for c in crate::synth::generate(&r, 20, 7) {
+        for c in crate::synth::generate(r, 20, 7) {
             let yaml =
                 serde_saphyr::to_string(&serde_json::json!({"county": &c.info, "data": &c.values}))
                     .unwrap();
@@ -582,11 +582,11 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
                 serde_json::to_string(&serde_json::json!({"county": &c.info, "data": &c.values}))
                     .unwrap();
             let (fy, fj) = (
-                fast("c.yaml", &yaml, &r).unwrap(),
-                fast("c.json", &json, &r).unwrap(),
+                fast("c.yaml", &yaml, r).unwrap(),
+                fast("c.json", &json, r).unwrap(),
             );
-            assert_eq!(fy, careful("c.yaml", &yaml, &r).unwrap());
-            assert_eq!(fj, careful("c.json", &json, &r).unwrap());
+            assert_eq!(fy, careful("c.yaml", &yaml, r).unwrap());
+            assert_eq!(fj, careful("c.json", &json, r).unwrap());
             assert_eq!(fy.hash, c.hash);
             assert_eq!(fj.hash, c.hash);
         }

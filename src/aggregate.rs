@@ -102,16 +102,27 @@ pub(crate) fn item_score(
 /// arithmetic around a helper (`each_true(…) - d.x.deduct`, `deduct_below(…) * 0.5`) or a clamp
 /// never leaves the helper's own value as the last word.
 fn ends_with_points(notes: Vec<String>, earned: Points) -> String {
-    let last = format!("得{earned}分");
-    if notes.is_empty() {
-        return last;
+    use std::fmt::Write;
+    let mut notes = notes.into_iter();
+    let Some(mut s) = notes.next() else {
+        return format!("得{earned}分");
+    };
+    // Joined in place: a national batch words hundreds of thousands of these.
+    for n in notes {
+        s.push('；');
+        s.push_str(&n);
     }
-    let mut s = notes.join("；");
     // `…，不得分` already says 0 points.
-    let says_zero = earned == Points::ZERO && s.ends_with("不得分");
-    if !s.ends_with(&last) && !says_zero {
-        s.push_str("；本项");
-        s.push_str(&last);
+    if earned == Points::ZERO && s.ends_with("不得分") {
+        return s;
+    }
+    let said = s.len();
+    s.push_str("；本项");
+    let last = s.len();
+    let _ = write!(s, "得{earned}分");
+    // A note that already ends with the points says them once.
+    if s[..said].ends_with(&s[last..]) {
+        s.truncate(said);
     }
     s
 }

@@ -221,9 +221,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     diags.extend(check::check(&model));
     let engine = compile::engine();
     diags.extend(crate::authoring::unreadable_fields(&model, &engine));
-    let slots: crate::evaluate::fast::SlotMap = (model.fields.keys().enumerate())
-        .map(|(i, f)| (f.as_str().to_string(), i))
-        .collect();
+    let slots = crate::evaluate::fast::SlotMap::new(model.fields.iter());
     let mut compile_one = |src: RuleSrc| {
         compile::compile_rule(&engine, &model, &src, &mut diags).map(|r| r.with_fast_path(&slots))
     };

@@ -296,3 +296,221 @@ indicators:
         }
     }
 }
+
+/// Rules of numbers and flags (the typed tier) built at random: counts near 2^53 and 10^9,
+/// `-0.0`, zero divisors, exact thresholds, names that are an integer or a float by branch.
+mod typed_tier {
+    use super::same;
+    use fazhi::RuleSet;
+    use proptest::prelude::*;
+
+    const FIELDS: &str = r#"
+fields:
+  g.n: {type: count, desc: 件数}
+  g.t: {type: count, desc: 总数}
+  g.r: {type: percent, desc: 比率}
+  g.x: {type: number, desc: 数值}
+  g.b: {type: bool, desc: 是否}
+  g.l: {type: list, desc: 方式}
+"#;
+
+    fn num() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("d.g.n".to_string()),
+            Just("d.g.t".to_string()),
+            Just("d.g.r".to_string()),
+            Just("d.g.x".to_string()),
+            Just("P".to_string()),
+            Just("d.g.l.len()".to_string()),
+            proptest::sample::select(vec![
+                "0",
+                "1",
+                "2",
+                "3",
+                "(-5)",
+                "57",
+                "100",
+                "1000000000",
+                "4503599627370496",
+            ])
+            .prop_map(str::to_string),
+            proptest::sample::select(vec![
+                "0.0", "(-0.0)", "0.5", "56.99", "57.0", "1e-10", "0.1"
+            ])
+            .prop_map(str::to_string),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                (
+                    inner.clone(),
+                    proptest::sample::select(vec!["+", "-", "*", "/", "%"]),
+                    inner.clone()
+                )
+                    .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a}, {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("max({a}, {b})")),
+                inner.clone().prop_map(|a| format!("(- {a})")),
+                (bool_leaf(), inner.clone(), inner.clone())
+                    .prop_map(|(c, a, b)| format!("(if {c} {{ {a} }} else {{ {b} }})")),
+                inner
+                    .clone()
+                    .prop_map(|a| format!("tiers({a}, [[57, P], [1, P / 2]])")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("pct_or({a}, {b}, 100)")),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| format!("deduct_below({a}, 100, 1, {b})")),
+            ]
+        })
+    }
+
+    fn bool_leaf() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("d.g.b".to_string()),
+            Just("has(\"g.x\")".to_string()),
+            Just("d.g.l.contains(\"网上办\")".to_string()),
+            (
+                proptest::sample::select(vec!["d.g.n", "d.g.n", "d.g.r", "d.g.x", "57.0"]),
+                proptest::sample::select(vec!["==", "!=", "<", "<=", ">", ">="]),
+                proptest::sample::select(vec!["d.g.t", "d.g.t", "100 * d.g.n / d.g.t", "57"]),
+            )
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+        ]
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        prop_oneof![
+            num(),
+            (bool_leaf(), bool_leaf()).prop_map(|(a, b)| format!("award({a} && !{b})")),
+            (bool_leaf(), bool_leaf()).prop_map(|(a, b)| format!("award({a}, 4) + award({b}, 6)")),
+            (num(), num()).prop_map(|(a, b)| format!("let s = 0; if d.g.b {{ s = {a}; }} s + {b}")),
+            (num(), bool_leaf())
+                .prop_map(|(a, c)| format!("let v = {a}; award({c} || v >= 57, 5) + v")),
+        ]
+    }
+
+    fn value(v: &Option<String>) -> String {
+        v.clone().unwrap_or_default()
+    }
+
+    fn county() -> impl Strategy<Value = Vec<Option<String>>> {
+        let count = proptest::sample::select(vec![
+            "0",
+            "57",
+            "1000000000",
+            "1000000001",
+            "9007199254740991",
+        ]);
+        let pct = proptest::sample::select(vec!["0", "56.99", "57", "57.0", "99.999999999", "100"]);
+        let number = proptest::sample::select(vec!["0", "-0.0", "-3.5", "1e12", "57.000000001"]);
+        (
+            proptest::option::weighted(0.9, count.clone()),
+            proptest::option::weighted(0.9, count),
+            proptest::option::weighted(0.9, pct),
+            proptest::option::weighted(0.8, number),
+            proptest::option::weighted(0.9, proptest::sample::select(vec!["true", "false"])),
+            proptest::option::weighted(
+                0.9,
+                proptest::sample::select(vec!["[]", "[网上办]", "[网上办, 就近办]"]),
+            ),
+        )
+            .prop_map(|(n, t, r, x, b, l)| {
+                [n, t, r, x, b, l]
+                    .into_iter()
+                    .map(|v| v.map(str::to_string))
+                    .collect()
+            })
+    }
+
+    /// Each edge with its value worked by hand.
+    #[test]
+    fn typed_edges_give_the_hand_values() {
+        let items = [
+            // Two counts compare exactly: 1,000,000,000 ≠ 1,000,000,001 → 0.
+            ("award(d.g.n == d.g.t)", 0.0),
+            // With a float on one side, nine significant digits: equal → 10.
+            ("award(d.g.n * 1.0 == d.g.t)", 10.0),
+            // Whole numbers past 2^53 are exact as integers: (2m) − (2m − 1) = 1 → 10.
+            ("award(d.g.m + d.g.m - (d.g.m + d.g.m - 1) == 1)", 10.0),
+            // z × −5 with z = 0 is the integer 0, so 1.0 / 0 is +∞ (not −∞): +∞ > 0 → 10.
+            ("award(1.0 / (d.g.z * (-5)) > 0)", 10.0),
+            // 57 / 100 × 100 is 56.99999999999999 in floats, 57 by hand: first tier → 10.
+            ("tiers(d.g.r * 100, [[57, P], [1, P / 2]])", 10.0),
+            // A name that is 0 or a ratio by branch: d.g.b is true, s = min(57/100, 1) = 0.57,
+            // 0.57 + 4.43 = 5 → 5.
+            (
+                "let s = 0; if d.g.b { s = min(ratio(57, 100), 1); } s + 4.43",
+                5.0,
+            ),
+            // A list's length and a check: 2 ways, and 网上办 is one of them (+2): 2 + 2 → 4.
+            ("d.g.l.len() + award(d.g.l.contains(\"网上办\"), 2)", 4.0),
+        ];
+        let mut yaml = format!(
+            "ruleset: {{id: t, title: 边界, version: \"1\", total_points: {}}}\n{FIELDS}  g.m: {{type: count, desc: 大数}}\n  g.z: {{type: count, desc: 零}}\nindicators:\n  - id: \"1\"\n    name: 甲\n    points: {}\n    children:\n",
+            10 * items.len(),
+            10 * items.len()
+        );
+        for (k, (score, _)) in items.iter().enumerate() {
+            yaml.push_str(&format!(
+                "      - id: \"1.{k}\"\n        name: 项{k}\n        points: 10\n        inputs: [g.n, g.t, g.m, g.z, g.r, g.b, g.l]\n        score: '{score}'\n"
+            ));
+        }
+        let rules = RuleSet::load(&fazhi::RuleSource::from_documents(vec![(
+            "ruleset.yaml".to_string(),
+            yaml,
+        )]))
+        .unwrap();
+        let c = fazhi::CountyData::from_str(
+            "c.yaml",
+            "county: {id: x, name: 某县}\ndata:\n  g: {n: 1000000000, t: 1000000001, m: 9007199254740991, z: 0, r: 0.57, b: true, l: [网上办, 就近办]}\n",
+            &rules,
+        )
+        .unwrap();
+        same(&rules, &c);
+        let report = rules.score(&c);
+        for ((score, want), item) in items.iter().zip(&report.items) {
+            assert_eq!(item.earned.as_f64(), *want, "{score}: {}", item.explanation);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_typed_rules_agree_with_the_interpreter(
+            bodies in proptest::collection::vec(body(), 1..4),
+            values in county(),
+        ) {
+            let mut items = String::new();
+            for (k, b) in bodies.iter().enumerate() {
+                items.push_str(&format!(
+                    "      - id: \"1.{k}\"\n        name: 项{k}\n        points: 10\n        inputs: []\n        optional_inputs: [g.n, g.t, g.r, g.x, g.b, g.l]\n        score: '{}'\n",
+                    b.replace('\'', "''")
+                ));
+            }
+            let total = 10 * bodies.len();
+            let yaml = format!(
+                "ruleset: {{id: t, title: 随机, version: \"1\", total_points: {total}}}\n{FIELDS}indicators:\n  - id: \"1\"\n    name: 甲\n    points: {total}\n    children:\n{items}"
+            );
+            let rules = RuleSet::load(&fazhi::RuleSource::from_documents(vec![(
+                "ruleset.yaml".to_string(),
+                yaml.clone(),
+            )]));
+            let rules = match rules {
+                Ok(r) => r,
+                Err(e) => panic!("{e}\n{yaml}"),
+            };
+            let names = ["n", "t", "r", "x", "b", "l"];
+            let mut data = String::from("county: {id: x, name: 某县}\ndata:\n  g:\n");
+            for (name, v) in names.iter().zip(&values) {
+                if v.is_some() {
+                    data.push_str(&format!("    {name}: {}\n", value(v)));
+                }
+            }
+            let c = fazhi::CountyData::from_str("c.yaml", &data, &rules);
+            let c = match c {
+                Ok(c) => c,
+                Err(e) => panic!("{e}\n{data}"),
+            };
+            same(&rules, &c);
+        }
+    }
+}

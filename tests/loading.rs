@@ -61,6 +61,28 @@ fn nesting_200000_deep_is_refused_quickly_with_its_place() {
         let e = e.to_string();
         assert!(e.contains("deep.yaml:2:") && e.contains("nested"), "{e}");
     }
+    // JSON too: its files skip the bound before the one-pass read (a file that read accepts is
+    // a few levels deep), so a deep one must still come back with the bound's message and place:
+    // Line 1 opens the document (depth 1); line 2 is `"data": {"approval.five_modes": `
+    // (32 characters, its `{` depth 2), then the brackets: the 99th reaches depth 101, at column
+    // 32 + 99 = 131 (`[`) or 32 + 6 × 98 + 1 = 621 (`{"a": `, 6 characters each).
+    let rules = fazhi::RuleSet::builtin().unwrap();
+    for (open, close) in [("[", "]"), ("{\"a\": ", "}")] {
+        let deep = format!(
+            "{{\"county\": {{\"id\": \"x\", \"name\": \"县\"}},\n\"data\": {{\"approval.five_modes\": {}1{}}}}}\n",
+            open.repeat(200_000),
+            close.repeat(200_000)
+        );
+        let start = Instant::now();
+        let e = CountyData::from_str("deep.json", &deep, &rules).unwrap_err();
+        assert!(start.elapsed() < DEADLINE, "took {:?}", start.elapsed());
+        let e = e.to_string();
+        let col = if open == "[" { 131 } else { 621 };
+        assert!(
+            e.contains(&format!("deep.json:2:{col}:")) && e.contains("nested"),
+            "{e}"
+        );
+    }
     // A rule file too.
     let deep = format!(
         "indicators: {}{}\n",

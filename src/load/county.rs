@@ -165,91 +165,140 @@ impl CountyData {
     /// ±(2^53 − 1), where numbers stop being exact.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
-        if let Some(at) = crate::load::files::too_deep(text) {
-            return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+        let syntax = crate::load::parse::Syntax::of(name);
+        let too_deep = || match crate::load::files::too_deep(text) {
+            Some(at) => Err(Error::Data(Diagnostics(vec![Diagnostic::error(
                 name,
                 at,
                 crate::load::files::too_deep_message(),
-            )])));
-        }
-        let fields = rules.fields();
-        let syntax = crate::load::parse::Syntax::of(name);
-        let doc = crate::load::parse::tree(name, text, syntax)
-            .map_err(|d| Error::Data(Diagnostics(d)))?;
-        let mut diags = Vec::new();
-        let Kind::Map(top) = doc.kind else {
-            return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
-                name,
-                doc.at,
-                format!(
-                    "a county file is a mapping with `county:` and `data:`, found {}",
-                    doc.describe()
-                ),
-            )])));
+            )]))),
+            None => Ok(()),
         };
-        let mut info = None;
-        let mut values = BTreeMap::new();
-        for e in top {
-            match e.key.as_str() {
-                "county" => match county_info(&e.value) {
-                    Ok(i) => info = Some(i),
-                    Err((at, m)) => diags.push(
-                        Diagnostic::error(name, at, format!("`county:` header: {m}"))
-                        .with_help("the header has id, name and optionally province, year, kind, sources, note"),
-                    ),
-                },
-                "data" => walk_data(name, "", &e.value, fields, &mut values, &mut diags),
-                other => {
-                    let mut d = Diagnostic::error(
-                        name,
-                        e.key_at,
-                        format!("unknown top-level key `{other}`"),
-                    );
-                    d = d.with_help(match did_you_mean(other, ["county", "data"]) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "a county file has `county:` and `data:`".into(),
-                    });
-                    diags.push(d);
-                }
-            }
+        // YAML is checked against the nesting bound first (brackets inside plain text count
+        // there, so the fast path could read a file the bound refuses); a JSON file the fast
+        // path accepts is always within it (see `load::fast::MAX_GROUP_DEPTH`).
+        if syntax == crate::load::parse::Syntax::Yaml {
+            too_deep()?;
         }
-        let info = match info {
-            Some(i) => i,
-            None => {
-                if !diags.iter().any(|d| d.message.starts_with("`county:`")) {
-                    diags.push(Diagnostic::error(
-                        name,
-                        (1, 1),
-                        "missing `county:` header (id and name)".into(),
-                    ));
-                }
-                CountyInfo::default()
-            }
-        };
-        if diags.is_empty() {
-            Ok(CountyData::finish(info, values))
-        } else {
-            Err(Error::Data(Diagnostics(diags)))
+        // Nearly every file is right: read it in one pass straight into checked values. A file
+        // the fast path does not take as it is is read again below, with places, so every
+        // problem is reported exactly as before (see `load::fast`).
+        if let Some((info, values)) = crate::load::fast::county(text, syntax, rules.fields()) {
+            return Ok(CountyData::with_hash(info, values));
         }
+        if syntax == crate::load::parse::Syntax::Json {
+            too_deep()?;
+        }
+        from_tree(name, text, rules)
     }
 
     pub(crate) fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
         // Rebuilt in one sorted pass: a map grown insert by insert leaves its nodes about half
         // full, which doubles the memory a national batch of counties holds.
-        let values: BTreeMap<FieldPath, Datum> = values.into_iter().collect();
+        CountyData::with_hash(info, values.into_iter().collect())
+    }
+
+    /// County data from values already built in one sorted pass, with their [`CountyData::hash`].
+    pub(crate) fn with_hash(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
         let mut d = CountyData {
             info,
             values,
             hash: String::new(),
         };
-        let canonical = serde_json::to_vec(&(&d.info, &d.values)).unwrap_or_default();
-        d.hash = hex(&Sha256::digest(&canonical));
+        // The canonical form (compact JSON of header and values, in path order) is written
+        // straight into the hash, in one pass, through a buffer so the hash takes whole blocks.
+        let mut sink = std::io::BufWriter::with_capacity(8192, HashSink(Sha256::new()));
+        // Writing these types into memory cannot fail: their keys are text and serde_json
+        // writes any f64 (a non-finite one as `null`, though checked values are finite).
+        let _ = serde_json::to_writer(&mut sink, &(&d.info, &d.values));
+        let digest = match sink.into_inner() {
+            Ok(HashSink(h)) => h.finalize(),
+            Err(_) => Sha256::digest(b""),
+        };
+        d.hash = hex(&digest);
         d
     }
 
     /// The value of a field, if the county has it.
     pub fn get(&self, path: &str) -> Option<&Datum> {
         self.values.get(&FieldPath::new(path))
+    }
+}
+
+/// A writer that hashes what it is given (for [`CountyData::hash`]).
+struct HashSink(Sha256);
+
+impl std::io::Write for HashSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The careful path of [`CountyData::from_str`]: the document as a tree with the place of every
+/// key and value, then every check, each problem reported at its line and column.
+pub(crate) fn from_tree(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
+    let fields = rules.fields();
+    let syntax = crate::load::parse::Syntax::of(name);
+    let doc =
+        crate::load::parse::tree(name, text, syntax).map_err(|d| Error::Data(Diagnostics(d)))?;
+    let mut diags = Vec::new();
+    let Kind::Map(top) = doc.kind else {
+        return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+            name,
+            doc.at,
+            format!(
+                "a county file is a mapping with `county:` and `data:`, found {}",
+                doc.describe()
+            ),
+        )])));
+    };
+    let mut info = None;
+    let mut values = BTreeMap::new();
+    for e in top {
+        match e.key.as_str() {
+            "county" => match county_info(&e.value) {
+                Ok(i) => info = Some(i),
+                Err((at, m)) => diags.push(
+                    Diagnostic::error(name, at, format!("`county:` header: {m}"))
+                    .with_help("the header has id, name and optionally province, year, kind, sources, note"),
+                ),
+            },
+            "data" => walk_data(name, "", &e.value, fields, &mut values, &mut diags),
+            other => {
+                let mut d = Diagnostic::error(
+                    name,
+                    e.key_at,
+                    format!("unknown top-level key `{other}`"),
+                );
+                d = d.with_help(match did_you_mean(other, ["county", "data"]) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "a county file has `county:` and `data:`".into(),
+                });
+                diags.push(d);
+            }
+        }
+    }
+    let info = match info {
+        Some(i) => i,
+        None => {
+            if !diags.iter().any(|d| d.message.starts_with("`county:`")) {
+                diags.push(Diagnostic::error(
+                    name,
+                    (1, 1),
+                    "missing `county:` header (id and name)".into(),
+                ));
+            }
+            CountyInfo::default()
+        }
+    };
+    if diags.is_empty() {
+        Ok(CountyData::finish(info, values))
+    } else {
+        Err(Error::Data(Diagnostics(diags)))
     }
 }
 
@@ -393,7 +442,7 @@ fn walk_data(
     }
 }
 
-fn is_group(path: &str, fields: &BTreeMap<FieldPath, FieldSpec>) -> bool {
+pub(super) fn is_group(path: &str, fields: &BTreeMap<FieldPath, FieldSpec>) -> bool {
     let p = format!("{path}.");
     fields
         .range(FieldPath::new(p.clone())..)
@@ -404,7 +453,10 @@ fn is_group(path: &str, fields: &BTreeMap<FieldPath, FieldSpec>) -> bool {
 /// A leaf: a bare value or a provenance record `{value, bound, source, quote, note}`.
 /// `null` means the figure is not given (`Ok(None)`). An error comes with the place of the value
 /// (or record key) that is wrong.
-fn parse_leaf(v: &Node, spec: &FieldSpec) -> Result<Option<Datum>, ((usize, usize), String)> {
+pub(super) fn parse_leaf(
+    v: &Node,
+    spec: &FieldSpec,
+) -> Result<Option<Datum>, ((usize, usize), String)> {
     let mut datum = Datum::new(Value::Bool(false));
     let raw = match &v.kind {
         Kind::Map(m) => {

@@ -254,48 +254,75 @@ pub const MAX_NESTING: usize = 100;
 /// Checks in one pass over `text` that brackets nest at most [`MAX_NESTING`] deep (texts in
 /// quotes and `#` comments are skipped). Returns the 1-based line and column of the first
 /// bracket too deep.
+///
+/// Every character that matters here is ASCII, and no byte of a multi-byte UTF-8 character is
+/// an ASCII byte, so the text is scanned byte by byte, runs of bytes that change nothing skipped
+/// at once; the character before a quote or a `#` (which decides whether it opens a text or a
+/// comment) and the column of a bracket too deep are worked out only where they are needed.
 pub(crate) fn too_deep(text: &str) -> Option<(usize, usize)> {
-    let (mut depth, mut line, mut col) = (0_usize, 1, 0);
-    let mut quote: Option<char> = None;
+    let b = text.as_bytes();
+    // The character before byte `i` (a space at the start, as if the text began after one).
+    let prev = |i: usize| text[..i].chars().next_back().unwrap_or(' ');
+    let (mut depth, mut i) = (0_usize, 0);
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
-    let mut comment = false;
-    let mut prev = ' ';
-    for c in text.chars() {
-        col += 1;
-        if c == '\n' {
-            line += 1;
-            col = 0;
-            comment = false;
-            prev = c;
-            continue;
-        }
-        if comment {
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' {
+            // A line end closes a comment; an open quote (and an escape) carry on.
+            i += 1;
             continue;
         }
         match quote {
             Some(q) => {
                 if escaped {
                     escaped = false;
-                } else if c == '\\' && q == '"' {
+                } else if c == b'\\' && q == b'"' {
                     escaped = true;
                 } else if c == q {
                     quote = None;
+                } else {
+                    // Nothing in a quoted text matters but its quote, a backslash, a line end.
+                    i += 1;
+                    while i < b.len() && !matches!(b[i], b'\n' | b'\\' | b'"' | b'\'') {
+                        i += 1;
+                    }
+                    continue;
                 }
             }
             None => match c {
-                '"' | '\'' if depth > 0 || matches!(prev, ' ' | ':' | '\t') => quote = Some(c),
-                '#' if prev.is_whitespace() => comment = true,
-                '[' | '{' => {
+                b'"' | b'\'' if depth > 0 || matches!(prev(i), ' ' | ':' | '\t') => quote = Some(c),
+                b'#' if prev(i).is_whitespace() => {
+                    // A comment runs to the line end.
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'[' | b'{' => {
                     depth += 1;
                     if depth > MAX_NESTING {
-                        return Some((line, col));
+                        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                        let line = b[..i].iter().filter(|x| **x == b'\n').count() + 1;
+                        return Some((line, text[line_start..i].chars().count() + 1));
                     }
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {
+                    i += 1;
+                    while i < b.len()
+                        && !matches!(
+                            b[i],
+                            b'\n' | b'"' | b'\'' | b'#' | b'[' | b'{' | b']' | b'}'
+                        )
+                    {
+                        i += 1;
+                    }
+                    continue;
+                }
             },
         }
-        prev = c;
+        i += 1;
     }
     None
 }
@@ -334,6 +361,78 @@ mod tests {
             "[".repeat(200)
         );
         assert_eq!(too_deep(&quoted), None);
+    }
+
+    /// The scan as first written, character by character: the byte scan must agree with it.
+    fn too_deep_by_chars(text: &str) -> Option<(usize, usize)> {
+        let (mut depth, mut line, mut col) = (0_usize, 1, 0);
+        let mut quote: Option<char> = None;
+        let (mut escaped, mut comment, mut prev) = (false, false, ' ');
+        for c in text.chars() {
+            col += 1;
+            if c == '\n' {
+                line += 1;
+                col = 0;
+                comment = false;
+                prev = c;
+                continue;
+            }
+            if comment {
+                continue;
+            }
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && q == '"' {
+                        escaped = true;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '"' | '\'' if depth > 0 || matches!(prev, ' ' | ':' | '\t') => quote = Some(c),
+                    '#' if prev.is_whitespace() => comment = true,
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_NESTING {
+                            return Some((line, col));
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scan_agrees_with_the_character_scan(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "[", "[", "[", "{", "]", "}", "\"", "'", "\\", "#", " ", ":", "\t", "\n",
+                    "a", "县", "\u{3000}", "\u{a0}", "🙂", "[[[[[[[[[[", "{{{{{{{{{{",
+                ]),
+                0..400,
+            ),
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(too_deep(&text), too_deep_by_chars(&text));
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_places_a_bracket_after_wide_characters() {
+        // Line 2 is `县县 ` then 101 `[`: the 101st is character 3 + 101 = 104.
+        let text = format!("a: 1\n县县 {}", "[".repeat(101));
+        assert_eq!(too_deep(&text), Some((2, 104)));
+        assert_eq!(too_deep_by_chars(&text), Some((2, 104)));
+        // `#` after an ideographic space (U+3000) opens a comment, as after a space.
+        let text = format!("a:\u{3000}#{}", "[".repeat(101));
+        assert_eq!(too_deep(&text), None);
     }
 
     #[test]

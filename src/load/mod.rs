@@ -2,6 +2,7 @@
 //! and suggest the key that was probably meant.
 
 pub(crate) mod county;
+mod fast;
 pub mod files;
 pub(crate) mod parse;
 

@@ -137,7 +137,7 @@ pub(crate) fn show_f64(f: f64) -> String {
 /// The parser settings for every YAML file fazhi reads: YAML 1.2 booleans only (`no`, `on`, `y`
 /// stay text), errors without a rendered snippet (fazhi prints `file:line:col`), and budgets far
 /// above any real rule set or county file but far below what an alias bomb expands to.
-fn yaml_options(duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
+pub(crate) fn yaml_options(duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
     let mut limits = serde_saphyr::options::AliasLimits::default();
     // The national rule set and a county file use no aliases at all; 100 000 replayed events
     // is 20× the largest file's events, and stops `a: &a [*b, *b, …]` chains in milliseconds.
@@ -445,6 +445,49 @@ impl<'de> Deserialize<'de> for YNode {
                     });
                 }
                 Ok(YNode(Kind::Map(out)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A value read as a [`Node`] without places (every `at` is (0, 0)), in one pass of either
+/// parser: the county reader's fast path (`load::fast`) reads one field's value this way and
+/// checks it with the same code as a tree's value, so both paths give the same [`Kind`] for the
+/// same text (the same visitor methods as [`YNode`] and [`JScalar`], keys as [`KeyText`]).
+pub(crate) struct Plain(pub(crate) Node);
+
+fn plain(kind: Kind) -> Plain {
+    Plain(Node { at: (0, 0), kind })
+}
+
+impl<'de> Deserialize<'de> for Plain {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Plain;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a YAML or JSON value")
+            }
+            scalars!(plain);
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Plain(n)) = a.next_element::<Plain>()? {
+                    out.push(n);
+                }
+                Ok(plain(Kind::Seq(out)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
+                let mut out = Vec::new();
+                while let Some(KeyText(key)) = a.next_key::<KeyText>()? {
+                    let Plain(value) = a.next_value::<Plain>()?;
+                    out.push(Entry {
+                        key,
+                        key_at: (0, 0),
+                        value,
+                    });
+                }
+                Ok(plain(Kind::Map(out)))
             }
         }
         d.deserialize_any(V)

@@ -273,8 +273,7 @@ impl RuleSet {
     /// evaluation alone): the number the rule returned (before clamping), or `None` when the item
     /// has no data or fails. Points only: the helpers word no notes (every evaluator alike).
     pub fn evaluate_items(&self, data: &CountyData, ev: Evaluator) -> Vec<Option<f64>> {
-        let all: Vec<usize> = (0..self.items.len()).collect();
-        self.evaluate_items_at(data, &all, ev)
+        self.evaluate_chosen(data, self.items.iter(), ev)
     }
 
     /// [`RuleSet::evaluate_items`] for some items only, given by their positions in
@@ -285,11 +284,20 @@ impl RuleSet {
         positions: &[usize],
         ev: Evaluator,
     ) -> Vec<Option<f64>> {
+        let chosen = positions.iter().filter_map(|k| self.items.get(*k));
+        self.evaluate_chosen(data, chosen, ev)
+    }
+
+    fn evaluate_chosen<'r>(
+        &'r self,
+        data: &CountyData,
+        chosen: impl Iterator<Item = &'r (usize, CompiledRule)>,
+        ev: Evaluator,
+    ) -> Vec<Option<f64>> {
         let number = |run: Run| match run.outcome {
             Outcome::Number(x) => Some(x),
             _ => None,
         };
-        let chosen = positions.iter().filter_map(|k| self.items.get(*k));
         if ev == Evaluator::Naive {
             return self
                 .naive_items(data, chosen)

@@ -4,13 +4,114 @@
 //! Anything else makes [`lower`] return `None`, and the rule always runs on the interpreter.
 
 use super::ops::{self, Arith, Bail, Cmp, Val, R};
+use super::typed::Ty;
 use super::{Code, Env, Program};
 use crate::helpers::{core, dates, shapes};
+use crate::model::FieldSpec;
+use crate::types::FieldPath;
 use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, Stmt, AST};
 use std::collections::BTreeMap;
 
-/// The slot of every dictionary field.
-pub(crate) type SlotMap = BTreeMap<String, usize>;
+/// The slot of every dictionary field, and the type its values have on the typed tier.
+#[derive(Debug, Default)]
+pub(crate) struct SlotMap {
+    by_path: BTreeMap<String, usize>,
+    types: Vec<Option<Ty>>,
+}
+
+impl SlotMap {
+    /// The slots of the dictionary's fields, in its order.
+    pub(crate) fn new<'f>(fields: impl Iterator<Item = (&'f FieldPath, &'f FieldSpec)>) -> Self {
+        let mut m = SlotMap::default();
+        for (i, (f, spec)) in fields.enumerate() {
+            m.by_path.insert(f.as_str().to_string(), i);
+            m.types.push(Ty::of_field(spec.ty));
+        }
+        m
+    }
+    /// The slot of a dotted field path.
+    pub(crate) fn get(&self, path: &str) -> Option<&usize> {
+        self.by_path.get(path)
+    }
+    /// The typed tier's type of a slot's values (`None`: texts, dates, lists).
+    pub(crate) fn ty(&self, slot: usize) -> Option<Ty> {
+        self.types.get(slot).copied().flatten()
+    }
+}
+
+/// What a closure environment gives a helper: the item's context.
+pub(super) trait HasCx {
+    fn cx(&mut self) -> &mut core::Cx;
+}
+
+impl HasCx for Env<'_> {
+    fn cx(&mut self) -> &mut core::Cx {
+        &mut self.cx
+    }
+}
+
+/// `tiers`/`tiers_below` of `x` over a lowered table: each pair evaluated by `pair` into a
+/// buffer on the stack (the heap past eight tiers), then the shared helper.
+pub(super) fn tiers_over<P, E: HasCx>(
+    pairs: &[P],
+    env: &mut E,
+    below: bool,
+    x: f64,
+    mut pair: impl FnMut(&P, &mut E) -> Option<(f64, f64)>,
+) -> Option<f64> {
+    let mut ts = [(0.0, 0.0); 8];
+    let mut heap = Vec::new();
+    let ts: &mut [(f64, f64)] = if pairs.len() <= ts.len() {
+        &mut ts[..pairs.len()]
+    } else {
+        heap.resize(pairs.len(), (0.0, 0.0));
+        &mut heap
+    };
+    for (slot, p) in ts.iter_mut().zip(pairs) {
+        *slot = pair(p, env)?;
+    }
+    let cx = env.cx();
+    Some(if below {
+        core::tiers_below(cx, x, ts)
+    } else {
+        core::tiers(cx, x, ts)
+    })
+}
+
+/// A helper whose arguments are all numbers, except a condition first (`award`), given as 1/0.
+pub(super) type NumHelper = fn(&mut core::Cx, &[f64]) -> R<f64>;
+
+/// The helpers of that kind by name and number of arguments, and whether the first is a
+/// condition. One table for both tiers of the fast path.
+pub(super) fn helper(name: &str, n: usize) -> Option<(NumHelper, bool)> {
+    let h: NumHelper = match (name, n) {
+        ("award", 1) => |cx, a| Ok(core::award(cx, a[0] != 0.0)),
+        ("award", 2) => |cx, a| Ok(core::award_pts(cx, a[0] != 0.0, a[1])),
+        ("deduct_below", 4) => {
+            |cx, a| core::deduct_below(cx, a[0], a[1], a[2], a[3]).map_err(|_| Bail)
+        }
+        ("deduct_above", 4) => {
+            |cx, a| core::deduct_above(cx, a[0], a[1], a[2], a[3]).map_err(|_| Bail)
+        }
+        ("deduct_each", 2) => |cx, a| Ok(core::deduct_each(cx, a[0], a[1])),
+        ("deduct_each", 3) => {
+            |cx, a| shapes::deduct_each_capped(cx, a[0], a[1], a[2]).map_err(|_| Bail)
+        }
+        ("deduct_steps_below", 4) => |cx, a| steps(cx, a, "deduct_steps_below"),
+        ("deduct_steps_above", 4) => |cx, a| steps(cx, a, "deduct_steps_above"),
+        ("deduct_started_steps_below", 4) => |cx, a| steps(cx, a, "deduct_started_steps_below"),
+        ("deduct_started_steps_above", 4) => |cx, a| steps(cx, a, "deduct_started_steps_above"),
+        ("proportional", 1) => |cx, a| Ok(core::proportional_rate(cx, a[0])),
+        ("proportional", 2) => |cx, a| Ok(core::proportional(cx, a[0], a[1])),
+        ("pct", 2) => |_, a| Ok(core::pct(a[0], a[1])),
+        ("pct_or", 3) => |_, a| Ok(core::pct_or(a[0], a[1], a[2])),
+        ("ratio", 2) => |_, a| Ok(core::ratio_or(a[0], a[1], 0.0)),
+        ("ratio_or", 3) => |_, a| Ok(core::ratio_or(a[0], a[1], a[2])),
+        ("clamp", 3) => |_, a| Ok(core::clamp(a[0], a[1], a[2])),
+        _ => return None,
+    };
+    Some((h, name == "award"))
+}
 
 struct Lower<'m> {
     slots: &'m SlotMap,
@@ -20,8 +121,9 @@ struct Lower<'m> {
     locals: usize,
 }
 
-/// Lowers a compiled rule, or `None` when it uses anything outside the subset.
-pub(crate) fn lower(ast: &AST, slots: &SlotMap) -> Option<Program> {
+/// Lowers a compiled rule to the untyped tier, or `None` when it uses anything outside the
+/// subset.
+pub(super) fn lower(ast: &AST, slots: &SlotMap) -> Option<Program> {
     if ast.has_functions() {
         return None;
     }
@@ -33,6 +135,7 @@ pub(crate) fn lower(ast: &AST, slots: &SlotMap) -> Option<Program> {
     };
     let code = l.block(ast.statements())?;
     Some(Program {
+        typed: None,
         code,
         strings: l.strings,
         locals: l.locals,
@@ -53,12 +156,14 @@ fn constant(v: Val<'static>) -> Code {
     }
 }
 
-enum Seg<'e> {
+/// The segments after `d.` or a name: properties, then methods.
+pub(super) enum Seg<'e> {
     Prop(&'e str),
     Method(&'e FnCallExpr),
 }
 
-fn segments<'e>(e: &'e Expr, out: &mut Vec<Seg<'e>>) -> Option<()> {
+/// The segments of the right-hand side of a `.` chain, in order (`None` for anything else).
+pub(super) fn segments<'e>(e: &'e Expr, out: &mut Vec<Seg<'e>>) -> Option<()> {
     match e {
         Expr::Property(p, _) => out.push(Seg::Prop(p.2.as_str())),
         Expr::MethodCall(f, _) => out.push(Seg::Method(f)),
@@ -400,23 +505,12 @@ impl Lower<'_> {
                 let below = name == "tiers_below";
                 Some(boxed(move |env| {
                     let x = v(env)?.num()?;
-                    let mut ts = [(0.0, 0.0); 8];
-                    let mut heap = Vec::new();
-                    let ts: &mut [(f64, f64)] = if pairs.len() <= ts.len() {
-                        &mut ts[..pairs.len()]
-                    } else {
-                        heap.resize(pairs.len(), (0.0, 0.0));
-                        &mut heap
-                    };
-                    for (slot, (t, p)) in ts.iter_mut().zip(&pairs) {
-                        let t = t(env)?.num()?;
-                        *slot = (t, p(env)?.num()?);
-                    }
-                    Ok(Val::Float(if below {
-                        core::tiers_below(&mut env.cx, x, ts)
-                    } else {
-                        core::tiers(&mut env.cx, x, ts)
-                    }))
+                    tiers_over(&pairs, env, below, x, |(t, p), env| {
+                        let t = t(env).ok()?.num().ok()?;
+                        Some((t, p(env).ok()?.num().ok()?))
+                    })
+                    .map(Val::Float)
+                    .ok_or(Bail)
                 }))
             }
             ("days_between" | "on_or_before", 2) => {
@@ -490,43 +584,19 @@ impl Lower<'_> {
         Some((a.pop()?, b))
     }
 
-    /// Helpers whose arguments are all numbers (except `award`'s condition).
+    /// Helpers whose arguments are all numbers (except `award`'s condition): [`helper`].
     fn numeric_helper(&mut self, f: &FnCallExpr) -> Option<Code> {
         let args = self.args(f)?;
-        type H = fn(&mut core::Cx, &[Val]) -> R<f64>;
-        let h: H = match (f.name.as_str(), args.len()) {
-            ("award", 1) => |cx, a| Ok(core::award(cx, a[0].bool()?)),
-            ("award", 2) => |cx, a| Ok(core::award_pts(cx, a[0].bool()?, a[1].num()?)),
-            ("deduct_below", 4) => |cx, a| {
-                let (v, t, u, p) = (a[0].num()?, a[1].num()?, a[2].num()?, a[3].num()?);
-                core::deduct_below(cx, v, t, u, p).map_err(|_| Bail)
-            },
-            ("deduct_above", 4) => |cx, a| {
-                let (v, l, u, p) = (a[0].num()?, a[1].num()?, a[2].num()?, a[3].num()?);
-                core::deduct_above(cx, v, l, u, p).map_err(|_| Bail)
-            },
-            ("deduct_each", 2) => |cx, a| Ok(core::deduct_each(cx, a[0].num()?, a[1].num()?)),
-            ("deduct_each", 3) => |cx, a| {
-                let (n, per, cap) = (a[0].num()?, a[1].num()?, a[2].num()?);
-                shapes::deduct_each_capped(cx, n, per, cap).map_err(|_| Bail)
-            },
-            ("deduct_steps_below", 4) => |cx, a| steps(cx, a, "deduct_steps_below"),
-            ("deduct_steps_above", 4) => |cx, a| steps(cx, a, "deduct_steps_above"),
-            ("deduct_started_steps_below", 4) => |cx, a| steps(cx, a, "deduct_started_steps_below"),
-            ("deduct_started_steps_above", 4) => |cx, a| steps(cx, a, "deduct_started_steps_above"),
-            ("proportional", 1) => |cx, a| Ok(core::proportional_rate(cx, a[0].num()?)),
-            ("proportional", 2) => |cx, a| Ok(core::proportional(cx, a[0].num()?, a[1].num()?)),
-            ("pct", 2) => |_, a| Ok(core::pct(a[0].num()?, a[1].num()?)),
-            ("pct_or", 3) => |_, a| Ok(core::pct_or(a[0].num()?, a[1].num()?, a[2].num()?)),
-            ("ratio", 2) => |_, a| Ok(core::ratio_or(a[0].num()?, a[1].num()?, 0.0)),
-            ("ratio_or", 3) => |_, a| Ok(core::ratio_or(a[0].num()?, a[1].num()?, a[2].num()?)),
-            ("clamp", 3) => |_, a| Ok(core::clamp(a[0].num()?, a[1].num()?, a[2].num()?)),
-            _ => return None,
-        };
+        let (h, bool_first) = helper(f.name.as_str(), args.len())?;
         Some(boxed(move |env| {
-            let mut vals = [Val::Unit, Val::Unit, Val::Unit, Val::Unit];
-            for (slot, a) in vals.iter_mut().zip(&args) {
-                *slot = a(env)?;
+            let mut vals = [0.0; 4];
+            for (k, (slot, a)) in vals.iter_mut().zip(&args).enumerate() {
+                let v = a(env)?;
+                *slot = if k == 0 && bool_first {
+                    f64::from(u8::from(v.bool()?))
+                } else {
+                    v.num()?
+                };
             }
             h(&mut env.cx, &vals[..args.len()]).map(Val::Float)
         }))
@@ -534,14 +604,14 @@ impl Lower<'_> {
 }
 
 /// A step deduction named `name` on `[v, target, step, per]`.
-fn steps(cx: &mut core::Cx, a: &[Val], name: &str) -> R<f64> {
+fn steps(cx: &mut core::Cx, a: &[f64], name: &str) -> R<f64> {
     let (below, how) = match name {
         "deduct_steps_below" => (true, shapes::Steps::Full),
         "deduct_steps_above" => (false, shapes::Steps::Full),
         "deduct_started_steps_below" => (true, shapes::Steps::Started),
         _ => (false, shapes::Steps::Started),
     };
-    let v = [a[0].num()?, a[1].num()?, a[2].num()?, a[3].num()?];
+    let v = [a[0], a[1], a[2], a[3]];
     crate::helpers::steps(cx, name, below, how, v).map_err(|_| Bail)
 }
 
@@ -564,7 +634,7 @@ fn arith_op(name: &str) -> Option<Arith> {
     })
 }
 
-fn cmp_op(name: &str) -> Option<Cmp> {
+pub(super) fn cmp_op(name: &str) -> Option<Cmp> {
     Some(match name {
         "==" => Cmp::Eq,
         "!=" => Cmp::Ne,

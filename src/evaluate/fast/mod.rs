@@ -13,8 +13,9 @@
 
 mod build;
 mod ops;
+mod typed;
 
-pub(crate) use build::{lower, SlotMap};
+pub(crate) use build::SlotMap;
 
 use crate::evaluate::{Outcome, Run};
 use crate::helpers::core::Cx;
@@ -25,16 +26,27 @@ use ops::{Val, R};
 /// A lowered rule body.
 type Code = Box<dyn for<'a> Fn(&mut Env<'a>) -> R<Val<'a>> + Send + Sync>;
 
-/// A rule lowered to closures.
+/// A rule lowered to closures: the typed tier when every value it sees is a number or a flag,
+/// and the untyped tier it falls back to.
 pub(crate) struct Program {
+    typed: Option<typed::Typed>,
     code: Code,
     strings: Vec<Box<str>>,
     locals: usize,
 }
 
+/// Lowers a compiled rule, or `None` when it uses anything outside the untyped tier's subset
+/// (then the rule always runs on the interpreter).
+pub(crate) fn lower(ast: &rhai::AST, slots: &SlotMap) -> Option<Program> {
+    let mut p = build::lower(ast, slots)?;
+    p.typed = typed::lower(ast, slots);
+    Some(p)
+}
+
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Program")
+            .field("typed", &self.typed)
             .field("strings", &self.strings)
             .field("locals", &self.locals)
             .finish_non_exhaustive()
@@ -53,8 +65,13 @@ pub(crate) struct Env<'a> {
 /// flags are copied into one dense array, texts and lists borrowed, so a rule's field read is an
 /// index into memory the county's other reads have just brought into cache.
 pub(crate) struct Slots<'a> {
-    values: Vec<Option<Val<'a>>>,
+    /// The untyped tier's values, made from `datums` when a rule first needs them.
+    values: std::cell::OnceCell<Vec<Option<Val<'a>>>>,
     datums: Vec<Option<&'a Datum>>,
+    /// The typed tier's row: each number as an `f64`, each flag as 1/0 …
+    row: Vec<f64>,
+    /// … and its [`typed::Ty::tag`] (0 for a missing value, a text, a date or a list).
+    tags: Vec<u8>,
     /// Slots whose text or list is larger than the interpreter's size limits (usually none).
     big: Vec<usize>,
     /// The county's assessment year (`county.year`).
@@ -69,8 +86,10 @@ impl<'a> Slots<'a> {
     {
         let n = fields.size_hint().0;
         let mut slots = Slots {
-            values: Vec::with_capacity(n),
+            values: Default::default(),
             datums: Vec::with_capacity(n),
+            row: Vec::with_capacity(n),
+            tags: Vec::with_capacity(n),
             big: Vec::new(),
             year: data.info.year,
         };
@@ -98,8 +117,10 @@ impl<'a> Slots<'a> {
     /// [`Slots::new`] for any county data: a merge of two sorted lists, comparing paths.
     fn by_text<'f>(fields: impl Iterator<Item = &'f FieldPath>, data: &'a CountyData) -> Self {
         let mut slots = Slots {
-            values: Vec::new(),
+            values: Default::default(),
             datums: Vec::new(),
+            row: Vec::new(),
+            tags: Vec::new(),
             big: Vec::new(),
             year: data.info.year,
         };
@@ -117,11 +138,35 @@ impl<'a> Slots<'a> {
     }
 
     fn push(&mut self, d: Option<&'a Datum>) {
-        if d.is_some_and(|d| crate::evaluate::over_size_limits(&d.value)) {
-            self.big.push(self.values.len());
-        }
-        self.values.push(d.map(|d| Val::of(&d.value)));
+        use crate::types::Value;
+        use typed::Ty;
+        let (x, tag) = match d.map(|d| &d.value) {
+            Some(Value::Number(f)) if f.is_finite() => (*f, Ty::Float.tag()),
+            // Counts are at most 2^53 − 1 once checked; a larger one stays untyped.
+            Some(Value::Int(i)) if i.unsigned_abs() < 1 << 53 => (*i as f64, Ty::Int.tag()),
+            Some(Value::Bool(b)) => (f64::from(u8::from(*b)), Ty::Bool.tag()),
+            Some(v) => {
+                if crate::evaluate::over_size_limits(v) {
+                    self.big.push(self.datums.len());
+                }
+                let list = matches!(v, Value::List(_));
+                (0.0, if list { Ty::List.tag() } else { typed::OTHER })
+            }
+            None => (0.0, 0),
+        };
+        self.row.push(x);
+        self.tags.push(tag);
         self.datums.push(d);
+    }
+
+    /// The untyped tier's values (made on first use).
+    fn values(&self) -> &[Option<Val<'a>>] {
+        self.values.get_or_init(|| {
+            self.datums
+                .iter()
+                .map(|d| d.map(|d| Val::of(&d.value)))
+                .collect()
+        })
     }
 
     /// Whether a rule reading `slots` reads a value over the sandbox's size limits: such a rule
@@ -137,14 +182,14 @@ impl<'a> Slots<'a> {
 
     /// The required inputs that are missing, in the rule's order (`None` when all are there).
     pub(crate) fn missing(&self, slots: &[usize], inputs: &[FieldPath]) -> Option<Vec<FieldPath>> {
-        if slots.iter().all(|s| self.values[*s].is_some()) {
+        if slots.iter().all(|s| self.datums[*s].is_some()) {
             return None;
         }
         Some(
             slots
                 .iter()
                 .zip(inputs)
-                .filter(|(s, _)| self.values[**s].is_none())
+                .filter(|(s, _)| self.datums[**s].is_none())
                 .map(|(_, f)| f.clone())
                 .collect(),
         )
@@ -154,8 +199,13 @@ impl<'a> Slots<'a> {
 /// Runs a lowered rule with maximum `max`; `None` when it bails (the interpreter decides).
 /// Without `notes` the helpers compute points only and word nothing.
 pub(crate) fn run(p: &Program, slots: &Slots<'_>, max: f64, notes: bool) -> Option<Run> {
+    if let Some(t) = &p.typed {
+        if let Some(run) = typed::run(t, slots, max, notes) {
+            return Some(run);
+        }
+    }
     let mut env = Env {
-        fields: &slots.values,
+        fields: slots.values(),
         strings: &p.strings,
         locals: vec![Val::Unit; p.locals],
         cx: if notes { Cx::new(max) } else { Cx::quiet(max) }.in_year(slots.year),
@@ -202,9 +252,10 @@ mod tests {
                 .collect();
             let a = super::Slots::new(dict.keys(), &c);
             let b = super::Slots::new(dict.keys(), &copy);
-            assert_eq!(a.values, b.values);
-            assert_eq!(a.values.len(), dict.len());
-            assert_eq!(a.values.iter().flatten().count(), c.values.len());
+            assert_eq!(a.values(), b.values());
+            assert_eq!((&a.row, &a.tags), (&b.row, &b.tags));
+            assert_eq!(a.values().len(), dict.len());
+            assert_eq!(a.values().iter().flatten().count(), c.values.len());
         }
     }
 }

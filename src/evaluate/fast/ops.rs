@@ -124,7 +124,7 @@ pub(crate) fn neg(a: Val<'_>) -> R<Val<'_>> {
 }
 
 /// A comparison with a float on either side: [`crate::numeric::compare`].
-fn float_cmp(op: Cmp, x: f64, y: f64) -> bool {
+pub(crate) fn float_cmp(op: Cmp, x: f64, y: f64) -> bool {
     use std::cmp::Ordering::*;
     let o = crate::numeric::compare(x, y);
     match op {
@@ -137,7 +137,7 @@ fn float_cmp(op: Cmp, x: f64, y: f64) -> bool {
     }
 }
 
-fn ord_cmp<T: PartialOrd>(op: Cmp, x: T, y: T) -> bool {
+pub(crate) fn ord_cmp<T: PartialOrd>(op: Cmp, x: T, y: T) -> bool {
     match op {
         Cmp::Eq => x == y,
         Cmp::Ne => x != y,

@@ -216,39 +216,41 @@ pub fn analyse(
     let (base_milli, base_ranks) = (s.milli.clone(), s.ranks.clone());
     let lines = start.pass_lines.len();
 
-    // Draws in chunks: each chunk writes its rows of ranks and returns its pass counts and
-    // rank-shift sums.
+    // Draws in chunks of `CHUNK`: each chunk writes its ranks county by county (the ranks of
+    // county c in the chunk's draws are `len` neighbours, so the percentiles below read each
+    // county's ranks in runs) and returns its pass counts and rank-shift sums.
     const CHUNK: usize = 32;
-    let mut ranks = vec![0u32; settings.runs * n];
+    let runs = settings.runs;
+    let mut ranks = vec![0u32; runs * n];
     let (pass_counts, shift_sums) = ranks
         .par_chunks_mut(CHUNK * n)
         .enumerate()
-        .map(|(ci, rows)| {
+        .map(|(ci, part)| {
+            let len = part.len() / n;
             let mut pts = Vec::new();
             let mut ws: Vec<Vec<f32>> = vec![Vec::new(); BLOCK];
             let mut sc: Vec<Scratch> = vec![Scratch::default(); BLOCK];
             let mut pass = vec![0u32; lines * n];
             let mut shift = vec![0u64; n];
-            let rows: Vec<&mut [u32]> = rows.chunks_mut(n).collect();
-            let mut first = ci * CHUNK;
-            for block in rows.into_iter().collect::<Vec<_>>().chunks_mut(BLOCK) {
-                let m = block.len();
+            for at in (0..len).step_by(BLOCK) {
+                let m = BLOCK.min(len - at);
                 for (j, w) in ws.iter_mut().enumerate().take(m) {
-                    let mut rng = stream(settings.seed, (first + j) as u64);
+                    let mut rng = stream(settings.seed, (ci * CHUNK + at + j) as u64);
                     sampler.draw(Some(&mut rng), None, &mut pts, w);
                 }
                 dense.eval_block(&ws[..m], &mut sc[..m]);
-                for (row, s) in block.iter_mut().zip(&sc) {
-                    row.copy_from_slice(&s.ranks);
-                    for c in 0..n {
-                        shift[c] += s.ranks[c].abs_diff(base_ranks[c]) as u64;
-                        let bits = s.passed[c];
-                        for l in 0..lines {
-                            pass[l * n + c] += (bits >> l) & 1;
+                for (j, s) in sc.iter().enumerate().take(m) {
+                    let column = part.iter_mut().skip(at + j).step_by(len);
+                    for (c, (slot, &r)) in column.zip(&s.ranks).enumerate() {
+                        *slot = r;
+                        shift[c] += r.abs_diff(base_ranks[c]) as u64;
+                    }
+                    for (l, pass) in pass.chunks_exact_mut(n).enumerate() {
+                        for (p, bits) in pass.iter_mut().zip(&s.passed) {
+                            *p += (bits >> l) & 1;
                         }
                     }
                 }
-                first += m;
             }
             (pass, shift)
         })
@@ -261,39 +263,46 @@ pub fn analyse(
             },
         );
 
-    // Percentiles per county: gather columns block by block.
-    const COLS: usize = 64;
-    let runs = settings.runs;
+    // Percentiles per county: ranks run from 1 to n, so each county's ranks are counted (the
+    // counts of a block of counties stay in L2 while the chunks' runs of their ranks stream
+    // past), then the counts are walked once for the three percentiles.
+    const COLS: usize = 16;
     let quantiles: Vec<(u32, u32, u32)> = (0..n.div_ceil(COLS))
         .into_par_iter()
         .flat_map_iter(|b| {
             let cols = b * COLS..((b + 1) * COLS).min(n);
-            let mut buf: Vec<Vec<u32>> = cols.clone().map(|_| Vec::with_capacity(runs)).collect();
-            for row in ranks.chunks(n) {
-                for (k, c) in cols.clone().enumerate() {
-                    buf[k].push(row[c]);
-                }
-            }
-            // Ranks run from 1 to n: count one county's ranks (in L1), then walk the counts.
-            let mut h = vec![0u32; n + 1];
-            buf.into_iter().map(move |col| {
-                h.iter_mut().for_each(|x| *x = 0);
-                for r in col {
-                    h[r as usize] += 1;
-                }
-                let at = |q: f64| {
-                    let need = ((q * runs as f64).ceil() as u64).clamp(1, runs as u64);
-                    let mut seen = 0u64;
-                    for (r, c) in h.iter().enumerate() {
-                        seen += *c as u64;
-                        if seen >= need {
-                            return r as u32;
+            let width = cols.len();
+            let mut h = vec![0u32; width * (n + 1)];
+            for part in ranks.chunks(CHUNK * n) {
+                let len = part.len() / n;
+                let block = &part[cols.start * len..cols.end * len];
+                for (h, col) in h.chunks_exact_mut(n + 1).zip(block.chunks_exact(len)) {
+                    for &r in col {
+                        if let Some(x) = h.get_mut(r as usize) {
+                            *x += 1;
                         }
                     }
-                    n as u32
-                };
-                (at(0.05), at(0.5), at(0.95))
-            })
+                }
+            }
+            let need = |q: f64| ((q * runs as f64).ceil() as u64).clamp(1, runs as u64);
+            let needs = [need(0.05), need(0.5), need(0.95)];
+            (0..width)
+                .map(|k| {
+                    let mut at = [n as u32; 3];
+                    let (mut seen, mut next) = (0u64, 0);
+                    for (r, c) in h[k * (n + 1)..(k + 1) * (n + 1)].iter().enumerate() {
+                        seen += *c as u64;
+                        while next < 3 && seen >= needs[next] {
+                            at[next] = r as u32;
+                            next += 1;
+                        }
+                        if next == 3 {
+                            break;
+                        }
+                    }
+                    (at[0], at[1], at[2])
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
 

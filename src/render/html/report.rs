@@ -27,6 +27,47 @@ fn heading(c: &CountyRef, what: &str) -> String {
 }
 
 /// The provenance of one county's result: its data hash under its file name (or id).
+/// What a county's provenance block is made of.
+type Parts<'a> = (
+    &'a crate::report::RuleSetInfo,
+    &'a crate::report::EngineInfo,
+    &'a CountyRef,
+);
+
+/// One page of one section per county (score reports, gap analyses): each with its provenance
+/// block and `body`; the title names the county, or the number of counties.
+fn per_county<T>(
+    all: &[T],
+    parts: fn(&T) -> Parts<'_>,
+    body: impl Fn(&T, &Prov) -> String,
+    what: &str,
+) -> String {
+    let provs: Vec<Provenance> = all
+        .iter()
+        .map(|x| {
+            let (ruleset, engine, county) = parts(x);
+            county_prov(ruleset, engine, county)
+        })
+        .collect();
+    let sections: Vec<Section> = all
+        .iter()
+        .zip(&provs)
+        .map(|(x, p)| {
+            let prov = Prov {
+                p,
+                data_word: "数据",
+            };
+            let body = body(x, &prov);
+            Section { prov, body }
+        })
+        .collect();
+    let t = match all {
+        [x] => title(parts(x).2, what),
+        _ => format!("{what}（{} 个县）", all.len()),
+    };
+    document(&t, &sections)
+}
+
 fn county_prov(
     ruleset: &crate::report::RuleSetInfo,
     engine: &crate::report::EngineInfo,
@@ -340,27 +381,10 @@ fn report_body(r: &Report, prov: &Prov) -> String {
 /// assert!(html.starts_with("<!DOCTYPE html>") && html.contains("某县法治政府建设评分报告"));
 /// ```
 pub fn score_html(reports: &[Report]) -> String {
-    let provs: Vec<Provenance> = reports
-        .iter()
-        .map(|r| county_prov(&r.ruleset, &r.engine, &r.county))
-        .collect();
-    let sections: Vec<Section> = reports
-        .iter()
-        .zip(&provs)
-        .map(|(r, p)| {
-            let prov = Prov {
-                p,
-                data_word: "数据",
-            };
-            let body = report_body(r, &prov);
-            Section { prov, body }
-        })
-        .collect();
-    let t = match reports {
-        [r] => title(&r.county, "法治政府建设评分报告"),
-        _ => format!("法治政府建设评分报告（{} 个县）", reports.len()),
-    };
-    document(&t, &sections)
+    fn parts(r: &Report) -> Parts<'_> {
+        (&r.ruleset, &r.engine, &r.county)
+    }
+    per_county(reports, parts, report_body, "法治政府建设评分报告")
 }
 
 fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
@@ -693,25 +717,8 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
 /// assert!(html.contains("某县法治政府建设差距分析"));
 /// ```
 pub fn gap_html(gaps: &[GapAnalysis]) -> String {
-    let provs: Vec<Provenance> = gaps
-        .iter()
-        .map(|g| county_prov(&g.ruleset, &g.engine, &g.county))
-        .collect();
-    let sections: Vec<Section> = gaps
-        .iter()
-        .zip(&provs)
-        .map(|(g, p)| {
-            let prov = Prov {
-                p,
-                data_word: "数据",
-            };
-            let body = gap_body(g, &prov);
-            Section { prov, body }
-        })
-        .collect();
-    let t = match gaps {
-        [g] => title(&g.county, "法治政府建设差距分析"),
-        _ => format!("法治政府建设差距分析（{} 个县）", gaps.len()),
-    };
-    document(&t, &sections)
+    fn parts(g: &GapAnalysis) -> Parts<'_> {
+        (&g.ruleset, &g.engine, &g.county)
+    }
+    per_county(gaps, parts, gap_body, "法治政府建设差距分析")
 }

@@ -179,7 +179,7 @@ fn condition(run: &Run, what: &str) -> (ConditionStatus, Option<String>) {
     }
 }
 
-fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
+pub(crate) fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
     match &run.outcome {
         Outcome::Number(x) => {
             let raw = Points::from_f64(*x);
@@ -213,7 +213,7 @@ fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus, String) {
 pub(crate) const ALL_POINTS: Points = Points::from_milli(i64::MAX / 1024);
 
 /// A zeroing entry's outcome: (points asked for, status, detail, whether it holds).
-fn zeroing(run: &Run, target: &str) -> (Points, ItemStatus, String, bool) {
+pub(crate) fn zeroing(run: &Run, target: &str) -> (Points, ItemStatus, String, bool) {
     let notes = if run.notes.is_empty() {
         String::new()
     } else {
@@ -281,6 +281,117 @@ pub(crate) fn refresh_item(m: &Model, idx: usize, old: &ItemScore) -> ItemScore 
     )
 }
 
+/// Which penalties apply where: for every node (by index) and for the total, the penalties that
+/// apply to it, in rule-set order. Built once per rule set by callers that roll up many times
+/// (the gap analysis), once per county by [`assemble`].
+pub(crate) struct Roll {
+    at_node: Vec<Vec<usize>>,
+    at_total: Vec<usize>,
+}
+
+/// The roll-up of one county's entries: node points, penalties as charged, bonus, total.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rolled {
+    /// Every node's points after its own penalties (index as in the model).
+    pub earned: Vec<Points>,
+    /// What penalties took from each node (扣完为止: never more than the node had).
+    pub node_penalty: Vec<Points>,
+    /// Every penalty as charged, in rule-set order.
+    pub charged: Vec<Points>,
+    /// The bonus counted (after the rule set's bonus cap).
+    pub bonus: Points,
+    /// The sum of the bonuses before the rule set's cap.
+    pub bonus_sum: Points,
+    /// All penalties charged (nodes and total).
+    pub penalty: Points,
+    /// The final total.
+    pub total: Points,
+}
+
+impl Roll {
+    pub(crate) fn new(m: &Model) -> Roll {
+        let by_id: BTreeMap<&str, usize> = m
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let mut at_node = vec![Vec::new(); m.nodes.len()];
+        let mut at_total = Vec::new();
+        for (i, p) in m.penalties.iter().enumerate() {
+            match by_id.get(p.applies_to.as_str()) {
+                Some(&n) => at_node[n].push(i),
+                None if p.applies_to.as_str() == "total" => at_total.push(i),
+                None => {}
+            }
+        }
+        Roll { at_node, at_total }
+    }
+
+    /// The roll-up's arithmetic, the one place it lives: leaves' points (`leaf[node]`, `None`
+    /// for an inner node) summed up the tree, each node's penalties (`wanted`, in points, as
+    /// requested after their own caps; a zeroing entry that holds asks for [`ALL_POINTS`])
+    /// charged in rule-set order without going below zero, the bonuses (`bonus`, each after
+    /// its own cap) capped by the rule set's bonus cap, and the total's penalties last.
+    pub(crate) fn run(
+        &self,
+        m: &Model,
+        leaf: &[Option<Points>],
+        wanted: &[Points],
+        bonus: &[Points],
+    ) -> Rolled {
+        let mut charged = vec![Points::ZERO; wanted.len()];
+        let mut apply = |list: &[usize], available: Points| {
+            let mut left = available.at_least_zero();
+            let mut taken = Points::ZERO;
+            for &i in list {
+                let got = wanted.get(i).copied().unwrap_or(Points::ZERO).min(left);
+                charged[i] = got;
+                left -= got;
+                taken += got;
+            }
+            taken
+        };
+        // Children come after their parent in pre-order, so go backwards.
+        let mut earned = vec![Points::ZERO; m.nodes.len()];
+        let mut node_penalty = vec![Points::ZERO; m.nodes.len()];
+        for idx in (0..m.nodes.len()).rev() {
+            let n = &m.nodes[idx];
+            let sum = match leaf.get(idx).copied().flatten() {
+                Some(e) => e,
+                None => n.children.iter().map(|&c| earned[c]).sum(),
+            };
+            let taken = apply(&self.at_node[idx], sum);
+            node_penalty[idx] = taken;
+            earned[idx] = sum - taken;
+        }
+        let areas_total: Points = m
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.level == 1)
+            .map(|(i, _)| earned[i])
+            .sum();
+        let bonus_sum: Points = bonus.iter().copied().sum();
+        let bonus = match m.header.bonus_cap {
+            Some(cap) => bonus_sum.min(cap),
+            None => bonus_sum,
+        };
+        let total_taken = apply(&self.at_total, areas_total + bonus);
+        let total = areas_total + bonus - total_taken;
+        let penalty = node_penalty.iter().copied().sum::<Points>() + total_taken;
+        Rolled {
+            earned,
+            node_penalty,
+            charged,
+            bonus,
+            bonus_sum,
+            penalty,
+            total,
+        }
+    }
+}
+
 /// Builds the report from finished item scores — `(node index, score)` for every leaf, in
 /// tree order — and the runs of everything else (`runs.items` is not read). Used by
 /// [`build`] and by incremental rescoring (`analyse::change::rescore`), which reuses unchanged items.
@@ -295,18 +406,13 @@ pub(crate) fn assemble(
 
     // Penalties requested per node (or total), in rule-set order.
     let mut penalties: Vec<AdjustmentResult> = Vec::new();
-    let mut requested: BTreeMap<&str, Vec<(usize, Points)>> = BTreeMap::new();
-    for (i, (p, run)) in m.penalties.iter().zip(&runs.penalties).enumerate() {
+    for (p, run) in m.penalties.iter().zip(&runs.penalties) {
         let (pts, status, detail, zeroed) = if p.is_zeroing() {
             zeroing(run, p.applies_to.as_str())
         } else {
             let (pts, status, detail) = adjustment(run, p.cap);
             (pts, status, detail, false)
         };
-        requested
-            .entry(p.applies_to.as_str())
-            .or_default()
-            .push((i, pts));
         penalties.push(AdjustmentResult {
             id: p.id.clone(),
             name: p.name.clone(),
@@ -322,52 +428,16 @@ pub(crate) fn assemble(
             zeroing: p.is_zeroing().then_some(zeroed),
         });
     }
-    // Apply what can be applied without going below zero; record what was actually deducted.
-    let apply = |target: &str, available: Points, penalties: &mut Vec<AdjustmentResult>| {
-        let mut left = available.at_least_zero();
-        let mut taken = Points::ZERO;
-        for (i, want) in requested.get(target).into_iter().flatten() {
-            let got = (*want).min(left);
-            penalties[*i].points = got;
-            left -= got;
-            taken += got;
-        }
-        taken
-    };
-
-    // Roll the tree up: children come after their parent in pre-order, so go backwards.
-    let mut earned = vec![Points::ZERO; m.nodes.len()];
-    let mut node_penalty = vec![Points::ZERO; m.nodes.len()];
-    let mut item_iter = items.iter();
-    let leaf_earned: BTreeMap<usize, Points> = leaf_idx
-        .iter()
-        .map(|idx| (*idx, item_iter.next().map_or(Points::ZERO, |i| i.earned)))
-        .collect();
-    for idx in (0..m.nodes.len()).rev() {
-        let n = &m.nodes[idx];
-        let sum = match leaf_earned.get(&idx) {
-            Some(e) => *e,
-            None => n.children.iter().map(|&c| earned[c]).sum(),
-        };
-        let taken = apply(n.id.as_str(), sum, &mut penalties);
-        node_penalty[idx] = taken;
-        earned[idx] = sum - taken;
+    let mut leaf_points: Vec<Option<Points>> = vec![None; m.nodes.len()];
+    for (idx, it) in leaf_idx.iter().zip(&items) {
+        leaf_points[*idx] = Some(it.earned);
     }
-    // 指标得分 is the sum of the items; what penalties took from nodes is in `penalty` (once).
-    let items_total: Points = items.iter().map(|i| i.earned).sum();
-    let areas_total: Points = m
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.level == 1)
-        .map(|(i, _)| earned[i])
-        .sum();
-
+    let wanted: Vec<Points> = penalties.iter().map(|p| p.points).collect();
     let mut bonuses = Vec::new();
-    let mut bonus_sum = Points::ZERO;
+    let mut bonus_points = Vec::with_capacity(m.bonuses.len());
     for (b, run) in m.bonuses.iter().zip(&runs.bonuses) {
         let (pts, status, detail) = adjustment(run, Some(b.cap));
-        bonus_sum += pts;
+        bonus_points.push(pts);
         bonuses.push(AdjustmentResult {
             id: b.id.clone(),
             name: b.name.clone(),
@@ -379,13 +449,14 @@ pub(crate) fn assemble(
             zeroing: None,
         });
     }
-    let bonus = match m.header.bonus_cap {
-        Some(cap) => bonus_sum.min(cap),
-        None => bonus_sum,
-    };
-    let total_taken = apply("total", areas_total + bonus, &mut penalties);
-    let total = areas_total + bonus - total_taken;
-    let penalty = node_penalty.iter().copied().sum::<Points>() + total_taken;
+    let rolled = Roll::new(m).run(m, &leaf_points, &wanted, &bonus_points);
+    for (p, charged) in penalties.iter_mut().zip(&rolled.charged) {
+        p.points = *charged;
+    }
+    let (earned, node_penalty) = (rolled.earned, rolled.node_penalty);
+    // 指标得分 is the sum of the items; what penalties took from nodes is in `penalty` (once).
+    let items_total: Points = items.iter().map(|i| i.earned).sum();
+    let (bonus, total, penalty) = (rolled.bonus, rolled.total, rolled.penalty);
 
     let vetoes: Vec<VetoResult> = m
         .vetoes

@@ -4,11 +4,11 @@
 //! heads appearing in court, a report published earlier. It never proposes changing a context
 //! figure (the number of cases filed, of officers employed, of towns) nor moving a lever the wrong
 //! way (more concluded cases to dilute a loss rate). A field says so with `lever:` in the
-//! dictionary (`raise`, `lower` or `none`); when it does not, [`default_lever`] decides from the
-//! field's type and name (the table in `docs/FORMAT.md`, "Levers").
+//! dictionary (`raise`, `lower` or `none`) and with `role:` (who supplies the figure: only the
+//! county's own figures are levers). When a field declares neither, the gap analysis infers the
+//! direction from the compiled rules that read it, probing them with the county's other data
+//! ([`Inferred`]); a field's name is never evidence (a rule set may be written in pinyin).
 
-use crate::model::{FieldSpec, FieldType};
-use crate::types::FieldPath;
 use serde::{Deserialize, Serialize};
 
 /// Whether and how a county can act on a field (`lever:` in the data dictionary).
@@ -51,110 +51,72 @@ impl Lever {
     }
 }
 
-/// Last segments (or their endings) that name a context figure, not something a county does:
-/// totals, cases filed, received, decided or concluded, officers and staff employed,
-/// applications and requests received, the year a report is about.
-const CONTEXT: &[&str] = &[
-    "total",
-    "filed",
-    "officers",
-    "staff",
-    "employed",
-    "population",
-    "received",
-    "applications",
-    "applicants",
-    "requests",
-    "cases",
-    "instance",
-    "year",
-    "required",
-    "decided",
-    "concluded",
-];
+/// Who supplies a field's figure (`role:` in the data dictionary). Only the county's own figures
+/// can be levers; the others are read by the rules but never proposed for change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRole {
+    /// The county's own figure (the default): a lever when its rules say so.
+    #[default]
+    County,
+    /// A figure the evaluators enter (评估方填写): a discretionary deduction (酌情扣分) and its
+    /// reason.
+    Evaluator,
+    /// Last year's figure (上年数据), the base of a "比上年下降" comparison.
+    PriorYear,
+    /// A figure derived from other counties (a provincial average, a rank).
+    PeerDerived,
+}
 
-/// Words of a field that counts or measures something bad (losses, errors, incidents, delays):
-/// lower is better.
-const BAD: &[&str] = &[
-    "loss",
-    "lost",
-    "error",
-    "errors",
-    "violation",
-    "violations",
-    "incident",
-    "incidents",
-    "accident",
-    "fraud",
-    "overturned",
-    "illegal",
-    "pending",
-    "repeat",
-    "criticisms",
-    "complaints",
-    "days",
-    "delay",
-    "overdue",
-    "backlog",
-    "problems",
-    "without",
-    "disguised",
-    "dishonest",
-    "improper",
-    "correction",
-    "corrected",
-];
-
-/// Endings that turn a bad word good: problems *rectified*, errors *corrected*, complaints
-/// *resolved* are things done (but a field named just `corrected` counts corrections suffered).
-const DONE: &[&str] = &[
-    "rectified",
-    "resolved",
-    "replied",
-    "on_time",
-    "closed",
-    "removed",
-    "cancelled",
-    "_corrected",
-];
-
-/// The lever a field has when its dictionary entry does not say (`lever:` absent):
-///
-/// | type | default |
-/// |---|---|
-/// | text | `none` |
-/// | enum, list | `raise` (any value; lists add values) |
-/// | date | `lower` (earlier is better: published, filed, named before a deadline) |
-/// | bool | `raise`, or `lower` when the name is about something bad (`fraud`, `incident`…) |
-/// | count, percent, number | `none` when the last segment names a context figure (`total`, `filed`, `officers`, `staff`, `cases`, `applications`, `requests`, `received`, `decided`, `concluded`, `year`, `required`…); `lower` when it names something bad (`loss`, `error`, `violation`, `pending`, `repeat`, `days`, `problems`, `corrected`…) and does not end in a thing done (`_rectified`, `_resolved`, `_replied`, `_on_time`, `_closed`…); otherwise `raise` |
-///
-/// A veto's own inputs (fields under `veto.`) default to `none`: a past incident is not undone.
-pub fn default_lever(path: &FieldPath, spec: &FieldSpec) -> Lever {
-    let last = path.segments().last().unwrap_or("");
-    let words: Vec<&str> = last.split('_').collect();
-    let done = DONE.iter().any(|d| last.ends_with(d));
-    let bad = !done && words.iter().any(|w| BAD.contains(w));
-    if path.as_str().starts_with("veto.") {
-        return Lever::None;
+impl FieldRole {
+    /// Whether this is the default role (the county's own figure).
+    pub fn is_county(&self) -> bool {
+        *self == FieldRole::County
     }
-    match spec.ty {
-        FieldType::Text => Lever::None,
-        FieldType::Enum | FieldType::List => Lever::Raise,
-        FieldType::Date => Lever::Lower,
-        FieldType::Bool if bad => Lever::Lower,
-        FieldType::Bool => Lever::Raise,
-        FieldType::Count | FieldType::Percent | FieldType::Number => {
-            let context = !done
-                && CONTEXT
-                    .iter()
-                    .any(|c| last == *c || last.ends_with(&format!("_{c}")));
-            if context {
-                Lever::None
-            } else if bad {
-                Lever::Lower
-            } else {
-                Lever::Raise
-            }
+
+    /// The Chinese words for the role, used in reports and lint messages.
+    pub fn zh(self) -> &'static str {
+        match self {
+            FieldRole::County => "本县数据",
+            FieldRole::Evaluator => "评估方填写",
+            FieldRole::PriorYear => "上年数据",
+            FieldRole::PeerDerived => "由其他县数据计算",
+        }
+    }
+}
+
+/// What probing the rules that read a field (with one county's other data) says about its
+/// direction, for a field that declares no `lever:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Inferred {
+    /// Only higher values (later dates, true, more list values) raised the total.
+    Raise,
+    /// Only lower values raised the total.
+    Lower,
+    /// Neither direction changed the total with this county's other data: the field is not
+    /// moved, and the search says it was not searched.
+    Undecided,
+}
+
+impl Inferred {
+    /// The lever the gap analysis uses for an inferred direction (`Undecided` moves nothing).
+    pub fn lever(self) -> Lever {
+        match self {
+            Inferred::Raise => Lever::Raise,
+            Inferred::Lower => Lever::Lower,
+            Inferred::Undecided => Lever::None,
+        }
+    }
+
+    /// The Chinese words for the inference (`推断：提高`).
+    pub fn zh(self) -> &'static str {
+        match self {
+            Inferred::Raise => "推断：提高",
+            Inferred::Lower => "推断：降低",
+            Inferred::Undecided => "推断：方向未定",
         }
     }
 }
@@ -162,54 +124,27 @@ pub fn default_lever(path: &FieldPath, spec: &FieldSpec) -> Lever {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FieldSpec;
 
-    fn lever(path: &str, ty: &str) -> Lever {
-        let spec: FieldSpec =
-            crate::load::parse::typed_for_tests(&format!("{{type: {ty}, desc: x}}")).unwrap();
-        spec.lever(&FieldPath::new(path))
+    fn spec(y: &str) -> FieldSpec {
+        crate::load::parse::typed_for_tests(y).unwrap()
     }
 
     #[test]
-    fn context_figures_are_not_levers() {
-        assert_eq!(lever("enforcement.officers_total", "count"), Lever::None);
-        assert_eq!(lever("litigation.cases", "count"), Lever::None);
-        assert_eq!(lever("review.applications", "count"), Lever::None);
-        assert_eq!(lever("normative_docs.docs_filed", "count"), Lever::None);
-        assert_eq!(lever("x.officers", "count"), Lever::None);
-        assert_eq!(lever("leadership.annual_report_year", "count"), Lever::None);
-        assert_eq!(lever("review.decided", "count"), Lever::None);
-        assert_eq!(lever("x.cases_concluded", "count"), Lever::None);
-    }
-
-    #[test]
-    fn bad_things_are_lowered_and_things_done_raised() {
-        assert_eq!(lever("litigation.loss_rate", "percent"), Lever::Lower);
-        assert_eq!(lever("review.corrected", "count"), Lever::Lower);
-        assert_eq!(lever("review.pending", "count"), Lever::Lower);
+    fn names_say_nothing_and_roles_and_declarations_do() {
+        // No lever declared: the dictionary says nothing, whatever the name.
+        assert_eq!(spec("{type: count, desc: x}").declared_lever(), None);
         assert_eq!(
-            lever("approval.legal_time_limit_days", "number"),
-            Lever::Lower
+            spec("{type: count, desc: x, lever: lower}").declared_lever(),
+            Some(Lever::Lower)
         );
-        assert_eq!(lever("x.problems_rectified", "count"), Lever::Raise);
-        assert_eq!(lever("x.errors_corrected", "count"), Lever::Raise);
-        assert_eq!(lever("x.assessment_fraud", "bool"), Lever::Lower);
-        assert_eq!(lever("veto.assessment_fraud", "bool"), Lever::None);
-    }
-
-    #[test]
-    fn types_decide_the_rest() {
-        assert_eq!(lever("x.head_appearance_rate", "percent"), Lever::Raise);
-        assert_eq!(lever("x.published", "bool"), Lever::Raise);
-        assert_eq!(lever("x.published_on", "date"), Lever::Lower);
-        assert_eq!(lever("x.note", "text"), Lever::None);
-        assert_eq!(lever("x.modes", "list"), Lever::Raise);
-    }
-
-    #[test]
-    fn a_declared_lever_wins() {
-        let spec: FieldSpec =
-            crate::load::parse::typed_for_tests("{type: count, desc: x, lever: raise}").unwrap();
-        assert_eq!(spec.lever(&FieldPath::new("x.cases")), Lever::Raise);
+        // A figure that is not the county's own is never a lever, even when a lever is declared.
+        for role in ["evaluator", "prior_year", "peer_derived"] {
+            let s = spec(&format!("{{type: number, desc: x, role: {role}, lever: raise}}"));
+            assert_eq!(s.declared_lever(), Some(Lever::None), "{role}");
+        }
+        assert!(spec("{type: count, desc: x, role: county}").role.is_county());
+        assert!(crate::load::parse::typed_for_tests::<FieldSpec>("{type: count, desc: x, role: boss}").is_err());
         assert!(Lever::Raise.allows(1.0, 2.0) && !Lever::Raise.allows(2.0, 1.0));
         assert!(Lever::Lower.allows(2.0, 1.0) && !Lever::Lower.allows(1.0, 2.0));
         assert!(!Lever::None.allows(1.0, 2.0) && Lever::None.allows(1.0, 1.0));

@@ -114,9 +114,16 @@ pub struct FieldSpec {
     #[serde(default)]
     pub values: Option<Vec<String>>,
     /// Whether and how a county can act on it (`lever: raise | lower | none`); `None` when the
-    /// dictionary does not say, and [`FieldSpec::lever`] gives the default by type and name.
+    /// dictionary does not say: the gap analysis then infers the direction from the rules that
+    /// read the field (never from its name) and marks it 推断.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lever: Option<crate::levers::Lever>,
+    /// Who supplies the figure (`role: county | evaluator | prior_year | peer_derived`; default
+    /// `county`). Only a county's own figures are ever levers: a figure the evaluators enter (a
+    /// discretionary deduction and its reason), last year's figure, or one derived from other
+    /// counties is never proposed for change, whatever a probe of the rules says.
+    #[serde(default, skip_serializing_if = "crate::levers::FieldRole::is_county")]
+    pub role: crate::levers::FieldRole,
     /// Where it was declared.
     #[serde(skip_deserializing)]
     #[cfg_attr(feature = "schema", schemars(skip))]
@@ -139,11 +146,15 @@ impl FieldSpec {
             None => (lo, hi),
         }
     }
-    /// The field's lever: the one declared, else the default for its type and name
-    /// ([`default_lever`](crate::levers::default_lever)). `path` is the field's own path.
-    pub fn lever(&self, path: &FieldPath) -> crate::levers::Lever {
+    /// The field's lever as the dictionary states it: `Some(Lever::None)` for a figure that is
+    /// not the county's own (`role:` other than `county`), the declared `lever:`
+    /// otherwise, and `None` when the dictionary does not say (the gap analysis then infers the
+    /// direction from the compiled rules that read the field; see [`crate::levers`]).
+    pub fn declared_lever(&self) -> Option<crate::levers::Lever> {
+        if !self.role.is_county() {
+            return Some(crate::levers::Lever::None);
+        }
         self.lever
-            .unwrap_or_else(|| crate::levers::default_lever(path, self))
     }
     /// The unit to show beside a value (`%` for percents).
     pub fn unit_label(&self) -> &str {

@@ -128,6 +128,12 @@ impl std::ops::AddAssign for Points {
         *self = *self + o;
     }
 }
+impl std::ops::Neg for Points {
+    type Output = Points;
+    fn neg(self) -> Points {
+        Points(self.0.saturating_neg())
+    }
+}
 impl std::ops::SubAssign for Points {
     fn sub_assign(&mut self, o: Points) {
         *self = *self - o;

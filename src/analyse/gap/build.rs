@@ -1,6 +1,9 @@
 //! Building a gap analysis from a report: lost items with their searched and verified fixes,
 //! no-data items with the data to supply, areas and pass-line distances (the plan is in `plan`).
 
+use super::adjustments;
+use super::entry::Sim;
+use super::levers::CountyLevers;
 use super::search;
 use super::*;
 use crate::report::{ItemScore, ItemStatus};
@@ -12,6 +15,9 @@ pub(super) fn build(
     report: &Report,
     opts: &plan::PlanOptions,
 ) -> GapAnalysis {
+    let sim = Sim::new(rules, data);
+    let period = data.info.year.and_then(search::period_days);
+    let levers = CountyLevers::new(&sim, period);
     let vetoes: Vec<String> = report
         .vetoes
         .iter()
@@ -24,9 +30,12 @@ pub(super) fn build(
         let Some(leaf) = node.leaf.as_ref() else {
             continue;
         };
+        let Some(entry) = sim.entries.get(pos) else {
+            continue;
+        };
         match item.status {
             ItemStatus::NoData => {
-                let mut s = search::Searcher::new(rules, data, pos, item.max, &leaf.reads());
+                let mut s = search::Searcher::new(rules, data, entry, &levers);
                 // Supply the missing inputs, and the optional ones the target names.
                 let mut fields = item.missing.clone();
                 fields.extend(
@@ -38,7 +47,7 @@ pub(super) fn build(
                 let supply = s
                     .supply(&fields, &leaf.target)
                     .map(|f| refine_supply(&mut s, &fields, &leaf.target, item.max, f))
-                    .and_then(|f| verify(rules, data, &item.id, f))
+                    .and_then(|f| verify(&sim, pos, f))
                     .filter(|f| f.gain > Points::ZERO);
                 no_data.push(NoDataItem {
                     id: item.id.clone(),
@@ -65,16 +74,16 @@ pub(super) fn build(
             _ if item.lost > Points::ZERO => {
                 let (fix, alternatives, note, partial) = if item.status == ItemStatus::Scored {
                     let fields = leaf.reads();
-                    let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
+                    let mut s = search::Searcher::new(rules, data, entry, &levers);
                     let found = s.search(&fields, &leaf.target, item.earned);
                     let note = found.note;
-                    let fix = verify(rules, data, &item.id, found.fix);
+                    let fix = verify(&sim, pos, found.fix);
                     // Alternatives are other single changes that do what the whole fix does.
                     let alts = if fix.as_ref().is_some_and(|f| f.changes.len() == 1) {
                         found
                             .alternatives
                             .into_iter()
-                            .filter_map(|f| verify(rules, data, &item.id, f))
+                            .filter_map(|f| verify(&sim, pos, f))
                             .collect()
                     } else {
                         Vec::new()
@@ -82,7 +91,7 @@ pub(super) fn build(
                     let partial = match fix.as_ref() {
                         Some(f) if f.changes.len() == 1 && f.gain > Points::ZERO => {
                             let goals = needs(report, item);
-                            let mut s = search::Searcher::new(rules, data, pos, item.max, &fields);
+                            let mut s = search::Searcher::new(rules, data, entry, &levers);
                             s.ladder(&f.changes[0].field, item.earned, f.earned, &goals)
                                 .into_iter()
                                 .filter_map(|(to, p)| {
@@ -98,7 +107,7 @@ pub(super) fn build(
                                         earned: p,
                                         gain: p - item.earned,
                                     };
-                                    verify(rules, data, &item.id, partial)
+                                    verify(&sim, pos, partial)
                                 })
                                 .filter(|f| f.gain > Points::ZERO)
                                 .collect()
@@ -122,6 +131,8 @@ pub(super) fn build(
             .cmp(&a.at_stake)
             .then_with(|| id_order(&a.id, &b.id))
     });
+    let adjustments = adjustments::lost(&sim, &levers, report);
+    let accounting = adjustments::accounting(report, &lost, &no_data);
     let areas = areas(report, &lost, &no_data);
     let pass_lines = report
         .summary
@@ -141,10 +152,12 @@ pub(super) fn build(
         areas,
         lost,
         no_data,
+        adjustments,
+        accounting,
         plans: Vec::new(),
         peers: None,
     };
-    gap.plans = plan::plans(rules, data, report, &gap, opts);
+    gap.plans = plan::plans(&sim, report, &gap, opts);
     gap
 }
 
@@ -172,20 +185,24 @@ fn refine_supply(
     fix
 }
 
-/// Rescores the county with the fix applied and keeps the points the real report gives (they
-/// equal the search's unless the rule depends on something the item-only evaluation misses).
-/// A fix with no changes is kept as it is (it promises nothing).
-fn verify(rules: &RuleSet, data: &CountyData, id: &IndicatorId, mut fix: Fix) -> Option<Fix> {
+/// The entry's points with the fix applied, from the entry's own rule evaluated on the county's
+/// data with the changes (the same rule and data a full rescore runs; plans are still verified
+/// by a full rescore). A fix with no changes is kept as it is (it promises nothing).
+pub(super) fn verify(sim: &Sim<'_>, entry: usize, mut fix: Fix) -> Option<Fix> {
     if fix.changes.is_empty() {
         return Some(fix);
     }
-    let changed = apply_changes(rules, data, &fix.changes).ok()?;
-    let report = rules.score(&changed);
-    let item = report.item(id.as_str())?;
+    let changes: Vec<(FieldPath, Value)> = fix
+        .changes
+        .iter()
+        .map(|c| (c.field.clone(), c.to.clone()))
+        .collect();
+    let e = sim.entries.get(entry)?;
+    let now = sim.values(&changes).get(entry).copied().flatten()?;
     let before = fix.earned - fix.gain;
-    fix.earned = item.earned;
-    fix.gain = item.earned - before;
-    fix.reach = if item.earned >= item.max {
+    fix.earned = now;
+    fix.gain = now - before;
+    fix.reach = if now >= e.best {
         Reach::Full
     } else if fix.gain > Points::ZERO {
         Reach::Partial

@@ -6,7 +6,10 @@
 //! and the [`RuleSet`]; serialised to stable JSON (`schema` changes if a meaning ever does) or
 //! rendered as a Chinese Markdown report with [`markdown`].
 
+mod adjustments;
 mod build;
+mod entry;
+mod levers;
 mod peers;
 mod plan;
 mod search;
@@ -94,6 +97,13 @@ pub struct GapAnalysis {
     pub lost: Vec<LostItem>,
     /// Every item without data, ranked by points at stake (then by id).
     pub no_data: Vec<NoDataItem>,
+    /// Every penalty charged, zeroing entry that holds, bonus below its cap (while the rule
+    /// set's bonus cap leaves room) and veto that fires, in rule-set order (penalties, bonuses,
+    /// vetoes), each with what would win its points back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<LostAdjustment>,
+    /// Where every point between the total and the maximum went.
+    pub accounting: Accounting,
     /// A plan for every pass line not reached.
     pub plans: Vec<Plan>,
     /// The comparison with a peer group, when one was given.
@@ -176,6 +186,132 @@ pub struct SearchNote {
     /// What was not searched, in Chinese (empty when `complete`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_searched: Vec<String>,
+    /// Fields read that declare no `lever:`, with the direction inferred from the rules that read
+    /// them (推断; see [`crate::levers::Inferred`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inferred: BTreeMap<FieldPath, crate::levers::Inferred>,
+}
+
+/// What kind of entry outside the items lost points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdjustmentKind {
+    /// 扣分: a penalty charged to a node or the total.
+    Penalty,
+    /// A zeroing entry that holds (该项不得分 / 总分即为零分).
+    Zeroing,
+    /// 加分: a bonus below its own cap.
+    Bonus,
+    /// 一票否决: a veto that fires.
+    Veto,
+}
+
+impl AdjustmentKind {
+    /// The JSON name (`penalty`, `zeroing`, `bonus`, `veto`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdjustmentKind::Penalty => "penalty",
+            AdjustmentKind::Zeroing => "zeroing",
+            AdjustmentKind::Bonus => "bonus",
+            AdjustmentKind::Veto => "veto",
+        }
+    }
+
+    /// The Chinese term (扣分, 清零, 加分, 一票否决).
+    pub fn zh(self) -> &'static str {
+        match self {
+            AdjustmentKind::Penalty => "扣分",
+            AdjustmentKind::Zeroing => "清零",
+            AdjustmentKind::Bonus => "加分",
+            AdjustmentKind::Veto => "一票否决",
+        }
+    }
+}
+
+/// A penalty, zeroing entry, bonus or veto that costs the county points (or a pass line), with
+/// the change that would win them back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LostAdjustment {
+    /// Its id (PN1, Z1, B1, V1).
+    pub id: IndicatorId,
+    /// Its Chinese name.
+    pub name: String,
+    /// What kind of entry.
+    pub kind: AdjustmentKind,
+    /// The node (or `total`) a penalty or zeroing entry applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<IndicatorId>,
+    /// Points: a penalty's or zeroing entry's as charged (扣完为止: never more than was there),
+    /// a bonus's as earned (before the rule set's cap), 0 for a veto.
+    pub points: Points,
+    /// A penalty's points as requested (after its own cap, before 扣完为止), a bonus's cap, a
+    /// zeroing entry's points taken.
+    pub requested: Points,
+    /// The Chinese rule text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_text: Option<String>,
+    /// The report's detail for it (its notes, or the data it lacks).
+    pub why: String,
+    /// The smallest change found that removes the penalty (lifts the zeroing or veto, earns the
+    /// bonus), or the most reachable. For a penalty `earned` is the points still requested
+    /// after it and `gain` the points no longer requested; a lifted zeroing entry's `gain` is
+    /// the points it took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// Smaller moves that win part of the points back (one criticism fewer), as a pass line
+    /// needs them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<Fix>,
+    /// The county's total with `fix` alone applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_after: Option<Points>,
+    /// What the search covered.
+    #[serde(default)]
+    pub search: SearchNote,
+}
+
+/// One line of the accounting: an entry and its points as charged or counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountLine {
+    /// Its id.
+    pub id: IndicatorId,
+    /// Its Chinese name.
+    pub name: String,
+    /// The node (or `total`) a penalty applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<IndicatorId>,
+    /// Points as charged (a penalty, a zeroing entry) or as earned before the rule set's bonus
+    /// cap (a bonus).
+    pub points: Points,
+}
+
+/// Where every point between the total and the maximum went:
+/// `max − total = items_lost + items_no_data + Σ penalties + Σ zeroed − bonus_counted`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Accounting {
+    /// The rule set's maximum.
+    pub max: Points,
+    /// The county's total.
+    pub total: Points,
+    /// Points lost by items with data (scored or failed).
+    pub items_lost: Points,
+    /// Points of items without data.
+    pub items_no_data: Points,
+    /// Penalties as charged (扣完为止), each with its points.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub penalties: Vec<AccountLine>,
+    /// Zeroing entries that held, with the points they took.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zeroed: Vec<AccountLine>,
+    /// Bonuses earned, each before the rule set's cap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bonuses: Vec<AccountLine>,
+    /// The bonus counted in the total (after the rule set's cap).
+    pub bonus_counted: Points,
+    /// What the rule set's bonus cap trimmed (Σ bonuses − counted).
+    pub bonus_trimmed: Points,
+    /// Whether the lines add up (they do whenever the items' points add up to the maximum).
+    pub adds_up: bool,
 }
 
 /// A first-level area below a pass line's minimum share.
@@ -386,7 +522,8 @@ impl GapAnalysis {
             )));
         }
         let report = rules.score(data);
-        self.plans = plan::plans(rules, data, &report, self, opts);
+        let sim = entry::Sim::new(rules, data);
+        self.plans = plan::plans(&sim, &report, self, opts);
         Ok(())
     }
 

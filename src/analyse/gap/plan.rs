@@ -22,12 +22,13 @@
 //! (the greedy plan at worst) and the report gives the programme's proven lower bound on the
 //! cost.
 
-use super::{apply_changes, areas_short, id_order, Change, GapAnalysis};
+use super::entry::{Kind, Outcome2, Sim};
+use super::{apply_changes, areas_short, id_order, AdjustmentKind, Change, GapAnalysis};
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
 use crate::model::PassLine;
 use crate::report::Report;
-use crate::types::{FieldPath, IndicatorId, Points};
+use crate::types::{FieldPath, IndicatorId, Points, Value};
 use crate::RuleSet;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,6 +62,11 @@ pub struct Plan {
     /// when `optimal`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lower_bound: Option<f64>,
+    /// For a plan that does not reach its line: whether that is proven over the levers' whole
+    /// domains (every entry that lost points either reaches its best with its fix or was
+    /// searched exhaustively). Only then does the report say the line cannot be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proven: Option<bool>,
 }
 
 /// How a plan was found.
@@ -92,6 +98,10 @@ pub struct PlanStep {
     pub name: String,
     /// First-level area id.
     pub area: IndicatorId,
+    /// What the step changes: `item`, `penalty` (扣分), `zeroing` (该项/总分为零), `bonus`
+    /// (加分) or `veto` (一票否决).
+    #[serde(default = "item_kind", skip_serializing_if = "is_item")]
+    pub kind: String,
     /// Whether the step supplies missing data (true) or improves data the county has.
     pub supplies_data: bool,
     /// The changes to the data.
@@ -100,7 +110,8 @@ pub struct PlanStep {
     /// (both full rescores), so a penalty on a node that becomes chargeable, caps, bonuses and
     /// zeroing entries are counted.
     pub gain: Points,
-    /// Points the item itself gains (rescored).
+    /// Points the entry itself gains (rescored): an item's or a bonus's points, a penalty's
+    /// points no longer charged, a zeroing entry's points no longer taken.
     #[serde(default)]
     pub item_gain: Points,
     /// The step's cost.
@@ -108,6 +119,14 @@ pub struct PlanStep {
     pub cost: f64,
     /// The county's total after this step and every step before it (rescored).
     pub total_after: Points,
+}
+
+fn item_kind() -> String {
+    "item".into()
+}
+
+fn is_item(k: &str) -> bool {
+    k == "item"
 }
 
 /// What a plan minimises, read from a cost file (`--costs FILE`, YAML):
@@ -282,33 +301,47 @@ impl Default for PlanOptions {
     }
 }
 
-/// One option: an item's change, with what it does alone.
+/// One option: an entry's change (an item's, a penalty's, a zeroing entry's, a bonus's, a
+/// veto's), with what it does alone and the most it can add to the total and to each area.
 #[derive(Clone, Debug)]
 pub(crate) struct Candidate {
     pub(crate) item: IndicatorId,
     name: String,
     area: IndicatorId,
+    /// `item`, `penalty`, `zeroing`, `bonus` or `veto`.
+    kind: &'static str,
     supplies_data: bool,
     pub(crate) changes: Vec<Change>,
-    /// The item's own gain.
+    /// The entry's own gain (points won back as the entry counts them).
     gain: Points,
     pub(crate) cost: f64,
-    /// The total's change when applied alone (rescored).
-    alone_total: Points,
-    /// Each first-level area's change when applied alone (rescored).
-    alone_areas: BTreeMap<IndicatorId, Points>,
+    /// The sum of the moves' relative sizes (the tie-break between plans of equal cost).
+    size: f64,
+    /// The most the option can add to the total, in thousandths of a point: the sum of what it
+    /// adds to every entry it changes (see the module: a sound upper bound).
+    bound: i64,
+    /// The same per first-level area (model index of the area → thousandths).
+    area_bound: Vec<(usize, i64)>,
+    /// Whether it clears a veto that fires now.
+    lifts_veto: bool,
 }
 
-/// Every option of a gap analysis, with its cost and what it does alone; options that fire a
-/// veto the county does not have are left out.
-pub(crate) fn candidates(
-    rules: &RuleSet,
-    data: &CountyData,
-    report: &Report,
-    gap: &GapAnalysis,
-    costs: &Costs,
-) -> Vec<Candidate> {
-    let mut raw: Vec<(IndicatorId, String, IndicatorId, bool, Vec<Change>, Points)> = Vec::new();
+/// The exact outcome of a set of options: the total and level-1 areas as the report rolls them.
+fn outcome(sim: &Sim<'_>, chosen: &[&Candidate]) -> Outcome2 {
+    let changes: Vec<(FieldPath, Value)> = chosen
+        .iter()
+        .flat_map(|c| c.changes.iter().map(|x| (x.field.clone(), x.to.clone())))
+        .collect();
+    sim.outcome(&changes)
+}
+
+/// Every option of a gap analysis, with its cost, its bounds and what it does alone; options
+/// that fire a veto the county does not have are left out.
+pub(crate) fn candidates(sim: &Sim<'_>, gap: &GapAnalysis, costs: &Costs) -> Vec<Candidate> {
+    let rules = sim.rules;
+    let m = &rules.model;
+    let mut raw: Vec<(IndicatorId, String, IndicatorId, &'static str, bool, Vec<Change>, Points)> =
+        Vec::new();
     for i in &gap.lost {
         let fixes = i.fix.iter().chain(&i.alternatives).chain(&i.partial);
         for f in fixes.filter(|f| f.gain > Points::ZERO) {
@@ -316,6 +349,7 @@ pub(crate) fn candidates(
                 i.id.clone(),
                 i.name.to_string(),
                 i.area.clone(),
+                "item",
                 false,
                 f.changes.clone(),
                 f.gain,
@@ -328,37 +362,106 @@ pub(crate) fn candidates(
                 i.id.clone(),
                 i.name.to_string(),
                 i.area.clone(),
+                "item",
                 true,
                 f.changes.clone(),
                 f.gain,
             ));
         }
     }
-    let areas_now = area_points(report);
+    for a in &gap.adjustments {
+        let fixes = a.fix.iter().chain(&a.partial);
+        for f in fixes.filter(|f| f.gain > Points::ZERO || a.kind == AdjustmentKind::Veto) {
+            if f.changes.is_empty() {
+                continue;
+            }
+            let area = a
+                .applies_to
+                .as_ref()
+                .and_then(|id| rules.node(id.as_str()))
+                .map(|n| m.nodes[n.area].id.clone())
+                .unwrap_or_else(|| IndicatorId::new("total"));
+            raw.push((
+                a.id.clone(),
+                a.name.clone(),
+                area,
+                a.kind.as_str(),
+                false,
+                f.changes.clone(),
+                f.gain,
+            ));
+        }
+    }
+    let base_vals = &sim.base;
+    let base = sim.roll(base_vals);
+    let specs = rules.fields();
     let mut out: Vec<Candidate> = raw
         .into_iter()
-        .filter_map(|(item, name, area, supplies_data, changes, gain)| {
-            let alone = rules.score(&apply_changes(rules, data, &changes).ok()?);
-            if alone.summary.vetoed && !report.summary.vetoed {
+        .filter_map(|(item, name, area, kind, supplies_data, changes, gain)| {
+            let ch: Vec<(FieldPath, Value)> = changes
+                .iter()
+                .map(|c| (c.field.clone(), c.to.clone()))
+                .collect();
+            let vals = sim.values(&ch);
+            let alone = sim.roll(&vals);
+            if alone.vetoed && !base.vetoed {
                 return None;
             }
-            let alone_areas = area_points(&alone)
-                .into_iter()
-                .map(|(id, p)| {
-                    let before = areas_now.get(&id).copied().unwrap_or(Points::ZERO);
-                    (id, p - before)
+            // The bound: what the option adds to each entry it changes, as the roll-up can pass
+            // it on (an item's or a bonus's gain, a penalty's points no longer requested, a
+            // zeroing entry lifted: at most the points of what it zeroed).
+            let mut bound = 0i64;
+            let mut area_bound: BTreeMap<usize, i64> = BTreeMap::new();
+            let mut lifts_veto = false;
+            for (i, e) in sim.entries.iter().enumerate() {
+                let (before, after) = (
+                    base_vals[i].unwrap_or(Points::ZERO),
+                    vals[i].unwrap_or(Points::ZERO),
+                );
+                if after <= before {
+                    continue;
+                }
+                let add = match e.kind {
+                    Kind::Veto(_) => {
+                        lifts_veto = true;
+                        0
+                    }
+                    Kind::Penalty(_) if e.zeroing => match e.node {
+                        Some(n) => m.nodes[n].points.milli(),
+                        None => (m.header.total_points
+                            + m.header.bonus_cap.unwrap_or_else(|| {
+                                m.bonuses.iter().map(|b| b.cap).sum::<Points>()
+                            }))
+                        .milli(),
+                    },
+                    _ => (after - before).milli(),
+                };
+                bound = bound.saturating_add(add);
+                if let Some(n) = e.node {
+                    *area_bound.entry(m.nodes[n].area).or_default() += add;
+                }
+            }
+            let size = changes
+                .iter()
+                .map(|c| {
+                    specs
+                        .get(&c.field)
+                        .map_or(1.0, |s| super::search::size(s, c.from.as_ref(), &c.to))
                 })
-                .collect();
+                .sum();
             Some(Candidate {
                 cost: costs.of(&item, &changes),
-                alone_total: alone.summary.total - report.summary.total,
                 item,
                 name,
                 area,
+                kind,
                 supplies_data,
                 changes,
                 gain,
-                alone_areas,
+                size,
+                bound,
+                area_bound: area_bound.into_iter().collect(),
+                lifts_veto,
             })
         })
         .collect();
@@ -366,28 +469,36 @@ pub(crate) fn candidates(
     out
 }
 
-fn area_points(r: &Report) -> BTreeMap<IndicatorId, Points> {
-    r.nodes
-        .iter()
-        .filter(|n| n.level == 1)
-        .map(|n| (n.id.clone(), n.earned))
-        .collect()
-}
-
 /// A plan for every pass line the county does not reach.
 pub(crate) fn plans(
-    rules: &RuleSet,
-    data: &CountyData,
+    sim: &Sim<'_>,
     report: &Report,
     gap: &GapAnalysis,
     opts: &PlanOptions,
 ) -> Vec<Plan> {
-    let cands = candidates(rules, data, report, gap, &opts.costs);
-    rules
+    let cands = candidates(sim, gap, &opts.costs);
+    // Every entry that lost points either reaches its best with its fix or was searched over
+    // its levers' whole domains; items without data are supplied to full points.
+    let proven = gap.lost.iter().all(|i| {
+        i.status != crate::ItemStatus::Error
+            && (i.search.complete || i.fix.as_ref().is_some_and(|f| f.reach == super::Reach::Full))
+    }) && gap.adjustments.iter().all(|a| {
+        a.search.complete || a.fix.as_ref().is_some_and(|f| f.reach == super::Reach::Full)
+    }) && gap
+        .no_data
+        .iter()
+        .all(|n| n.supply.as_ref().is_some_and(|f| f.reach == super::Reach::Full));
+    sim.rules
         .pass_lines()
         .iter()
         .filter(|p| !report.passes(p.id.as_str()))
-        .map(|p| plan_for(rules, data, report, p, &cands, opts.time_limit))
+        .map(|p| {
+            let mut plan = plan_for(sim, report, p, &cands, opts.time_limit);
+            if !plan.reaches {
+                plan.proven = Some(proven && plan.solver == Solver::Unreachable);
+            }
+            plan
+        })
         .collect()
 }
 
@@ -399,14 +510,42 @@ pub(crate) fn meets(report: &Report, p: &PassLine, vetoed_before: bool) -> bool 
         && (vetoed_before || !report.summary.vetoed)
 }
 
-fn rescore(rules: &RuleSet, data: &CountyData, steps: &[&Candidate]) -> Option<Report> {
+/// Whether an outcome meets a pass line: the total, every area's share, and no veto (when
+/// `lift` asks for the county's vetoes to be cleared; otherwise no veto the county did not have).
+fn meets_outcome(sim: &Sim<'_>, o: &Outcome2, p: &PassLine, vetoed_before: bool, lift: bool) -> bool {
+    o.total >= p.min_total
+        && area_shortfalls(sim, o, p).iter().all(|(_, s)| *s <= 0)
+        && (if lift { !o.vetoed } else { vetoed_before || !o.vetoed })
+}
+
+/// Each first-level area's shortfall (thousandths) against a line's minimum share.
+fn area_shortfalls(sim: &Sim<'_>, o: &Outcome2, p: &PassLine) -> Vec<(usize, i64)> {
+    let Some(share) = p.min_area_share else {
+        return Vec::new();
+    };
+    sim.areas()
+        .into_iter()
+        .filter(|(_, _, pts)| *pts > Points::ZERO)
+        .filter_map(|(i, _, pts)| {
+            let earned = o.rolled.earned[i];
+            let s = earned.as_f64() / pts.as_f64();
+            crate::numeric::below(s, share).then(|| {
+                // The smallest earned points whose share is not below the line.
+                let need = (share * pts.as_f64() * 1000.0 - 1e-6).ceil() as i64;
+                (i, (need - earned.milli()).max(1))
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn rescore(rules: &RuleSet, data: &CountyData, steps: &[&Candidate]) -> Option<Report> {
     let changes: Vec<Change> = steps.iter().flat_map(|c| c.changes.clone()).collect();
     apply_changes(rules, data, &changes)
         .ok()
         .map(|d| rules.score(&d))
 }
 
-/// Whether two options can go into one plan: different items, and no field set to two values.
+/// Whether two options can go into one plan: different entries, and no field set to two values.
 fn compatible(a: &Candidate, b: &Candidate) -> bool {
     a.item != b.item
         && !a
@@ -415,248 +554,213 @@ fn compatible(a: &Candidate, b: &Candidate) -> bool {
             .any(|x| b.changes.iter().any(|y| y.field == x.field && y.to != x.to))
 }
 
-/// The plan to one line over the options `cands`: exact (see the module's description).
+/// The most nodes the branch and bound expands per pass line before it gives its best plan
+/// with the proven lower bound (never reached on the seed counties; a guard, not a tuning).
+const MAX_NODES: usize = 2_000_000;
+
+/// The cells of the bound's table per group: shortfalls are counted in quanta of
+/// ⌈shortfall / 4000⌉ thousandths (bounds rounded up, shortfalls down: still a lower bound).
+const QUANTA: i64 = 4000;
+
+/// The branch and bound of [`plan_for`]: options grouped by entry (at most one per entry).
+struct Search<'s, 'r> {
+    sim: &'s Sim<'r>,
+    p: &'s PassLine,
+    groups: Vec<Vec<&'s Candidate>>,
+    /// `lb[j][q]`: the least cost of groups `j..` whose bounds add up to `q` quanta.
+    lb: Vec<Vec<f64>>,
+    quantum: i64,
+    /// Per group onwards, per short area: the most its options can add.
+    area_rest: Vec<BTreeMap<usize, i64>>,
+    /// Groups that clear a veto firing now (each such veto must be cleared).
+    must_lift: bool,
+    lift_rest: Vec<bool>,
+    vetoed_before: bool,
+    best: Option<(f64, f64, Vec<&'s Candidate>)>,
+    nodes: usize,
+    deadline: Instant,
+    stopped: bool,
+}
+
+impl<'s, 'r> Search<'s, 'r> {
+    fn lower(&self, j: usize, short_milli: i64) -> f64 {
+        if short_milli <= 0 {
+            return 0.0;
+        }
+        let q = (short_milli / self.quantum) as usize;
+        let row = &self.lb[j];
+        row.get(q).copied().unwrap_or(f64::INFINITY)
+    }
+
+    fn dfs(&mut self, j: usize, chosen: &mut Vec<&'s Candidate>, cost: f64, size: f64) {
+        if self.stopped {
+            return;
+        }
+        self.nodes += 1;
+        if self.nodes >= MAX_NODES || (self.nodes % 1024 == 0 && Instant::now() >= self.deadline)
+        {
+            self.stopped = true;
+            return;
+        }
+        let o = outcome(self.sim, chosen);
+        if meets_outcome(self.sim, &o, self.p, self.vetoed_before, self.must_lift) {
+            let better = self
+                .best
+                .as_ref()
+                .is_none_or(|(c, s, _)| cost < c - 1e-9 || (cost <= c + 1e-9 && size < *s));
+            if better {
+                self.best = Some((cost, size, chosen.clone()));
+            }
+            return;
+        }
+        if j == self.groups.len() {
+            return;
+        }
+        // Prune: the least cost the rest can add to reach the total, and the areas' reach.
+        let short = (self.p.min_total - o.total).milli();
+        let lb = cost + self.lower(j, short);
+        if let Some((c, s, _)) = &self.best {
+            if lb > c + 1e-9 || (lb >= c - 1e-9 && size >= *s) {
+                return;
+            }
+        }
+        if lb.is_infinite() {
+            return;
+        }
+        for (a, need) in area_shortfalls(self.sim, &o, self.p) {
+            if self.area_rest[j].get(&a).copied().unwrap_or(0) < need {
+                return;
+            }
+        }
+        if self.must_lift && o.vetoed && !self.lift_rest[j] {
+            return;
+        }
+        let group = self.groups[j].clone();
+        for c in group {
+            if chosen.iter().all(|o| compatible(o, c)) {
+                chosen.push(c);
+                self.dfs(j + 1, chosen, cost + c.cost, size + c.size);
+                chosen.pop();
+            }
+        }
+        self.dfs(j + 1, chosen, cost, size);
+    }
+}
+
+/// The plan to one line over the options `cands`, exact (see the module's description).
 pub(crate) fn plan_for(
-    rules: &RuleSet,
-    data: &CountyData,
+    sim: &Sim<'_>,
     report: &Report,
     p: &PassLine,
     cands: &[Candidate],
     time_limit: Duration,
 ) -> Plan {
     let vetoed = report.summary.vetoed;
-    let started = Instant::now();
-    let mut cuts: Vec<BTreeSet<usize>> = Vec::new();
-    let mut lower_bound = 0.0f64;
-    loop {
-        let left = time_limit.saturating_sub(started.elapsed());
-        match solve(report, p, cands, &cuts, left) {
-            Outcome::Chosen(set, bound) => {
-                lower_bound = lower_bound.max(bound);
-                let chosen: Vec<&Candidate> = set.iter().map(|&i| &cands[i]).collect();
-                if let Some(r) = rescore(rules, data, &chosen).filter(|r| meets(r, p, vetoed)) {
-                    // Among the plans of this least cost, the one that gains the most points.
-                    let best = most_points(rules, data, report, p, cands, &cuts, bound, left)
-                        .unwrap_or((chosen, r));
-                    return finish(
-                        rules,
-                        data,
-                        report,
-                        p,
-                        best.0,
-                        &best.1,
-                        Solver::Optimal,
-                        None,
-                    );
+    // The county's vetoes are cleared by the plan when some option can clear them.
+    let must_lift = vetoed && cands.iter().any(|c| c.lifts_veto);
+    let mut by_entry: BTreeMap<&IndicatorId, Vec<&Candidate>> = BTreeMap::new();
+    for c in cands {
+        by_entry.entry(&c.item).or_default().push(c);
+    }
+    let mut groups: Vec<Vec<&Candidate>> = by_entry.into_values().collect();
+    for g in &mut groups {
+        g.sort_by(|a, b| {
+            a.cost
+                .total_cmp(&b.cost)
+                .then(a.size.total_cmp(&b.size))
+                .then(b.bound.cmp(&a.bound))
+        });
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.iter().map(|c| c.bound).max().unwrap_or(0)));
+    let short = (p.min_total - report.summary.total).milli().max(0);
+    let quantum = (short + QUANTA - 1) / QUANTA;
+    let quantum = quantum.max(1);
+    let cells = (short / quantum) as usize + 1;
+    // lb[j][q]: least cost for groups j.. to add q quanta of bound (a 0–1 knapsack by groups).
+    let mut lb = vec![vec![f64::INFINITY; cells]; groups.len() + 1];
+    lb[groups.len()][0] = 0.0;
+    for j in (0..groups.len()).rev() {
+        let (head, tail) = lb.split_at_mut(j + 1);
+        let (row, next) = (&mut head[j], &tail[0]);
+        row.copy_from_slice(next);
+        for c in &groups[j] {
+            let b = ((c.bound.max(0) + quantum - 1) / quantum) as usize;
+            for q in 0..cells {
+                let rest = q.saturating_sub(b);
+                let v = c.cost + next[rest];
+                if v < row[q] {
+                    row[q] = v;
                 }
-                cuts.push(set);
             }
-            Outcome::Infeasible => {
-                // Even the options' upper bounds cannot reach the line: take them all (one per
-                // item, compatible), for the most the fixes give.
-                let mut all: Vec<&Candidate> = Vec::new();
-                for c in cands {
-                    if all.iter().all(|o| compatible(o, c)) {
-                        all.push(c);
-                    }
-                }
-                let r = rescore(rules, data, &all).unwrap_or_else(|| report.clone());
-                let solver = if meets(&r, p, vetoed) {
-                    Solver::TimeLimit
-                } else {
-                    Solver::Unreachable
-                };
-                let bound = (solver == Solver::TimeLimit).then_some(lower_bound);
-                return finish(rules, data, report, p, all, &r, solver, bound);
-            }
-            Outcome::TimeUp(bound) => {
-                lower_bound = lower_bound.max(bound);
-                let g = greedy(rules, data, report, p, cands);
-                let r = rescore(rules, data, &g).unwrap_or_else(|| report.clone());
-                let solver = if meets(&r, p, vetoed) {
-                    Solver::TimeLimit
-                } else {
-                    Solver::Unreachable
-                };
-                return finish(rules, data, report, p, g, &r, solver, Some(lower_bound));
+        }
+        // Needing fewer quanta never costs more.
+        for q in (0..cells.saturating_sub(1)).rev() {
+            if row[q + 1] < row[q] {
+                row[q] = row[q + 1];
             }
         }
     }
-}
-
-/// Among the choices of cost at most `cost` (the optimum), the one whose options gain the most
-/// points (the programme's upper bounds), verified by a full rescore; `None` when it does not
-/// verify or the solver gives no answer in time (the caller keeps its optimal plan).
-#[allow(clippy::too_many_arguments)]
-fn most_points<'c>(
-    rules: &RuleSet,
-    data: &CountyData,
-    report: &Report,
-    p: &PassLine,
-    cands: &'c [Candidate],
-    cuts: &[BTreeSet<usize>],
-    cost: f64,
-    time_limit: Duration,
-) -> Option<(Vec<&'c Candidate>, Report)> {
-    let slice = time_limit.min(Duration::from_secs(2));
-    let Outcome::Chosen(set, _) = solve_with(report, p, cands, cuts, slice, Some(cost)) else {
-        return None;
+    let mut area_rest = vec![BTreeMap::new(); groups.len() + 1];
+    let mut lift_rest = vec![false; groups.len() + 1];
+    for j in (0..groups.len()).rev() {
+        let mut here: BTreeMap<usize, i64> = area_rest[j + 1].clone();
+        let mut best: BTreeMap<usize, i64> = BTreeMap::new();
+        for c in &groups[j] {
+            for (a, b) in &c.area_bound {
+                let e = best.entry(*a).or_default();
+                *e = (*e).max(*b);
+            }
+        }
+        for (a, b) in best {
+            *here.entry(a).or_default() += b;
+        }
+        area_rest[j] = here;
+        lift_rest[j] = lift_rest[j + 1] || groups[j].iter().any(|c| c.lifts_veto);
+    }
+    let root_lb = lb[0].get((short / quantum) as usize).copied().unwrap_or(f64::INFINITY);
+    let mut s = Search {
+        sim,
+        p,
+        groups,
+        lb,
+        quantum,
+        area_rest,
+        must_lift,
+        lift_rest,
+        vetoed_before: vetoed,
+        best: None,
+        nodes: 0,
+        deadline: Instant::now() + time_limit,
+        stopped: false,
     };
-    let chosen: Vec<&Candidate> = set.iter().map(|&i| &cands[i]).collect();
-    let spent: f64 = chosen.iter().map(|c| c.cost).sum();
-    let r = rescore(rules, data, &chosen)?;
-    (spent <= cost + 1e-9 && meets(&r, p, report.summary.vetoed)).then_some((chosen, r))
-}
-
-enum Outcome {
-    /// The programme's optimal choice and its cost (a lower bound on the true optimum).
-    Chosen(BTreeSet<usize>, f64),
-    /// No choice satisfies the programme.
-    Infeasible,
-    /// The time limit ran out; the best proven bound.
-    TimeUp(f64),
-}
-
-/// Solves the 0–1 programme: minimise cost, at most one option per item (and no two options
-/// setting a field to different values), the options' upper-bound points reach the total and
-/// every short area's share, and every cut (take an option outside a set that failed).
-fn solve(
-    report: &Report,
-    p: &PassLine,
-    cands: &[Candidate],
-    cuts: &[BTreeSet<usize>],
-    time_limit: Duration,
-) -> Outcome {
-    solve_with(report, p, cands, cuts, time_limit, None)
-}
-
-/// The programme of [`solve`]; with `budget`, instead: the most points (upper bounds, in
-/// thousandths) at a cost of at most `budget`.
-fn solve_with(
-    report: &Report,
-    p: &PassLine,
-    cands: &[Candidate],
-    cuts: &[BTreeSet<usize>],
-    time_limit: Duration,
-    budget: Option<f64>,
-) -> Outcome {
-    use microlp::{ComparisonOp, OptimizationDirection, Problem};
-    if time_limit.is_zero() {
-        return Outcome::TimeUp(0.0);
-    }
-    let shortfall = (p.min_total - report.summary.total).milli();
-    let short = areas_short(report, p.min_area_share);
-    let mut lp = Problem::new(if budget.is_some() {
-        OptimizationDirection::Maximize
-    } else {
-        OptimizationDirection::Minimize
-    });
-    let x: Vec<_> = cands
-        .iter()
-        .map(|c| {
-            lp.add_binary_var(match budget {
-                Some(_) => upper(c).milli().max(0) as f64,
-                None => c.cost,
-            })
-        })
-        .collect();
-    if let Some(b) = budget {
-        let terms: Vec<_> = cands
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (x[i], c.cost))
-            .collect();
-        lp.add_constraint(terms, ComparisonOp::Le, b + 1e-9 * b.abs().max(1.0));
-    }
-    // At most one option per item; incompatible options of different items exclude each other.
-    let mut by_item: BTreeMap<&IndicatorId, Vec<usize>> = BTreeMap::new();
-    for (i, c) in cands.iter().enumerate() {
-        by_item.entry(&c.item).or_default().push(i);
-    }
-    for v in by_item.values().filter(|v| v.len() > 1) {
-        lp.add_constraint(
-            v.iter().map(|&i| (x[i], 1.0)).collect::<Vec<_>>(),
-            ComparisonOp::Le,
-            1.0,
-        );
-    }
-    for i in 0..cands.len() {
-        for j in i + 1..cands.len() {
-            if cands[i].item != cands[j].item && !compatible(&cands[i], &cands[j]) {
-                lp.add_constraint([(x[i], 1.0), (x[j], 1.0)], ComparisonOp::Le, 1.0);
-            }
+    s.dfs(0, &mut Vec::new(), 0.0, 0.0);
+    let rules = sim.rules;
+    let data = sim.data();
+    match (s.best.take(), s.stopped) {
+        (Some((_, _, chosen)), false) => {
+            let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
+            finish(rules, data, report, p, chosen, &after, Solver::Optimal, None, must_lift)
         }
-    }
-    // Points are whole thousandths, so "≥ shortfall − 0.5" is "≥ shortfall" for any 0–1 choice.
-    if shortfall > 0 {
-        let terms: Vec<_> = cands
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (x[i], upper(c).milli().max(0) as f64))
-            .collect();
-        lp.add_constraint(terms, ComparisonOp::Ge, shortfall as f64 - 0.5);
-    }
-    for a in &short {
-        let terms: Vec<_> = cands
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let own = if c.area == a.id { c.gain } else { Points::ZERO };
-                let alone = c.alone_areas.get(&a.id).copied().unwrap_or(Points::ZERO);
-                (x[i], own.max(alone).milli().max(0) as f64)
-            })
-            .collect();
-        lp.add_constraint(terms, ComparisonOp::Ge, a.shortfall.milli() as f64 - 0.5);
-    }
-    for cut in cuts {
-        let outside: Vec<_> = (0..cands.len())
-            .filter(|i| !cut.contains(i))
-            .map(|i| (x[i], 1.0))
-            .collect();
-        if outside.is_empty() {
-            return Outcome::Infeasible;
+        (Some((_, _, chosen)), true) => {
+            let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
+            let bound = if root_lb.is_finite() { root_lb } else { 0.0 };
+            finish(rules, data, report, p, chosen, &after, Solver::TimeLimit, Some(bound), must_lift)
         }
-        lp.add_constraint(outside, ComparisonOp::Ge, 1.0);
-    }
-    let mut opts = microlp::SolveOptions::default();
-    opts.time_limit = Some(time_limit);
-    // With whole-number costs (the default: items changed), an incumbent less than 1 above the
-    // proven bound is optimal: no whole cost lies between. Stop there instead of closing the gap.
-    let whole = cands.iter().all(|c| c.cost.fract() == 0.0);
-    let total_cost: f64 = cands.iter().map(|c| c.cost).sum();
-    if budget.is_none() && whole {
-        opts.mip_gap = 0.999 / total_cost.max(1.0);
-    }
-    match lp.solve_with(opts) {
-        Err(microlp::Error::Infeasible) => Outcome::Infeasible,
-        Err(_) => Outcome::TimeUp(0.0),
-        Ok(out) => {
-            let stats = out.stats();
-            match out.into_solution() {
-                Ok(sol) => {
-                    let obj = sol.objective();
-                    let bound = stats.best_bound.unwrap_or(f64::NEG_INFINITY);
-                    let proven = sol.status() == microlp::SolutionStatus::Optimal
-                        || (whole && (bound - 1e-6).ceil() >= obj - 1e-6)
-                        // The most points within the budget only breaks ties: any answer will do.
-                        || budget.is_some();
-                    if !proven {
-                        return Outcome::TimeUp(bound.max(0.0));
-                    }
-                    let set = (0..cands.len())
-                        .filter(|&i| sol.var_value(x[i]) > 0.5)
-                        .collect();
-                    Outcome::Chosen(set, obj)
+        (None, stopped) => {
+            // No set of options reaches the line (proven when the search was not stopped): take
+            // every option that helps, one per entry, for the most the fixes give.
+            let mut all: Vec<&Candidate> = Vec::new();
+            for c in cands {
+                if all.iter().all(|o| compatible(o, c)) {
+                    all.push(c);
                 }
-                _ => Outcome::TimeUp(stats.best_bound.unwrap_or(0.0).max(0.0)),
             }
+            let r = rescore(rules, data, &all).unwrap_or_else(|| report.clone());
+            let solver = if stopped { Solver::TimeLimit } else { Solver::Unreachable };
+            let bound = stopped.then_some(if root_lb.is_finite() { root_lb } else { 0.0 });
+            finish(rules, data, report, p, all, &r, solver, bound, must_lift)
         }
     }
-}
-
-/// The most an option can move the total: its item's gain or its standalone rescore's change.
-fn upper(c: &Candidate) -> Points {
-    c.gain.max(c.alone_total)
 }
 
 /// The plan with its steps ordered largest gain first, each step's total rescored.
@@ -670,6 +774,7 @@ fn finish(
     after: &Report,
     solver: Solver,
     lower_bound: Option<f64>,
+    lifts_veto: bool,
 ) -> Plan {
     chosen.sort_by(|a, b| b.gain.cmp(&a.gain).then_with(|| id_order(&a.item, &b.item)));
     let mut before = report.summary.total;
@@ -683,6 +788,7 @@ fn finish(
                 item: c.item.clone(),
                 name: c.name.clone(),
                 area: c.area.clone(),
+                kind: c.kind.to_string(),
                 supplies_data: c.supplies_data,
                 changes: c.changes.clone(),
                 gain,
@@ -693,18 +799,20 @@ fn finish(
         })
         .collect();
     let cost = chosen.iter().map(|c| c.cost).sum::<f64>();
+    let cleared = lifts_veto && !after.summary.vetoed;
     Plan {
         pass_line: p.id.clone(),
         name: p.name.clone(),
         total_before: report.summary.total,
         total_after: after.summary.total,
-        reaches: meets(after, p, report.summary.vetoed),
-        blocked_by_veto: report.summary.vetoed,
+        reaches: meets(after, p, report.summary.vetoed && !cleared) && (!lifts_veto || cleared),
+        blocked_by_veto: report.summary.vetoed && !cleared,
         cost,
         lower_bound: match solver {
             Solver::Optimal => Some(cost),
             _ => lower_bound,
         },
+        proven: None,
         solver,
         steps,
     }
@@ -771,7 +879,8 @@ pub fn greedy_costs(
     gap: &GapAnalysis,
 ) -> Vec<(IndicatorId, f64, bool)> {
     let report = rules.score(data);
-    let cands = candidates(rules, data, &report, gap, &Costs::default());
+    let sim = Sim::new(rules, data);
+    let cands = candidates(&sim, gap, &Costs::default());
     rules
         .pass_lines()
         .iter()

@@ -35,13 +35,15 @@
 //! not yet in place is tried at once (rules that need two figures together), and the rounds go
 //! on from there. A missing optional number is searched from its target value on.
 
+use super::entry::{Entry, Kind};
+use super::levers::CountyLevers;
 use super::{Change, Fix, Reach, SearchNote};
 use crate::levers::Lever;
 use crate::load::county::{check_value, CountyData, Datum};
 use crate::model::{FieldSpec, FieldType};
 use crate::types::Value;
 use crate::types::{FieldPath, Points};
-use crate::{ItemStatus, RuleSet};
+use crate::RuleSet;
 use std::collections::BTreeMap;
 
 /// Fields changed together, with their new values.
@@ -53,6 +55,10 @@ const MAX_DOUBLINGS: u32 = 30;
 /// The farthest a search goes, in grid steps from the current value (and the largest current
 /// value searched from): keeps every grid index far from overflow, whatever the ranges.
 const MAX_GRID: i64 = 1 << 40;
+
+/// The most combinations of lever values the search enumerates to prove that no change can raise
+/// an entry's points.
+const MAX_EXHAUSTIVE: usize = 4096;
 
 /// Evenly spaced probes across a bounded side when the doubling probes find nothing.
 const UNIFORM_PROBES: i64 = 32;
@@ -67,10 +73,12 @@ struct Candidate {
     lever: bool,
 }
 
-/// Searches one item's inputs on a working copy of the county's data.
+/// Searches one entry's inputs (an item's, a penalty's, a bonus's, a veto's) on a working copy
+/// of the county's data.
 pub(crate) struct Searcher<'a> {
     rules: &'a RuleSet,
-    pos: usize,
+    entry: &'a Entry,
+    levers: &'a CountyLevers,
     work: CountyData,
     max: Points,
     /// The assessment period as day numbers (first and last day), for date fields.
@@ -89,50 +97,58 @@ pub(crate) struct Found {
 }
 
 impl<'a> Searcher<'a> {
-    /// A searcher for the item at `pos` (among [`RuleSet::items`]) whose rule reads `fields`.
-    /// The working copy holds only those fields: the compile step has checked that a rule reads
-    /// nothing else, so the item scores the same, and each evaluation binds a few values instead
-    /// of the whole county. Final answers are verified on the full data by the caller.
+    /// A searcher for `entry` whose rule reads `fields`, moving fields as `levers` allow. The
+    /// working copy holds only those fields: the compile step has checked that a rule reads
+    /// nothing else, so the entry scores the same, and each evaluation binds a few values
+    /// instead of the whole county. Final answers are verified on the full data by the caller.
     pub(crate) fn new(
         rules: &'a RuleSet,
         data: &CountyData,
-        pos: usize,
-        max: Points,
-        fields: &[FieldPath],
+        entry: &'a Entry,
+        levers: &'a CountyLevers,
     ) -> Self {
-        let mut work = CountyData {
-            info: data.info.clone(),
-            values: BTreeMap::new(),
-            hash: String::new(),
-        };
-        for f in fields {
-            if let Some(d) = data.values.get(f) {
-                work.values.insert(f.clone(), d.clone());
-            }
-        }
+        let work = entry.work(data);
         let period = data.info.year.and_then(period_days);
-        let denominators = rules
-            .items()
-            .nth(pos)
-            .and_then(|n| n.leaf.as_ref())
-            .map(|l| denominators(&l.score))
-            .unwrap_or_default();
+        let denominators = match entry.kind {
+            Kind::Item(pos) => rules
+                .items()
+                .nth(pos)
+                .and_then(|n| n.leaf.as_ref())
+                .map(|l| denominators(&l.score))
+                .unwrap_or_default(),
+            Kind::Penalty(i) => rules
+                .penalties()
+                .get(i)
+                .map(|p| denominators(p.expression()))
+                .unwrap_or_default(),
+            Kind::Bonus(i) => rules
+                .bonuses()
+                .get(i)
+                .map(|b| denominators(&b.score))
+                .unwrap_or_default(),
+            Kind::Veto(i) => rules
+                .vetoes()
+                .get(i)
+                .map(|v| denominators(&v.when))
+                .unwrap_or_default(),
+        };
         Searcher {
             rules,
-            pos,
+            entry,
+            levers,
             work,
-            max,
+            max: entry.best,
             period,
             denominators,
             evaluations: 0,
         }
     }
 
-    /// Points the item earns on the working data; `None` when the rule does not score.
+    /// The entry's value on the working data (see [`Entry::value`]); `None` when the rule does
+    /// not score.
     fn eval(&mut self) -> Option<Points> {
         self.evaluations += 1;
-        let s = self.rules.score_item(&self.work, self.pos)?;
-        (s.status == ItemStatus::Scored).then_some(s.earned)
+        self.entry.value(self.rules, &self.work)
     }
 
     /// Points with `field` set to `v` (restored afterwards).
@@ -183,6 +199,7 @@ impl<'a> Searcher<'a> {
         hint: &BTreeMap<FieldPath, Value>,
         earned: Points,
     ) -> Found {
+        let note = self.note(fields, earned);
         let start = earned;
         let mut current = earned;
         let mut changes: Vec<Change> = Vec::new();
@@ -216,44 +233,156 @@ impl<'a> Searcher<'a> {
                 gain: current - start,
             },
             alternatives,
-            note: self.note(fields),
+            note,
         }
     }
 
-    /// What the search covered for an item reading `fields`.
-    pub(crate) fn note(&self, fields: &[FieldPath]) -> SearchNote {
+    /// What the search covered for an entry reading `fields`. `complete` (the report's "no
+    /// change within the levers' ranges can raise the score") is set only when every lever has a
+    /// finite domain in its direction (a bool, an enum, a count or date with a bound that way)
+    /// and every combination of their values was evaluated without one earning more than
+    /// `current`; otherwise `not_searched` says what the search did not cover.
+    pub(crate) fn note(&mut self, fields: &[FieldPath], current: Points) -> SearchNote {
         let specs = self.rules.fields();
         let mut note = SearchNote {
-            complete: true,
+            complete: false,
             not_levers: Vec::new(),
             not_searched: Vec::new(),
+            inferred: BTreeMap::new(),
         };
-        let mut levers = 0;
+        let mut domains: Vec<(FieldPath, Vec<Value>)> = Vec::new();
+        let mut finite = true;
         for f in fields {
             let Some(spec) = specs.get(f) else { continue };
+            if let Some(i) = self.levers.inferred(f) {
+                note.inferred.insert(f.clone(), i);
+                if i == crate::levers::Inferred::Undecided {
+                    note.not_searched.push(format!(
+                        "字段 {f}（{}）未声明 lever，按本县其他数据单独改动它不影响得分，方向未能推断，未作调整",
+                        spec.desc
+                    ));
+                    finite = false;
+                }
+            }
             if self.lever(f, spec) == Lever::None {
-                note.not_levers.push(f.clone());
+                if self.levers.inferred(f).is_none() {
+                    note.not_levers.push(f.clone());
+                }
                 continue;
             }
-            levers += 1;
-            if spec.ty == FieldType::Text {
-                note.complete = false;
-                note.not_searched
-                    .push(format!("文本字段 {f}（{}）只试了目标值", spec.desc));
-            }
-            if spec.ty == FieldType::Date && self.period.is_none() {
-                note.not_searched.push(format!(
-                    "日期字段 {f}：县数据未给出年度（county.year），只在现有日期前后一年内搜索"
-                ));
+            match self.domain(f, spec) {
+                Some(d) => domains.push((f.clone(), d)),
+                None => {
+                    finite = false;
+                    note.not_searched.push(match spec.ty {
+                        FieldType::Text => format!("文本字段 {f}（{}）只试了目标值", spec.desc),
+                        FieldType::Date if self.period.is_none() => format!(
+                            "日期字段 {f}：县数据未给出年度（county.year），只在现有日期前后一年内搜索"
+                        ),
+                        _ if self.value_of(f).is_none() => {
+                            format!("字段 {f}（{}）缺数据：只试了目标值和搜索网格上的取值", spec.desc)
+                        }
+                        FieldType::Percent | FieldType::Number => format!(
+                            "{f}（{}）只在 0.1 的网格上搜索（倍增试探、二分），未穷举全部取值",
+                            spec.desc
+                        ),
+                        _ => format!(
+                            "{f}（{}）取值范围在可调方向上无上限或过大，只按倍增试探和二分搜索",
+                            spec.desc
+                        ),
+                    });
+                }
             }
         }
-        if levers > 2 {
-            note.complete = false;
-            note.not_searched.push(format!(
-                "{levers} 个可调字段中三个及以上同时改动的组合（已搜索单个字段和每两个字段同时改动）"
-            ));
+        let combos = domains
+            .iter()
+            .try_fold(1usize, |n, (_, d)| n.checked_mul(d.len().max(1)))
+            .filter(|n| *n <= MAX_EXHAUSTIVE);
+        if finite {
+            match combos {
+                Some(_) => {
+                    note.complete = !self.any_better(&domains, current);
+                    if !note.complete {
+                        note.not_searched.push(
+                            "穷举可调字段的全部取值组合时发现得分更高的组合，逐字段搜索未覆盖".into(),
+                        );
+                    }
+                }
+                None => note.not_searched.push(format!(
+                    "{} 个可调字段的取值组合超过 {MAX_EXHAUSTIVE} 种，未穷举（已搜索单个字段和每两个字段同时改动）",
+                    domains.len()
+                )),
+            }
         }
         note
+    }
+
+    /// Every value of `f` in its lever's direction (the current value first), when that domain
+    /// is finite and small: a bool, an enum, a count or a date bounded that way. `None`
+    /// otherwise (a percent or a number, a list, a text, a missing value, an open side).
+    fn domain(&self, f: &FieldPath, spec: &FieldSpec) -> Option<Vec<Value>> {
+        let from = self.value_of(f)?;
+        let lever = self.lever(f, spec);
+        let mut out = vec![from.clone()];
+        match spec.ty {
+            FieldType::Bool => out.extend(bool_moves(lever, Some(&from))),
+            FieldType::Enum => out.extend(
+                spec.values
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::Text(v.clone()))
+                    .filter(|v| *v != from),
+            ),
+            FieldType::Count | FieldType::Date => {
+                if spec.ty == FieldType::Date && self.period.is_none() {
+                    return None;
+                }
+                let axis = Axis::new(spec, Some(&from), self.period)?;
+                for (start, sign, span) in axis.directions(lever) {
+                    let span = span.filter(|s| *s < MAX_EXHAUSTIVE as i64)?;
+                    for k in 0..=span {
+                        out.push(axis.value(start + sign * k)?);
+                    }
+                }
+            }
+            _ => return None,
+        }
+        Some(out)
+    }
+
+    /// Whether any combination of the domains' values earns more than `current`.
+    fn any_better(&mut self, domains: &[(FieldPath, Vec<Value>)], current: Points) -> bool {
+        let mut idx = vec![0usize; domains.len()];
+        loop {
+            // Next combination (the first, all current values, is skipped).
+            let mut k = 0;
+            while k < idx.len() {
+                idx[k] += 1;
+                if idx[k] < domains[k].1.len() {
+                    break;
+                }
+                idx[k] = 0;
+                k += 1;
+            }
+            if k == idx.len() {
+                return false;
+            }
+            let old: Vec<Option<Datum>> = domains
+                .iter()
+                .zip(&idx)
+                .map(|((f, d), &i)| set(&mut self.work, f, d[i].clone()))
+                .collect();
+            let p = self.eval();
+            for ((f, _), o) in domains.iter().zip(old) {
+                match o {
+                    Some(d) => self.work.values.insert(f.clone(), d),
+                    None => self.work.values.remove(f),
+                };
+            }
+            if p.is_some_and(|p| p > current) {
+                return true;
+            }
+        }
     }
 
     /// Single-field rounds: each applies the best single change, until full points or no change
@@ -459,47 +588,16 @@ impl<'a> Searcher<'a> {
     /// one value more (or less), the flipped bool; a missing field is supplied.
     fn probe_values(&self, f: &FieldPath, spec: &FieldSpec) -> Vec<Value> {
         let from = self.value_of(f);
-        let lever = self.lever(f, spec);
-        let mut out = Vec::new();
-        match spec.ty {
-            t if t.is_numeric() || t == FieldType::Date => {
-                let Some(axis) = Axis::new(spec, from.as_ref(), self.period) else {
-                    return out;
-                };
-                for (start, sign, span) in axis.directions(lever) {
-                    let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1).min(MAX_GRID);
-                    let mut k = 0i64;
-                    loop {
-                        if let Some(v) = axis.value(start + sign * k) {
-                            out.push(v);
-                        }
-                        if k >= limit {
-                            break;
-                        }
-                        k = (2 * k + 1).min(limit);
-                    }
-                }
-            }
-            FieldType::Bool => out.extend(bool_moves(lever, from.as_ref())),
-            FieldType::Enum => out.extend(
-                spec.values
-                    .iter()
-                    .flatten()
-                    .map(|v| Value::Text(v.clone()))
-                    .filter(|v| Some(v) != from.as_ref()),
-            ),
-            FieldType::List => out.extend(list_moves(spec, lever, from.as_ref())),
-            _ => {}
-        }
-        out
+        probe_values(spec, from.as_ref(), self.period, self.lever(f, spec))
     }
 
-    /// A field's lever for this item: `none` for a denominator of the rule, else the dictionary's.
-    fn lever(&self, f: &FieldPath, spec: &FieldSpec) -> Lever {
+    /// A field's lever for this entry: `none` for a denominator of the rule, else the county's
+    /// (declared, or inferred from the rules that read it).
+    fn lever(&self, f: &FieldPath, _spec: &FieldSpec) -> Lever {
         if self.denominators.contains(f) {
             Lever::None
         } else {
-            spec.lever(f)
+            self.levers.lever(f)
         }
     }
 
@@ -749,6 +847,52 @@ impl<'a> Searcher<'a> {
         }
         Ok((ok, ok_p))
     }
+}
+
+/// The values a probe of `spec` tries from `from` in `lever`'s direction: on its grid at
+/// doubling offsets (1, 2, 4… steps, and the bound), every other enum value, the list with one
+/// value more (or less), the flipped bool. Empty for a text or a non-lever.
+pub(crate) fn probe_values(
+    spec: &FieldSpec,
+    from: Option<&Value>,
+    period: Option<(i64, i64)>,
+    lever: Lever,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    if lever == Lever::None {
+        return out;
+    }
+    match spec.ty {
+        t if t.is_numeric() || t == FieldType::Date => {
+            let Some(axis) = Axis::new(spec, from, period) else {
+                return out;
+            };
+            for (start, sign, span) in axis.directions(lever) {
+                let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1).min(MAX_GRID);
+                let mut k = 0i64;
+                loop {
+                    if let Some(v) = axis.value(start + sign * k) {
+                        out.push(v);
+                    }
+                    if k >= limit {
+                        break;
+                    }
+                    k = (2 * k + 1).min(limit);
+                }
+            }
+        }
+        FieldType::Bool => out.extend(bool_moves(lever, from)),
+        FieldType::Enum => out.extend(
+            spec.values
+                .iter()
+                .flatten()
+                .map(|v| Value::Text(v.clone()))
+                .filter(|v| Some(v) != from),
+        ),
+        FieldType::List => out.extend(list_moves(spec, lever, from)),
+        _ => {}
+    }
+    out
 }
 
 /// A numeric or date field as points on a line: whole numbers for counts, tenths for percents
@@ -1057,7 +1201,7 @@ pub(crate) fn change(
 /// How big a change is, to compare moves of different fields: a number's move relative to its
 /// range (or to its magnitude when the range is open), one for a bool, enum, text or date, and
 /// the number of values added or removed relative to the allowed set for a list.
-fn size(spec: &FieldSpec, from: Option<&Value>, to: &Value) -> f64 {
+pub(crate) fn size(spec: &FieldSpec, from: Option<&Value>, to: &Value) -> f64 {
     match (from, to) {
         (Some(a), b) if a.as_f64().is_some() && b.as_f64().is_some() => {
             let (a, b) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));

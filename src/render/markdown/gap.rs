@@ -2,7 +2,10 @@
 //! the distance to each pass line, the plan, then every lost item with its improvement target,
 //! the items without data and the comparison with peers.
 
-use crate::analyse::gap::{Blocker, Change, Fix, GapAnalysis, LostItem, Plan, Reach, Solver};
+use crate::analyse::gap::{
+    AdjustmentKind, Blocker, Change, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, Reach,
+    SearchNote, Solver,
+};
 use crate::render::{area_heading, words, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
@@ -20,17 +23,20 @@ pub fn markdown(g: &GapAnalysis) -> String {
         g.county.data_hash, g.county.id, g.engine.name, g.engine.version
     ));
     summary(g, &mut s);
+    accounting(g, &mut s);
     pass_lines(g, &mut s);
     plans(g, &mut s);
     areas(g, &mut s);
     lost(g, &mut s);
+    adjustments(g, &mut s);
     no_data(g, &mut s);
     peers(g, &mut s);
     s.push_str(
         "---\n\n说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
 只调整数据字典中标为可调（lever）的字段，并只朝其方向调整（背景数据如案件总数、执法人员数不调整）；\
 数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值），日期在评估期内按日搜索；\
-无数据指标按规则集给出的目标值补充后计分。方案为整数规划求得的最小代价方案（默认代价为改动的指标项数）。\n",
+无数据指标按规则集给出的目标值补充后计分。未声明方向的字段，按读取它的规则在本县数据上试探推断方向（标“推断”）。\
+指标、扣分、清零、加分和一票否决都可作为方案的改动；方案为分支定界求得的最小代价方案（默认代价为改动的项数，代价相同时取改动幅度较小者），并经完整复算验证。\n",
     );
     s
 }
@@ -130,7 +136,20 @@ fn solver_text(p: &Plan) -> String {
 
 pub(crate) fn plan_sentence(p: &Plan) -> String {
     let supply = p.steps.iter().filter(|x| x.supplies_data).count();
-    let what = if supply > 0 {
+    let other = p.steps.iter().filter(|x| x.kind != "item").count();
+    let what = if other > 0 {
+        let kinds: Vec<&str> = ["penalty", "zeroing", "bonus", "veto"]
+            .into_iter()
+            .filter(|k| p.steps.iter().any(|x| x.kind == *k))
+            .map(kind_zh)
+            .collect();
+        format!(
+            "改动 {} 项（其中{} {} 项）",
+            p.steps.len(),
+            kinds.join("、"),
+            other
+        )
+    } else if supply > 0 {
         format!(
             "改动 {} 项指标（其中补充数据 {} 项）",
             p.steps.len(),
@@ -152,9 +171,14 @@ pub(crate) fn plan_sentence(p: &Plan) -> String {
             p.total_after,
             solver_text(p)
         )
+    } else if p.proven == Some(true) {
+        format!(
+            "把能找到的改进全部做到，总分也只有 {}，仍达不到{veto}（已在可调字段的全部取值上验证）。",
+            p.total_after
+        )
     } else {
         format!(
-            "把能找到的改进全部做到，总分也只有 {}，仍达不到{veto}。",
+            "已搜索的改动全部做到，总分为 {}，未达到；未穷举全部取值组合，不能断定达不到（见各指标的“未搜索”说明）{veto}。",
             p.total_after
         )
     }
@@ -225,7 +249,10 @@ fn plans(g: &GapAnalysis, s: &mut String) {
             t.row(vec![
                 (i + 1).to_string(),
                 x.item.to_string(),
-                x.name.clone(),
+                match x.kind.as_str() {
+                    "item" => x.name.clone(),
+                    k => format!("{}：{}", kind_zh(k), x.name),
+                },
                 if x.supplies_data {
                     format!("补充数据：{how}")
                 } else {
@@ -239,6 +266,177 @@ fn plans(g: &GapAnalysis, s: &mut String) {
         s.push_str(&t.render());
         s.push('\n');
     }
+}
+
+/// The Chinese term of a plan step's kind (`penalty` → 扣分).
+fn kind_zh(k: &str) -> &'static str {
+    match k {
+        "penalty" => AdjustmentKind::Penalty.zh(),
+        "zeroing" => AdjustmentKind::Zeroing.zh(),
+        "bonus" => AdjustmentKind::Bonus.zh(),
+        "veto" => AdjustmentKind::Veto.zh(),
+        _ => "指标",
+    }
+}
+
+/// Where the points between the total and the maximum went, line by line.
+fn accounting(g: &GapAnalysis, s: &mut String) {
+    let a = &g.accounting;
+    s.push_str("## 失分构成
+
+");
+    let mut t = Table::new(&["项目", "分值"], &[false, true]);
+    t.row(vec!["满分".into(), a.max.to_string()]);
+    t.row(vec!["有数据指标失分".into(), a.items_lost.to_string()]);
+    t.row(vec!["无数据指标（不得分）".into(), a.items_no_data.to_string()]);
+    for p in &a.penalties {
+        let at = p.applies_to.as_ref().map_or(String::new(), |x| {
+            if x.as_str() == "total" {
+                "（扣总分）".into()
+            } else {
+                format!("（扣指标 {x}）")
+            }
+        });
+        t.row(vec![
+            format!("扣分 {}「{}」实扣{at}", p.id, p.name),
+            p.points.to_string(),
+        ]);
+    }
+    for z in &a.zeroed {
+        t.row(vec![
+            format!("清零 {}「{}」", z.id, z.name),
+            z.points.to_string(),
+        ]);
+    }
+    for b in &a.bonuses {
+        t.row(vec![
+            format!("加分 {}「{}」", b.id, b.name),
+            words::signed(-b.points),
+        ]);
+    }
+    if a.bonus_trimmed > Points::ZERO {
+        t.row(vec![
+            format!(
+                "加分合计 {} 超过上限，按上限计 {}（未计入）",
+                a.bonus_counted + a.bonus_trimmed,
+                a.bonus_counted
+            ),
+            words::signed(a.bonus_trimmed),
+        ]);
+    }
+    t.row(vec!["当前总分".into(), a.total.to_string()]);
+    s.push_str(&t.render());
+    s.push('\n');
+    let sum = if a.adds_up {
+        "合计相符"
+    } else {
+        "合计不相符：各指标满分之和与规则集满分不一致"
+    };
+    s.push_str(&format!(
+        "满分 − 总分 = {} = 指标失分 {} + 无数据 {} + 实扣 {} + 清零 {} − 计入加分 {}（{sum}）。\n\n",
+        a.max - a.total,
+        a.items_lost,
+        a.items_no_data,
+        a.penalties.iter().map(|p| p.points).sum::<Points>(),
+        a.zeroed.iter().map(|p| p.points).sum::<Points>(),
+        a.bonus_counted,
+    ));
+}
+
+/// Penalties, zeroing entries, bonuses below their caps and vetoes, each with what wins its
+/// points back.
+fn adjustments(g: &GapAnalysis, s: &mut String) {
+    if g.adjustments.is_empty() {
+        return;
+    }
+    s.push_str("## 扣分、清零、加分与一票否决
+
+");
+    let mut t = Table::new(
+        &["编号", "名称", "类别", "计分", "说明", "改进目标（复算）"],
+        &[false, false, false, true, false, false],
+    );
+    for a in &g.adjustments {
+        let points = match a.kind {
+            AdjustmentKind::Penalty if a.points < a.requested => {
+                format!("应扣{}，扣完为止，实扣{}", a.requested, a.points)
+            }
+            AdjustmentKind::Penalty | AdjustmentKind::Zeroing => format!("实扣{}", a.points),
+            AdjustmentKind::Bonus => format!("{}（上限{}）", a.points, a.requested),
+            AdjustmentKind::Veto => "已触发".into(),
+        };
+        t.row(vec![
+            a.id.to_string(),
+            a.name.clone(),
+            a.kind.zh().into(),
+            points,
+            a.why.clone(),
+            adjustment_fix_text(a),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push('\n');
+    for a in &g.adjustments {
+        if let Some(r) = &a.rule_text {
+            s.push_str(&format!("- {} 规则：{r}\n", a.id));
+        }
+        for f in &a.partial {
+            s.push_str(&format!(
+                "- {} 较小的改动：{}，{}\n",
+                a.id,
+                changes_text(&f.changes),
+                gain_words(a.kind, f)
+            ));
+        }
+        s.push_str(&inferred_text(a.id.as_str(), &a.search));
+    }
+    s.push('\n');
+}
+
+/// What a fix of a penalty, zeroing entry, bonus or veto wins back.
+fn gain_words(kind: AdjustmentKind, f: &Fix) -> String {
+    match kind {
+        AdjustmentKind::Penalty => format!("少扣{}分（仍扣{}分）", f.gain, f.earned),
+        AdjustmentKind::Zeroing => format!("不再清零（恢复{}分）", f.gain),
+        AdjustmentKind::Bonus => format!("加{}分（+{}）", f.earned, f.gain),
+        AdjustmentKind::Veto => "不再触发一票否决".into(),
+    }
+}
+
+pub(crate) fn adjustment_fix_text(a: &LostAdjustment) -> String {
+    match &a.fix {
+        Some(f) if !f.changes.is_empty() => {
+            let after = a
+                .total_after
+                .map_or(String::new(), |t| format!("，总分 {t}"));
+            format!("{}，{}{after}", changes_text(&f.changes), gain_words(a.kind, f))
+        }
+        _ if a.search.complete => "在可调字段的取值范围内，任何改动都不能消除".into(),
+        _ => format!(
+            "已搜索的改动都不能消除；未搜索：{}",
+            if a.search.not_searched.is_empty() {
+                "—".to_string()
+            } else {
+                a.search.not_searched.join("；")
+            }
+        ),
+    }
+}
+
+/// The directions inferred for fields that declare no lever (推断), one line.
+fn inferred_text(id: &str, n: &SearchNote) -> String {
+    if n.inferred.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = n
+        .inferred
+        .iter()
+        .map(|(f, i)| format!("{f}（{}）", i.zh()))
+        .collect();
+    format!(
+        "- {id} 未声明 lever 的字段，按读取它的规则推断方向：{}\n",
+        list.join("、")
+    )
 }
 
 fn areas(g: &GapAnalysis, s: &mut String) {
@@ -316,6 +514,7 @@ fn lost(g: &GapAnalysis, s: &mut String) {
             if let Some(r) = &i.rule_text {
                 s.push_str(&format!("- {} 评分规则：{r}\n", i.id));
             }
+            s.push_str(&inferred_text(i.id.as_str(), &i.search));
             for alt in &i.alternatives {
                 s.push_str(&format!(
                     "- {} 另一种改法：{}，得{}分\n",
@@ -335,12 +534,20 @@ pub(crate) fn fix_text(i: &LostItem) -> String {
         (None, _) => "改进目标未能通过复算验证，未给出".into(),
         (Some(f), _) => match f.reach {
             Reach::Full => format!("{}，得满分（+{}）", changes_text(&f.changes), f.gain),
-            Reach::Partial => format!(
+            Reach::Partial if i.search.complete => format!(
                 "{}，得{}分（+{}）；在可调字段的取值范围内无法得满分{}",
                 changes_text(&f.changes),
                 f.earned,
                 f.gain,
                 context_note(i)
+            ),
+            Reach::Partial => format!(
+                "{}，得{}分（+{}）；已搜索的改动中未找到得满分的{}；未搜索：{}",
+                changes_text(&f.changes),
+                f.earned,
+                f.gain,
+                context_note(i),
+                i.search.not_searched.join("；")
             ),
             Reach::None => none_text(i),
         },

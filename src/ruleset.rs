@@ -81,7 +81,10 @@ impl RuleSet {
     /// assert!(problems.has_errors()); // the tree is empty and does not add up to 10
     /// ```
     pub fn lint(src: &RuleSource) -> Diagnostics {
-        let (_, mut diags) = build(src);
+        let (rules, mut diags) = build(src);
+        if let Some(r) = rules.as_ref().filter(|_| !diags.iter().any(|d| d.is_error())) {
+            diags.extend(crate::analyse::gap::lever_warnings(r));
+        }
         diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         diags.dedup();
         Diagnostics(diags)

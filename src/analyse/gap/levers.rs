@@ -70,3 +70,78 @@ impl CountyLevers {
         self.inferred.get(f).copied()
     }
 }
+
+/// How many synthetic counties `lint` probes to say what it infers for a field without a lever.
+const LINT_COUNTIES: usize = 16;
+
+/// `lint`'s warnings for fields a rule reads that declare no `lever:` (and are the county's own
+/// figures): each names the field and the rules that read it, and says what probing those rules
+/// on synthetic counties ([`crate::synth::generate`], seed 1) inferred: in how many counties only
+/// raising it, only lowering it, or neither raised the total.
+pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnostic> {
+    use crate::error::Diagnostic;
+    let undeclared: Vec<(&FieldPath, &crate::model::FieldSpec)> = rules
+        .fields()
+        .iter()
+        .filter(|(_, s)| s.declared_lever().is_none())
+        .collect();
+    if undeclared.is_empty() {
+        return Vec::new();
+    }
+    let counties = crate::synth::generate(rules, LINT_COUNTIES, 1);
+    let mut tally: BTreeMap<&FieldPath, [usize; 3]> = BTreeMap::new();
+    let mut readers: BTreeMap<&FieldPath, Vec<String>> = BTreeMap::new();
+    for c in &counties {
+        let sim = Sim::new(rules, c);
+        let levers = CountyLevers::new(&sim, c.info.year.and_then(super::search::period_days));
+        for (f, _) in &undeclared {
+            if sim.readers(f).is_empty() {
+                continue;
+            }
+            readers.entry(f).or_insert_with(|| {
+                sim.readers(f)
+                    .iter()
+                    .map(|&i| format!("{}（{}）", sim.entries[i].id, sim.entries[i].name))
+                    .collect()
+            });
+            let t = tally.entry(f).or_default();
+            match levers.inferred(f) {
+                Some(Inferred::Raise) => t[0] += 1,
+                Some(Inferred::Lower) => t[1] += 1,
+                _ => t[2] += 1,
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (f, spec) in undeclared {
+        let Some(read_by) = readers.get(f) else {
+            continue;
+        };
+        let [up, down, neither] = tally.get(f).copied().unwrap_or_default();
+        let said = if up > 0 && down == 0 {
+            "raise"
+        } else if down > 0 && up == 0 {
+            "lower"
+        } else if up == 0 && down == 0 {
+            "undecided"
+        } else {
+            "mixed"
+        };
+        out.push(
+            Diagnostic::warning(
+                &spec.span.file,
+                spec.span.loc(),
+                format!(
+                    "field `{f}` ({}) declares no `lever:`; read by {}. Probing those rules on {} synthetic counties: raising it raised the total in {up}, lowering it in {down}, neither in {neither}; the gap analysis infers `{said}` county by county and marks it 推断",
+                    spec.desc,
+                    read_by.join(", "),
+                    counties.len()
+                ),
+            )
+            .with_help(
+                "declare `lever: raise`, `lever: lower` or `lever: none` on the field (docs/FORMAT.md, \"Levers\"), or `role: evaluator | prior_year | peer_derived` for a figure that is not the county's own",
+            ),
+        );
+    }
+    out
+}

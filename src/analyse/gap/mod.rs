@@ -19,6 +19,7 @@ pub use self::plan::{greedy_costs, Costs, Plan, PlanOptions, PlanStep, Solver};
 
 use self::build::build;
 pub(crate) use self::build::{areas_short, id_order};
+pub(crate) use self::levers::lint_warnings as lever_warnings;
 use crate::error::{Error, Result};
 use crate::load::county::{CountyData, Datum};
 use crate::report::{CountyRef, EngineInfo, Inputs, ItemStatus, Report, RuleSetInfo};

@@ -326,15 +326,6 @@ pub(crate) struct Candidate {
     lifts_veto: bool,
 }
 
-/// The exact outcome of a set of options: the total and level-1 areas as the report rolls them.
-fn outcome(sim: &Sim<'_>, chosen: &[&Candidate]) -> Outcome2 {
-    let changes: Vec<(FieldPath, Value)> = chosen
-        .iter()
-        .flat_map(|c| c.changes.iter().map(|x| (x.field.clone(), x.to.clone())))
-        .collect();
-    sim.outcome(&changes)
-}
-
 /// Every option of a gap analysis, with its cost, its bounds and what it does alone; options
 /// that fire a veto the county does not have are left out.
 pub(crate) fn candidates(sim: &Sim<'_>, gap: &GapAnalysis, costs: &Costs) -> Vec<Candidate> {
@@ -554,97 +545,166 @@ fn compatible(a: &Candidate, b: &Candidate) -> bool {
             .any(|x| b.changes.iter().any(|y| y.field == x.field && y.to != x.to))
 }
 
-/// The most nodes the branch and bound expands per pass line before it gives its best plan
-/// with the proven lower bound (never reached on the seed counties; a guard, not a tuning).
-const MAX_NODES: usize = 2_000_000;
 
-/// The cells of the bound's table per group: shortfalls are counted in quanta of
-/// ⌈shortfall / 4000⌉ thousandths (bounds rounded up, shortfalls down: still a lower bound).
-const QUANTA: i64 = 4000;
-
-/// The branch and bound of [`plan_for`]: options grouped by entry (at most one per entry).
-struct Search<'s, 'r> {
+/// The county's data and entry values with a set of options applied (only the entries that read
+/// a changed field are evaluated again).
+struct State<'s, 'r> {
     sim: &'s Sim<'r>,
-    p: &'s PassLine,
-    groups: Vec<Vec<&'s Candidate>>,
-    /// `lb[j][q]`: the least cost of groups `j..` whose bounds add up to `q` quanta.
-    lb: Vec<Vec<f64>>,
-    quantum: i64,
-    /// Per group onwards, per short area: the most its options can add.
-    area_rest: Vec<BTreeMap<usize, i64>>,
-    /// Groups that clear a veto firing now (each such veto must be cleared).
-    must_lift: bool,
-    lift_rest: Vec<bool>,
-    vetoed_before: bool,
-    best: Option<(f64, f64, Vec<&'s Candidate>)>,
-    nodes: usize,
-    deadline: Instant,
-    stopped: bool,
+    data: CountyData,
+    vals: Vec<Option<Points>>,
 }
 
-impl<'s, 'r> Search<'s, 'r> {
-    fn lower(&self, j: usize, short_milli: i64) -> f64 {
-        if short_milli <= 0 {
-            return 0.0;
+impl<'s, 'r> State<'s, 'r> {
+    fn new(sim: &'s Sim<'r>) -> Self {
+        State {
+            sim,
+            data: sim.data().clone(),
+            vals: sim.base.clone(),
         }
-        let q = (short_milli / self.quantum) as usize;
-        let row = &self.lb[j];
-        row.get(q).copied().unwrap_or(f64::INFINITY)
     }
 
-    fn dfs(&mut self, j: usize, chosen: &mut Vec<&'s Candidate>, cost: f64, size: f64) {
-        if self.stopped {
-            return;
+    fn apply(&mut self, c: &Candidate) {
+        let mut touched: Vec<usize> = Vec::new();
+        for x in &c.changes {
+            super::search::set(&mut self.data, &x.field, x.to.clone());
+            touched.extend(self.sim.readers(&x.field));
         }
-        self.nodes += 1;
-        if self.nodes >= MAX_NODES || (self.nodes % 1024 == 0 && Instant::now() >= self.deadline)
-        {
-            self.stopped = true;
-            return;
+        touched.sort_unstable();
+        touched.dedup();
+        for i in touched {
+            let e = &self.sim.entries[i];
+            self.vals[i] = e.value(self.sim.rules, &e.work(&self.data));
         }
-        let o = outcome(self.sim, chosen);
-        if meets_outcome(self.sim, &o, self.p, self.vetoed_before, self.must_lift) {
-            let better = self
-                .best
-                .as_ref()
-                .is_none_or(|(c, s, _)| cost < c - 1e-9 || (cost <= c + 1e-9 && size < *s));
-            if better {
-                self.best = Some((cost, size, chosen.clone()));
-            }
-            return;
-        }
-        if j == self.groups.len() {
-            return;
-        }
-        // Prune: the least cost the rest can add to reach the total, and the areas' reach.
-        let short = (self.p.min_total - o.total).milli();
-        let lb = cost + self.lower(j, short);
-        if let Some((c, s, _)) = &self.best {
-            if lb > c + 1e-9 || (lb >= c - 1e-9 && size >= *s) {
-                return;
-            }
-        }
-        if lb.is_infinite() {
-            return;
-        }
-        for (a, need) in area_shortfalls(self.sim, &o, self.p) {
-            if self.area_rest[j].get(&a).copied().unwrap_or(0) < need {
-                return;
-            }
-        }
-        if self.must_lift && o.vetoed && !self.lift_rest[j] {
-            return;
-        }
-        let group = self.groups[j].clone();
-        for c in group {
-            if chosen.iter().all(|o| compatible(o, c)) {
-                chosen.push(c);
-                self.dfs(j + 1, chosen, cost + c.cost, size + c.size);
-                chosen.pop();
-            }
-        }
-        self.dfs(j + 1, chosen, cost, size);
     }
+
+}
+
+enum Solved {
+    /// The programme's optimal choice (indices into the options) and its objective.
+    Chosen(Vec<usize>, f64),
+    /// No choice satisfies the programme.
+    Infeasible,
+    /// The time limit ran out, with the best proven bound.
+    TimeUp(f64),
+}
+
+/// The 0–1 programme over the options' bounds (see the module): at most one option per entry,
+/// no two options setting a field to different values, the bounds reaching the total's and
+/// every short area's shortfall, a veto cleared when `must_lift`, and every cut ("take an option
+/// outside this set", for sets the exact roll-up refused).
+#[allow(clippy::too_many_arguments)]
+fn programme(
+    cands: &[Candidate],
+    short: i64,
+    areas: &[(usize, i64)],
+    must_lift: bool,
+    cuts: &[Vec<usize>],
+    time_limit: Duration,
+) -> Solved {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    if time_limit.is_zero() {
+        return Solved::TimeUp(0.0);
+    }
+    let mut lp = Problem::new(OptimizationDirection::Minimize);
+    let x: Vec<_> = cands
+        .iter()
+        .map(|c| {
+            lp.add_binary_var(c.cost)
+        })
+        .collect();
+    let mut by_entry: BTreeMap<&IndicatorId, Vec<usize>> = BTreeMap::new();
+    for (i, c) in cands.iter().enumerate() {
+        by_entry.entry(&c.item).or_default().push(i);
+    }
+    for v in by_entry.values().filter(|v| v.len() > 1) {
+        let terms: Vec<_> = v.iter().map(|&i| (x[i], 1.0)).collect();
+        lp.add_constraint(terms, ComparisonOp::Le, 1.0);
+    }
+    for i in 0..cands.len() {
+        for j in i + 1..cands.len() {
+            if cands[i].item != cands[j].item && !compatible(&cands[i], &cands[j]) {
+                lp.add_constraint([(x[i], 1.0), (x[j], 1.0)], ComparisonOp::Le, 1.0);
+            }
+        }
+    }
+    // Points are whole thousandths, so "≥ shortfall − 0.5" is "≥ shortfall" for any 0–1 choice.
+    if short > 0 {
+        let terms: Vec<_> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (x[i], c.bound.max(0) as f64))
+            .collect();
+        lp.add_constraint(terms, ComparisonOp::Ge, short as f64 - 0.5);
+    }
+    for (a, need) in areas {
+        let terms: Vec<_> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let b = c.area_bound.iter().find(|(x, _)| x == a).map_or(0, |(_, b)| *b);
+                (x[i], b.max(0) as f64)
+            })
+            .collect();
+        lp.add_constraint(terms, ComparisonOp::Ge, *need as f64 - 0.5);
+    }
+    if must_lift {
+        let terms: Vec<_> = cands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.lifts_veto)
+            .map(|(i, _)| (x[i], 1.0))
+            .collect();
+        lp.add_constraint(terms, ComparisonOp::Ge, 1.0);
+    }
+    for cut in cuts {
+        let outside: Vec<_> = (0..cands.len())
+            .filter(|i| !cut.contains(i))
+            .map(|i| (x[i], 1.0))
+            .collect();
+        if outside.is_empty() {
+            return Solved::Infeasible;
+        }
+        lp.add_constraint(outside, ComparisonOp::Ge, 1.0);
+    }
+    let mut opts = microlp::SolveOptions::default();
+    opts.time_limit = Some(time_limit);
+    // With whole-number costs (the default: entries changed), an incumbent less than 1 above the
+    // proven bound is optimal: no whole cost lies between.
+    let whole = cands.iter().all(|c| c.cost.fract() == 0.0);
+    if whole {
+        let total: f64 = cands.iter().map(|c| c.cost).sum();
+        opts.mip_gap = 0.999 / total.max(1.0);
+    }
+    match lp.solve_with(opts) {
+        Err(microlp::Error::Infeasible) => Solved::Infeasible,
+        Err(_) => Solved::TimeUp(0.0),
+        Ok(out) => {
+            let stats = out.stats();
+            match out.into_solution() {
+                Ok(sol) => {
+                    let obj = sol.objective();
+                    let bound = stats.best_bound.unwrap_or(f64::NEG_INFINITY);
+                    let proven = sol.status() == microlp::SolutionStatus::Optimal
+                        || (whole && (bound - 1e-6).ceil() >= obj - 1e-6);
+                    if !proven {
+                        return Solved::TimeUp(bound.max(0.0));
+                    }
+                    let set = (0..cands.len()).filter(|&i| sol.var_value(x[i]) > 0.5).collect();
+                    Solved::Chosen(set, obj)
+                }
+                _ => Solved::TimeUp(stats.best_bound.unwrap_or(0.0).max(0.0)),
+            }
+        }
+    }
+}
+
+/// Whether a set of options meets the line, by the exact roll-up of the entries it changes.
+fn verified(sim: &Sim<'_>, p: &PassLine, set: &[&Candidate], vetoed: bool, must_lift: bool) -> bool {
+    let mut st = State::new(sim);
+    for c in set {
+        st.apply(c);
+    }
+    meets_outcome(sim, &sim.roll(&st.vals), p, vetoed, must_lift)
 }
 
 /// The plan to one line over the options `cands`, exact (see the module's description).
@@ -655,112 +715,102 @@ pub(crate) fn plan_for(
     cands: &[Candidate],
     time_limit: Duration,
 ) -> Plan {
+    let started = Instant::now();
     let vetoed = report.summary.vetoed;
     // The county's vetoes are cleared by the plan when some option can clear them.
     let must_lift = vetoed && cands.iter().any(|c| c.lifts_veto);
-    let mut by_entry: BTreeMap<&IndicatorId, Vec<&Candidate>> = BTreeMap::new();
-    for c in cands {
-        by_entry.entry(&c.item).or_default().push(c);
-    }
-    let mut groups: Vec<Vec<&Candidate>> = by_entry.into_values().collect();
-    for g in &mut groups {
-        g.sort_by(|a, b| {
-            a.cost
-                .total_cmp(&b.cost)
-                .then(a.size.total_cmp(&b.size))
-                .then(b.bound.cmp(&a.bound))
-        });
-    }
-    groups.sort_by_key(|g| std::cmp::Reverse(g.iter().map(|c| c.bound).max().unwrap_or(0)));
     let short = (p.min_total - report.summary.total).milli().max(0);
-    let quantum = (short + QUANTA - 1) / QUANTA;
-    let quantum = quantum.max(1);
-    let cells = (short / quantum) as usize + 1;
-    // lb[j][q]: least cost for groups j.. to add q quanta of bound (a 0–1 knapsack by groups).
-    let mut lb = vec![vec![f64::INFINITY; cells]; groups.len() + 1];
-    lb[groups.len()][0] = 0.0;
-    for j in (0..groups.len()).rev() {
-        let (head, tail) = lb.split_at_mut(j + 1);
-        let (row, next) = (&mut head[j], &tail[0]);
-        row.copy_from_slice(next);
-        for c in &groups[j] {
-            let b = ((c.bound.max(0) + quantum - 1) / quantum) as usize;
-            for q in 0..cells {
-                let rest = q.saturating_sub(b);
-                let v = c.cost + next[rest];
-                if v < row[q] {
-                    row[q] = v;
-                }
-            }
-        }
-        // Needing fewer quanta never costs more.
-        for q in (0..cells.saturating_sub(1)).rev() {
-            if row[q + 1] < row[q] {
-                row[q] = row[q + 1];
-            }
-        }
-    }
-    let mut area_rest = vec![BTreeMap::new(); groups.len() + 1];
-    let mut lift_rest = vec![false; groups.len() + 1];
-    for j in (0..groups.len()).rev() {
-        let mut here: BTreeMap<usize, i64> = area_rest[j + 1].clone();
-        let mut best: BTreeMap<usize, i64> = BTreeMap::new();
-        for c in &groups[j] {
-            for (a, b) in &c.area_bound {
-                let e = best.entry(*a).or_default();
-                *e = (*e).max(*b);
-            }
-        }
-        for (a, b) in best {
-            *here.entry(a).or_default() += b;
-        }
-        area_rest[j] = here;
-        lift_rest[j] = lift_rest[j + 1] || groups[j].iter().any(|c| c.lifts_veto);
-    }
-    let root_lb = lb[0].get((short / quantum) as usize).copied().unwrap_or(f64::INFINITY);
-    let mut s = Search {
-        sim,
-        p,
-        groups,
-        lb,
-        quantum,
-        area_rest,
-        must_lift,
-        lift_rest,
-        vetoed_before: vetoed,
-        best: None,
-        nodes: 0,
-        deadline: Instant::now() + time_limit,
-        stopped: false,
-    };
-    s.dfs(0, &mut Vec::new(), 0.0, 0.0);
+    let base = sim.roll(&sim.base);
+    let areas = area_shortfalls(sim, &base, p);
     let rules = sim.rules;
     let data = sim.data();
-    match (s.best.take(), s.stopped) {
-        (Some((_, _, chosen)), false) => {
-            let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
-            finish(rules, data, report, p, chosen, &after, Solver::Optimal, None, must_lift)
+    let left = || time_limit.saturating_sub(started.elapsed());
+    let pick = |set: &[usize]| -> Vec<&Candidate> { set.iter().map(|&i| &cands[i]).collect() };
+    // Least cost: solve over the bounds, check the choice by the exact roll-up, cut and solve
+    // again when it falls short.
+    let mut cuts: Vec<Vec<usize>> = Vec::new();
+    let mut lower_bound = 0.0f64;
+    // The solver is given short slices first and longer ones only when it has not proven its
+    // answer: it usually proves the optimum within milliseconds, and may spend the whole slice
+    // closing a gap that cannot hold a better whole cost.
+    let mut slice = Duration::from_millis(25);
+    let set = loop {
+        let solved = programme(cands, short, &areas, must_lift, &cuts, slice.min(left()));
+        if matches!(solved, Solved::TimeUp(_)) && slice < left() {
+            slice *= 4;
+            continue;
         }
-        (Some((_, _, chosen)), true) => {
-            let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
-            let bound = if root_lb.is_finite() { root_lb } else { 0.0 };
-            finish(rules, data, report, p, chosen, &after, Solver::TimeLimit, Some(bound), must_lift)
+        match solved {
+            Solved::Chosen(set, cost) => {
+                lower_bound = lower_bound.max(cost);
+                if verified(sim, p, &pick(&set), vetoed, must_lift) {
+                    break set;
+                }
+                cuts.push(set);
+            }
+            Solved::Infeasible => {
+                // No set of options reaches the line: take every option that helps, one per
+                // entry, for the most the fixes give.
+                let mut all: Vec<&Candidate> = Vec::new();
+                for c in cands {
+                    if all.iter().all(|o| compatible(o, c)) {
+                        all.push(c);
+                    }
+                }
+                let r = rescore(rules, data, &all).unwrap_or_else(|| report.clone());
+                return finish(rules, data, report, p, all, &r, Solver::Unreachable, None, must_lift);
+            }
+            Solved::TimeUp(bound) => {
+                lower_bound = lower_bound.max(bound);
+                let g = greedy(rules, data, report, p, cands);
+                let r = rescore(rules, data, &g).unwrap_or_else(|| report.clone());
+                return finish(
+                    rules,
+                    data,
+                    report,
+                    p,
+                    g,
+                    &r,
+                    Solver::TimeLimit,
+                    Some(lower_bound),
+                    must_lift,
+                );
+            }
         }
-        (None, stopped) => {
-            // No set of options reaches the line (proven when the search was not stopped): take
-            // every option that helps, one per entry, for the most the fixes give.
-            let mut all: Vec<&Candidate> = Vec::new();
-            for c in cands {
-                if all.iter().all(|o| compatible(o, c)) {
-                    all.push(c);
+    };
+    // Moves only as far as the line needs: each chosen option, largest move first, is replaced
+    // by a smaller option of the same entry at no more cost while the exact roll-up still meets
+    // the line (a rate to 70% instead of 100% when one point is missing).
+    let mut chosen = pick(&set);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        let mut order: Vec<usize> = (0..chosen.len()).collect();
+        order.sort_by(|&a, &b| chosen[b].size.total_cmp(&chosen[a].size));
+        for k in order {
+            let now = chosen[k];
+            let mut smaller: Vec<&Candidate> = cands
+                .iter()
+                .filter(|c| c.item == now.item && c.size < now.size && c.cost <= now.cost)
+                .collect();
+            smaller.sort_by(|a, b| a.size.total_cmp(&b.size));
+            for c in smaller {
+                let mut trial = chosen.clone();
+                trial[k] = c;
+                let ok = trial
+                    .iter()
+                    .enumerate()
+                    .all(|(i, a)| i == k || compatible(a, c));
+                if ok && verified(sim, p, &trial, vetoed, must_lift) {
+                    chosen = trial;
+                    changed = true;
+                    break;
                 }
             }
-            let r = rescore(rules, data, &all).unwrap_or_else(|| report.clone());
-            let solver = if stopped { Solver::TimeLimit } else { Solver::Unreachable };
-            let bound = stopped.then_some(if root_lb.is_finite() { root_lb } else { 0.0 });
-            finish(rules, data, report, p, all, &r, solver, bound, must_lift)
         }
     }
+    let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
+    finish(rules, data, report, p, chosen, &after, Solver::Optimal, None, must_lift)
 }
 
 /// The plan with its steps ordered largest gain first, each step's total rescored.

@@ -199,7 +199,6 @@ impl<'a> Searcher<'a> {
         hint: &BTreeMap<FieldPath, Value>,
         earned: Points,
     ) -> Found {
-        let note = self.note(fields, earned);
         let start = earned;
         let mut current = earned;
         let mut changes: Vec<Change> = Vec::new();
@@ -224,6 +223,31 @@ impl<'a> Searcher<'a> {
                 break;
             }
         }
+        // Short of the best: back to the county's values, and where every lever's domain is
+        // finite and small, every combination is evaluated, so that "no change can raise the
+        // score" is said only when it is proven, and a better combination is never missed.
+        let enumerate = current < self.max;
+        if enumerate {
+            for c in changes.iter().rev() {
+                match &c.from {
+                    Some(v) => {
+                        set(&mut self.work, &c.field, v.clone());
+                    }
+                    None => {
+                        self.work.values.remove(&c.field);
+                    }
+                }
+            }
+        }
+        let (note, exhaustive) = self.note(fields, start, enumerate);
+        if let Some((p, joint)) = exhaustive.filter(|(p, _)| *p > current) {
+            let specs = self.rules.fields();
+            changes = joint
+                .into_iter()
+                .map(|(f, v)| change(specs, &f, self.value_of(&f), v))
+                .collect();
+            current = p;
+        }
         let any = !changes.is_empty();
         Found {
             fix: Fix {
@@ -242,7 +266,12 @@ impl<'a> Searcher<'a> {
     /// finite domain in its direction (a bool, an enum, a count or date with a bound that way)
     /// and every combination of their values was evaluated without one earning more than
     /// `current`; otherwise `not_searched` says what the search did not cover.
-    pub(crate) fn note(&mut self, fields: &[FieldPath], current: Points) -> SearchNote {
+    pub(crate) fn note(
+        &mut self,
+        fields: &[FieldPath],
+        current: Points,
+        enumerate: bool,
+    ) -> (SearchNote, Option<(Points, Joint)>) {
         let specs = self.rules.fields();
         let mut note = SearchNote {
             complete: false,
@@ -298,15 +327,12 @@ impl<'a> Searcher<'a> {
             .iter()
             .try_fold(1usize, |n, (_, d)| n.checked_mul(d.len().max(1)))
             .filter(|n| *n <= MAX_EXHAUSTIVE);
-        if finite {
+        let mut best = None;
+        if finite && enumerate {
             match combos {
                 Some(_) => {
-                    note.complete = !self.any_better(&domains, current);
-                    if !note.complete {
-                        note.not_searched.push(
-                            "穷举可调字段的全部取值组合时发现得分更高的组合，逐字段搜索未覆盖".into(),
-                        );
-                    }
+                    note.complete = true;
+                    best = self.best_combination(&domains, current);
                 }
                 None => note.not_searched.push(format!(
                     "{} 个可调字段的取值组合超过 {MAX_EXHAUSTIVE} 种，未穷举（已搜索单个字段和每两个字段同时改动）",
@@ -314,7 +340,7 @@ impl<'a> Searcher<'a> {
                 )),
             }
         }
-        note
+        (note, best)
     }
 
     /// Every value of `f` in its lever's direction (the current value first), when that domain
@@ -350,9 +376,16 @@ impl<'a> Searcher<'a> {
         Some(out)
     }
 
-    /// Whether any combination of the domains' values earns more than `current`.
-    fn any_better(&mut self, domains: &[(FieldPath, Vec<Value>)], current: Points) -> bool {
+    /// The combination of the domains' values that earns the most, when it earns more than
+    /// `current` (ties: the fewest fields changed, then the first in enumeration order, which
+    /// tries values nearest the current ones first).
+    fn best_combination(
+        &mut self,
+        domains: &[(FieldPath, Vec<Value>)],
+        current: Points,
+    ) -> Option<(Points, Joint)> {
         let mut idx = vec![0usize; domains.len()];
+        let mut best: Option<(Points, usize, Vec<usize>)> = None;
         loop {
             // Next combination (the first, all current values, is skipped).
             let mut k = 0;
@@ -365,7 +398,7 @@ impl<'a> Searcher<'a> {
                 k += 1;
             }
             if k == idx.len() {
-                return false;
+                break;
             }
             let old: Vec<Option<Datum>> = domains
                 .iter()
@@ -379,10 +412,26 @@ impl<'a> Searcher<'a> {
                     None => self.work.values.remove(f),
                 };
             }
-            if p.is_some_and(|p| p > current) {
-                return true;
+            let Some(p) = p.filter(|p| *p > current) else {
+                continue;
+            };
+            let moved = idx.iter().filter(|i| **i > 0).count();
+            let better = best
+                .as_ref()
+                .is_none_or(|(bp, bm, _)| p > *bp || (p == *bp && moved < *bm));
+            if better {
+                best = Some((p, moved, idx.clone()));
             }
         }
+        best.map(|(p, _, idx)| {
+            let joint = domains
+                .iter()
+                .zip(&idx)
+                .filter(|(_, i)| **i > 0)
+                .map(|((f, d), &i)| (f.clone(), d[i].clone()))
+                .collect();
+            (p, joint)
+        })
     }
 
     /// Single-field rounds: each applies the best single change, until full points or no change
@@ -1256,7 +1305,9 @@ mod tests {
         let data = CountyData::new(info, values, rules).unwrap();
         let fields = [FieldPath::new("x.rate"), FieldPath::new("x.n")];
         let earned = rules.score(&data).items[0].earned;
-        let mut s = Searcher::new(rules, &data, 0, Points::from_f64(4.0), &fields);
+        let sim = super::super::entry::Sim::new(rules, &data);
+        let levers = CountyLevers::new(&sim, None);
+        let mut s = Searcher::new(rules, &data, &sim.entries[0], &levers);
         let found = s.search(&fields, &BTreeMap::new(), earned);
         (found, s.evaluations)
     }
@@ -1278,12 +1329,14 @@ mod tests {
         assert_eq!(found.fix.changes[0].field.as_str(), "x.n");
         assert_eq!(found.fix.changes[0].to, Value::Int(3));
         assert_eq!(found.fix.earned, Points::from_f64(4.0));
-        // Declared `raise`, the same count is never lowered: nothing helps, and the search was
-        // complete (two levers, both searched), so the item says so.
+        // Declared `raise`, the same count is never lowered: nothing helps. A count raised has
+        // no upper bound, so the search cannot be exhaustive and does not claim to be; the rate
+        // (no lever declared) changes nothing alone, so its direction is undecided.
         let rules = one_item_levers("deduct_each(max(d.x.n - 3, 0), 0.5)", "raise");
         let (found, _) = searched(&rules, 50.0, 10);
         assert_eq!(found.fix.reach, Reach::None);
-        assert!(found.note.complete);
+        assert!(!found.note.complete);
+        assert!(found.note.not_searched.iter().any(|s| s.contains("x.rate")));
         // Declared `none` (a context figure), it is never changed and named as context.
         let rules = one_item_levers("deduct_each(max(d.x.n - 3, 0), 0.5)", "none");
         let (found, _) = searched(&rules, 50.0, 10);
@@ -1362,11 +1415,17 @@ mod tests {
         )];
         let data = CountyData::new(info, values, &rules).unwrap();
         let fields = [FieldPath::new("x.on")];
-        let mut s = Searcher::new(&rules, &data, 0, Points::from_f64(4.0), &fields);
+        let sim = super::super::entry::Sim::new(&rules, &data);
+        let levers = CountyLevers::new(&sim, data.info.year.and_then(period_days));
+        let mut s = Searcher::new(&rules, &data, &sim.entries[0], &levers);
         let found = s.search(&fields, &BTreeMap::new(), Points::ZERO);
         assert_eq!(found.fix.reach, Reach::Full);
         assert_eq!(found.fix.changes[0].to, Value::Text("2021-03-31".into()));
-        assert!(found.note.complete);
+        // No lever declared: the rule rewards an earlier date, so the lever is inferred `lower`.
+        assert_eq!(
+            found.note.inferred.get(&FieldPath::new("x.on")),
+            Some(&crate::levers::Inferred::Lower)
+        );
     }
 
     #[test]

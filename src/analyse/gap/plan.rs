@@ -340,15 +340,8 @@ fn outcome(sim: &Sim<'_>, chosen: &[&Candidate]) -> Outcome2 {
 pub(crate) fn candidates(sim: &Sim<'_>, gap: &GapAnalysis, costs: &Costs) -> Vec<Candidate> {
     let rules = sim.rules;
     let m = &rules.model;
-    let mut raw: Vec<(
-        IndicatorId,
-        String,
-        IndicatorId,
-        &'static str,
-        bool,
-        Vec<Change>,
-        Points,
-    )> = Vec::new();
+    let mut raw: Vec<(IndicatorId, String, IndicatorId, &'static str, bool, Vec<Change>, Points)> =
+        Vec::new();
     for i in &gap.lost {
         let fixes = i.fix.iter().chain(&i.alternatives).chain(&i.partial);
         for f in fixes.filter(|f| f.gain > Points::ZERO) {
@@ -488,20 +481,13 @@ pub(crate) fn plans(
     // its levers' whole domains; items without data are supplied to full points.
     let proven = gap.lost.iter().all(|i| {
         i.status != crate::ItemStatus::Error
-            && (i.search.complete
-                || i.fix
-                    .as_ref()
-                    .is_some_and(|f| f.reach == super::Reach::Full))
+            && (i.search.complete || i.fix.as_ref().is_some_and(|f| f.reach == super::Reach::Full))
     }) && gap.adjustments.iter().all(|a| {
-        a.search.complete
-            || a.fix
-                .as_ref()
-                .is_some_and(|f| f.reach == super::Reach::Full)
-    }) && gap.no_data.iter().all(|n| {
-        n.supply
-            .as_ref()
-            .is_some_and(|f| f.reach == super::Reach::Full)
-    });
+        a.search.complete || a.fix.as_ref().is_some_and(|f| f.reach == super::Reach::Full)
+    }) && gap
+        .no_data
+        .iter()
+        .all(|n| n.supply.as_ref().is_some_and(|f| f.reach == super::Reach::Full));
     sim.rules
         .pass_lines()
         .iter()
@@ -526,20 +512,10 @@ pub(crate) fn meets(report: &Report, p: &PassLine, vetoed_before: bool) -> bool 
 
 /// Whether an outcome meets a pass line: the total, every area's share, and no veto (when
 /// `lift` asks for the county's vetoes to be cleared; otherwise no veto the county did not have).
-fn meets_outcome(
-    sim: &Sim<'_>,
-    o: &Outcome2,
-    p: &PassLine,
-    vetoed_before: bool,
-    lift: bool,
-) -> bool {
+fn meets_outcome(sim: &Sim<'_>, o: &Outcome2, p: &PassLine, vetoed_before: bool, lift: bool) -> bool {
     o.total >= p.min_total
         && area_shortfalls(sim, o, p).iter().all(|(_, s)| *s <= 0)
-        && (if lift {
-            !o.vetoed
-        } else {
-            vetoed_before || !o.vetoed
-        })
+        && (if lift { !o.vetoed } else { vetoed_before || !o.vetoed })
 }
 
 /// Each first-level area's shortfall (thousandths) against a line's minimum share.
@@ -621,7 +597,8 @@ impl<'s, 'r> Search<'s, 'r> {
             return;
         }
         self.nodes += 1;
-        if self.nodes >= MAX_NODES || (self.nodes % 1024 == 0 && Instant::now() >= self.deadline) {
+        if self.nodes >= MAX_NODES || (self.nodes % 1024 == 0 && Instant::now() >= self.deadline)
+        {
             self.stopped = true;
             return;
         }
@@ -740,10 +717,7 @@ pub(crate) fn plan_for(
         area_rest[j] = here;
         lift_rest[j] = lift_rest[j + 1] || groups[j].iter().any(|c| c.lifts_veto);
     }
-    let root_lb = lb[0]
-        .get((short / quantum) as usize)
-        .copied()
-        .unwrap_or(f64::INFINITY);
+    let root_lb = lb[0].get((short / quantum) as usize).copied().unwrap_or(f64::INFINITY);
     let mut s = Search {
         sim,
         p,
@@ -765,32 +739,12 @@ pub(crate) fn plan_for(
     match (s.best.take(), s.stopped) {
         (Some((_, _, chosen)), false) => {
             let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
-            finish(
-                rules,
-                data,
-                report,
-                p,
-                chosen,
-                &after,
-                Solver::Optimal,
-                None,
-                must_lift,
-            )
+            finish(rules, data, report, p, chosen, &after, Solver::Optimal, None, must_lift)
         }
         (Some((_, _, chosen)), true) => {
             let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
             let bound = if root_lb.is_finite() { root_lb } else { 0.0 };
-            finish(
-                rules,
-                data,
-                report,
-                p,
-                chosen,
-                &after,
-                Solver::TimeLimit,
-                Some(bound),
-                must_lift,
-            )
+            finish(rules, data, report, p, chosen, &after, Solver::TimeLimit, Some(bound), must_lift)
         }
         (None, stopped) => {
             // No set of options reaches the line (proven when the search was not stopped): take
@@ -802,11 +756,7 @@ pub(crate) fn plan_for(
                 }
             }
             let r = rescore(rules, data, &all).unwrap_or_else(|| report.clone());
-            let solver = if stopped {
-                Solver::TimeLimit
-            } else {
-                Solver::Unreachable
-            };
+            let solver = if stopped { Solver::TimeLimit } else { Solver::Unreachable };
             let bound = stopped.then_some(if root_lb.is_finite() { root_lb } else { 0.0 });
             finish(rules, data, report, p, all, &r, solver, bound, must_lift)
         }

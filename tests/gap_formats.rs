@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{fazhi, text};
+use common::{fazhi, text, text_of};
 use fazhi::analyse::gap::{EntryKind, GapAnalysis, GapSummary};
 use fazhi::{CountyData, Points, RuleSet};
 use serde_json::Value;
@@ -35,32 +35,10 @@ fn office_text(bytes: &[u8]) -> String {
         }
         let mut s = String::new();
         f.read_to_string(&mut s).unwrap();
-        all.push_str(&strip_tags(&s));
+        all.push_str(&text_of(&s));
         all.push('\n');
     }
     all
-}
-
-fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Every format of one county's gap as searchable text: md, json, html, docx, xlsx.
@@ -84,7 +62,7 @@ fn outputs(rules: &str, county: &str) -> Vec<(&'static str, String)> {
             let bytes = std::fs::read(&out).unwrap();
             let t = match f {
                 "docx" | "xlsx" => office_text(&bytes),
-                "html" => strip_tags(&text(&bytes)),
+                "html" => text_of(&text(&bytes)),
                 _ => text(&bytes),
             };
             (f, t)
@@ -208,6 +186,9 @@ fn case23_bonus_cap_penalty_and_inferred_levers_in_every_format() {
     }
 }
 
+/// A summary line: kind, id, counties, of them without data, points, counties' plans per line.
+type Line<'a> = (EntryKind, &'a str, usize, usize, Points, Vec<usize>);
+
 fn analyses(files: &[&str]) -> Vec<GapAnalysis> {
     let rules = RuleSet::load_dir(format!("{ROOT}/22-gap-penalty-zeroing/rules")).unwrap();
     files
@@ -254,7 +235,7 @@ fn batch_summary_of_three_counties_by_hand() {
     //   1.2 1 county                      8            [0, 0]
     //   1.3 1 county                      2            [0, 0]
     // B1 is earned in all three (bigpen and zero earn it, exbonus too): no line.
-    let got: Vec<(EntryKind, &str, usize, usize, Points, Vec<usize>)> = s
+    let got: Vec<Line> = s
         .entries
         .iter()
         .map(|e| {
@@ -316,7 +297,7 @@ fn batch_summary_in_every_format() {
                 let t = if f == "xlsx" {
                     office_text(&bytes)
                 } else {
-                    strip_tags(&text(&bytes))
+                    text_of(&text(&bytes))
                 };
                 assert!(t.contains("汇总"), "{f}");
                 assert!(t.contains("方案经过：优秀"), "{f}");

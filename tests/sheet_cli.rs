@@ -281,7 +281,16 @@ fn rank_gap_diff_whatif_workbooks() {
         ),
         (
             vec!["gap".into(), "--rules".into(), MINI.into(), LO.into()],
-            &["差距", "失分项", "缺数据", "提升方案", "出处"],
+            &[
+                "差距",
+                "失分构成",
+                "失分项",
+                "扣分加分",
+                "缺数据",
+                "提升方案",
+                "汇总",
+                "出处",
+            ],
         ),
         (
             vec!["diff".into(), MINI.into(), MINI.into(), LO.into()],

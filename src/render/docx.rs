@@ -78,6 +78,14 @@ fn heading(style: &str, text: &str) -> Paragraph {
     para(text).style(style).keep_next(true)
 }
 
+/// A bold line that introduces the table after it, kept on its page (not a heading: the
+/// outline holds the six sections and the areas only).
+fn label(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(text).bold())
+        .keep_next(true)
+}
+
 /// A table with fixed column widths (`widths` in parts of the text width), a shaded header row,
 /// rows that never split across pages, numbers right-aligned.
 struct Grid {
@@ -306,7 +314,7 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
         }
     }
     // Where every point between the total and the maximum went, line by line.
-    d = d.add_paragraph(heading("Heading2", &format!("（一）{ACCOUNTING_TITLE}")));
+    d = d.add_paragraph(label(&format!("{ACCOUNTING_TITLE}：")));
     let mut t = Grid::new(&["项目", "分值#"], &[5, 1]);
     for row in accounting_rows(g) {
         let text = row.text();
@@ -315,17 +323,10 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     d = d.add_table(t.table());
     d = d.add_paragraph(para(&accounting_equation(g)));
     if !g.adjustments.is_empty() {
-        d = d.add_paragraph(heading("Heading2", &format!("（二）{ADJUSTMENTS_TITLE}")));
+        d = d.add_paragraph(label(&format!("{ADJUSTMENTS_TITLE}：")));
         let mut t = Grid::new(
-            &[
-                "编号",
-                "名称",
-                "类别",
-                "计分#",
-                "说明",
-                "改进目标（已复算）",
-            ],
-            &[2, 4, 2, 3, 6, 8],
+            &["编号", "名称", "类别", "计分", "说明", "改进目标（已复算）"],
+            &[2, 4, 2, 5, 5, 8],
         );
         for a in &g.adjustments {
             t.row(adjustment_row(a).into());

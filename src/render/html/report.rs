@@ -38,6 +38,9 @@ type Parts<'a> = (
     &'a CountyRef,
 );
 
+/// A section to follow the counties' (the batch summary): its data and how to write it.
+type After<'a, S> = Option<(&'a S, fn(&S, &Prov) -> String)>;
+
 /// One page of one section per county (score reports, gap analyses): each with its provenance
 /// block and `body`; the title names the county, or the number of counties.
 fn per_county<T, S>(
@@ -45,7 +48,7 @@ fn per_county<T, S>(
     parts: fn(&T) -> Parts<'_>,
     body: impl Fn(&T, &Prov) -> String,
     what: &str,
-    after: Option<(&S, fn(&S) -> String)>,
+    after: After<'_, S>,
 ) -> String {
     let provs: Vec<Provenance> = all
         .iter()
@@ -69,23 +72,20 @@ fn per_county<T, S>(
     // A section after the counties' (the batch summary), under every county's data.
     let joint = after.and_then(|(x, f)| {
         let first = provs.first()?;
-        Some((
-            Provenance {
-                ruleset: first.ruleset.clone(),
-                engine: first.engine.clone(),
-                inputs: provs.iter().flat_map(|p| p.inputs.clone()).collect(),
-            },
-            f(x),
-        ))
+        let p = Provenance {
+            ruleset: first.ruleset.clone(),
+            engine: first.engine.clone(),
+            inputs: provs.iter().flat_map(|p| p.inputs.clone()).collect(),
+        };
+        Some((x, f, p))
     });
-    if let Some((p, body)) = &joint {
+    if let Some((x, f, p)) = &joint {
         let prov = Prov {
             p,
             data_word: "数据",
         };
-        let mut b = prov.block();
-        b.push_str(body);
-        sections.push(Section { prov, body: b });
+        let body = f(*x, &prov);
+        sections.push(Section { prov, body });
     }
     let t = match all {
         [x] => title(parts(x).2, what),
@@ -659,19 +659,9 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
 
     if !g.adjustments.is_empty() {
         s.push_str(&h(2, ADJUSTMENTS_TITLE));
-        let mut head = ADJUSTMENTS_HEAD.to_vec();
-        head[3] = "计分#";
-        let mut t = Table::new(&head);
+        let mut t = Table::new(&ADJUSTMENTS_HEAD);
         for a in &g.adjustments {
-            let [id, name, kind, points, why, fix] = adjustment_row(a);
-            t.row(vec![
-                id.into(),
-                name.into(),
-                kind.into(),
-                Cell::N(points),
-                why.into(),
-                fix.into(),
-            ]);
+            t.row(adjustment_row(a).into_iter().map(Cell::T).collect());
         }
         s.push_str(&t.render());
         for a in &g.adjustments {
@@ -789,7 +779,7 @@ pub fn gap_html(gaps: &[GapAnalysis]) -> String {
         "法治政府建设差距分析",
         summary
             .as_ref()
-            .map(|x| (x, summary_body as fn(&GapSummary) -> String)),
+            .map(|x| (x, summary_body as fn(&GapSummary, &Prov) -> String)),
     )
 }
 
@@ -825,8 +815,9 @@ fn summary_table(head: &[String], rows: Vec<Vec<SumCell>>) -> String {
 }
 
 /// The batch summary's section (several counties): the pass lines, then every entry.
-fn summary_body(x: &GapSummary) -> String {
+fn summary_body(x: &GapSummary, prov: &Prov) -> String {
     let mut s = h(1, &summary_title(x));
+    s.push_str(&prov.block());
     if !x.pass_lines.is_empty() {
         s.push_str(&h(2, "各达标线"));
         let head: Vec<String> = LINES_HEAD.iter().map(|h| h.to_string()).collect();
@@ -839,5 +830,6 @@ fn summary_body(x: &GapSummary) -> String {
         s.push_str(&summary_table(&entries_head(x), entry_rows(x)));
     }
     s.push_str(&p_note(SUMMARY_NOTE));
+    s.push_str(&super::inputs_list(prov.p, prov.data_word));
     s
 }

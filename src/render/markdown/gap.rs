@@ -393,7 +393,7 @@ pub(crate) fn accounting_equation(g: &GapAnalysis) -> String {
     };
     format!(
         "满分 − 总分 = {} = 指标失分 {} + 无数据 {} + 实扣 {} + 清零 {} − 计入加分 {}（{sum}）。",
-        a.max - a.total,
+        words::plain(a.max - a.total),
         a.items_lost,
         a.items_no_data,
         a.penalties.iter().map(|p| p.points).sum::<Points>(),

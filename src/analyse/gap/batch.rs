@@ -69,15 +69,40 @@ impl From<AdjustmentKind> for EntryKind {
 /// and how many counties' cheapest plans go through it.
 ///
 /// ```
-/// use fazhi::analyse::gap::{GapAnalysis, GapSummary};
-/// # let rules = fazhi::RuleSet::builtin().unwrap();
-/// # let a = fazhi::CountyData::from_str("a.yaml", "county: {id: a, name: 甲县}\ndata: {}\n", &rules).unwrap();
-/// # let b = fazhi::CountyData::from_str("b.yaml", "county: {id: b, name: 乙县}\ndata: {}\n", &rules).unwrap();
+/// use fazhi::analyse::gap::{EntryKind, GapAnalysis, GapSummary};
+/// use fazhi::{CountyData, Points, RuleSet, RuleSource};
+///
+/// let rules = RuleSet::load(&RuleSource::from_documents([("r.yaml", r#"
+/// ruleset: {id: demo, title: 示例, version: "1", total_points: 10}
+/// fields:
+///   litigation.head_appearance_rate: {type: percent, lever: raise, desc: 出庭应诉率}
+/// indicators:
+///   - id: "1"
+///     name: 行政争议化解
+///     points: 10
+///     children:
+///       - id: "1.1"
+///         name: 行政机关负责人出庭应诉
+///         points: 10
+///         inputs: [litigation.head_appearance_rate]
+///         score: tiers(d.litigation.head_appearance_rate, [[90, P], [80, 5]])
+/// pass_lines:
+///   - {id: pass, name: 达标, min_total: 8}
+/// "#)]))?;
+/// let a = CountyData::from_str("a.yaml", "county: {id: a, name: 甲县}\ndata: {litigation: {head_appearance_rate: 82.5}}\n", &rules)?;
+/// let b = CountyData::from_str("b.yaml", "county: {id: b, name: 乙县}\ndata: {}\n", &rules)?;
 /// let gaps = vec![GapAnalysis::new(&rules, &a), GapAnalysis::new(&rules, &b)];
 /// let summary = GapSummary::new(&gaps);
 /// assert_eq!(summary.counties, 2);
-/// // Neither county has data: every item lost its points in both.
-/// assert!(summary.entries.iter().all(|e| e.counties == 2 && e.no_data == 2));
+/// // 1.1: 甲县 lost 5 (82.5% earns 5 of 10), 乙县 has no data (10 at stake): 2 counties, 15 points.
+/// let e = &summary.entries[0];
+/// assert_eq!((e.kind, e.id.as_str(), e.counties, e.no_data), (EntryKind::Item, "1.1", 2, 1));
+/// assert_eq!(e.points, Points::from_f64(15.0));
+/// // Neither reaches 达标 (8). 甲县's plan raises the rate to 90% through 1.1; 乙县's cannot
+/// // (the rule set gives no target value to supply its missing figure).
+/// let line = &summary.pass_lines[0];
+/// assert_eq!((line.reached, line.plans_reaching, line.plans_short), (0, 1, 1));
+/// assert_eq!(e.in_plans, vec![1]);
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

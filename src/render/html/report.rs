@@ -8,7 +8,7 @@ use crate::analyse::gap::GapSummary;
 use crate::render::markdown::{
     accounting_equation, accounting_rows, adjustment_notes, adjustment_row, changes_text, detail,
     entries_head, entry_rows, fix_text, inferred_sentence, line_rows, plan_sentence, status_zh,
-    step_change, step_name, summary_title, supply_text, SumCell, ACCOUNTING_TITLE,
+    step_change, step_name, summary_lines, summary_title, supply_text, SumCell, ACCOUNTING_TITLE,
     ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE, LINES_HEAD, SUMMARY_NOTE,
 };
 use crate::render::svg::{self, HBar, HBarChart, PassMark};
@@ -417,44 +417,7 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
     let mut s = heading(&g.county, "法治政府建设差距分析");
     s.push_str(&prov.block());
     s.push_str(&h(2, "摘要"));
-    let mut items = vec![format!("当前总分 {} / {}。", g.total, g.max)];
-    for pl in &g.pass_lines {
-        let mut line = format!("{}（{}分以上）：", pl.name, pl.min_total);
-        if pl.reached {
-            line.push_str("已达到。");
-        } else {
-            let mut why = Vec::new();
-            if pl.blocked_by_veto {
-                why.push(format!(
-                    "一票否决（{}），无论得分多少均不能达到",
-                    g.vetoes.join("；")
-                ));
-            }
-            if pl.shortfall > Points::ZERO {
-                why.push(format!("总分差 {} 分", pl.shortfall));
-            }
-            for a in &pl.areas_short {
-                why.push(format!("{}「{}」还差 {} 分", a.id, a.name, a.shortfall));
-            }
-            line.push_str(&format!("未达到：{}。", why.join("；")));
-        }
-        items.push(line);
-    }
-    if g.vetoes.is_empty() {
-        items.push("一票否决：未触发。".into());
-    }
-    let lost: Points = g.lost.iter().map(|i| i.lost).sum();
-    let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
-    items.push(format!(
-        "有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。",
-        g.lost.len(),
-        lost,
-        g.no_data.len(),
-        at_stake
-    ));
-    for pl in &g.plans {
-        items.push(format!("达到{}的方案：{}", pl.name, plan_sentence(pl)));
-    }
+    let items = summary_lines(g);
     s.push_str("<ul class=\"summary\">");
     for l in &items {
         s.push_str(&format!("<li>{}</li>", super::esc(l)));

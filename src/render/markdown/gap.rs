@@ -47,8 +47,18 @@ pub fn markdown(g: &GapAnalysis) -> String {
 fn summary(g: &GapAnalysis, s: &mut String) {
     s.push_str("## 摘要\n\n");
     s.push_str(&format!("- 当前总分 **{}** / {}。\n", g.total, g.max));
+    for line in summary_lines(g).iter().skip(1) {
+        s.push_str(&format!("- {line}\n"));
+    }
+    s.push('\n');
+}
+
+/// The summary's sentences, as every format writes them: the total, every pass line (reached,
+/// or exactly what keeps the county from it), the vetoes, the losses, every plan, the peers.
+pub(crate) fn summary_lines(g: &GapAnalysis) -> Vec<String> {
+    let mut out = vec![format!("当前总分 {} / {}。", g.total, g.max)];
     for p in &g.pass_lines {
-        let mut line = format!("- {}（{}分以上）：", p.name, p.min_total);
+        let mut line = format!("{}（{}分以上）：", p.name, p.min_total);
         if p.reached {
             line.push_str("已达到。");
         } else {
@@ -58,23 +68,22 @@ fn summary(g: &GapAnalysis, s: &mut String) {
                 blockers_text(&p.blockers)
             ));
         }
-        s.push_str(&line);
-        s.push('\n');
+        out.push(line);
     }
     if g.vetoes.is_empty() {
-        s.push_str("- 一票否决：未触发。\n");
+        out.push("一票否决：未触发。".into());
     }
     let lost: Points = g.lost.iter().map(|i| i.lost).sum();
     let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
-    s.push_str(&format!(
-        "- 有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。\n",
+    out.push(format!(
+        "有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。",
         g.lost.len(),
         lost,
         g.no_data.len(),
         at_stake
     ));
     for p in &g.plans {
-        s.push_str(&format!("- 达到{}的方案：{}\n", p.name, plan_sentence(p)));
+        out.push(format!("达到{}的方案：{}", p.name, plan_sentence(p)));
     }
     if let Some(peers) = &g.peers {
         let below: Vec<String> = peers
@@ -84,15 +93,12 @@ fn summary(g: &GapAnalysis, s: &mut String) {
             .map(|a| format!("{}「{}」", a.id, a.name))
             .collect();
         if below.is_empty() {
-            s.push_str("- 与同组比较：没有低于同组中位数的一级指标。\n");
+            out.push("与同组比较：没有低于同组中位数的一级指标。".into());
         } else {
-            s.push_str(&format!(
-                "- 低于同组中位数的一级指标：{}。\n",
-                below.join("、")
-            ));
+            out.push(format!("低于同组中位数的一级指标：{}。", below.join("、")));
         }
     }
-    s.push('\n');
+    out
 }
 
 /// Exactly what keeps the county from a line, in order: the total, each area's share, each

@@ -18,7 +18,8 @@ pub use self::gap::markdown as gap_markdown;
 pub(crate) use self::gap::{
     accounting_equation, accounting_rows, adjustment_fix_text, adjustment_notes,
     adjustment_points_text, adjustment_row, inferred_sentence, kind_zh as step_kind_zh,
-    step_change, step_name, ACCOUNTING_TITLE, ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE, GAP_NOTE,
+    step_change, step_name, summary_lines, ACCOUNTING_TITLE, ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE,
+    GAP_NOTE,
 };
 #[cfg(any(feature = "html", feature = "docx"))]
 pub(crate) use self::gap::{changes_text, fix_text, plan_sentence, supply_text};

@@ -40,7 +40,8 @@ enum Command {
         data: Vec<PathBuf>,
     },
     /// Gap analysis: what each county lost, why, what would bring it back, and the cheapest way
-    /// to each pass line.
+    /// to each pass line; over several counties, a summary too (per entry: counties that lost
+    /// points there, points lost in all, plans through it).
     Gap {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]

@@ -28,13 +28,16 @@ fn markdown_by_default_json_on_request() {
     assert_eq!(v["county"]["id"], "mini-good");
     assert_eq!(v["plans"][0]["total_after"], 16.548);
 
-    // Several counties: an array in JSON, separated reports in Markdown.
+    // Several counties: the analyses and their summary in JSON, separated reports and the
+    // summary in Markdown.
     let o = fazhi(&["gap", "--rules", MINI, "--format", "json", GOOD, VETOED]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 2);
-    assert_eq!(v[1]["vetoes"][0], "发生重大违法决策并造成严重后果");
+    assert_eq!(v["gaps"].as_array().unwrap().len(), 2);
+    assert_eq!(v["gaps"][1]["vetoes"][0], "发生重大违法决策并造成严重后果");
+    assert_eq!(v["summary"]["counties"], 2);
     let o = fazhi(&["gap", "--rules", MINI, GOOD, VETOED]);
     assert_eq!(text(&o.stdout).matches("法治政府建设差距分析").count(), 2);
+    assert!(text(&o.stdout).contains("# 汇总（2 个县）"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `fazhi gap`.
 
 use super::common::*;
-use fazhi::analyse::gap::{Costs, GapAnalysis, PlanOptions};
+use fazhi::analyse::gap::{Costs, GapAnalysis, GapBatch, GapSummary, PlanOptions};
 use fazhi::render;
 use fazhi::{CountyData, Report, RuleSet};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub enum GapFormat {
     /// Markdown, in Chinese.
     Md,
-    /// JSON: an object for one county, an array for several.
+    /// JSON: the analysis for one county; for several, `{"gaps": [...], "summary": {...}}`.
     Json,
     /// A self-contained HTML page with charts, one section per county.
     Html,
@@ -118,12 +118,14 @@ pub fn run(
             };
         }
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
-        GapFormat::Json => render::to_json(&analyses),
-        GapFormat::Md => analyses
-            .iter()
-            .map(render::gap_markdown)
-            .collect::<Vec<_>>()
-            .join("\n---\n\n"),
+        GapFormat::Json => render::to_json(&GapBatch::new(analyses)),
+        GapFormat::Md => {
+            let mut parts: Vec<String> = analyses.iter().map(render::gap_markdown).collect();
+            if analyses.len() > 1 {
+                parts.push(render::gap_summary_markdown(&GapSummary::new(&analyses)));
+            }
+            parts.join("\n---\n\n")
+        }
     };
     match write_output(out, &text) {
         Ok(()) => after_rule_errors(failed_rules),

@@ -1,6 +1,7 @@
 //! A county's evaluation as a Word document (.docx) in the form of a 第三方评估报告: the title,
 //! 一、评估概况 (total, pass lines, data coverage), 二、各领域得分 (an overview and a table per
-//! first-level area), 三、失分情况及原因, 四、缺少数据的指标及所需佐证材料, 五、达标路径 (the plan
+//! first-level area), 三、失分情况及原因 (the items, the accounting of
+//! every point lost, the penalties, zeroing entries, bonuses and vetoes), 四、缺少数据的指标及所需佐证材料, 五、达标路径 (the plan
 //! to each pass line) and 六、可复核信息 (rule set id, version and sha256, engine, data hash).
 //!
 //! Written with the `docx-rs` crate (behind the `docx` feature). Page A4 with the margins of
@@ -12,7 +13,11 @@
 
 use crate::analyse::gap::GapAnalysis;
 use crate::error::{Error, Result};
-use crate::render::markdown::{changes_text, fix_text, plan_sentence, supply_text};
+use crate::render::markdown::{
+    accounting_equation, accounting_rows, adjustment_notes, adjustment_row, fix_text,
+    inferred_sentence, plan_sentence, step_change, step_name, supply_text, ACCOUNTING_TITLE,
+    ADJUSTMENTS_TITLE,
+};
 use crate::render::{short_inputs, words};
 use crate::report::{ConditionStatus, ItemStatus, Report};
 use crate::types::Points;
@@ -71,6 +76,14 @@ fn para(text: &str) -> Paragraph {
 
 fn heading(style: &str, text: &str) -> Paragraph {
     para(text).style(style).keep_next(true)
+}
+
+/// A bold line that introduces the table after it, kept on its page (not a heading: the
+/// outline holds the six sections and the areas only).
+fn label(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(text).bold())
+        .keep_next(true)
 }
 
 /// A table with fixed column widths (`widths` in parts of the text width), a shaded header row,
@@ -295,23 +308,35 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
         }
         d = d.add_table(t.table());
     }
-    let penalties: Vec<_> = r
-        .penalties
-        .iter()
-        .filter(|p| p.points > Points::ZERO)
-        .collect();
-    if !penalties.is_empty() {
-        d = d.add_paragraph(para("扣分事项："));
-        let mut t = Grid::new(&["编号", "事项", "扣分#", "说明"], &[2, 8, 2, 10]);
-        for p in penalties {
-            t.row(vec![
-                p.id.to_string(),
-                p.name.clone(),
-                format!("−{}", p.points),
-                p.detail.clone(),
-            ]);
+    for i in &g.lost {
+        if let Some(x) = inferred_sentence(i.id.as_str(), &i.search) {
+            d = d.add_paragraph(para(&x));
+        }
+    }
+    // Where every point between the total and the maximum went, line by line.
+    d = d.add_paragraph(label(&format!("{ACCOUNTING_TITLE}：")));
+    let mut t = Grid::new(&["项目", "分值#"], &[5, 1]);
+    for row in accounting_rows(g) {
+        let text = row.text();
+        t.row(vec![row.label, text]);
+    }
+    d = d.add_table(t.table());
+    d = d.add_paragraph(para(&accounting_equation(g)));
+    if !g.adjustments.is_empty() {
+        d = d.add_paragraph(label(&format!("{ADJUSTMENTS_TITLE}：")));
+        let mut t = Grid::new(
+            &["编号", "名称", "类别", "计分", "说明", "改进目标（已复算）"],
+            &[2, 4, 2, 5, 5, 8],
+        );
+        for a in &g.adjustments {
+            t.row(adjustment_row(a).into());
         }
         d = d.add_table(t.table());
+        for a in &g.adjustments {
+            for n in adjustment_notes(a) {
+                d = d.add_paragraph(para(&n));
+            }
+        }
     }
 
     d = d.add_paragraph(heading("Heading1", "四、缺少数据的指标及所需佐证材料"));
@@ -369,16 +394,11 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
             &[1, 2, 5, 11, 2, 3],
         );
         for (k, x) in p.steps.iter().enumerate() {
-            let how = changes_text(&x.changes);
             t.row(vec![
                 (k + 1).to_string(),
                 x.item.to_string(),
-                x.name.clone(),
-                if x.supplies_data {
-                    format!("补充数据：{how}")
-                } else {
-                    how
-                },
+                step_name(x),
+                step_change(x),
                 format!("+{}", x.gain),
                 x.total_after.to_string(),
             ]);

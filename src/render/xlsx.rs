@@ -8,11 +8,15 @@
 
 use crate::analyse::change::diff::RuleSetDiff;
 use crate::analyse::change::rank::Ranking;
-use crate::analyse::gap::GapAnalysis;
+use crate::analyse::gap::{GapAnalysis, GapSummary};
 use crate::analyse::policy::whatif::WhatIf;
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
 use crate::model::FieldType;
+use crate::render::markdown::{
+    accounting_equation, accounting_rows, adjustment_fix_text, adjustment_points_text,
+    entries_head, entry_rows, inferred_sentence, line_rows, step_kind_zh, SumCell, LINES_HEAD,
+};
 use crate::report::Failure;
 use crate::report::{EngineInfo, ItemStatus, Report, RuleSetInfo};
 use crate::sheet::{self, DOCUMENTS_SHEET, MAIN_SHEET, SOURCES_SHEET};
@@ -444,8 +448,12 @@ fn changes_text(changes: &[crate::analyse::gap::Change]) -> String {
 }
 
 /// `fazhi gap --format xlsx`: sheets 差距 (each county's total and distance to every pass line),
-/// 失分项 (items that lost points with why and the smallest fix), 缺数据 (items without data and
-/// what to supply), 提升方案 (each plan's steps with the total after each), and 出处.
+/// 失分构成 (every line of each county's accounting, then its equation), 失分项 (items that lost
+/// points with why, the smallest fix and the directions inferred), 扣分加分 (every penalty,
+/// zeroing entry, bonus below its cap and veto that fired, with its points and fix), 缺数据 (items
+/// without data and what to supply), 提升方案 (each plan's steps with their kind, cost and the
+/// total after each), 汇总 (the batch summary, [`GapSummary`], when there are several counties),
+/// and 出处.
 ///
 /// # Errors
 /// [`Error::Invalid`] when there is no analysis or the writer refuses a value.
@@ -480,6 +488,23 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
             "原因",
             "最小修正",
             "修正后得分",
+            "推断方向",
+        ],
+    );
+    let mut account = Sheet::new("失分构成", &["编号", "名称", "项目", "分值"]);
+    let mut adjust = Sheet::new(
+        "扣分加分",
+        &[
+            "编号",
+            "名称",
+            "项目编号",
+            "项目",
+            "类别",
+            "计分",
+            "计分说明",
+            "说明",
+            "改进目标（复算）",
+            "推断方向",
         ],
     );
     let mut nodata = Sheet::new(
@@ -505,7 +530,9 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
             "步骤",
             "指标编号",
             "指标",
+            "类别",
             "改动",
+            "代价",
             "得分增加",
             "累计总分",
         ],
@@ -542,6 +569,32 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
                 i.why.as_str().into(),
                 i.fix.as_ref().map(|f| changes_text(&f.changes)).into(),
                 i.fix.as_ref().map_or(X::Empty, |f| f.earned.into()),
+                inferred_sentence(i.id.as_str(), &i.search).into(),
+            ]);
+        }
+        for r in accounting_rows(g) {
+            account.rows.push(vec![
+                id.into(),
+                name.into(),
+                r.label.into(),
+                r.points.into(),
+            ]);
+        }
+        account
+            .rows
+            .push(vec![id.into(), name.into(), accounting_equation(g).into()]);
+        for a in &g.adjustments {
+            adjust.rows.push(vec![
+                id.into(),
+                name.into(),
+                a.id.to_string().into(),
+                a.name.as_str().into(),
+                a.kind.zh().into(),
+                a.points.into(),
+                adjustment_points_text(a).into(),
+                a.why.as_str().into(),
+                adjustment_fix_text(a).into(),
+                inferred_sentence(a.id.as_str(), &a.search).into(),
             ]);
         }
         for i in &g.no_data {
@@ -571,7 +624,9 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
                     (k + 1).into(),
                     step.item.to_string().into(),
                     step.name.as_str().into(),
+                    step_kind_zh(&step.kind).into(),
                     changes_text(&step.changes).into(),
+                    X::Num(step.cost),
                     step.gain.into(),
                     step.total_after.into(),
                 ]);
@@ -583,7 +638,36 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
         engine: &first.engine,
         inputs: Vec::new(),
     };
-    workbook(&[summary, lost, nodata, plans], &origin)
+    let mut sheets = vec![summary, account, lost, adjust, nodata, plans];
+    if analyses.len() > 1 {
+        sheets.push(summary_sheet(&GapSummary::new(analyses)));
+    }
+    workbook(&sheets, &origin)
+}
+
+/// The sheet 汇总 of several counties' gap analyses: every entry, then the pass lines.
+fn summary_sheet(s: &GapSummary) -> Sheet {
+    let head = entries_head(s);
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let mut sheet = Sheet::new("汇总", &head);
+    let cell = |c: &SumCell| match c {
+        SumCell::Text(t) => X::Text(t.clone()),
+        SumCell::Count(n) => X::from(*n),
+        SumCell::Points(p) => X::from(*p),
+    };
+    for r in entry_rows(s) {
+        sheet.rows.push(r.iter().map(cell).collect());
+    }
+    if !s.pass_lines.is_empty() {
+        sheet.rows.push(Vec::new());
+        sheet
+            .rows
+            .push(LINES_HEAD.iter().map(|h| X::from(*h)).collect());
+        for r in line_rows(s) {
+            sheet.rows.push(r.iter().map(cell).collect());
+        }
+    }
+    sheet
 }
 
 /// `fazhi diff --format xlsx`: sheets 规则变化 (every change between the rule sets), 得分变化

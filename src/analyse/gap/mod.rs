@@ -7,6 +7,7 @@
 //! rendered as a Chinese Markdown report with [`markdown`].
 
 mod adjustments;
+mod batch;
 mod build;
 mod entry;
 mod levers;
@@ -14,6 +15,7 @@ mod peers;
 mod plan;
 mod search;
 
+pub use self::batch::{EntryKind, GapBatch, GapSummary, SummaryEntry, SummaryPassLine};
 pub use self::peers::{PeerArea, PeerComparison};
 pub use self::plan::{greedy_costs, Costs, Plan, PlanOptions, PlanStep, Solver};
 

@@ -4,8 +4,12 @@
 
 use super::{document, figure, h, p, p_note, Cell, Prov, Section, Table};
 use crate::analyse::gap::GapAnalysis;
+use crate::analyse::gap::GapSummary;
 use crate::render::markdown::{
-    changes_text, detail, fix_text, plan_sentence, status_zh, supply_text,
+    accounting_equation, accounting_rows, adjustment_notes, adjustment_row, changes_text, detail,
+    entries_head, entry_rows, fix_text, inferred_sentence, line_rows, plan_sentence, status_zh,
+    step_change, step_name, summary_lines, summary_title, supply_text, SumCell, ACCOUNTING_TITLE,
+    ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE, LINES_HEAD, SUMMARY_NOTE,
 };
 use crate::render::svg::{self, HBar, HBarChart, PassMark};
 use crate::render::{area_heading, short_inputs};
@@ -34,13 +38,17 @@ type Parts<'a> = (
     &'a CountyRef,
 );
 
+/// A section to follow the counties' (the batch summary): its data and how to write it.
+type After<'a, S> = Option<(&'a S, fn(&S, &Prov) -> String)>;
+
 /// One page of one section per county (score reports, gap analyses): each with its provenance
 /// block and `body`; the title names the county, or the number of counties.
-fn per_county<T>(
+fn per_county<T, S>(
     all: &[T],
     parts: fn(&T) -> Parts<'_>,
     body: impl Fn(&T, &Prov) -> String,
     what: &str,
+    after: After<'_, S>,
 ) -> String {
     let provs: Vec<Provenance> = all
         .iter()
@@ -49,7 +57,7 @@ fn per_county<T>(
             county_prov(ruleset, engine, county)
         })
         .collect();
-    let sections: Vec<Section> = all
+    let mut sections: Vec<Section> = all
         .iter()
         .zip(&provs)
         .map(|(x, p)| {
@@ -61,6 +69,24 @@ fn per_county<T>(
             Section { prov, body }
         })
         .collect();
+    // A section after the counties' (the batch summary), under every county's data.
+    let joint = after.and_then(|(x, f)| {
+        let first = provs.first()?;
+        let p = Provenance {
+            ruleset: first.ruleset.clone(),
+            engine: first.engine.clone(),
+            inputs: provs.iter().flat_map(|p| p.inputs.clone()).collect(),
+        };
+        Some((x, f, p))
+    });
+    if let Some((x, f, p)) = &joint {
+        let prov = Prov {
+            p,
+            data_word: "数据",
+        };
+        let body = f(*x, &prov);
+        sections.push(Section { prov, body });
+    }
     let t = match all {
         [x] => title(parts(x).2, what),
         _ => format!("{what}（{} 个县）", all.len()),
@@ -384,51 +410,14 @@ pub fn score_html(reports: &[Report]) -> String {
     fn parts(r: &Report) -> Parts<'_> {
         (&r.ruleset, &r.engine, &r.county)
     }
-    per_county(reports, parts, report_body, "法治政府建设评分报告")
+    per_county::<_, ()>(reports, parts, report_body, "法治政府建设评分报告", None)
 }
 
 fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
     let mut s = heading(&g.county, "法治政府建设差距分析");
     s.push_str(&prov.block());
     s.push_str(&h(2, "摘要"));
-    let mut items = vec![format!("当前总分 {} / {}。", g.total, g.max)];
-    for pl in &g.pass_lines {
-        let mut line = format!("{}（{}分以上）：", pl.name, pl.min_total);
-        if pl.reached {
-            line.push_str("已达到。");
-        } else {
-            let mut why = Vec::new();
-            if pl.blocked_by_veto {
-                why.push(format!(
-                    "一票否决（{}），无论得分多少均不能达到",
-                    g.vetoes.join("；")
-                ));
-            }
-            if pl.shortfall > Points::ZERO {
-                why.push(format!("总分差 {} 分", pl.shortfall));
-            }
-            for a in &pl.areas_short {
-                why.push(format!("{}「{}」还差 {} 分", a.id, a.name, a.shortfall));
-            }
-            line.push_str(&format!("未达到：{}。", why.join("；")));
-        }
-        items.push(line);
-    }
-    if g.vetoes.is_empty() {
-        items.push("一票否决：未触发。".into());
-    }
-    let lost: Points = g.lost.iter().map(|i| i.lost).sum();
-    let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
-    items.push(format!(
-        "有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。",
-        g.lost.len(),
-        lost,
-        g.no_data.len(),
-        at_stake
-    ));
-    for pl in &g.plans {
-        items.push(format!("达到{}的方案：{}", pl.name, plan_sentence(pl)));
-    }
+    let items = summary_lines(g);
     s.push_str("<ul class=\"summary\">");
     for l in &items {
         s.push_str(&format!("<li>{}</li>", super::esc(l)));
@@ -446,6 +435,14 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
             })
             .collect(),
     ));
+    s.push_str(&h(2, ACCOUNTING_TITLE));
+    let mut t = Table::new(&["项目", "分值#"]);
+    for r in accounting_rows(g) {
+        let text = r.text();
+        t.row(vec![r.label.into(), Cell::N(text)]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&p(&accounting_equation(g)));
     if !g.pass_lines.is_empty() {
         s.push_str(&h(2, "距达标线"));
         let mut t = Table::new(&[
@@ -493,18 +490,22 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
         if pl.steps.is_empty() {
             continue;
         }
-        let mut t = Table::new(&["步骤#", "编号", "指标", "改动", "增分#", "累计总分#"]);
+        let mut t = Table::new(&[
+            "步骤#",
+            "编号",
+            "指标",
+            "改动",
+            "代价#",
+            "增分#",
+            "累计总分#",
+        ]);
         for (i, x) in pl.steps.iter().enumerate() {
-            let how = changes_text(&x.changes);
             t.row(vec![
                 Cell::N((i + 1).to_string()),
                 x.item.to_string().into(),
-                x.name.as_str().into(),
-                if x.supplies_data {
-                    format!("补充数据：{how}").into()
-                } else {
-                    how.into()
-                },
+                step_name(x).into(),
+                step_change(x).into(),
+                Cell::N(crate::helpers::fmt_num(x.cost)),
                 Cell::N(format!("+{}", x.gain)),
                 Cell::N(x.total_after.to_string()),
             ]);
@@ -605,6 +606,9 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
             if let Some(r) = &i.rule_text {
                 s.push_str(&p_note(&format!("{} 评分规则：{r}", i.id)));
             }
+            if let Some(x) = inferred_sentence(i.id.as_str(), &i.search) {
+                s.push_str(&p_note(&x));
+            }
             for alt in &i.alternatives {
                 s.push_str(&p_note(&format!(
                     "{} 另一种改法：{}，得{}分",
@@ -612,6 +616,20 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
                     changes_text(&alt.changes),
                     alt.earned
                 )));
+            }
+        }
+    }
+
+    if !g.adjustments.is_empty() {
+        s.push_str(&h(2, ADJUSTMENTS_TITLE));
+        let mut t = Table::new(&ADJUSTMENTS_HEAD);
+        for a in &g.adjustments {
+            t.row(adjustment_row(a).into_iter().map(Cell::T).collect());
+        }
+        s.push_str(&t.render());
+        for a in &g.adjustments {
+            for n in adjustment_notes(a) {
+                s.push_str(&p_note(&n));
             }
         }
     }
@@ -699,11 +717,7 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
             s.push_str(&p_note(&format!("同组：{}", pc.peers.join("、"))));
         }
     }
-    s.push_str(&p_note(
-        "说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
-数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值）；\
-无数据指标按规则集给出的目标值补充后计分。",
-    ));
+    s.push_str(&p_note(crate::render::markdown::GAP_NOTE));
     s
 }
 
@@ -720,5 +734,65 @@ pub fn gap_html(gaps: &[GapAnalysis]) -> String {
     fn parts(g: &GapAnalysis) -> Parts<'_> {
         (&g.ruleset, &g.engine, &g.county)
     }
-    per_county(gaps, parts, gap_body, "法治政府建设差距分析")
+    let summary = (gaps.len() > 1).then(|| GapSummary::new(gaps));
+    per_county(
+        gaps,
+        parts,
+        gap_body,
+        "法治政府建设差距分析",
+        summary
+            .as_ref()
+            .map(|x| (x, summary_body as fn(&GapSummary, &Prov) -> String)),
+    )
+}
+
+/// A table of typed summary cells: numbers right-aligned.
+fn summary_table(head: &[String], rows: Vec<Vec<SumCell>>) -> String {
+    let numeric: Vec<bool> = rows
+        .first()
+        .map_or_else(Vec::new, |r| r.iter().map(SumCell::numeric).collect());
+    let head: Vec<String> = head
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if numeric.get(i).copied().unwrap_or(false) {
+                format!("{h}#")
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let mut t = Table::new(&head).with_id("gap-summary");
+    for r in rows {
+        t.row(
+            r.iter()
+                .map(|c| match c {
+                    SumCell::Text(x) => Cell::T(x.clone()),
+                    n => Cell::N(n.text()),
+                })
+                .collect(),
+        );
+    }
+    t.render()
+}
+
+/// The batch summary's section (several counties): the pass lines, then every entry.
+fn summary_body(x: &GapSummary, prov: &Prov) -> String {
+    let mut s = h(1, &summary_title(x));
+    s.push_str(&prov.block());
+    if !x.pass_lines.is_empty() {
+        s.push_str(&h(2, "各达标线"));
+        let head: Vec<String> = LINES_HEAD.iter().map(|h| h.to_string()).collect();
+        s.push_str(&summary_table(&head, line_rows(x)));
+    }
+    s.push_str(&h(2, "各项失分与方案"));
+    if x.entries.is_empty() {
+        s.push_str(&p("各县均未失分。"));
+    } else {
+        s.push_str(&summary_table(&entries_head(x), entry_rows(x)));
+    }
+    s.push_str(&p_note(SUMMARY_NOTE));
+    s.push_str(&super::inputs_list(prov.p, prov.data_word));
+    s
 }

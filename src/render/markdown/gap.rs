@@ -3,13 +3,20 @@
 //! the items without data and the comparison with peers.
 
 use crate::analyse::gap::{
-    AdjustmentKind, Blocker, Change, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, Reach,
-    SearchNote, Solver,
+    AdjustmentKind, Blocker, Change, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, PlanStep,
+    Reach, SearchNote, Solver,
 };
 use crate::render::{area_heading, words, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
 use crate::types::Value;
+
+/// What every gap report says at its end about how its figures were found.
+pub(crate) const GAP_NOTE: &str = "说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
+只调整数据字典中标为可调（lever）的字段，并只朝其方向调整（背景数据如案件总数、执法人员数不调整）；\
+数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值），日期在评估期内按日搜索；\
+无数据指标按规则集给出的目标值补充后计分。未声明方向的字段，按读取它的规则在本县数据上试探推断方向（标“推断”）。\
+指标、扣分、清零、加分和一票否决都可作为方案的改动；方案为分支定界求得的最小代价方案（默认代价为改动的项数，代价相同时取改动幅度较小者），并经完整复算验证。";
 
 /// The Markdown report of one gap analysis.
 pub fn markdown(g: &GapAnalysis) -> String {
@@ -31,21 +38,27 @@ pub fn markdown(g: &GapAnalysis) -> String {
     adjustments(g, &mut s);
     no_data(g, &mut s);
     peers(g, &mut s);
-    s.push_str(
-        "---\n\n说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
-只调整数据字典中标为可调（lever）的字段，并只朝其方向调整（背景数据如案件总数、执法人员数不调整）；\
-数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值），日期在评估期内按日搜索；\
-无数据指标按规则集给出的目标值补充后计分。未声明方向的字段，按读取它的规则在本县数据上试探推断方向（标“推断”）。\
-指标、扣分、清零、加分和一票否决都可作为方案的改动；方案为分支定界求得的最小代价方案（默认代价为改动的项数，代价相同时取改动幅度较小者），并经完整复算验证。\n",
-    );
+    s.push_str("---\n\n");
+    s.push_str(GAP_NOTE);
+    s.push('\n');
     s
 }
 
 fn summary(g: &GapAnalysis, s: &mut String) {
     s.push_str("## 摘要\n\n");
     s.push_str(&format!("- 当前总分 **{}** / {}。\n", g.total, g.max));
+    for line in summary_lines(g).iter().skip(1) {
+        s.push_str(&format!("- {line}\n"));
+    }
+    s.push('\n');
+}
+
+/// The summary's sentences, as every format writes them: the total, every pass line (reached,
+/// or exactly what keeps the county from it), the vetoes, the losses, every plan, the peers.
+pub(crate) fn summary_lines(g: &GapAnalysis) -> Vec<String> {
+    let mut out = vec![format!("当前总分 {} / {}。", g.total, g.max)];
     for p in &g.pass_lines {
-        let mut line = format!("- {}（{}分以上）：", p.name, p.min_total);
+        let mut line = format!("{}（{}分以上）：", p.name, p.min_total);
         if p.reached {
             line.push_str("已达到。");
         } else {
@@ -55,23 +68,22 @@ fn summary(g: &GapAnalysis, s: &mut String) {
                 blockers_text(&p.blockers)
             ));
         }
-        s.push_str(&line);
-        s.push('\n');
+        out.push(line);
     }
     if g.vetoes.is_empty() {
-        s.push_str("- 一票否决：未触发。\n");
+        out.push("一票否决：未触发。".into());
     }
     let lost: Points = g.lost.iter().map(|i| i.lost).sum();
     let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
-    s.push_str(&format!(
-        "- 有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。\n",
+    out.push(format!(
+        "有数据但失分的指标 {} 项，共失 {} 分；无数据的指标 {} 项，涉及 {} 分（资料审核无佐证材料不得分）。",
         g.lost.len(),
         lost,
         g.no_data.len(),
         at_stake
     ));
     for p in &g.plans {
-        s.push_str(&format!("- 达到{}的方案：{}\n", p.name, plan_sentence(p)));
+        out.push(format!("达到{}的方案：{}", p.name, plan_sentence(p)));
     }
     if let Some(peers) = &g.peers {
         let below: Vec<String> = peers
@@ -81,15 +93,12 @@ fn summary(g: &GapAnalysis, s: &mut String) {
             .map(|a| format!("{}「{}」", a.id, a.name))
             .collect();
         if below.is_empty() {
-            s.push_str("- 与同组比较：没有低于同组中位数的一级指标。\n");
+            out.push("与同组比较：没有低于同组中位数的一级指标。".into());
         } else {
-            s.push_str(&format!(
-                "- 低于同组中位数的一级指标：{}。\n",
-                below.join("、")
-            ));
+            out.push(format!("低于同组中位数的一级指标：{}。", below.join("、")));
         }
     }
-    s.push('\n');
+    out
 }
 
 /// Exactly what keeps the county from a line, in order: the total, each area's share, each
@@ -245,19 +254,11 @@ fn plans(g: &GapAnalysis, s: &mut String) {
             &[true, false, false, false, true, true, true],
         );
         for (i, x) in p.steps.iter().enumerate() {
-            let how = changes_text(&x.changes);
             t.row(vec![
                 (i + 1).to_string(),
                 x.item.to_string(),
-                match x.kind.as_str() {
-                    "item" => x.name.clone(),
-                    k => format!("{}：{}", kind_zh(k), x.name),
-                },
-                if x.supplies_data {
-                    format!("补充数据：{how}")
-                } else {
-                    how
-                },
+                step_name(x),
+                step_change(x),
                 crate::helpers::fmt_num(x.cost),
                 words::signed(x.gain),
                 x.total_after.to_string(),
@@ -268,8 +269,8 @@ fn plans(g: &GapAnalysis, s: &mut String) {
     }
 }
 
-/// The Chinese term of a plan step's kind (`penalty` → 扣分).
-fn kind_zh(k: &str) -> &'static str {
+/// The Chinese term of a plan step's kind (`penalty` → 扣分), 指标 for an item.
+pub(crate) fn kind_zh(k: &str) -> &'static str {
     match k {
         "penalty" => AdjustmentKind::Penalty.zh(),
         "zeroing" => AdjustmentKind::Zeroing.zh(),
@@ -279,16 +280,69 @@ fn kind_zh(k: &str) -> &'static str {
     }
 }
 
-/// Where the points between the total and the maximum went, line by line.
-fn accounting(g: &GapAnalysis, s: &mut String) {
-    let a = &g.accounting;
-    s.push_str("## 失分构成
+/// A plan step's entry as every format names it: the item's name, or `扣分：超期归档`.
+pub(crate) fn step_name(x: &PlanStep) -> String {
+    match x.kind.as_str() {
+        "item" => x.name.clone(),
+        k => format!("{}：{}", kind_zh(k), x.name),
+    }
+}
 
-");
-    let mut t = Table::new(&["项目", "分值"], &[false, true]);
-    t.row(vec!["满分".into(), a.max.to_string()]);
-    t.row(vec!["有数据指标失分".into(), a.items_lost.to_string()]);
-    t.row(vec!["无数据指标（不得分）".into(), a.items_no_data.to_string()]);
+/// A plan step's changes, `补充数据：…` when it supplies missing data.
+pub(crate) fn step_change(x: &PlanStep) -> String {
+    let how = changes_text(&x.changes);
+    if x.supplies_data {
+        format!("补充数据：{how}")
+    } else {
+        how
+    }
+}
+
+/// One line of the accounting as every format writes it.
+pub(crate) struct AccountRow {
+    /// What the line is (满分, 扣分 PN1「超期归档」实扣（扣总分）, …).
+    pub label: String,
+    /// Its points: lost points and the total positive, a bonus negative (it makes up for lost
+    /// points), the cap's trim positive.
+    pub points: Points,
+    /// Whether the points are written with their sign (bonuses and the cap's trim).
+    pub signed: bool,
+}
+
+impl AccountRow {
+    /// The points as text: `85`, `−5`, `+2`.
+    pub(crate) fn text(&self) -> String {
+        if self.signed {
+            words::signed(self.points)
+        } else {
+            self.points.to_string()
+        }
+    }
+}
+
+/// The title of the accounting.
+pub(crate) const ACCOUNTING_TITLE: &str = "失分构成";
+/// The title of the table of penalties, zeroing entries, bonuses and vetoes.
+pub(crate) const ADJUSTMENTS_TITLE: &str = "扣分、清零、加分与一票否决";
+/// The header of the table of penalties, zeroing entries, bonuses and vetoes.
+pub(crate) const ADJUSTMENTS_HEAD: [&str; 6] =
+    ["编号", "名称", "类别", "计分", "说明", "改进目标（复算）"];
+
+/// Where the points between the total and the maximum went, line by line: the maximum, items
+/// lost with data, items without data, every penalty as charged (`应扣120，扣完为止，实扣85` when
+/// floored), every zeroing entry, every bonus, the cap's trim, the total.
+pub(crate) fn accounting_rows(g: &GapAnalysis) -> Vec<AccountRow> {
+    let a = &g.accounting;
+    let row = |label: String, points: Points, signed: bool| AccountRow {
+        label,
+        points,
+        signed,
+    };
+    let mut rows = vec![
+        row("满分".into(), a.max, false),
+        row("有数据指标失分".into(), a.items_lost, false),
+        row("无数据指标（不得分）".into(), a.items_no_data, false),
+    ];
     for p in &a.penalties {
         let at = p.applies_to.as_ref().map_or(String::new(), |x| {
             if x.as_str() == "total" {
@@ -297,50 +351,117 @@ fn accounting(g: &GapAnalysis, s: &mut String) {
                 format!("（扣指标 {x}）")
             }
         });
-        t.row(vec![
-            format!("扣分 {}「{}」实扣{at}", p.id, p.name),
-            p.points.to_string(),
-        ]);
+        let floored = g
+            .adjustments
+            .iter()
+            .find(|x| x.kind == AdjustmentKind::Penalty && x.id == p.id && x.points < x.requested)
+            .map_or(String::new(), |x| {
+                format!("应扣{}，扣完为止，", x.requested)
+            });
+        rows.push(row(
+            format!("扣分 {}「{}」{floored}实扣{at}", p.id, p.name),
+            p.points,
+            false,
+        ));
     }
     for z in &a.zeroed {
-        t.row(vec![
-            format!("清零 {}「{}」", z.id, z.name),
-            z.points.to_string(),
-        ]);
+        rows.push(row(format!("清零 {}「{}」", z.id, z.name), z.points, false));
     }
     for b in &a.bonuses {
-        t.row(vec![
+        rows.push(row(
             format!("加分 {}「{}」", b.id, b.name),
-            words::signed(-b.points),
-        ]);
+            Points::ZERO - b.points,
+            true,
+        ));
     }
     if a.bonus_trimmed > Points::ZERO {
-        t.row(vec![
+        rows.push(row(
             format!(
                 "加分合计 {} 超过上限，按上限计 {}（未计入）",
                 a.bonus_counted + a.bonus_trimmed,
                 a.bonus_counted
             ),
-            words::signed(a.bonus_trimmed),
-        ]);
+            a.bonus_trimmed,
+            true,
+        ));
     }
-    t.row(vec!["当前总分".into(), a.total.to_string()]);
-    s.push_str(&t.render());
-    s.push('\n');
+    rows.push(row("当前总分".into(), a.total, false));
+    rows
+}
+
+/// The accounting's equation: `满分 − 总分 = 100 = 指标失分 20 + … − 计入加分 5（合计相符）。`
+pub(crate) fn accounting_equation(g: &GapAnalysis) -> String {
+    let a = &g.accounting;
     let sum = if a.adds_up {
         "合计相符"
     } else {
         "合计不相符：各指标满分之和与规则集满分不一致"
     };
-    s.push_str(&format!(
-        "满分 − 总分 = {} = 指标失分 {} + 无数据 {} + 实扣 {} + 清零 {} − 计入加分 {}（{sum}）。\n\n",
-        a.max - a.total,
+    format!(
+        "满分 − 总分 = {} = 指标失分 {} + 无数据 {} + 实扣 {} + 清零 {} − 计入加分 {}（{sum}）。",
+        words::plain(a.max - a.total),
         a.items_lost,
         a.items_no_data,
         a.penalties.iter().map(|p| p.points).sum::<Points>(),
         a.zeroed.iter().map(|p| p.points).sum::<Points>(),
         a.bonus_counted,
-    ));
+    )
+}
+
+/// Where the points between the total and the maximum went, line by line.
+fn accounting(g: &GapAnalysis, s: &mut String) {
+    s.push_str(&format!("## {ACCOUNTING_TITLE}\n\n"));
+    let mut t = Table::new(&["项目", "分值"], &[false, true]);
+    for r in accounting_rows(g) {
+        let text = r.text();
+        t.row(vec![r.label, text]);
+    }
+    s.push_str(&t.render());
+    s.push('\n');
+    s.push_str(&accounting_equation(g));
+    s.push_str("\n\n");
+}
+
+/// An entry's points as charged or earned: `应扣120，扣完为止，实扣85`, `实扣4`, `3（上限3）`, 已触发.
+pub(crate) fn adjustment_points_text(a: &LostAdjustment) -> String {
+    match a.kind {
+        AdjustmentKind::Penalty if a.points < a.requested => {
+            format!("应扣{}，扣完为止，实扣{}", a.requested, a.points)
+        }
+        AdjustmentKind::Penalty | AdjustmentKind::Zeroing => format!("实扣{}", a.points),
+        AdjustmentKind::Bonus => format!("{}（上限{}）", a.points, a.requested),
+        AdjustmentKind::Veto => "已触发".into(),
+    }
+}
+
+/// One row of the table of penalties, zeroing entries, bonuses and vetoes ([`ADJUSTMENTS_HEAD`]).
+pub(crate) fn adjustment_row(a: &LostAdjustment) -> [String; 6] {
+    [
+        a.id.to_string(),
+        a.name.clone(),
+        a.kind.zh().into(),
+        adjustment_points_text(a),
+        a.why.clone(),
+        adjustment_fix_text(a),
+    ]
+}
+
+/// The notes under an entry: its rule text, its smaller moves, the directions inferred (推断).
+pub(crate) fn adjustment_notes(a: &LostAdjustment) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(r) = &a.rule_text {
+        notes.push(format!("{} 规则：{r}", a.id));
+    }
+    for f in &a.partial {
+        notes.push(format!(
+            "{} 较小的改动：{}，{}",
+            a.id,
+            changes_text(&f.changes),
+            gain_words(a.kind, f)
+        ));
+    }
+    notes.extend(inferred_sentence(a.id.as_str(), &a.search));
+    notes
 }
 
 /// Penalties, zeroing entries, bonuses below their caps and vetoes, each with what wins its
@@ -349,52 +470,26 @@ fn adjustments(g: &GapAnalysis, s: &mut String) {
     if g.adjustments.is_empty() {
         return;
     }
-    s.push_str("## 扣分、清零、加分与一票否决
-
-");
+    s.push_str(&format!("## {ADJUSTMENTS_TITLE}\n\n"));
     let mut t = Table::new(
-        &["编号", "名称", "类别", "计分", "说明", "改进目标（复算）"],
+        &ADJUSTMENTS_HEAD,
         &[false, false, false, true, false, false],
     );
     for a in &g.adjustments {
-        let points = match a.kind {
-            AdjustmentKind::Penalty if a.points < a.requested => {
-                format!("应扣{}，扣完为止，实扣{}", a.requested, a.points)
-            }
-            AdjustmentKind::Penalty | AdjustmentKind::Zeroing => format!("实扣{}", a.points),
-            AdjustmentKind::Bonus => format!("{}（上限{}）", a.points, a.requested),
-            AdjustmentKind::Veto => "已触发".into(),
-        };
-        t.row(vec![
-            a.id.to_string(),
-            a.name.clone(),
-            a.kind.zh().into(),
-            points,
-            a.why.clone(),
-            adjustment_fix_text(a),
-        ]);
+        t.row(adjustment_row(a).into());
     }
     s.push_str(&t.render());
     s.push('\n');
     for a in &g.adjustments {
-        if let Some(r) = &a.rule_text {
-            s.push_str(&format!("- {} 规则：{r}\n", a.id));
+        for n in adjustment_notes(a) {
+            s.push_str(&format!("- {n}\n"));
         }
-        for f in &a.partial {
-            s.push_str(&format!(
-                "- {} 较小的改动：{}，{}\n",
-                a.id,
-                changes_text(&f.changes),
-                gain_words(a.kind, f)
-            ));
-        }
-        s.push_str(&inferred_text(a.id.as_str(), &a.search));
     }
     s.push('\n');
 }
 
 /// What a fix of a penalty, zeroing entry, bonus or veto wins back.
-fn gain_words(kind: AdjustmentKind, f: &Fix) -> String {
+pub(crate) fn gain_words(kind: AdjustmentKind, f: &Fix) -> String {
     match kind {
         AdjustmentKind::Penalty => format!("少扣{}分（仍扣{}分）", f.gain, f.earned),
         AdjustmentKind::Zeroing => format!("不再清零（恢复{}分）", f.gain),
@@ -409,7 +504,11 @@ pub(crate) fn adjustment_fix_text(a: &LostAdjustment) -> String {
             let after = a
                 .total_after
                 .map_or(String::new(), |t| format!("，总分 {t}"));
-            format!("{}，{}{after}", changes_text(&f.changes), gain_words(a.kind, f))
+            format!(
+                "{}，{}{after}",
+                changes_text(&f.changes),
+                gain_words(a.kind, f)
+            )
         }
         _ if a.search.complete => "在可调字段的取值范围内，任何改动都不能消除".into(),
         _ => format!(
@@ -423,20 +522,26 @@ pub(crate) fn adjustment_fix_text(a: &LostAdjustment) -> String {
     }
 }
 
-/// The directions inferred for fields that declare no lever (推断), one line.
-fn inferred_text(id: &str, n: &SearchNote) -> String {
+/// The directions inferred for fields that declare no lever (推断), one sentence; `None` when
+/// every field read declares its lever.
+pub(crate) fn inferred_sentence(id: &str, n: &SearchNote) -> Option<String> {
     if n.inferred.is_empty() {
-        return String::new();
+        return None;
     }
     let list: Vec<String> = n
         .inferred
         .iter()
         .map(|(f, i)| format!("{f}（{}）", i.zh()))
         .collect();
-    format!(
-        "- {id} 未声明 lever 的字段，按读取它的规则推断方向：{}\n",
+    Some(format!(
+        "{id} 未声明 lever 的字段，按读取它的规则推断方向：{}",
         list.join("、")
-    )
+    ))
+}
+
+/// The directions inferred for fields that declare no lever (推断), a Markdown list line.
+fn inferred_text(id: &str, n: &SearchNote) -> String {
+    inferred_sentence(id, n).map_or(String::new(), |x| format!("- {x}\n"))
 }
 
 fn areas(g: &GapAnalysis, s: &mut String) {

@@ -2,6 +2,7 @@
 
 mod diff;
 mod gap;
+mod gap_batch;
 mod rank;
 mod table;
 mod uncertainty;
@@ -13,8 +14,20 @@ pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
 #[cfg(feature = "html")]
 pub(crate) use self::diff::{plain, rank_move, signed};
 pub use self::gap::markdown as gap_markdown;
+#[cfg(any(feature = "html", feature = "docx", feature = "xlsx"))]
+pub(crate) use self::gap::{
+    accounting_equation, accounting_rows, adjustment_fix_text, adjustment_notes,
+    adjustment_points_text, adjustment_row, inferred_sentence, kind_zh as step_kind_zh,
+    step_change, step_name, summary_lines, ACCOUNTING_TITLE, ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE,
+    GAP_NOTE,
+};
 #[cfg(any(feature = "html", feature = "docx"))]
 pub(crate) use self::gap::{changes_text, fix_text, plan_sentence, supply_text};
+pub use self::gap_batch::markdown as gap_summary_markdown;
+#[cfg(any(feature = "html", feature = "xlsx"))]
+pub(crate) use self::gap_batch::{
+    entries_head, entry_rows, line_rows, summary_title, SumCell, LINES_HEAD, SUMMARY_NOTE,
+};
 pub use self::rank::rank_markdown;
 pub(crate) use self::table::Table;
 pub use self::uncertainty::markdown as uncertainty_markdown;

@@ -140,11 +140,18 @@ mod tests {
         );
         // A figure that is not the county's own is never a lever, even when a lever is declared.
         for role in ["evaluator", "prior_year", "peer_derived"] {
-            let s = spec(&format!("{{type: number, desc: x, role: {role}, lever: raise}}"));
+            let s = spec(&format!(
+                "{{type: number, desc: x, role: {role}, lever: raise}}"
+            ));
             assert_eq!(s.declared_lever(), Some(Lever::None), "{role}");
         }
-        assert!(spec("{type: count, desc: x, role: county}").role.is_county());
-        assert!(crate::load::parse::typed_for_tests::<FieldSpec>("{type: count, desc: x, role: boss}").is_err());
+        assert!(spec("{type: count, desc: x, role: county}")
+            .role
+            .is_county());
+        assert!(crate::load::parse::typed_for_tests::<FieldSpec>(
+            "{type: count, desc: x, role: boss}"
+        )
+        .is_err());
         assert!(Lever::Raise.allows(1.0, 2.0) && !Lever::Raise.allows(2.0, 1.0));
         assert!(Lever::Lower.allows(2.0, 1.0) && !Lever::Lower.allows(1.0, 2.0));
         assert!(!Lever::None.allows(1.0, 2.0) && Lever::None.allows(1.0, 1.0));

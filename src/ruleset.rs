@@ -82,7 +82,10 @@ impl RuleSet {
     /// ```
     pub fn lint(src: &RuleSource) -> Diagnostics {
         let (rules, mut diags) = build(src);
-        if let Some(r) = rules.as_ref().filter(|_| !diags.iter().any(|d| d.is_error())) {
+        if let Some(r) = rules
+            .as_ref()
+            .filter(|_| !diags.iter().any(|d| d.is_error()))
+        {
             diags.extend(crate::analyse::gap::lever_warnings(r));
         }
         diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));

@@ -18,7 +18,7 @@ fn markdown_by_default_json_on_request() {
     );
     assert!(md.contains("## 摘要"));
     assert!(
-        md.contains("达到示范的方案：改动 2 项指标，总分可达 16.548（已复算）"),
+        md.contains("达到示范的方案：改动 2 项指标，总分可达 16.248（已复算）"),
         "{md}"
     );
 
@@ -146,7 +146,8 @@ fn unwritable_output_exits_one() {
 
 /// `--costs`: with the head-appearance rate costing 1 per percentage point and every other item
 /// 1, 示范 (+4.952, area 1 +2.6) costs 3 at least: two cost-1 items give at most 2 + 1.5 = 3.5;
-/// one item and 1 point of rate give at most 2 + 1 = 3; {1.3 +2, 1.4 +1.5, 2.1 +1.5} = +5 for 3.
+/// one item and 1 point of rate give at most 2 + 1 = 3; {1.3 +2, PN2 (督察通报问题 1 → 0) +2,
+/// 1.4 +1} = +5 for 3 (issue 21: penalties are options too).
 #[test]
 fn a_cost_file_sets_what_the_plan_minimises() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,7 +164,7 @@ fn a_cost_file_sets_what_the_plan_minimises() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let md = text(&o.stdout);
     assert!(
-        md.contains("达到示范的方案：改动 3 项指标，总分可达"),
+        md.contains("达到示范的方案：改动 3 项（其中扣分 1 项），总分可达"),
         "{md}"
     );
     assert!(md.contains("最优（代价 3，不存在代价更低的方案）"), "{md}");

@@ -243,7 +243,11 @@ fn plans_are_optimal_against_brute_force() {
 fn with_lever(rules: &RuleSet, c: &Change) -> bool {
     let Some(from) = &c.from else { return true };
     let spec = &rules.fields()[&c.field];
-    let lever = spec.lever(&c.field);
+    // A field without a declared lever gets its direction from the rules, county by county
+    // (tests/gap_trust.rs checks the inference); only declared levers are checked here.
+    let Some(lever) = spec.declared_lever() else {
+        return true;
+    };
     match (from, &c.to) {
         (a, b) if a.as_f64().is_some() && b.as_f64().is_some() => {
             lever.allows(a.as_f64().unwrap(), b.as_f64().unwrap()) && lever != Lever::None
@@ -328,8 +332,11 @@ fn seed_county_plans_are_optimal_and_follow_the_levers() {
 #[test]
 fn national_context_figures_are_not_levers() {
     let rules = RuleSet::builtin().unwrap();
-    let lever =
-        |f: &str| rules.fields()[&fazhi::FieldPath::new(f)].lever(&fazhi::FieldPath::new(f));
+    let lever = |f: &str| {
+        rules.fields()[&fazhi::FieldPath::new(f)]
+            .declared_lever()
+            .unwrap()
+    };
     for f in [
         "litigation.cases",
         "enforcement.officers_total",

@@ -29,10 +29,24 @@ fn p(x: f64) -> Points {
 #[test]
 fn case21_levers_come_from_the_rules_not_the_names() {
     let base = dir("21-gap-lever-names");
-    let mut variants = vec![(base.join("rules"), base.join("counties/n2.yaml"), "docs.not_filed".to_string())];
-    for v in ["filing_failures", "missing_filing", "unfiled", "unreported", "violations"] {
+    let mut variants = vec![(
+        base.join("rules"),
+        base.join("counties/n2.yaml"),
+        "docs.not_filed".to_string(),
+    )];
+    for v in [
+        "filing_failures",
+        "missing_filing",
+        "unfiled",
+        "unreported",
+        "violations",
+    ] {
         let d = base.join("name-variants").join(v);
-        variants.push((d.join("rules"), d.join("counties/n2.yaml"), format!("docs.{v}")));
+        variants.push((
+            d.join("rules"),
+            d.join("counties/n2.yaml"),
+            format!("docs.{v}"),
+        ));
     }
     for (rules_dir, county, field) in variants {
         let (_, g) = gap_of(rules_dir, county);
@@ -73,7 +87,10 @@ fn case21_lint_warns_for_a_field_without_a_lever() {
     assert!(hit.contains("infers `lower`"), "{hit}");
     // national-2021 declares every field: no such warning.
     let n = RuleSet::lint(&RuleSet::builtin_source());
-    assert!(!n.0.iter().any(|d| d.message.contains("declares no `lever:`")));
+    assert!(!n
+        .0
+        .iter()
+        .any(|d| d.message.contains("declares no `lever:`")));
 }
 
 /// Case 22, zero.yaml: one basic defect zeroes a perfect file (100 + bonus 5 → 0). Lifting Z1
@@ -89,7 +106,10 @@ fn case22_a_zeroing_entry_is_an_option() {
         assert_eq!(plan.steps.len(), 1);
         assert_eq!(plan.steps[0].item.as_str(), "Z1");
         assert_eq!(plan.steps[0].kind, "zeroing");
-        assert_eq!(plan.steps[0].changes[0].field.as_str(), "file.basic_defects");
+        assert_eq!(
+            plan.steps[0].changes[0].field.as_str(),
+            "file.basic_defects"
+        );
         assert_eq!(plan.steps[0].changes[0].to.as_f64(), Some(0.0));
     }
     assert_eq!(g.plans.len(), 2);
@@ -100,7 +120,11 @@ fn case22_a_zeroing_entry_is_an_option() {
     assert_eq!(a.zeroed[0].points, p(105.0));
     assert_eq!(a.bonus_counted, p(5.0));
     assert!(a.adds_up);
-    let z = g.adjustments.iter().find(|x| x.id.as_str() == "Z1").unwrap();
+    let z = g
+        .adjustments
+        .iter()
+        .find(|x| x.id.as_str() == "Z1")
+        .unwrap();
     assert_eq!(z.kind, AdjustmentKind::Zeroing);
     assert_eq!(z.total_after, Some(p(105.0)));
 }
@@ -112,7 +136,11 @@ fn case22_a_penalty_is_an_option_and_the_accounting_adds_up() {
     let d = dir("22-gap-penalty-zeroing");
     let (_, g) = gap_of(d.join("rules"), d.join("counties/bigpen.yaml"));
     assert_eq!(g.total, p(0.0));
-    let pass = g.plans.iter().find(|x| x.pass_line.as_str() == "pass").unwrap();
+    let pass = g
+        .plans
+        .iter()
+        .find(|x| x.pass_line.as_str() == "pass")
+        .unwrap();
     assert!(pass.reaches);
     assert_eq!(pass.total_after, p(85.0));
     assert_eq!(pass.steps.len(), 1);
@@ -126,7 +154,11 @@ fn case22_a_penalty_is_an_option_and_the_accounting_adds_up() {
     assert_eq!(a.penalties[0].points, p(85.0));
     assert_eq!(a.bonus_counted, p(5.0));
     assert!(a.adds_up);
-    let pn = g.adjustments.iter().find(|x| x.id.as_str() == "PN1").unwrap();
+    let pn = g
+        .adjustments
+        .iter()
+        .find(|x| x.id.as_str() == "PN1")
+        .unwrap();
     assert_eq!((pn.points, pn.requested), (p(85.0), p(120.0)));
     // In every text output the losses are named with their points.
     let md = render::gap_markdown(&g);
@@ -161,7 +193,11 @@ fn case23_a_plan_moves_only_as_far_as_the_line_needs() {
         other => panic!("{other}"),
     }
     // The penalty's smaller move (2 → 1) is offered.
-    let pn = g.adjustments.iter().find(|x| x.id.as_str() == "PN1").unwrap();
+    let pn = g
+        .adjustments
+        .iter()
+        .find(|x| x.id.as_str() == "PN1")
+        .unwrap();
     assert!(pn
         .partial
         .iter()
@@ -174,6 +210,7 @@ fn case23_a_plan_moves_only_as_far_as_the_line_needs() {
     assert!(md.contains("PN1"), "{md}");
     // Every step's stated gain is the full rescore's change.
     let data = CountyData::from_file(d.join("counties/a.yaml"), &rules).unwrap();
-    let changed = fazhi::analyse::gap::apply_changes(&rules, &data, &plan.steps[0].changes).unwrap();
+    let changed =
+        fazhi::analyse::gap::apply_changes(&rules, &data, &plan.steps[0].changes).unwrap();
     assert_eq!(rules.score(&changed).summary.total, plan.total_after);
 }

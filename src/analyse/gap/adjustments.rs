@@ -20,7 +20,10 @@ pub(super) fn lost(sim: &Sim<'_>, levers: &CountyLevers, report: &Report) -> Vec
     let rules = sim.rules;
     let data = sim.data();
     let m = &rules.model;
-    let bonus_room = m.header.bonus_cap.is_none_or(|cap| report.summary.bonus < cap);
+    let bonus_room = m
+        .header
+        .bonus_cap
+        .is_none_or(|cap| report.summary.bonus < cap);
     let mut out = Vec::new();
     for (i, e) in sim.entries.iter().enumerate() {
         let Some(now) = sim.base[i] else { continue };
@@ -55,7 +58,10 @@ pub(super) fn lost(sim: &Sim<'_>, levers: &CountyLevers, report: &Report) -> Vec
             .filter(|f| !f.changes.is_empty())
             .and_then(|f| super::build::verify(sim, i, f));
         let partial = match fix.as_ref() {
-            Some(f) if f.changes.len() == 1 && matches!(kind, AdjustmentKind::Penalty | AdjustmentKind::Bonus) => {
+            Some(f)
+                if f.changes.len() == 1
+                    && matches!(kind, AdjustmentKind::Penalty | AdjustmentKind::Bonus) =>
+            {
                 let goals: Vec<Points> = report
                     .summary
                     .pass_lines
@@ -177,7 +183,9 @@ pub(super) fn accounting(report: &Report, lost: &[LostItem], no_data: &[NoDataIt
         .collect();
     let bonus_sum: Points = bonuses.iter().map(|b| b.points).sum();
     let s = &report.summary;
-    let explained = items_lost + items_no_data + penalties.iter().map(|p| p.points).sum::<Points>()
+    let explained = items_lost
+        + items_no_data
+        + penalties.iter().map(|p| p.points).sum::<Points>()
         + zeroed.iter().map(|p| p.points).sum::<Points>()
         - s.bonus;
     Accounting {

@@ -111,10 +111,7 @@ impl Entry {
             }
             Kind::Penalty(i) => {
                 let p = m.penalties.get(i)?;
-                let run = runner.run(
-                    rules.penalties.get(i)?,
-                    p.cap.map_or(0.0, |c| c.as_f64()),
-                );
+                let run = runner.run(rules.penalties.get(i)?, p.cap.map_or(0.0, |c| c.as_f64()));
                 if p.is_zeroing() {
                     let (_, status, _, holds) = zeroing(&run, p.applies_to.as_str());
                     (status == ItemStatus::Scored).then_some(if holds {

@@ -3,14 +3,15 @@
 //! other data (never from the field's name).
 //!
 //! A probe sets the field alone to values above and below its current value (the search's own
-//! grid: doubling steps to the bound; the flipped bool; each other enum value; the list with a
+//! grid: doubling steps to the bound and 32 evenly spaced values across a bounded side; the
+//! flipped bool; each other enum value; the list with a
 //! value more or less) and rolls the entries that read it up to the total ([`Sim`]). If only
 //! higher values raise the total (or clear a veto), the lever is inferred `raise`; if only lower
 //! ones do, `lower`; if both do, the direction with the larger best total (a tie: `raise`); if
 //! neither does, the field is not moved and the search says so ([`Inferred::Undecided`]).
 
 use super::entry::Sim;
-use super::search::probe_values;
+use super::search::{probe_values, uniform_values};
 use crate::levers::{Inferred, Lever};
 use crate::types::{FieldPath, Points};
 use std::collections::BTreeMap;
@@ -38,7 +39,9 @@ impl CountyLevers {
             }
             let from = sim.data().values.get(f).map(|d| d.value.clone());
             let best = |lever: Lever| -> Option<(bool, Points)> {
-                probe_values(spec, from.as_ref(), period, lever)
+                let mut values = probe_values(spec, from.as_ref(), period, lever);
+                values.extend(uniform_values(spec, from.as_ref(), period, lever));
+                values
                     .into_iter()
                     .map(|v| {
                         let o = sim.outcome(&[(f.clone(), v)]);
@@ -47,13 +50,16 @@ impl CountyLevers {
                     .filter(|k| *k > base_key)
                     .max()
             };
-            let inferred = match (best(Lever::Raise), best(Lever::Lower)) {
+            let mut inferred = match (best(Lever::Raise), best(Lever::Lower)) {
                 (Some(_), None) => Inferred::Raise,
                 (None, Some(_)) => Inferred::Lower,
                 (Some(up), Some(down)) if down > up => Inferred::Lower,
                 (Some(_), Some(_)) => Inferred::Raise,
                 (None, None) => Inferred::Undecided,
             };
+            if inferred == Inferred::Undecided {
+                inferred = jointly(sim, f, spec, from.as_ref(), period);
+            }
             out.levers.insert(f.clone(), inferred.lever());
             out.inferred.insert(f.clone(), inferred);
         }
@@ -69,6 +75,52 @@ impl CountyLevers {
     pub(crate) fn inferred(&self, f: &FieldPath) -> Option<Inferred> {
         self.inferred.get(f).copied()
     }
+}
+
+/// For a field that changes nothing alone: its direction when another field its rules read is
+/// moved too (a rule that needs two figures at once, "rate ≥ 90 and n ≥ 5"). For each other
+/// field read by the same entries, each of its probe values (either way) is taken as the base,
+/// and the field's own probes are tried on top; the first direction that raises the total above
+/// that base is taken.
+fn jointly(
+    sim: &Sim<'_>,
+    f: &FieldPath,
+    spec: &crate::model::FieldSpec,
+    from: Option<&crate::types::Value>,
+    period: Option<(i64, i64)>,
+) -> Inferred {
+    let mut others: Vec<&FieldPath> = sim
+        .readers(f)
+        .iter()
+        .flat_map(|&i| sim.entries[i].reads.iter())
+        .filter(|g| *g != f)
+        .collect();
+    others.sort();
+    others.dedup();
+    let specs = sim.rules.fields();
+    for g in others {
+        let Some(gspec) = specs.get(g) else { continue };
+        if gspec.declared_lever() == Some(Lever::None) {
+            continue;
+        }
+        let gfrom = sim.data().values.get(g).map(|d| d.value.clone());
+        for gl in [Lever::Raise, Lever::Lower] {
+            for gv in probe_values(gspec, gfrom.as_ref(), period, gl) {
+                let base = sim.outcome(&[(g.clone(), gv.clone())]);
+                let base_key = (!base.vetoed, base.total);
+                for (fl, out) in [(Lever::Raise, Inferred::Raise), (Lever::Lower, Inferred::Lower)] {
+                    let hit = probe_values(spec, from, period, fl).into_iter().any(|v| {
+                        let o = sim.outcome(&[(g.clone(), gv.clone()), (f.clone(), v)]);
+                        (!o.vetoed, o.total) > base_key
+                    });
+                    if hit {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    Inferred::Undecided
 }
 
 /// How many synthetic counties `lint` probes to say what it infers for a field without a lever.

@@ -326,13 +326,24 @@ pub(crate) struct Candidate {
     lifts_veto: bool,
 }
 
+/// An option before its bounds are known: entry id, name, area, kind, whether it supplies data,
+/// the changes, the entry's own gain.
+type RawOption = (
+    IndicatorId,
+    String,
+    IndicatorId,
+    &'static str,
+    bool,
+    Vec<Change>,
+    Points,
+);
+
 /// Every option of a gap analysis, with its cost, its bounds and what it does alone; options
 /// that fire a veto the county does not have are left out.
 pub(crate) fn candidates(sim: &Sim<'_>, gap: &GapAnalysis, costs: &Costs) -> Vec<Candidate> {
     let rules = sim.rules;
     let m = &rules.model;
-    let mut raw: Vec<(IndicatorId, String, IndicatorId, &'static str, bool, Vec<Change>, Points)> =
-        Vec::new();
+    let mut raw: Vec<RawOption> = Vec::new();
     for i in &gap.lost {
         let fixes = i.fix.iter().chain(&i.alternatives).chain(&i.partial);
         for f in fixes.filter(|f| f.gain > Points::ZERO) {
@@ -472,13 +483,20 @@ pub(crate) fn plans(
     // its levers' whole domains; items without data are supplied to full points.
     let proven = gap.lost.iter().all(|i| {
         i.status != crate::ItemStatus::Error
-            && (i.search.complete || i.fix.as_ref().is_some_and(|f| f.reach == super::Reach::Full))
+            && (i.search.complete
+                || i.fix
+                    .as_ref()
+                    .is_some_and(|f| f.reach == super::Reach::Full))
     }) && gap.adjustments.iter().all(|a| {
-        a.search.complete || a.fix.as_ref().is_some_and(|f| f.reach == super::Reach::Full)
-    }) && gap
-        .no_data
-        .iter()
-        .all(|n| n.supply.as_ref().is_some_and(|f| f.reach == super::Reach::Full));
+        a.search.complete
+            || a.fix
+                .as_ref()
+                .is_some_and(|f| f.reach == super::Reach::Full)
+    }) && gap.no_data.iter().all(|n| {
+        n.supply
+            .as_ref()
+            .is_some_and(|f| f.reach == super::Reach::Full)
+    });
     sim.rules
         .pass_lines()
         .iter()
@@ -503,10 +521,20 @@ pub(crate) fn meets(report: &Report, p: &PassLine, vetoed_before: bool) -> bool 
 
 /// Whether an outcome meets a pass line: the total, every area's share, and no veto (when
 /// `lift` asks for the county's vetoes to be cleared; otherwise no veto the county did not have).
-fn meets_outcome(sim: &Sim<'_>, o: &Outcome2, p: &PassLine, vetoed_before: bool, lift: bool) -> bool {
+fn meets_outcome(
+    sim: &Sim<'_>,
+    o: &Outcome2,
+    p: &PassLine,
+    vetoed_before: bool,
+    lift: bool,
+) -> bool {
     o.total >= p.min_total
         && area_shortfalls(sim, o, p).iter().all(|(_, s)| *s <= 0)
-        && (if lift { !o.vetoed } else { vetoed_before || !o.vetoed })
+        && (if lift {
+            !o.vetoed
+        } else {
+            vetoed_before || !o.vetoed
+        })
 }
 
 /// Each first-level area's shortfall (thousandths) against a line's minimum share.
@@ -545,7 +573,6 @@ fn compatible(a: &Candidate, b: &Candidate) -> bool {
             .any(|x| b.changes.iter().any(|y| y.field == x.field && y.to != x.to))
 }
 
-
 /// The county's data and entry values with a set of options applied (only the entries that read
 /// a changed field are evaluated again).
 struct State<'s, 'r> {
@@ -576,7 +603,6 @@ impl<'s, 'r> State<'s, 'r> {
             self.vals[i] = e.value(self.sim.rules, &e.work(&self.data));
         }
     }
-
 }
 
 enum Solved {
@@ -606,12 +632,7 @@ fn programme(
         return Solved::TimeUp(0.0);
     }
     let mut lp = Problem::new(OptimizationDirection::Minimize);
-    let x: Vec<_> = cands
-        .iter()
-        .map(|c| {
-            lp.add_binary_var(c.cost)
-        })
-        .collect();
+    let x: Vec<_> = cands.iter().map(|c| lp.add_binary_var(c.cost)).collect();
     let mut by_entry: BTreeMap<&IndicatorId, Vec<usize>> = BTreeMap::new();
     for (i, c) in cands.iter().enumerate() {
         by_entry.entry(&c.item).or_default().push(i);
@@ -641,7 +662,11 @@ fn programme(
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let b = c.area_bound.iter().find(|(x, _)| x == a).map_or(0, |(_, b)| *b);
+                let b = c
+                    .area_bound
+                    .iter()
+                    .find(|(x, _)| x == a)
+                    .map_or(0, |(_, b)| *b);
                 (x[i], b.max(0) as f64)
             })
             .collect();
@@ -689,7 +714,9 @@ fn programme(
                     if !proven {
                         return Solved::TimeUp(bound.max(0.0));
                     }
-                    let set = (0..cands.len()).filter(|&i| sol.var_value(x[i]) > 0.5).collect();
+                    let set = (0..cands.len())
+                        .filter(|&i| sol.var_value(x[i]) > 0.5)
+                        .collect();
                     Solved::Chosen(set, obj)
                 }
                 _ => Solved::TimeUp(stats.best_bound.unwrap_or(0.0).max(0.0)),
@@ -699,7 +726,13 @@ fn programme(
 }
 
 /// Whether a set of options meets the line, by the exact roll-up of the entries it changes.
-fn verified(sim: &Sim<'_>, p: &PassLine, set: &[&Candidate], vetoed: bool, must_lift: bool) -> bool {
+fn verified(
+    sim: &Sim<'_>,
+    p: &PassLine,
+    set: &[&Candidate],
+    vetoed: bool,
+    must_lift: bool,
+) -> bool {
     let mut st = State::new(sim);
     for c in set {
         st.apply(c);
@@ -758,7 +791,17 @@ pub(crate) fn plan_for(
                     }
                 }
                 let r = rescore(rules, data, &all).unwrap_or_else(|| report.clone());
-                return finish(rules, data, report, p, all, &r, Solver::Unreachable, None, must_lift);
+                return finish(
+                    rules,
+                    data,
+                    report,
+                    p,
+                    all,
+                    &r,
+                    Solver::Unreachable,
+                    None,
+                    must_lift,
+                );
             }
             Solved::TimeUp(bound) => {
                 lower_bound = lower_bound.max(bound);
@@ -810,7 +853,17 @@ pub(crate) fn plan_for(
         }
     }
     let after = rescore(rules, data, &chosen).unwrap_or_else(|| report.clone());
-    finish(rules, data, report, p, chosen, &after, Solver::Optimal, None, must_lift)
+    finish(
+        rules,
+        data,
+        report,
+        p,
+        chosen,
+        &after,
+        Solver::Optimal,
+        None,
+        must_lift,
+    )
 }
 
 /// The plan with its steps ordered largest gain first, each step's total rescored.

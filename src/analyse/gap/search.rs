@@ -294,7 +294,8 @@ impl<'a> Searcher<'a> {
                 }
             }
             if self.lever(f, spec) == Lever::None {
-                if self.levers.inferred(f).is_none() {
+                let undecided = self.levers.inferred(f) == Some(crate::levers::Inferred::Undecided);
+                if self.denominators.contains(f) || !undecided {
                     note.not_levers.push(f.clone());
                 }
                 continue;
@@ -940,6 +941,33 @@ pub(crate) fn probe_values(
         ),
         FieldType::List => out.extend(list_moves(spec, lever, from)),
         _ => {}
+    }
+    out
+}
+
+/// Evenly spaced values across a bounded side of a numeric or date field, in `lever`'s
+/// direction (the probes the search adds when doubling finds nothing: a rule that pays only
+/// inside a window).
+pub(crate) fn uniform_values(
+    spec: &FieldSpec,
+    from: Option<&Value>,
+    period: Option<(i64, i64)>,
+    lever: Lever,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    if !(spec.ty.is_numeric() || spec.ty == FieldType::Date) {
+        return out;
+    }
+    let Some(axis) = Axis::new(spec, from, period) else {
+        return out;
+    };
+    for (start, sign, span) in axis.directions(lever) {
+        let Some(limit) = span.map(|s| s.min(MAX_GRID)) else {
+            continue;
+        };
+        for j in 1..=UNIFORM_PROBES {
+            out.extend(axis.value(start + sign * (limit * j / UNIFORM_PROBES)));
+        }
     }
     out
 }

@@ -108,7 +108,10 @@ fn jointly(
             for gv in probe_values(gspec, gfrom.as_ref(), period, gl) {
                 let base = sim.outcome(&[(g.clone(), gv.clone())]);
                 let base_key = (!base.vetoed, base.total);
-                for (fl, out) in [(Lever::Raise, Inferred::Raise), (Lever::Lower, Inferred::Lower)] {
+                for (fl, out) in [
+                    (Lever::Raise, Inferred::Raise),
+                    (Lever::Lower, Inferred::Lower),
+                ] {
                     let hit = probe_values(spec, from, period, fl).into_iter().any(|v| {
                         let o = sim.outcome(&[(g.clone(), gv.clone()), (f.clone(), v)]);
                         (!o.vetoed, o.total) > base_key

@@ -72,18 +72,14 @@ pub fn run(
     let mut failed_rules = 0;
     let mut analyses: Vec<GapAnalysis> = Vec::new();
     let mut reports: Vec<Report> = Vec::new();
-    for (d, input) in &counties {
-        let report = rules.score(d);
+    let (data, inputs): (Vec<CountyData>, Vec<_>) = counties.into_iter().unzip();
+    for ((report, g), input) in GapAnalysis::for_counties(&rules, &data, &opts)
+        .into_iter()
+        .zip(&inputs)
+    {
         let mut named = report.county.clone();
         named.source = Some(input.path.clone());
         failed_rules += name_rule_errors(&named, &report.rule_errors());
-        let g = match GapAnalysis::with_options(&rules, d, &report, &opts) {
-            Ok(g) => g,
-            Err(e) => {
-                eprintln!("error: {}: {e}", input.path);
-                return FAILURE;
-            }
-        };
         analyses.push(match &peer_reports {
             Some(p) => g.with_peers_by_item(&report, p),
             None => g,

@@ -483,6 +483,26 @@ impl GapAnalysis {
         GapAnalysis::with_options(rules, data, report, &PlanOptions::default())
     }
 
+    /// Scores and analyses many counties at once, in parallel (rayon, with the default
+    /// `parallel` feature), each as [`GapAnalysis::with_options`]: `(report, analysis)` per
+    /// county, in the counties' order. A province's whole batch: 2,844 synthetic national-2021
+    /// counties are timed in BENCHMARKS.md.
+    pub fn for_counties(
+        rules: &RuleSet,
+        counties: &[CountyData],
+        opts: &PlanOptions,
+    ) -> Vec<(Report, GapAnalysis)> {
+        use crate::par::*;
+        counties
+            .par_iter()
+            .map(|d| {
+                let report = rules.score(d);
+                let gap = build(rules, d, &report, opts);
+                (report, gap)
+            })
+            .collect()
+    }
+
     /// As [`GapAnalysis::from_report`], with the plans' costs and the solver's time limit given
     /// ([`PlanOptions`]; `fazhi gap --costs FILE`).
     pub fn with_options(

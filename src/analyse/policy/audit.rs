@@ -319,7 +319,11 @@ fn modal_share(p: &[Points]) -> f64 {
     v.sort_unstable();
     let (mut best, mut run) = (0usize, 0usize);
     for i in 0..v.len() {
-        run = if i > 0 && v[i] == v[i - 1] { run + 1 } else { 1 };
+        run = if i > 0 && v[i] == v[i - 1] {
+            run + 1
+        } else {
+            1
+        };
         best = best.max(run);
     }
     best as f64 / p.len().max(1) as f64
@@ -366,7 +370,9 @@ fn shifts(base_ranks: &[u32], without: &[Points]) -> (f64, u32, Option<usize>, u
         .collect();
     let max = d.iter().copied().max().unwrap_or(0);
     let sum: u64 = d.iter().map(|&x| x as u64).sum();
-    let first = (max > 0).then(|| d.iter().position(|&x| x == max)).flatten();
+    let first = (max > 0)
+        .then(|| d.iter().position(|&x| x == max))
+        .flatten();
     let count = if max > 0 {
         d.iter().filter(|&&x| x == max).count()
     } else {
@@ -588,7 +594,9 @@ mod tests {
                 (id("3"), "C".into(), Points::from_f64(5.0)),
             ],
             total_points: Points::from_f64(20.0),
-            counties: (1..=4).map(|i| (format!("c{i}"), format!("县{i}"))).collect(),
+            counties: (1..=4)
+                .map(|i| (format!("c{i}"), format!("县{i}")))
+                .collect(),
             item_points: vec![pts(&a1), pts(&a2), pts(&b1), pts(&c1)],
             area_points: vec![pts(&[10.0, 8.0, 0.0, 7.0]), pts(&b1), pts(&c1)],
             totals: pts(&[15.0, 18.0, 10.0, 12.0]),
@@ -753,9 +761,10 @@ mod tests {
         let mut input = batch();
         input.totals = pts(&[10.0; 4]);
         let a = compute(&input);
-        assert!(a.influence.iter().all(|i| i.first_order.is_none()
-            && i.effect.is_none()
-            && i.departure.is_none()));
+        assert!(a
+            .influence
+            .iter()
+            .all(|i| i.first_order.is_none() && i.effect.is_none() && i.departure.is_none()));
         assert!(a.items.iter().all(|i| i.corr_with_total.is_none()));
         assert_eq!((a.most_over.clone(), a.most_under.clone()), (None, None));
         let json = serde_json::to_string(&a).unwrap();

@@ -11,21 +11,8 @@
 //!
 //! The same batch is checked with numpy and pandas in `bindings/python/tests`.
 
-use std::process::{Command, Output};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn fazhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).unwrap()
-}
+mod common;
+use common::{fazhi, text};
 
 fn json(extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["audit", "--rules", "tests/rules/audit", "--format", "json"];

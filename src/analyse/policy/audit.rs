@@ -82,6 +82,7 @@ pub struct ItemStats {
 /// Why an area has no Cronbach's alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NoAlpha {
     /// The area has fewer than two items worth points: alpha needs at least two.
     OneItem,
@@ -116,6 +117,7 @@ pub struct AreaStats {
 /// Whether a remove-one entry takes out a first-level area or an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Removed {
     /// A first-level area (all its items).
     Area,

@@ -6,7 +6,9 @@ use crate::errors::{diagnostics, invalid};
 use crate::report::PyReport;
 use fazhi::analyse::change::{diff as fdiff, rank as frank};
 use fazhi::analyse::gap::GapAnalysis;
-use fazhi::analyse::policy::{audit::audit as faudit, scores::Batch, weights::Scenario, whatif::WhatIf};
+use fazhi::analyse::policy::{
+    audit::audit as faudit, scores::Batch, weights::Scenario, whatif::WhatIf,
+};
 use fazhi::scoring::batch;
 use fazhi::{CountyData, RuleSet, RuleSource};
 use pyo3::prelude::*;
@@ -284,7 +286,11 @@ pub fn audit<'py>(
                 .map(|i| read_one(&r, i))
                 .collect::<fazhi::Result<Vec<_>>>()?;
             let batch = Batch::evaluate(&r, &data);
-            Ok(fazhi::render::to_json(&faudit(&r, &batch, scenario.as_ref())?))
+            Ok(fazhi::render::to_json(&faudit(
+                &r,
+                &batch,
+                scenario.as_ref(),
+            )?))
         }),
     )?;
     json_to_py(py, &text)

@@ -745,6 +745,11 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             if p.pinned { "是" } else { "否" }.into(),
         ]);
     }
+    ruleset_workbook(&[summary, counties, points], rules)
+}
+
+/// A workbook of `sheets` whose 出处 names one rule set (and the engine), no data files.
+fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
     let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
     let origin = Origin {
@@ -752,7 +757,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
         engine: &engine,
         inputs: Vec::new(),
     };
-    workbook(&[summary, counties, points], &origin)
+    workbook(sheets, &origin)
 }
 
 /// `fazhi audit --format xlsx`: sheets 概要 (the findings), 三级指标 (every item's statistics and
@@ -883,14 +888,7 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
             num(i.departure.map(|d| d * 100.0)),
         ]);
     }
-    let info = crate::scoring::batch::ruleset_info(rules);
-    let engine = EngineInfo::current();
-    let origin = Origin {
-        rulesets: vec![("", &info)],
-        engine: &engine,
-        inputs: Vec::new(),
-    };
-    workbook(&[summary, items, areas, matrix, remove, influence], &origin)
+    ruleset_workbook(&[summary, items, areas, matrix, remove, influence], rules)
 }
 
 fn type_zh(t: FieldType) -> &'static str {

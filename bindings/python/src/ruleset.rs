@@ -235,17 +235,22 @@ pub fn whatif<'py>(
         py,
         py.allow_threads(move || {
             let scenario = read_scenario(&r, scenario)?;
-            let data = inputs
-                .into_iter()
-                .map(|i| read_one(&r, i))
-                .collect::<fazhi::Result<Vec<_>>>()?;
-            let batch = Batch::evaluate(&r, &data);
+            let batch = evaluate_all(&r, inputs)?;
             Ok(fazhi::render::to_json(&WhatIf::compare(
                 &r, &batch, &scenario,
             )))
         }),
     )?;
     json_to_py(py, &text)
+}
+
+/// Every county read (the first that does not fit is the error) and evaluated once.
+fn evaluate_all(r: &RuleSet, inputs: Vec<CountyInput>) -> fazhi::Result<Batch> {
+    let data = inputs
+        .into_iter()
+        .map(|i| read_one(r, i))
+        .collect::<fazhi::Result<Vec<_>>>()?;
+    Ok(Batch::evaluate(r, &data))
 }
 
 /// A scenario from a path to its YAML file or from a dict of the same document.
@@ -281,11 +286,7 @@ pub fn audit<'py>(
         py,
         py.allow_threads(move || {
             let scenario = scenario.map(|s| read_scenario(&r, s)).transpose()?;
-            let data = inputs
-                .into_iter()
-                .map(|i| read_one(&r, i))
-                .collect::<fazhi::Result<Vec<_>>>()?;
-            let batch = Batch::evaluate(&r, &data);
+            let batch = evaluate_all(&r, inputs)?;
             Ok(fazhi::render::to_json(&faudit(
                 &r,
                 &batch,

@@ -169,6 +169,26 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Audit the indicator system itself on a batch of counties: items that do not discriminate,
+    /// correlations, Cronbach's alpha per first-level area, rank shifts without each area and
+    /// item, and each area's real influence on the total against its declared share.
+    Audit {
+        /// The rule-set folder (default: the built-in national rule set).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Audit a scenario's weighting instead of the rule set's.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Output format: md, json, html (a page with charts) or xlsx.
+        #[arg(long, default_value = "md")]
+        format: cli::common::OutFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// County data files, folders of them, or county tables (.xlsx, .csv).
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
     /// Write a JSON Schema: `rules` (the rule-file format) or `county` (county files for a rule
     /// set's dictionary), for editors (yaml-language-server) and validators.
     Schema {
@@ -294,6 +314,19 @@ fn main() -> ExitCode {
             out: out.as_deref(),
             data: &data,
         }),
+        Command::Audit {
+            rules,
+            scenario,
+            format,
+            out,
+            data,
+        } => cli::audit::run(
+            rules.as_deref(),
+            scenario.as_deref(),
+            format,
+            out.as_deref(),
+            &data,
+        ),
         Command::Schema { which, rules, out } => {
             cli::schema::run(which, rules.as_deref(), out.as_deref())
         }

@@ -97,3 +97,13 @@ def whatif(
     counties: Sequence[County],
 ) -> Dict[str, Any]:
     """Baseline against a weighting scenario (`fazhi whatif --format json`)."""
+
+def audit(
+    rules: RuleSet,
+    counties: Sequence[County],
+    scenario: Optional[Union[Mapping[str, Any], str, "os.PathLike[str]"]] = None,
+) -> Dict[str, Any]:
+    """The statistical audit of the indicator system on a batch (`fazhi audit --format json`):
+    items (mean, shares at full and zero, correlations, flags), areas (Cronbach's alpha), the
+    areas' correlation matrix, remove-one rank shifts, influence against declared share.
+    Undefined figures are None."""

@@ -1,4 +1,5 @@
-//! Small statistics the analyses share: competition ranks, rank correlations, percentiles.
+//! Small statistics the analyses share: competition ranks, rank and linear correlations, the
+//! sample variance and the correlation ratio (the first-order effect on given data).
 
 /// Standard competition ranks ("1224") of scores, higher is better: equal scores share the best
 /// rank, and the next rank skips as many places as were shared.
@@ -55,16 +56,105 @@ fn average_ranks(x: &[f64]) -> Vec<f64> {
 /// assert_eq!(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
 /// ```
 pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
-    let (rx, ry) = (average_ranks(x), average_ranks(y));
-    let n = rx.len() as f64;
-    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    pearson(&average_ranks(x), &average_ranks(y))
+}
+
+/// Pearson's product-moment correlation of two equally long series, in `[-1, 1]`. `None` when
+/// it is undefined: fewer than two values, or either side constant (every value equal, tested
+/// exactly, so a constant series never yields rounding noise as a correlation).
+///
+/// ```
+/// use fazhi::analyse::stats::pearson;
+/// // x = 1, 2, 3; y = 1, 3, 2: deviations (−1, 0, 1) and (−1, 1, 0), Σxy = 1, Σx² = Σy² = 2.
+/// assert_eq!(pearson(&[1.0, 2.0, 3.0], &[1.0, 3.0, 2.0]), Some(0.5));
+/// assert_eq!(pearson(&[1.0, 2.0, 3.0], &[4.0, 4.0, 4.0]), None);
+/// ```
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let len = x.len().min(y.len());
+    let (x, y) = (&x[..len], &y[..len]);
+    if len < 2 || constant(x) || constant(y) {
+        return None;
+    }
+    let n = len as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in rx.iter().zip(&ry) {
+    for (a, b) in x.iter().zip(y) {
         sxy += (a - mx) * (b - my);
         sxx += (a - mx) * (a - mx);
         syy += (b - my) * (b - my);
     }
     (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Whether every value of `x` is the same (exactly); true for an empty series.
+pub fn constant(x: &[f64]) -> bool {
+    x.iter().all(|v| *v == x[0])
+}
+
+/// The sample variance (denominator `n − 1`) of `x`; `None` for fewer than two values.
+///
+/// ```
+/// use fazhi::analyse::stats::sample_variance;
+/// // mean 2, squared deviations 1 + 0 + 1 = 2, over n − 1 = 2.
+/// assert_eq!(sample_variance(&[1.0, 2.0, 3.0]), Some(1.0));
+/// ```
+pub fn sample_variance(x: &[f64]) -> Option<f64> {
+    if x.len() < 2 {
+        return None;
+    }
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    Some(x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0))
+}
+
+/// Pearson's correlation ratio `η²` of `y` on `x`, the first-order effect of `x` on `y`
+/// (Sobol's `S = V[E(y | x)] / V(y)`) estimated on given data: the observations are sorted by
+/// `x` and cut into `B = ⌊√n⌋` bins of about `⌈n / B⌉` observations, never splitting equal
+/// values of `x` (conditioning on `x` keeps ties together), and
+/// `η² = Σ_g n_g (ȳ_g − ȳ)² / Σ_i (y_i − ȳ)²`. In `[0, 1]`; `None` when `y` is constant or
+/// there are fewer than two observations; `Some(0.0)` when `x` is constant. Returns the number
+/// of bins used with it.
+///
+/// This is the binning ("given data") estimator of first-order indices (Plischke 2010; Strong,
+/// Oakley & Chilcott 2012); Paruolo, Saisana & Saltelli (2013) smooth `E(y | x)` with a kernel
+/// regression instead. Bins bias `η²` upwards by about `(B − 1) / (n − 1)` when `x` has no effect.
+///
+/// ```
+/// use fazhi::analyse::stats::correlation_ratio;
+/// // n = 4: B = 2 bins of 2. x sorted: bins {1, 2} (y 1, 3: mean 2) and {3, 4} (y 2, 6: mean 4);
+/// // ȳ = 3, between 2·1² + 2·1² = 4, total 4 + 0 + 1 + 9 = 14, η² = 4/14.
+/// let (eta2, bins) = correlation_ratio(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 6.0]).unwrap();
+/// assert_eq!(bins, 2);
+/// assert!((eta2 - 4.0 / 14.0).abs() < 1e-12);
+/// ```
+pub fn correlation_ratio(x: &[f64], y: &[f64]) -> Option<(f64, usize)> {
+    let len = x.len().min(y.len());
+    if len < 2 || constant(&y[..len]) {
+        return None;
+    }
+    let n = len as f64;
+    let my = y[..len].iter().sum::<f64>() / n;
+    let total: f64 = y[..len].iter().map(|v| (v - my) * (v - my)).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let bins = (len as f64).sqrt().floor().max(1.0) as usize;
+    let size = len.div_ceil(bins);
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    let (mut between, mut used, mut start) = (0.0, 0, 0);
+    while start < len {
+        let mut end = (start + size).min(len);
+        while end < len && x[order[end]] == x[order[end - 1]] {
+            end += 1;
+        }
+        let g = &order[start..end];
+        let mean = g.iter().map(|&i| y[i]).sum::<f64>() / g.len() as f64;
+        between += g.len() as f64 * (mean - my) * (mean - my);
+        used += 1;
+        start = end;
+    }
+    Some(((between / total).clamp(0.0, 1.0), used))
 }
 
 /// Kendall's tau-b (ties in either ranking are accounted for). `None` without spread.

@@ -240,6 +240,7 @@ pub use fazhi::render::xlsx;
 #[cfg(not(feature = "xlsx"))]
 pub mod xlsx {
     use fazhi::analyse::change::{diff::RuleSetDiff, rank::Ranking};
+    use fazhi::analyse::policy::audit::Audit;
     use fazhi::analyse::{gap::GapAnalysis, policy::whatif::WhatIf};
     use fazhi::{CountyData, Error, Report, Result, RuleSet};
 
@@ -264,6 +265,9 @@ pub mod xlsx {
         off()
     }
     pub fn template(_: &RuleSet, _: &[CountyData]) -> Result<Vec<u8>> {
+        off()
+    }
+    pub fn audit(_: &Audit, _: &RuleSet) -> Result<Vec<u8>> {
         off()
     }
 }

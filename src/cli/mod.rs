@@ -1,5 +1,6 @@
 //! The subcommands of the `fazhi` binary, one module each.
 
+pub mod audit;
 pub mod common;
 pub mod diff;
 pub mod gap;

@@ -2,7 +2,7 @@
 //! uncertainty analysis, horizontal bars (a county's first-level areas earned against maximum and
 //! the peers' median, the items that lost most, Sobol indices), diverging bars (rank changes,
 //! score movements), the distance to each pass line, the distribution of totals with the pass
-//! lines marked, and a baseline-against-scenario scatter.
+//! lines marked, a baseline-against-scenario scatter, and a correlation heat map.
 //!
 //! Colours come from Paul Tol's "high contrast" scheme (dark blue, ochre, dark red: distinct for
 //! colour-blind readers and in greyscale, where they print as dark, light and mid grey); every
@@ -838,6 +838,128 @@ pub fn scatter(
     s
 }
 
+/// The diverging scale of [`heatmap`]: Paul Tol's BuRd end points (blue for −1, red for +1)
+/// through a light grey at 0, so the sign survives colour-blindness and greyscale (darker = larger
+/// in magnitude).
+const DIVERGING: [(f64, [u8; 3]); 3] = [
+    (-1.0, [0x21, 0x66, 0xac]),
+    (0.0, [0xf7, 0xf7, 0xf7]),
+    (1.0, [0xb2, 0x18, 0x2b]),
+];
+
+/// The fill of value `v` in −1..1 on [`DIVERGING`].
+fn diverging(v: f64) -> String {
+    let v = v.clamp(-1.0, 1.0);
+    let (a, b) = if v < 0.0 {
+        (DIVERGING[0], DIVERGING[1])
+    } else {
+        (DIVERGING[1], DIVERGING[2])
+    };
+    let t = (v - a.0) / (b.0 - a.0);
+    let c: Vec<u8> = (0..3)
+        .map(|k| (a.1[k] as f64 + t * (b.1[k] as f64 - a.1[k] as f64)).round() as u8)
+        .collect();
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// A correlation heat map: one row and one column per label, each cell coloured on a diverging
+/// blue–grey–red scale from −1 to 1 and carrying its value (two decimals); an undefined cell
+/// (`None`) is hatched grey with —. Rows are labelled with the full label, columns with its
+/// first word (the id).
+///
+/// ```
+/// let m = vec![vec![Some(1.0), Some(-0.5)], vec![Some(-0.5), None]];
+/// let svg = fazhi::render::svg::heatmap("相关矩阵", "", &["1 甲".into(), "2 乙".into()], &m);
+/// assert!(svg.contains("−0.50") && svg.contains("—"));
+/// ```
+pub fn heatmap(title: &str, note: &str, labels: &[String], m: &[Vec<Option<f64>>]) -> String {
+    let n = labels.len();
+    let label_w = labels
+        .iter()
+        .map(|l| text_width(&clip(l, 30)))
+        .fold(60.0, f64::max);
+    let left = (label_w + 16.0).round();
+    let top = 84.0;
+    let cell = ((WIDTH - left - 40.0) / n.max(1) as f64).clamp(18.0, 64.0);
+    let height = top + cell * n as f64 + 60.0;
+    let mut s = String::new();
+    open_svg(&mut s, height, title);
+    titles(&mut s, 8.0, title, note);
+    for (j, l) in labels.iter().enumerate() {
+        let head = l.split_whitespace().next().unwrap_or(l);
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            left + cell * (j as f64 + 0.5),
+            top - 8.0,
+            esc(head)
+        );
+    }
+    s.push('\n');
+    for (i, l) in labels.iter().enumerate() {
+        let y0 = top + cell * i as f64;
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 8.0,
+            y0 + cell / 2.0 + 4.0,
+            esc(&clip(l, 30))
+        );
+        for j in 0..n {
+            let x0 = left + cell * j as f64;
+            let v = m.get(i).and_then(|r| r.get(j)).copied().flatten();
+            let (fill, text, ink) = match v {
+                Some(v) if v.is_finite() => (
+                    diverging(v),
+                    crate::render::words::minus(&format!("{v:.2}")),
+                    if v.abs() > 0.6 { "#ffffff" } else { "#111111" },
+                ),
+                _ => ("#d9d9d9".to_string(), "—".to_string(), "#111111"),
+            };
+            let _ = write!(
+                s,
+                r##"<rect x="{x0:.1}" y="{y0:.1}" width="{cell:.1}" height="{cell:.1}" fill="{fill}" stroke="#ffffff" stroke-width="1"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{ink}" font-size="{:.1}">{}</text>"##,
+                x0 + cell / 2.0,
+                y0 + cell / 2.0 + 4.0,
+                (cell / 4.2).clamp(8.0, 11.0),
+                text
+            );
+        }
+        s.push('\n');
+    }
+    // The scale: eleven steps from −1 to 1.
+    let ly = top + cell * n as f64 + 22.0;
+    let _ = write!(
+        s,
+        r#"<text x="{left:.1}" y="{:.1}">色标：</text>"#,
+        ly + 9.0
+    );
+    for k in 0..=10 {
+        let v = -1.0 + 0.2 * k as f64;
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{ly:.1}" width="22" height="12" fill="{}" stroke="#888" stroke-width="0.3"/>"##,
+            left + 44.0 + 22.0 * k as f64,
+            diverging(v)
+        );
+    }
+    let _ = writeln!(
+        s,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle">−1</text><text x="{:.1}" y="{:.1}" text-anchor="middle">0</text><text x="{:.1}" y="{:.1}" text-anchor="middle">1</text><rect x="{:.1}" y="{ly:.1}" width="22" height="12" fill="#d9d9d9"/><text x="{:.1}" y="{:.1}">— 无定义</text>"##,
+        left + 55.0,
+        ly + 26.0,
+        left + 165.0,
+        ly + 26.0,
+        left + 275.0,
+        ly + 26.0,
+        left + 310.0,
+        left + 338.0,
+        ly + 10.0,
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -909,6 +1031,17 @@ mod tests {
         let svg = pass_gauge("t", 75.5, 100.0, &lines);
         assert!(svg.contains("达标（80 分）：差 4.5 分"));
         assert!(svg.contains("基本达标（60 分）：已达到总分要求"));
+    }
+
+    #[test]
+    fn heatmap_colours_run_blue_to_red() {
+        assert_eq!(diverging(-1.0), "#2166ac");
+        assert_eq!(diverging(0.0), "#f7f7f7");
+        assert_eq!(diverging(1.0), "#b2182b");
+        // Half way to red: (f7 + b2) / 2 = (247 + 178) / 2 = 212.5 → d5 (rounded half up).
+        assert!(diverging(0.5).starts_with("#d5"));
+        let svg = heatmap("t", "", &["1 甲".into()], &[vec![None]]);
+        assert!(svg.contains("#d9d9d9") && svg.ends_with("</svg>\n"));
     }
 
     #[test]

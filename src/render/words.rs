@@ -35,6 +35,14 @@ pub fn level(name: Option<&str>) -> String {
     name.unwrap_or(NOT_REACHED).to_string()
 }
 
+/// `text` with an ASCII minus at its start replaced by the real minus sign [`MINUS`].
+pub fn minus(text: &str) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) => format!("{MINUS}{rest}"),
+        None => text.to_string(),
+    }
+}
+
 /// `+1.5`, `−0.25`, `0`: a change in points.
 pub fn signed(p: Points) -> String {
     if p > Points::ZERO {

@@ -9,6 +9,7 @@
 use crate::analyse::change::diff::RuleSetDiff;
 use crate::analyse::change::rank::Ranking;
 use crate::analyse::gap::{GapAnalysis, GapSummary};
+use crate::analyse::policy::audit::Audit;
 use crate::analyse::policy::whatif::WhatIf;
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
@@ -828,6 +829,11 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             if p.pinned { "是" } else { "否" }.into(),
         ]);
     }
+    ruleset_workbook(&[summary, counties, points], rules)
+}
+
+/// A workbook of `sheets` whose 出处 names one rule set (and the engine), no data files.
+fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
     let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
     let origin = Origin {
@@ -835,7 +841,138 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
         engine: &engine,
         inputs: Vec::new(),
     };
-    workbook(&[summary, counties, points], &origin)
+    workbook(sheets, &origin)
+}
+
+/// `fazhi audit --format xlsx`: sheets 概要 (the findings), 三级指标 (every item's statistics and
+/// flags), 一级指标 (points, Cronbach's alpha or why there is none, correlation with the total),
+/// 相关矩阵 (the areas' correlations), 逐一剔除 (rank shifts without each area and item), 实际影响
+/// (declared share, first-order effect, normalised effect, departure), and 出处 with `rules`' id,
+/// version and sha256. Shares are percent cells; an undefined figure is an empty cell (with the
+/// reason beside it where there is one).
+///
+/// # Errors
+/// [`Error::Invalid`] when the writer refuses a value.
+pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
+    use crate::render::markdown::{audit_findings, audit_flags, no_alpha_zh, removed_zh};
+    let num = |v: Option<f64>| v.map_or(X::Empty, X::Num);
+    let pct = |v: Option<f64>| v.map_or(X::Empty, |x| X::Pct(x * 100.0));
+    let mut summary = Sheet::new("概要", &["发现"]);
+    for f in audit_findings(a) {
+        summary.rows.push(vec![f.into()]);
+    }
+    let mut items = Sheet::new(
+        "三级指标",
+        &[
+            "编号",
+            "指标",
+            "一级指标",
+            "分值",
+            "平均得分",
+            "满分县占比",
+            "零分县占比",
+            "众数占比",
+            "与一级指标相关",
+            "与总分相关",
+            "标记",
+        ],
+    );
+    for i in &a.items {
+        items.rows.push(vec![
+            i.id.to_string().into(),
+            i.name.as_str().into(),
+            i.area.to_string().into(),
+            i.max.into(),
+            X::Num(i.mean),
+            pct(Some(i.share_full)),
+            pct(Some(i.share_zero)),
+            pct(Some(i.modal_share)),
+            num(i.corr_with_area),
+            num(i.corr_with_total),
+            audit_flags(i).into(),
+        ]);
+    }
+    let mut areas = Sheet::new(
+        "一级指标",
+        &[
+            "编号",
+            "一级指标",
+            "分值",
+            "三级指标数",
+            "平均得分",
+            "Cronbach α",
+            "无 α 的原因",
+            "与总分相关",
+        ],
+    );
+    for ar in &a.areas {
+        areas.rows.push(vec![
+            ar.id.to_string().into(),
+            ar.name.as_str().into(),
+            ar.points.into(),
+            ar.items.into(),
+            X::Num(ar.mean),
+            num(ar.cronbach_alpha),
+            no_alpha_zh(ar.no_alpha).into(),
+            num(ar.corr_with_total),
+        ]);
+    }
+    let mut head = vec!["一级指标".to_string()];
+    head.extend(a.areas.iter().map(|x| x.id.to_string()));
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let mut matrix = Sheet::new("相关矩阵", &head);
+    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
+        let mut cells: Vec<X> = vec![format!("{} {}", ar.id, ar.name).into()];
+        cells.extend(row.iter().map(|v| num(*v)));
+        matrix.rows.push(cells);
+    }
+    let mut remove = Sheet::new(
+        "逐一剔除",
+        &[
+            "类型",
+            "编号",
+            "名称",
+            "平均名次变动",
+            "最大名次变动",
+            "变动最大的县",
+            "名称",
+            "同样变动的县数",
+        ],
+    );
+    for r in &a.remove_one {
+        remove.rows.push(vec![
+            removed_zh(r.kind).into(),
+            r.id.to_string().into(),
+            r.name.as_str().into(),
+            X::Num(r.mean_abs_rank_shift),
+            X::Num(f64::from(r.max_abs_rank_shift)),
+            r.max_county.clone().into(),
+            r.max_county_name.clone().into(),
+            r.max_count.into(),
+        ]);
+    }
+    let mut influence = Sheet::new(
+        "实际影响",
+        &[
+            "编号",
+            "一级指标",
+            "名义权重",
+            "一阶效应 S",
+            "实际影响",
+            "偏离（百分点）",
+        ],
+    );
+    for i in &a.influence {
+        influence.rows.push(vec![
+            i.id.to_string().into(),
+            i.name.as_str().into(),
+            pct(Some(i.declared_share)),
+            num(i.first_order),
+            pct(i.effect),
+            num(i.departure.map(|d| d * 100.0)),
+        ]);
+    }
+    ruleset_workbook(&[summary, items, areas, matrix, remove, influence], rules)
 }
 
 fn type_zh(t: FieldType) -> &'static str {

@@ -22,6 +22,7 @@ fn fazhi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ruleset::rank, m)?)?;
     m.add_function(wrap_pyfunction!(ruleset::diff, m)?)?;
     m.add_function(wrap_pyfunction!(ruleset::whatif, m)?)?;
+    m.add_function(wrap_pyfunction!(ruleset::audit, m)?)?;
     m.add("FazhiError", py.get_type::<errors::FazhiError>())?;
     m.add("RulesError", py.get_type::<errors::RulesError>())?;
     m.add("DataError", py.get_type::<errors::DataError>())?;

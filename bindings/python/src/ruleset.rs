@@ -6,7 +6,9 @@ use crate::errors::{diagnostics, invalid};
 use crate::report::PyReport;
 use fazhi::analyse::change::{diff as fdiff, rank as frank};
 use fazhi::analyse::gap::GapAnalysis;
-use fazhi::analyse::policy::{scores::Batch, weights::Scenario, whatif::WhatIf};
+use fazhi::analyse::policy::{
+    audit::audit as faudit, scores::Batch, weights::Scenario, whatif::WhatIf,
+};
 use fazhi::scoring::batch;
 use fazhi::{CountyData, RuleSet, RuleSource};
 use pyo3::prelude::*;
@@ -232,20 +234,64 @@ pub fn whatif<'py>(
     let text = lib(
         py,
         py.allow_threads(move || {
-            let scenario = match scenario {
-                CountyInput::Path(p) => Scenario::from_file(&p, &r)?,
-                CountyInput::Json(text) => {
-                    read_dict(&text, |name, t| Scenario::from_str(name, t, &r))?
-                }
-            };
-            let data = inputs
-                .into_iter()
-                .map(|i| read_one(&r, i))
-                .collect::<fazhi::Result<Vec<_>>>()?;
-            let batch = Batch::evaluate(&r, &data);
+            let scenario = read_scenario(&r, scenario)?;
+            let batch = evaluate_all(&r, inputs)?;
             Ok(fazhi::render::to_json(&WhatIf::compare(
                 &r, &batch, &scenario,
             )))
+        }),
+    )?;
+    json_to_py(py, &text)
+}
+
+/// Every county read (the first that does not fit is the error) and evaluated once.
+fn evaluate_all(r: &RuleSet, inputs: Vec<CountyInput>) -> fazhi::Result<Batch> {
+    let data = inputs
+        .into_iter()
+        .map(|i| read_one(r, i))
+        .collect::<fazhi::Result<Vec<_>>>()?;
+    Ok(Batch::evaluate(r, &data))
+}
+
+/// A scenario from a path to its YAML file or from a dict of the same document.
+fn read_scenario(r: &RuleSet, input: CountyInput) -> fazhi::Result<Scenario> {
+    match input {
+        CountyInput::Path(p) => Scenario::from_file(&p, r),
+        CountyInput::Json(text) => read_dict(&text, |name, t| Scenario::from_str(name, t, r)),
+    }
+}
+
+/// The statistical audit of the indicator system on a batch of counties (a list of dicts and/or
+/// paths), as a dict: the layout of `fazhi audit --format json` (`items[]` with `id` and
+/// `corr_with_total`, `areas[]` with `id` and `cronbach_alpha`, `remove_one[]` with `id` and
+/// `mean_abs_rank_shift`, `influence[]` with `id`, `declared_share` and `effect`; undefined
+/// figures are `None`). With `scenario` (a path or a dict), its weighting is audited instead of
+/// the rule set's. Raises `ScenarioError` or `DataError` (with diagnostics) for input that does
+/// not fit the rule set.
+#[pyfunction]
+#[pyo3(signature = (rules, counties, scenario = None))]
+pub fn audit<'py>(
+    py: Python<'py>,
+    rules: &PyRuleSet,
+    counties: &Bound<'py, PyAny>,
+    scenario: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let scenario = scenario.map(county_input).transpose()?;
+    let inputs = county_inputs(counties)?;
+    if inputs.is_empty() {
+        return Err(invalid(py, "no counties given"));
+    }
+    let r = rules.inner.clone();
+    let text = lib(
+        py,
+        py.allow_threads(move || {
+            let scenario = scenario.map(|s| read_scenario(&r, s)).transpose()?;
+            let batch = evaluate_all(&r, inputs)?;
+            Ok(fazhi::render::to_json(&faudit(
+                &r,
+                &batch,
+                scenario.as_ref(),
+            )?))
         }),
     )?;
     json_to_py(py, &text)

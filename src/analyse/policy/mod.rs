@@ -6,10 +6,14 @@
 //! - [`whatif`]: baseline against a scenario, county by county.
 //! - [`uncertainty`]: Monte Carlo over weightings (rank intervals, pass probabilities).
 //! - [`sensitivity`]: Sobol indices of the first-level areas' weights.
+//! - [`audit`]: the statistical audit of the indicator system itself on a batch of counties
+//!   (items that do not discriminate, Cronbach's alpha, remove-one rank shifts, real influence
+//!   against declared share).
 //!
 //! Below them, private: the dense kernel both Monte Carlo analyses run on and the sampler that
 //! draws their weightings.
 
+pub mod audit;
 mod kernel;
 mod sampler;
 pub mod scores;

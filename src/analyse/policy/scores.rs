@@ -166,6 +166,18 @@ impl Batch {
             .collect()
     }
 
+    /// What item `k` (in [`RuleSet::items`] order) of county `c` earns when it is worth
+    /// `points`: the report's own points at the rule set's weight, otherwise its share × `points`
+    /// rounded to thousandths.
+    pub(crate) fn item_earned(c: &Evaluated, k: usize, points: Points) -> Points {
+        let item = &c.report.items[k];
+        if points == item.max {
+            item.earned
+        } else {
+            Points::from_f64(c.shares[k] * points.as_f64())
+        }
+    }
+
     fn outcome(&self, c: &Evaluated, w: &Weights) -> Outcome {
         let t = &self.tree;
         let n = t.parent.len();
@@ -180,14 +192,7 @@ impl Batch {
         let mut earned = vec![Points::ZERO; n];
         for i in (0..n).rev() {
             let sum = match t.item_of[i] {
-                Some(k) => {
-                    let item = &c.report.items[k];
-                    if w.points[i] == item.max {
-                        item.earned
-                    } else {
-                        Points::from_f64(c.shares[k] * w.points[i].as_f64())
-                    }
-                }
+                Some(k) => Self::item_earned(c, k, w.points[i]),
                 None => t.children[i].iter().map(|&ch| earned[ch]).sum(),
             };
             let taken = requests(Some(i)).min(sum.at_least_zero());

@@ -10,9 +10,11 @@
 //! (CSS page-margin boxes, one named page per county), and each county's section opens with the
 //! same block on screen. Every figure a chart shows is also written as text in a table.
 
+mod audit;
 mod policy;
 mod report;
 
+pub use self::audit::audit_html;
 pub use self::policy::{diff_html, rank_html, uncertainty_html, whatif_html};
 pub use self::report::{gap_html, score_html};
 

@@ -30,7 +30,7 @@ fn failures(f: &[Failure]) -> String {
     s
 }
 
-fn one(title: &str, prov: &Provenance, word: &str, body: String) -> String {
+pub(super) fn one(title: &str, prov: &Provenance, word: &str, body: String) -> String {
     let prov = Prov {
         p: prov,
         data_word: word,

@@ -1,5 +1,6 @@
 //! The Markdown report: Chinese-first, grouped by first-level area, lost points easy to see.
 
+mod audit;
 mod diff;
 mod gap;
 mod gap_batch;
@@ -8,6 +9,13 @@ mod table;
 mod uncertainty;
 mod whatif;
 
+pub use self::audit::markdown as audit_markdown;
+#[cfg(any(feature = "html", feature = "xlsx"))]
+pub(crate) use self::audit::{
+    alpha_text, corr as corr_text, findings as audit_findings, fixed, flags_zh as audit_flags,
+    influence_note, kind_zh as removed_zh, largest_zh, no_alpha_zh, pct as pct_text, points_pct,
+    remove_one_order, title as audit_title, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
+};
 pub use self::diff::diff_markdown;
 #[cfg(any(feature = "html", feature = "xlsx"))]
 pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};

@@ -1,0 +1,343 @@
+//! The audit of an indicator system as a Chinese Markdown report: 三级指标, 一级指标 (Cronbach's
+//! alpha and the correlation matrix), remove one, and real influence against declared share.
+//! The wording helpers here are shared with the HTML page and the workbook, so that the three say
+//! the same thing.
+
+use super::Table;
+use crate::analyse::policy::audit::{Audit, ItemStats, NoAlpha, RemoveOne, Removed};
+use crate::render::words::MINUS;
+
+/// Why an area has no alpha, in Chinese.
+pub(crate) fn no_alpha_zh(why: Option<NoAlpha>) -> &'static str {
+    match why {
+        Some(NoAlpha::OneItem) => "仅一项三级指标，无法计算 α",
+        Some(NoAlpha::TooFewCounties) => "县数少于 2，无法计算 α",
+        Some(NoAlpha::NoVariance) => "各县得分率之和相同，α 无定义",
+        None => "",
+    }
+}
+
+/// The alpha cell: the value, or — with the reason.
+pub(crate) fn alpha_text(alpha: Option<f64>, why: Option<NoAlpha>) -> String {
+    alpha.map_or_else(|| format!("—（{}）", no_alpha_zh(why)), |a| fixed(a, 3))
+}
+
+/// A correlation or index with `d` decimals and the real minus sign; — when undefined.
+pub(crate) fn corr(v: Option<f64>, d: usize) -> String {
+    v.map_or("—".into(), |x| fixed(x, d))
+}
+
+/// `x` with `d` decimals and the real minus sign (never `-0.000`).
+pub(crate) fn fixed(x: f64, d: usize) -> String {
+    let t = format!("{x:.d$}");
+    match t.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => {
+            format!("{MINUS}{rest}")
+        }
+        Some(rest) => rest.to_string(),
+        None => t,
+    }
+}
+
+/// A share (0–1) as a percent with one decimal.
+pub(crate) fn pct(x: f64) -> String {
+    format!("{}%", fixed(x * 100.0, 1))
+}
+
+/// A departure (difference of shares) in percentage points, signed.
+pub(crate) fn points_pct(x: f64) -> String {
+    let t = fixed(x * 100.0, 1);
+    if x > 0.0 && t != "0.0" {
+        format!("+{t} 个百分点")
+    } else {
+        format!("{t} 个百分点")
+    }
+}
+
+/// The flags of an item, in Chinese (empty when none).
+pub(crate) fn flags_zh(i: &ItemStats) -> String {
+    let mut f = Vec::new();
+    if i.non_discriminating {
+        f.push("区分度不足");
+    }
+    if i.negative_with_area {
+        f.push("与一级指标负相关");
+    }
+    f.join("；")
+}
+
+/// 一级指标 / 三级指标.
+pub(crate) fn kind_zh(k: Removed) -> &'static str {
+    match k {
+        Removed::Area => "一级指标",
+        Removed::Item => "三级指标",
+    }
+}
+
+/// The county that moves most, with how many share that move.
+pub(crate) fn largest_zh(r: &RemoveOne) -> String {
+    match (&r.max_county, &r.max_county_name) {
+        (Some(id), Some(name)) if r.max_count > 1 => {
+            format!("{name}（{id}）等 {} 个县", r.max_count)
+        }
+        (Some(id), Some(name)) => format!("{name}（{id}）"),
+        _ => "无县变动".into(),
+    }
+}
+
+/// The remove-one entries as shown: every area in rule-set order, then the items by mean shift
+/// (largest first; ties in rule-set order).
+pub(crate) fn remove_one_order(a: &Audit) -> Vec<&RemoveOne> {
+    let mut items: Vec<&RemoveOne> = a
+        .remove_one
+        .iter()
+        .filter(|r| r.kind == Removed::Item)
+        .collect();
+    items.sort_by(|x, y| y.mean_abs_rank_shift.total_cmp(&x.mean_abs_rank_shift));
+    a.remove_one
+        .iter()
+        .filter(|r| r.kind == Removed::Area)
+        .chain(items)
+        .collect()
+}
+
+/// The audit's title.
+pub(crate) fn title(a: &Audit) -> String {
+    match &a.scenario {
+        Some(s) => format!("指标体系统计审计：{}（权重情景 {s}）", a.ruleset),
+        None => format!("指标体系统计审计：{}", a.ruleset),
+    }
+}
+
+/// The sentences that name what the audit found, one per line of the summary.
+pub(crate) fn findings(a: &Audit) -> Vec<String> {
+    let mut f = vec![format!(
+        "{} 个县；满分 {}，平均总分 {}。",
+        a.counties,
+        a.total_points,
+        fixed(a.mean_total, 2)
+    )];
+    let nd: Vec<&str> = a.non_discriminating().map(|i| i.id.as_str()).collect();
+    f.push(if nd.is_empty() {
+        "区分度不足的三级指标（≥95% 的县得分相同）：无。".into()
+    } else {
+        format!(
+            "区分度不足的三级指标（≥95% 的县得分相同）{} 项：{}。",
+            nd.len(),
+            nd.join("、")
+        )
+    });
+    let neg: Vec<&str> = a.negative_with_area().map(|i| i.id.as_str()).collect();
+    f.push(if neg.is_empty() {
+        "与所属一级指标负相关的三级指标：无。".into()
+    } else {
+        format!(
+            "与所属一级指标负相关的三级指标 {} 项：{}。",
+            neg.len(),
+            neg.join("、")
+        )
+    });
+    let constant = a.items.iter().filter(|i| i.constant).count();
+    if constant > 0 {
+        f.push(format!(
+            "所有县得分相同的三级指标 {constant} 项：其相关系数无定义（表中记为 —）。"
+        ));
+    }
+    let name = |id: &crate::types::IndicatorId| {
+        a.influence
+            .iter()
+            .find(|i| &i.id == id)
+            .map(|i| (i.name.clone(), i.departure.unwrap_or(0.0)))
+    };
+    match (&a.most_over, &a.most_under) {
+        (None, None) => f.push("总分在各县间无差异，一级指标的实际影响无定义。".into()),
+        (over, under) => {
+            let mut s = String::from("实际影响偏离分值占比最多的一级指标：");
+            if let Some((n, d)) = over.as_ref().and_then(name) {
+                s.push_str(&format!(
+                    "高于占比最多的是 {} {n}（{}）",
+                    over.as_ref().map_or("", |i| i.as_str()),
+                    points_pct(d)
+                ));
+            }
+            if let Some((n, d)) = under.as_ref().and_then(name) {
+                if over.is_some() {
+                    s.push('；');
+                }
+                s.push_str(&format!(
+                    "低于占比最多的是 {} {n}（{}）",
+                    under.as_ref().map_or("", |i| i.as_str()),
+                    points_pct(d)
+                ));
+            }
+            s.push('。');
+            f.push(s);
+        }
+    }
+    f
+}
+
+/// The method notes under each section.
+pub(crate) const ITEMS_NOTE: &str = "相关系数为 Pearson 相关；与一级指标的相关包含该项自身。区分度不足：至少 95% 的县得分相同。—：无定义（该项或其一级指标所有县得分相同）。";
+/// How to read alpha.
+pub(crate) const ALPHA_NOTE: &str = "Cronbach α 以各三级指标的得分率（得分 ÷ 分值）计算：α = k/(k−1)·(1 − Σ各项方差 / 合计方差)。α 越接近 1，一级指标内各项越一致；常以 0.7 为参考，过低说明各项测的不是同一件事，也可能正是设计本意（各项覆盖不同工作）。";
+/// How remove-one is computed.
+pub(crate) const REMOVE_NOTE: &str = "逐一剔除：从总分中减去该一级指标或三级指标所得分数后重新排名（并列取最好名次，1、2、2、4），与按总分的排名比较；平均名次变动为各县名次变化绝对值的平均。";
+
+/// How influence is estimated.
+pub(crate) fn influence_note(a: &Audit) -> String {
+    format!(
+        "一阶效应 S = V[E(总分 | 一级指标得分)] / V(总分)（相关比 η²，Paruolo、Saisana、Saltelli 2013）：按一级指标得分排序分为 ⌊√n⌋ 组（本次 {} 组；同分不拆开），以组均值估计条件期望；各指标 S 归一化（和为 1）后即实际影响，与名义权重（分值占总分比例）比较。分组估计在无关时也有约 (组数−1)/(县数−1) 的正偏差。",
+        a.influence_bins
+    )
+}
+
+/// A Markdown report in Chinese.
+pub fn markdown(a: &Audit) -> String {
+    let mut s = format!("# {}\n\n## 摘要\n\n", title(a));
+    for f in findings(a) {
+        s.push_str(&format!("- {f}\n"));
+    }
+    s.push_str("\n## 三级指标\n\n");
+    let mut t = Table::new(
+        &[
+            "编号",
+            "指标",
+            "一级指标",
+            "分值",
+            "平均得分",
+            "满分县占比",
+            "零分县占比",
+            "与一级指标相关",
+            "与总分相关",
+            "标记",
+        ],
+        &[
+            false, false, false, true, true, true, true, true, true, false,
+        ],
+    );
+    for i in &a.items {
+        t.row(vec![
+            i.id.to_string(),
+            i.name.clone(),
+            i.area.to_string(),
+            i.max.to_string(),
+            fixed(i.mean, 2),
+            pct(i.share_full),
+            pct(i.share_zero),
+            corr(i.corr_with_area, 3),
+            corr(i.corr_with_total, 3),
+            flags_zh(i),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&format!("\n{ITEMS_NOTE}\n\n## 一级指标\n\n"));
+    let mut t = Table::new(
+        &[
+            "编号",
+            "一级指标",
+            "分值",
+            "三级指标数",
+            "平均得分",
+            "Cronbach α",
+            "与总分相关",
+        ],
+        &[false, false, true, true, true, true, true],
+    );
+    for ar in &a.areas {
+        t.row(vec![
+            ar.id.to_string(),
+            ar.name.clone(),
+            ar.points.to_string(),
+            ar.items.to_string(),
+            fixed(ar.mean, 2),
+            alpha_text(ar.cronbach_alpha, ar.no_alpha),
+            corr(ar.corr_with_total, 3),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&format!("\n{ALPHA_NOTE}\n\n### 一级指标相关矩阵\n\n"));
+    let head: Vec<String> = std::iter::once("一级指标".to_string())
+        .chain(a.areas.iter().map(|x| x.id.to_string()))
+        .collect();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let right: Vec<bool> = (0..head.len()).map(|k| k > 0).collect();
+    let mut t = Table::new(&head, &right);
+    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
+        let mut cells = vec![format!("{} {}", ar.id, ar.name)];
+        cells.extend(row.iter().map(|v| corr(*v, 2)));
+        t.row(cells);
+    }
+    s.push_str(&t.render());
+    if a.area_correlations.iter().flatten().any(Option::is_none) {
+        s.push_str("\n—：无定义（该一级指标所有县得分相同）。\n");
+    }
+    s.push_str("\n## 逐一剔除\n\n");
+    let mut t = Table::new(
+        &[
+            "类型",
+            "编号",
+            "名称",
+            "平均名次变动",
+            "最大名次变动",
+            "变动最大的县",
+        ],
+        &[false, false, false, true, true, false],
+    );
+    for r in remove_one_order(a) {
+        t.row(vec![
+            kind_zh(r.kind).into(),
+            r.id.to_string(),
+            r.name.clone(),
+            fixed(r.mean_abs_rank_shift, 2),
+            r.max_abs_rank_shift.to_string(),
+            largest_zh(r),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&format!(
+        "\n{REMOVE_NOTE}三级指标按平均名次变动从大到小排列。\n\n## 实际影响与名义权重\n\n"
+    ));
+    let mut t = Table::new(
+        &[
+            "编号",
+            "一级指标",
+            "名义权重（分值占比）",
+            "一阶效应 S",
+            "实际影响（归一化）",
+            "偏离",
+        ],
+        &[false, false, true, true, true, true],
+    );
+    for i in &a.influence {
+        t.row(vec![
+            i.id.to_string(),
+            i.name.clone(),
+            pct(i.declared_share),
+            corr(i.first_order, 3),
+            i.effect.map_or("—".into(), pct),
+            i.departure.map_or("—".into(), points_pct),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push_str(&format!("\n{}\n", influence_note(a)));
+    if a.influence.iter().any(|i| i.first_order.is_none()) {
+        s.push_str("—：总分在各县间无差异，一阶效应无定义。\n");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_the_real_minus_and_never_negative_zero() {
+        assert_eq!(fixed(-0.5, 3), "−0.500");
+        assert_eq!(fixed(-0.0001, 3), "0.000");
+        assert_eq!(fixed(0.25, 2), "0.25");
+        assert_eq!(points_pct(0.123), "+12.3 个百分点");
+        assert_eq!(points_pct(-0.25), "−25.0 个百分点");
+        assert_eq!(pct(0.5), "50.0%");
+    }
+}

@@ -74,6 +74,8 @@ mod check;
 
 mod compile;
 mod helpers;
+mod ranges;
+mod rule_lint;
 
 mod evaluate;
 

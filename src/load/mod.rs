@@ -80,7 +80,12 @@ impl RuleSource {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+    // The rule set's own tests (`tests/`, see `ruletests`) are no part of its rules.
+    let tests = root.join(crate::ruletests::TESTS_DIR);
     for path in files::walk(dir, &["yaml", "yml"])? {
+        if path.starts_with(&tests) {
+            continue;
+        }
         let text = files::read_text(&path)?;
         let rel = path.strip_prefix(root).unwrap_or(&path);
         let name = rel

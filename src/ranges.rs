@@ -21,8 +21,8 @@
 //! - a pass line no county can reach (the enclosures' tops, capped at each item's points, plus
 //!   every bonus at its cap, below `min_total`, or an area's best below its share): an **error**.
 //!
-//! Where the analysis cannot follow a rule (loops, assignments, functions the rule defines, texts
-//! and dates turned into numbers, an unknown shape) it says why, in [`Proof::Undecided`], and
+//! Where the analysis cannot follow a rule (loops, functions the rule defines, a division by a
+//! number that can be 0, an unknown shape) it says why, in [`Proof::Undecided`], and
 //! claims nothing about that rule.
 
 use crate::error::Diagnostic;
@@ -648,6 +648,8 @@ impl Intervals<'_> {
                 V::Num(0.0, d1.max(0.0).min(m1.max(0.0)))
             }
             ("has" | "on_or_before", _) => V::Bool(true, true),
+            // Dates: texts, compared or measured in days, never points themselves.
+            ("period_start" | "period_end" | "period_date", _) => V::Other,
             ("days_between", 2) => V::Num(f64::NEG_INFINITY, f64::INFINITY),
             _ => return Err(format!("the helper `{name}`")),
         })

@@ -216,6 +216,10 @@ impl Cx<'_> {
         self.m.fields.get(&crate::types::FieldPath::new(path))
     }
 
+    fn is_list(&self, field: &str) -> bool {
+        self.spec(field).is_some_and(|s| s.ty == FieldType::List)
+    }
+
     /// The field an expression reads whole: `d.a.b` (no method call after it), or a `let` name
     /// bound to one.
     fn field_read(&self, e: &Expr) -> Option<&str> {
@@ -230,9 +234,8 @@ impl Cx<'_> {
                     Resolved::Field(f) => self
                         .m
                         .fields
-                        .keys()
-                        .find(|k| k.as_str() == f)
-                        .map(|k| k.as_str()),
+                        .get_key_value(&crate::types::FieldPath::new(f))
+                        .map(|(k, _)| k.as_str()),
                     _ => None,
                 }
             }
@@ -365,8 +368,12 @@ impl Cx<'_> {
                         if let (Some(field), Expr::StringConstant(s, lpos)) =
                             (recv_field.as_deref(), &m.args[0])
                         {
-                            let never = "the list never holds it";
-                            self.literal(field, s, *lpos, never);
+                            // On a text or enum field `contains` looks for a part of the
+                            // text: only a list's values are whole.
+                            if self.is_list(field) {
+                                let never = "the list never holds it";
+                                self.literal(field, s, *lpos, never);
+                            }
                         }
                     }
                     let recv = recv_field
@@ -411,7 +418,9 @@ impl Cx<'_> {
                 }
                 (l, Expr::StringConstant(s, lpos)) => {
                     if let Some(field) = self.field_read(l).map(str::to_string) {
-                        self.literal(&field, s, *lpos, "the list never holds it");
+                        if self.is_list(&field) {
+                            self.literal(&field, s, *lpos, "the list never holds it");
+                        }
                     }
                 }
                 // An array of constants is folded into one constant by the optimiser: its

@@ -248,6 +248,11 @@ fn enum_and_list_literals_in_every_form() {
         ),
         ("a.free", r#"award(d.a.free.contains("任何"))"#),
         ("a.note", r#"award(d.a.note == "任何")"#),
+        // `contains` on an enum looks for a part of its text: no whole value needed.
+        (
+            "a.status",
+            r#"award(d.a.status.contains("达") && "未" in d.a.status)"#,
+        ),
         (
             "a.status",
             r#"let s = "x"; award(s == "达标" || d.a.status == "达到")"#,

@@ -18,6 +18,8 @@
 //!   run for real, returns that value;
 //! - never the full points: a **warning** with the reachable range (sound: the enclosure's top
 //!   is below the points);
+//! - an input whose value never changes the result, found from every combination (exact
+//!   only): a **warning**;
 //! - a pass line no county can reach (the enclosures' tops, capped at each item's points, plus
 //!   every bonus at its cap, below `min_total`, or an area's best below its share): an **error**.
 //!
@@ -844,6 +846,9 @@ struct Search {
     min: Option<(f64, Vec<(FieldPath, Dynamic)>)>,
     max: Option<(f64, Vec<(FieldPath, Dynamic)>)>,
     complete: bool,
+    /// When complete: the inputs whose value never changes the result (every other input held
+    /// at any of its values).
+    unused: Vec<FieldPath>,
 }
 
 fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search {
@@ -874,7 +879,9 @@ fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search 
         min: None,
         max: None,
         complete,
+        unused: Vec::new(),
     };
+    let mut results: Vec<Option<f64>> = Vec::new();
     let mut idx = vec![0usize; per.len()];
     for _ in 0..total.min(limit) {
         let values: Vec<(FieldPath, Dynamic)> = per
@@ -882,7 +889,11 @@ fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search 
             .zip(&idx)
             .filter_map(|((f, c), k)| c.get(*k).cloned().flatten().map(|v| (f.clone(), v)))
             .collect();
-        if let Some(x) = runner.run(rule, p, &values) {
+        let r = runner.run(rule, p, &values);
+        if complete {
+            results.push(r);
+        }
+        if let Some(x) = r {
             if s.max.as_ref().is_none_or(|m| x > m.0) {
                 s.max = Some((x, values.clone()));
             }
@@ -897,6 +908,22 @@ fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search 
                 break;
             }
             *k = 0;
+        }
+    }
+    if complete && s.min.is_some() {
+        // Input k is unused when every combination gives what the same combination with k's
+        // first value gives (combinations are counted with the first input turning fastest).
+        let mut stride = 1;
+        for (f, c) in &per {
+            let size = c.len().max(1);
+            let same = (0..results.len()).all(|i| {
+                let digit = (i / stride) % size;
+                results[i] == results[i - digit * stride]
+            });
+            if same && size > 1 {
+                s.unused.push(f.clone());
+            }
+            stride *= size;
         }
     }
     s
@@ -1052,6 +1079,15 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
                     )
                     .with_help(format!("the rule's results lie in {range}")),
                 );
+            }
+        }
+        if exact {
+            for f in &s.unused {
+                out.push(Diagnostic::warning(
+                    &span.file,
+                    span.loc(),
+                    format!("{what} never depends on its input `{f}`: over every value of its inputs, changing `{f}` never changes the result"),
+                ).with_help(format!("drop `{f}` from the inputs, or check the rule: it reads `{f}` without effect")));
             }
         }
         if matches!(kind, Kind::Item | Kind::Bonus) && hi < pf - tol {

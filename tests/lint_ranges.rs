@@ -213,3 +213,29 @@ fn the_shipped_rule_sets_are_proven_clean() {
         assert!(!d.iter().any(|x| x.is_error()), "{dir}: {d:#?}");
     }
 }
+
+#[test]
+fn an_input_that_never_changes_the_result_is_a_warning() {
+    // The status is read, but multiplied by 0: no value of it changes the points.
+    let d = lint(
+        "a.done, a.status",
+        r#"award(d.a.done) + 0 * count_true([d.a.status == "好"])"#,
+        "",
+    );
+    let r = ranges(&d);
+    assert_eq!(r.len(), 1, "{d:#?}");
+    assert!(!r[0].is_error());
+    assert!(
+        r[0].message
+            .starts_with("item `1.1` never depends on its input `a.status`"),
+        "{}",
+        r[0].message
+    );
+    // Must not trigger: both inputs decide the points.
+    let d = lint(
+        "a.done, a.status",
+        r#"award(d.a.done && d.a.status == "好")"#,
+        "",
+    );
+    assert!(ranges(&d).is_empty(), "{d:#?}");
+}

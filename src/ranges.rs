@@ -44,6 +44,9 @@ const FAR: f64 = 1e12;
 const MAX_EXHAUSTIVE: usize = 256;
 /// The most runs spent looking for a witness.
 const MAX_WITNESS: usize = 4096;
+/// The most runs for a whole rule set (a rule set of 50,000 items lints in bounded time); past
+/// it, rules are followed by intervals only and no witness is sought.
+const MAX_RUNS: usize = 1_000_000;
 
 /// What lint knows of a value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -696,9 +699,18 @@ pub(crate) enum Proof {
 struct Runner<'a> {
     rules: &'a RuleSet,
     groups: Vec<String>,
+    /// Runs left of [`MAX_RUNS`].
+    left: std::cell::Cell<usize>,
 }
 
 impl Runner<'_> {
+    /// Takes one run from the budget; `false` when it is spent.
+    fn take(&self) -> bool {
+        let n = self.left.get();
+        self.left.set(n.saturating_sub(1));
+        n > 0
+    }
+
     fn run(&self, rule: &CompiledRule, p: f64, values: &[(FieldPath, Dynamic)]) -> Option<f64> {
         let mut root = Map::new();
         for g in &self.groups {
@@ -851,7 +863,15 @@ struct Search {
     unused: Vec<FieldPath>,
 }
 
-fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search {
+/// Runs the rule on the combinations of its inputs' candidates, up to `limit` of them; with
+/// `only_complete`, only when those candidates are the whole domain and fit in `limit`.
+fn search(
+    runner: &Runner,
+    rule: &CompiledRule,
+    p: f64,
+    limit: usize,
+    only_complete: bool,
+) -> Search {
     let fields = &runner.rules.model.fields;
     let consts = constants(&rule.ast);
     let mut per: Vec<(FieldPath, Vec<Option<Dynamic>>)> = Vec::new();
@@ -881,9 +901,16 @@ fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search 
         complete,
         unused: Vec::new(),
     };
+    if only_complete && !complete {
+        return s;
+    }
     let mut results: Vec<Option<f64>> = Vec::new();
     let mut idx = vec![0usize; per.len()];
     for _ in 0..total.min(limit) {
+        if !runner.take() {
+            s.complete = false;
+            break;
+        }
         let values: Vec<(FieldPath, Dynamic)> = per
             .iter()
             .zip(&idx)
@@ -910,7 +937,7 @@ fn search(runner: &Runner, rule: &CompiledRule, p: f64, limit: usize) -> Search 
             *k = 0;
         }
     }
-    if complete && s.min.is_some() {
+    if s.complete && s.min.is_some() {
         // Input k is unused when every combination gives what the same combination with k's
         // first value gives (combinations are counted with the first input turning fastest).
         let mut stride = 1;
@@ -956,7 +983,7 @@ fn shown(values: &[(FieldPath, Dynamic)]) -> String {
 
 /// The proof for one rule whose points are `p`.
 fn prove(runner: &Runner, rule: &CompiledRule, p: f64) -> (Proof, Search) {
-    let s = search(runner, rule, p, MAX_EXHAUSTIVE);
+    let s = search(runner, rule, p, MAX_EXHAUSTIVE, true);
     if s.complete {
         if let (Some(lo), Some(hi)) = (&s.min, &s.max) {
             return (
@@ -1002,6 +1029,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
     let runner = Runner {
         rules,
         groups: rules.groups.clone(),
+        left: std::cell::Cell::new(MAX_RUNS),
     };
     let mut out = Vec::new();
     // The most each item can earn (for the pass lines): its points unless proven lower.
@@ -1044,7 +1072,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         if (over && s.max.as_ref().is_none_or(|x| x.0 <= pf + tol))
             || (under && s.min.as_ref().is_none_or(|x| x.0 >= -tol))
         {
-            s = search(&runner, rule, pf, MAX_WITNESS);
+            s = search(&runner, rule, pf, MAX_WITNESS, false);
         }
         // A bonus's or a penalty's `cap` is the format's own clamp (每项加1分，最高不超过3分 is
         // `score: d.x.awards` with `cap: 3`): only an item's points are a promise the rule

@@ -12,6 +12,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
     for e in entries {
         let p = e.path();
         if p.is_dir() {
+            // The rule set's tests (`tests/`) are no part of its rules.
+            if dir == root && e.file_name() == "tests" {
+                continue;
+            }
             collect(root, &p, out);
         } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
             let rel = p

@@ -126,6 +126,7 @@ pub(crate) fn compile_rule(
     };
     let before = diags.iter().filter(|d| d.is_error()).count();
     check_reads(&ast, m, r, &place, diags);
+    diags.extend(crate::rule_lint::check(engine, &ast, m, r, &place));
     diags.extend(crate::authoring::date_literals(
         &ast,
         m,
@@ -166,7 +167,7 @@ fn var_name(e: &Expr) -> Option<&str> {
 }
 
 /// The property chain after `d.`: `d.a.b.len()` gives `[a, b]`.
-fn chain(e: &Expr, out: &mut Vec<String>) {
+pub(crate) fn chain(e: &Expr, out: &mut Vec<String>) {
     match e {
         Expr::Property(p, _) => out.push(p.2.to_string()),
         Expr::Dot(b, _, _) => {
@@ -379,13 +380,13 @@ fn date_literals<'e>(
     out.into_iter()
 }
 
-enum Resolved {
+pub(crate) enum Resolved {
     Field(String),
     Group(String),
     Unknown(String),
 }
 
-fn resolve(chain: &[String], fields: &BTreeMap<FieldPath, FieldSpec>) -> Resolved {
+pub(crate) fn resolve(chain: &[String], fields: &BTreeMap<FieldPath, FieldSpec>) -> Resolved {
     let mut path = String::new();
     for seg in chain {
         if !path.is_empty() {

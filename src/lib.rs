@@ -14,7 +14,7 @@
 //! |---|---|---|
 //! | (shared) | `types`, `error`, [`model`] | ids, [`Points`], [`FieldPath`], [`Value`]; typed errors; the rule set's typed model |
 //! | load | `load`, [`sheet`] | rule files → [`model`] ([`RuleSource`]); county files → [`CountyData`]; county tables (`.xlsx`, `.csv`, one row per county) → [`CountyData`] |
-//! | check | `check` | lint: points add up, fields declared, ids unique |
+//! | check | `check`, `rule_lint`, `ranges` | lint: points add up, fields declared, ids unique; texts among an enum's or list's values, calls against the helper table; score ranges proven ([`RuleSet::lint`]) |
 //! | compile | `compile`, `helpers` | rhai ASTs once per rule, with the helper functions (`tiers`, `pct`, …) |
 //! | evaluate | `evaluate` | one rule on one county: the rhai interpreter and the fast path ([`Evaluator`]) |
 //! | aggregate | `aggregate`, [`RuleSet`], `scoring` | tree totals, veto, bonus, penalty, pass lines → [`Report`]; [`scoring::batch`] scores many files with their hashes |
@@ -33,6 +33,8 @@
 //! - **The evaluator when rules change** ([`analyse::change`]): [`scoring::batch::score_files`],
 //!   [`analyse::change::rank`], [`analyse::change::diff`], [`analyse::change::rescore`],
 //!   [`analyse::change::verify`].
+//! - **The rule author**: [`RuleSet::lint`] (every problem, and the score ranges proven),
+//!   [`ruletests::run`] (the tests kept beside the rule set, `fazhi test`).
 //! - **The policy designer** ([`analyse::policy`]): [`analyse::policy::weights`] (scenario files),
 //!   [`analyse::policy::whatif`], [`analyse::policy::uncertainty`] (rank intervals and Sobol
 //!   indices).
@@ -74,6 +76,8 @@ mod check;
 
 mod compile;
 mod helpers;
+mod ranges;
+mod rule_lint;
 
 mod evaluate;
 
@@ -87,6 +91,7 @@ pub mod analyse;
 pub mod render;
 
 // JSON Schemas of rule files and county files, for editors and validators.
+pub mod ruletests;
 #[cfg(feature = "schema")]
 pub mod schema;
 

@@ -24,6 +24,12 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         rules: Option<PathBuf>,
     },
+    /// Run the tests kept beside a rule set (its `tests/` folder): each county with the results
+    /// it must get; every mismatch is shown, and the exit code is 3 when one fails.
+    Test {
+        /// The rule-set folder (default: the current folder).
+        rules: Option<PathBuf>,
+    },
     /// Score county data files (YAML or JSON) into itemized reports.
     Score {
         /// The rule-set folder (default: the built-in national rule set).
@@ -192,7 +198,7 @@ enum Command {
     /// Write a JSON Schema: `rules` (the rule-file format) or `county` (county files for a rule
     /// set's dictionary), for editors (yaml-language-server) and validators.
     Schema {
-        /// rules or county.
+        /// rules, county or tests.
         #[arg(value_enum)]
         which: cli::schema::Which,
         /// The rule-set folder whose dictionary `county` describes (default: the built-in one).
@@ -243,6 +249,7 @@ fn main() -> ExitCode {
     }
     let code = match cli.command {
         Command::Lint { rules } => cli::lint::run(rules.as_deref()),
+        Command::Test { rules } => cli::test::run(rules.as_deref()),
         Command::Score {
             rules,
             format,

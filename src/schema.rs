@@ -9,7 +9,9 @@
 //!   description (`desc` → `description`), nested by the dotted path's segments (dotted keys
 //!   such as `litigation.cases:` are accepted too, as the loader accepts them).
 //!
-//! Both are JSON Schema draft 2020-12 as [`serde_json::Value`]s. `fazhi schema rules` and
+//! - [`tests`]: the test files kept beside a rule set (`tests/`, see [`crate::ruletests`]).
+//!
+//! All are JSON Schema draft 2020-12 as [`serde_json::Value`]s. `fazhi schema rules` and
 //! `fazhi schema county [--rules DIR]` print them; `schemas/` holds the shipped copies that the
 //! rule files' and fixtures' `# yaml-language-server: $schema=…` modelines point at.
 //!
@@ -45,6 +47,26 @@ pub fn rules() -> Json {
         m.insert(
             "description".into(),
             json!("One YAML file of a fazhi rule set: any of ruleset (header), fields (data dictionary), indicators (一级/二级/三级指标 tree), vetoes (一票否决), bonuses (加分), penalties (扣分), pass_lines (达标线), checks. Exactly one file of a set carries `ruleset:`. See docs/FORMAT.md."),
+        );
+    }
+    v
+}
+
+/// The JSON Schema (draft 2020-12) of a test file kept beside a rule set (its `tests/` folder,
+/// see [`crate::ruletests`]), derived from the types the test runner reads. Never fails.
+pub fn tests() -> Json {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let mut v = generator
+        .into_root_schema_for::<crate::ruletests::TestFile>()
+        .to_value();
+    if let Json::Object(m) = &mut v {
+        m.insert(
+            "title".into(),
+            json!("fazhi rule-set test file (规则集测试用例)"),
+        );
+        m.insert(
+            "description".into(),
+            json!("Test cases kept beside a fazhi rule set, in its tests/ folder: each a county (a county file's path relative to the test file, or inline) and the results it must get: total, items, status, bonuses (加分), penalties (扣分), pass_lines (达标线), vetoed (一票否决), parts of explanations. `fazhi test RULES_DIR` runs them. See docs/FORMAT.md."),
         );
     }
     v

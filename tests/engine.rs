@@ -334,8 +334,19 @@ fn rules_cannot_change_the_data() {
     let rules = RuleSet::load(&src).unwrap();
     let r = score(&rules, &good_county());
     assert_eq!(r.item("1.4").unwrap().status, ItemStatus::Error);
-    // In-place changes through methods are refused too, and later items see the data unchanged.
+    // A method that would change the data in place is no function a rule may call: lint
+    // refuses it before any county is scored.
     let src = mini_with("areas.yaml", "score: |\n          let s = d.decisions.steps_done;", "score: |\n          d.decisions.steps_done.clear();\n          let s = d.decisions.steps_done;");
+    let Err(Error::Rules(d)) = RuleSet::load(&src) else {
+        panic!("`.clear()` accepted")
+    };
+    assert!(
+        d.0[0].message.contains("calls `clear`, which is no helper"),
+        "{d:?}"
+    );
+    // In-place changes by assignment are refused at scoring, and later items see the data
+    // unchanged.
+    let src = mini_with("areas.yaml", "score: |\n          let s = d.decisions.steps_done;", "score: |\n          d.decisions.steps_done += [\"x\"];\n          let s = d.decisions.steps_done;");
     let rules = RuleSet::load(&src).unwrap();
     let r = score(&rules, &good_county());
     assert_eq!(r.item("1.2").unwrap().status, ItemStatus::Error);

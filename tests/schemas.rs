@@ -12,6 +12,10 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
+            // A rule set's tests (`tests/`) are test files, checked against their own schema.
+            if p.file_name().is_some_and(|n| n == "tests") {
+                continue;
+            }
             yaml_files(&p, out);
         } else if p.extension().is_some_and(|x| x == "yaml") {
             out.push(p);
@@ -62,6 +66,7 @@ fn modeline_target(path: &Path) -> PathBuf {
 #[test]
 fn shipped_schemas_are_up_to_date() {
     check_shipped("rules.schema.json", &fazhi::schema::rules());
+    check_shipped("tests.schema.json", &fazhi::schema::tests());
     let national = RuleSet::builtin().unwrap();
     check_shipped(
         "county.national-2021.schema.json",
@@ -170,4 +175,36 @@ fn the_county_schema_checks_types_ranges_and_enums() {
     // The Chinese description of the dictionary is the field's description.
     let d = &schema["$defs"]["field:litigation.head_appearance_rate"]["description"];
     assert_eq!(d, "行政机关负责人出庭应诉率（百分比，单位：%）");
+}
+
+#[test]
+fn every_shipped_test_file_validates_and_names_the_schema() {
+    let v = validator(&fazhi::schema::tests());
+    let mut n = 0;
+    for set in ["national-2021", "haiyan-2016"] {
+        let dir = Path::new(ROOT).join("indicators").join(set).join("tests");
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let f = e.unwrap().path();
+            let errs = errors(&v, &load_yaml(&f));
+            assert!(errs.is_empty(), "{}: {errs:?}", f.display());
+            assert_eq!(
+                modeline_target(&f).canonicalize().unwrap(),
+                Path::new(ROOT)
+                    .join("schemas/tests.schema.json")
+                    .canonicalize()
+                    .unwrap()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 2);
+    // The schema refuses what the runner refuses: a misspelt key, a county neither a path nor
+    // a mapping.
+    for bad in [
+        json!({"tests": [{"name": "x", "county": "a.yaml", "expcet": {}}]}),
+        json!({"tests": [{"name": "x", "county": 3}]}),
+        json!({"tests": [{"name": "x", "county": "a.yaml", "expect": {"items": {"1.1": "three"}}}]}),
+    ] {
+        assert!(!errors(&v, &bad).is_empty(), "{bad}");
+    }
 }

@@ -10,6 +10,9 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Exit code: bad input (rules or data).
 pub const BAD_INPUT: u8 = 2;
+/// Exit code (`verify`, `test`): the inputs were read, but the stored report or a test's
+/// expected results are not reproduced.
+pub const NOT_REPRODUCED: u8 = 3;
 /// Exit code: every county was scored and the output written, but a rule failed for some county
 /// (an item in `error`, or a veto, bonus, penalty or check whose expression failed); each is
 /// named on standard error.

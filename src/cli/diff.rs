@@ -24,6 +24,19 @@ pub fn run(
         (Ok(a), Ok(b)) => (a, b),
         (Err(c), _) | (_, Err(c)) => return c,
     };
+    // The tests kept beside OLD (its `tests/` folder) that NEW breaks, on standard error (the
+    // diff itself stays as it is).
+    match fazhi::ruletests::broken_by(&old_rules, &new_rules, old) {
+        Ok(broken) => {
+            for c in &broken {
+                eprintln!("test broken by {}:", new.display());
+                for line in super::test::describe(c) {
+                    eprintln!("{line}");
+                }
+            }
+        }
+        Err(e) => eprintln!("error: the tests of {}: {e}", old.display()),
+    }
     let d = if data.is_empty() {
         diff::diff_rules(&old_rules, &new_rules)
     } else if has_table(data) {

@@ -13,6 +13,7 @@ pub mod score;
 pub mod serve;
 pub mod synth;
 pub mod template;
+pub mod test;
 pub mod uncertainty;
 pub mod verify;
 pub mod whatif;

@@ -10,12 +10,15 @@ pub enum Which {
     Rules,
     /// County files for a rule set's data dictionary.
     County,
+    /// Test files kept beside a rule set (its `tests/` folder).
+    Tests,
 }
 
 /// Prints (or writes atomically to `out`) the schema as pretty JSON.
 pub fn run(which: Which, rules: Option<&Path>, out: Option<&Path>) -> u8 {
     let schema = match which {
         Which::Rules => fazhi::schema::rules(),
+        Which::Tests => fazhi::schema::tests(),
         Which::County => match load(rules) {
             Ok(r) => fazhi::schema::county(&r),
             Err(code) => return code,

@@ -4,9 +4,6 @@ use super::common::*;
 use fazhi::analyse::change::verify;
 use std::path::Path;
 
-/// Exit code: the inputs were read, but a stored report is not reproduced.
-pub const NOT_REPRODUCED: u8 = 3;
-
 /// Rescores every report of a JSON file (one report or an array) from the data file it names.
 pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
     let text = match fazhi::files::read_text(report) {

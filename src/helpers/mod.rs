@@ -5,7 +5,7 @@
 //! evaluation context set by the evaluator, and leaves a short Chinese note of what it did, which
 //! becomes the item's explanation in the report.
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, INT};
+use rhai::{Array, Dynamic, Engine, EvalAltResult};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -15,6 +15,7 @@ type R<T> = Result<T, Box<EvalAltResult>>;
 pub(crate) mod core;
 pub(crate) mod dates;
 pub(crate) mod numbers;
+pub(crate) mod registry;
 pub(crate) mod shapes;
 
 use self::core::Cx;
@@ -166,180 +167,11 @@ pub(crate) fn steps(
     }
 }
 
-/// Registers every helper on the engine.
+/// Registers every helper on the engine: fazhi's operators (`helpers::numbers`), then each
+/// helper of the one table ([`registry::HELPERS`]).
 pub(crate) fn register(e: &mut Engine) {
     numbers::register(e);
-    e.register_fn("award", |c: bool| with_cx(|cx| core::award(cx, c)));
-    e.register_fn("award", |c: bool, pts: Dynamic| -> R<f64> {
-        let pts = num("award", "pts", &pts)?;
-        Ok(with_cx(|cx| core::award_pts(cx, c, pts)))
-    });
-    e.register_fn(
-        "deduct_below",
-        |v: Dynamic, target: Dynamic, unit: Dynamic, per: Dynamic| -> R<f64> {
-            let f = "deduct_below";
-            let (v, t) = (num(f, "v", &v)?, num(f, "target", &target)?);
-            let (u, p) = (num(f, "unit", &unit)?, num(f, "per", &per)?);
-            with_cx(|cx| core::deduct_below(cx, v, t, u, p)).map_err(Into::into)
-        },
-    );
-    e.register_fn(
-        "deduct_above",
-        |v: Dynamic, limit: Dynamic, unit: Dynamic, per: Dynamic| -> R<f64> {
-            let f = "deduct_above";
-            let (v, l) = (num(f, "v", &v)?, num(f, "limit", &limit)?);
-            let (u, p) = (num(f, "unit", &unit)?, num(f, "per", &per)?);
-            with_cx(|cx| core::deduct_above(cx, v, l, u, p)).map_err(Into::into)
-        },
-    );
-    e.register_fn(
-        "deduct_each",
-        |n: Dynamic, per: Dynamic, cap: Dynamic| -> R<f64> {
-            let f = "deduct_each";
-            let (n, per, cap) = (num(f, "n", &n)?, num(f, "per", &per)?, num(f, "cap", &cap)?);
-            with_cx(|cx| shapes::deduct_each_capped(cx, n, per, cap)).map_err(Into::into)
-        },
-    );
-    for (name, below, how) in [
-        ("deduct_steps_below", true, shapes::Steps::Full),
-        ("deduct_steps_above", false, shapes::Steps::Full),
-        ("deduct_started_steps_below", true, shapes::Steps::Started),
-        ("deduct_started_steps_above", false, shapes::Steps::Started),
-    ] {
-        e.register_fn(
-            name,
-            move |v: Dynamic, t: Dynamic, step: Dynamic, per: Dynamic| -> R<f64> {
-                let (v, t) = (num(name, "v", &v)?, num(name, "target", &t)?);
-                let (step, per) = (num(name, "step", &step)?, num(name, "per", &per)?);
-                with_cx(|cx| steps(cx, name, below, how, [v, t, step, per])).map_err(Into::into)
-            },
-        );
-    }
-    e.register_fn("discretion", |v: Dynamic, max: Dynamic| -> R<f64> {
-        let f = "discretion";
-        let v = if v.is_unit() {
-            None
-        } else {
-            Some(num(f, "deduct", &v)?)
-        };
-        let max = num(f, "max", &max)?;
-        with_cx(|cx| shapes::discretion(cx, v, max, None)).map_err(Into::into)
-    });
-    e.register_fn(
-        "discretion",
-        |v: Dynamic, max: Dynamic, reason: Dynamic| -> R<f64> {
-            let f = "discretion";
-            let v = if v.is_unit() {
-                None
-            } else {
-                Some(num(f, "deduct", &v)?)
-            };
-            let max = num(f, "max", &max)?;
-            let reason = if reason.is_unit() {
-                None
-            } else {
-                Some(
-                    reason
-                        .into_string()
-                        .map_err(|t| format!("discretion(): `reason` must be a text, found {t}"))?,
-                )
-            };
-            with_cx(|cx| shapes::discretion(cx, v, max, reason.as_deref())).map_err(Into::into)
-        },
-    );
-    e.register_fn("days_between", |a: Dynamic, b: Dynamic| -> R<INT> {
-        let f = "days_between";
-        let (a, b) = (text(f, "a", &a)?, text(f, "b", &b)?);
-        with_cx(|cx| dates::days_between(cx, &a, &b)).map_err(Into::into)
-    });
-    e.register_fn("on_or_before", |a: Dynamic, b: Dynamic| -> R<bool> {
-        let f = "on_or_before";
-        let (a, b) = (text(f, "a", &a)?, text(f, "b", &b)?);
-        with_cx(|cx| dates::on_or_before(cx, &a, &b)).map_err(Into::into)
-    });
-    e.register_fn("period_start", || -> R<String> {
-        with_cx(|cx| dates::period_start(cx)).map_err(Into::into)
-    });
-    e.register_fn("period_end", || -> R<String> {
-        with_cx(|cx| dates::period_end(cx)).map_err(Into::into)
-    });
-    e.register_fn("period_date", |y: INT, m: INT, d: INT| -> R<String> {
-        with_cx(|cx| dates::period_date(cx, y, m, d)).map_err(Into::into)
-    });
-    e.register_fn("deduct_each", |n: Dynamic, per: Dynamic| -> R<f64> {
-        let f = "deduct_each";
-        let (n, per) = (num(f, "n", &n)?, num(f, "per", &per)?);
-        Ok(with_cx(|cx| core::deduct_each(cx, n, per)))
-    });
-    e.register_fn("tiers", |v: Dynamic, tiers: Array| -> R<f64> {
-        let v = num("tiers", "v", &v)?;
-        let ts = pairs("tiers", &tiers)?;
-        Ok(with_cx(|cx| core::tiers(cx, v, &ts)))
-    });
-    e.register_fn("tiers_below", |v: Dynamic, tiers: Array| -> R<f64> {
-        let v = num("tiers_below", "v", &v)?;
-        let ts = pairs("tiers_below", &tiers)?;
-        Ok(with_cx(|cx| core::tiers_below(cx, v, &ts)))
-    });
-    e.register_fn("proportional", |rate: Dynamic| -> R<f64> {
-        let r = num("proportional", "rate", &rate)?;
-        Ok(with_cx(|cx| core::proportional_rate(cx, r)))
-    });
-    e.register_fn("proportional", |done: Dynamic, total: Dynamic| -> R<f64> {
-        let f = "proportional";
-        let (d, t) = (num(f, "done", &done)?, num(f, "total", &total)?);
-        Ok(with_cx(|cx| core::proportional(cx, d, t)))
-    });
-    e.register_fn("pct", |a: Dynamic, b: Dynamic| -> R<f64> {
-        Ok(core::pct(num("pct", "a", &a)?, num("pct", "b", &b)?))
-    });
-    e.register_fn("pct_or", |a: Dynamic, b: Dynamic, z: Dynamic| -> R<f64> {
-        let f = "pct_or";
-        let (a, b, z) = (num(f, "a", &a)?, num(f, "b", &b)?, num(f, "z", &z)?);
-        Ok(core::pct_or(a, b, z))
-    });
-    e.register_fn("ratio", |a: Dynamic, b: Dynamic| -> R<f64> {
-        Ok(core::ratio_or(
-            num("ratio", "a", &a)?,
-            num("ratio", "b", &b)?,
-            0.0,
-        ))
-    });
-    e.register_fn("ratio_or", |a: Dynamic, b: Dynamic, z: Dynamic| -> R<f64> {
-        let f = "ratio_or";
-        Ok(core::ratio_or(
-            num(f, "a", &a)?,
-            num(f, "b", &b)?,
-            num(f, "z", &z)?,
-        ))
-    });
-    e.register_fn("clamp", |v: Dynamic, lo: Dynamic, hi: Dynamic| -> R<f64> {
-        let f = "clamp";
-        let (v, lo, hi) = (num(f, "v", &v)?, num(f, "lo", &lo)?, num(f, "hi", &hi)?);
-        Ok(core::clamp(v, lo, hi))
-    });
-    e.register_fn("count_true", |c: Array| -> R<INT> {
-        Ok(bools("count_true", &c)? as INT)
-    });
-    e.register_fn("each_true", |c: Array, pts: Dynamic| -> R<f64> {
-        let n = bools("each_true", &c)?;
-        let pts = num("each_true", "pts", &pts)?;
-        Ok(with_cx(|cx| core::each_true(cx, c.len(), n, pts)))
-    });
-    e.register_fn("has", |path: &str| -> bool {
-        CTX.with(|c| {
-            c.borrow()
-                .present
-                .as_ref()
-                .is_some_and(|p| p.contains(path))
-        })
-    });
-    e.register_fn("min", |a: Dynamic, b: Dynamic| -> R<f64> {
-        Ok(num("min", "a", &a)?.min(num("min", "b", &b)?))
-    });
-    e.register_fn("max", |a: Dynamic, b: Dynamic| -> R<f64> {
-        Ok(num("max", "a", &a)?.max(num("max", "b", &b)?))
-    });
+    registry::register_all(e);
 }
 
 #[cfg(test)]

@@ -80,7 +80,12 @@ impl RuleSource {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+    // The rule set's own tests (`tests/`, see `ruletests`) are no part of its rules.
+    let tests = root.join(crate::ruletests::TESTS_DIR);
     for path in files::walk(dir, &["yaml", "yml"])? {
+        if path.starts_with(&tests) {
+            continue;
+        }
         let text = files::read_text(&path)?;
         let rel = path.strip_prefix(root).unwrap_or(&path);
         let name = rel
@@ -133,7 +138,17 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
             Ok(t) => t,
             Err(d) => {
                 parsed_all = false;
-                diags.extend(d);
+                let mut cut_lines = Vec::new();
+                for d in d {
+                    match flow_cut(text, d.line, d.column) {
+                        Some(_) if cut_lines.contains(&d.line) => {}
+                        Some(c) => {
+                            cut_lines.push(d.line);
+                            diags.push(c.diagnostic(name));
+                        }
+                        None => diags.push(d),
+                    }
+                }
                 continue;
             }
         };
@@ -273,18 +288,31 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
 /// when the file cannot be read even so (its error is reported).
 fn typed_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<RawDoc> {
     let mut owned: Option<String> = None;
+    // Lines where an expression was cut at a comma (said once; the pieces are not named).
+    let mut cut_lines: Vec<usize> = Vec::new();
     // Every pass sets one key aside: the bound only guards against a key that cannot be.
     for _ in 0..64 {
         let t = owned.as_deref().unwrap_or(text);
         match parse::typed::<Option<RawDoc>>(name, t, Syntax::Yaml) {
             Ok(d) => return Some(d.unwrap_or_default()),
             Err(d) => {
+                if let Some(c) = county_file(name, t, &d) {
+                    diags.push(c);
+                    return None;
+                }
                 let next = d
                     .message
                     .contains("unknown field `")
                     .then(|| crate::yaml_keys::set_aside(t, d.line, d.column))
                     .flatten();
-                diags.push(with_field_help(d));
+                match flow_cut(text, d.line, d.column) {
+                    Some(_) if cut_lines.contains(&d.line) => {}
+                    Some(c) => {
+                        cut_lines.push(d.line);
+                        diags.push(c.diagnostic(name));
+                    }
+                    None => diags.push(with_field_help(d)),
+                }
                 match next {
                     Some(n) if n != t => owned = Some(n),
                     _ => return None,
@@ -293,6 +321,113 @@ fn typed_past_unknown_keys(name: &str, text: &str, diags: &mut Vec<Diagnostic>) 
         }
     }
     None
+}
+
+/// An expression cut at a comma in a flow mapping: `{ …, score: deduct_below(d.x, 90, 1, 1) }`
+/// is read as `score: deduct_below(d.x` and the keys `90`, `1`, `1)`.
+pub(crate) struct FlowCut {
+    /// The key whose value was cut (`score`, `when`, `expect`).
+    key: &'static str,
+    /// Where its value starts.
+    at: (usize, usize),
+    /// The expression as written, up to the mapping's closing brace.
+    written: String,
+}
+
+impl FlowCut {
+    fn diagnostic(&self, file: &str) -> Diagnostic {
+        Diagnostic::error(
+            file,
+            self.at,
+            format!(
+                "the `{}` expression is cut at its first comma: inside `{{ … }}` a comma ends an unquoted value, so the rest was read as more keys",
+                self.key
+            ),
+        )
+        .with_help(format!(
+            "quote the expression: `{}: \"{}\"` (or write the item as a block mapping, one key a line)",
+            self.key,
+            self.written.replace('"', "\\\"")
+        ))
+    }
+}
+
+/// Whether the place `(line, column)` of a parse error lies after an expression key (`score:`,
+/// `when:`, `expect:`) of a flow mapping on the same line whose value, up to that place, opens
+/// more brackets than it closes and holds a comma: the expression was cut there.
+pub(crate) fn flow_cut(text: &str, line: usize, column: usize) -> Option<FlowCut> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let chars: Vec<char> = l.chars().collect();
+    let upto: String = chars.iter().take(column.saturating_sub(1)).collect();
+    let (key, start) = ["score", "when", "expect"]
+        .iter()
+        .filter_map(|k| {
+            let pat = format!("{k}:");
+            upto.match_indices(&pat)
+                .filter(|(i, _)| {
+                    upto[..*i]
+                        .chars()
+                        .rev()
+                        .find(|c| !c.is_whitespace())
+                        .is_some_and(|c| c == '{' || c == ',')
+                })
+                .map(|(i, _)| (*k, i + pat.len()))
+                .last()
+        })
+        .max_by_key(|(_, i)| *i)?;
+    let value = &upto[start..];
+    // A quoted value is never cut at a comma.
+    if value.trim_start().starts_with(['"', '\'']) {
+        return None;
+    }
+    let opens = value.chars().filter(|c| matches!(c, '(' | '[')).count();
+    let closes = value.chars().filter(|c| matches!(c, ')' | ']')).count();
+    if opens <= closes || !value.contains(',') || !upto[..start].contains('{') {
+        return None;
+    }
+    let rest = &l[start..];
+    let end = rest.rfind('}').unwrap_or(rest.len());
+    let written = rest[..end].trim().to_string();
+    let col = upto[..start].chars().count() + 1 + (value.len() - value.trim_start().len());
+    Some(FlowCut {
+        key,
+        at: (line, col),
+        written,
+    })
+}
+
+/// A county data file left among the rules (its top level has `county:` and no key of a rule
+/// file): said as such, instead of "unknown field `county`" and whatever follows from it.
+/// Looked for only when the file failed to read as a rule file.
+fn county_file(name: &str, text: &str, err: &Diagnostic) -> Option<Diagnostic> {
+    if !err.message.contains("unknown field `county`")
+        && !err.message.contains("unknown field `data`")
+    {
+        return None;
+    }
+    let tree = parse::tree(name, text, Syntax::Yaml).ok()?;
+    let county = tree.entry("county")?;
+    let rule_keys = [
+        "ruleset",
+        "fields",
+        "indicators",
+        "vetoes",
+        "bonuses",
+        "penalties",
+        "pass_lines",
+        "checks",
+    ];
+    if rule_keys.iter().any(|k| tree.entry(k).is_some()) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            name,
+            county.key_at,
+            format!("`{name}` is a county file (it has `county:`), not a rule file; every `.yaml` file of the rules folder is read as rules"),
+        )
+        .with_help("move it out of the rules folder (e.g. to counties/) and score it with `fazhi score --rules DIR FILE`"),
+    )
 }
 
 /// The place of a list item's `id:` key (the item itself when it has none).

@@ -79,38 +79,13 @@ pub(super) fn tiers_over<P, E: HasCx>(
 }
 
 /// A helper whose arguments are all numbers, except a condition first (`award`), given as 1/0.
-pub(super) type NumHelper = fn(&mut core::Cx, &[f64]) -> R<f64>;
+pub(super) type NumHelper = crate::helpers::registry::Lowered;
 
 /// The helpers of that kind by name and number of arguments, and whether the first is a
-/// condition. One table for both tiers of the fast path.
+/// condition: read from the one helper table (`helpers::registry`), for both tiers of the fast
+/// path.
 pub(super) fn helper(name: &str, n: usize) -> Option<(NumHelper, bool)> {
-    let h: NumHelper = match (name, n) {
-        ("award", 1) => |cx, a| Ok(core::award(cx, a[0] != 0.0)),
-        ("award", 2) => |cx, a| Ok(core::award_pts(cx, a[0] != 0.0, a[1])),
-        ("deduct_below", 4) => {
-            |cx, a| core::deduct_below(cx, a[0], a[1], a[2], a[3]).map_err(|_| Bail)
-        }
-        ("deduct_above", 4) => {
-            |cx, a| core::deduct_above(cx, a[0], a[1], a[2], a[3]).map_err(|_| Bail)
-        }
-        ("deduct_each", 2) => |cx, a| Ok(core::deduct_each(cx, a[0], a[1])),
-        ("deduct_each", 3) => {
-            |cx, a| shapes::deduct_each_capped(cx, a[0], a[1], a[2]).map_err(|_| Bail)
-        }
-        ("deduct_steps_below", 4) => |cx, a| steps(cx, a, "deduct_steps_below"),
-        ("deduct_steps_above", 4) => |cx, a| steps(cx, a, "deduct_steps_above"),
-        ("deduct_started_steps_below", 4) => |cx, a| steps(cx, a, "deduct_started_steps_below"),
-        ("deduct_started_steps_above", 4) => |cx, a| steps(cx, a, "deduct_started_steps_above"),
-        ("proportional", 1) => |cx, a| Ok(core::proportional_rate(cx, a[0])),
-        ("proportional", 2) => |cx, a| Ok(core::proportional(cx, a[0], a[1])),
-        ("pct", 2) => |_, a| Ok(core::pct(a[0], a[1])),
-        ("pct_or", 3) => |_, a| Ok(core::pct_or(a[0], a[1], a[2])),
-        ("ratio", 2) => |_, a| Ok(core::ratio_or(a[0], a[1], 0.0)),
-        ("ratio_or", 3) => |_, a| Ok(core::ratio_or(a[0], a[1], a[2])),
-        ("clamp", 3) => |_, a| Ok(core::clamp(a[0], a[1], a[2])),
-        _ => return None,
-    };
-    Some((h, name == "award"))
+    crate::helpers::registry::lowered(name, n)
 }
 
 struct Lower<'m> {
@@ -598,21 +573,11 @@ impl Lower<'_> {
                     v.num()?
                 };
             }
-            h(&mut env.cx, &vals[..args.len()]).map(Val::Float)
+            h(&mut env.cx, &vals[..args.len()])
+                .map(Val::Float)
+                .map_err(|_| Bail)
         }))
     }
-}
-
-/// A step deduction named `name` on `[v, target, step, per]`.
-fn steps(cx: &mut core::Cx, a: &[f64], name: &str) -> R<f64> {
-    let (below, how) = match name {
-        "deduct_steps_below" => (true, shapes::Steps::Full),
-        "deduct_steps_above" => (false, shapes::Steps::Full),
-        "deduct_started_steps_below" => (true, shapes::Steps::Started),
-        _ => (false, shapes::Steps::Started),
-    };
-    let v = [a[0], a[1], a[2], a[3]];
-    crate::helpers::steps(cx, name, below, how, v).map_err(|_| Bail)
 }
 
 fn count(conds: &[Code], env: &mut Env<'_>) -> R<usize> {

@@ -15,6 +15,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: cli::common::TableLimits,
 }
 
 #[derive(Subcommand)]
@@ -216,6 +218,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli.limits.install();
     // `serve` handles SIGTERM and Ctrl-C itself (graceful shutdown) and writes no --out file.
     if !matches!(cli.command, Command::Serve(_)) {
         cli::output::install_cleanup();

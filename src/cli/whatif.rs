@@ -72,6 +72,7 @@ pub fn run(
         Err(code) => return code,
     };
     let batch = Batch::evaluate(&rules, &counties);
+    let failed_rules = name_batch_rule_errors(&batch);
     let w = WhatIf::compare(&rules, &batch, &scenario);
     let text = match format {
         OutFormat::Text(Format::Markdown) => render::whatif_markdown(&w),
@@ -81,14 +82,19 @@ pub fn run(
         OutFormat::Text(Format::Html) => {
             render::html::whatif_html(&w, &data_provenance(&rules, &counties))
         }
-        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::whatif(&w, &rules)),
+        OutFormat::Xlsx => {
+            return match write_workbook(out, super::common::xlsx::whatif(&w, &rules)) {
+                OK => after_rule_errors(failed_rules),
+                code => code,
+            }
+        }
         OutFormat::Docx => {
             eprintln!("error: `fazhi whatif` writes md, json, csv, html or xlsx");
             return BAD_INPUT;
         }
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

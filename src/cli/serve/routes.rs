@@ -13,6 +13,7 @@ use axum::{BoxError, Json, Router};
 use fazhi::analyse::change::rank::rank_reports;
 use fazhi::analyse::gap::GapAnalysis;
 use fazhi::{CountyData, Diagnostics, Error, RuleSet, RuleSource};
+use serde_json::value::RawValue;
 use serde_json::{json, Value as Json_};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -22,7 +23,6 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::TraceLayer;
 
 type Shared = Arc<AppState>;
 
@@ -41,18 +41,10 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state);
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-        let id = req
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %req.uri())
-    });
     routes.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(Counter::default()))
-            .layer(trace)
+            .layer(axum::middleware::from_fn(log_line))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(HandleErrorLayer::new(limits_error))
             .load_shed()
@@ -60,6 +52,69 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
             .layer(GlobalConcurrencyLimitLayer::new(concurrency))
             .timeout(timeout),
     )
+}
+
+/// The error kind of a response, for its log line (set by [`ApiError`]).
+#[derive(Clone, Copy)]
+pub struct ErrorKind(pub &'static str);
+
+/// One log line per request, written when the answer is ready or when the request is dropped
+/// unanswered (the client went away: status 499): request id, method, route (the route's
+/// pattern, never the client's URI), request body size, status, milliseconds and error kind.
+/// The error itself goes to the client only, so a hostile request cannot grow the log by more
+/// than a line (issue 23: one 269 KB request wrote 1.88 MB of log).
+async fn log_line(req: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let mut line = LogLine {
+        started: std::time::Instant::now(),
+        id: req
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(64).collect())
+            .unwrap_or_else(|| "-".into()),
+        method: req.method().to_string(),
+        route: req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or("(no route)".into(), |p| p.as_str().to_string()),
+        size: req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok()),
+        answer: None,
+    };
+    let response = next.run(req).await;
+    line.answer = Some((
+        response.status().as_u16(),
+        response
+            .extensions()
+            .get::<ErrorKind>()
+            .map_or("-", |k| k.0),
+    ));
+    response
+}
+
+struct LogLine {
+    started: std::time::Instant,
+    id: String,
+    method: String,
+    route: String,
+    size: Option<u64>,
+    answer: Option<(u16, &'static str)>,
+}
+
+impl Drop for LogLine {
+    fn drop(&mut self) {
+        let (status, kind) = self.answer.unwrap_or((499, "client_closed"));
+        let ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        let size = self.size.map_or("-".to_string(), |n| n.to_string());
+        if status >= 500 {
+            tracing::warn!(request_id = %self.id, method = %self.method, route = %self.route, size = %size, status, ms = format!("{ms:.1}"), kind, "request");
+        } else {
+            tracing::info!(request_id = %self.id, method = %self.method, route = %self.route, size = %size, status, ms = format!("{ms:.1}"), kind, "request");
+        }
+    }
 }
 
 /// Request ids `fazhi-1`, `fazhi-2`, … for requests that come without an `x-request-id`.
@@ -119,33 +174,97 @@ fn body_text(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<St
         .map_err(|_| ApiError::BadRequest("the request body is not UTF-8 text".into()))
 }
 
-/// Runs CPU-bound library work on the blocking pool.
+/// Runs CPU-bound library work on the blocking pool under the request's token: it stops at the
+/// request's time limit, when the request is dropped (the time-limit layer answered first, or
+/// the client went away: hyper drops the handler) and when the server shuts down (issue 23).
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    state: &AppState,
+    f: impl FnOnce(&fazhi::Cancel) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::Internal(format!("the worker failed: {e}")))?
+    let token = state
+        .shutdown
+        .child(std::time::Instant::now().checked_add(state.timeout));
+    let guard = CancelOnDrop(token.clone());
+    let shutdown = state.shutdown.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let answer = token.run(|| f(&token));
+        if answer.is_err() {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            tracing::debug!(
+                ms = format!("{ms:.1}"),
+                "work stopped: its answer is no longer wanted"
+            );
+        }
+        answer
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("the worker failed: {e}")))?;
+    drop(guard);
+    match answer {
+        Ok(r) => r,
+        Err(fazhi::Cancelled) if shutdown.is_cancelled() => Err(ApiError::ShuttingDown),
+        Err(fazhi::Cancelled) => Err(ApiError::Timeout),
+    }
+}
+
+/// Cancels a request's token when the request's future is dropped before its answer.
+struct CancelOnDrop(fazhi::Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
 /// The counties in a body: one county object, `{"counties": [...]}` or an array. Returns the
 /// counties and whether the body held one county (answered with one object, not an array).
-fn counties(rules: &RuleSet, text: &str) -> Result<(Vec<CountyData>, bool), ApiError> {
-    let value: Json_ = serde_json::from_str(text).map_err(|e| {
-        Error::Data(Diagnostics(vec![fazhi::Diagnostic {
+///
+/// One reading for every shape (issue 23): each county is read as JSON from its own bytes in the
+/// body (never re-serialised), with the duplicate-key rule of a `.json` file, and every
+/// diagnostic's line and column point into the body the client sent. Stops between counties
+/// when the request's token says so; at most `max_counties` counties.
+fn counties(
+    rules: &RuleSet,
+    text: &str,
+    max_counties: usize,
+    cancel: &fazhi::Cancel,
+) -> Result<(Vec<CountyData>, bool), ApiError> {
+    const BODY: &str = "request body";
+    let syntax_error = |e: serde_json::Error| {
+        ApiError::from(Error::Data(Diagnostics(vec![fazhi::Diagnostic {
             severity: fazhi::Severity::Error,
-            file: "request body".into(),
+            file: BODY.into(),
             line: e.line(),
             column: e.column(),
             message: format!("not valid JSON: {e}"),
             help: Some("send one county object ({\"county\": …, \"data\": …}), an array of them, or {\"counties\": [...]}".into()),
-        }]))
-    })?;
-    let list = match value {
-        Json_::Array(items) => items,
-        Json_::Object(mut m) if m.contains_key("counties") && !m.contains_key("data") => {
-            match m.remove("counties") {
-                Some(Json_::Array(items)) => items,
+        }])))
+    };
+    let body = text.trim_start_matches('\u{feff}');
+    let list: Vec<&RawValue> = match body.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(body).map_err(syntax_error)?,
+        Some(b'{') => {
+            let top: TopKeys = serde_json::from_str(body).map_err(syntax_error)?;
+            let batch = top.0.iter().any(|(k, _)| k == "counties")
+                && !top.0.iter().any(|(k, _)| k == "data");
+            if !batch {
+                // One county: read from the body itself, as a `.json` file is.
+                let county = CountyData::from_json_str(BODY, text, rules)?;
+                return Ok((vec![county], true));
+            }
+            if top.0.iter().filter(|(k, _)| k == "counties").count() > 1 {
+                return Err(ApiError::BadRequest(
+                    "the key `counties` is written twice; write it once".into(),
+                ));
+            }
+            let raw = top
+                .0
+                .into_iter()
+                .find(|(k, _)| k == "counties")
+                .map(|(_, v)| v);
+            match raw.map(|r| serde_json::from_str::<Vec<&RawValue>>(r.get())) {
+                Some(Ok(items)) => items,
                 _ => {
                     return Err(ApiError::BadRequest(
                         "`counties` must be an array of county objects".into(),
@@ -153,34 +272,117 @@ fn counties(rules: &RuleSet, text: &str) -> Result<(Vec<CountyData>, bool), ApiE
                 }
             }
         }
-        Json_::Object(_) => {
-            // One county: parsed from the body itself, so lines and columns point into it.
-            let county = CountyData::from_str("request body", text, rules)?;
-            return Ok((vec![county], true));
-        }
         _ => {
+            // Not an object or array: a syntax error has its place; valid JSON is the wrong shape.
+            serde_json::from_str::<&RawValue>(body).map_err(syntax_error)?;
             return Err(ApiError::BadRequest(
                 "the body must be a county object, an array of them, or {\"counties\": [...]}"
                     .into(),
-            ))
+            ));
         }
     };
     if list.is_empty() {
         return Err(ApiError::BadRequest("no counties in the request".into()));
     }
-    let mut out = Vec::new();
+    if list.len() > max_counties {
+        return Err(ApiError::BadRequest(format!(
+            "the request holds {} counties, more than the server's limit of {max_counties}; send fewer per request or start the server with a larger --max-counties",
+            list.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(list.len());
     let mut diags = Vec::new();
+    let mut places = Places::new(text);
     for (i, item) in list.iter().enumerate() {
-        let text = serde_json::to_string_pretty(item).unwrap_or_default();
-        match CountyData::from_str(&format!("counties[{i}]"), &text, rules) {
+        if cancel.is_cancelled() {
+            break;
+        }
+        let (line, column) = places.at(item.get());
+        match CountyData::from_json_str(BODY, item.get(), rules) {
             Ok(c) => out.push(c),
-            Err(e) => diags.extend(e.diagnostics().iter().cloned()),
+            Err(e) => diags.extend(e.diagnostics().iter().map(|d| {
+                let mut d = d.clone();
+                // Lines and columns of the county's own bytes, moved to where they sit in the body.
+                if d.line == 1 {
+                    d.column += column - 1;
+                }
+                if d.line > 0 {
+                    d.line += line - 1;
+                }
+                d.message = format!("counties[{i}]: {}", d.message);
+                d
+            })),
         }
     }
     if diags.is_empty() {
         Ok((out, false))
     } else {
-        Err(Error::Data(Diagnostics(diags)).into())
+        Err(Error::Data(Diagnostics(diags).capped()).into())
+    }
+}
+
+/// The keys of a JSON object in order (a key written twice stays twice), values as raw slices.
+struct TopKeys<'a>(Vec<(std::borrow::Cow<'a, str>, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for TopKeys<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = TopKeys<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<TopKeys<'a>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let v: &'de RawValue = a.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(TopKeys(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// The 1-based line and character column of slices of `text`, asked for in order: one pass
+/// over the body however many counties it holds.
+struct Places<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Places<'a> {
+    fn new(text: &'a str) -> Self {
+        Places {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, part: &str) -> (usize, usize) {
+        let to = (part.as_ptr() as usize)
+            .saturating_sub(self.text.as_ptr() as usize)
+            .min(self.text.len());
+        if let Some(between) = self.text.get(self.offset..to) {
+            for c in between.chars() {
+                if c == '\n' {
+                    self.line += 1;
+                    self.column = 1;
+                } else {
+                    self.column += 1;
+                }
+            }
+            self.offset = to;
+        }
+        (self.line, self.column)
     }
 }
 
@@ -238,8 +440,9 @@ async fn score(
 ) -> Result<Response, ApiError> {
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
-    let out = blocking(move || {
-        let (counties, one) = counties(&rules, &text)?;
+    let max = state.max_counties;
+    let out = blocking(&state, move |cancel| {
+        let (counties, one) = counties(&rules, &text, max, cancel)?;
         let reports: Vec<_> = counties.iter().map(|c| rules.score(c)).collect();
         Ok(if one {
             fazhi::render::json(&reports[0])
@@ -258,8 +461,9 @@ async fn gap(
 ) -> Result<Response, ApiError> {
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
-    let out = blocking(move || {
-        let (counties, one) = counties(&rules, &text)?;
+    let max = state.max_counties;
+    let out = blocking(&state, move |cancel| {
+        let (counties, one) = counties(&rules, &text, max, cancel)?;
         if !one {
             return Err(ApiError::BadRequest(
                 "gap analyses one county per request: send one county object".into(),
@@ -281,8 +485,9 @@ async fn rank(
 ) -> Result<Response, ApiError> {
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
-    let out = blocking(move || {
-        let (counties, _) = counties(&rules, &text)?;
+    let max = state.max_counties;
+    let out = blocking(&state, move |cancel| {
+        let (counties, _) = counties(&rules, &text, max, cancel)?;
         let reports = counties.iter().map(|c| rules.score(c)).collect();
         Ok(fazhi::render::to_json(&rank_reports(&rules, reports)))
     })
@@ -311,7 +516,10 @@ async fn lint(
         };
         pairs.push((name.clone(), t.to_string()));
     }
-    let diags = blocking(move || Ok(RuleSet::lint(&RuleSource::from_documents(pairs)))).await?;
+    let diags = blocking(&state, move |_| {
+        Ok(RuleSet::lint(&RuleSource::from_documents(pairs)))
+    })
+    .await?;
     let errors = diags.errors().count();
     Ok(Json(json!({
         "ok": errors == 0,

@@ -60,12 +60,21 @@ pub fn name_rule_errors(county: &fazhi::CountyRef, errors: &[fazhi::RuleError]) 
 }
 
 /// Names on standard error every rule that failed for a county of an evaluated batch (`whatif`,
-/// `uncertainty`: the same lines and exit code as `score`); returns how many did.
-pub fn name_batch_rule_errors(batch: &fazhi::analyse::policy::scores::Batch) -> usize {
+/// `uncertainty`: the same lines and exit code as `score`), each county by `sources[i]`, where it
+/// was read from; returns how many failed.
+pub fn name_batch_rule_errors(
+    batch: &fazhi::analyse::policy::scores::Batch,
+    sources: &[String],
+) -> usize {
     batch
         .counties()
         .iter()
-        .map(|c| name_rule_errors(c.county(), &c.report.rule_errors()))
+        .zip(sources)
+        .map(|(c, source)| {
+            let mut county = c.county().clone();
+            county.source = Some(source.clone());
+            name_rule_errors(&county, &c.report.rule_errors())
+        })
         .sum()
 }
 

@@ -65,12 +65,12 @@ pub fn run(a: Args) -> u8 {
         },
         None => Weights::nominal(&rules),
     };
-    let counties = match load_counties(&rules, a.data) {
+    let (counties, sources) = match load_counties(&rules, a.data) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let batch = Batch::evaluate(&rules, &counties);
-    let failed_rules = name_batch_rule_errors(&batch);
+    let failed_rules = name_batch_rule_errors(&batch, &sources);
     let u = match uncertainty::analyse(&rules, &batch, &start, &settings) {
         Ok(u) => u,
         Err(e) => {

@@ -14,8 +14,8 @@ pub fn document() -> Value {
         "required": true,
         "content": { "application/json": { "schema": { "oneOf": [
             { "$ref": "#/components/schemas/County" },
-            { "type": "array", "items": { "$ref": "#/components/schemas/County" } },
-            { "type": "object", "required": ["counties"], "properties": { "counties": { "type": "array", "items": { "$ref": "#/components/schemas/County" } } } }
+            { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/County" } },
+            { "type": "object", "required": ["counties"], "properties": { "counties": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/County" } } } }
         ] } } }
     });
     let common = |ok: Value| {
@@ -135,7 +135,20 @@ pub fn document() -> Value {
             "County": {
                 "type": "object", "required": ["county", "data"],
                 "description": "A county file as JSON; `fazhi schema county --rules DIR` gives the full schema for a rule set's dictionary",
-                "properties": { "county": { "type": "object" }, "data": { "type": "object" } }
+                "properties": {
+                    "county": {
+                        "type": "object", "required": ["id", "name"],
+                        "description": "who the data are about: id and name, optionally province, year, kind, sources, note",
+                        "properties": {
+                            "id": { "type": "string" }, "name": { "type": "string" },
+                            "province": { "type": "string" }, "year": { "type": "integer" },
+                            "kind": { "type": "string" }, "note": { "type": "string" },
+                            "sources": { "type": "object", "additionalProperties": { "type": "string" } }
+                        },
+                        "additionalProperties": false
+                    },
+                    "data": { "type": "object" }
+                }
             },
             "Report": {
                 "type": "object", "required": ["schema", "ruleset", "engine", "county", "summary", "items"],

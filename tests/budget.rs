@@ -4,7 +4,7 @@
 mod common;
 use common::{hostile, text, MINI};
 use fazhi::analyse::change::rank;
-use fazhi::{Evaluator, ItemStatus, RuleSet, RuleSource};
+use fazhi::{Evaluator, ItemStatus, RuleSet};
 
 const GOOD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-good.yaml");
 

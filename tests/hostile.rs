@@ -460,3 +460,29 @@ fn rows_cells_sheets_and_shared_strings_are_bounded_naming_their_flags() {
         "--max-cells",
     );
 }
+
+#[test]
+fn a_cell_naming_a_missing_shared_string_is_an_error_not_a_crash() {
+    // Found by the workbook fuzz target (issue 23): the workbook reader panicked on it.
+    let dir = tempfile::tempdir().unwrap();
+    let good = table(dir.path());
+    let bad = dir.path().join("bad.xlsx");
+    rewrite(
+        &good,
+        &bad,
+        |name, t| {
+            if name == "xl/worksheets/sheet1.xml" {
+                assert!(t.contains("t=\"s\"><v>"));
+                t.replacen("t=\"s\"><v>", "t=\"s\"><v>99999", 1)
+            } else {
+                t
+            }
+        },
+        &[],
+    );
+    let o = run(&["score", bad.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("refers to shared string 99999"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

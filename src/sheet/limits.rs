@@ -102,6 +102,7 @@ pub(crate) fn check_workbook(file: &str, path: &Path, limits: &Limits) -> Result
     }
     // What the parts really expand to, counted as they decompress.
     let mut left = limits.expanded_bytes;
+    let mut seen = Seen::default();
     for i in 0..zip.len() {
         crate::cancel::check()?;
         let Ok(entry) = zip.by_index(i) else {
@@ -125,8 +126,8 @@ pub(crate) fn check_workbook(file: &str, path: &Path, limits: &Limits) -> Result
             Part::Other => std::io::copy(&mut counted, &mut std::io::sink())
                 .map(|_| ())
                 .map_err(|_| None),
-            Part::Sheet => count_xml(&mut counted, &name, file, limits, true),
-            Part::SharedStrings => count_xml(&mut counted, &name, file, limits, false),
+            Part::Sheet => count_xml(&mut counted, &name, file, limits, true, &mut seen),
+            Part::SharedStrings => count_xml(&mut counted, &name, file, limits, false, &mut seen),
         };
         match result {
             Ok(()) => {}
@@ -150,7 +151,29 @@ pub(crate) fn check_workbook(file: &str, path: &Path, limits: &Limits) -> Result
         }
         left = counted.left;
     }
+    // A cell naming a shared string the workbook does not have made the workbook reader panic
+    // (found by the fuzz harness, issue 23).
+    if let Some(m) = seen.max_shared_index {
+        if m >= seen.shared_strings {
+            return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+                file,
+                (0, 0),
+                format!(
+                    "a cell refers to shared string {m}, but the workbook has {} shared strings: the workbook is damaged",
+                    seen.shared_strings
+                ),
+            )
+            .with_help("open the workbook in a spreadsheet program and save it again")])));
+        }
+    }
     Ok(())
+}
+
+/// What the pass over the parts saw across parts.
+#[derive(Default)]
+struct Seen {
+    shared_strings: usize,
+    max_shared_index: Option<usize>,
 }
 
 enum Part {
@@ -195,15 +218,29 @@ fn count_xml<R: Read>(
     file: &str,
     limits: &Limits,
     sheet: bool,
+    seen: &mut Seen,
 ) -> Result<(), Option<Error>> {
     use quick_xml::events::Event;
     let mut reader =
         quick_xml::Reader::from_reader(std::io::BufReader::with_capacity(64 * 1024, r));
     let mut buf = Vec::with_capacity(1024);
     let (mut rows, mut cells, mut strings) = (0usize, 0usize, 0usize);
+    // Inside a cell of type `s` (a shared string), and inside its `<v>`.
+    let (mut shared_cell, mut in_v) = (false, false);
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if sheet && e.local_name().as_ref() == b"v" => in_v = true,
+            Ok(Event::End(e)) if sheet && e.local_name().as_ref() == b"v" => in_v = false,
+            Ok(Event::End(e)) if sheet && e.local_name().as_ref() == b"c" => shared_cell = false,
+            Ok(Event::Text(t)) if shared_cell && in_v => {
+                // As the workbook reader reads it: a number that does not parse means 0.
+                let index = std::str::from_utf8(&t)
+                    .ok()
+                    .and_then(|s| s.parse::<usize>().ok())
+                    .unwrap_or(0);
+                seen.max_shared_index = Some(seen.max_shared_index.map_or(index, |m| m.max(index)));
+            }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match (sheet, e.local_name().as_ref()) {
                 (true, b"row") => {
                     rows += 1;
@@ -220,6 +257,10 @@ fn count_xml<R: Read>(
                     }
                 }
                 (true, b"c") => {
+                    shared_cell = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| a.key.local_name().as_ref() == b"t" && a.value.as_ref() == b"s");
                     cells += 1;
                     if cells > limits.cells {
                         return Err(Some(over(
@@ -232,6 +273,7 @@ fn count_xml<R: Read>(
                 }
                 (false, b"si") => {
                     strings += 1;
+                    seen.shared_strings += 1;
                     if strings > limits.shared_strings {
                         return Err(Some(over(
                             file,

@@ -180,9 +180,22 @@ fn csv_grid(file: &str, path: &Path, bytes: &[u8]) -> Result<Grid> {
 }
 
 fn xlsx_grids(file: &str, path: &Path) -> Result<Vec<Grid>> {
-    use calamine::Reader;
     // Bounded before calamine holds anything: expansion, sheets, rows, cells, shared strings.
     limits::check_workbook(file, path, &Limits::current())?;
+    // The library never panics: a panic inside the workbook reader on a damaged workbook the
+    // checks above let through becomes this file's error.
+    std::panic::catch_unwind(|| xlsx_grids_checked(file, path)).unwrap_or_else(|_| {
+        Err(table_error(
+            file,
+            (0, 0),
+            "the workbook reader failed on this file: it is damaged".into(),
+            "open the workbook in a spreadsheet program and save it again",
+        ))
+    })
+}
+
+fn xlsx_grids_checked(file: &str, path: &Path) -> Result<Vec<Grid>> {
+    use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
         table_error(
             file,

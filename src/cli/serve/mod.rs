@@ -148,7 +148,7 @@ async fn serve(state: Arc<AppState>, args: &Args, grace: Duration) -> u8 {
         args.concurrency.max(1),
     );
     // On SIGTERM / Ctrl-C: stop accepting, give requests in flight `grace` to finish, then stop
-    // their work (they answer 503 `shutting_down`) and return within a second more, whatever
+    // their work (they answer 503 `shutting_down`) and return within two seconds more, whatever
     // clients do (issue 23: the server outlived SIGTERM until killed).
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -162,7 +162,7 @@ async fn serve(state: Arc<AppState>, args: &Args, grace: Duration) -> u8 {
         tokio::time::sleep(grace).await;
         shutdown.cancel();
         tracing::info!("grace period over: stopping the work of requests in flight");
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
     };
     let result = tokio::select! {
         r = server => r,

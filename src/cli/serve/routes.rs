@@ -12,8 +12,7 @@ use axum::routing::{get, post};
 use axum::{BoxError, Json, Router};
 use fazhi::analyse::change::rank::rank_reports;
 use fazhi::analyse::gap::GapAnalysis;
-use fazhi::{CountyData, Diagnostics, Error, RuleSet, RuleSource};
-use serde_json::value::RawValue;
+use fazhi::{CountyData, RuleSet, RuleSource};
 use serde_json::{json, Value as Json_};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -217,173 +216,15 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// The counties in a body: one county object, `{"counties": [...]}` or an array. Returns the
-/// counties and whether the body held one county (answered with one object, not an array).
-///
-/// One reading for every shape (issue 23): each county is read as JSON from its own bytes in the
-/// body (never re-serialised), with the duplicate-key rule of a `.json` file, and every
-/// diagnostic's line and column point into the body the client sent. Stops between counties
-/// when the request's token says so; at most `max_counties` counties.
+/// The counties in a body (one county object, an array of them or `{"counties": [...]}`),
+/// read by the library as every embedding reads them; whether it held one county.
 fn counties(
     rules: &RuleSet,
     text: &str,
     max_counties: usize,
-    cancel: &fazhi::Cancel,
 ) -> Result<(Vec<CountyData>, bool), ApiError> {
-    const BODY: &str = "request body";
-    let syntax_error = |e: serde_json::Error| {
-        ApiError::from(Error::Data(Diagnostics(vec![fazhi::Diagnostic {
-            severity: fazhi::Severity::Error,
-            file: BODY.into(),
-            line: e.line(),
-            column: e.column(),
-            message: format!("not valid JSON: {e}"),
-            help: Some("send one county object ({\"county\": …, \"data\": …}), an array of them, or {\"counties\": [...]}".into()),
-        }])))
-    };
-    let body = text.trim_start_matches('\u{feff}');
-    let list: Vec<&RawValue> = match body.trim_start().as_bytes().first() {
-        Some(b'[') => serde_json::from_str(body).map_err(syntax_error)?,
-        Some(b'{') => {
-            let top: TopKeys = serde_json::from_str(body).map_err(syntax_error)?;
-            let batch = top.0.iter().any(|(k, _)| k == "counties")
-                && !top.0.iter().any(|(k, _)| k == "data");
-            if !batch {
-                // One county: read from the body itself, as a `.json` file is.
-                let county = CountyData::from_json_str(BODY, text, rules)?;
-                return Ok((vec![county], true));
-            }
-            if top.0.iter().filter(|(k, _)| k == "counties").count() > 1 {
-                return Err(ApiError::BadRequest(
-                    "the key `counties` is written twice; write it once".into(),
-                ));
-            }
-            let raw = top
-                .0
-                .into_iter()
-                .find(|(k, _)| k == "counties")
-                .map(|(_, v)| v);
-            match raw.map(|r| serde_json::from_str::<Vec<&RawValue>>(r.get())) {
-                Some(Ok(items)) => items,
-                _ => {
-                    return Err(ApiError::BadRequest(
-                        "`counties` must be an array of county objects".into(),
-                    ))
-                }
-            }
-        }
-        _ => {
-            // Not an object or array: a syntax error has its place; valid JSON is the wrong shape.
-            serde_json::from_str::<&RawValue>(body).map_err(syntax_error)?;
-            return Err(ApiError::BadRequest(
-                "the body must be a county object, an array of them, or {\"counties\": [...]}"
-                    .into(),
-            ));
-        }
-    };
-    if list.is_empty() {
-        return Err(ApiError::BadRequest("no counties in the request".into()));
-    }
-    if list.len() > max_counties {
-        return Err(ApiError::BadRequest(format!(
-            "the request holds {} counties, more than the server's limit of {max_counties}; send fewer per request or start the server with a larger --max-counties",
-            list.len()
-        )));
-    }
-    let mut out = Vec::with_capacity(list.len());
-    let mut diags = Vec::new();
-    let mut places = Places::new(text);
-    for (i, item) in list.iter().enumerate() {
-        if cancel.is_cancelled() {
-            break;
-        }
-        let (line, column) = places.at(item.get());
-        match CountyData::from_json_str(BODY, item.get(), rules) {
-            Ok(c) => out.push(c),
-            Err(e) => diags.extend(e.diagnostics().iter().map(|d| {
-                let mut d = d.clone();
-                // Lines and columns of the county's own bytes, moved to where they sit in the body.
-                if d.line == 1 {
-                    d.column += column - 1;
-                }
-                if d.line > 0 {
-                    d.line += line - 1;
-                }
-                d.message = format!("counties[{i}]: {}", d.message);
-                d
-            })),
-        }
-    }
-    if diags.is_empty() {
-        Ok((out, false))
-    } else {
-        Err(Error::Data(Diagnostics(diags).capped()).into())
-    }
-}
-
-/// The keys of a JSON object in order (a key written twice stays twice), values as raw slices.
-struct TopKeys<'a>(Vec<(std::borrow::Cow<'a, str>, &'a RawValue)>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for TopKeys<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
-            type Value = TopKeys<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> Result<TopKeys<'a>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
-                    let v: &'de RawValue = a.next_value()?;
-                    out.push((k, v));
-                }
-                Ok(TopKeys(out))
-            }
-        }
-        d.deserialize_map(V(std::marker::PhantomData))
-    }
-}
-
-/// The 1-based line and character column of slices of `text`, asked for in order: one pass
-/// over the body however many counties it holds.
-struct Places<'a> {
-    text: &'a str,
-    offset: usize,
-    line: usize,
-    column: usize,
-}
-
-impl<'a> Places<'a> {
-    fn new(text: &'a str) -> Self {
-        Places {
-            text,
-            offset: 0,
-            line: 1,
-            column: 1,
-        }
-    }
-
-    fn at(&mut self, part: &str) -> (usize, usize) {
-        let to = (part.as_ptr() as usize)
-            .saturating_sub(self.text.as_ptr() as usize)
-            .min(self.text.len());
-        if let Some(between) = self.text.get(self.offset..to) {
-            for c in between.chars() {
-                if c == '\n' {
-                    self.line += 1;
-                    self.column = 1;
-                } else {
-                    self.column += 1;
-                }
-            }
-            self.offset = to;
-        }
-        (self.line, self.column)
-    }
+    let body = fazhi::scoring::batch::read_json_counties(text, rules, max_counties)?;
+    Ok((body.counties, body.one))
 }
 
 async fn health(State(state): State<Shared>) -> Json<Json_> {
@@ -442,8 +283,16 @@ async fn score(
     let text = body_text(&state, body)?;
     let max = state.max_counties;
     let out = blocking(&state, move |cancel| {
-        let (counties, one) = counties(&rules, &text, max, cancel)?;
-        let reports: Vec<_> = counties.iter().map(|c| rules.score(c)).collect();
+        let (counties, one) = counties(&rules, &text, max)?;
+        // Once stopped, no county more (the answer is dropped anyway).
+        let reports: Vec<_> = counties
+            .iter()
+            .take_while(|_| !cancel.is_cancelled())
+            .map(|c| rules.score(c))
+            .collect();
+        if reports.is_empty() {
+            return Err(ApiError::Timeout);
+        }
         Ok(if one {
             fazhi::render::json(&reports[0])
         } else {
@@ -462,8 +311,8 @@ async fn gap(
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
     let max = state.max_counties;
-    let out = blocking(&state, move |cancel| {
-        let (counties, one) = counties(&rules, &text, max, cancel)?;
+    let out = blocking(&state, move |_| {
+        let (counties, one) = counties(&rules, &text, max)?;
         if !one {
             return Err(ApiError::BadRequest(
                 "gap analyses one county per request: send one county object".into(),
@@ -487,8 +336,12 @@ async fn rank(
     let text = body_text(&state, body)?;
     let max = state.max_counties;
     let out = blocking(&state, move |cancel| {
-        let (counties, _) = counties(&rules, &text, max, cancel)?;
-        let reports = counties.iter().map(|c| rules.score(c)).collect();
+        let (counties, _) = counties(&rules, &text, max)?;
+        let reports = counties
+            .iter()
+            .take_while(|_| !cancel.is_cancelled())
+            .map(|c| rules.score(c))
+            .collect();
         Ok(fazhi::render::to_json(&rank_reports(&rules, reports)))
     })
     .await?;

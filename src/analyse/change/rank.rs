@@ -155,7 +155,9 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 /// is scored, so memory does not grow with the reports of the whole batch.
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
     let areas = area_heads(rules);
-    type Scored = crate::Result<(RankRow, InputFile, Vec<(IndicatorId, String)>)>;
+    // Boxed: each county's row is freed as it moves into the ranking, so the scored list and
+    // the ranking's rows are not both held whole at the end (issue 23: 100,000 counties).
+    type Scored = crate::Result<Box<(RankRow, InputFile, Vec<(IndicatorId, String)>)>>;
     // Chunks in input order, growing to 256 counties: the budget's stopped rules are fixed
     // within a chunk, so the result does not depend on the number of threads.
     let (results, budget) = crate::scoring::budget::in_chunks(paths, |p, budget| {
@@ -178,7 +180,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         });
         tick();
         match r {
-            Ok((x, hits)) => (Ok(x) as Scored, hits),
+            Ok((x, hits)) => (Ok(Box::new(x)) as Scored, hits),
             Err(e) => (Err(e), Vec::new()),
         }
     });
@@ -186,7 +188,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let (row, input, _) = r.as_ref().ok()?;
+            let (row, input, _) = &**r.as_ref().ok()?;
             Some((i, row.county.id.as_str(), input.path.as_str()))
         })
         .collect();
@@ -195,8 +197,8 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
             .into_iter()
             .map(|(k, v)| (scored[k].0, v))
             .collect();
-    let mut rows = Vec::new();
-    let mut inputs = Vec::new();
+    let mut rows = Vec::with_capacity(paths.len());
+    let mut inputs = Vec::with_capacity(paths.len());
     let mut failures = Vec::new();
     let mut item_errors: std::collections::HashMap<IndicatorId, (usize, String)> =
         Default::default();
@@ -206,7 +208,8 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
                 path: p.display().to_string(),
                 error: dup[&i].clone(),
             }),
-            Ok((row, input, errors)) => {
+            Ok(scored) => {
+                let (row, input, errors) = *scored;
                 for (id, why) in errors {
                     let e = item_errors.entry(id).or_insert((0, why));
                     e.0 += 1;

@@ -8,8 +8,8 @@ tests/common/mod.rs) beside the built-in one, then sends, phase by phase:
   timeout  2 concurrent batches of 1,000 counties under the hostile rules, over --timeout (503)
   gone     2 such batches whose clients close the connection after 0.5 s
   huge     4 bodies over --body-limit (413)
-  sigterm  2 such batches in flight on a server with --timeout 600, then SIGTERM: the time until
-           the process exits
+  sigterm  2 such batches and 2 unknown-field bodies in flight on a server with --timeout 600,
+           then SIGTERM: the time until the process exits
 
 and reads the server's CPU time from /proc after each phase: how long after the last answer the
 server kept a core busy (it is idle once it used < 2% of a core over 0.5 s). Standard library
@@ -150,6 +150,8 @@ def main():
     p, port = start("600")
     threads = [threading.Thread(target=post, args=(port, "/rulesets/mini/score", batch))
                for _ in range(2)]
+    threads += [threading.Thread(target=post, args=(port, "/rulesets/national-2021/score", unknown))
+                for _ in range(2)]
     for t in threads:
         t.start()
     time.sleep(1.0)

@@ -155,9 +155,7 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 /// is scored, so memory does not grow with the reports of the whole batch.
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
     let areas = area_heads(rules);
-    // Boxed: each county's row is freed as it moves into the ranking, so the scored list and
-    // the ranking's rows are not both held whole at the end (issue 23: 100,000 counties).
-    type Scored = crate::Result<Box<(RankRow, InputFile, Vec<(IndicatorId, String)>)>>;
+    type Scored = crate::Result<(RankRow, InputFile, Vec<(IndicatorId, String)>)>;
     // Chunks in input order, growing to 256 counties: the budget's stopped rules are fixed
     // within a chunk, so the result does not depend on the number of threads.
     let (results, budget) = crate::scoring::budget::in_chunks(paths, |p, budget| {
@@ -180,7 +178,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         });
         tick();
         match r {
-            Ok((x, hits)) => (Ok(Box::new(x)) as Scored, hits),
+            Ok((x, hits)) => (Ok(x) as Scored, hits),
             Err(e) => (Err(e), Vec::new()),
         }
     });
@@ -188,7 +186,7 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let (row, input, _) = &**r.as_ref().ok()?;
+            let (row, input, _) = r.as_ref().ok()?;
             Some((i, row.county.id.as_str(), input.path.as_str()))
         })
         .collect();
@@ -197,29 +195,39 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
             .into_iter()
             .map(|(k, v)| (scored[k].0, v))
             .collect();
-    let mut rows = Vec::with_capacity(paths.len());
-    let mut inputs = Vec::with_capacity(paths.len());
+    let mut results = results;
     let mut failures = Vec::new();
     let mut item_errors: std::collections::HashMap<IndicatorId, (usize, String)> =
         Default::default();
-    for (i, (p, r)) in paths.iter().zip(results).enumerate() {
+    for (i, (p, r)) in paths.iter().zip(results.iter_mut()).enumerate() {
         match r {
             Ok(_) if dup.contains_key(&i) => failures.push(Failure {
                 path: p.display().to_string(),
                 error: dup[&i].clone(),
             }),
-            Ok(scored) => {
-                let (row, input, errors) = *scored;
-                for (id, why) in errors {
+            Ok((_, _, errors)) => {
+                for (id, why) in std::mem::take(errors) {
                     let e = item_errors.entry(id).or_insert((0, why));
                     e.0 += 1;
                 }
-                rows.push(row);
-                inputs.push(input);
             }
-            Err(e) => failures.push(Failure::new(p, &e)),
+            Err(e) => failures.push(Failure::new(p, e)),
         }
     }
+    // The rows are taken out of the scored list in one pass (issue 23: memory that follows what
+    // is kept; the list and a copy of its rows were both held whole for 100,000 counties).
+    let mut inputs = Vec::with_capacity(results.len());
+    let rows: Vec<RankRow> = results
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Ok((row, input, _)) if !dup.contains_key(&i) => {
+                inputs.push(input);
+                Some(row)
+            }
+            _ => None,
+        })
+        .collect();
     let limited_list = budget.report(rules);
     let limited: std::collections::HashSet<&str> =
         limited_list.iter().map(|(l, _)| l.as_str()).collect();

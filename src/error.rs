@@ -96,6 +96,53 @@ impl Diagnostics {
     }
 }
 
+/// The most diagnostics kept for one file: a county file with 80,000 unknown fields gets the
+/// first 100 of them and one more saying how many were left out (`… and 79,900 more problems in
+/// this file`), so an answer stays proportionate to what anyone reads. Counting goes on past
+/// the cap; describing (did-you-mean) stops.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
+impl Diagnostics {
+    /// Keeps the first [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics of each file, then one error per
+    /// file over the cap naming how many more there were, at the place of the first left out.
+    pub fn capped(self) -> Diagnostics {
+        self.capped_at(MAX_DIAGNOSTICS_PER_FILE)
+    }
+
+    pub(crate) fn capped_at(self, cap: usize) -> Diagnostics {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(self.0.len().min(cap + 1));
+        let mut more: Vec<(usize, String)> = Vec::new();
+        for d in self.0 {
+            let n = seen.entry(d.file.clone()).or_default();
+            *n += 1;
+            if *n <= cap {
+                out.push(d);
+            } else if *n == cap + 1 {
+                more.push((out.len(), d.file.clone()));
+                out.push(d);
+            }
+        }
+        // The (cap + 1)-th diagnostic of a file becomes the summary of the rest.
+        for (at, file) in more {
+            let left = seen[&file] - cap;
+            let first = &out[at];
+            out[at] = Diagnostic {
+                severity: Severity::Error,
+                file: first.file.clone(),
+                line: first.line,
+                column: first.column,
+                message: format!(
+                    "… and {left} more problem{} in this file (the first {cap} are listed)",
+                    if left == 1 { "" } else { "s" }
+                ),
+                help: Some("fix the problems above and read the file again".into()),
+            };
+        }
+        Diagnostics(out)
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.0.iter().enumerate() {
@@ -168,6 +215,27 @@ mod tests {
     fn display_is_compiler_style() {
         let d = Diagnostic::error("a.yaml", (3, 5), "bad".into()).with_help("fix it");
         assert_eq!(d.to_string(), "a.yaml:3:5: error: bad\n  help: fix it");
+    }
+
+    #[test]
+    fn diagnostics_are_capped_per_file_with_a_count_of_the_rest() {
+        let many: Vec<Diagnostic> = (1..=250)
+            .map(|i| Diagnostic::error("a.json", (i, 1), format!("bad {i}")))
+            .chain([Diagnostic::error("b.json", (1, 1), "only".into())])
+            .collect();
+        let capped = Diagnostics(many).capped().0;
+        assert_eq!(capped.len(), MAX_DIAGNOSTICS_PER_FILE + 2);
+        let summary = &capped[MAX_DIAGNOSTICS_PER_FILE];
+        assert_eq!(summary.line, MAX_DIAGNOSTICS_PER_FILE + 1);
+        assert!(
+            summary.message.contains("and 150 more problems"),
+            "{}",
+            summary.message
+        );
+        assert_eq!(capped.last().unwrap().message, "only");
+        // Under the cap nothing changes.
+        let few = Diagnostics(vec![Diagnostic::error("a", (1, 1), "x".into())]);
+        assert_eq!(few.clone().capped(), few);
     }
 
     #[test]

@@ -59,6 +59,7 @@
 #![warn(missing_docs)]
 
 // Shared below every stage.
+mod cancel;
 mod error;
 pub mod levers;
 pub mod model;
@@ -98,7 +99,8 @@ pub mod schema;
 // Synthetic county data for tests and benchmarks.
 pub mod synth;
 
-pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
+pub use cancel::{Cancel, Cancelled};
+pub use error::{Diagnostic, Diagnostics, Error, Result, Severity, MAX_DIAGNOSTICS_PER_FILE};
 pub use evaluate::Evaluator;
 pub use load::county::{Bound, CountyData, CountyInfo, Datum, MAX_EXACT_COUNT};
 pub use load::files;

@@ -171,33 +171,45 @@ impl FieldSpec {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawNode {
+    /// 稳定编号，如 "4.2.1"（写成带引号的字符串）；子指标以父指标编号开头。
     pub id: IndicatorId,
+    /// 指标名称（中文），报告中原样显示。
     pub name: String,
+    /// 英文名称（可选）。
     #[serde(default)]
     pub name_en: Option<String>,
+    /// 分值：父指标等于子指标分值之和，最多三位小数。
     pub points: Points,
+    /// 官方文本中的序号（可选）。
     #[serde(default)]
     pub official_no: Option<u32>,
+    /// 下级指标（有 children 的是父指标，本身不评分）。
     #[serde(default)]
     pub children: Option<Vec<RawNode>>,
     /// An item made of parts (述法8分、年度报告6分、学法6分): each part a scored leaf with its own
     /// id, inputs, points and rule.
     #[serde(default)]
     pub parts: Option<Vec<RawNode>>,
+    /// 评分规则读取的字段（数据字典中的点分路径）；缺任一字段时该指标为无数据。
     #[serde(default)]
     pub inputs: Option<Vec<FieldPath>>,
+    /// 可选读取的字段：缺少时规则仍然运行（用 has(...) 判断）。
     #[serde(default)]
     pub optional_inputs: Vec<FieldPath>,
+    /// 评分表达式（rhai），返回得分或布尔值；P 为本指标分值，d 为县数据。
     #[serde(default)]
     pub score: Option<String>,
+    /// 评分标准原文（官方文本）。
     #[serde(default)]
     pub rule_text: Option<String>,
+    /// 得满分的目标值：字段 → 值（差距分析提出改进目标时使用）。
     #[serde(default)]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "BTreeMap<String, serde_json::Value>")
     )]
     pub target: BTreeMap<FieldPath, Value>,
+    /// 所需佐证材料（资料审核时查看的文件）。
     #[serde(default)]
     pub evidence: Vec<String>,
 }

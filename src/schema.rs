@@ -118,21 +118,63 @@ fn county_for(id: &str, title: &str, fields: &BTreeMap<FieldPath, FieldSpec>) ->
         } else {
             format!("字段组 `{group}`")
         };
-        defs.insert(
-            name,
-            json!({
-                "type": "object",
-                "description": description,
-                "properties": props,
-                "additionalProperties": false,
-            }),
-        );
+        // A field written twice, dotted and nested (`a.b: 1` and `a: {b: 2}`), is refused by
+        // the reader: a dotted key forbids every other spelling of each field it gives.
+        let group_prefix = if group.is_empty() {
+            String::new()
+        } else {
+            format!("{group}.")
+        };
+        let dependent: Map<String, Json> = props
+            .keys()
+            .filter(|k| k.contains('.'))
+            .map(|k| {
+                let segs: Vec<&str> = k.split('.').collect();
+                let full = format!("{group_prefix}{k}");
+                // The fields this key gives: itself, or every field under it.
+                let leaves: Vec<Vec<&str>> = if fields.contains_key(&FieldPath::new(full.clone())) {
+                    vec![Vec::new()]
+                } else {
+                    fields
+                        .keys()
+                        .filter_map(|f| f.as_str().strip_prefix(&format!("{full}.")))
+                        .map(|rest| rest.split('.').collect())
+                        .collect()
+                };
+                let mut all = Vec::new();
+                for leaf in &leaves {
+                    for i in 1..segs.len() {
+                        let rest: Vec<&str> = segs[i..].iter().chain(leaf).copied().collect();
+                        let forbid = json!({ "properties": { segs[..i].join("."): not_reaching(&rest) } });
+                        all.push(if leaf.is_empty() {
+                            forbid
+                        } else {
+                            json!({
+                                "if": { "properties": { k.clone(): { "not": not_reaching(leaf) } } },
+                                "then": forbid,
+                            })
+                        });
+                    }
+                }
+                (k.clone(), json!({ "allOf": all }))
+            })
+            .collect();
+        let mut group_schema = json!({
+            "type": "object",
+            "description": description,
+            "properties": props,
+            "additionalProperties": false,
+        });
+        if !dependent.is_empty() {
+            group_schema["dependentSchemas"] = Json::Object(dependent);
+        }
+        defs.insert(name, group_schema);
     }
     defs.insert(
         "source_key".into(),
         json!({
-            "type": ["string", "number"],
-            "description": "佐证材料（来源文件）的编号，对应 county.sources 中的键",
+            "type": "string",
+            "description": "佐证材料（来源文件）的编号，对应 county.sources 中的键（文本：写成 \"000\"，数字请加引号）",
         }),
     );
     json!({
@@ -168,6 +210,20 @@ fn county_for(id: &str, title: &str, fields: &BTreeMap<FieldPath, FieldSpec>) ->
     })
 }
 
+/// A schema for a value that does not reach the field at the relative path `segs` by any
+/// spelling (`b.c`, `b: {c}`): an object holding neither the dotted key nor a group leading to it.
+fn not_reaching(segs: &[&str]) -> Json {
+    let mut props = Map::new();
+    for j in 1..segs.len() {
+        props.insert(segs[..j].join("."), not_reaching(&segs[j..]));
+    }
+    let mut s = json!({ "not": { "type": "object", "required": [segs.join(".")] } });
+    if !props.is_empty() {
+        s["properties"] = Json::Object(props);
+    }
+    s
+}
+
 /// A field's bare value, `null`, or a provenance record holding the value.
 fn field_schema(path: &FieldPath, spec: &FieldSpec) -> Json {
     let bare = value_schema(spec);
@@ -195,8 +251,8 @@ fn field_schema(path: &FieldPath, spec: &FieldSpec) -> Json {
                         "description": "exact：确数；lower：下限（“以上”“余”）；upper：上限",
                     },
                     "source": { "$ref": "#/$defs/source_key" },
-                    "quote": { "type": ["string", "number", "boolean"], "description": "原文摘录" },
-                    "note": { "type": ["string", "number", "boolean"], "description": "备注" },
+                    "quote": { "type": "string", "description": "原文摘录（文本；数字请加引号）" },
+                    "note": { "type": "string", "description": "备注（文本；数字请加引号）" },
                 },
             },
         ],

@@ -2,43 +2,11 @@
 //! stops running a rule after it hit its limit on 3 counties, naming it with a count.
 
 mod common;
-use common::{mini_docs, text, MINI};
+use common::{hostile, text, MINI};
 use fazhi::analyse::change::rank;
-use fazhi::{Evaluator, ItemStatus, RuleSet, RuleSource};
+use fazhi::{Evaluator, ItemStatus, RuleSet};
 
 const GOOD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mini-good.yaml");
-
-/// The mini rule set with every item's, bonus's and penalty's expression an endless loop.
-fn hostile() -> RuleSource {
-    let docs = mini_docs()
-        .into_iter()
-        .map(|(name, text)| {
-            let mut out = String::new();
-            let mut in_block = None;
-            for line in text.lines() {
-                let indent = line.len() - line.trim_start().len();
-                if let Some(i) = in_block {
-                    if indent > i && !line.trim().is_empty() {
-                        continue;
-                    }
-                    in_block = None;
-                }
-                if let Some(rest) = line.trim_start().strip_prefix("score:") {
-                    out.push_str(&" ".repeat(indent));
-                    out.push_str("score: \"let x = 0; loop { x += 1; }\"\n");
-                    if rest.trim() == "|" {
-                        in_block = Some(indent);
-                    }
-                    continue;
-                }
-                out.push_str(line);
-                out.push('\n');
-            }
-            (name, out)
-        })
-        .collect::<Vec<_>>();
-    RuleSource::from_documents(docs)
-}
 
 #[test]
 fn texts_over_the_size_limit_give_the_same_report_on_both_evaluators() {
@@ -141,22 +109,8 @@ fn a_batch_stops_a_rule_after_three_counties_and_names_it_with_a_count() {
 
 #[test]
 fn rank_exits_4_naming_each_failing_rule_on_standard_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules_dir = dir.path().join("rules");
-    std::fs::create_dir(&rules_dir).unwrap();
-    for (name, text) in hostile().documents() {
-        std::fs::write(rules_dir.join(name), text).unwrap();
-    }
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    county_files(&data, 5);
-    let o = common::fazhi(&[
-        "rank",
-        "--quiet",
-        "--rules",
-        rules_dir.to_str().unwrap(),
-        data.to_str().unwrap(),
-    ]);
+    let (_dir, rules_dir, data) = hostile_folder(5);
+    let o = common::fazhi(&["rank", "--quiet", "--rules", &rules_dir, &data]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
     let err = text(&o.stderr);
     assert!(
@@ -189,4 +143,116 @@ fn a_huge_result_is_reported_with_its_real_value() {
         item.messages
     );
     assert_eq!(item.earned, fazhi::Points::ZERO);
+}
+
+/// The hostile rule set written out as a folder, with `n` good counties in `data/`.
+fn hostile_folder(n: usize) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    std::fs::create_dir(&rules_dir).unwrap();
+    for (name, text) in hostile().documents() {
+        std::fs::write(rules_dir.join(name), text).unwrap();
+    }
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    county_files(&data, n);
+    let (r, d) = (
+        rules_dir.to_str().unwrap().to_string(),
+        data.to_str().unwrap().to_string(),
+    );
+    (dir, r, d)
+}
+
+#[test]
+fn whatif_and_uncertainty_name_failing_rules_and_exit_4_like_score() {
+    // Issue 23: with every item an endless loop, `whatif` exited 0 and said nothing.
+    let (_dir, rules, data) = hostile_folder(5);
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/mini.yaml");
+    let runs: [&[&str]; 2] = [
+        &["whatif", "--scenario", scenario, "--rules", &rules, &data],
+        &[
+            "uncertainty",
+            "--rules",
+            &rules,
+            &data,
+            "--noise",
+            "1=0.2",
+            "--runs",
+            "20",
+            "--seed",
+            "1",
+        ],
+    ];
+    for args in runs {
+        let o = common::fazhi(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(4), "{args:?}: {err}");
+        assert!(err.contains("c00.yaml: rule 2.3"), "{args:?}: {err}");
+        assert!(
+            err.contains("rule evaluation(s) failed; see above"),
+            "{args:?}: {err}"
+        );
+        // The answer is still written.
+        assert!(!o.stdout.is_empty(), "{args:?}");
+    }
+    // Rules that work exit 0.
+    let o = common::fazhi(&["whatif", "--scenario", scenario, "--rules", MINI, GOOD]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn whatif_batches_stop_a_looping_rule_after_three_counties_like_rank() {
+    use fazhi::analyse::policy::scores::Batch;
+    let rules = RuleSet::load(&hostile()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let counties: Vec<_> = county_files(dir.path(), 12)
+        .iter()
+        .map(|p| fazhi::CountyData::from_file(p, &rules).unwrap())
+        .collect();
+    let batch = Batch::evaluate(&rules, &counties);
+    let stopped = |i: usize| {
+        batch.counties()[i]
+            .report
+            .item("2.3")
+            .unwrap()
+            .messages
+            .iter()
+            .any(|m| m.contains("stopped running it"))
+    };
+    // The first chunk (4 counties) runs the rule; after it, the batch has stopped it.
+    assert!(!stopped(0) && !stopped(3));
+    assert!(stopped(4) && stopped(11));
+}
+
+#[test]
+fn a_stopped_rule_is_no_data_where_its_inputs_are_missing_so_coverage_matches_score() {
+    // Issue 23: once `rank` stopped a rule, later counties counted it as failed even where they
+    // lacked its inputs, so their coverage read higher than `score` gave.
+    let rules = RuleSet::load(&hostile()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = county_files(dir.path(), 8);
+    let good = std::fs::read_to_string(GOOD).unwrap();
+    for i in 8..12 {
+        let p = dir.path().join(format!("c{i:02}.yaml"));
+        let text = good
+            .replace("id: mini-good", &format!("id: c{i:02}"))
+            .replace("    head_appearance_rate: 96.5\n", "");
+        assert_ne!(text, good);
+        std::fs::write(&p, text).unwrap();
+        files.push(p);
+    }
+    let r = rank::rank_files(&rules, &files, &|| {});
+    assert_eq!(r.rows.len(), 12);
+    let mut lacking = 0;
+    for row in &r.rows {
+        let path = row.county.source.as_deref().unwrap();
+        let county = fazhi::CountyData::from_file(path, &rules).unwrap();
+        let score = rules.score(&county);
+        assert_eq!(row.coverage, score.summary.coverage, "{path}");
+        if county.get("litigation.head_appearance_rate").is_none() {
+            lacking += 1;
+            assert!(score.summary.coverage < 1.0, "{path}");
+        }
+    }
+    assert_eq!(lacking, 4);
 }

@@ -1,18 +1,23 @@
 //! A fuzz harness on stable Rust (issue 18): a mutation loop seeded from the shipped rule set's
-//! test copy (`tests/rules/mini`), the fixtures and the scenarios, with five targets:
+//! test copy (`tests/rules/mini`), the fixtures and the scenarios, with seven targets:
 //!
 //! - county parsing (YAML and JSON): never a panic; what loads scores identically on both
 //!   evaluators, within the score invariants (0 ≤ earned ≤ max per item, 0 ≤ total);
 //! - rule loading: never a panic; a rule set that loads scores the good county identically on
 //!   both evaluators;
 //! - scenarios: never a panic;
-//! - gap analysis of what loads (on the mini rule set): never a panic.
+//! - gap analysis of what loads (on the mini rule set): never a panic;
+//! - request bodies as `fazhi serve` reads them (issue 23): never a panic, what reads scores
+//!   within the invariants, every diagnostic's line inside the body;
+//! - county workbooks whose sheet or shared-strings XML is mutated (issue 23): never a panic,
+//!   within the table bounds, what reads scores within the invariants.
 //!
 //! `cargo test --test fuzz` runs each target for `FAZHI_FUZZ_SECS` seconds (default 8, about a
 //! minute for the whole file in CI with the regressions). The long run:
 //! `FAZHI_FUZZ_SECS=600 cargo test --release --test fuzz -- --nocapture` (totals are printed).
 //! An input that fails is written to `target/fuzz-found/`; copy it into
-//! `tests/fuzz-regressions/TARGET-NAME.yaml` (TARGET is county, rules or scenario) and it is
+//! `tests/fuzz-regressions/TARGET-NAME.yaml` (TARGET is county, rules, scenario, body or
+//! workbook) and it is
 //! replayed on every run.
 
 mod common;
@@ -260,5 +265,104 @@ fn fuzz_scenarios() {
     let seeds = read_seeds(&["tests/scenarios"]);
     fuzz("scenario", 3, &seeds, &|text| {
         let _ = Scenario::from_str("fuzz.yaml", text, &mini);
+    });
+}
+
+#[test]
+fn fuzz_request_bodies() {
+    // Issue 23: request bodies as `fazhi serve` reads them (one county, an array, or
+    // `{"counties": [...]}`): never a panic; what reads scores within the invariants, and every
+    // diagnostic's place lies inside the body.
+    let mini = common::mini();
+    let one: Vec<String> = read_seeds(&["tests/data"])
+        .iter()
+        .filter_map(|s| serde_saphyr::from_str::<serde_json::Value>(s).ok())
+        .map(|v| serde_json::to_string(&v).unwrap())
+        .collect();
+    let mut seeds = one.clone();
+    for pair in one.windows(2) {
+        seeds.push(format!("[{}, {}]", pair[0], pair[1]));
+        seeds.push(format!("{{\"counties\": [{},\n{}]}}", pair[0], pair[1]));
+    }
+    fuzz(
+        "body",
+        4,
+        &seeds,
+        &|text| match fazhi::scoring::batch::read_json_counties(text, &mini, 100) {
+            Ok(read) => {
+                for c in &read.counties {
+                    check_report(&mini, c);
+                }
+            }
+            Err(e) => {
+                let lines = text.split('\n').count();
+                for d in e.diagnostics() {
+                    assert!(d.line <= lines, "{d} in {lines} lines");
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn fuzz_workbooks() {
+    // Issue 23: county tables whose sheet XML is mutated (the workbook written by the template
+    // from the mini counties): never a panic, within the bounds; what reads scores within the
+    // invariants.
+    let mini = common::mini();
+    let good: Vec<CountyData> = ["tests/data/mini-good.yaml", "tests/data/mini-vetoed.yaml"]
+        .iter()
+        .map(|p| CountyData::from_file(Path::new(ROOT).join(p), &mini).unwrap())
+        .collect();
+    let book = fazhi::render::xlsx::template(&mini, &good).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book.clone())).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let seeds = vec![
+        part("xl/worksheets/sheet1.xml"),
+        part("xl/sharedStrings.xml"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fuzz.xlsx");
+    fazhi::sheet::Limits {
+        expanded_bytes: 16 * 1024 * 1024,
+        ..Default::default()
+    }
+    .set_default();
+    fuzz("workbook", 5, &seeds, &|text| {
+        // The mutated text replaces the part it came from (the shared strings start with <sst).
+        let target = if text.contains("<sst") {
+            "xl/sharedStrings.xml"
+        } else {
+            "xl/worksheets/sheet1.xml"
+        };
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(book.clone())).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+            out.start_file(name.as_str(), opts).unwrap();
+            let body = if name == target {
+                text.as_bytes()
+            } else {
+                &bytes[..]
+            };
+            std::io::Write::write_all(&mut out, body).unwrap();
+        }
+        out.finish().unwrap();
+        if let Ok(table) = fazhi::sheet::read_table(&path, &mini) {
+            for row in &table.rows {
+                if let Ok(c) = &row.data {
+                    check_report(&mini, c);
+                }
+            }
+        }
     });
 }

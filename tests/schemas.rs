@@ -3,6 +3,7 @@
 //! a `# yaml-language-server: $schema=…` modeline, and the schemas refuse what the loader refuses.
 
 use fazhi::{RuleSet, RuleSource};
+use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -56,10 +57,13 @@ fn check_shipped(name: &str, made: &Value) {
 /// The schema a file's modeline names, resolved from the file's folder.
 fn modeline_target(path: &Path) -> PathBuf {
     let text = std::fs::read_to_string(path).unwrap();
+    // At line 1: yaml-language-server 1.24 and later ignore a modeline after the YAML content
+    // (issue 23).
     let line = text
         .lines()
-        .find_map(|l| l.strip_prefix("# yaml-language-server: $schema="))
-        .unwrap_or_else(|| panic!("{} has no schema modeline", path.display()));
+        .next()
+        .and_then(|l| l.strip_prefix("# yaml-language-server: $schema="))
+        .unwrap_or_else(|| panic!("{} has no schema modeline at line 1", path.display()));
     path.parent().unwrap().join(line.trim())
 }
 
@@ -206,5 +210,143 @@ fn every_shipped_test_file_validates_and_names_the_schema() {
         json!({"tests": [{"name": "x", "county": "a.yaml", "expect": {"items": {"1.1": "three"}}}]}),
     ] {
         assert!(!errors(&v, &bad).is_empty(), "{bad}");
+    }
+}
+
+/// Whether the schema and the reader agree on a county body: the schema accepts exactly what
+/// `CountyData::from_json_str` reads (issue 23).
+fn agree(v: &jsonschema::Validator, rules: &RuleSet, body: &Value) -> Result<(), String> {
+    let text = serde_json::to_string(body).unwrap();
+    let read = fazhi::CountyData::from_json_str("body.json", &text, rules);
+    let valid = v.is_valid(body);
+    if valid == read.is_ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "schema says {}, reader says {}: {text}\n{:?}",
+            if valid { "valid" } else { "invalid" },
+            match &read {
+                Ok(_) => "ok".to_string(),
+                Err(e) => e.to_string(),
+            },
+            errors(v, body)
+        ))
+    }
+}
+
+#[test]
+fn the_county_schema_refuses_what_the_reader_refuses() {
+    // Issue 23: numbers in note/quote/source and a field written both dotted and nested were
+    // accepted by the schema and refused by the reader.
+    let rules = RuleSet::load_dir(Path::new(ROOT).join("tests/rules/mini")).unwrap();
+    let v = validator(&fazhi::schema::county(&rules));
+    let county = |data: Value| json!({"county": {"id": "x", "name": "某县"}, "data": data});
+    let rate = |r: Value| county(json!({"litigation": {"head_appearance_rate": r}}));
+    let cases = [
+        rate(json!({"value": 90, "note": 3})),
+        rate(json!({"value": 90, "quote": true})),
+        rate(json!({"value": 90, "source": 0})),
+        rate(json!({"value": 90, "source": "000", "quote": "原文", "note": "备注"})),
+        county(
+            json!({"litigation.head_appearance_rate": 90, "litigation": {"head_appearance_rate": 91}}),
+        ),
+        county(json!({"litigation.head_appearance_rate": 90, "litigation": {"cases": 3}})),
+        county(json!({"org.has_plan": true, "org": {"has_plan": false}})),
+        county(json!({"org.has_plan": true})),
+        json!({"county": {"id": "x"}, "data": {}}),
+        json!({"county": {"id": "x", "name": "某县", "note": 1}, "data": {}}),
+    ];
+    for c in &cases {
+        agree(&v, &rules, c).unwrap();
+    }
+}
+
+/// A county body over the mini dictionary: some fields, each spelt dotted or nested at a random
+/// split, as a bare value or a provenance record whose keys may hold text or not; sometimes a
+/// field twice.
+fn county_body() -> impl Strategy<Value = Value> {
+    let rules = RuleSet::load_dir(Path::new(ROOT).join("tests/rules/mini")).unwrap();
+    let good = load_yaml(&Path::new(ROOT).join("tests/data/mini-good.yaml"));
+    // Every field with the value the good county gives it (as JSON).
+    let mut samples: Vec<(String, Value)> = Vec::new();
+    for f in rules.fields().keys() {
+        let mut at = &good["data"];
+        let mut found = at.get(f.as_str()).cloned();
+        if found.is_none() {
+            for seg in f.as_str().split('.') {
+                at = &at[seg];
+            }
+            found = (!at.is_null()).then(|| at.clone());
+        }
+        if let Some(x) = found {
+            let bare = x.get("value").cloned().unwrap_or(x);
+            samples.push((f.as_str().to_string(), bare));
+        }
+    }
+    let extra = prop_oneof![
+        Just(json!("文本")),
+        Just(json!(7)),
+        Just(json!(true)),
+        Just(Value::Null)
+    ];
+    let field = (
+        0..samples.len(),
+        0usize..4,
+        prop::option::of(extra.clone()),
+        prop::option::of(extra.clone()),
+        prop::option::of(extra),
+    );
+    prop::collection::vec(field, 0..6).prop_map(move |chosen| {
+        let mut data = serde_json::Map::new();
+        for (k, split, source, quote, note) in chosen {
+            let (path, value) = &samples[k];
+            let value = if source.is_none() && quote.is_none() && note.is_none() {
+                value.clone()
+            } else {
+                let mut r = serde_json::Map::new();
+                r.insert("value".into(), value.clone());
+                for (key, x) in [("source", source), ("quote", quote), ("note", note)] {
+                    if let Some(x) = x {
+                        r.insert(key.into(), x);
+                    }
+                }
+                Value::Object(r)
+            };
+            let segs: Vec<&str> = path.split('.').collect();
+            let cut = 1 + split % segs.len();
+            // segs[..cut] dotted as the outer key, the rest nested under it.
+            let mut inner = value;
+            if cut < segs.len() {
+                inner = json!({ segs[cut..].join("."): inner });
+            }
+            let outer = segs[..cut].join(".");
+            match data.get_mut(&outer) {
+                Some(Value::Object(m)) => {
+                    if let Value::Object(more) = inner {
+                        for (k2, v2) in more {
+                            m.entry(k2).or_insert(v2);
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    data.insert(outer, inner);
+                }
+            }
+        }
+        json!({"county": {"id": "x", "name": "某县"}, "data": data})
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Over generated bodies the schema accepts exactly what the reader reads.
+    #[test]
+    fn the_county_schema_and_the_reader_agree_on_generated_bodies(body in county_body()) {
+        let rules = RuleSet::load_dir(Path::new(ROOT).join("tests/rules/mini")).unwrap();
+        let v = validator(&fazhi::schema::county(&rules));
+        if let Err(e) = agree(&v, &rules, &body) {
+            prop_assert!(false, "{}", e);
+        }
     }
 }

@@ -187,16 +187,35 @@ fn bad_data_is_400_with_the_diagnostics() {
     assert_eq!(v["error"]["kind"], "data");
     assert_eq!(v["error"]["diagnostics"][0]["line"], 1);
 
-    // The second of two counties is wrong: it is named by its index.
+    // The second of two counties is wrong: it is named by its index, at its place in the body
+    // the client sent (issue 23: batch bodies were re-serialised and positions pointed there).
     let good = county_json("fixtures/counties/yuncheng-2018.yaml");
+    let body = format!("[{good},\n  {{\"county\": {{\"id\": \"y\", \"name\": \"乙县\"}}, \"data\": {{\"nope\": 1}}}}]");
     let v: Value = c
         .post(s.url("/rulesets/national-2021/score"))
-        .body(format!("[{good}, {{\"county\": {{\"id\": \"y\", \"name\": \"乙县\"}}, \"data\": {{\"nope\": 1}}}}]"))
+        .body(body.clone())
         .send()
         .unwrap()
         .json()
         .unwrap();
-    assert_eq!(v["error"]["diagnostics"][0]["file"], "counties[1]");
+    let d = &v["error"]["diagnostics"][0];
+    assert_eq!(d["file"], "request body");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("counties[1]: unknown field `nope`"),
+        "{d}"
+    );
+    let line = body
+        .lines()
+        .nth(d["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    let at: String = line
+        .chars()
+        .skip(d["column"].as_u64().unwrap() as usize - 1)
+        .collect();
+    assert!(at.starts_with("\"nope\""), "{d}: {at}");
 
     // Gap takes one county.
     let resp = c

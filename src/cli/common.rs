@@ -18,6 +18,41 @@ pub const NOT_REPRODUCED: u8 = 3;
 /// named on standard error.
 pub const RULE_ERRORS: u8 = 4;
 
+/// The bounds on county tables (`.xlsx`, `.csv`), flags of every command (issue 23); the
+/// defaults are [`fazhi::sheet::Limits::default`]'s.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TableLimits {
+    /// Most bytes a workbook's parts may expand to (a zip bomb is refused at once).
+    #[arg(long, global = true, default_value_t = fazhi::sheet::Limits::default().expanded_bytes)]
+    pub max_workbook_bytes: u64,
+    /// Most sheets in a workbook.
+    #[arg(long, global = true, default_value_t = fazhi::sheet::Limits::default().sheets)]
+    pub max_sheets: usize,
+    /// Most rows in one sheet or CSV table.
+    #[arg(long, global = true, default_value_t = fazhi::sheet::Limits::default().rows)]
+    pub max_rows: usize,
+    /// Most cells in one sheet or CSV table.
+    #[arg(long, global = true, default_value_t = fazhi::sheet::Limits::default().cells)]
+    pub max_cells: usize,
+    /// Most shared strings in a workbook.
+    #[arg(long, global = true, default_value_t = fazhi::sheet::Limits::default().shared_strings)]
+    pub max_shared_strings: usize,
+}
+
+impl TableLimits {
+    /// Makes these the bounds of every table read in this process.
+    pub fn install(&self) {
+        fazhi::sheet::Limits {
+            expanded_bytes: self.max_workbook_bytes,
+            sheets: self.max_sheets,
+            rows: self.max_rows,
+            cells: self.max_cells,
+            shared_strings: self.max_shared_strings,
+        }
+        .set_default();
+    }
+}
+
 /// Names on standard error every rule that failed for a county; returns how many did.
 pub fn name_rule_errors(county: &fazhi::CountyRef, errors: &[fazhi::RuleError]) -> usize {
     let who = county.source.as_deref().unwrap_or(&county.id);
@@ -25,6 +60,25 @@ pub fn name_rule_errors(county: &fazhi::CountyRef, errors: &[fazhi::RuleError]) 
         eprintln!("error: {who}: rule {e} (counted as 0)");
     }
     errors.len()
+}
+
+/// Names on standard error every rule that failed for a county of an evaluated batch (`whatif`,
+/// `uncertainty`: the same lines and exit code as `score`), each county by `sources[i]`, where it
+/// was read from; returns how many failed.
+pub fn name_batch_rule_errors(
+    batch: &fazhi::analyse::policy::scores::Batch,
+    sources: &[String],
+) -> usize {
+    batch
+        .counties()
+        .iter()
+        .zip(sources)
+        .map(|(c, source)| {
+            let mut county = c.county().clone();
+            county.source = Some(source.clone());
+            name_rule_errors(&county, &c.report.rule_errors())
+        })
+        .sum()
 }
 
 /// The exit code after the output was written: [`RULE_ERRORS`] when some rule failed.

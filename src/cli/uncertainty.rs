@@ -65,11 +65,12 @@ pub fn run(a: Args) -> u8 {
         },
         None => Weights::nominal(&rules),
     };
-    let counties = match load_counties(&rules, a.data) {
+    let (counties, sources) = match load_counties(&rules, a.data) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let batch = Batch::evaluate(&rules, &counties);
+    let failed_rules = name_batch_rule_errors(&batch, &sources);
     let u = match uncertainty::analyse(&rules, &batch, &start, &settings) {
         Ok(u) => u,
         Err(e) => {
@@ -102,7 +103,7 @@ pub fn run(a: Args) -> u8 {
         Format::Html => render::html::uncertainty_html(&u, &data_provenance(&rules, &counties)),
     };
     match write_output(a.out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

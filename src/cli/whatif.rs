@@ -7,12 +7,16 @@ use fazhi::{CountyData, RuleSet};
 use std::path::{Path, PathBuf};
 
 /// County data from the arguments: files as given, folders expanded to their county files,
-/// county tables one county per row. Reports every unreadable input; `Err` carries the exit code.
-pub fn load_counties(rules: &RuleSet, args: &[PathBuf]) -> Result<Vec<CountyData>, u8> {
+/// county tables one county per row; with each county, where it was read from (a file, or a
+/// table's `FILE#台账!ROW`). Reports every unreadable input; `Err` carries the exit code.
+pub fn load_counties(
+    rules: &RuleSet,
+    args: &[PathBuf],
+) -> Result<(Vec<CountyData>, Vec<String>), u8> {
     Ok(read_counties(rules, args)?
         .into_iter()
-        .map(|(data, _)| data)
-        .collect())
+        .map(|(data, input)| (data, input.path))
+        .unzip())
 }
 
 /// The provenance of an analysis of `counties`: the rule set, the engine and every county's data
@@ -67,11 +71,12 @@ pub fn run(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let counties = match load_counties(&rules, data) {
+    let (counties, sources) = match load_counties(&rules, data) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let batch = Batch::evaluate(&rules, &counties);
+    let failed_rules = name_batch_rule_errors(&batch, &sources);
     let w = WhatIf::compare(&rules, &batch, &scenario);
     let text = match format {
         OutFormat::Text(Format::Markdown) => render::whatif_markdown(&w),
@@ -81,14 +86,19 @@ pub fn run(
         OutFormat::Text(Format::Html) => {
             render::html::whatif_html(&w, &data_provenance(&rules, &counties))
         }
-        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::whatif(&w, &rules)),
+        OutFormat::Xlsx => {
+            return match write_workbook(out, super::common::xlsx::whatif(&w, &rules)) {
+                OK => after_rule_errors(failed_rules),
+                code => code,
+            }
+        }
         OutFormat::Docx => {
             eprintln!("error: `fazhi whatif` writes md, json, csv, html or xlsx");
             return BAD_INPUT;
         }
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

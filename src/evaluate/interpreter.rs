@@ -31,17 +31,8 @@ impl<'a> BoundCounty<'a> {
 
     /// Runs one rule whose maximum is `max` (bound as `P`); `notes`: word the helpers' notes.
     pub(crate) fn run(&self, rule: &CompiledRule, max: f64, notes: bool) -> Run {
-        let missing: Vec<_> = rule
-            .inputs
-            .iter()
-            .filter(|f| !self.data.values.contains_key(*f))
-            .cloned()
-            .collect();
-        if !missing.is_empty() {
-            return Run {
-                outcome: Outcome::NoData(missing),
-                notes: Vec::new(),
-            };
+        if let Some(run) = super::no_data(rule, self.data) {
+            return run;
         }
         let mut scope = Scope::new();
         scope.push_constant_dynamic("d", self.d.clone());

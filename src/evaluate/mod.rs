@@ -102,6 +102,20 @@ impl CompiledRule {
     }
 }
 
+/// `NoData` naming the inputs of `rule` that `data` lacks, when it lacks any.
+pub(crate) fn no_data(rule: &CompiledRule, data: &crate::CountyData) -> Option<Run> {
+    let missing: Vec<_> = rule
+        .inputs
+        .iter()
+        .filter(|f| !data.values.contains_key(*f))
+        .cloned()
+        .collect();
+    (!missing.is_empty()).then(|| Run {
+        outcome: Outcome::NoData(missing),
+        notes: Vec::new(),
+    })
+}
+
 /// What one rule gave for one county.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {

@@ -165,7 +165,22 @@ impl CountyData {
     /// ±(2^53 − 1), where numbers stop being exact.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
-        let syntax = crate::load::parse::Syntax::of(name);
+        CountyData::read(name, text, crate::load::parse::Syntax::of(name), rules)
+    }
+
+    /// Parses county data from JSON text whatever `name` is (a request body, say): the same
+    /// reading as a `.json` file, so the same bytes give the same answer on every route
+    /// (issue 23: an HTTP body with a C1 control character was read as YAML and refused).
+    pub fn from_json_str(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
+        CountyData::read(name, text, crate::load::parse::Syntax::Json, rules)
+    }
+
+    fn read(
+        name: &str,
+        text: &str,
+        syntax: crate::load::parse::Syntax,
+        rules: &crate::RuleSet,
+    ) -> Result<CountyData> {
         let too_deep = || match crate::load::files::too_deep(text) {
             Some(at) => Err(Error::Data(Diagnostics(vec![Diagnostic::error(
                 name,
@@ -189,7 +204,7 @@ impl CountyData {
         if syntax == crate::load::parse::Syntax::Json {
             too_deep()?;
         }
-        from_tree(name, text, rules)
+        from_tree_as(name, text, syntax, rules)
     }
 
     pub(crate) fn finish(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
@@ -240,9 +255,18 @@ impl std::io::Write for HashSink {
 
 /// The careful path of [`CountyData::from_str`]: the document as a tree with the place of every
 /// key and value, then every check, each problem reported at its line and column.
+#[cfg(test)]
 pub(crate) fn from_tree(name: &str, text: &str, rules: &crate::RuleSet) -> Result<CountyData> {
+    from_tree_as(name, text, crate::load::parse::Syntax::of(name), rules)
+}
+
+fn from_tree_as(
+    name: &str,
+    text: &str,
+    syntax: crate::load::parse::Syntax,
+    rules: &crate::RuleSet,
+) -> Result<CountyData> {
     let fields = rules.fields();
-    let syntax = crate::load::parse::Syntax::of(name);
     let doc =
         crate::load::parse::tree(name, text, syntax).map_err(|d| Error::Data(Diagnostics(d)))?;
     let mut diags = Vec::new();
@@ -298,7 +322,7 @@ pub(crate) fn from_tree(name: &str, text: &str, rules: &crate::RuleSet) -> Resul
     if diags.is_empty() {
         Ok(CountyData::finish(info, values))
     } else {
-        Err(Error::Data(Diagnostics(diags)))
+        Err(Error::Data(Diagnostics(diags).capped()))
     }
 }
 
@@ -436,8 +460,11 @@ fn walk_data(
             }
         } else if is_group(&path, fields) && matches!(e.value.kind, Kind::Map(_)) {
             walk_data(file, &path, &e.value, fields, out, diags);
-        } else {
+        } else if diags.len() < crate::error::MAX_DIAGNOSTICS_PER_FILE {
             diags.push(unknown_field(file, e.key_at, &path, fields));
+        } else {
+            // Past the cap only the count is kept: no did-you-mean search over the dictionary.
+            diags.push(Diagnostic::error(file, e.key_at, String::new()));
         }
     }
 }

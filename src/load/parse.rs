@@ -294,7 +294,7 @@ pub(crate) fn tree(file: &str, text: &str, syntax: Syntax) -> Result<Node, Vec<D
     if diags.is_empty() {
         Ok(node)
     } else {
-        Err(diags)
+        Err(crate::error::Diagnostics(diags).capped().0)
     }
 }
 
@@ -303,8 +303,13 @@ pub(crate) fn tree(file: &str, text: &str, syntax: Syntax) -> Result<Node, Vec<D
 pub(crate) fn duplicates(file: &str, node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.kind {
         Kind::Map(m) => {
-            for (i, e) in m.iter().enumerate() {
-                if let Some(first) = m[..i].iter().find(|f| f.key == e.key) {
+            // The first entry of each key, found by hash: a mapping of n keys costs n steps, not
+            // n² (80,000 unknown fields took 9.6 s when each key was compared with all before it).
+            let mut firsts: std::collections::HashMap<&str, &Entry> =
+                std::collections::HashMap::with_capacity(m.len());
+            for e in m {
+                let first = *firsts.entry(e.key.as_str()).or_insert(e);
+                if !std::ptr::eq(first, e) {
                     out.push(
                         Diagnostic::error(
                             file,

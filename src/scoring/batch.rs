@@ -189,3 +189,198 @@ mod tests {
         assert_eq!(names, ["a.json", "b.yaml", "sub/d.yml"]);
     }
 }
+
+/// The counties of a JSON text (an HTTP request body, say), as [`read_json_counties`] reads them.
+#[derive(Debug)]
+pub struct JsonCounties {
+    /// The counties, in the order of the text.
+    pub counties: Vec<CountyData>,
+    /// Whether the text held one county object (answered with one report, not an array).
+    pub one: bool,
+}
+
+/// The name diagnostics give a JSON text read by [`read_json_counties`].
+pub const JSON_BODY: &str = "request body";
+
+/// Reads one county object, an array of them, or `{"counties": [...]}` from JSON text: one
+/// reading for every shape (issue 23). Each county is read as JSON (as a `.json` file is, by
+/// [`CountyData::from_json_str`]) from its own bytes in the text, never re-serialised, with the
+/// same duplicate-key rule; every diagnostic is named [`JSON_BODY`] and its line and column point
+/// into `text` as given; a county of a batch is named `counties[i]: ` at the start of the
+/// message. At most [`crate::MAX_DIAGNOSTICS_PER_FILE`] diagnostics, then one more with the count.
+///
+/// # Errors
+/// [`Error::Data`] for text that is not JSON or counties that do not fit the dictionary;
+/// [`Error::Invalid`] for JSON of another shape, no counties, or more than `max_counties`.
+///
+/// ```
+/// let rules = fazhi::RuleSet::builtin()?;
+/// let one = r#"{"county": {"id": "x", "name": "某县"}, "data": {}}"#;
+/// let read = fazhi::scoring::batch::read_json_counties(&format!("[{one}, {one}]"), &rules, 10)?;
+/// assert_eq!((read.counties.len(), read.one), (2, false));
+/// let err = fazhi::scoring::batch::read_json_counties(&format!("[{one}, {one}]"), &rules, 1);
+/// assert!(err.unwrap_err().to_string().contains("--max-counties"));
+/// # Ok::<(), fazhi::Error>(())
+/// ```
+pub fn read_json_counties(
+    text: &str,
+    rules: &RuleSet,
+    max_counties: usize,
+) -> Result<JsonCounties> {
+    use serde_json::value::RawValue;
+    let syntax_error = |e: serde_json::Error| {
+        Error::Data(crate::Diagnostics(vec![crate::Diagnostic::error(
+            JSON_BODY,
+            (e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+        )
+        .with_help("send one county object ({\"county\": …, \"data\": …}), an array of them, or {\"counties\": [...]}")]))
+    };
+    let body = text.trim_start_matches('\u{feff}');
+    let list: Vec<&RawValue> = match body.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(body).map_err(syntax_error)?,
+        Some(b'{') => {
+            let top: TopKeys = serde_json::from_str(body).map_err(syntax_error)?;
+            let batch = top.0.iter().any(|(k, _)| k == "counties")
+                && !top.0.iter().any(|(k, _)| k == "data");
+            if !batch {
+                // One county: read from the text itself, as a `.json` file is.
+                let county = CountyData::from_json_str(JSON_BODY, text, rules)?;
+                return Ok(JsonCounties {
+                    counties: vec![county],
+                    one: true,
+                });
+            }
+            if top.0.iter().filter(|(k, _)| k == "counties").count() > 1 {
+                return Err(Error::Invalid(
+                    "the key `counties` is written twice; write it once".into(),
+                ));
+            }
+            let raw = top
+                .0
+                .into_iter()
+                .find(|(k, _)| k == "counties")
+                .map(|(_, v)| v);
+            match raw.map(|r| serde_json::from_str::<Vec<&RawValue>>(r.get())) {
+                Some(Ok(items)) => items,
+                _ => {
+                    return Err(Error::Invalid(
+                        "`counties` must be an array of county objects".into(),
+                    ))
+                }
+            }
+        }
+        _ => {
+            // Not an object or array: a syntax error has its place; valid JSON is the wrong shape.
+            serde_json::from_str::<&RawValue>(body).map_err(syntax_error)?;
+            return Err(Error::Invalid(
+                "the body must be a county object, an array of them, or {\"counties\": [...]}"
+                    .into(),
+            ));
+        }
+    };
+    if list.is_empty() {
+        return Err(Error::Invalid("no counties in the request".into()));
+    }
+    if list.len() > max_counties {
+        return Err(Error::Invalid(format!(
+            "the request holds {} counties, more than the limit of {max_counties}; send fewer per request or start the server with a larger --max-counties",
+            list.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(list.len());
+    let mut diags = Vec::new();
+    let mut places = Places::new(text);
+    for (i, item) in list.iter().enumerate() {
+        crate::cancel::check()?;
+        let (line, column) = places.at(item.get());
+        match CountyData::from_json_str(JSON_BODY, item.get(), rules) {
+            Ok(c) => out.push(c),
+            Err(e) => diags.extend(e.diagnostics().iter().map(|d| {
+                let mut d = d.clone();
+                // Places in the county's own bytes, moved to where they sit in the text.
+                if d.line == 1 {
+                    d.column += column - 1;
+                }
+                if d.line > 0 {
+                    d.line += line - 1;
+                }
+                d.message = format!("counties[{i}]: {}", d.message);
+                d
+            })),
+        }
+    }
+    if diags.is_empty() {
+        Ok(JsonCounties {
+            counties: out,
+            one: false,
+        })
+    } else {
+        Err(Error::Data(crate::Diagnostics(diags).capped()))
+    }
+}
+
+/// The keys of a JSON object in order (a key written twice stays twice), values as raw slices.
+struct TopKeys<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for TopKeys<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = TopKeys<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> std::result::Result<TopKeys<'a>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let v: &'de serde_json::value::RawValue = a.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(TopKeys(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// The 1-based line and character column of slices of `text`, asked for in order: one pass
+/// over the text however many counties it holds.
+struct Places<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Places<'a> {
+    fn new(text: &'a str) -> Self {
+        Places {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, part: &str) -> (usize, usize) {
+        let to = (part.as_ptr() as usize)
+            .saturating_sub(self.text.as_ptr() as usize)
+            .min(self.text.len());
+        if let Some(between) = self.text.get(self.offset..to) {
+            for c in between.chars() {
+                if c == '\n' {
+                    self.line += 1;
+                    self.column = 1;
+                } else {
+                    self.column += 1;
+                }
+            }
+            self.offset = to;
+        }
+        (self.line, self.column)
+    }
+}

@@ -72,6 +72,36 @@ impl Budget {
     }
 }
 
+/// Runs `f` over `items` in parallel chunks in input order (4, 8, … 256), under one budget
+/// whose stopped rules are fixed within a chunk and updated between chunks from each item's
+/// limit hits in item order: the per-rule stop of every batch (rank, whatif, uncertainty), the
+/// same result on any number of threads.
+pub(crate) fn in_chunks<T: Sync, U: Send>(
+    items: &[T],
+    f: impl Fn(&T, &Budget) -> (U, Vec<usize>) + Sync + Send,
+) -> (Vec<U>, Budget) {
+    use crate::par::*;
+    let mut budget = Budget::default();
+    let mut out = Vec::with_capacity(items.len());
+    // The caller's token, if any, goes with the work to every worker thread.
+    let token = crate::cancel::current();
+    let (mut start, mut size) = (0, 4);
+    while start < items.len() {
+        let chunk = &items[start..(start + size).min(items.len())];
+        let done: Vec<(U, Vec<usize>)> = chunk
+            .par_iter()
+            .map(|t| crate::cancel::installed(token.as_ref(), || f(t, &budget)))
+            .collect();
+        for (u, hits) in done {
+            budget.record(&hits);
+            out.push(u);
+        }
+        start += chunk.len();
+        size = (size * 2).min(256);
+    }
+    (out, budget)
+}
+
 /// Every rule of a rule set with its key and a label, in rule-set order.
 fn labels(rules: &RuleSet) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = rules

@@ -49,9 +49,17 @@ impl RuleSet {
     /// Scores one county and also returns, per item (in [`RuleSet::items`] order), the unrounded
     /// share of its points the rule gave: its result clamped to `[0, points]` divided by the
     /// points (0 for items without data, failing items and zero-point items). Re-weighting
-    /// analyses scale these shares instead of re-running the rules.
-    pub(crate) fn score_with_shares(&self, data: &CountyData) -> (Report, Vec<f64>) {
-        let runner = Runner::new(self, data, Evaluator::Compiled);
+    /// analyses scale these shares instead of re-running the rules. Under a batch's budget when
+    /// given; also returns the rules that hit the operations limit on this county.
+    pub(crate) fn score_with_shares_budget(
+        &self,
+        data: &CountyData,
+        b: Option<&budget::Budget>,
+    ) -> (Report, Vec<f64>, Vec<usize>) {
+        let mut runner = Runner::new(self, data, Evaluator::Compiled);
+        if let Some(b) = b {
+            runner = runner.with_budget(b);
+        }
         let runs = Runs {
             items: self
                 .items
@@ -76,7 +84,8 @@ impl RuleSet {
                 }
             })
             .collect();
-        (aggregate::build(&self.model, data, runs), shares)
+        let hits = runner.limit_hits();
+        (aggregate::build(&self.model, data, runs), shares, hits)
     }
 
     /// Scores one county like [`RuleSet::score`], but takes an item's result from `reuse`
@@ -427,11 +436,24 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+        // Work no longer wanted stops before the next rule (the caller's `Cancel::run` drops
+        // the report).
+        if crate::cancel::stopped() {
+            return Run {
+                outcome: Outcome::Error("cancelled".into()),
+                notes: Vec::new(),
+            };
+        }
         let Some((b, hits)) = &self.budget else {
             return self.run_free(rule, max);
         };
         let key = budget::key(rule);
         if b.is_stopped(key) {
+            // A county without the rule's inputs has no data for it, stopped or not: coverage
+            // means the same as in `score` (issue 23).
+            if let Some(run) = crate::evaluate::no_data(rule, self.data) {
+                return run;
+            }
             return Run {
                 outcome: Outcome::Error(budget::stopped_message()),
                 notes: Vec::new(),

@@ -16,7 +16,10 @@
 //! Every error names the file, the sheet and cell (`台账!C12`) and the field.
 
 mod cells;
+mod limits;
 mod styles;
+
+pub use limits::Limits;
 
 #[cfg(feature = "xlsx")]
 pub(crate) use cells::{date_serial, shift_decimal};
@@ -136,7 +139,10 @@ fn csv_grid(file: &str, path: &Path, bytes: &[u8]) -> Result<Grid> {
         .flexible(true)
         .from_reader(bytes);
     let mut cells = Vec::new();
+    let limits = Limits::current();
+    let mut total = 0usize;
     for rec in reader.records() {
+        crate::cancel::check()?;
         let rec = rec.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
             table_error(
@@ -146,6 +152,23 @@ fn csv_grid(file: &str, path: &Path, bytes: &[u8]) -> Result<Grid> {
                 "save the table as CSV UTF-8 (comma-separated), or as .xlsx",
             )
         })?;
+        total += rec.len();
+        if cells.len() >= limits.rows {
+            return Err(limits::over(
+                file,
+                format!("the table has more than {} rows", limits.rows),
+                "--max-rows",
+                limits.rows,
+            ));
+        }
+        if total > limits.cells {
+            return Err(limits::over(
+                file,
+                format!("the table has more than {} cells", limits.cells),
+                "--max-cells",
+                limits.cells,
+            ));
+        }
         cells.push(rec.iter().map(Cell::text).collect());
     }
     let name = path
@@ -157,6 +180,21 @@ fn csv_grid(file: &str, path: &Path, bytes: &[u8]) -> Result<Grid> {
 }
 
 fn xlsx_grids(file: &str, path: &Path) -> Result<Vec<Grid>> {
+    // Bounded before calamine holds anything: expansion, sheets, rows, cells, shared strings.
+    limits::check_workbook(file, path, &Limits::current())?;
+    // The library never panics: a panic inside the workbook reader on a damaged workbook the
+    // checks above let through becomes this file's error.
+    std::panic::catch_unwind(|| xlsx_grids_checked(file, path)).unwrap_or_else(|_| {
+        Err(table_error(
+            file,
+            (0, 0),
+            "the workbook reader failed on this file: it is damaged".into(),
+            "open the workbook in a spreadsheet program and save it again",
+        ))
+    })
+}
+
+fn xlsx_grids_checked(file: &str, path: &Path) -> Result<Vec<Grid>> {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
         table_error(

@@ -23,6 +23,38 @@ pub fn mini_with(file: &str, from: &str, to: &str) -> RuleSource {
     RuleSource::from_documents(docs)
 }
 
+/// The mini rule set with every item's, bonus's and penalty's expression an endless loop.
+pub fn hostile() -> RuleSource {
+    let docs = mini_docs()
+        .into_iter()
+        .map(|(name, text)| {
+            let mut out = String::new();
+            let mut in_block = None;
+            for line in text.lines() {
+                let indent = line.len() - line.trim_start().len();
+                if let Some(i) = in_block {
+                    if indent > i && !line.trim().is_empty() {
+                        continue;
+                    }
+                    in_block = None;
+                }
+                if let Some(rest) = line.trim_start().strip_prefix("score:") {
+                    out.push_str(&" ".repeat(indent));
+                    out.push_str("score: \"let x = 0; loop { x += 1; }\"\n");
+                    if rest.trim() == "|" {
+                        in_block = Some(indent);
+                    }
+                    continue;
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+            (name, out)
+        })
+        .collect::<Vec<_>>();
+    RuleSource::from_documents(docs)
+}
+
 /// The seed and synthetic fixture counties (`fixtures/counties`, `fixtures/synthetic`), in path
 /// order, checked against `rules`.
 pub fn fixture_counties(rules: &RuleSet) -> Vec<CountyData> {

@@ -15,10 +15,20 @@ impl Server {
     /// Starts `fazhi serve --addr 127.0.0.1:0 ARGS…` and waits (at most a minute) for its
     /// `listening on` line; its later log lines are drained so it never blocks on them.
     pub fn start(bin: &str, args: &[&str]) -> Server {
+        Server::start_logged(bin, args, "warn").0
+    }
+
+    /// [`Server::start`] with `RUST_LOG=rust_log`; every later line of its standard error comes
+    /// through the receiver.
+    pub fn start_logged(
+        bin: &str,
+        args: &[&str],
+        rust_log: &str,
+    ) -> (Server, std::sync::mpsc::Receiver<String>) {
         let mut child = Command::new(bin)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", rust_log)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -26,11 +36,14 @@ impl Server {
             .expect("start fazhi serve");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
+        let (log_tx, log_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
-                if !sent {
+                if sent {
+                    let _ = log_tx.send(line);
+                } else {
                     if let Some(rest) = line.strip_prefix("fazhi serve: listening on ") {
                         let base = rest.split_whitespace().next().unwrap_or("").to_string();
                         let _ = tx.send(Ok(base));
@@ -53,7 +66,7 @@ impl Server {
                 panic!("fazhi serve did not start within a minute")
             }
         };
-        Server { child, base }
+        (Server { child, base }, log_rx)
     }
 
     /// The URL of `path` on this server.

@@ -10,7 +10,6 @@ use crate::report::{CountyRef, Report};
 use crate::report::{Failure, InputFile, Provenance};
 use crate::ruleset::RuleSet;
 use crate::scoring::batch;
-use crate::scoring::budget::Budget;
 use crate::types::{IndicatorId, Points};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -157,47 +156,32 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
     let areas = area_heads(rules);
     type Scored = crate::Result<(RankRow, InputFile, Vec<(IndicatorId, String)>)>;
-    let mut results: Vec<Scored> = Vec::with_capacity(paths.len());
-    let mut budget = Budget::default();
     // Chunks in input order, growing to 256 counties: the budget's stopped rules are fixed
     // within a chunk, so the result does not depend on the number of threads.
-    let (mut start, mut size) = (0, 4);
-    while start < paths.len() {
-        let chunk = &paths[start..(start + size).min(paths.len())];
-        let scored: Vec<(Scored, Vec<usize>)> = chunk
-            .par_iter()
-            .map(|p| {
-                // Only the row is kept, so the report is built without explanations.
-                let r = batch::read_county(p, rules).map(|(data, input)| {
-                    let (mut report, hits) = rules.score_lean_budget(&data, &budget);
-                    report.county.source = Some(input.path.clone());
-                    let errors = report
-                        .items
-                        .iter()
-                        .filter(|i| i.status == crate::report::ItemStatus::Error)
-                        .map(|i| {
-                            (
-                                i.id.clone(),
-                                i.messages.first().cloned().unwrap_or_default(),
-                            )
-                        })
-                        .collect();
-                    ((row(&areas, &report), input, errors), hits)
-                });
-                tick();
-                match r {
-                    Ok((x, hits)) => (Ok(x), hits),
-                    Err(e) => (Err(e), Vec::new()),
-                }
-            })
-            .collect();
-        for (r, hits) in scored {
-            budget.record(&hits);
-            results.push(r);
+    let (results, budget) = crate::scoring::budget::in_chunks(paths, |p, budget| {
+        // Only the row is kept, so the report is built without explanations.
+        let r = batch::read_county(p, rules).map(|(data, input)| {
+            let (mut report, hits) = rules.score_lean_budget(&data, budget);
+            report.county.source = Some(input.path.clone());
+            let errors = report
+                .items
+                .iter()
+                .filter(|i| i.status == crate::report::ItemStatus::Error)
+                .map(|i| {
+                    (
+                        i.id.clone(),
+                        i.messages.first().cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            ((row(&areas, &report), input, errors), hits)
+        });
+        tick();
+        match r {
+            Ok((x, hits)) => (Ok(x) as Scored, hits),
+            Err(e) => (Err(e), Vec::new()),
         }
-        start += chunk.len();
-        size = (size * 2).min(256);
-    }
+    });
     let scored: Vec<(usize, &str, &str)> = results
         .iter()
         .enumerate()
@@ -211,28 +195,39 @@ pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) 
             .into_iter()
             .map(|(k, v)| (scored[k].0, v))
             .collect();
-    let mut rows = Vec::new();
-    let mut inputs = Vec::new();
+    let mut results = results;
     let mut failures = Vec::new();
     let mut item_errors: std::collections::HashMap<IndicatorId, (usize, String)> =
         Default::default();
-    for (i, (p, r)) in paths.iter().zip(results).enumerate() {
+    for (i, (p, r)) in paths.iter().zip(results.iter_mut()).enumerate() {
         match r {
             Ok(_) if dup.contains_key(&i) => failures.push(Failure {
                 path: p.display().to_string(),
                 error: dup[&i].clone(),
             }),
-            Ok((row, input, errors)) => {
-                for (id, why) in errors {
+            Ok((_, _, errors)) => {
+                for (id, why) in std::mem::take(errors) {
                     let e = item_errors.entry(id).or_insert((0, why));
                     e.0 += 1;
                 }
-                rows.push(row);
-                inputs.push(input);
             }
-            Err(e) => failures.push(Failure::new(p, &e)),
+            Err(e) => failures.push(Failure::new(p, e)),
         }
     }
+    // The rows are taken out of the scored list in one pass (issue 23: memory that follows what
+    // is kept; the list and a copy of its rows were both held whole for 100,000 counties).
+    let mut inputs = Vec::with_capacity(results.len());
+    let rows: Vec<RankRow> = results
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Ok((row, input, _)) if !dup.contains_key(&i) => {
+                inputs.push(input);
+                Some(row)
+            }
+            _ => None,
+        })
+        .collect();
     let limited_list = budget.report(rules);
     let limited: std::collections::HashSet<&str> =
         limited_list.iter().map(|(l, _)| l.as_str()).collect();

@@ -628,6 +628,12 @@ fn programme(
     time_limit: Duration,
 ) -> Solved {
     use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    // Work no longer wanted (issue 23): no solver run once stopped, none past the deadline.
+    let time_limit = if crate::cancel::stopped() {
+        Duration::ZERO
+    } else {
+        crate::cancel::remaining().map_or(time_limit, |r| r.min(time_limit))
+    };
     if time_limit.is_zero() {
         return Solved::TimeUp(0.0);
     }

@@ -12,7 +12,6 @@
 //! point constants (`deduct_each(n, 0.5)`) is treated as a weight on the share it gave.
 
 use super::weights::Weights;
-use crate::par::*;
 use crate::report::{CountyRef, Report};
 use crate::types::Points;
 use crate::{CountyData, RuleSet};
@@ -107,36 +106,38 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Evaluates every county once (in parallel), keeping what re-weighting needs.
+    /// Evaluates every county once (in parallel), keeping what re-weighting needs. A rule that
+    /// hits its operations limit on [`crate::scoring::budget::TRIP_AFTER`] counties is stopped
+    /// for the rest of the batch, as in `rank` (issue 23).
     pub fn evaluate(rules: &RuleSet, data: &[CountyData]) -> Batch {
-        let counties = data
-            .par_iter()
-            .map(|d| {
-                let (report, shares) = rules.score_with_shares(d);
-                let penalty_requests = rules
-                    .penalties()
-                    .iter()
-                    .zip(&report.penalties)
-                    .map(|(p, r)| match p.cap {
-                        // A zeroing entry that held asks for everything left.
-                        _ if p.is_zeroing() => {
-                            if r.zeroed() {
-                                crate::aggregate::ALL_POINTS
-                            } else {
-                                Points::ZERO
-                            }
+        let (counties, _) = crate::scoring::budget::in_chunks(data, |d, budget| {
+            let (report, shares, hits) = rules.score_with_shares_budget(d, Some(budget));
+            let penalty_requests = rules
+                .penalties()
+                .iter()
+                .zip(&report.penalties)
+                .map(|(p, r)| match p.cap {
+                    // A zeroing entry that held asks for everything left.
+                    _ if p.is_zeroing() => {
+                        if r.zeroed() {
+                            crate::aggregate::ALL_POINTS
+                        } else {
+                            Points::ZERO
                         }
-                        Some(c) => r.raw.clamp(Points::ZERO, c),
-                        None => r.raw.at_least_zero(),
-                    })
-                    .collect();
+                    }
+                    Some(c) => r.raw.clamp(Points::ZERO, c),
+                    None => r.raw.at_least_zero(),
+                })
+                .collect();
+            (
                 Evaluated {
                     report,
                     shares,
                     penalty_requests,
-                }
-            })
-            .collect();
+                },
+                hits,
+            )
+        });
         Batch {
             tree: Tree::of(rules),
             nominal: Weights::nominal(rules),

@@ -26,6 +26,8 @@ pub enum ApiError {
     Overloaded,
     /// The request took longer than its time limit (503).
     Timeout,
+    /// The server is shutting down and stopped the request's work (503).
+    ShuttingDown,
     /// A failure that is not the client's fault (500), logged.
     Internal(String),
 }
@@ -85,6 +87,12 @@ impl ApiError {
                 "the request took longer than the server's time limit; send fewer counties per request".into(),
                 &[],
             ),
+            ApiError::ShuttingDown => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "the server is shutting down; retry on another instance or once it is back".into(),
+                &[],
+            ),
             ApiError::Internal(m) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -97,12 +105,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // No log here: the request's one log line names the kind (routes::log_line); the
+        // message and diagnostics go to the client only.
         let (status, kind, message, diagnostics) = self.parts();
-        if status.is_server_error() {
-            tracing::warn!(kind, %message, "request failed");
-        } else {
-            tracing::info!(kind, %message, "request refused");
-        }
         let body = json!({
             "error": {
                 "kind": kind,
@@ -110,6 +115,10 @@ impl IntoResponse for ApiError {
                 "diagnostics": diagnostics,
             }
         });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        response
+            .extensions_mut()
+            .insert(super::routes::ErrorKind(kind));
+        response
     }
 }

@@ -7,9 +7,11 @@
 //!
 //! Production habits: a request body limit (413), a per-request time limit (503 `timeout`), a
 //! concurrency limit that sheds load (503 `overloaded`), a request id on every request
-//! (`x-request-id`, kept when the client sends one, echoed in the response and in every log line),
-//! structured logs (tracing; `--log-json` for JSON lines), and graceful shutdown on SIGTERM or
-//! Ctrl-C (requests in flight finish). Errors are JSON with the library's diagnostics.
+//! (`x-request-id`, kept when the client sends one, echoed in the response and in its log line),
+//! one log line per request (tracing; `--log-json` for JSON lines), work that stops when its
+//! answer is no longer wanted (time limit, client gone, shutdown: a [`fazhi::Cancel`] per
+//! request), and graceful shutdown on SIGTERM or Ctrl-C (requests in flight get `--grace`
+//! seconds, then their work stops). Errors are JSON with the library's diagnostics.
 
 mod error;
 mod openapi;
@@ -41,6 +43,13 @@ pub struct Args {
     /// Requests handled at once; more are refused at once with 503 (kind `overloaded`).
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
+    /// Most counties in one request body (more: 400 naming this flag).
+    #[arg(long, default_value_t = 1000)]
+    pub max_counties: usize,
+    /// Seconds that requests in flight get to finish after SIGTERM or Ctrl-C; then their work
+    /// is stopped (503 `shutting_down`) and the server exits.
+    #[arg(long, default_value_t = 10.0)]
+    pub grace: f64,
     /// Log JSON lines instead of text (standard error; level from RUST_LOG, default info).
     #[arg(long)]
     pub log_json: bool,
@@ -52,6 +61,13 @@ pub struct AppState {
     pub rulesets: BTreeMap<String, Arc<RuleSet>>,
     /// The body limit, for error messages.
     pub body_limit: usize,
+    /// The time limit of one request: its work stops there (and the answer is 503 `timeout`).
+    pub timeout: Duration,
+    /// Most counties in one request body.
+    pub max_counties: usize,
+    /// Stops the work of every request when the server shuts down (each request's token is a
+    /// child of it).
+    pub shutdown: fazhi::Cancel,
 }
 
 /// Loads the rule sets, starts the runtime and serves until SIGTERM / Ctrl-C.
@@ -83,9 +99,14 @@ pub fn run(args: Args) -> u8 {
             return BAD_INPUT;
         }
     }
+    let timeout = Duration::try_from_secs_f64(args.timeout).unwrap_or(Duration::from_secs(30));
+    let grace = Duration::try_from_secs_f64(args.grace).unwrap_or(Duration::from_secs(10));
     let state = Arc::new(AppState {
         rulesets,
         body_limit: args.body_limit,
+        timeout,
+        max_counties: args.max_counties.max(1),
+        shutdown: fazhi::Cancel::new(),
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -97,10 +118,14 @@ pub fn run(args: Args) -> u8 {
             return FAILURE;
         }
     };
-    runtime.block_on(serve(state, &args))
+    let code = runtime.block_on(serve(state, &args, grace));
+    // Work still running on the blocking pool was told to stop; whatever has not returned
+    // within a second more is left to the process exit.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
 }
 
-async fn serve(state: Arc<AppState>, args: &Args) -> u8 {
+async fn serve(state: Arc<AppState>, args: &Args, grace: Duration) -> u8 {
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -119,12 +144,33 @@ async fn serve(state: Arc<AppState>, args: &Args) -> u8 {
     let app = routes::router(
         state.clone(),
         args.body_limit,
-        Duration::try_from_secs_f64(args.timeout).unwrap_or(Duration::from_secs(30)),
+        state.timeout,
         args.concurrency.max(1),
     );
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    // On SIGTERM / Ctrl-C: stop accepting, give requests in flight `grace` to finish, then stop
+    // their work (they answer 503 `shutting_down`) and return within two seconds more, whatever
+    // clients do (issue 23: the server outlived SIGTERM until killed).
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let shutdown = state.shutdown.clone();
+    let bounded = async move {
+        let mut stop_rx = stop_rx;
+        let _ = stop_rx.wait_for(|s| *s).await;
+        tokio::time::sleep(grace).await;
+        shutdown.cancel();
+        tracing::info!("grace period over: stopping the work of requests in flight");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    let result = tokio::select! {
+        r = server => r,
+        () = bounded => {
+            tracing::warn!("requests still open after the grace period: exiting");
+            Ok(())
+        }
+    };
     match result {
         Ok(()) => {
             tracing::info!("stopped");

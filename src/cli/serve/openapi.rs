@@ -14,8 +14,8 @@ pub fn document() -> Value {
         "required": true,
         "content": { "application/json": { "schema": { "oneOf": [
             { "$ref": "#/components/schemas/County" },
-            { "type": "array", "items": { "$ref": "#/components/schemas/County" } },
-            { "type": "object", "required": ["counties"], "properties": { "counties": { "type": "array", "items": { "$ref": "#/components/schemas/County" } } } }
+            { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/County" } },
+            { "type": "object", "required": ["counties"], "properties": { "counties": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/County" } } } }
         ] } } }
     });
     let common = |ok: Value| {
@@ -24,7 +24,7 @@ pub fn document() -> Value {
             "400": err("bad input: the county data do not fit the dictionary (kind `data`, with diagnostics) or the body is not what the endpoint takes (kind `invalid_request`)"),
             "404": err("no rule set with that id (kind `not_found`)"),
             "413": err("the body is larger than the server's --body-limit (kind `payload_too_large`)"),
-            "503": err("too many requests at once (kind `overloaded`) or over the time limit (kind `timeout`)"),
+            "503": err("too many requests at once (kind `overloaded`), over the time limit (kind `timeout`: the work stops there) or the server is shutting down (kind `shutting_down`)"),
         })
     };
     json!({
@@ -105,7 +105,7 @@ pub fn document() -> Value {
                 "type": "object", "required": ["severity", "file", "line", "column", "message"],
                 "properties": {
                     "severity": { "enum": ["error", "warning"] },
-                    "file": { "type": "string", "description": "rule file, `request body`, or `counties[i]`" },
+                    "file": { "type": "string", "description": "rule file or `request body` (a county of a batch body is named `counties[i]: ` at the start of the message; line and column point into the body as sent)" },
                     "line": { "type": "integer", "description": "1-based; 0 when unknown" },
                     "column": { "type": "integer", "description": "1-based; 0 when unknown" },
                     "message": { "type": "string" },
@@ -117,7 +117,7 @@ pub fn document() -> Value {
                 "properties": { "error": {
                     "type": "object", "required": ["kind", "message", "diagnostics"],
                     "properties": {
-                        "kind": { "enum": ["rules", "data", "scenario", "invalid_request", "not_found", "payload_too_large", "overloaded", "timeout", "io", "internal"] },
+                        "kind": { "enum": ["rules", "data", "scenario", "invalid_request", "not_found", "payload_too_large", "overloaded", "timeout", "shutting_down", "io", "internal"] },
                         "message": { "type": "string", "description": "the whole error as the CLI prints it" },
                         "diagnostics": { "type": "array", "items": { "$ref": "#/components/schemas/Diagnostic" } }
                     }
@@ -135,7 +135,20 @@ pub fn document() -> Value {
             "County": {
                 "type": "object", "required": ["county", "data"],
                 "description": "A county file as JSON; `fazhi schema county --rules DIR` gives the full schema for a rule set's dictionary",
-                "properties": { "county": { "type": "object" }, "data": { "type": "object" } }
+                "properties": {
+                    "county": {
+                        "type": "object", "required": ["id", "name"],
+                        "description": "who the data are about: id and name, optionally province, year, kind, sources, note",
+                        "properties": {
+                            "id": { "type": "string" }, "name": { "type": "string" },
+                            "province": { "type": "string" }, "year": { "type": "integer" },
+                            "kind": { "type": "string" }, "note": { "type": "string" },
+                            "sources": { "type": "object", "additionalProperties": { "type": "string" } }
+                        },
+                        "additionalProperties": false
+                    },
+                    "data": { "type": "object" }
+                }
             },
             "Report": {
                 "type": "object", "required": ["schema", "ruleset", "engine", "county", "summary", "items"],

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{BoxError, Json, Router};
 use fazhi::analyse::change::rank::rank_reports;
 use fazhi::analyse::gap::GapAnalysis;
-use fazhi::{CountyData, Diagnostics, Error, RuleSet, RuleSource};
+use fazhi::{CountyData, RuleSet, RuleSource};
 use serde_json::{json, Value as Json_};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -22,7 +22,6 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::TraceLayer;
 
 type Shared = Arc<AppState>;
 
@@ -41,18 +40,10 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state);
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-        let id = req
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %req.uri())
-    });
     routes.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(Counter::default()))
-            .layer(trace)
+            .layer(axum::middleware::from_fn(log_line))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(HandleErrorLayer::new(limits_error))
             .load_shed()
@@ -60,6 +51,69 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
             .layer(GlobalConcurrencyLimitLayer::new(concurrency))
             .timeout(timeout),
     )
+}
+
+/// The error kind of a response, for its log line (set by [`ApiError`]).
+#[derive(Clone, Copy)]
+pub struct ErrorKind(pub &'static str);
+
+/// One log line per request, written when the answer is ready or when the request is dropped
+/// unanswered (the client went away: status 499): request id, method, route (the route's
+/// pattern, never the client's URI), request body size, status, milliseconds and error kind.
+/// The error itself goes to the client only, so a hostile request cannot grow the log by more
+/// than a line (issue 23: one 269 KB request wrote 1.88 MB of log).
+async fn log_line(req: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let mut line = LogLine {
+        started: std::time::Instant::now(),
+        id: req
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(64).collect())
+            .unwrap_or_else(|| "-".into()),
+        method: req.method().to_string(),
+        route: req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or("(no route)".into(), |p| p.as_str().to_string()),
+        size: req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok()),
+        answer: None,
+    };
+    let response = next.run(req).await;
+    line.answer = Some((
+        response.status().as_u16(),
+        response
+            .extensions()
+            .get::<ErrorKind>()
+            .map_or("-", |k| k.0),
+    ));
+    response
+}
+
+struct LogLine {
+    started: std::time::Instant,
+    id: String,
+    method: String,
+    route: String,
+    size: Option<u64>,
+    answer: Option<(u16, &'static str)>,
+}
+
+impl Drop for LogLine {
+    fn drop(&mut self) {
+        let (status, kind) = self.answer.unwrap_or((499, "client_closed"));
+        let ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        let size = self.size.map_or("-".to_string(), |n| n.to_string());
+        if status >= 500 {
+            tracing::warn!(request_id = %self.id, method = %self.method, route = %self.route, size = %size, status, ms = format!("{ms:.1}"), kind, "request");
+        } else {
+            tracing::info!(request_id = %self.id, method = %self.method, route = %self.route, size = %size, status, ms = format!("{ms:.1}"), kind, "request");
+        }
+    }
 }
 
 /// Request ids `fazhi-1`, `fazhi-2`, … for requests that come without an `x-request-id`.
@@ -119,69 +173,58 @@ fn body_text(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<St
         .map_err(|_| ApiError::BadRequest("the request body is not UTF-8 text".into()))
 }
 
-/// Runs CPU-bound library work on the blocking pool.
+/// Runs CPU-bound library work on the blocking pool under the request's token: it stops at the
+/// request's time limit, when the request is dropped (the time-limit layer answered first, or
+/// the client went away: hyper drops the handler) and when the server shuts down (issue 23).
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    state: &AppState,
+    f: impl FnOnce(&fazhi::Cancel) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::Internal(format!("the worker failed: {e}")))?
+    let token = state
+        .shutdown
+        .child(std::time::Instant::now().checked_add(state.timeout));
+    let guard = CancelOnDrop(token.clone());
+    let shutdown = state.shutdown.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let answer = token.run(|| f(&token));
+        if answer.is_err() {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            tracing::debug!(
+                ms = format!("{ms:.1}"),
+                "work stopped: its answer is no longer wanted"
+            );
+        }
+        answer
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("the worker failed: {e}")))?;
+    drop(guard);
+    match answer {
+        Ok(r) => r,
+        Err(fazhi::Cancelled) if shutdown.is_cancelled() => Err(ApiError::ShuttingDown),
+        Err(fazhi::Cancelled) => Err(ApiError::Timeout),
+    }
 }
 
-/// The counties in a body: one county object, `{"counties": [...]}` or an array. Returns the
-/// counties and whether the body held one county (answered with one object, not an array).
-fn counties(rules: &RuleSet, text: &str) -> Result<(Vec<CountyData>, bool), ApiError> {
-    let value: Json_ = serde_json::from_str(text).map_err(|e| {
-        Error::Data(Diagnostics(vec![fazhi::Diagnostic {
-            severity: fazhi::Severity::Error,
-            file: "request body".into(),
-            line: e.line(),
-            column: e.column(),
-            message: format!("not valid JSON: {e}"),
-            help: Some("send one county object ({\"county\": …, \"data\": …}), an array of them, or {\"counties\": [...]}".into()),
-        }]))
-    })?;
-    let list = match value {
-        Json_::Array(items) => items,
-        Json_::Object(mut m) if m.contains_key("counties") && !m.contains_key("data") => {
-            match m.remove("counties") {
-                Some(Json_::Array(items)) => items,
-                _ => {
-                    return Err(ApiError::BadRequest(
-                        "`counties` must be an array of county objects".into(),
-                    ))
-                }
-            }
-        }
-        Json_::Object(_) => {
-            // One county: parsed from the body itself, so lines and columns point into it.
-            let county = CountyData::from_str("request body", text, rules)?;
-            return Ok((vec![county], true));
-        }
-        _ => {
-            return Err(ApiError::BadRequest(
-                "the body must be a county object, an array of them, or {\"counties\": [...]}"
-                    .into(),
-            ))
-        }
-    };
-    if list.is_empty() {
-        return Err(ApiError::BadRequest("no counties in the request".into()));
+/// Cancels a request's token when the request's future is dropped before its answer.
+struct CancelOnDrop(fazhi::Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    for (i, item) in list.iter().enumerate() {
-        let text = serde_json::to_string_pretty(item).unwrap_or_default();
-        match CountyData::from_str(&format!("counties[{i}]"), &text, rules) {
-            Ok(c) => out.push(c),
-            Err(e) => diags.extend(e.diagnostics().iter().cloned()),
-        }
-    }
-    if diags.is_empty() {
-        Ok((out, false))
-    } else {
-        Err(Error::Data(Diagnostics(diags)).into())
-    }
+}
+
+/// The counties in a body (one county object, an array of them or `{"counties": [...]}`),
+/// read by the library as every embedding reads them; whether it held one county.
+fn counties(
+    rules: &RuleSet,
+    text: &str,
+    max_counties: usize,
+) -> Result<(Vec<CountyData>, bool), ApiError> {
+    let body = fazhi::scoring::batch::read_json_counties(text, rules, max_counties)?;
+    Ok((body.counties, body.one))
 }
 
 async fn health(State(state): State<Shared>) -> Json<Json_> {
@@ -238,9 +281,18 @@ async fn score(
 ) -> Result<Response, ApiError> {
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
-    let out = blocking(move || {
-        let (counties, one) = counties(&rules, &text)?;
-        let reports: Vec<_> = counties.iter().map(|c| rules.score(c)).collect();
+    let max = state.max_counties;
+    let out = blocking(&state, move |cancel| {
+        let (counties, one) = counties(&rules, &text, max)?;
+        // Once stopped, no county more (the answer is dropped anyway).
+        let reports: Vec<_> = counties
+            .iter()
+            .take_while(|_| !cancel.is_cancelled())
+            .map(|c| rules.score(c))
+            .collect();
+        if reports.is_empty() {
+            return Err(ApiError::Timeout);
+        }
         Ok(if one {
             fazhi::render::json(&reports[0])
         } else {
@@ -258,8 +310,9 @@ async fn gap(
 ) -> Result<Response, ApiError> {
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
-    let out = blocking(move || {
-        let (counties, one) = counties(&rules, &text)?;
+    let max = state.max_counties;
+    let out = blocking(&state, move |_| {
+        let (counties, one) = counties(&rules, &text, max)?;
         if !one {
             return Err(ApiError::BadRequest(
                 "gap analyses one county per request: send one county object".into(),
@@ -281,9 +334,14 @@ async fn rank(
 ) -> Result<Response, ApiError> {
     let rules = ruleset(&state, &id)?;
     let text = body_text(&state, body)?;
-    let out = blocking(move || {
-        let (counties, _) = counties(&rules, &text)?;
-        let reports = counties.iter().map(|c| rules.score(c)).collect();
+    let max = state.max_counties;
+    let out = blocking(&state, move |cancel| {
+        let (counties, _) = counties(&rules, &text, max)?;
+        let reports = counties
+            .iter()
+            .take_while(|_| !cancel.is_cancelled())
+            .map(|c| rules.score(c))
+            .collect();
         Ok(fazhi::render::to_json(&rank_reports(&rules, reports)))
     })
     .await?;
@@ -311,7 +369,10 @@ async fn lint(
         };
         pairs.push((name.clone(), t.to_string()));
     }
-    let diags = blocking(move || Ok(RuleSet::lint(&RuleSource::from_documents(pairs)))).await?;
+    let diags = blocking(&state, move |_| {
+        Ok(RuleSet::lint(&RuleSource::from_documents(pairs)))
+    })
+    .await?;
     let errors = diags.errors().count();
     Ok(Json(json!({
         "ok": errors == 0,

@@ -30,11 +30,12 @@ pub fn run(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let counties = match load_counties(&rules, data) {
+    let (counties, sources) = match load_counties(&rules, data) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let batch = Batch::evaluate(&rules, &counties);
+    let failed_rules = name_batch_rule_errors(&batch, &sources);
     let a = match audit(&rules, &batch, scenario.as_ref()) {
         Ok(a) => a,
         Err(e) => {
@@ -49,14 +50,19 @@ pub fn run(
         OutFormat::Text(Format::Html) => {
             render::html::audit_html(&a, &data_provenance(&rules, &counties))
         }
-        OutFormat::Xlsx => return write_workbook(out, super::common::xlsx::audit(&a, &rules)),
+        OutFormat::Xlsx => {
+            return match write_workbook(out, super::common::xlsx::audit(&a, &rules)) {
+                OK => after_rule_errors(failed_rules),
+                code => code,
+            }
+        }
         OutFormat::Text(Format::Csv) | OutFormat::Docx => {
             eprintln!("error: `fazhi audit` writes md, json, html or xlsx");
             return BAD_INPUT;
         }
     };
     match write_output(out, &text) {
-        Ok(()) => OK,
+        Ok(()) => after_rule_errors(failed_rules),
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE

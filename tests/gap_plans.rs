@@ -49,7 +49,7 @@ ruleset: {id: two, title: 两个领域, version: "1", total_points: 20}
 fields:
   a.rate: {type: percent, desc: 甲比率}
   b.rate: {type: percent, desc: 乙比率}
-  v.fraud: {type: bool, desc: 弄虚作假}
+  v.fraud: {type: bool, desc: 弄虚作假, lever: none}
 indicators:
   - id: "1"
     name: 甲领域
@@ -92,12 +92,12 @@ fn the_blocker_is_the_area_share_when_the_total_is_enough() {
         "{md}"
     );
     assert!(!md.contains("总分还差"), "{md}");
-    // One item is the least cost: 2.1 (area 2's only item). Raising the rate to 60% (+4) would
-    // do; among the plans of least cost the one gaining most is taken: 100% (+8).
+    // One item is the least cost: 2.1 (area 2's only item). Raising the rate to 60% (+4) does,
+    // and the plan moves it only as far as the line needs (issue 21), not to 100% (+8).
     let plan = &g.plans[0];
     assert_eq!(plan.steps.len(), 1);
     assert_eq!(plan.steps[0].item.as_str(), "2.1");
-    assert_eq!(plan.steps[0].changes[0].to, Value::Number(100.0));
+    assert_eq!(plan.steps[0].changes[0].to, Value::Number(60.0));
     let partial = &g
         .lost
         .iter()
@@ -132,7 +132,8 @@ fn every_blocker_is_named_total_areas_and_veto() {
     );
     assert!(matches!(&b[2], Blocker::AreaShare { id, .. } if id.as_str() == "2"));
     assert!(matches!(&b[3], Blocker::Veto { name, .. } if name == "弄虚作假"));
-    // The veto's field is a veto input, never a lever: the plan does not undo the fraud.
+    // The veto's field declares `lever: none` (a past fraud is not undone): the plan does not
+    // undo it, and the line stays blocked.
     assert!(g.plans[0].blocked_by_veto);
     assert!(g.plans[0]
         .steps

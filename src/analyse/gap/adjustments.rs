@@ -70,26 +70,7 @@ pub(super) fn lost(sim: &Sim<'_>, levers: &CountyLevers, report: &Report) -> Vec
                     .map(|p| now + (p.min_total - report.summary.total))
                     .filter(|g| *g > now)
                     .collect();
-                let mut s = Searcher::new(rules, data, e, levers);
-                s.ladder(&f.changes[0].field, now, f.earned, &goals)
-                    .into_iter()
-                    .filter_map(|(to, p)| {
-                        let c = search::change(
-                            rules.fields(),
-                            &f.changes[0].field,
-                            f.changes[0].from.clone(),
-                            to,
-                        );
-                        let partial = Fix {
-                            reach: Reach::Partial,
-                            changes: vec![c],
-                            earned: p,
-                            gain: p - now,
-                        };
-                        super::build::verify(sim, i, partial)
-                    })
-                    .filter(|f| f.gain > Points::ZERO)
-                    .collect()
+                super::build::partial_moves(sim, levers, i, f, now, &goals)
             }
             _ => Vec::new(),
         };

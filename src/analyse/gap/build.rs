@@ -91,26 +91,7 @@ pub(super) fn build(
                     let partial = match fix.as_ref() {
                         Some(f) if f.changes.len() == 1 && f.gain > Points::ZERO => {
                             let goals = needs(report, item);
-                            let mut s = search::Searcher::new(rules, data, entry, &levers);
-                            s.ladder(&f.changes[0].field, item.earned, f.earned, &goals)
-                                .into_iter()
-                                .filter_map(|(to, p)| {
-                                    let c = search::change(
-                                        rules.fields(),
-                                        &f.changes[0].field,
-                                        f.changes[0].from.clone(),
-                                        to,
-                                    );
-                                    let partial = Fix {
-                                        reach: Reach::Partial,
-                                        changes: vec![c],
-                                        earned: p,
-                                        gain: p - item.earned,
-                                    };
-                                    verify(&sim, pos, partial)
-                                })
-                                .filter(|f| f.gain > Points::ZERO)
-                                .collect()
+                            partial_moves(&sim, &levers, pos, f, item.earned, &goals)
                         }
                         _ => Vec::new(),
                     };
@@ -183,6 +164,38 @@ fn refine_supply(
     fix.earned = more.earned;
     fix.gain = more.earned;
     fix
+}
+
+/// The smaller moves of a one-field fix `f` of entry `entry` (worth `now` before it): the
+/// smallest move of its field to every points level the probes pass and to every `goals` level
+/// (what a pass line needs), each checked like a fix, those that gain kept.
+pub(super) fn partial_moves(
+    sim: &Sim<'_>,
+    levers: &CountyLevers,
+    entry: usize,
+    f: &Fix,
+    now: Points,
+    goals: &[Points],
+) -> Vec<Fix> {
+    let (Some(e), Some(first)) = (sim.entries.get(entry), f.changes.first()) else {
+        return Vec::new();
+    };
+    let rules = sim.rules;
+    let mut s = search::Searcher::new(rules, sim.data(), e, levers);
+    s.ladder(&first.field, now, f.earned, goals)
+        .into_iter()
+        .filter_map(|(to, p)| {
+            let c = search::change(rules.fields(), &first.field, first.from.clone(), to);
+            let partial = Fix {
+                reach: Reach::Partial,
+                changes: vec![c],
+                earned: p,
+                gain: p - now,
+            };
+            verify(sim, entry, partial)
+        })
+        .filter(|f| f.gain > Points::ZERO)
+        .collect()
 }
 
 /// The entry's points with the fix applied, from the entry's own rule evaluated on the county's

@@ -214,3 +214,52 @@ fn case23_a_plan_moves_only_as_far_as_the_line_needs() {
         fazhi::analyse::gap::apply_changes(&rules, &data, &plan.steps[0].changes).unwrap();
     assert_eq!(rules.score(&changed).summary.total, plan.total_after);
 }
+
+/// A rate's denominator without a declared lever is never inferred a lever (raising the cases
+/// decided would dilute a correction rate): lint names it as a denominator, and the gap lists it
+/// among the fields not moved, not as 推断.
+#[test]
+fn an_undeclared_denominator_is_never_a_lever() {
+    let doc = r#"
+ruleset: {id: t, title: 复议纠错率, version: "1", total_points: 10}
+fields:
+  fuyi.jiuzheng: {type: count, desc: 被纠错件数}
+  fuyi.zongshu: {type: count, desc: 行政复议案件总数}
+indicators:
+  - id: "1"
+    name: 复议
+    points: 10
+    children:
+      - {id: "1.1", name: 纠错率, points: 10, inputs: [fuyi.jiuzheng, fuyi.zongshu], score: "tiers_below(pct(d.fuyi.jiuzheng, d.fuyi.zongshu), [[10, P], [20, 5]])"}
+pass_lines:
+  - {id: ok, name: 合格, min_total: 10}
+"#;
+    let src = RuleSource::from_documents([("r.yaml", doc)]);
+    let lint = RuleSet::lint(&src);
+    let w: Vec<String> = lint.0.iter().map(|d| d.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|m| m.contains("`fuyi.zongshu`") && m.contains("a rate's denominator")),
+        "{w:?}"
+    );
+    let rules = RuleSet::load(&src).unwrap();
+    let data = CountyData::from_str(
+        "c.yaml",
+        "county: {id: c, name: 县}\ndata: {fuyi: {jiuzheng: 5, zongshu: 20}}\n",
+        &rules,
+    )
+    .unwrap();
+    let g = GapAnalysis::new(&rules, &data);
+    let item = &g.lost[0];
+    let zongshu = FieldPath::new("fuyi.zongshu");
+    assert!(
+        item.search.not_levers.contains(&zongshu),
+        "{:?}",
+        item.search
+    );
+    assert!(!item.search.inferred.contains_key(&zongshu));
+    // 5 of 20 is 25%: the plan lowers the corrections (to 2: 10%), never raises the total.
+    let c = &g.plans[0].steps[0].changes[0];
+    assert_eq!(c.field.as_str(), "fuyi.jiuzheng");
+    assert_eq!(c.to.as_f64(), Some(2.0));
+}

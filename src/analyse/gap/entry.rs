@@ -205,6 +205,25 @@ impl<'r> Sim<'r> {
         }
     }
 
+    /// Whether entry `i`'s rule divides by `field` (a rate's denominator: the second argument of
+    /// `pct`, `pct_or`, `ratio_or`, `proportional`, or a field right after `/`).
+    pub(crate) fn divides_by(&self, i: usize, field: &FieldPath) -> bool {
+        let m = &self.rules.model;
+        let expr = match self.entries.get(i).map(|e| e.kind) {
+            Some(Kind::Item(pos)) => self
+                .rules
+                .items
+                .get(pos)
+                .and_then(|(idx, _)| m.nodes[*idx].leaf.as_ref())
+                .map(|l| l.score.as_str()),
+            Some(Kind::Penalty(k)) => m.penalties.get(k).map(|p| p.expression()),
+            Some(Kind::Bonus(k)) => m.bonuses.get(k).map(|b| b.score.as_str()),
+            Some(Kind::Veto(k)) => m.vetoes.get(k).map(|v| v.when.as_str()),
+            None => None,
+        };
+        expr.is_some_and(|e| super::search::denominators(e).contains(field))
+    }
+
     /// The entries that read `field`.
     pub(crate) fn readers(&self, field: &FieldPath) -> &[usize] {
         self.readers.get(field).map_or(&[], |v| v.as_slice())

@@ -21,6 +21,8 @@ use std::collections::BTreeMap;
 pub(crate) struct CountyLevers {
     levers: BTreeMap<FieldPath, Lever>,
     inferred: BTreeMap<FieldPath, Inferred>,
+    /// Undeclared fields that some rule divides by: never levers.
+    denominators: Vec<FieldPath>,
 }
 
 impl CountyLevers {
@@ -35,6 +37,13 @@ impl CountyLevers {
                 continue;
             }
             if sim.readers(f).is_empty() {
+                continue;
+            }
+            // A rate's denominator is never a lever (raising the cases decided would dilute a
+            // correction rate): not probed, and named as such.
+            if sim.readers(f).iter().any(|&i| sim.divides_by(i, f)) {
+                out.levers.insert(f.clone(), Lever::None);
+                out.denominators.push(f.clone());
                 continue;
             }
             let from = sim.data().values.get(f).map(|d| d.value.clone());
@@ -144,7 +153,7 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
         return Vec::new();
     }
     let counties = crate::synth::generate(rules, LINT_COUNTIES, 1);
-    let mut tally: BTreeMap<&FieldPath, [usize; 3]> = BTreeMap::new();
+    let mut tally: BTreeMap<&FieldPath, [usize; 4]> = BTreeMap::new();
     let mut readers: BTreeMap<&FieldPath, Vec<String>> = BTreeMap::new();
     for c in &counties {
         let sim = Sim::new(rules, c);
@@ -163,6 +172,7 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
             match levers.inferred(f) {
                 Some(Inferred::Raise) => t[0] += 1,
                 Some(Inferred::Lower) => t[1] += 1,
+                _ if levers.denominators.contains(f) => t[3] += 1,
                 _ => t[2] += 1,
             }
         }
@@ -172,7 +182,22 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
         let Some(read_by) = readers.get(f) else {
             continue;
         };
-        let [up, down, neither] = tally.get(f).copied().unwrap_or_default();
+        let [up, down, neither, divides] = tally.get(f).copied().unwrap_or_default();
+        if divides > 0 {
+            out.push(
+                Diagnostic::warning(
+                    &spec.span.file,
+                    spec.span.loc(),
+                    format!(
+                        "field `{f}` ({}) declares no `lever:`; read by {}, where a rule divides by it (a rate's denominator): the gap analysis never moves it",
+                        spec.desc,
+                        read_by.join(", ")
+                    ),
+                )
+                .with_help("declare `lever: none` on the field (docs/FORMAT.md, \"Levers\")"),
+            );
+            continue;
+        }
         let said = if up > 0 && down == 0 {
             "raise"
         } else if down > 0 && up == 0 {

@@ -102,7 +102,9 @@ impl Entry {
     /// −[`ALL_POINTS`]), a bonus's points (after its cap), a veto that fires [`FIRED`]. Higher
     /// is always better for the county. `None` when the rule does not score (no data, an error).
     pub(crate) fn value(&self, rules: &RuleSet, data: &CountyData) -> Option<Points> {
-        let runner = Runner::new(rules, data, Evaluator::Compiled).quiet();
+        // Items go through `score_item` (which binds the county itself); the others share one
+        // runner, made only when needed.
+        let runner = || Runner::new(rules, data, Evaluator::Compiled).quiet();
         let m = &rules.model;
         match self.kind {
             Kind::Item(pos) => {
@@ -111,7 +113,7 @@ impl Entry {
             }
             Kind::Penalty(i) => {
                 let p = m.penalties.get(i)?;
-                let run = runner.run(rules.penalties.get(i)?, p.cap.map_or(0.0, |c| c.as_f64()));
+                let run = runner().run(rules.penalties.get(i)?, p.cap.map_or(0.0, |c| c.as_f64()));
                 if p.is_zeroing() {
                     let (_, status, _, holds) = zeroing(&run, p.applies_to.as_str());
                     (status == ItemStatus::Scored).then_some(if holds {
@@ -126,12 +128,12 @@ impl Entry {
             }
             Kind::Bonus(i) => {
                 let b = m.bonuses.get(i)?;
-                let run = runner.run(rules.bonuses.get(i)?, b.cap.as_f64());
+                let run = runner().run(rules.bonuses.get(i)?, b.cap.as_f64());
                 let (pts, status, _) = adjustment(&run, Some(b.cap));
                 (status == ItemStatus::Scored).then_some(pts)
             }
             Kind::Veto(i) => {
-                let run = runner.run(rules.vetoes.get(i)?, 0.0);
+                let run = runner().run(rules.vetoes.get(i)?, 0.0);
                 match run.outcome {
                     Outcome::Bool(true) => Some(FIRED),
                     Outcome::Bool(false) => Some(Points::ZERO),

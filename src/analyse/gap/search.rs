@@ -914,22 +914,16 @@ pub(crate) fn probe_values(
     }
     match spec.ty {
         t if t.is_numeric() || t == FieldType::Date => {
-            let Some(axis) = Axis::new(spec, from, period) else {
-                return out;
-            };
-            for (start, sign, span) in axis.directions(lever) {
+            out.extend(axis_values(spec, from, period, lever, |span| {
                 let limit = span.unwrap_or((1i64 << MAX_DOUBLINGS) - 1).min(MAX_GRID);
+                let mut ks = vec![0i64];
                 let mut k = 0i64;
-                loop {
-                    if let Some(v) = axis.value(start + sign * k) {
-                        out.push(v);
-                    }
-                    if k >= limit {
-                        break;
-                    }
+                while k < limit {
                     k = (2 * k + 1).min(limit);
+                    ks.push(k);
                 }
-            }
+                ks
+            }))
         }
         FieldType::Bool => out.extend(bool_moves(lever, from)),
         FieldType::Enum => out.extend(
@@ -954,22 +948,41 @@ pub(crate) fn uniform_values(
     period: Option<(i64, i64)>,
     lever: Lever,
 ) -> Vec<Value> {
-    let mut out = Vec::new();
     if !(spec.ty.is_numeric() || spec.ty == FieldType::Date) {
-        return out;
+        return Vec::new();
     }
-    let Some(axis) = Axis::new(spec, from, period) else {
-        return out;
-    };
-    for (start, sign, span) in axis.directions(lever) {
-        let Some(limit) = span.map(|s| s.min(MAX_GRID)) else {
-            continue;
-        };
-        for j in 1..=UNIFORM_PROBES {
-            out.extend(axis.value(start + sign * (limit * j / UNIFORM_PROBES)));
+    axis_values(spec, from, period, lever, |span| match span {
+        Some(s) => {
+            let limit = s.min(MAX_GRID);
+            (1..=UNIFORM_PROBES)
+                .map(|j| limit * j / UNIFORM_PROBES)
+                .collect()
         }
-    }
-    out
+        None => Vec::new(),
+    })
+}
+
+/// The values of a numeric or date field at the grid offsets `offsets(span)` gives for each
+/// direction `lever` allows (`span`: the steps to the bound, `None` on an open side).
+fn axis_values(
+    spec: &FieldSpec,
+    from: Option<&Value>,
+    period: Option<(i64, i64)>,
+    lever: Lever,
+    offsets: impl Fn(Option<i64>) -> Vec<i64>,
+) -> Vec<Value> {
+    let Some(axis) = Axis::new(spec, from, period) else {
+        return Vec::new();
+    };
+    axis.directions(lever)
+        .into_iter()
+        .flat_map(|(start, sign, span)| {
+            offsets(span)
+                .into_iter()
+                .filter_map(|k| axis.value(start + sign * k))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// A numeric or date field as points on a line: whole numbers for counts, tenths for percents

@@ -22,8 +22,7 @@ pub(crate) struct Runs {
 }
 
 fn missing_text(m: &[crate::types::FieldPath]) -> String {
-    let list: Vec<_> = m.iter().map(|f| f.as_str()).collect();
-    format!("缺少数据：{}", list.join("、"))
+    crate::words::notes::Missing(m).to_string()
 }
 
 /// The item score of a leaf from its run and the values its rule read; without `explain` (a
@@ -49,9 +48,12 @@ pub(crate) fn item_score(
                 ));
             }
             let expl = if explain {
-                ends_with_points(run.notes, clamped)
+                Expl::Notes {
+                    notes: run.notes,
+                    earned: clamped,
+                }
             } else {
-                String::new()
+                Expl::Nothing
             };
             (clamped, ItemStatus::Scored, expl)
         }
@@ -59,24 +61,16 @@ pub(crate) fn item_score(
             messages.push(format!(
                 "error: the rule returned {b}, not points; turn a condition into points with award(cond)"
             ));
-            (
-                Points::ZERO,
-                ItemStatus::Error,
-                "规则出错，不得分".to_string(),
-            )
+            (Points::ZERO, ItemStatus::Error, Expl::RuleError)
         }
         Outcome::NoData(missing) => (
             Points::ZERO,
             ItemStatus::NoData,
-            format!("{}，按无佐证材料不得分", missing_text(missing)),
+            Expl::NoData(missing.clone()),
         ),
         Outcome::Error(e) => {
             messages.push(format!("error: {e}"));
-            (
-                Points::ZERO,
-                ItemStatus::Error,
-                "规则出错，不得分".to_string(),
-            )
+            (Points::ZERO, ItemStatus::Error, Expl::RuleError)
         }
     };
     let missing = match &run.outcome {
@@ -91,40 +85,10 @@ pub(crate) fn item_score(
             status,
             inputs,
             missing,
-            explanation,
+            explanation: Explanation(explanation),
             messages,
         },
     )
-}
-
-/// The helpers' notes joined, ending with the points the item actually earned: a note that
-/// already ends with them (`…，得6分`, or `…，不得分` for 0) is left as it is; otherwise `；本项得3.5分` is added, so
-/// arithmetic around a helper (`each_true(…) - d.x.deduct`, `deduct_below(…) * 0.5`) or a clamp
-/// never leaves the helper's own value as the last word.
-fn ends_with_points(notes: Vec<String>, earned: Points) -> String {
-    use std::fmt::Write;
-    let mut notes = notes.into_iter();
-    let Some(mut s) = notes.next() else {
-        return format!("得{earned}分");
-    };
-    // Joined in place: a national batch words hundreds of thousands of these.
-    for n in notes {
-        s.push('；');
-        s.push_str(&n);
-    }
-    // `…，不得分` already says 0 points.
-    if earned == Points::ZERO && s.ends_with("不得分") {
-        return s;
-    }
-    let said = s.len();
-    s.push_str("；本项");
-    let last = s.len();
-    let _ = write!(s, "得{earned}分");
-    // A note that already ends with the points says them once.
-    if s[..said].ends_with(&s[last..]) {
-        s.truncate(said);
-    }
-    s
 }
 
 /// What a rule gave an item for one county.
@@ -133,7 +97,7 @@ struct ItemResult {
     status: ItemStatus,
     inputs: Inputs,
     missing: Vec<crate::types::FieldPath>,
-    explanation: String,
+    explanation: Explanation,
     messages: Vec<String>,
 }
 
@@ -190,7 +154,7 @@ pub(crate) fn adjustment(run: &Run, cap: Option<Points>) -> (Points, ItemStatus,
             let detail = if run.notes.is_empty() {
                 format!("计{}分", fmt_num(*x))
             } else {
-                run.notes.join("；")
+                crate::words::notes::joined(&run.notes)
             };
             let detail = if capped == raw {
                 detail
@@ -217,7 +181,7 @@ pub(crate) fn zeroing(run: &Run, target: &str) -> (Points, ItemStatus, String, b
     let notes = if run.notes.is_empty() {
         String::new()
     } else {
-        format!("（{}）", run.notes.join("；"))
+        format!("（{}）", crate::words::notes::joined(&run.notes))
     };
     let whole = if target == "total" {
         "总分为零".to_string()

@@ -66,6 +66,7 @@ pub mod model;
 pub mod numeric;
 mod par;
 mod types;
+mod words;
 
 // The pipeline, in the order data flows.
 mod load;

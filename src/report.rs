@@ -243,8 +243,9 @@ pub struct ItemScore {
     /// Required inputs the county lacks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<FieldPath>,
-    /// What the rule did, in short.
-    pub explanation: String,
+    /// What the rule did, in short (`96比100低4，按每1扣1分计扣4分；本项得3分`): kept as data
+    /// while scoring, worded when shown or written (a string in JSON).
+    pub explanation: Explanation,
     /// Warnings and errors on this item.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
@@ -254,6 +255,91 @@ pub struct ItemScore {
     /// Evidence needed (shared with the rule set).
     #[serde(default = "no_evidence", skip_serializing_if = "is_empty")]
     pub evidence: Arc<[String]>,
+}
+
+/// What a rule did for an item, kept as data (the helpers' notes and their numbers, the missing
+/// fields) while a county is scored, and worded in Chinese by `words::notes` only when it is shown
+/// ([`Display`](std::fmt::Display), `to_string()`) or written (a JSON string). Scoring a batch
+/// thus words nothing that is never read.
+///
+/// ```
+/// # let rules = fazhi::RuleSet::builtin()?;
+/// let county = fazhi::CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
+/// let report = rules.score(&county);
+/// let e = &report.items[0].explanation;
+/// assert!(e.to_string().ends_with("按无佐证材料不得分"));
+/// assert_eq!(serde_json::to_value(e)?, serde_json::Value::String(e.to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Explanation(pub(crate) Expl);
+
+/// How an [`Explanation`] is kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) enum Expl {
+    /// No explanation (points-only runs): the empty text.
+    #[default]
+    Nothing,
+    /// The helpers' notes and the points the item earned.
+    Notes {
+        notes: crate::helpers::core::Notes,
+        earned: Points,
+    },
+    /// The inputs the county lacks (按无佐证材料不得分).
+    NoData(Vec<FieldPath>),
+    /// The rule failed (its message is in `messages`).
+    RuleError,
+    /// Worded already (read from a stored report).
+    Text(String),
+}
+
+impl Explanation {
+    /// Whether there is nothing to say (items of points-only runs).
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            Expl::Nothing => true,
+            Expl::Text(t) => t.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+impl From<String> for Explanation {
+    /// An explanation worded already.
+    fn from(s: String) -> Self {
+        Explanation(Expl::Text(s))
+    }
+}
+
+impl PartialEq for Explanation {
+    /// Equal when they read the same (notes holding NaN included).
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || self.to_string() == other.to_string()
+    }
+}
+
+impl PartialEq<str> for Explanation {
+    fn eq(&self, other: &str) -> bool {
+        self.to_string().as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Explanation {
+    fn eq(&self, other: &&str) -> bool {
+        self.to_string().as_str() == *other
+    }
+}
+
+impl Serialize for Explanation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Explanation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Explanation(Expl::Text(String::deserialize(d)?)))
+    }
 }
 
 fn no_evidence() -> Arc<[String]> {

@@ -267,7 +267,7 @@ pub fn compare(r: &Report, want: &Expect) -> Vec<Mismatch> {
                 Some(id),
                 pts(*want_pts).to_string(),
                 i.earned.to_string(),
-                &i.explanation,
+                &i.explanation.to_string(),
             ),
             None => miss(
                 "item",
@@ -286,7 +286,7 @@ pub fn compare(r: &Report, want: &Expect) -> Vec<Mismatch> {
                 Some(id),
                 format!("{st:?}"),
                 format!("{:?}", i.status),
-                &i.explanation,
+                &i.explanation.to_string(),
             ),
             None => miss(
                 "status",
@@ -352,7 +352,9 @@ pub fn compare(r: &Report, want: &Expect) -> Vec<Mismatch> {
         }
     }
     for (id, parts) in &want.explanation {
-        let text = r.item(id).map_or("", |i| i.explanation.as_str());
+        let text = r
+            .item(id)
+            .map_or(String::new(), |i| i.explanation.to_string());
         for part in parts {
             if !text.contains(part.as_str()) {
                 miss(
@@ -364,7 +366,7 @@ pub fn compare(r: &Report, want: &Expect) -> Vec<Mismatch> {
                     } else {
                         "not found".into()
                     },
-                    text,
+                    &text,
                 );
             }
         }

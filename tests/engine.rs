@@ -48,7 +48,7 @@ fn missing_inputs_mean_no_data_and_zero_points() {
     assert_eq!(r.vetoes[0].status, ConditionStatus::NoData);
     let i = r.item("1.1").unwrap();
     assert_eq!(i.missing[0].as_str(), "litigation.head_appearance_rate");
-    assert!(i.explanation.contains("无佐证材料不得分"));
+    assert!(i.explanation.to_string().contains("无佐证材料不得分"));
 }
 
 #[test]

@@ -42,7 +42,12 @@ fn case_19_exact_ratios_meet_their_thresholds() {
     }
     // 4 × 10 = 40.
     assert_eq!(r.summary.total.to_string(), "40");
-    assert!(r.item("1.1").unwrap().explanation.contains("57 ≥ 57"));
+    assert!(r
+        .item("1.1")
+        .unwrap()
+        .explanation
+        .to_string()
+        .contains("57 ≥ 57"));
 }
 
 #[test]
@@ -59,6 +64,7 @@ fn case_13_tier_tables_in_any_order() {
         r.item("1.1")
             .unwrap()
             .explanation
+            .to_string()
             .contains("97 ≥ 95，第1档"),
         "{}",
         r.item("1.1").unwrap().explanation

@@ -85,7 +85,7 @@ fn a_rule_changed_under_its_tests_fails_naming_the_item() {
         ("item", Some("6.2.1"), "14", "7")
     );
     assert!(
-        m[0].explanation.contains("本项得7分"),
+        m[0].explanation.to_string().contains("本项得7分"),
         "{}",
         m[0].explanation
     );

@@ -112,7 +112,7 @@ pub(crate) fn no_data(rule: &CompiledRule, data: &crate::CountyData) -> Option<R
         .collect();
     (!missing.is_empty()).then(|| Run {
         outcome: Outcome::NoData(missing),
-        notes: Vec::new(),
+        notes: Default::default(),
     })
 }
 
@@ -133,7 +133,7 @@ pub(crate) enum Outcome {
 #[derive(Debug, Clone)]
 pub(crate) struct Run {
     pub outcome: Outcome,
-    pub notes: Vec<String>,
+    pub notes: crate::helpers::core::Notes,
 }
 
 pub(crate) fn from_dynamic(v: Dynamic) -> Outcome {

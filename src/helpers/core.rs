@@ -2,20 +2,23 @@
 //! the functions registered in `helpers`) and the compiled fast path (`fast`): both produce the
 //! same points and the same Chinese notes.
 
-use super::Num;
+use crate::words::notes::{Cmp, Note};
 
 /// The item being evaluated: its maximum points (`P`) and the notes the helpers leave.
 #[derive(Debug, Default)]
 pub(crate) struct Cx {
     /// The item's maximum points.
     pub max: f64,
-    /// The notes so far (at most [`MAX_NOTES`]).
-    pub notes: Vec<String>,
+    /// The notes so far (at most [`MAX_NOTES`]), worded only when a report is written.
+    pub notes: Notes,
     /// Points only: the helpers word no notes.
     pub quiet: bool,
     /// The county's assessment year (`county.year`), for `period_start()` and its kin.
     pub year: Option<i32>,
 }
+
+/// An item's notes: most items have one, kept inline (no allocation per item).
+pub(crate) type Notes = smallvec::SmallVec<[Note; 1]>;
 
 /// At most this many notes per item.
 pub(crate) const MAX_NOTES: usize = 16;
@@ -25,7 +28,7 @@ impl Cx {
     pub(crate) fn new(max: f64) -> Cx {
         Cx {
             max,
-            notes: Vec::new(),
+            notes: Notes::new(),
             quiet: false,
             year: None,
         }
@@ -42,9 +45,15 @@ impl Cx {
         self.year = year;
         self
     }
-    pub(crate) fn note(&mut self, s: impl FnOnce() -> String) {
+    /// The notes worded, for the helpers' unit tests.
+    #[cfg(test)]
+    pub(crate) fn worded(&self) -> Vec<String> {
+        self.notes.iter().map(ToString::to_string).collect()
+    }
+    /// Leaves a note, unless points only were asked for (the note is not even built then).
+    pub(crate) fn note(&mut self, n: impl FnOnce() -> Note) {
         if !self.quiet && self.notes.len() < MAX_NOTES {
-            self.notes.push(s());
+            self.notes.push(n());
         }
     }
 }
@@ -52,13 +61,7 @@ impl Cx {
 /// `award(c)`: all the item's points when `c` holds.
 pub(crate) fn award(cx: &mut Cx, c: bool) -> f64 {
     let p = cx.max;
-    cx.note(|| {
-        if c {
-            format!("条件满足，得{}分", Num(p))
-        } else {
-            "条件不满足，不得分".into()
-        }
-    });
+    cx.note(|| Note::Award { met: c, points: p });
     if c {
         p
     } else {
@@ -68,12 +71,9 @@ pub(crate) fn award(cx: &mut Cx, c: bool) -> f64 {
 
 /// `award(c, pts)`: `pts` when `c` holds.
 pub(crate) fn award_pts(cx: &mut Cx, c: bool, pts: f64) -> f64 {
-    cx.note(|| {
-        if c {
-            format!("条件满足，计{}分", Num(pts))
-        } else {
-            format!("条件不满足，计0分（该条件{}分）", Num(pts))
-        }
+    cx.note(|| Note::AwardPts {
+        met: c,
+        points: pts,
     });
     if c {
         pts
@@ -89,27 +89,24 @@ fn deduct(
     gap: f64,
     unit: f64,
     per: f64,
-    what: impl FnOnce() -> String,
+    cmp: Cmp,
 ) -> Result<f64, String> {
     if unit <= 0.0 {
         return Err(format!("{fname}(): the unit must be greater than 0"));
     }
     let p = cx.max;
     if within {
-        cx.note(|| format!("{}，不扣分", what()));
+        cx.note(|| Note::Within(cmp));
         return Ok(p);
     }
     let lost = per * gap / unit;
-    cx.note(|| {
-        format!(
-            "{}{}，按每{}扣{}分计扣{}分{}",
-            what(),
-            Num(gap),
-            Num(unit),
-            Num(per),
-            Num(lost.min(p)),
-            if lost >= p { "（扣完为止）" } else { "" }
-        )
+    cx.note(|| Note::Linear {
+        cmp,
+        gap,
+        unit,
+        per,
+        lost: lost.min(p),
+        floored: lost >= p,
     });
     Ok((p - lost).max(0.0))
 }
@@ -124,14 +121,8 @@ pub(crate) fn deduct_below(
     per: f64,
 ) -> Result<f64, String> {
     let within = crate::numeric::at_least(v, t);
-    let what = || {
-        if within {
-            format!("{}达到{}", Num(v), Num(t))
-        } else {
-            format!("{}比{}低", Num(v), Num(t))
-        }
-    };
-    deduct(cx, "deduct_below", within, t - v, unit, per, what)
+    let cmp = Cmp::Below { v, t };
+    deduct(cx, "deduct_below", within, t - v, unit, per, cmp)
 }
 
 /// `deduct_above(v, limit, unit, per)`: nothing lost when `v` stays within `limit` under
@@ -144,14 +135,8 @@ pub(crate) fn deduct_above(
     per: f64,
 ) -> Result<f64, String> {
     let within = crate::numeric::at_most(v, l);
-    let what = || {
-        if within {
-            format!("{}未超过{}", Num(v), Num(l))
-        } else {
-            format!("{}比{}高", Num(v), Num(l))
-        }
-    };
-    deduct(cx, "deduct_above", within, v - l, unit, per, what)
+    let cmp = Cmp::Above { v, l };
+    deduct(cx, "deduct_above", within, v - l, unit, per, cmp)
 }
 
 /// `deduct_each(n, per)`.
@@ -160,15 +145,15 @@ pub(crate) fn deduct_each(cx: &mut Cx, n: f64, per: f64) -> f64 {
     let lost = n.max(0.0) * per;
     cx.note(|| {
         if n <= 0.0 {
-            "未发现问题，不扣分".to_string()
+            Note::NoCases
         } else {
-            format!(
-                "{}例，每例扣{}分，计扣{}分{}",
-                Num(n),
-                Num(per),
-                Num(lost.min(p)),
-                if lost >= p { "（扣完为止）" } else { "" }
-            )
+            Note::Each {
+                n,
+                per,
+                capped: None,
+                lost: lost.min(p),
+                floored: lost >= p,
+            }
         }
     });
     (p - lost).max(0.0)
@@ -200,16 +185,19 @@ fn best_tier(
 pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
     if let Some((k, rank)) = best_tier(v, ts, crate::numeric::at_least, |a, b| a > b) {
         let (t, p) = ts[k];
-        cx.note(|| format!("{} ≥ {}，第{}档，得{}分", Num(v), Num(t), rank, Num(p)));
+        cx.note(|| Note::Tier {
+            v,
+            t,
+            rank,
+            points: p,
+            below: false,
+        });
         return p;
     }
-    cx.note(|| {
-        let low = ts
-            .iter()
-            .map(|(t, _)| *t)
-            .reduce(f64::min)
-            .map_or(String::new(), |t| Num(t).to_string());
-        format!("{} 低于最低档 {}，不得分", Num(v), low)
+    cx.note(|| Note::NoTier {
+        v,
+        edge: ts.iter().map(|(t, _)| *t).reduce(f64::min),
+        below: false,
     });
     0.0
 }
@@ -219,16 +207,19 @@ pub(crate) fn tiers(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
 pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
     if let Some((k, rank)) = best_tier(v, ts, crate::numeric::at_most, |a, b| a < b) {
         let (t, p) = ts[k];
-        cx.note(|| format!("{} ≤ {}，第{}档，得{}分", Num(v), Num(t), rank, Num(p)));
+        cx.note(|| Note::Tier {
+            v,
+            t,
+            rank,
+            points: p,
+            below: true,
+        });
         return p;
     }
-    cx.note(|| {
-        let high = ts
-            .iter()
-            .map(|(t, _)| *t)
-            .reduce(f64::max)
-            .map_or(String::new(), |t| Num(t).to_string());
-        format!("{} 高于最末档 {}，不得分", Num(v), high)
+    cx.note(|| Note::NoTier {
+        v,
+        edge: ts.iter().map(|(t, _)| *t).reduce(f64::max),
+        below: true,
     });
     0.0
 }
@@ -237,7 +228,7 @@ pub(crate) fn tiers_below(cx: &mut Cx, v: f64, ts: &[(f64, f64)]) -> f64 {
 pub(crate) fn proportional_rate(cx: &mut Cx, rate: f64) -> f64 {
     let r = rate.clamp(0.0, 100.0);
     let p = cx.max;
-    cx.note(|| format!("按完成率{}%计分：{} × {}%", Num(r), Num(p), Num(r)));
+    cx.note(|| Note::Rate { rate: r, points: p });
     p * r / 100.0
 }
 
@@ -245,7 +236,11 @@ pub(crate) fn proportional_rate(cx: &mut Cx, rate: f64) -> f64 {
 pub(crate) fn proportional(cx: &mut Cx, d: f64, t: f64) -> f64 {
     let share = ratio_or(d, t, 0.0).clamp(0.0, 1.0);
     let p = cx.max;
-    cx.note(|| format!("完成{}/{}，按比例得{}分", Num(d), Num(t), Num(p * share)));
+    cx.note(|| Note::Share {
+        done: d,
+        total: t,
+        got: p * share,
+    });
     p * share
 }
 
@@ -279,14 +274,10 @@ pub(crate) fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
 
 /// `each_true([…], pts)`: `pts` for each of the `len` conditions of which `n` hold.
 pub(crate) fn each_true(cx: &mut Cx, len: usize, n: usize, pts: f64) -> f64 {
-    cx.note(|| {
-        format!(
-            "{}项中满足{}项，每项{}分，得{}分",
-            len,
-            n,
-            Num(pts),
-            Num(n as f64 * pts)
-        )
+    cx.note(|| Note::EachTrue {
+        len,
+        met: n,
+        per: pts,
     });
     n as f64 * pts
 }

@@ -33,12 +33,10 @@ pub(crate) fn days_between(cx: &mut Cx, a: &str, b: &str) -> Result<i64, String>
         parse("days_between", "b", b)?,
     );
     let days = i64::from((y - x).get_days());
-    cx.note(|| {
-        if days >= 0 {
-            format!("{a}至{b}相隔{days}天")
-        } else {
-            format!("{b}早于{a} {}天", -days)
-        }
+    cx.note(|| crate::words::notes::Note::Days {
+        a: a.into(),
+        b: b.into(),
+        days,
     });
     Ok(days)
 }
@@ -50,12 +48,10 @@ pub(crate) fn on_or_before(cx: &mut Cx, a: &str, b: &str) -> Result<bool, String
         parse("on_or_before", "b", b)?,
     );
     let ok = x <= y;
-    cx.note(|| {
-        if ok {
-            format!("{a}不晚于{b}")
-        } else {
-            format!("{a}晚于{b}")
-        }
+    cx.note(|| crate::words::notes::Note::OnOrBefore {
+        a: a.into(),
+        b: b.into(),
+        ok,
     });
     Ok(ok)
 }
@@ -108,7 +104,7 @@ mod tests {
         // Across a leap day: 2020-02-28 → 2020-03-01 is 2 days.
         assert_eq!(days_between(&mut cx, "2020-02-28", "2020-03-01"), Ok(2));
         assert_eq!(days_between(&mut cx, "2021-03-31", "2021-03-01"), Ok(-30));
-        assert_eq!(cx.notes[0], "2021-03-01至2021-06-20相隔111天");
+        assert_eq!(cx.worded()[0], "2021-03-01至2021-06-20相隔111天");
         assert!(days_between(&mut cx, "2021-02-30", "2021-03-01").is_err());
         assert!(days_between(&mut cx, "2021-3-1", "2021-03-01").is_err());
     }

@@ -19,6 +19,7 @@ pub(crate) mod registry;
 pub(crate) mod shapes;
 
 use self::core::Cx;
+use crate::words::notes::Cmp;
 
 #[derive(Default)]
 struct Ctx {
@@ -43,7 +44,7 @@ pub(crate) fn start_item(max: f64, year: Option<i32>, present: &Rc<BTreeSet<Stri
 }
 
 /// Ends the evaluation started by [`start_item`], returning the helpers' notes.
-pub(crate) fn finish_item() -> Vec<String> {
+pub(crate) fn finish_item() -> core::Notes {
     CTX.with(|c| {
         let mut c = c.borrow_mut();
         c.present = None;
@@ -61,21 +62,8 @@ pub(crate) fn fmt_num(x: f64) -> String {
     Num(x).to_string()
 }
 
-/// [`fmt_num`] as a `Display`, for formatting a number into a note without a temporary string.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Num(pub f64);
-
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Beyond 10^12 points thousandths lose meaning and `Points` saturates: the real value
-        // is shown as it is (a rule returning -9.2e18 is reported as -9200000000000000000).
-        if self.0.is_finite() && self.0.abs() < 1e12 {
-            crate::types::Points::from_f64(self.0).fmt(f)
-        } else {
-            self.0.fmt(f)
-        }
-    }
-}
+/// [`fmt_num`] as a `Display` (worded in `words`, where all wording lives).
+pub(crate) use crate::words::Num;
 
 fn num(fname: &str, arg: &str, v: &Dynamic) -> R<f64> {
     if let Ok(f) = v.as_float() {
@@ -149,21 +137,16 @@ pub(crate) fn steps(
         crate::numeric::at_most(v, t)
     };
     if within {
-        shapes::deduct_steps(cx, name, 0.0, step, per, how, || {
-            if below {
-                shapes::below_words(v, t)
-            } else {
-                shapes::above_words(v, t)
-            }
-        })
+        let cmp = if below {
+            Cmp::Below { v, t }
+        } else {
+            Cmp::Above { v, l: t }
+        };
+        shapes::deduct_steps(cx, name, 0.0, step, per, how, cmp)
     } else if below {
-        shapes::deduct_steps(cx, name, t - v, step, per, how, || {
-            shapes::below_words(v, t)
-        })
+        shapes::deduct_steps(cx, name, t - v, step, per, how, Cmp::Below { v, t })
     } else {
-        shapes::deduct_steps(cx, name, v - t, step, per, how, || {
-            shapes::above_words(v, t)
-        })
+        shapes::deduct_steps(cx, name, v - t, step, per, how, Cmp::Above { v, l: t })
     }
 }
 

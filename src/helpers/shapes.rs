@@ -4,7 +4,7 @@
 //! the fast path, like `core`.
 
 use super::core::Cx;
-use super::Num;
+use crate::words::notes::{Cmp, Note};
 
 /// How the steps of a step deduction are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,53 +38,29 @@ pub(crate) fn deduct_steps(
     step: f64,
     per: f64,
     how: Steps,
-    what: impl FnOnce() -> String,
+    cmp: Cmp,
 ) -> Result<f64, String> {
     if step.is_nan() || step <= 0.0 {
         return Err(format!("{fname}(): the step must be greater than 0"));
     }
     let p = cx.max;
     if gap.is_nan() || gap <= 0.0 {
-        cx.note(|| format!("{}，不扣分", what()));
+        cx.note(|| Note::Within(cmp));
         return Ok(p);
     }
     let n = count_steps(gap, step, how);
     let lost = n * per;
-    cx.note(|| {
-        let rule = match how {
-            Steps::Full => format!("每满{}为一档", Num(step)),
-            Steps::Started => format!("每{}为一档，不足一档按一档计", Num(step)),
-        };
-        format!(
-            "{}{}，{}，计{}档，每档扣{}分，计扣{}分{}",
-            what(),
-            Num(gap),
-            rule,
-            Num(n),
-            Num(per),
-            Num(lost.min(p)),
-            if lost >= p { "（扣完为止）" } else { "" }
-        )
+    cx.note(|| Note::Steps {
+        cmp,
+        gap,
+        step,
+        started: how == Steps::Started,
+        n,
+        per,
+        lost: lost.min(p),
+        floored: lost >= p,
     });
     Ok((p - lost).max(0.0))
-}
-
-/// The words for a value below its target (`85比90低`), or reaching it.
-pub(crate) fn below_words(v: f64, t: f64) -> String {
-    if crate::numeric::at_least(v, t) {
-        format!("{}达到{}", Num(v), Num(t))
-    } else {
-        format!("{}比{}低", Num(v), Num(t))
-    }
-}
-
-/// The words for a value above its limit (`8比5高`), or within it.
-pub(crate) fn above_words(v: f64, l: f64) -> String {
-    if crate::numeric::at_most(v, l) {
-        format!("{}未超过{}", Num(v), Num(l))
-    } else {
-        format!("{}比{}高", Num(v), Num(l))
-    }
 }
 
 /// `deduct_each(n, per, cap)`: `per` points for each of `n` cases, at most `cap` points in all,
@@ -98,25 +74,15 @@ pub(crate) fn deduct_each_capped(cx: &mut Cx, n: f64, per: f64, cap: f64) -> Res
     let lost = asked.min(cap);
     cx.note(|| {
         if n <= 0.0 {
-            "未发现问题，不扣分".to_string()
-        } else if asked > cap {
-            format!(
-                "{}例，每例扣{}分，合{}分，最多扣{}分，计扣{}分{}",
-                Num(n),
-                Num(per),
-                Num(asked),
-                Num(cap),
-                Num(lost.min(p)),
-                if lost >= p { "（扣完为止）" } else { "" }
-            )
+            Note::NoCases
         } else {
-            format!(
-                "{}例，每例扣{}分，计扣{}分{}",
-                Num(n),
-                Num(per),
-                Num(lost.min(p)),
-                if lost >= p { "（扣完为止）" } else { "" }
-            )
+            Note::Each {
+                n,
+                per,
+                capped: (asked > cap).then_some((asked, cap)),
+                lost: lost.min(p),
+                floored: lost >= p,
+            }
         }
     });
     Ok((p - lost).max(0.0))
@@ -137,26 +103,15 @@ pub(crate) fn discretion(
         return Err("discretion(): the most points (max) cannot be negative".into());
     }
     let Some(v) = deduct else {
-        cx.note(|| "考核组未酌情扣分".to_string());
+        cx.note(|| Note::NoDiscretion);
         return Ok(0.0);
     };
     let taken = v.clamp(0.0, max);
-    cx.note(|| {
-        let why = reason
-            .filter(|r| !r.trim().is_empty())
-            .map_or(String::new(), |r| format!("，理由：{r}"));
-        if v > max {
-            format!(
-                "考核组酌情扣分填报{}分，超过上限{}分，按{}分计{why}",
-                Num(v),
-                Num(max),
-                Num(max)
-            )
-        } else if v < 0.0 {
-            format!("考核组酌情扣分填报{}分，按0分计{why}", Num(v))
-        } else {
-            format!("考核组酌情扣{}分（上限{}分{why}）", Num(taken), Num(max))
-        }
+    cx.note(|| Note::Discretion {
+        entered: v,
+        max,
+        taken,
+        reason: reason.map(Into::into),
     });
     Ok(taken)
 }
@@ -181,20 +136,43 @@ mod tests {
     fn step_deduction_points_and_note() {
         // P = 3, target 90, value 85: gap 5, started steps 1 → 3 − 1 = 2.
         let mut cx = Cx::new(3.0);
-        let got = deduct_steps(&mut cx, "f", 5.0, 10.0, 1.0, Steps::Started, || {
-            below_words(85.0, 90.0)
-        });
+        let got = deduct_steps(
+            &mut cx,
+            "f",
+            5.0,
+            10.0,
+            1.0,
+            Steps::Started,
+            Cmp::Below { v: 85.0, t: 90.0 },
+        );
         assert_eq!(got, Ok(2.0));
         assert_eq!(
-            cx.notes,
+            cx.worded(),
             ["85比90低5，每10为一档，不足一档按一档计，计1档，每档扣1分，计扣1分"]
         );
         // Full steps: 5 < 10, no step → 3.
         let mut cx = Cx::new(3.0);
-        let got = deduct_steps(&mut cx, "f", 5.0, 10.0, 1.0, Steps::Full, String::new);
+        let got = deduct_steps(
+            &mut cx,
+            "f",
+            5.0,
+            10.0,
+            1.0,
+            Steps::Full,
+            Cmp::Below { v: 0.0, t: 5.0 },
+        );
         assert_eq!(got, Ok(3.0));
         let mut cx = Cx::new(3.0);
-        assert!(deduct_steps(&mut cx, "f", 5.0, 0.0, 1.0, Steps::Full, String::new).is_err());
+        assert!(deduct_steps(
+            &mut cx,
+            "f",
+            5.0,
+            0.0,
+            1.0,
+            Steps::Full,
+            Cmp::Below { v: 0.0, t: 5.0 }
+        )
+        .is_err());
     }
 
     #[test]
@@ -202,7 +180,10 @@ mod tests {
         // P = 12, 5 cases × 3 = 15, capped at 10 → 2.
         let mut cx = Cx::new(12.0);
         assert_eq!(deduct_each_capped(&mut cx, 5.0, 3.0, 10.0), Ok(2.0));
-        assert_eq!(cx.notes, ["5例，每例扣3分，合15分，最多扣10分，计扣10分"]);
+        assert_eq!(
+            cx.worded(),
+            ["5例，每例扣3分，合15分，最多扣10分，计扣10分"]
+        );
         // 3 cases × 3 = 9 < 10 → 12 − 9 = 3.
         let mut cx = Cx::new(12.0);
         assert_eq!(deduct_each_capped(&mut cx, 3.0, 3.0, 10.0), Ok(3.0));
@@ -218,15 +199,15 @@ mod tests {
             Ok(2.5)
         );
         assert_eq!(
-            cx.notes,
+            cx.worded(),
             ["考核组酌情扣2.5分（上限3分，理由：回访记录不全）"]
         );
         let mut cx = Cx::new(6.0);
         assert_eq!(discretion(&mut cx, Some(4.0), 3.0, None), Ok(3.0));
-        assert_eq!(cx.notes, ["考核组酌情扣分填报4分，超过上限3分，按3分计"]);
+        assert_eq!(cx.worded(), ["考核组酌情扣分填报4分，超过上限3分，按3分计"]);
         let mut cx = Cx::new(6.0);
         assert_eq!(discretion(&mut cx, None, 3.0, None), Ok(0.0));
-        assert_eq!(cx.notes, ["考核组未酌情扣分"]);
+        assert_eq!(cx.worded(), ["考核组未酌情扣分"]);
         assert!(discretion(&mut cx, Some(1.0), -1.0, None).is_err());
     }
 }

@@ -113,7 +113,7 @@ pub fn csv_rows(r: &Report) -> String {
             i.lost.to_string(),
             status_of(i.status).to_string(),
             inputs.join("; "),
-            i.explanation.clone(),
+            i.explanation.to_string(),
             "item".into(),
             i.messages.join("; "),
         ]);

@@ -266,7 +266,7 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
             &[2, 6, 2, 2, 2, 10],
         );
         for i in r.items.iter().filter(|i| i.area == area.id) {
-            let mut expl = i.explanation.clone();
+            let mut expl = i.explanation.to_string();
             let inputs = short_inputs(&i.inputs);
             if !inputs.is_empty() && i.status == ItemStatus::Scored {
                 expl = format!("{expl}（{}）", inputs.join("，"));

@@ -341,7 +341,7 @@ pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
                 i.lost.into(),
                 status_zh(i.status).into(),
                 inputs.join("\n").into(),
-                i.explanation.as_str().into(),
+                i.explanation.to_string().into(),
             ]);
             if i.lost > Points::ZERO {
                 lost.rows.push(vec![
@@ -353,7 +353,7 @@ pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
                     i.earned.into(),
                     i.lost.into(),
                     status_zh(i.status).into(),
-                    i.explanation.as_str().into(),
+                    i.explanation.to_string().into(),
                     i.evidence.join("；").into(),
                 ]);
             }

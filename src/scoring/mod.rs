@@ -338,7 +338,7 @@ impl RuleSet {
                 if r.inputs.iter().any(|f| !data.values.contains_key(f)) {
                     return Run {
                         outcome: Outcome::NoData(Vec::new()),
-                        notes: Vec::new(),
+                        notes: Default::default(),
                     };
                 }
                 let max = self.model.nodes[*i].points.as_f64();
@@ -441,7 +441,7 @@ impl<'a> Runner<'a> {
         if crate::cancel::stopped() {
             return Run {
                 outcome: Outcome::Error("cancelled".into()),
-                notes: Vec::new(),
+                notes: Default::default(),
             };
         }
         let Some((b, hits)) = &self.budget else {
@@ -456,7 +456,7 @@ impl<'a> Runner<'a> {
             }
             return Run {
                 outcome: Outcome::Error(budget::stopped_message()),
-                notes: Vec::new(),
+                notes: Default::default(),
             };
         }
         let run = self.run_free(rule, max);
@@ -474,7 +474,7 @@ impl<'a> Runner<'a> {
             if let Some(missing) = slots.missing(&rule.input_slots, &rule.inputs) {
                 return Run {
                     outcome: Outcome::NoData(missing),
-                    notes: Vec::new(),
+                    notes: Default::default(),
                 };
             }
             if let Some(run) = fast::run(program, slots, max, self.notes) {

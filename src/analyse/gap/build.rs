@@ -231,7 +231,7 @@ fn lost_item(
     alternatives: Vec<Fix>,
     search: SearchNote,
 ) -> LostItem {
-    let mut why = item.explanation.clone();
+    let mut why = item.explanation.to_string();
     for m in &item.messages {
         why.push('；');
         why.push_str(m);

@@ -308,7 +308,7 @@ fn report_body(r: &Report, prov: &Prov) -> String {
         let mut t = Table::new(&["编号", "指标", "得分#", "满分#", "失分#", "状态", "说明"]);
         for i in r.items.iter().filter(|i| i.area == area.id) {
             let inputs = short_inputs(&i.inputs);
-            let mut expl = i.explanation.clone();
+            let mut expl = i.explanation.to_string();
             if !inputs.is_empty() && i.status == ItemStatus::Scored {
                 expl = format!("{expl}（{}）", inputs.join("，"));
             }

@@ -224,7 +224,7 @@ pub fn markdown(r: &Report) -> String {
         );
         for i in r.items.iter().filter(|i| i.area == area.id) {
             let inputs = short_inputs(&i.inputs);
-            let mut expl = i.explanation.clone();
+            let mut expl = i.explanation.to_string();
             if !inputs.is_empty() && i.status == ItemStatus::Scored {
                 expl = format!("{expl}（{}）", inputs.join("，"));
             }

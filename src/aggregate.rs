@@ -564,12 +564,12 @@ pub(crate) fn assemble(
         },
         engine: EngineInfo::current(),
         county: CountyRef {
-            id: data.info.id.clone(),
-            name: data.info.name.clone(),
-            province: data.info.province.clone(),
-            year: data.info.year,
-            kind: data.info.kind.clone(),
-            data_hash: data.hash.clone(),
+            id: data.info().id.clone(),
+            name: data.info().name.clone(),
+            province: data.info().province.clone(),
+            year: data.info().year,
+            kind: data.info().kind.clone(),
+            data_hash: data.hash().to_string(),
             source: None,
         },
         summary: Summary {

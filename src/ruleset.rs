@@ -29,6 +29,9 @@ pub struct RuleSet {
     pub(crate) bonuses: Vec<CompiledRule>,
     pub(crate) penalties: Vec<CompiledRule>,
     pub(crate) checks: Vec<CompiledRule>,
+    /// The data dictionary's paths in slot order, shared: county data keep their dense row for
+    /// this list (compared by pointer).
+    pub(crate) order: std::sync::Arc<[crate::types::FieldPath]>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -358,7 +361,9 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
         }
     }
     let warnings = diags.iter().filter(|d| !d.is_error()).cloned().collect();
+    let order = model.fields.keys().cloned().collect();
     let rs = RuleSet {
+        order,
         model,
         engine,
         groups: groups.into_iter().collect(),

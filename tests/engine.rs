@@ -429,7 +429,7 @@ fn data_hash_ignores_field_order_and_format() {
         &rules,
         r#"{"data": {"service": {"online_rate": 90.0}, "litigation": {"cases": 3}}, "county": {"name": "县", "id": "h"}}"#,
     );
-    assert_eq!(a.hash, b.hash);
+    assert_eq!(a.hash(), b.hash());
     assert_eq!(rules.score(&a), rules.score(&b));
 }
 

@@ -158,7 +158,7 @@ fn same(rules: &RuleSet, c: &CountyData) {
     let sums = rules.summarise([c.clone()]);
     assert_eq!(sums.len(), 1);
     assert_eq!(sums[0].summary, fast.summary);
-    assert_eq!(sums[0].id, c.info.id);
+    assert_eq!(sums[0].id, c.info().id);
     let naive = rules.evaluate_items(c, Evaluator::Naive);
     assert_eq!(naive, rules.evaluate_items(c, Evaluator::Compiled));
 }

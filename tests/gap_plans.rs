@@ -286,7 +286,7 @@ fn seed_county_plans_are_optimal_and_follow_the_levers() {
                 plan.solver,
                 Solver::Optimal,
                 "{} {}",
-                data.info.id,
+                data.info().id,
                 plan.name
             );
             assert_eq!(plan.cost, plan.steps.len() as f64);
@@ -298,7 +298,7 @@ fn seed_county_plans_are_optimal_and_follow_the_levers() {
                 assert!(
                     plan.cost <= *gcost,
                     "{}: {} > greedy {gcost}",
-                    data.info.id,
+                    data.info().id,
                     plan.cost
                 );
             }
@@ -308,7 +308,7 @@ fn seed_county_plans_are_optimal_and_follow_the_levers() {
                     assert!(
                         with_lever(&rules, c),
                         "{} {}: {c:?}",
-                        data.info.id,
+                        data.info().id,
                         step.item
                     );
                 }
@@ -321,7 +321,7 @@ fn seed_county_plans_are_optimal_and_follow_the_levers() {
         for i in &g.lost {
             for f in i.fix.iter().chain(&i.alternatives) {
                 for c in &f.changes {
-                    assert!(with_lever(&rules, c), "{} {}: {c:?}", data.info.id, i.id);
+                    assert!(with_lever(&rules, c), "{} {}: {c:?}", data.info().id, i.id);
                 }
             }
         }

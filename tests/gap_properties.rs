@@ -14,11 +14,11 @@ use fazhi::{CountyData, Datum, FieldPath, Points, Report, RuleSet, Value};
 use proptest::prelude::*;
 
 fn applied(rules: &RuleSet, data: &CountyData, changes: &[&Change]) -> Report {
-    let mut values = data.values.clone();
+    let mut values = data.values().clone();
     for c in changes {
         values.insert(c.field.clone(), Datum::new(c.to.clone()));
     }
-    let changed = CountyData::new(data.info.clone(), values, rules)
+    let changed = CountyData::new(data.info().clone(), values, rules)
         .expect("every promised value is within the dictionary");
     rules.score(&changed)
 }

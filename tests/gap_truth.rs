@@ -116,14 +116,14 @@ fn domain(lever: Lever, from: i64) -> Vec<i64> {
 }
 
 fn with(rules: &RuleSet, data: &CountyData, vals: &[(usize, i64)]) -> CountyData {
-    let mut values = data.values.clone();
+    let mut values = data.values().clone();
     for (i, v) in vals {
         values.insert(
             FieldPath::new(format!("x.{}", FIELDS[*i])),
             Datum::new(Value::Int(*v)),
         );
     }
-    CountyData::new(data.info.clone(), values, rules).unwrap()
+    CountyData::new(data.info().clone(), values, rules).unwrap()
 }
 
 /// Every combination of the given fields' domains.

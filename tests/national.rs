@@ -155,13 +155,13 @@ fn seed_fixtures_carry_provenance_for_every_value() {
     let r = national();
     for path in yaml_files("fixtures/counties") {
         let c = CountyData::from_file(&path, &r).unwrap();
-        assert_eq!(c.info.kind.as_deref(), Some("seed"), "{}", path.display());
+        assert_eq!(c.info().kind.as_deref(), Some("seed"), "{}", path.display());
         assert!(
-            !c.values.is_empty() || c.info.id.starts_with("haiyan"),
+            !c.values().is_empty() || c.info().id.starts_with("haiyan"),
             "{}",
             path.display()
         );
-        for (f, d) in &c.values {
+        for (f, d) in c.values() {
             assert!(
                 d.source.is_some() && d.quote.as_deref().is_some_and(|q| !q.is_empty()),
                 "{}: {f} has no source sentence",
@@ -198,7 +198,7 @@ fn seed_quotes_are_in_the_seed_documents() {
     let r = national();
     for path in yaml_files("fixtures/counties") {
         let c = CountyData::from_file(&path, &r).unwrap();
-        for (f, d) in &c.values {
+        for (f, d) in c.values() {
             let q = squash(d.quote.as_deref().unwrap_or(""));
             // A quote may elide with "…"; every piece must be found verbatim.
             for piece in q.split(['…', '⋯']).filter(|p| !p.is_empty()) {
@@ -228,18 +228,18 @@ fn synthetic_counties_are_complete_and_land_where_labelled() {
     let middling = fixture(&r, "fixtures/synthetic/middling.yaml");
     let vetoed = fixture(&r, "fixtures/synthetic/vetoed.yaml");
     for c in [&strong, &middling, &vetoed] {
-        assert_eq!(c.info.kind.as_deref(), Some("synthetic"));
+        assert_eq!(c.info().kind.as_deref(), Some("synthetic"));
         assert_eq!(
-            c.values.len(),
+            c.values().len(),
             r.fields().len(),
             "{} is not complete",
-            c.info.id
+            c.info().id
         );
         let rep = r.score(c);
         assert!(
             rep.items.iter().all(|i| i.status == ItemStatus::Scored),
             "{}: {:?}",
-            c.info.id,
+            c.info().id,
             rep.items
                 .iter()
                 .filter(|i| i.status != ItemStatus::Scored)

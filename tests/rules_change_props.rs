@@ -67,7 +67,7 @@ fn check_rescore(old: &RuleSet, new: &RuleSet, old_data: &[CountyData], new_data
     let before: Vec<Report> = old_data.iter().map(|c| old.score(c)).collect();
     let (after, stats) = rescore::rescore(old, &before, new, new_data);
     for (a, c) in after.iter().zip(new_data) {
-        assert_eq!(a, &new.score(c), "county {}", c.info.id);
+        assert_eq!(a, &new.score(c), "county {}", c.info().id);
     }
     let n = new.items().count();
     assert_eq!(

@@ -42,15 +42,15 @@ fn a_workbook_saved_by_libreoffice_reads_like_the_yaml_file() {
     let yaml =
         CountyData::from_file("tests/data/sheets/mini-libreoffice-good.yaml", &rules).unwrap();
     let good = data(&t, "mini-good");
-    assert_eq!(good.values, yaml.values);
-    assert_eq!(good.info, yaml.info);
-    assert_eq!(good.hash, yaml.hash);
+    assert_eq!(good.values(), yaml.values());
+    assert_eq!(good.info(), yaml.info());
+    assert_eq!(good.hash(), yaml.hash());
     assert_eq!(t.rows[0].at, "台账!2");
 
     let b = data(&t, "mini-b");
-    assert_eq!(b.info.name, "乙县");
-    assert_eq!(b.info.year, Some(2022));
-    assert_eq!(b.info.note, None);
+    assert_eq!(b.info().name, "乙县");
+    assert_eq!(b.info().year, Some(2022));
+    assert_eq!(b.info().note, None);
     // `88` typed in a General cell is 88 percent; 90% is a percent-formatted 0.9.
     assert_eq!(
         value(&b, "litigation.head_appearance_rate"),
@@ -95,11 +95,11 @@ fn the_fixture_counties_as_one_workbook_give_the_same_data_and_reports() {
     let t = read_table(&path, &rules).unwrap();
     assert_eq!(t.rows.len(), counties.len());
     for c in &counties {
-        let back = data(&t, &c.info.id);
+        let back = data(&t, &c.info().id);
         // Same values with the same provenance (bound, source, quote, note), same header.
-        assert_eq!(back.values, c.values, "{}", c.info.id);
-        assert_eq!(back.info, c.info, "{}", c.info.id);
-        assert_eq!(back.hash, c.hash, "{}", c.info.id);
+        assert_eq!(back.values(), c.values(), "{}", c.info().id);
+        assert_eq!(back.info(), c.info(), "{}", c.info().id);
+        assert_eq!(back.hash(), c.hash(), "{}", c.info().id);
         assert_eq!(
             fazhi::render::json(&rules.score(&back)),
             fazhi::render::json(&rules.score(c))
@@ -363,7 +363,7 @@ fn provenance_sheets_attach_to_values_and_their_errors_are_located() {
         &rules,
     )
     .unwrap();
-    assert_eq!(a.hash, yaml.hash);
+    assert_eq!(a.hash(), yaml.hash());
     assert_eq!(a.get("litigation.cases").unwrap().display(), "≥2700");
 
     // Now three bad provenance rows: an unknown county, an unknown field, a field without value.
@@ -440,14 +440,14 @@ proptest::proptest! {
         for (row, c) in t.rows.iter().zip(&counties) {
             let back = row.data.as_ref().unwrap();
             let differ: Vec<String> = c
-                .values
+                .values()
                 .iter()
-                .filter(|(k, v)| back.values.get(*k) != Some(v))
-                .map(|(k, v)| format!("{k}: {:?} → {:?}", v.value, back.values.get(k).map(|d| &d.value)))
-                .chain(back.values.keys().filter(|k| !c.values.contains_key(*k)).map(|k| format!("{k}: extra")))
+                .filter(|(k, v)| back.values().get(*k) != Some(v))
+                .map(|(k, v)| format!("{k}: {:?} → {:?}", v.value, back.values().get(k).map(|d| &d.value)))
+                .chain(back.values().keys().filter(|k| !c.values().contains_key(*k)).map(|k| format!("{k}: extra")))
                 .collect();
-            proptest::prop_assert!(differ.is_empty(), "{}: {:?}", c.info.id, differ);
-            proptest::prop_assert_eq!(&back.hash, &c.hash);
+            proptest::prop_assert!(differ.is_empty(), "{}: {:?}", c.info().id, differ);
+            proptest::prop_assert_eq!(&back.hash(), &c.hash());
         }
     }
 }

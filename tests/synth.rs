@@ -29,7 +29,7 @@ fn every_value_fits_the_dictionary_and_survives_a_file_round_trip() {
         let counties = fazhi::synth::generate(&rules, 200, 3);
         assert_eq!(counties.len(), 200, "every county passes CountyData::new");
         for c in &counties {
-            for (path, d) in &c.values {
+            for (path, d) in c.values() {
                 let spec = &rules.fields()[path];
                 if let Some(x) = d.value.as_f64() {
                     let (lo, hi) = spec.bounds();
@@ -123,7 +123,7 @@ fn the_checks_of_simple_shapes_hold() {
                     check.status,
                     ConditionStatus::Triggered,
                     "{} {:?}",
-                    c.info.id,
+                    c.info().id,
                     check
                 );
             }

@@ -78,7 +78,7 @@ fn zero_noise_gives_zero_width_intervals_at_the_exact_ranks() {
         let u = run(&rules, &counties, noise, 40, 9);
         assert_eq!(u.counties.len(), counties.len());
         for c in &u.counties {
-            let i = counties.iter().position(|d| d.info.id == c.id).unwrap();
+            let i = counties.iter().position(|d| d.info().id == c.id).unwrap();
             assert_eq!(c.baseline_total, reports[i].summary.total, "{}", c.id);
             assert_eq!(c.baseline_rank, exact_ranks[i], "{}", c.id);
             assert_eq!(
@@ -579,7 +579,7 @@ fn the_chart_marks_vetoed_counties_and_only_them() {
     // Without a vetoed county, no mark and no legend entry.
     let clean: Vec<CountyData> = counties
         .into_iter()
-        .filter(|c| c.info.id != "synthetic-vetoed")
+        .filter(|c| c.info().id != "synthetic-vetoed")
         .collect();
     let svg = rank_intervals(&run(&rules, &clean, all_levels(0.3), 50, 4));
     assert!(!svg.contains("否决") && !svg.contains("vetoed"), "{svg}");

@@ -99,16 +99,16 @@ fn assert_equals_rescore(rules: &RuleSet, counties: &[CountyData], s: &Scenario)
         let yaml = county_yaml(c);
         let again = CountyData::from_str("c.yaml", &yaml, &edited).unwrap();
         let r = edited.score(&again);
-        assert_eq!(o.total, r.summary.total, "total of {}", c.info.id);
+        assert_eq!(o.total, r.summary.total, "total of {}", c.info().id);
         let areas: Vec<Points> = r
             .nodes
             .iter()
             .filter(|n| n.level == 1)
             .map(|n| n.earned)
             .collect();
-        assert_eq!(o.areas, areas, "areas of {}", c.info.id);
+        assert_eq!(o.areas, areas, "areas of {}", c.info().id);
         let passed: Vec<bool> = r.summary.pass_lines.iter().map(|p| p.reached).collect();
-        assert_eq!(o.passed, passed, "pass lines of {}", c.info.id);
+        assert_eq!(o.passed, passed, "pass lines of {}", c.info().id);
     }
 }
 
@@ -116,15 +116,17 @@ fn assert_equals_rescore(rules: &RuleSet, counties: &[CountyData], s: &Scenario)
 fn county_yaml(c: &CountyData) -> String {
     let mut s = format!(
         "county: {{id: {}, name: {}}}\ndata:\n  {{}}\n",
-        c.info.id, c.info.name
+        c.info().id,
+        c.info().name
     );
-    if !c.values.is_empty() {
+    if !c.values().is_empty() {
         s = format!(
             "county: {{id: {}, name: {}}}\ndata:\n",
-            c.info.id, c.info.name
+            c.info().id,
+            c.info().name
         );
     }
-    for (k, d) in &c.values {
+    for (k, d) in c.values() {
         s.push_str(&format!(
             "  {k}: {}\n",
             serde_json::to_string(&d.value).unwrap()

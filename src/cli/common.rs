@@ -264,7 +264,7 @@ pub fn read_counties(
     }
     let same = fazhi::scoring::batch::same_county(
         ok.iter()
-            .map(|(c, f)| (c.info.id.as_str(), f.path.as_str())),
+            .map(|(c, f)| (c.info().id.as_str(), f.path.as_str())),
     );
     for (i, e) in &same {
         eprintln!("error: {}: {e}", ok[*i].1.path);

@@ -47,7 +47,7 @@ pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[
                 match GapAnalysis::from_report(&rules, county, &report) {
                     Ok(g) => both.push((report, g)),
                     Err(e) => {
-                        eprintln!("error: {}: {e}", county.info.id);
+                        eprintln!("error: {}: {e}", county.info().id);
                         return BAD_INPUT;
                     }
                 }

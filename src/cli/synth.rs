@@ -12,7 +12,7 @@ pub fn run(rules_dir: Option<&Path>, counties: usize, seed: u64, out: &Path) -> 
     let data = fazhi::synth::generate(&rules, counties, seed);
     let targets: Vec<PathBuf> = data
         .iter()
-        .map(|c| out.join(format!("{}.yaml", c.info.id)))
+        .map(|c| out.join(format!("{}.yaml", c.info().id)))
         .collect();
     let targets: Vec<&Path> = targets.iter().map(PathBuf::as_path).collect();
     if let Err(code) = guard_output(&targets, rules_dir.as_slice()) {

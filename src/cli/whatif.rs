@@ -26,8 +26,8 @@ pub fn data_provenance(rules: &RuleSet, counties: &[CountyData]) -> fazhi::Prove
     let inputs = counties
         .iter()
         .map(|c| fazhi::InputFile {
-            path: format!("{}（{}）", c.info.name, c.info.id),
-            sha256: c.hash.clone(),
+            path: format!("{}（{}）", c.info().name, c.info().id),
+            sha256: c.hash().to_string(),
         })
         .collect();
     fazhi::scoring::batch::provenance(rules, inputs)

@@ -37,7 +37,7 @@ impl<'a> BoundCounty<'a> {
         let mut scope = Scope::new();
         scope.push_constant_dynamic("d", self.d.clone());
         scope.push_constant("P", max);
-        helpers::start_item(max, self.data.info.year, &self.present, notes);
+        helpers::start_item(max, self.data.info().year, &self.present, notes);
         let result = self
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut scope, &rule.ast);
@@ -56,7 +56,7 @@ pub(crate) fn county_map(groups: &[String], data: &CountyData) -> Map {
     for g in groups {
         insert(&mut root, g, None);
     }
-    for (path, datum) in &data.values {
+    for (path, datum) in data.values() {
         insert(&mut root, path.as_str(), Some(to_dynamic(&datum.value)));
     }
     to_map(root)
@@ -64,7 +64,10 @@ pub(crate) fn county_map(groups: &[String], data: &CountyData) -> Map {
 
 /// The fields the county has (what `has()` tests).
 pub(crate) fn present(data: &CountyData) -> BTreeSet<String> {
-    data.values.keys().map(|k| k.as_str().to_string()).collect()
+    data.values()
+        .keys()
+        .map(|k| k.as_str().to_string())
+        .collect()
 }
 
 /// A tree of groups and values, turned into nested rhai maps once per county.

@@ -107,7 +107,7 @@ pub(crate) fn no_data(rule: &CompiledRule, data: &crate::CountyData) -> Option<R
     let missing: Vec<_> = rule
         .inputs
         .iter()
-        .filter(|f| !data.values.contains_key(*f))
+        .filter(|f| !data.values().contains_key(*f))
         .cloned()
         .collect();
     (!missing.is_empty()).then(|| Run {

@@ -95,14 +95,50 @@ pub struct CountyInfo {
 }
 
 /// A county's data, checked against a rule set's data dictionary.
+///
+/// Read through [`CountyData::info`], [`CountyData::values`], [`CountyData::get`] and
+/// [`CountyData::hash`]; changed only through [`CountyData::set`] and [`CountyData::remove`],
+/// which check the value and keep the hash and the dense row the evaluator reads in step with
+/// the values (issue 25: the fields were public, so a row kept beside them could go stale, and
+/// every evaluation rebuilt it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CountyData {
-    /// Who it is about.
-    pub info: CountyInfo,
-    /// The values, by field.
-    pub values: BTreeMap<FieldPath, Datum>,
-    /// sha256 of the canonical content (independent of field order and file format).
-    pub hash: String,
+    info: CountyInfo,
+    values: BTreeMap<FieldPath, Datum>,
+    hash: String,
+    /// The dense row the compiled evaluator reads, built the first time the county is scored
+    /// under a dictionary and kept (see [`KeptRow`]).
+    #[serde(skip)]
+    row: KeptRow,
+}
+
+/// The dense row of a county for one data dictionary, kept by the county data (issue 25).
+///
+/// The row's type belongs to the evaluator (`evaluate::fast::Dense`), which reads county data:
+/// naming it here would make load and evaluate import each other, so it is kept as `Any` and
+/// only the evaluator, which made it, reads it back. The dictionary is held (its shared list of
+/// paths, compared by pointer) so a row is only ever reused for the dictionary it was built for.
+#[derive(Clone, Default)]
+struct KeptRow(std::sync::OnceLock<(Arc<[FieldPath]>, AnyRow)>);
+
+/// A kept row, of the evaluator's type.
+type AnyRow = Arc<dyn std::any::Any + Send + Sync>;
+
+impl std::fmt::Debug for KeptRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "KeptRow(built)"
+        } else {
+            "KeptRow(none)"
+        })
+    }
+}
+
+impl PartialEq for KeptRow {
+    /// A kept row is a cache of the values: it never makes two counties' data differ.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl CountyData {
@@ -219,6 +255,7 @@ impl CountyData {
             info,
             values,
             hash: String::new(),
+            row: KeptRow::default(),
         };
         // The canonical form (compact JSON of header and values, in path order) is written
         // straight into the hash, in one pass, through a buffer so the hash takes whole blocks.
@@ -236,7 +273,143 @@ impl CountyData {
 
     /// The value of a field, if the county has it.
     pub fn get(&self, path: &str) -> Option<&Datum> {
-        self.values.get(&FieldPath::new(path))
+        self.values.get(path)
+    }
+
+    /// Who the data are about.
+    pub fn info(&self) -> &CountyInfo {
+        &self.info
+    }
+
+    /// Every value the county has, by field, in path order.
+    pub fn values(&self) -> &BTreeMap<FieldPath, Datum> {
+        &self.values
+    }
+
+    /// sha256 (hex) of the canonical content: header and values as compact JSON in path order,
+    /// so independent of field order and file format.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Sets a field's value, checked against `rules`' data dictionary as a county file's value
+    /// is; returns the value it replaces. The hash is recomputed.
+    ///
+    /// Errors: [`Error::Data`] when the field is not in the dictionary (with a did-you-mean) or
+    /// the value does not fit it (type, range, enum values).
+    ///
+    /// ```
+    /// # let rules = fazhi::RuleSet::builtin()?;
+    /// use fazhi::{CountyData, Datum, Value};
+    /// let mut c = CountyData::from_str("x.yaml", "county: {id: x, name: 某县}\ndata: {}\n", &rules)?;
+    /// let field = rules.fields().iter().find(|(_, s)| s.ty == fazhi::model::FieldType::Bool).unwrap().0.clone();
+    /// let before = c.hash().to_string();
+    /// c.set(field.as_str(), Datum::new(Value::Bool(true)), &rules)?;
+    /// assert_eq!(c.get(field.as_str()).unwrap().value, Value::Bool(true));
+    /// assert_ne!(c.hash(), before);
+    /// assert!(c.set("no.such_field", Datum::new(Value::Int(1)), &rules).is_err());
+    /// # Ok::<(), fazhi::Error>(())
+    /// ```
+    pub fn set(
+        &mut self,
+        path: &str,
+        datum: Datum,
+        rules: &crate::RuleSet,
+    ) -> Result<Option<Datum>> {
+        let fields = rules.fields();
+        let Some((field, spec)) = fields.get_key_value(path) else {
+            return Err(Error::Data(Diagnostics(vec![unknown_field(
+                "<data>",
+                (0, 0),
+                path,
+                fields,
+            )])));
+        };
+        let value = check_value(&datum.value, spec).map_err(|m| {
+            Error::Data(Diagnostics(vec![Diagnostic::error(
+                "<data>",
+                (0, 0),
+                format!("field `{path}`: {m}"),
+            )]))
+        })?;
+        let old = self.set_unchecked(field.clone(), Datum { value, ..datum });
+        self.rehash();
+        Ok(old)
+    }
+
+    /// Removes a field's value (the county then has no data for it); returns it. The hash is
+    /// recomputed.
+    pub fn remove(&mut self, path: &str) -> Option<Datum> {
+        let old = self.values.remove(path);
+        if old.is_some() {
+            self.row = KeptRow::default();
+            self.rehash();
+        }
+        old
+    }
+
+    /// Replaces the header (who the data are about); the hash is recomputed.
+    pub fn set_info(&mut self, info: CountyInfo) {
+        self.info = info;
+        self.rehash();
+    }
+
+    fn rehash(&mut self) {
+        let values = std::mem::take(&mut self.values);
+        let info = std::mem::take(&mut self.info);
+        *self = CountyData::with_hash(info, values);
+    }
+
+    /// County data as given, unchecked, with their hash (tests).
+    #[cfg(test)]
+    pub(crate) fn unchecked(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
+        CountyData::with_hash(info, values)
+    }
+
+    /// A working copy of checked values, with no hash (see [`CountyData::set_unchecked`]).
+    pub(crate) fn working(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
+        CountyData {
+            info,
+            values,
+            hash: String::new(),
+            row: KeptRow::default(),
+        }
+    }
+
+    /// Sets a value without checking it or recomputing the hash: for the analyses' working
+    /// copies of checked data (the gap search changes thousands of values and never reads the
+    /// hash of a working copy). Drops the kept row.
+    pub(crate) fn set_unchecked(&mut self, field: FieldPath, datum: Datum) -> Option<Datum> {
+        self.row = KeptRow::default();
+        self.values.insert(field, datum)
+    }
+
+    /// Removes a value without recomputing the hash (see [`CountyData::set_unchecked`]).
+    pub(crate) fn remove_unchecked(&mut self, field: &FieldPath) -> Option<Datum> {
+        self.row = KeptRow::default();
+        self.values.remove(field)
+    }
+
+    /// The dense row kept for the dictionary `order` (the rule set's shared list of paths), built
+    /// by `build` when none is kept for it; a row for another dictionary is neither used nor
+    /// replaced (the county scored under two rule sets keeps the first's).
+    pub(crate) fn kept_row<T: std::any::Any + Send + Sync>(
+        &self,
+        order: &Arc<[FieldPath]>,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        if let Some((o, row)) = self.row.0.get() {
+            if Arc::ptr_eq(o, order) {
+                if let Ok(row) = Arc::clone(row).downcast::<T>() {
+                    return row;
+                }
+            }
+            return Arc::new(build());
+        }
+        let row = Arc::new(build());
+        let erased: AnyRow = row.clone();
+        let _ = self.row.0.set((Arc::clone(order), erased));
+        row
     }
 }
 

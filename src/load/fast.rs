@@ -407,7 +407,7 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
         assert_eq!(f, careful("c.yaml", yaml, r).unwrap());
         // 6 values given: on_time_rate, intermediary_list_items, power_list_published,
         // five_modes, non_licensing_items, decisions.catalog_published (the null is no value).
-        assert_eq!(f.values.len(), 6);
+        assert_eq!(f.values().len(), 6);
         assert_eq!(
             f.get("approval.intermediary_list_items").unwrap().value,
             crate::Value::Int(95)
@@ -422,9 +422,9 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
 "data": {"approval.on_time_rate": 97.5, "approval.intermediary_list_items": 95.0, "approval.power_list_published": true,
 "approval.five_modes": ["马上办", "网上办"], "approval.non_licensing_items": {"value": 2700, "bound": "lower", "source": "001", "quote": "调解纠纷2700余件"},
 "decisions": {"catalog_published": false}, "approval.materials_cut_rate": null}}"#;
-        assert_eq!(fast("c.json", json, r).unwrap().hash, f.hash);
+        assert_eq!(fast("c.json", json, r).unwrap().hash(), f.hash());
         // The dictionary's own path is kept (shared text, not a copy).
-        let (path, _) = f.values.iter().next().unwrap();
+        let (path, _) = f.values().iter().next().unwrap();
         let (dict_path, _) = r.fields().get_key_value(path.as_str()).unwrap();
         assert!(path.same(dict_path));
     }
@@ -575,20 +575,22 @@ data:\n  approval.on_time_rate: 97.5\n  approval.intermediary_list_items: 95.0\n
     fn the_synthetic_counties_agree_in_both_syntaxes() {
         let r = rules();
         for c in crate::synth::generate(r, 20, 7) {
-            let yaml =
-                serde_saphyr::to_string(&serde_json::json!({"county": &c.info, "data": &c.values}))
-                    .unwrap();
-            let json =
-                serde_json::to_string(&serde_json::json!({"county": &c.info, "data": &c.values}))
-                    .unwrap();
+            let yaml = serde_saphyr::to_string(
+                &serde_json::json!({"county": &c.info(), "data": &c.values()}),
+            )
+            .unwrap();
+            let json = serde_json::to_string(
+                &serde_json::json!({"county": &c.info(), "data": &c.values()}),
+            )
+            .unwrap();
             let (fy, fj) = (
                 fast("c.yaml", &yaml, r).unwrap(),
                 fast("c.json", &json, r).unwrap(),
             );
             assert_eq!(fy, careful("c.yaml", &yaml, r).unwrap());
             assert_eq!(fj, careful("c.json", &json, r).unwrap());
-            assert_eq!(fy.hash, c.hash);
-            assert_eq!(fj.hash, c.hash);
+            assert_eq!(fy.hash(), c.hash());
+            assert_eq!(fj.hash(), c.hash());
         }
     }
 }

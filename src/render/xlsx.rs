@@ -1145,7 +1145,7 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
         }
         for (r, county) in counties.iter().enumerate() {
             let r = r as u32 + 2;
-            let i = &county.info;
+            let i = &county.info();
             ws.write_string(r, 0, &i.id)?;
             ws.write_string(r, 1, &i.name)?;
             if let Some(p) = &i.province {
@@ -1162,7 +1162,7 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
             }
             for (k, (path, spec)) in fields.iter().enumerate() {
                 let c = (n + k) as u16;
-                let Some(d) = county.values.get(*path) else {
+                let Some(d) = county.values().get(*path) else {
                     continue;
                 };
                 match (&d.value, spec.ty) {
@@ -1209,8 +1209,8 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
     );
     let mut documents = Sheet::new(DOCUMENTS_SHEET, &["编号", "来源", "文件"]);
     for county in counties {
-        let id = county.info.id.as_str();
-        for (path, d) in &county.values {
+        let id = county.info().id.as_str();
+        for (path, d) in county.values() {
             if d.bound == Bound::Exact
                 && d.source.is_none()
                 && d.quote.is_none()
@@ -1231,7 +1231,7 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                 d.note.as_deref().map(str::to_string).into(),
             ]);
         }
-        for (key, doc) in &county.info.sources {
+        for (key, doc) in &county.info().sources {
             documents
                 .rows
                 .push(vec![id.into(), key.as_str().into(), doc.as_str().into()]);

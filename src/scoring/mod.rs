@@ -269,9 +269,9 @@ impl RuleSet {
             out.par_extend(chunk.par_iter().map(|c| {
                 let r = self.score_lean(c);
                 CountySummary {
-                    id: c.info.id.clone(),
-                    name: c.info.name.clone(),
-                    province: c.info.province.clone(),
+                    id: c.info().id.clone(),
+                    name: c.info().name.clone(),
+                    province: c.info().province.clone(),
                     summary: r.summary,
                 }
             }));
@@ -335,7 +335,7 @@ impl RuleSet {
         let present = Rc::new(interpreter::present(data));
         items
             .map(|(i, r)| {
-                if r.inputs.iter().any(|f| !data.values.contains_key(f)) {
+                if r.inputs.iter().any(|f| !data.values().contains_key(f)) {
                     return Run {
                         outcome: Outcome::NoData(Vec::new()),
                         notes: Default::default(),
@@ -343,7 +343,7 @@ impl RuleSet {
                 }
                 let max = self.model.nodes[*i].points.as_f64();
                 scope.set_value("P", max);
-                helpers::start_item(max, data.info.year, &present, false);
+                helpers::start_item(max, data.info().year, &present, false);
                 let before = scope.len();
                 let result = self
                     .engine
@@ -374,8 +374,7 @@ pub(crate) struct Runner<'a> {
 
 impl<'a> Runner<'a> {
     pub(crate) fn new(rules: &'a RuleSet, data: &'a CountyData, ev: Evaluator) -> Self {
-        let slots =
-            (ev == Evaluator::Compiled).then(|| Slots::new(rules.model.fields.keys(), data));
+        let slots = (ev == Evaluator::Compiled).then(|| Slots::new(&rules.order, data));
         Runner {
             rules,
             data,
@@ -430,7 +429,7 @@ impl<'a> Runner<'a> {
                 Inputs::from_vec(v)
             }
             _ => fields
-                .filter_map(|f| self.data.values.get(f).map(|d| (f.clone(), d.clone())))
+                .filter_map(|f| self.data.values().get(f).map(|d| (f.clone(), d.clone())))
                 .collect(),
         }
     }

@@ -269,15 +269,15 @@ pub fn to_yaml(c: &CountyData) -> Result<String> {
         data: BTreeMap<&'a str, &'a Value>,
     }
     let file = File {
-        county: &c.info,
+        county: c.info(),
         data: c
-            .values
+            .values()
             .iter()
             .map(|(k, d)| (k.as_str(), &d.value))
             .collect(),
     };
     serde_saphyr::to_string(&file).map_err(|e| Error::Io {
-        path: format!("{}.yaml", c.info.id).into(),
+        path: format!("{}.yaml", c.info().id).into(),
         source: std::io::Error::other(e.to_string()),
     })
 }
@@ -290,7 +290,7 @@ pub fn write_dir(dir: &Path, counties: &[CountyData]) -> Result<()> {
     };
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     for c in counties {
-        let path = dir.join(format!("{}.yaml", c.info.id));
+        let path = dir.join(format!("{}.yaml", c.info().id));
         std::fs::write(&path, to_yaml(c)?).map_err(|e| io(&path, e))?;
     }
     Ok(())

@@ -282,7 +282,7 @@ pub fn rank_counties(
     let same = batch::same_county(
         counties
             .iter()
-            .map(|(c, f)| (c.info.id.as_str(), f.path.as_str())),
+            .map(|(c, f)| (c.info().id.as_str(), f.path.as_str())),
     );
     let counties: Vec<_> = counties
         .into_iter()

@@ -61,7 +61,7 @@ pub fn rescore(
     let results: Vec<(Report, bool, usize)> = counties
         .par_iter()
         .map(|c| {
-            let prior = by_data.get(c.hash.as_str()).copied();
+            let prior = by_data.get(c.hash()).copied();
             let (r, reused) = rescore_with(old, &hashes, prior, new, c);
             (r, prior.is_some(), reused)
         })
@@ -112,7 +112,7 @@ fn rescore_with(
     let prior = prior.filter(|r| {
         r.ruleset.hash == old.hash()
             && r.engine == EngineInfo::current()
-            && r.county.data_hash == county.hash
+            && r.county.data_hash == county.hash()
     });
     let Some(prior) = prior else {
         return (new.score(county), 0);

@@ -118,10 +118,10 @@ pub fn verify(stored: &Report, rules: &RuleSet, data: &CountyData) -> Verificati
             actual: rules.hash().to_string(),
         });
     }
-    if stored.county.data_hash != data.hash {
+    if stored.county.data_hash != data.hash() {
         mismatches.push(Mismatch::DataHash {
             stored: stored.county.data_hash.clone(),
-            actual: data.hash.clone(),
+            actual: data.hash().to_string(),
         });
     }
     let engine = EngineInfo::current();

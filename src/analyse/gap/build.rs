@@ -16,7 +16,7 @@ pub(super) fn build(
     opts: &plan::PlanOptions,
 ) -> GapAnalysis {
     let sim = Sim::new(rules, data);
-    let period = data.info.year.and_then(search::period_days);
+    let period = data.info().year.and_then(search::period_days);
     let levers = CountyLevers::new(&sim, period);
     let vetoes: Vec<String> = report
         .vetoes
@@ -41,7 +41,7 @@ pub(super) fn build(
                 fields.extend(
                     leaf.optional_inputs
                         .iter()
-                        .filter(|f| leaf.target.contains_key(*f) && !data.values.contains_key(*f))
+                        .filter(|f| leaf.target.contains_key(*f) && !data.values().contains_key(*f))
                         .cloned(),
                 );
                 let supply = s

@@ -145,17 +145,10 @@ impl Entry {
 
     /// A copy of `data` holding only the fields this entry reads (the county's info kept).
     pub(crate) fn work(&self, data: &CountyData) -> CountyData {
-        let mut work = CountyData {
-            info: data.info.clone(),
-            values: BTreeMap::new(),
-            hash: String::new(),
-        };
-        for f in &self.reads {
-            if let Some(d) = data.values.get(f) {
-                work.values.insert(f.clone(), d.clone());
-            }
-        }
-        work
+        let values: BTreeMap<_, _> = (self.reads.iter())
+            .filter_map(|f| data.values().get(f).map(|d| (f.clone(), d.clone())))
+            .collect();
+        CountyData::working(data.info().clone(), values)
     }
 }
 

@@ -46,7 +46,7 @@ impl CountyLevers {
                 out.denominators.push(f.clone());
                 continue;
             }
-            let from = sim.data().values.get(f).map(|d| d.value.clone());
+            let from = sim.data().values().get(f).map(|d| d.value.clone());
             let best = |lever: Lever| -> Option<(bool, Points)> {
                 let mut values = probe_values(spec, from.as_ref(), period, lever);
                 values.extend(uniform_values(spec, from.as_ref(), period, lever));
@@ -112,7 +112,7 @@ fn jointly(
         if gspec.declared_lever() == Some(Lever::None) {
             continue;
         }
-        let gfrom = sim.data().values.get(g).map(|d| d.value.clone());
+        let gfrom = sim.data().values().get(g).map(|d| d.value.clone());
         for gl in [Lever::Raise, Lever::Lower] {
             for gv in probe_values(gspec, gfrom.as_ref(), period, gl) {
                 let base = sim.outcome(&[(g.clone(), gv.clone())]);
@@ -157,7 +157,7 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
     let mut readers: BTreeMap<&FieldPath, Vec<String>> = BTreeMap::new();
     for c in &counties {
         let sim = Sim::new(rules, c);
-        let levers = CountyLevers::new(&sim, c.info.year.and_then(super::search::period_days));
+        let levers = CountyLevers::new(&sim, c.info().year.and_then(super::search::period_days));
         for (f, _) in &undeclared {
             if sim.readers(f).is_empty() {
                 continue;

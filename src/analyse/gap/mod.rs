@@ -522,13 +522,13 @@ impl GapAnalysis {
                 short(rules.hash())
             )));
         }
-        if report.county.data_hash != data.hash {
+        if report.county.data_hash != data.hash() {
             return Err(Error::Invalid(format!(
                 "the report is about county `{}` with data hash {}, but the data given are `{}` with hash {}; pass the data the report was scored from",
                 report.county.id,
                 short(&report.county.data_hash),
-                data.info.id,
-                short(&data.hash)
+                data.info().id,
+                short(data.hash())
             )));
         }
         Ok(build(rules, data, report, opts))
@@ -538,7 +538,7 @@ impl GapAnalysis {
     /// the items again: the options are this analysis's fixes, partial moves and supplies.
     /// `data` must be the data the analysis was built from (else [`Error::Invalid`]).
     pub fn replan(&mut self, rules: &RuleSet, data: &CountyData, opts: &PlanOptions) -> Result<()> {
-        if data.hash != self.county.data_hash || rules.hash() != self.ruleset.hash {
+        if data.hash() != self.county.data_hash || rules.hash() != self.ruleset.hash {
             return Err(Error::Invalid(format!(
                 "the analysis is about county `{}` under `{}`; replan it with the rules and data it was built from",
                 self.county.id, self.ruleset.id
@@ -573,7 +573,7 @@ fn short(hash: &str) -> &str {
 /// Applies changes to a county's data: the new values keep their datum's provenance (source,
 /// quote) and are checked against the dictionary again. This is how plans and fixes are verified.
 pub fn apply_changes(rules: &RuleSet, data: &CountyData, changes: &[Change]) -> Result<CountyData> {
-    let mut values = data.values.clone();
+    let mut values = data.values().clone();
     for c in changes {
         let note = match &c.from {
             Some(v) => format!("差距分析假设值（原值 {v}）"),
@@ -593,5 +593,5 @@ pub fn apply_changes(rules: &RuleSet, data: &CountyData, changes: &[Change]) -> 
         };
         values.insert(c.field.clone(), datum);
     }
-    CountyData::new(data.info.clone(), values, rules)
+    CountyData::new(data.info().clone(), values, rules)
 }

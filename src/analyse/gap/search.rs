@@ -108,7 +108,7 @@ impl<'a> Searcher<'a> {
         levers: &'a CountyLevers,
     ) -> Self {
         let work = entry.work(data);
-        let period = data.info.year.and_then(period_days);
+        let period = data.info().year.and_then(period_days);
         let denominators = match entry.kind {
             Kind::Item(pos) => rules
                 .items()
@@ -156,8 +156,8 @@ impl<'a> Searcher<'a> {
         let old = set(&mut self.work, field, v.clone());
         let p = self.eval();
         match old {
-            Some(d) => self.work.values.insert(field.clone(), d),
-            None => self.work.values.remove(field),
+            Some(d) => self.work.set_unchecked(field.clone(), d),
+            None => self.work.remove_unchecked(field),
         };
         p
     }
@@ -234,7 +234,7 @@ impl<'a> Searcher<'a> {
                         set(&mut self.work, &c.field, v.clone());
                     }
                     None => {
-                        self.work.values.remove(&c.field);
+                        self.work.remove_unchecked(&c.field);
                     }
                 }
             }
@@ -409,8 +409,8 @@ impl<'a> Searcher<'a> {
             let p = self.eval();
             for ((f, _), o) in domains.iter().zip(old) {
                 match o {
-                    Some(d) => self.work.values.insert(f.clone(), d),
-                    None => self.work.values.remove(f),
+                    Some(d) => self.work.set_unchecked(f.clone(), d),
+                    None => self.work.remove_unchecked(f),
                 };
             }
             let Some(p) = p.filter(|p| *p > current) else {
@@ -551,8 +551,8 @@ impl<'a> Searcher<'a> {
             _ => {
                 for ((f, _), o) in joint.iter().zip(old) {
                     match o {
-                        Some(d) => self.work.values.insert(f.clone(), d),
-                        None => self.work.values.remove(f),
+                        Some(d) => self.work.set_unchecked(f.clone(), d),
+                        None => self.work.remove_unchecked(f),
                     };
                 }
                 false
@@ -584,8 +584,8 @@ impl<'a> Searcher<'a> {
                     let old = set(&mut self.work, a, va.clone());
                     let found = self.best_for_field(b, sb, None, *current, true);
                     match old {
-                        Some(d) => self.work.values.insert(a.clone(), d),
-                        None => self.work.values.remove(a),
+                        Some(d) => self.work.set_unchecked(a.clone(), d),
+                        None => self.work.remove_unchecked(a),
                     };
                     let Some(c) = found else { continue };
                     let sz = size(sa, self.value_of(a).as_ref(), &va) + c.size;
@@ -627,8 +627,8 @@ impl<'a> Searcher<'a> {
         let old = set(&mut self.work, other, ov.clone());
         let found = self.best_for_field(f, spec, None, current, true);
         match old {
-            Some(d) => self.work.values.insert(other.clone(), d),
-            None => self.work.values.remove(other),
+            Some(d) => self.work.set_unchecked(other.clone(), d),
+            None => self.work.remove_unchecked(other),
         };
         found.filter(|c| c.points >= goal).map_or(v, |c| c.to)
     }
@@ -652,7 +652,7 @@ impl<'a> Searcher<'a> {
     }
 
     fn value_of(&self, f: &FieldPath) -> Option<Value> {
-        self.work.values.get(f).map(|d| d.value.clone())
+        self.work.values().get(f).map(|d| d.value.clone())
     }
 
     /// The best change of one field, in its lever's direction: full points with the smallest
@@ -1251,7 +1251,7 @@ pub(crate) fn denominators(expr: &str) -> Vec<FieldPath> {
 
 /// Sets a field's value on working data, keeping the datum's provenance; returns the old datum.
 pub(crate) fn set(data: &mut CountyData, field: &FieldPath, v: Value) -> Option<Datum> {
-    let new = match data.values.get(field) {
+    let new = match data.values().get(field) {
         Some(d) => Datum {
             value: v,
             bound: crate::Bound::Exact,
@@ -1259,7 +1259,7 @@ pub(crate) fn set(data: &mut CountyData, field: &FieldPath, v: Value) -> Option<
         },
         None => Datum::new(v),
     };
-    data.values.insert(field.clone(), new)
+    data.set_unchecked(field.clone(), new)
 }
 
 fn reach(points: Points, max: Points, changed: bool) -> Reach {
@@ -1457,7 +1457,7 @@ mod tests {
         let data = CountyData::new(info, values, &rules).unwrap();
         let fields = [FieldPath::new("x.on")];
         let sim = super::super::entry::Sim::new(&rules, &data);
-        let levers = CountyLevers::new(&sim, data.info.year.and_then(period_days));
+        let levers = CountyLevers::new(&sim, data.info().year.and_then(period_days));
         let mut s = Searcher::new(&rules, &data, &sim.entries[0], &levers);
         let found = s.search(&fields, &BTreeMap::new(), Points::ZERO);
         assert_eq!(found.fix.reach, Reach::Full);

@@ -61,83 +61,38 @@ pub(crate) struct Env<'a> {
     cx: Cx,
 }
 
-/// One county's values by field slot (dictionary order), built once per county: numbers and
-/// flags are copied into one dense array, texts and lists borrowed, so a rule's field read is an
-/// index into memory the county's other reads have just brought into cache.
+/// One county's values by field slot (dictionary order): numbers and flags in one dense array
+/// ([`Dense`], kept by the county data once built, issue 25), texts and lists borrowed (made on
+/// first use), so a rule's field read is an index into memory the county's other reads have just
+/// brought into cache.
 pub(crate) struct Slots<'a> {
     /// The untyped tier's values, made from `datums` when a rule first needs them.
     values: std::cell::OnceCell<Vec<Option<Val<'a>>>>,
-    datums: Vec<Option<&'a Datum>>,
-    /// The typed tier's row: each number as an `f64`, each flag as 1/0 …
-    row: Vec<f64>,
-    /// … and its [`typed::Ty::tag`] (0 for a missing value, a text, a date or a list).
-    tags: Vec<u8>,
-    /// Slots whose text or list is larger than the interpreter's size limits (usually none).
-    big: Vec<usize>,
+    /// The county's value in each slot, made on first use (or with `dense` when that was built).
+    datums: std::cell::OnceCell<Vec<Option<&'a Datum>>>,
+    /// The typed tier's row, shared with the county data that keeps it.
+    pub(crate) dense: std::sync::Arc<Dense>,
+    /// The dictionary's paths in slot order.
+    order: &'a [FieldPath],
+    data: &'a CountyData,
     /// The county's assessment year (`county.year`).
     year: Option<i32>,
 }
 
-impl<'a> Slots<'a> {
-    /// Places the county's values in the slots of `fields` (the dictionary, in order).
-    pub(crate) fn new<'f, F>(fields: F, data: &'a CountyData) -> Self
-    where
-        F: Iterator<Item = &'f FieldPath> + Clone,
-    {
-        let n = fields.size_hint().0;
-        let mut slots = Slots {
-            values: Default::default(),
-            datums: Vec::with_capacity(n),
-            row: Vec::with_capacity(n),
-            tags: Vec::with_capacity(n),
-            big: Vec::new(),
-            year: data.info.year,
-        };
-        // County data loaded against this rule set holds the dictionary's own paths, in the
-        // same order: one walk matching by identity, no text compared.
-        let mut dict = fields.clone();
-        'county: for (k, d) in &data.values {
-            for f in dict.by_ref() {
-                if f.same(k) {
-                    slots.push(Some(d));
-                    continue 'county;
-                }
-                slots.push(None);
-            }
-            // A path that is not the dictionary's own (data built by hand, or checked against
-            // another copy of the rule set): match by text instead.
-            return Slots::by_text(fields, data);
-        }
-        for _ in dict {
-            slots.push(None);
-        }
-        slots
-    }
+/// A county's dense row for one dictionary: what the typed tier reads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Dense {
+    /// Each number as an `f64`, each flag as 1/0 …
+    pub(crate) row: Vec<f64>,
+    /// … and its [`typed::Ty::tag`] (0 for a missing value; [`typed::OTHER`] for a text or date,
+    /// the list tag for a list).
+    pub(crate) tags: Vec<u8>,
+    /// Slots whose text or list is larger than the interpreter's size limits (usually none).
+    big: Vec<usize>,
+}
 
-    /// [`Slots::new`] for any county data: a merge of two sorted lists, comparing paths.
-    fn by_text<'f>(fields: impl Iterator<Item = &'f FieldPath>, data: &'a CountyData) -> Self {
-        let mut slots = Slots {
-            values: Default::default(),
-            datums: Vec::new(),
-            row: Vec::new(),
-            tags: Vec::new(),
-            big: Vec::new(),
-            year: data.info.year,
-        };
-        let mut given = data.values.iter().peekable();
-        for f in fields {
-            while given.peek().is_some_and(|(k, _)| *k < f) {
-                given.next();
-            }
-            slots.push(match given.peek() {
-                Some((k, d)) if *k == f => Some(*d),
-                _ => None,
-            });
-        }
-        slots
-    }
-
-    fn push(&mut self, d: Option<&'a Datum>) {
+impl Dense {
+    fn push(&mut self, slot: usize, d: Option<&Datum>) {
         use crate::types::Value;
         use typed::Ty;
         let (x, tag) = match d.map(|d| &d.value) {
@@ -147,7 +102,7 @@ impl<'a> Slots<'a> {
             Some(Value::Bool(b)) => (f64::from(u8::from(*b)), Ty::Bool.tag()),
             Some(v) => {
                 if crate::evaluate::over_size_limits(v) {
-                    self.big.push(self.datums.len());
+                    self.big.push(slot);
                 }
                 let list = matches!(v, Value::List(_));
                 (0.0, if list { Ty::List.tag() } else { typed::OTHER })
@@ -156,13 +111,92 @@ impl<'a> Slots<'a> {
         };
         self.row.push(x);
         self.tags.push(tag);
-        self.datums.push(d);
+    }
+
+    /// The dense row of `datums` (one per slot).
+    pub(crate) fn of(datums: &[Option<&Datum>]) -> Dense {
+        let mut d = Dense {
+            row: Vec::with_capacity(datums.len()),
+            tags: Vec::with_capacity(datums.len()),
+            big: Vec::new(),
+        };
+        for (slot, x) in datums.iter().enumerate() {
+            d.push(slot, *x);
+        }
+        d
+    }
+}
+
+/// The county's value in each slot of `order` (the dictionary's paths, in order).
+pub(crate) fn datums<'a>(order: &[FieldPath], data: &'a CountyData) -> Vec<Option<&'a Datum>> {
+    let mut out = Vec::with_capacity(order.len());
+    // County data loaded against this rule set holds the dictionary's own paths, in the
+    // same order: one walk matching by identity, no text compared.
+    let mut dict = order.iter();
+    'county: for (k, d) in data.values() {
+        for f in dict.by_ref() {
+            if f.same(k) {
+                out.push(Some(d));
+                continue 'county;
+            }
+            out.push(None);
+        }
+        // A path that is not the dictionary's own (data built by hand, or checked against
+        // another copy of the rule set): match by text instead.
+        return by_text(order, data);
+    }
+    out.resize(order.len(), None);
+    out
+}
+
+/// [`datums`] for any county data: a merge of two sorted lists, comparing paths.
+fn by_text<'a>(order: &[FieldPath], data: &'a CountyData) -> Vec<Option<&'a Datum>> {
+    let mut given = data.values().iter().peekable();
+    order
+        .iter()
+        .map(|f| {
+            while given.peek().is_some_and(|(k, _)| *k < f) {
+                given.next();
+            }
+            match given.peek() {
+                Some((k, d)) if *k == f => Some(*d),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+impl<'a> Slots<'a> {
+    /// The county's values in the slots of `order` (the dictionary's paths, in order, as the
+    /// rule set shares them): the dense row is the one the county data keeps for this
+    /// dictionary, built here only the first time.
+    pub(crate) fn new(order: &'a std::sync::Arc<[FieldPath]>, data: &'a CountyData) -> Self {
+        let datums = std::cell::OnceCell::new();
+        let dense = data.kept_row(order, || {
+            let d = self::datums(order, data);
+            let dense = Dense::of(&d);
+            let _ = datums.set(d);
+            dense
+        });
+        Slots {
+            values: Default::default(),
+            datums,
+            dense,
+            order,
+            data,
+            year: data.info().year,
+        }
+    }
+
+    /// The county's value in each slot (made on first use).
+    pub(crate) fn datums(&self) -> &[Option<&'a Datum>] {
+        self.datums.get_or_init(|| datums(self.order, self.data))
     }
 
     /// The untyped tier's values (made on first use).
     fn values(&self) -> &[Option<Val<'a>>] {
         self.values.get_or_init(|| {
-            self.datums
+            self.datums()
                 .iter()
                 .map(|d| d.map(|d| Val::of(&d.value)))
                 .collect()
@@ -172,24 +206,27 @@ impl<'a> Slots<'a> {
     /// Whether a rule reading `slots` reads a value over the sandbox's size limits: such a rule
     /// runs on the interpreter, which enforces them, so both evaluators give the same result.
     pub(crate) fn reads_big(&self, slots: &[usize]) -> bool {
-        !self.big.is_empty() && slots.iter().any(|s| self.big.contains(s))
+        !self.dense.big.is_empty() && slots.iter().any(|s| self.dense.big.contains(s))
     }
 
     /// The county's value in a slot, with its provenance.
     pub(crate) fn datum(&self, slot: usize) -> Option<&'a Datum> {
-        self.datums.get(slot).copied().flatten()
+        self.datums().get(slot).copied().flatten()
     }
 
     /// The required inputs that are missing, in the rule's order (`None` when all are there).
+    /// Read from the dense row's tags (0 is a missing value), so a points-only run never needs
+    /// the values themselves.
     pub(crate) fn missing(&self, slots: &[usize], inputs: &[FieldPath]) -> Option<Vec<FieldPath>> {
-        if slots.iter().all(|s| self.datums[*s].is_some()) {
+        let tags = &self.dense.tags;
+        if slots.iter().all(|s| tags[*s] != 0) {
             return None;
         }
         Some(
             slots
                 .iter()
                 .zip(inputs)
-                .filter(|(s, _)| self.datums[**s].is_none())
+                .filter(|(s, _)| tags[**s] == 0)
                 .map(|(_, f)| f.clone())
                 .collect(),
         )
@@ -231,11 +268,11 @@ mod tests {
         let c = &crate::synth::generate(&rules, 1, 1)[0];
         let dict = &rules.model.fields;
         let same = c
-            .values
+            .values()
             .keys()
             .filter(|k| dict.get_key_value(*k).is_some_and(|(d, _)| d.same(k)))
             .count();
-        assert_eq!(same, c.values.len());
+        assert_eq!(same, c.values().len());
     }
 
     #[test]
@@ -244,18 +281,45 @@ mod tests {
         let dict = &rules.model.fields;
         for c in crate::synth::generate(&rules, 5, 3) {
             // The same values under paths that are not the dictionary's own.
-            let mut copy = c.clone();
-            copy.values = c
-                .values
-                .iter()
-                .map(|(k, d)| (crate::types::FieldPath::new(k.as_str()), d.clone()))
-                .collect();
-            let a = super::Slots::new(dict.keys(), &c);
-            let b = super::Slots::new(dict.keys(), &copy);
+            let copy = crate::CountyData::unchecked(
+                c.info().clone(),
+                c.values()
+                    .iter()
+                    .map(|(k, d)| (crate::types::FieldPath::new(k.as_str()), d.clone()))
+                    .collect(),
+            );
+            let a = super::Slots::new(&rules.order, &c);
+            let b = super::Slots::new(&rules.order, &copy);
             assert_eq!(a.values(), b.values());
-            assert_eq!((&a.row, &a.tags), (&b.row, &b.tags));
+            assert_eq!(a.dense, b.dense);
             assert_eq!(a.values().len(), dict.len());
-            assert_eq!(a.values().iter().flatten().count(), c.values.len());
+            assert_eq!(a.values().iter().flatten().count(), c.values().len());
         }
+    }
+
+    #[test]
+    fn the_dense_row_is_kept_and_follows_every_change() {
+        let rules = crate::RuleSet::builtin().unwrap();
+        let mut c = crate::synth::generate(&rules, 1, 7).remove(0);
+        let first = super::Slots::new(&rules.order, &c).dense;
+        let again = super::Slots::new(&rules.order, &c).dense;
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &again),
+            "built once, then kept"
+        );
+        // A change through the county data's methods drops the kept row.
+        let (field, _) = c
+            .values()
+            .iter()
+            .find(|(_, d)| matches!(d.value, crate::Value::Number(_)))
+            .map(|(f, d)| (f.clone(), d.clone()))
+            .unwrap();
+        let slot = rules.order.iter().position(|f| *f == field).unwrap();
+        c.set_unchecked(field.clone(), crate::Datum::new(crate::Value::Number(12.5)));
+        let after = super::Slots::new(&rules.order, &c).dense;
+        assert_eq!(after.row[slot], 12.5);
+        c.remove_unchecked(&field);
+        let gone = super::Slots::new(&rules.order, &c).dense;
+        assert_eq!(gone.tags[slot], 0);
     }
 }

@@ -144,6 +144,9 @@ impl T {
 /// A rule lowered to typed closures.
 pub(crate) struct Typed {
     code: T,
+    /// Whether the rule reads a list field (`.len()`, `.contains(…)`): only then does it need
+    /// the county's values themselves, beside the dense row.
+    lists: bool,
 }
 
 impl std::fmt::Debug for Typed {
@@ -170,10 +173,12 @@ pub(crate) fn lower(ast: &AST, slots: &SlotMap) -> Option<Typed> {
             locals: 0,
             mixed: &mixed,
             retype: None,
+            lists: std::cell::Cell::new(false),
         };
         if let Some(code) = l.block(ast.statements()) {
+            let lists = l.lists.get();
             return matches!(code.ty()?, Ty::Int | Ty::Float | Ty::Mixed | Ty::Bool)
-                .then_some(Typed { code });
+                .then_some(Typed { code, lists });
         }
         match l.retype {
             Some(slot) if !mixed.contains(&slot) => mixed.push(slot),
@@ -185,9 +190,9 @@ pub(crate) fn lower(ast: &AST, slots: &SlotMap) -> Option<Typed> {
 /// Runs a typed rule with maximum `max`; `None` when it bails.
 pub(crate) fn run(t: &Typed, slots: &Slots<'_>, max: f64, notes: bool) -> Option<Run> {
     let mut env = TEnv {
-        row: &slots.row,
-        tags: &slots.tags,
-        datums: &slots.datums,
+        row: &slots.dense.row,
+        tags: &slots.dense.tags,
+        datums: if t.lists { slots.datums() } else { &[] },
         locals: [0.0; MAX_LOCALS],
         cx: if notes { Cx::new(max) } else { Cx::quiet(max) }.in_year(slots.year),
     };
@@ -212,6 +217,8 @@ struct Lower<'m> {
     mixed: &'m [usize],
     /// A local slot given a number of another type: lower again with it `Mixed`.
     retype: Option<usize>,
+    /// Whether a list field's method was lowered (see [`Typed::lists`]).
+    lists: std::cell::Cell<bool>,
 }
 
 /// The type of `if`/`else` of types `a` and `b`.
@@ -436,7 +443,7 @@ impl Lower<'_> {
                     }
                     lhs => {
                         let base = self.expr(lhs)?;
-                        methods(base, &segs)
+                        self.methods(base, &segs)
                     }
                 }
             }
@@ -466,9 +473,17 @@ impl Lower<'_> {
                 Ty::List => T::List(slot),
                 ty => T::number(ty, Box::new(read)),
             };
-            return methods(base, &segs[k + 1..]);
+            return self.methods(base, &segs[k + 1..]);
         }
         None
+    }
+
+    /// [`methods`], noting when a list field's values are read.
+    fn methods(&self, base: T, segs: &[Seg<'_>]) -> Option<T> {
+        if matches!(base, T::List(_)) && !segs.is_empty() {
+            self.lists.set(true);
+        }
+        methods(base, segs)
     }
 
     fn args(&mut self, f: &FnCallExpr) -> Option<Vec<T>> {

@@ -91,6 +91,7 @@ impl Scan<'_> {
         if what == "bonus" && e.get("cap").is_none() {
             self.out.push(
                 Diagnostic::error(
+                    crate::error::Code::Authoring,
                     self.name,
                     id_entry.key_at,
                     format!("bonus `{id}` has no `cap:`; every 加分 item states the most it can give"),
@@ -120,6 +121,7 @@ impl Scan<'_> {
             let (lo, hi) = bracket(v);
             self.out.push(
                 Diagnostic::error(
+                    crate::error::Code::Authoring,
                     self.name,
                     entry.key_at,
                     format!(
@@ -157,6 +159,7 @@ impl Scan<'_> {
             .collect();
         self.out.push(
             Diagnostic::error(
+                crate::error::Code::Authoring,
                 self.name,
                 at,
                 format!(
@@ -210,6 +213,7 @@ pub(crate) fn scenario_points(file: &str, tree: &Node) -> Vec<Diagnostic> {
             let (lo, hi) = bracket(v);
             Some(
                 Diagnostic::error(
+                    crate::error::Code::Authoring,
                     file,
                     at,
                     format!("{who}: {v} has {decimals} decimals; points are kept to three decimals (0.001)"),
@@ -267,6 +271,7 @@ pub(crate) fn unreadable_fields(m: &Model, engine: &Engine) -> Vec<Diagnostic> {
             .collect();
         out.push(
             Diagnostic::error(
+                crate::error::Code::Authoring,
                 &spec.span.file,
                 spec.span.loc(),
                 format!(
@@ -343,6 +348,7 @@ pub(crate) fn date_literals(
             let at = if spos.is_none() { *pos } else { *spos };
             out.push(
                 Diagnostic::error(
+                    crate::error::Code::Authoring,
                     file,
                     place(at),
                     format!(

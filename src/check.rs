@@ -18,7 +18,7 @@ pub(crate) fn check(m: &Model) -> Vec<Diagnostic> {
 }
 
 fn err(span: &Span, msg: String) -> Diagnostic {
-    Diagnostic::error(&span.file, span.loc(), msg)
+    Diagnostic::error(crate::error::Code::Structure, &span.file, span.loc(), msg)
 }
 
 fn check_ids(m: &Model, out: &mut Vec<Diagnostic>) {
@@ -41,10 +41,14 @@ fn check_ids(m: &Model, out: &mut Vec<Diagnostic>) {
             ));
         }
         if let Some(first) = seen.get(id) {
-            out.push(err(span, format!("duplicate id `{id}`")).with_help(format!(
-                "the first `{id}` is at {}:{}",
-                first.file, first.line
-            )));
+            out.push(
+                err(span, format!("duplicate id `{id}`"))
+                    .with_code(crate::error::Code::DuplicateKey)
+                    .with_help(format!(
+                        "the first `{id}` is at {}:{}",
+                        first.file, first.line
+                    )),
+            );
         } else {
             seen.insert(id, span);
         }
@@ -177,6 +181,7 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
                 }
                 if n.points == Points::ZERO {
                     out.push(Diagnostic::warning(
+                        crate::error::Code::Authoring,
                         &n.span.file,
                         n.span.loc(),
                         format!("item `{id}` is worth 0 points"),

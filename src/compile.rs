@@ -110,6 +110,7 @@ pub(crate) fn compile_rule(
         Err(e) => {
             diags.push(
                 Diagnostic::error(
+                    crate::error::Code::Expression,
                     &r.span.file,
                     place(e.position()),
                     format!(
@@ -230,6 +231,7 @@ fn check_reads(
     for (lit, why, pos) in bad_dates {
         diags.push(
             Diagnostic::error(
+                crate::error::Code::Expression,
                 &r.span.file,
                 place(pos),
                 format!("`{}`: \"{lit}\" is no date ({why})", r.id),
@@ -248,6 +250,7 @@ fn check_reads(
     for pos in bare_d {
         diags.push(
             Diagnostic::error(
+                crate::error::Code::Expression,
                 file,
                 place(pos),
                 format!(
@@ -264,6 +267,7 @@ fn check_reads(
                 if !declared.contains(f.as_str()) {
                     diags.push(
                         Diagnostic::error(
+                            crate::error::Code::Expression,
                             file,
                             place(pos),
                             format!(
@@ -279,6 +283,7 @@ fn check_reads(
                 used.insert(f);
             }
             Resolved::Group(g) => diags.push(Diagnostic::error(
+                crate::error::Code::Expression,
                 file,
                 place(pos),
                 format!(
@@ -288,6 +293,7 @@ fn check_reads(
             )),
             Resolved::Unknown(p) => {
                 let d = Diagnostic::error(
+                    crate::error::Code::Expression,
                     file,
                     place(pos),
                     format!(
@@ -309,12 +315,14 @@ fn check_reads(
     for (lit, pos) in has_calls {
         match lit {
             None => diags.push(Diagnostic::error(
+                crate::error::Code::Expression,
                 file,
                 place(pos),
                 format!("`{}`: has() takes one field path written as a literal, e.g. has(\"report.published_on\")", r.id),
             )),
             Some(p) if !declared.contains(p.as_str()) => diags.push(
                 Diagnostic::error(
+                    crate::error::Code::Expression,
                     file,
                     place(pos),
                     format!("`{}` tests has(\"{p}\") but `{p}` is not among its inputs", r.id),
@@ -329,6 +337,7 @@ fn check_reads(
     for f in r.inputs.iter().chain(r.optional) {
         if m.fields.contains_key(f) && !used.contains(f.as_str()) {
             diags.push(Diagnostic::warning(
+                crate::error::Code::Unused,
                 file,
                 r.span.loc(),
                 format!("`{}` lists `{f}` as an input but never reads it", r.id),

@@ -14,9 +14,107 @@ pub enum Severity {
     Warning,
 }
 
+/// What kind of problem a [`Diagnostic`] reports: a stable, machine-readable code an embedder
+/// can match on (ZEN's `DiagnosticCode`, cedar's error kinds). The text of a message may be
+/// reworded between versions; a diagnostic's code is not changed. In JSON (the HTTP service's
+/// error bodies, `fazhi lint --format json`) and in Python (`.diagnostics[i]["code"]`) it is
+/// [`Code::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Code {
+    /// `syntax`: not valid YAML, JSON or workbook; nesting too deep.
+    Syntax,
+    /// `duplicate_key`: a key, field, id or column given twice.
+    DuplicateKey,
+    /// `unknown_key`: a key, field, column, indicator or pass line the format or the rule set
+    /// does not have (with a did-you-mean where one is close).
+    UnknownKey,
+    /// `missing_key`: a required header, key or column is absent.
+    MissingKey,
+    /// `invalid_value`: a value of the wrong type, outside its range, or not exact.
+    InvalidValue,
+    /// `over_bound`: an input over one of fazhi's bounds; the message names the flag that raises it.
+    OverBound,
+    /// `structure`: the indicator tree does not hold together (points that do not add up, an
+    /// item without a score, penalties and zeroing entries written wrong).
+    Structure,
+    /// `expression`: a rule's expression does not compile or reads what it may not (rhai
+    /// syntax, unknown helper, wrong arity, undeclared field, `has()` misuse, bad date).
+    Expression,
+    /// `literal`: a text compared with an enum or list field that is not among its values.
+    Literal,
+    /// `score_range`: lint proved a score can leave its range, never earn its points, or a
+    /// pass line cannot be reached; or could not prove the range.
+    ScoreRange,
+    /// `unused`: a field or input declared but never read, or a result that never depends on
+    /// an input.
+    Unused,
+    /// `lever`: the gap analysis infers a field's lever direction (declare `lever:` / `role:`).
+    Lever,
+    /// `authoring`: a slip in how the rule set is written (a bonus without a cap, points finer
+    /// than 0.001, a discretionary deduction without its reason).
+    Authoring,
+    /// `scenario`: a weighting scenario does not fit its rule set.
+    Scenario,
+    /// `too_many`: more problems in one file than are listed.
+    TooMany,
+}
+
+impl Code {
+    /// The code as text (`unknown_key`), as JSON and Python give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::DuplicateKey => "duplicate_key",
+            Code::UnknownKey => "unknown_key",
+            Code::MissingKey => "missing_key",
+            Code::InvalidValue => "invalid_value",
+            Code::OverBound => "over_bound",
+            Code::Structure => "structure",
+            Code::Expression => "expression",
+            Code::Literal => "literal",
+            Code::ScoreRange => "score_range",
+            Code::Unused => "unused",
+            Code::Lever => "lever",
+            Code::Authoring => "authoring",
+            Code::Scenario => "scenario",
+            Code::TooMany => "too_many",
+        }
+    }
+
+    /// Every code, in declaration order (for documentation and tests).
+    pub const ALL: [Code; 15] = [
+        Code::Syntax,
+        Code::DuplicateKey,
+        Code::UnknownKey,
+        Code::MissingKey,
+        Code::InvalidValue,
+        Code::OverBound,
+        Code::Structure,
+        Code::Expression,
+        Code::Literal,
+        Code::ScoreRange,
+        Code::Unused,
+        Code::Lever,
+        Code::Authoring,
+        Code::Scenario,
+        Code::TooMany,
+    ];
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem found while loading, checking or compiling rules or data.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
+    /// What kind of problem, stable across versions ([`Code`]).
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// The file the problem is in (relative to the rule-set folder, or the data file's path).
@@ -33,8 +131,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn error(file: &str, (line, column): (usize, usize), message: String) -> Self {
+    pub(crate) fn error(
+        code: Code,
+        file: &str,
+        (line, column): (usize, usize),
+        message: String,
+    ) -> Self {
         Diagnostic {
+            code,
             severity: Severity::Error,
             file: file.to_string(),
             line,
@@ -43,11 +147,21 @@ impl Diagnostic {
             help: None,
         }
     }
-    pub(crate) fn warning(file: &str, (line, column): (usize, usize), message: String) -> Self {
+    pub(crate) fn warning(
+        code: Code,
+        file: &str,
+        (line, column): (usize, usize),
+        message: String,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(file, (line, column), message)
+            ..Diagnostic::error(code, file, (line, column), message)
         }
+    }
+    /// The same diagnostic with another code.
+    pub(crate) fn with_code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
     }
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -128,6 +242,7 @@ impl Diagnostics {
             let left = seen[&file] - cap;
             let first = &out[at];
             out[at] = Diagnostic {
+                code: Code::TooMany,
                 severity: Severity::Error,
                 file: first.file.clone(),
                 line: first.line,
@@ -157,6 +272,7 @@ impl fmt::Display for Diagnostics {
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A file or folder could not be read or written.
     #[error("{}: {source}", path.display())]
@@ -181,7 +297,49 @@ pub enum Error {
     Invalid(String),
 }
 
+/// Which kind of [`Error`]: one to one with the Python exception classes (`RulesError`,
+/// `DataError`, `ScenarioError`, `InvalidRequest`, and Python's own `OSError` for I/O) and with
+/// the HTTP service's `error.kind` ([`ErrorKind::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `io`: a file or folder could not be read or written ([`Error::Io`]).
+    Io,
+    /// `rules`: the rule set has errors ([`Error::Rules`]).
+    Rules,
+    /// `data`: county data do not fit the dictionary ([`Error::Data`]).
+    Data,
+    /// `scenario`: a weighting scenario does not fit its rule set ([`Error::Scenario`]).
+    Scenario,
+    /// `invalid_request`: a request that makes no sense for this rule set ([`Error::Invalid`]).
+    InvalidRequest,
+}
+
+impl ErrorKind {
+    /// The kind as the HTTP service's `error.kind` gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "io",
+            ErrorKind::Rules => "rules",
+            ErrorKind::Data => "data",
+            ErrorKind::Scenario => "scenario",
+            ErrorKind::InvalidRequest => "invalid_request",
+        }
+    }
+}
+
 impl Error {
+    /// Which kind of error this is (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Rules(_) => ErrorKind::Rules,
+            Error::Data(_) => ErrorKind::Data,
+            Error::Scenario(_) => ErrorKind::Scenario,
+            Error::Invalid(_) => ErrorKind::InvalidRequest,
+        }
+    }
+
     /// The diagnostics behind a `Rules`, `Data` or `Scenario` error (empty for other errors).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -213,15 +371,20 @@ mod tests {
 
     #[test]
     fn display_is_compiler_style() {
-        let d = Diagnostic::error("a.yaml", (3, 5), "bad".into()).with_help("fix it");
+        let d = Diagnostic::error(Code::Syntax, "a.yaml", (3, 5), "bad".into()).with_help("fix it");
         assert_eq!(d.to_string(), "a.yaml:3:5: error: bad\n  help: fix it");
     }
 
     #[test]
     fn diagnostics_are_capped_per_file_with_a_count_of_the_rest() {
         let many: Vec<Diagnostic> = (1..=250)
-            .map(|i| Diagnostic::error("a.json", (i, 1), format!("bad {i}")))
-            .chain([Diagnostic::error("b.json", (1, 1), "only".into())])
+            .map(|i| Diagnostic::error(Code::Syntax, "a.json", (i, 1), format!("bad {i}")))
+            .chain([Diagnostic::error(
+                Code::Syntax,
+                "b.json",
+                (1, 1),
+                "only".into(),
+            )])
             .collect();
         let capped = Diagnostics(many).capped().0;
         assert_eq!(capped.len(), MAX_DIAGNOSTICS_PER_FILE + 2);
@@ -234,7 +397,12 @@ mod tests {
         );
         assert_eq!(capped.last().unwrap().message, "only");
         // Under the cap nothing changes.
-        let few = Diagnostics(vec![Diagnostic::error("a", (1, 1), "x".into())]);
+        let few = Diagnostics(vec![Diagnostic::error(
+            Code::Syntax,
+            "a",
+            (1, 1),
+            "x".into(),
+        )]);
         assert_eq!(few.clone().capped(), few);
     }
 

@@ -101,7 +101,9 @@ pub mod schema;
 pub mod synth;
 
 pub use cancel::{Cancel, Cancelled};
-pub use error::{Diagnostic, Diagnostics, Error, Result, Severity, MAX_DIAGNOSTICS_PER_FILE};
+pub use error::{
+    Code, Diagnostic, Diagnostics, Error, ErrorKind, Result, Severity, MAX_DIAGNOSTICS_PER_FILE,
+};
 pub use evaluate::Evaluator;
 pub use load::county::{Bound, CountyData, CountyInfo, Datum, MAX_EXACT_COUNT};
 pub use load::files;

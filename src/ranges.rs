@@ -1051,6 +1051,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
             Proof::Range { lo, hi, exact } => (lo, hi, exact),
             Proof::Undecided(why) => {
                 out.push(Diagnostic::warning(
+                    crate::error::Code::ScoreRange,
                     &span.file,
                     span.loc(),
                     format!("{what}: lint cannot prove the range of its score ({why}); nothing is claimed about it"),
@@ -1081,6 +1082,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
             if let Some((x, w)) = s.max.as_ref().filter(|x| x.0 > pf + tol) {
                 out.push(
                     Diagnostic::error(
+                        crate::error::Code::ScoreRange,
                         &span.file,
                         span.loc(),
                         format!(
@@ -1097,6 +1099,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
             if let Some((x, w)) = s.min.as_ref().filter(|x| x.0 < -tol) {
                 out.push(
                     Diagnostic::error(
+                        crate::error::Code::ScoreRange,
                         &span.file,
                         span.loc(),
                         format!(
@@ -1112,6 +1115,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         if exact {
             for f in &s.unused {
                 out.push(Diagnostic::warning(
+                    crate::error::Code::Unused,
                     &span.file,
                     span.loc(),
                     format!("{what} never depends on its input `{f}`: over every value of its inputs, changing `{f}` never changes the result"),
@@ -1121,6 +1125,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         if matches!(kind, Kind::Item | Kind::Bonus) && hi < pf - tol {
             out.push(
                 Diagnostic::warning(
+                    crate::error::Code::ScoreRange,
                     &span.file,
                     span.loc(),
                     format!(
@@ -1193,6 +1198,7 @@ fn pass_lines(rules: &RuleSet, best: &BTreeMap<usize, f64>, bonus_best: f64) -> 
         if top < need - 1e-9 {
             out.push(
                 Diagnostic::error(
+                    crate::error::Code::ScoreRange,
                     &line.span.file,
                     line.span.loc(),
                     format!(
@@ -1215,6 +1221,7 @@ fn pass_lines(rules: &RuleSet, best: &BTreeMap<usize, f64>, bonus_best: f64) -> 
                 if pts > 0.0 && node_best[r] < share * pts - 1e-9 {
                     out.push(
                         Diagnostic::error(
+                            crate::error::Code::ScoreRange,
                             &line.span.file,
                             line.span.loc(),
                             format!(

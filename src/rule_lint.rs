@@ -307,7 +307,12 @@ impl Cx<'_> {
     }
 
     fn error(&mut self, pos: Position, msg: String) -> &mut Diagnostic {
-        let d = Diagnostic::error(&self.r.span.file, (self.place)(pos), msg);
+        let d = Diagnostic::error(
+            crate::error::Code::Expression,
+            &self.r.span.file,
+            (self.place)(pos),
+            msg,
+        );
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
@@ -334,6 +339,7 @@ impl Cx<'_> {
         };
         let id = self.r.id;
         let d = Diagnostic::error(
+            crate::error::Code::Literal,
             &self.r.span.file,
             (self.place)(pos),
             format!(
@@ -538,6 +544,7 @@ impl Cx<'_> {
         }
         if name == "discretion" && n == 2 {
             let d = Diagnostic::warning(
+                crate::error::Code::Authoring,
                 &self.r.span.file,
                 (self.place)(pos),
                 format!("`{id}`: a discretionary deduction (酌情扣分) with no field for the evaluators' reason; the report would show a deduction nobody explained"),

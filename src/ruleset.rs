@@ -347,6 +347,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     for (f, spec) in &model.fields {
         if !read.contains(f) {
             diags.push(Diagnostic::warning(
+                crate::error::Code::Unused,
                 &spec.span.file,
                 spec.span.loc(),
                 format!("field `{f}` is declared but no rule reads it"),

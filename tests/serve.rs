@@ -165,6 +165,8 @@ fn bad_data_is_400_with_the_diagnostics() {
     let v: Value = resp.json().unwrap();
     assert_eq!(v["error"]["kind"], "data");
     let d = &v["error"]["diagnostics"][0];
+    // The stable code (issue 25), the same text as Python's `.diagnostics[0]["code"]`.
+    assert_eq!(d["code"], "unknown_key");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["file"], "request body");
     assert!(d["message"]

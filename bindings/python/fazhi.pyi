@@ -7,6 +7,10 @@ __version__: str
 ENGINE_VERSION: str
 
 class Diagnostic(TypedDict):
+    # The stable kind of problem (`fazhi::Code`): "syntax", "duplicate_key", "unknown_key",
+    # "missing_key", "invalid_value", "over_bound", "structure", "expression", "literal",
+    # "score_range", "unused", "lever", "authoring", "scenario", "too_many".
+    code: str
     severity: str  # "error" | "warning"
     file: str
     line: int  # 1-based, 0 when unknown (always 0 for a dict: the message names the field)

@@ -168,6 +168,7 @@ impl CountyData {
                         out.insert(field.clone(), Datum { value: v, ..datum });
                     }
                     Err(m) => diags.push(Diagnostic::error(
+                        crate::error::Code::InvalidValue,
                         "<data>",
                         (0, 0),
                         format!("field `{path}`: {m}"),
@@ -219,6 +220,7 @@ impl CountyData {
     ) -> Result<CountyData> {
         let too_deep = || match crate::load::files::too_deep(text) {
             Some(at) => Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+                crate::error::Code::Syntax,
                 name,
                 at,
                 crate::load::files::too_deep_message(),
@@ -327,6 +329,7 @@ impl CountyData {
         };
         let value = check_value(&datum.value, spec).map_err(|m| {
             Error::Data(Diagnostics(vec![Diagnostic::error(
+                crate::error::Code::InvalidValue,
                 "<data>",
                 (0, 0),
                 format!("field `{path}`: {m}"),
@@ -445,6 +448,7 @@ fn from_tree_as(
     let mut diags = Vec::new();
     let Kind::Map(top) = doc.kind else {
         return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+            crate::error::Code::Syntax,
             name,
             doc.at,
             format!(
@@ -460,13 +464,14 @@ fn from_tree_as(
             "county" => match county_info(&e.value) {
                 Ok(i) => info = Some(i),
                 Err((at, m)) => diags.push(
-                    Diagnostic::error(name, at, format!("`county:` header: {m}"))
+                    Diagnostic::error(crate::error::Code::InvalidValue, name, at, format!("`county:` header: {m}"))
                     .with_help("the header has id, name and optionally province, year, kind, sources, note"),
                 ),
             },
             "data" => walk_data(name, "", &e.value, fields, &mut values, &mut diags),
             other => {
                 let mut d = Diagnostic::error(
+                    crate::error::Code::UnknownKey,
                     name,
                     e.key_at,
                     format!("unknown top-level key `{other}`"),
@@ -484,6 +489,7 @@ fn from_tree_as(
         None => {
             if !diags.iter().any(|d| d.message.starts_with("`county:`")) {
                 diags.push(Diagnostic::error(
+                    crate::error::Code::MissingKey,
                     name,
                     (1, 1),
                     "missing `county:` header (id and name)".into(),
@@ -576,6 +582,7 @@ fn unknown_field(
     fields: &BTreeMap<FieldPath, FieldSpec>,
 ) -> Diagnostic {
     let d = Diagnostic::error(
+        crate::error::Code::UnknownKey,
         file,
         loc,
         format!("unknown field `{path}`: it is not in the rule set's data dictionary"),
@@ -598,6 +605,7 @@ fn walk_data(
 ) {
     let Kind::Map(map) = &v.kind else {
         diags.push(Diagnostic::error(
+            crate::error::Code::InvalidValue,
             file,
             v.at,
             format!(
@@ -620,6 +628,7 @@ fn walk_data(
                 Ok(Some(d)) => {
                     if out.insert(field.clone(), d).is_some() {
                         diags.push(Diagnostic::error(
+                            crate::error::Code::DuplicateKey,
                             file,
                             e.key_at,
                             format!("field `{path}` is given twice (once as `{path}`, once inside its group)"),
@@ -627,9 +636,12 @@ fn walk_data(
                     }
                 }
                 Ok(None) => {}
-                Err((at, m)) => {
-                    diags.push(Diagnostic::error(file, at, format!("field `{path}`: {m}")))
-                }
+                Err((at, m)) => diags.push(Diagnostic::error(
+                    crate::error::Code::InvalidValue,
+                    file,
+                    at,
+                    format!("field `{path}`: {m}"),
+                )),
             }
         } else if is_group(&path, fields) && matches!(e.value.kind, Kind::Map(_)) {
             walk_data(file, &path, &e.value, fields, out, diags);
@@ -637,7 +649,12 @@ fn walk_data(
             diags.push(unknown_field(file, e.key_at, &path, fields));
         } else {
             // Past the cap only the count is kept: no did-you-mean search over the dictionary.
-            diags.push(Diagnostic::error(file, e.key_at, String::new()));
+            diags.push(Diagnostic::error(
+                crate::error::Code::UnknownKey,
+                file,
+                e.key_at,
+                String::new(),
+            ));
         }
     }
 }

@@ -129,7 +129,12 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
     for (name, text) in &src.docs {
         if let Some(at) = files::too_deep(text) {
             parsed_all = false;
-            diags.push(Diagnostic::error(name, at, files::too_deep_message()));
+            diags.push(Diagnostic::error(
+                crate::error::Code::Syntax,
+                name,
+                at,
+                files::too_deep_message(),
+            ));
             continue;
         }
         // One pass for the places of keys and values (and every duplicate key, with both
@@ -180,6 +185,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
             if let Some((_, first)) = &header {
                 diags.push(
                     Diagnostic::error(
+                        crate::error::Code::DuplicateKey,
                         name,
                         (span.line, span.column),
                         format!(
@@ -203,6 +209,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
                 let prev: &crate::model::FieldSpec = prev;
                 diags.push(
                     Diagnostic::error(
+                        crate::error::Code::DuplicateKey,
                         name,
                         at,
                         format!(
@@ -253,6 +260,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         if parsed_all {
             diags.push(
                 Diagnostic::error(
+                    crate::error::Code::MissingKey,
                     src.docs.first().map_or("<rules>", |d| d.0.as_str()),
                     (0, 0),
                     "the rule set has no `ruleset:` header".into(),
@@ -337,6 +345,7 @@ pub(crate) struct FlowCut {
 impl FlowCut {
     fn diagnostic(&self, file: &str) -> Diagnostic {
         Diagnostic::error(
+            crate::error::Code::Syntax,
             file,
             self.at,
             format!(
@@ -422,6 +431,7 @@ fn county_file(name: &str, text: &str, err: &Diagnostic) -> Option<Diagnostic> {
     }
     Some(
         Diagnostic::error(
+            crate::error::Code::UnknownKey,
             name,
             county.key_at,
             format!("`{name}` is a county file (it has `county:`), not a rule file; every `.yaml` file of the rules folder is read as rules"),
@@ -451,7 +461,7 @@ fn flatten(
         let s = place_of(at);
         let mut bad = |what: &str| {
             diags.push(
-                Diagnostic::error(&s.file, s.loc(), format!("item `{}` has `parts` and {what}", raw.id))
+                Diagnostic::error(crate::error::Code::Structure, &s.file, s.loc(), format!("item `{}` has `parts` and {what}", raw.id))
                     .with_help("an item made of parts has no `children`, `inputs` or `score` of its own: each part has them"),
             )
         };
@@ -466,6 +476,7 @@ fn flatten(
                 let s = place_of(part_places.get(j));
                 diags.push(
                     Diagnostic::error(
+                        crate::error::Code::Structure,
                         &s.file,
                         s.loc(),
                         format!(

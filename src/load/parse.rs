@@ -170,7 +170,12 @@ fn yaml_diag(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    let d = Diagnostic::error(file, at, format!("not valid YAML: {msg}"));
+    let d = Diagnostic::error(
+        crate::error::Code::Syntax,
+        file,
+        at,
+        format!("not valid YAML: {msg}"),
+    );
     if msg.contains("budget") || msg.contains("alias") || msg.contains("replay") {
         d.with_help("the file nests or repeats aliases (`*name`) far beyond any rule set or county file; write the values out")
     } else {
@@ -186,6 +191,7 @@ fn json_diag(file: &str, e: &serde_json::Error) -> Diagnostic {
         None => text,
     };
     Diagnostic::error(
+        crate::error::Code::Syntax,
         file,
         (e.line(), e.column()),
         format!("not valid JSON: {msg}"),
@@ -312,6 +318,7 @@ pub(crate) fn duplicates(file: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                 if !std::ptr::eq(first, e) {
                     out.push(
                         Diagnostic::error(
+                            crate::error::Code::DuplicateKey,
                             file,
                             e.key_at,
                             if first.key_at.0 == e.key_at.0 {

@@ -230,6 +230,7 @@ pub fn read_json_counties(
     use serde_json::value::RawValue;
     let syntax_error = |e: serde_json::Error| {
         Error::Data(crate::Diagnostics(vec![crate::Diagnostic::error(
+            crate::error::Code::Syntax,
             JSON_BODY,
             (e.line(), e.column()),
             format!("not valid JSON: {e}"),

@@ -61,6 +61,7 @@ impl Limits {
 /// A bound was passed: the error names the bound, its value and the flag that raises it.
 pub(crate) fn over(file: &str, what: String, flag: &str, limit: impl std::fmt::Display) -> Error {
     Error::Data(Diagnostics(vec![Diagnostic::error(
+        crate::error::Code::OverBound,
         file,
         (0, 0),
         format!("{what}, over the bound of {limit} ({flag})"),
@@ -156,6 +157,7 @@ pub(crate) fn check_workbook(file: &str, path: &Path, limits: &Limits) -> Result
     if let Some(m) = seen.max_shared_index {
         if m >= seen.shared_strings {
             return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+                crate::error::Code::OverBound,
                 file,
                 (0, 0),
                 format!(

@@ -127,9 +127,13 @@ impl Grid {
 }
 
 fn table_error(file: &str, at: (usize, usize), message: String, help: &str) -> Error {
-    Error::Data(Diagnostics(vec![
-        Diagnostic::error(file, at, message).with_help(help)
-    ]))
+    Error::Data(Diagnostics(vec![Diagnostic::error(
+        crate::error::Code::Syntax,
+        file,
+        at,
+        message,
+    )
+    .with_help(help)]))
 }
 
 fn csv_grid(file: &str, path: &Path, bytes: &[u8]) -> Result<Grid> {
@@ -414,6 +418,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
                 if let Some(first) = seen.insert(key, c) {
                     diags.push(
                         Diagnostic::error(
+                            crate::error::Code::DuplicateKey,
                             file,
                             (header + 1, c + 1),
                             format!(
@@ -427,7 +432,12 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
                 cols.push(Some(col));
             }
             Err((msg, help)) => {
-                let mut d = Diagnostic::error(file, (header + 1, c + 1), format!("{at}: {msg}"));
+                let mut d = Diagnostic::error(
+                    crate::error::Code::InvalidValue,
+                    file,
+                    (header + 1, c + 1),
+                    format!("{at}: {msg}"),
+                );
                 if let Some(h) = help {
                     d = d.with_help(h);
                 }
@@ -440,6 +450,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
         if !cols.iter().any(|c| c.as_ref() == Some(&need)) {
             diags.push(
                 Diagnostic::error(
+                    crate::error::Code::MissingKey,
                     file,
                     (header + 1, 0),
                     format!("{}: the header has no {zh} column", main.name),
@@ -468,7 +479,12 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
             let cell = main.get(r, c);
             let at = format!("{}!{}", main.name, cell_name(r, c));
             let mut err = |msg: String, help: Option<&str>| {
-                let mut d = Diagnostic::error(file, (r + 1, c + 1), format!("{at}: {msg}"));
+                let mut d = Diagnostic::error(
+                    crate::error::Code::InvalidValue,
+                    file,
+                    (r + 1, c + 1),
+                    format!("{at}: {msg}"),
+                );
                 if let Some(h) = help {
                     d = d.with_help(h);
                 }
@@ -522,6 +538,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
         if info.id.is_empty() {
             row_diags.push(
                 Diagnostic::error(
+                    crate::error::Code::MissingKey,
                     file,
                     (r + 1, id_col + 1),
                     format!(
@@ -535,6 +552,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
         } else if let Some(first) = parts.get(&info.id) {
             row_diags.push(
                 Diagnostic::error(
+                    crate::error::Code::DuplicateKey,
                     file,
                     (r + 1, id_col + 1),
                     format!(
@@ -552,6 +570,7 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
         }
         if info.name.is_empty() {
             row_diags.push(Diagnostic::error(
+                crate::error::Code::MissingKey,
                 file,
                 (r + 1, name_col + 1),
                 format!(
@@ -609,6 +628,7 @@ fn sheet_columns(
             Some(i) => out[i] = Some(c),
             None => diags.push(
                 Diagnostic::error(
+                    crate::error::Code::UnknownKey,
                     file,
                     (1, c + 1),
                     format!("{}!{}: unknown column `{t}`", grid.name, cell_name(0, c)),
@@ -628,6 +648,7 @@ fn sheet_columns(
     for (i, (zh, en)) in names.iter().enumerate().take(2) {
         if out[i].is_none() {
             diags.push(Diagnostic::error(
+                crate::error::Code::MissingKey,
                 file,
                 (1, 0),
                 format!("{}: the header has no {zh} ({en}) column", grid.name),
@@ -671,7 +692,15 @@ fn read_sources(
         };
         let mut err = |i: usize, msg: String, help: &str| {
             let (loc, name) = at(i);
-            diags.push(Diagnostic::error(file, loc, format!("{name}: {msg}")).with_help(help));
+            diags.push(
+                Diagnostic::error(
+                    crate::error::Code::InvalidValue,
+                    file,
+                    loc,
+                    format!("{name}: {msg}"),
+                )
+                .with_help(help),
+            );
         };
         let id = text(r, 0).unwrap_or_default().trim().to_string();
         let Some(k) = by_id(&id) else {
@@ -748,6 +777,7 @@ fn read_documents(
         let Some(k) = by_id(&id) else {
             diags.push(
                 Diagnostic::error(
+                    crate::error::Code::UnknownKey,
                     file,
                     (r + 1, c0 + 1),
                     format!(
@@ -765,6 +795,7 @@ fn read_documents(
         if built[k].0.sources.insert(key.clone(), doc).is_some() {
             let c1 = cols[1].unwrap_or(0);
             diags.push(Diagnostic::error(
+                crate::error::Code::DuplicateKey,
                 file,
                 (r + 1, c1 + 1),
                 format!(

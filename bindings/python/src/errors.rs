@@ -58,6 +58,7 @@ pub fn diagnostics<'py>(
                 fazhi::Severity::Warning => "warning",
             },
         )?;
+        dict.set_item("code", d.code.as_str())?;
         dict.set_item("file", &d.file)?;
         dict.set_item("line", d.line)?;
         dict.set_item("column", d.column)?;
@@ -82,10 +83,13 @@ pub fn to_py(py: Python<'_>, err: fazhi::Error) -> PyErr {
             }
             return e;
         }
-        fazhi::Error::Rules(_) => RulesError::new_err(text),
-        fazhi::Error::Data(_) => DataError::new_err(text),
-        fazhi::Error::Scenario(_) => ScenarioError::new_err(text),
-        fazhi::Error::Invalid(_) => InvalidRequest::new_err(text),
+        // One class per kind, as the HTTP service's `error.kind` (`fazhi::ErrorKind`).
+        _ => match err.kind() {
+            fazhi::ErrorKind::Rules => RulesError::new_err(text),
+            fazhi::ErrorKind::Data => DataError::new_err(text),
+            fazhi::ErrorKind::Scenario => ScenarioError::new_err(text),
+            _ => InvalidRequest::new_err(text),
+        },
     };
     if let Ok(list) = diagnostics(py, err.diagnostics()) {
         let _ = exc.value(py).setattr("diagnostics", list);

@@ -103,7 +103,9 @@ def test_data_error_carries_diagnostics(national):
     err = e.value
     assert isinstance(err, fazhi.FazhiError)
     d = err.diagnostics[0]
-    assert set(d) == {"severity", "file", "line", "column", "message", "help"}
+    # `code` is the stable `fazhi::Code` (issue 25), the same text as the HTTP body's.
+    assert set(d) == {"code", "severity", "file", "line", "column", "message", "help"}
+    assert d["code"] == "unknown_key"
     assert d["severity"] == "error"
     assert d["file"] == "<dict>"
     # A dict has no lines: the position would point into the binding's own JSON text.

@@ -186,6 +186,7 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
         if divides > 0 {
             out.push(
                 Diagnostic::warning(
+                    crate::error::Code::Lever,
                     &spec.span.file,
                     spec.span.loc(),
                     format!(
@@ -209,6 +210,7 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
         };
         out.push(
             Diagnostic::warning(
+                crate::error::Code::Lever,
                 &spec.span.file,
                 spec.span.loc(),
                 format!(

@@ -150,6 +150,7 @@ impl Scenario {
     pub fn from_str(file: &str, text: &str, rules: &RuleSet) -> Result<Scenario> {
         if let Some(at) = crate::load::files::too_deep(text) {
             return Err(Error::Scenario(Diagnostics(vec![Diagnostic::error(
+                crate::error::Code::Scenario,
                 file,
                 at,
                 crate::load::files::too_deep_message(),
@@ -184,6 +185,7 @@ impl Scenario {
         for (id, p) in &raw.points {
             let Some(&i) = index.get(id.as_str()) else {
                 let mut d = Diagnostic::error(
+                    crate::error::Code::Scenario,
                     file,
                     at_point(id.as_str()),
                     format!("`{id}` is not a node of rule set `{}`", rules.id()),
@@ -197,6 +199,7 @@ impl Scenario {
             if *p < Points::ZERO {
                 diags.push(
                     Diagnostic::error(
+                        crate::error::Code::Scenario,
                         file,
                         at_point(id.as_str()),
                         format!("`{id}`: points {p} are negative"),
@@ -208,6 +211,7 @@ impl Scenario {
             if nodes[i].children.is_empty() && nodes[i].points == Points::ZERO && *p > Points::ZERO
             {
                 diags.push(Diagnostic::error(
+                    crate::error::Code::Scenario,
                     file,
                     at_point(id.as_str()),
                     format!("item `{id}` has 0 points in the rule set, so its rule gives no share to scale"),
@@ -219,6 +223,7 @@ impl Scenario {
         if let Some(t) = raw.total_points {
             if t < Points::ZERO {
                 diags.push(Diagnostic::error(
+                    crate::error::Code::Scenario,
                     file,
                     top("total_points"),
                     format!("total_points {t} is negative"),
@@ -229,6 +234,7 @@ impl Scenario {
         for (id, p) in &raw.pass_lines {
             let Some(line) = pass_lines.iter_mut().find(|l| &l.id == id) else {
                 let mut d = Diagnostic::error(
+                    crate::error::Code::Scenario,
                     file,
                     at_pass(id.as_str()),
                     format!("`{id}` is not a pass line of rule set `{}`", rules.id()),
@@ -245,6 +251,7 @@ impl Scenario {
             if let Some(t) = p.min_total {
                 if t < Points::ZERO {
                     diags.push(Diagnostic::error(
+                        crate::error::Code::Scenario,
                         file,
                         at_pass(id.as_str()),
                         format!("pass line `{id}`: min_total {t} is negative"),
@@ -256,6 +263,7 @@ impl Scenario {
                 if !(0.0..=1.0).contains(&s) {
                     diags.push(
                         Diagnostic::error(
+                            crate::error::Code::Scenario,
                             file,
                             at_pass(id.as_str()),
                             format!("pass line `{id}`: min_area_share {s} is outside 0–1"),
@@ -272,7 +280,7 @@ impl Scenario {
                 Err((i, msg)) => {
                     let at =
                         i.map_or_else(|| top("total_points"), |i| at_point(nodes[i].id.as_str()));
-                    diags.push(Diagnostic::error(file, at, msg).with_help(
+                    diags.push(Diagnostic::error(crate::error::Code::Scenario, file, at, msg).with_help(
                         "leave one child unset so it takes the rest, or set the parent to the children's sum",
                     ));
                     None
@@ -300,6 +308,7 @@ impl Scenario {
                 };
                 diags.push(
                     Diagnostic::error(
+                        crate::error::Code::Scenario,
                         file,
                         at,
                         format!(

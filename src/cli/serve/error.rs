@@ -42,14 +42,9 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String, &[Diagnostic]) {
         match self {
             ApiError::Fazhi(e) => {
-                let kind = match e {
-                    Error::Rules(_) => "rules",
-                    Error::Data(_) => "data",
-                    Error::Scenario(_) => "scenario",
-                    Error::Invalid(_) => "invalid_request",
-                    Error::Io { .. } => "io",
-                };
-                let status = if matches!(e, Error::Io { .. }) {
+                // One to one with the library's error kinds (and the Python exceptions).
+                let kind = e.kind().as_str();
+                let status = if e.kind() == fazhi::ErrorKind::Io {
                     StatusCode::INTERNAL_SERVER_ERROR
                 } else {
                     StatusCode::BAD_REQUEST

@@ -12,6 +12,7 @@ pub const REPORT_SCHEMA: u32 = 1;
 
 /// A county's itemized score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// The JSON layout version ([`REPORT_SCHEMA`]).
     pub schema: u32,
@@ -39,6 +40,7 @@ pub struct Report {
 
 /// The rule set behind a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleSetInfo {
     /// Rule set id.
     pub id: String,
@@ -73,6 +75,7 @@ impl EngineInfo {
 
 /// The county behind a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CountyRef {
     /// County id.
     pub id: String,
@@ -97,6 +100,7 @@ pub struct CountyRef {
 
 /// The headline numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// The final score: `items_total + bonus − penalty`, at least 0.
     pub total: Points,
@@ -127,6 +131,7 @@ pub struct Summary {
 
 /// Whether a pass line is reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PassResult {
     /// Pass line id.
     pub id: IndicatorId,
@@ -145,6 +150,7 @@ pub struct PassResult {
 
 /// A parent node's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeScore {
     /// Node id.
     pub id: IndicatorId,
@@ -173,6 +179,7 @@ pub struct NodeScore {
 
 /// How the parts of an item made of parts came out (each part is a scored item of its own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartsOutcome {
     /// How many parts the item has.
     pub parts: usize,
@@ -207,6 +214,7 @@ impl PartsOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ItemStatus {
     /// The rule ran and gave points.
     Scored,
@@ -218,6 +226,7 @@ pub enum ItemStatus {
 
 /// One scored item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemScore {
     /// Item id.
     pub id: IndicatorId,
@@ -444,6 +453,7 @@ impl<'de> Deserialize<'de> for Inputs {
 /// Outcome of a condition (veto or check).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ConditionStatus {
     /// A veto that fired / a check that failed.
     Triggered,
@@ -457,6 +467,7 @@ pub enum ConditionStatus {
 
 /// One veto's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VetoResult {
     /// Veto id.
     pub id: IndicatorId,
@@ -471,6 +482,7 @@ pub struct VetoResult {
 
 /// One bonus's or penalty's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdjustmentResult {
     /// Id.
     pub id: IndicatorId,
@@ -504,6 +516,7 @@ impl AdjustmentResult {
 
 /// One data check's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckResult {
     /// Check id.
     pub id: IndicatorId,
@@ -520,6 +533,7 @@ pub struct CheckResult {
 /// or check whose expression failed. Named on standard error by `score`, `rank`, `gap` and
 /// `diff` (exit code 4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleError {
     /// The rule's id (item, veto, bonus, penalty or check).
     pub id: IndicatorId,
@@ -605,7 +619,13 @@ impl Report {
 }
 
 /// A data file a result was computed from.
+///
+/// ```
+/// let f = fazhi::InputFile::new("a.yaml", "ab12");
+/// assert_eq!((f.path.as_str(), f.sha256.as_str()), ("a.yaml", "ab12"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InputFile {
     /// The path as it was given.
     pub path: String,
@@ -613,8 +633,19 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+impl InputFile {
+    /// A file by its path as given and the sha256 (hex) of its bytes.
+    pub fn new(path: impl Into<String>, sha256: impl Into<String>) -> InputFile {
+        InputFile {
+            path: path.into(),
+            sha256: sha256.into(),
+        }
+    }
+}
+
 /// A county file that could not be scored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Failure {
     /// The path as it was given.
     pub path: String,
@@ -639,6 +670,7 @@ impl Failure {
 
 /// Which rules and which engine produced a result, and from which files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Provenance {
     /// The rule set (id, version, content hash).
     pub ruleset: RuleSetInfo,

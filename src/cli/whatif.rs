@@ -25,10 +25,7 @@ pub fn load_counties(
 pub fn data_provenance(rules: &RuleSet, counties: &[CountyData]) -> fazhi::Provenance {
     let inputs = counties
         .iter()
-        .map(|c| fazhi::InputFile {
-            path: format!("{}（{}）", c.info().name, c.info().id),
-            sha256: c.hash().to_string(),
-        })
+        .map(|c| fazhi::InputFile::new(format!("{}（{}）", c.info().name, c.info().id), c.hash()))
         .collect();
     fazhi::scoring::batch::provenance(rules, inputs)
 }

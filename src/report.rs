@@ -361,7 +361,9 @@ fn is_empty(e: &Arc<[String]>) -> bool {
 
 /// The input values an item used, by field (a map in JSON, in field order).
 ///
-/// A small sorted list rather than a tree: a national batch keeps hundreds of thousands of these.
+/// Kept lean (issue 25): the values are not copied into each item. An item holds the county's
+/// values (shared, reference-counted with the county data it was scored from) and the fields
+/// it read; a national batch keeps hundreds of thousands of these.
 ///
 /// ```
 /// use fazhi::{Datum, FieldPath, Inputs, Value};
@@ -370,69 +372,111 @@ fn is_empty(e: &Arc<[String]>) -> bool {
 /// assert_eq!(inputs.keys().map(|f| f.as_str()).collect::<Vec<_>>(), ["a.y", "b.x"]);
 /// assert_eq!(inputs.get("b.x").unwrap().value, Value::Int(2));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Inputs(Vec<(FieldPath, Datum)>);
+#[derive(Clone)]
+pub struct Inputs {
+    /// The county's values (or, for inputs read back from JSON, just these).
+    values: Arc<BTreeMap<FieldPath, Datum>>,
+    /// The fields the item read that `values` has, sorted, each once.
+    fields: smallvec::SmallVec<[FieldPath; 2]>,
+}
+
+/// The values of no county (what items of points-only runs hold).
+fn no_values() -> Arc<BTreeMap<FieldPath, Datum>> {
+    static EMPTY: std::sync::OnceLock<Arc<BTreeMap<FieldPath, Datum>>> = std::sync::OnceLock::new();
+    Arc::clone(EMPTY.get_or_init(|| Arc::new(BTreeMap::new())))
+}
+
+impl Default for Inputs {
+    fn default() -> Self {
+        Inputs {
+            values: no_values(),
+            fields: smallvec::SmallVec::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Inputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Inputs {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields == other.fields && self.values().eq(other.values())
+    }
+}
 
 impl Inputs {
     /// The value of a field, if the item used it.
     pub fn get(&self, field: &str) -> Option<&Datum> {
-        self.0
-            .binary_search_by(|(f, _)| f.as_str().cmp(field))
+        self.fields
+            .binary_search_by(|f| f.as_str().cmp(field))
             .ok()
-            .map(|i| &self.0[i].1)
+            .and_then(|_| self.values.get(field))
     }
     /// (field, value) pairs in field order.
     pub fn iter(&self) -> impl Iterator<Item = (&FieldPath, &Datum)> {
-        self.0.iter().map(|(f, d)| (f, d))
+        self.fields
+            .iter()
+            .filter_map(|f| self.values.get(f).map(|d| (f, d)))
     }
     /// The fields, in order.
     pub fn keys(&self) -> impl Iterator<Item = &FieldPath> {
-        self.0.iter().map(|(f, _)| f)
+        self.fields.iter()
     }
     /// The values, in field order.
     pub fn values(&self) -> impl Iterator<Item = &Datum> {
-        self.0.iter().map(|(_, d)| d)
+        self.iter().map(|(_, d)| d)
     }
     /// How many.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.fields.len()
     }
     /// Whether the item used no values.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.fields.is_empty()
     }
 }
 
 impl Inputs {
     /// From a list: sorted by field; of a field given twice the last value is kept (as in a
     /// map).
-    pub(crate) fn from_vec(mut v: Vec<(FieldPath, Datum)>) -> Inputs {
-        if !v.windows(2).all(|w| w[0].0 < w[1].0) {
-            v.reverse();
-            v.sort_by(|a, b| a.0.cmp(&b.0));
-            v.dedup_by(|a, b| a.0 == b.0);
+    pub(crate) fn from_vec(v: Vec<(FieldPath, Datum)>) -> Inputs {
+        let values: BTreeMap<FieldPath, Datum> = v.into_iter().collect();
+        Inputs {
+            fields: values.keys().cloned().collect(),
+            values: Arc::new(values),
         }
-        Inputs(v)
+    }
+
+    /// The fields of `read` that `values` has (a county's values, shared, not copied).
+    /// `present`: every field of `read` is known to be in `values` (so none is looked up).
+    pub(crate) fn shared<'a>(
+        values: &Arc<BTreeMap<FieldPath, Datum>>,
+        read: impl Iterator<Item = &'a FieldPath>,
+        present: bool,
+    ) -> Inputs {
+        let mut fields: smallvec::SmallVec<[FieldPath; 2]> = if present {
+            read.cloned().collect()
+        } else {
+            read.filter(|f| values.contains_key(*f)).cloned().collect()
+        };
+        if !fields.windows(2).all(|w| w[0] < w[1]) {
+            fields.sort();
+            fields.dedup();
+        }
+        Inputs {
+            values: Arc::clone(values),
+            fields,
+        }
     }
 }
 
 impl FromIterator<(FieldPath, Datum)> for Inputs {
     /// Sorted by field; of a field given twice the last value is kept (as in a map).
     fn from_iter<I: IntoIterator<Item = (FieldPath, Datum)>>(it: I) -> Self {
-        let mut v: Vec<(FieldPath, Datum)> = it.into_iter().collect();
-        v.shrink_to_fit();
-        Inputs::from_vec(v)
-    }
-}
-
-impl<'a> IntoIterator for &'a Inputs {
-    type Item = (&'a FieldPath, &'a Datum);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (FieldPath, Datum)>,
-        fn(&'a (FieldPath, Datum)) -> (&'a FieldPath, &'a Datum),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(f, d)| (f, d))
+        Inputs::from_vec(it.into_iter().collect())
     }
 }
 

@@ -104,7 +104,8 @@ pub struct CountyInfo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CountyData {
     info: CountyInfo,
-    values: BTreeMap<FieldPath, Datum>,
+    /// Shared with the reports scored from these data (their items' inputs refer to them).
+    values: Arc<BTreeMap<FieldPath, Datum>>,
     hash: String,
     /// The dense row the compiled evaluator reads, built the first time the county is scored
     /// under a dictionary and kept (see [`KeptRow`]).
@@ -255,7 +256,7 @@ impl CountyData {
     pub(crate) fn with_hash(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
         let mut d = CountyData {
             info,
-            values,
+            values: Arc::new(values),
             hash: String::new(),
             row: KeptRow::default(),
         };
@@ -264,7 +265,7 @@ impl CountyData {
         let mut sink = std::io::BufWriter::with_capacity(8192, HashSink(Sha256::new()));
         // Writing these types into memory cannot fail: their keys are text and serde_json
         // writes any f64 (a non-finite one as `null`, though checked values are finite).
-        let _ = serde_json::to_writer(&mut sink, &(&d.info, &d.values));
+        let _ = serde_json::to_writer(&mut sink, &(&d.info, &*d.values));
         let digest = match sink.into_inner() {
             Ok(HashSink(h)) => h.finalize(),
             Err(_) => Sha256::digest(b""),
@@ -343,7 +344,7 @@ impl CountyData {
     /// Removes a field's value (the county then has no data for it); returns it. The hash is
     /// recomputed.
     pub fn remove(&mut self, path: &str) -> Option<Datum> {
-        let old = self.values.remove(path);
+        let old = Arc::make_mut(&mut self.values).remove(path);
         if old.is_some() {
             self.row = KeptRow::default();
             self.rehash();
@@ -360,7 +361,7 @@ impl CountyData {
     fn rehash(&mut self) {
         let values = std::mem::take(&mut self.values);
         let info = std::mem::take(&mut self.info);
-        *self = CountyData::with_hash(info, values);
+        *self = CountyData::with_hash(info, Arc::unwrap_or_clone(values));
     }
 
     /// County data as given, unchecked, with their hash (tests).
@@ -373,7 +374,7 @@ impl CountyData {
     pub(crate) fn working(info: CountyInfo, values: BTreeMap<FieldPath, Datum>) -> CountyData {
         CountyData {
             info,
-            values,
+            values: Arc::new(values),
             hash: String::new(),
             row: KeptRow::default(),
         }
@@ -384,13 +385,18 @@ impl CountyData {
     /// hash of a working copy). Drops the kept row.
     pub(crate) fn set_unchecked(&mut self, field: FieldPath, datum: Datum) -> Option<Datum> {
         self.row = KeptRow::default();
-        self.values.insert(field, datum)
+        Arc::make_mut(&mut self.values).insert(field, datum)
     }
 
     /// Removes a value without recomputing the hash (see [`CountyData::set_unchecked`]).
     pub(crate) fn remove_unchecked(&mut self, field: &FieldPath) -> Option<Datum> {
         self.row = KeptRow::default();
-        self.values.remove(field)
+        Arc::make_mut(&mut self.values).remove(field)
+    }
+
+    /// The values, shared (the items of a report refer to them instead of copying them).
+    pub(crate) fn shared_values(&self) -> &Arc<BTreeMap<FieldPath, Datum>> {
+        &self.values
     }
 
     /// The dense row kept for the dictionary `order` (the rule set's shared list of paths), built

@@ -409,28 +409,21 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// The values a rule reads (required and optional) that the county has, with provenance.
+    /// The values a rule reads (required and optional) that the county has, with provenance:
+    /// the county's values shared, not copied (issue 25).
     pub(crate) fn inputs(&self, rule: &CompiledRule) -> Inputs {
         let fields = rule.inputs.iter().chain(&rule.optional);
+        let values = self.data.shared_values();
         match &self.slots {
+            // Which values the county has is in the dense row's tags: no lookup by text.
             Some(slots) if rule.read_slots.len() == rule.inputs.len() + rule.optional.len() => {
-                // Exactly sized: a national batch keeps hundreds of thousands of these.
-                let n = rule
-                    .read_slots
-                    .iter()
-                    .filter(|s| slots.datum(**s).is_some())
-                    .count();
-                let mut v = Vec::with_capacity(n);
-                v.extend(
-                    fields
-                        .zip(&rule.read_slots)
-                        .filter_map(|(f, s)| slots.datum(*s).map(|d| (f.clone(), d.clone()))),
-                );
-                Inputs::from_vec(v)
+                let present = fields
+                    .zip(&rule.read_slots)
+                    .filter(|(_, s)| slots.has(**s))
+                    .map(|(f, _)| f);
+                Inputs::shared(values, present, true)
             }
-            _ => fields
-                .filter_map(|f| self.data.values().get(f).map(|d| (f.clone(), d.clone())))
-                .collect(),
+            _ => Inputs::shared(values, fields, false),
         }
     }
 

@@ -209,9 +209,9 @@ impl<'a> Slots<'a> {
         !self.dense.big.is_empty() && slots.iter().any(|s| self.dense.big.contains(s))
     }
 
-    /// The county's value in a slot, with its provenance.
-    pub(crate) fn datum(&self, slot: usize) -> Option<&'a Datum> {
-        self.datums().get(slot).copied().flatten()
+    /// Whether the county has a value in a slot (read from the dense row's tags).
+    pub(crate) fn has(&self, slot: usize) -> bool {
+        self.dense.tags.get(slot).is_some_and(|t| *t != 0)
     }
 
     /// The required inputs that are missing, in the rule's order (`None` when all are there).

@@ -156,6 +156,7 @@ pub(crate) fn compile_rule(
         hash: crate::types::hex(&h.finalize()),
         input_slots: Vec::new(),
         read_slots: Vec::new(),
+        read_order: Vec::new(),
         fast: None,
     })
 }

@@ -452,6 +452,7 @@ impl Inputs {
 
     /// The fields of `read` that `values` has (a county's values, shared, not copied).
     /// `present`: every field of `read` is known to be in `values` (so none is looked up).
+    /// `read` in path order and each once costs no sorting.
     pub(crate) fn shared<'a>(
         values: &Arc<BTreeMap<FieldPath, Datum>>,
         read: impl Iterator<Item = &'a FieldPath>,

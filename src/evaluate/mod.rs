@@ -66,6 +66,9 @@ pub(crate) struct CompiledRule {
     pub input_slots: Vec<usize>,
     /// The dictionary slots of `inputs` then `optional` (to gather the values a report shows).
     pub read_slots: Vec<usize>,
+    /// Positions in `inputs` then `optional` of the fields the rule reads, in path order and each
+    /// once: an item's inputs are listed in that order without sorting them per county.
+    pub read_order: Vec<usize>,
     /// The rule lowered to closures, when it stays inside the subset the fast path knows.
     pub fast: Option<std::sync::Arc<fast::Program>>,
 }
@@ -84,6 +87,11 @@ impl CompiledRule {
             .chain(&self.optional)
             .map(|f| slots.get(f.as_str()).copied())
             .collect();
+        let all: Vec<&FieldPath> = self.inputs.iter().chain(&self.optional).collect();
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|a, b| all[*a].cmp(all[*b]).then(a.cmp(b)));
+        order.dedup_by(|a, b| all[*a] == all[*b]);
+        self.read_order = order;
         if let (Some(input_slots), Some(read_slots)) = (input_slots, read_slots) {
             self.input_slots = input_slots;
             self.read_slots = read_slots;

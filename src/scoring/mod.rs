@@ -412,15 +412,27 @@ impl<'a> Runner<'a> {
     /// The values a rule reads (required and optional) that the county has, with provenance:
     /// the county's values shared, not copied (issue 25).
     pub(crate) fn inputs(&self, rule: &CompiledRule) -> Inputs {
-        let fields = rule.inputs.iter().chain(&rule.optional);
+        let n = rule.inputs.len();
+        let field = |k: usize| {
+            if k < n {
+                &rule.inputs[k]
+            } else {
+                &rule.optional[k - n]
+            }
+        };
         let values = self.data.shared_values();
+        if rule.read_order.is_empty() {
+            // A rule compiled without its read order: listed as written, sorted by `shared`.
+            return Inputs::shared(values, rule.inputs.iter().chain(&rule.optional), false);
+        }
+        // In path order already (`read_order`, fixed when the rule was compiled).
+        let fields = rule.read_order.iter().map(|k| field(*k));
         match &self.slots {
             // Which values the county has is in the dense row's tags: no lookup by text.
-            Some(slots) if rule.read_slots.len() == rule.inputs.len() + rule.optional.len() => {
-                let present = fields
-                    .zip(&rule.read_slots)
-                    .filter(|(_, s)| slots.has(**s))
-                    .map(|(f, _)| f);
+            Some(slots) if rule.read_slots.len() == n + rule.optional.len() => {
+                let present = (rule.read_order.iter())
+                    .filter(|k| slots.has(rule.read_slots[**k]))
+                    .map(|k| field(*k));
                 Inputs::shared(values, present, true)
             }
             _ => Inputs::shared(values, fields, false),

@@ -43,9 +43,33 @@ pub struct Header {
     /// The cap over all bonuses together.
     #[serde(default)]
     pub bonus_cap: Option<Points>,
+    /// 附加项（加、扣分）: the points of `total_points` that are no indicator's but bonuses'
+    /// (楚雄州 2023: areas 97 + 附加项 3 = 100). The first-level nodes then add up to
+    /// `total_points − additional_points`, and the bonuses together count at most
+    /// `additional_points` (within `bonus_cap` too), so no total exceeds `total_points`.
+    /// Deductions are `penalties` as usual. See docs/FORMAT.md, "A total that includes a 附加项".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_points: Option<Points>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+impl Header {
+    /// The points the first-level nodes add up to: `total_points` less the 附加项
+    /// (`additional_points`), if any.
+    pub fn areas_points(&self) -> Points {
+        self.total_points - self.additional_points.unwrap_or(Points::ZERO)
+    }
+
+    /// The most the bonuses together can add to a total: the smaller of `bonus_cap` and
+    /// `additional_points`; `None` when neither is set (no overall limit).
+    pub fn bonus_limit(&self) -> Option<Points> {
+        match (self.bonus_cap, self.additional_points) {
+            (Some(c), Some(a)) => Some(c.min(a)),
+            (c, a) => c.or(a),
+        }
+    }
 }
 
 /// The type of a data-dictionary field.

@@ -379,6 +379,31 @@ impl Intervals<'_> {
             .collect()
     }
 
+    /// The least and most a `deduct_counts` table asks to deduct: Σ max(nᵢ, 0) × perᵢ over
+    /// the ends of every count's interval (each rate a constant ≥ 0).
+    fn counts(&mut self, e: &Expr) -> R<(f64, f64)> {
+        let Expr::Array(rows, _) = e else {
+            return Err("a table of counts that is not written out".into());
+        };
+        let (mut lo, mut hi) = (0.0, 0.0);
+        for r in rows.iter() {
+            let Expr::Array(row, _) = r else {
+                return Err("a table of counts lint cannot read".into());
+            };
+            if row.len() != 3 && row.len() != 4 {
+                return Err("a table of counts lint cannot read".into());
+            }
+            let (n0, n1) = num(self.expr(&row[1])?)?;
+            let per = self.consts(&row[2..3])?[0];
+            if per < 0.0 {
+                return Err("a count with a negative rate".into());
+            }
+            lo += n0.max(0.0) * per;
+            hi += n1.max(0.0) * per;
+        }
+        Ok((lo, hi))
+    }
+
     fn conds(&mut self, e: &Expr) -> R<(usize, usize, usize)> {
         // (how many can be true at least, at most, of how many)
         let vals: Vec<V> = match e {
@@ -544,6 +569,15 @@ impl Intervals<'_> {
                     h(&mut core::Cx::quiet(p), &args).unwrap_or(f64::NAN)
                 };
                 hull(n0, n1, [n0, n1], f)
+            }
+            ("deduct_counts", 1 | 2) => {
+                // P − min(Σ nᵢ × perᵢ, cap), at least 0: falls as any count rises.
+                let (lo, hi) = self.counts(&a[0])?;
+                let cap = match a.get(1) {
+                    Some(c) => self.consts(std::slice::from_ref(c))?[0],
+                    None => f64::INFINITY,
+                };
+                V::Num((p - hi.min(cap)).max(0.0), (p - lo.min(cap)).max(0.0))
             }
             ("tiers" | "tiers_below", 2) => {
                 let (v0, v1) = num(self.expr(&a[0])?)?;
@@ -1185,7 +1219,7 @@ fn pass_lines(rules: &RuleSet, best: &BTreeMap<usize, f64>, bonus_best: f64) -> 
     let items_best: f64 = roots.iter().map(|i| node_best[*i]).sum();
     let bonus = m
         .header
-        .bonus_cap
+        .bonus_limit()
         .map_or(bonus_best, |c| bonus_best.min(c.as_f64()));
     let top = items_best + bonus;
     for line in &m.pass_lines {

@@ -50,6 +50,10 @@ pub struct RuleSetInfo {
     pub hash: String,
     /// Points of the indicator tree.
     pub total_points: Points,
+    /// The 附加项 (加、扣分) inside `total_points`, when the rule set has one (the areas then
+    /// add up to `total_points − additional_points`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_points: Option<Points>,
 }
 
 /// The engine behind a report.

@@ -117,6 +117,12 @@ impl RuleSet {
     pub fn bonus_cap(&self) -> Option<Points> {
         self.model.header.bonus_cap
     }
+    /// The 附加项 (加、扣分) inside `total_points`, if the rule set has one: the first-level
+    /// areas add up to `total_points − additional_points` and the bonuses together count at
+    /// most `additional_points`.
+    pub fn additional_points(&self) -> Option<Points> {
+        self.model.header.additional_points
+    }
     /// The data dictionary.
     pub fn fields(&self) -> &BTreeMap<FieldPath, FieldSpec> {
         &self.model.fields

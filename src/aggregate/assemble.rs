@@ -45,6 +45,7 @@ pub(crate) fn assemble(
             version: m.header.version.clone(),
             hash: m.hash.clone(),
             total_points: m.header.total_points,
+            additional_points: m.header.additional_points,
         },
         engine: EngineInfo::current(),
         county: CountyRef {

@@ -373,7 +373,7 @@ impl Roll {
             .map(|(i, _)| earned[i])
             .sum();
         let bonus_sum: Points = bonus.iter().copied().sum();
-        let bonus = match m.header.bonus_cap {
+        let bonus = match m.header.bonus_limit() {
             Some(cap) => bonus_sum.min(cap),
             None => bonus_sum,
         };

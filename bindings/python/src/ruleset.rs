@@ -94,6 +94,12 @@ impl PyRuleSet {
     fn total_points(&self) -> f64 {
         self.inner.total_points().as_f64()
     }
+    /// The 附加项 (加、扣分) inside `total_points`, or None: the areas add up to
+    /// `total_points − additional_points` and the bonuses together count at most it.
+    #[getter]
+    fn additional_points(&self) -> Option<f64> {
+        self.inner.additional_points().map(|p| p.as_f64())
+    }
     /// The data dictionary's field paths.
     #[getter]
     fn fields(&self) -> Vec<String> {

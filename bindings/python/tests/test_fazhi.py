@@ -85,6 +85,17 @@ def test_score_a_dict(national):
     assert [i["earned"] for i in by_dict["items"]] == [i["earned"] for i in by_path["items"]]
 
 
+def test_a_total_with_an_addition_reads_out_of_100(national):
+    # 楚雄州 2023: areas 97 + 附加项（加、扣分）3 = 100 (tests/rules/chuxiong-2023).
+    assert national.additional_points is None
+    rules = fazhi.RuleSet.load_dir(ROOT / "tests/rules/chuxiong-2023")
+    assert rules.total_points == 100.0 and rules.additional_points == 3.0
+    r = rules.score(ROOT / "tests/data/chuxiong/full.yaml").to_dict()
+    # 97 + min(5 awards, 3) = 100 of 100.
+    assert r["summary"]["total"] == 100 and r["summary"]["max"] == 100
+    assert r["ruleset"]["additional_points"] == 3
+
+
 def test_report_attributes_on_mini():
     rules = fazhi.RuleSet.load_dir(MINI)
     r = rules.score(ROOT / "tests/data/mini-good.yaml")

@@ -56,7 +56,8 @@ pub struct PassLevel {
 pub struct Weights {
     /// Points per node, in rule-set order.
     pub points: Vec<Points>,
-    /// The total (the sum of the first-level areas).
+    /// The total: the sum of the first-level areas, plus the rule set's 附加项
+    /// (`additional_points`) when it has one.
     pub total: Points,
     /// Pass lines, in rule-set order.
     pub pass_lines: Vec<PassLevel>,
@@ -224,6 +225,16 @@ impl Scenario {
                     format!("total_points {t} is negative"),
                 ));
             }
+            if let Some(a) = rules.additional_points().filter(|a| t < *a) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        top("total_points"),
+                        format!("total_points {t} is less than the rule set's 附加项 (additional_points {a}), which it includes"),
+                    )
+                    .with_help(format!("total_points is the whole, 附加项 included: write at least {a}")),
+                );
+            }
         }
         let mut pass_lines = Weights::nominal(rules).pass_lines;
         for (id, p) in &raw.pass_lines {
@@ -267,7 +278,10 @@ impl Scenario {
             }
         }
         let points = if diags.is_empty() {
-            match rescale(rules, &pins, raw.total_points) {
+            // A scenario's total_points is the whole, 附加项 included; the areas share the rest.
+            let additional = rules.additional_points().unwrap_or(Points::ZERO);
+            let areas = raw.total_points.map(|t| (t - additional).at_least_zero());
+            match rescale(rules, &pins, areas) {
                 Ok(p) => Some(p),
                 Err((i, msg)) => {
                     let at =
@@ -281,7 +295,7 @@ impl Scenario {
         } else {
             None
         };
-        let total: Points = points.as_ref().map_or(Points::ZERO, |points| {
+        let areas: Points = points.as_ref().map_or(Points::ZERO, |points| {
             nodes
                 .iter()
                 .zip(points)
@@ -289,9 +303,11 @@ impl Scenario {
                 .map(|(_, p)| *p)
                 .sum()
         });
+        let header = &rules.model.header;
+        let total = areas + header.additional_points.unwrap_or(Points::ZERO);
         if points.is_some() {
             // As for a rule set: a pass line must be reachable.
-            let max = total + rules.bonus_cap().unwrap_or(Points::ZERO);
+            let max = areas + header.bonus_limit().unwrap_or(Points::ZERO);
             for p in pass_lines.iter().filter(|p| p.min_total > max) {
                 let at = if raw.pass_lines.contains_key(&p.id) {
                     at_pass(p.id.as_str())

@@ -129,6 +129,7 @@ pub fn document() -> Value {
                     "id": { "type": "string" }, "title": { "type": "string" }, "version": { "type": "string" },
                     "hash": { "type": "string", "description": "sha256 of the normalised rule files" },
                     "total_points": { "type": "number" }, "bonus_cap": { "type": ["number", "null"] },
+                    "additional_points": { "type": "number", "description": "the 附加项 (加、扣分) inside total_points; absent when the rule set has none" },
                     "fields": { "type": "integer" }, "items": { "type": "integer" }
                 }
             },

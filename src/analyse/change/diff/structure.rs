@@ -181,6 +181,13 @@ fn header(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
         opt(&old.bonus_cap()),
         opt(&new.bonus_cap()),
     );
+    out.cmp(
+        &id,
+        ChangeKind::Repointed,
+        "additional_points",
+        opt(&old.additional_points()),
+        opt(&new.additional_points()),
+    );
 }
 
 fn fields(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {

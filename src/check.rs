@@ -334,7 +334,14 @@ fn check_others(m: &Model, out: &mut Vec<Diagnostic>) {
     for c in &m.checks {
         check_inputs(m, &c.span, c.id.as_str(), &c.inputs, out);
     }
-    let max = m.header.areas_points() + m.header.bonus_limit().unwrap_or(Points::ZERO);
+    // Pass lines are on the reported scale (百分制 when `rescale_to` is set).
+    let written = m.header.areas_points() + m.header.bonus_limit().unwrap_or(Points::ZERO);
+    let max = match m.header.rescale_to {
+        Some(to) if m.header.total_points > Points::ZERO => {
+            Points::from_f64(written.as_f64() * to.as_f64() / m.header.total_points.as_f64())
+        }
+        _ => written,
+    };
     for p in &m.pass_lines {
         if p.min_total < Points::ZERO || p.min_total > max {
             out.push(err(

@@ -156,6 +156,7 @@ pub(crate) fn compile_rule(
         input_slots: Vec::new(),
         read_slots: Vec::new(),
         fast: None,
+        written: None,
     })
 }
 

@@ -1167,16 +1167,27 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         }
         Some(hi.min(pf).max(0.0))
     };
+    // Rules are proven on the scale they are written on (百分制: the model's points / k);
+    // what they can earn is put back on the reported scale for the pass lines.
+    let k = m.scale;
+    let written = |p: Points| Points::from_f64(p.as_f64() / k);
     for (i, rule) in &rules.items {
         let n = &m.nodes[*i];
-        if let Some(b) = one(rule, Kind::Item, n.id.as_str(), n.points, &n.span) {
-            best.insert(*i, b);
+        let w = crate::ruleset::written_points(m, *i);
+        if let Some(b) = one(rule, Kind::Item, n.id.as_str(), w, &n.span) {
+            // Back on the model's scale (百分制 and shares alike): × points / written.
+            let f = if w > Points::ZERO {
+                n.points.as_f64() / w.as_f64()
+            } else {
+                k
+            };
+            best.insert(*i, b * f);
         }
     }
     let mut bonus_best = 0.0;
     for (rule, b) in rules.bonuses.iter().zip(&m.bonuses) {
-        bonus_best +=
-            one(rule, Kind::Bonus, b.id.as_str(), b.cap, &b.span).unwrap_or(b.cap.as_f64());
+        bonus_best += one(rule, Kind::Bonus, b.id.as_str(), written(b.cap), &b.span)
+            .map_or(b.cap.as_f64(), |x| x * k);
     }
     for (rule, x) in rules.penalties.iter().zip(&m.penalties) {
         if !x.is_zeroing() {
@@ -1184,7 +1195,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
                 rule,
                 Kind::Penalty,
                 x.id.as_str(),
-                x.cap.unwrap_or(Points::ZERO),
+                written(x.cap.unwrap_or(Points::ZERO)),
                 &x.span,
             );
         }

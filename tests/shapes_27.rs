@@ -3,11 +3,14 @@
 //!
 //! 1. A total that includes a 附加项 (`tests/rules/chuxiong-2023`, 楚雄州 2023: areas 97 +
 //!    附加项（加、扣分）3 = 100).
+//! 2. 百分制 rescaling (`tests/rules/baifen`: 以满分50分进行考评，评分结果折算成百分制), and a
+//!    what-if scenario that rescales (bonuses, penalties, caps and pass lines follow).
+//! 3. Shares of the total (`tests/rules/shares`: 一、制度建设（占总分值的15%）).
 //! 4. Several counts in one deduction (`tests/rules/counts`: 迟报一次扣0.5分，漏报一次扣1分).
 
 mod common;
 
-use common::{fazhi, text};
+use common::{county_yaml, fazhi, text};
 use fazhi::analyse::gap::GapAnalysis;
 use fazhi::analyse::policy::scores::Batch;
 use fazhi::analyse::policy::weights::Scenario;
@@ -197,7 +200,8 @@ fn a_scenario_total_includes_the_addition() {
     // mid: 2.1 keeps its 90% share: 37 × 0.9 = 33.3; 4.1 keeps 20/24: 14 × 20/24 = 11.667;
     // 5 + 33.3 + 9.5 + 11.667 + 12 + 9.2 = 80.667, + 2 − 1 = 81.667.
     assert_eq!(out[1].total, p(81.667));
-    // A scenario total of 50 is the whole: the areas share 47 in their proportions.
+    // A scenario total of 50 rescales the whole by 0.5: the 附加项 3 → 1.5, the areas share
+    // 50 − 1.5 = 48.5 in their proportions.
     let s = Scenario::from_str("s.yaml", "id: s\nname: s\ntotal_points: 50\npass_lines: {excellent: {min_total: 45}, good: {min_total: 40}}\n", &rules)
         .unwrap();
     assert_eq!(s.weights.total, p(50.0));
@@ -209,13 +213,7 @@ fn a_scenario_total_includes_the_addition() {
         .filter(|(_, n)| n.level == 1)
         .map(|(p, _)| *p)
         .sum();
-    assert_eq!(areas, p(47.0));
-    // Less than the 附加项 itself: refused.
-    let e = Scenario::from_str("s.yaml", "id: s\nname: s\ntotal_points: 2\n", &rules).unwrap_err();
-    assert!(
-        e.to_string().contains("less than the rule set's 附加项"),
-        "{e}"
-    );
+    assert_eq!(areas, p(48.5));
 }
 
 #[test]
@@ -395,4 +393,347 @@ fn gap_lowers_the_counts_to_win_the_points_back() {
             );
         }
     }
+}
+
+// ---- 2. 百分制 rescaling ----
+
+const BAIFEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/baifen");
+const BAIFEN_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/baifen");
+
+fn baifen_text() -> String {
+    std::fs::read_to_string(format!("{BAIFEN}/ruleset.yaml")).unwrap()
+}
+
+fn baifen_counties(rules: &RuleSet) -> Vec<CountyData> {
+    ["a", "b"]
+        .iter()
+        .map(|f| CountyData::from_file(format!("{BAIFEN_DATA}/{f}.yaml"), rules).unwrap())
+        .collect()
+}
+
+/// The same 评分细则 written out of 50 without `rescale_to`, pass lines on its own scale
+/// (80 → 40, 60 → 30): what a designer would have before the rule set could say 百分制.
+fn baifen_out_of_50() -> RuleSet {
+    let text = baifen_text()
+        .replace("  rescale_to: 100           # 折算成百分制\n", "")
+        .replace("min_total: 80", "min_total: 40")
+        .replace("min_total: 60", "min_total: 30");
+    RuleSet::load(&RuleSource::from_documents([("ruleset.yaml", text)])).unwrap()
+}
+
+#[test]
+fn a_rule_set_out_of_50_reports_out_of_100() {
+    let rules = RuleSet::load_dir(BAIFEN).unwrap();
+    assert_eq!(rules.total_points(), p(100.0));
+    assert_eq!(rules.written_out_of(), Some(p(50.0)));
+    let c = baifen_counties(&rules);
+    let a = rules.score(&c[0]);
+    let item = |id: &str| a.items.iter().find(|i| i.id.as_str() == id).unwrap();
+    // 1.1 (20 of 50): tiers(92, [[95, 20], [90, 10]]) = 10 of 50 → × 100/50 = 20 of 40.
+    assert_eq!((item("1.1").earned, item("1.1").max), (p(20.0), p(40.0)));
+    assert!(
+        item("1.1")
+            .explanation
+            .starts_with("92 ≥ 90，第2档，得10分；按满分50分计10分，折算成百分制得20分"),
+        "{}",
+        item("1.1").explanation
+    );
+    // 1.2 (10 of 50): deduct_each(2, 1.5) = 10 − 3 = 7 → 14 of 20 (the 1.5 is a written point).
+    assert_eq!(item("1.2").earned, p(14.0));
+    // 2.1: award = 20 → 40. Items (10 + 7 + 20) × 2 = 74.
+    assert_eq!(a.summary.items_total, p(74.0));
+    // B1: 1 award × 1 = 1 (own cap 2, bonus_cap 3) → 2. PN1: 1 notice × 2 = 2 (cap 4) → 4.
+    assert_eq!((a.summary.bonus, a.summary.penalty), (p(2.0), p(4.0)));
+    // 74 + 2 − 4 = 72 / 100: 合格 (60), not 良好 (80) — pass lines on the 百分制.
+    assert_eq!((a.summary.total, a.summary.max), (p(72.0), p(100.0)));
+    let reached: Vec<bool> = a.summary.pass_lines.iter().map(|l| l.reached).collect();
+    assert_eq!(reached, [false, true]);
+    assert_eq!(a.ruleset.written_out_of, Some(p(50.0)));
+    // b: items full 50 → 100; B1 3 awards → own cap 2 → 4; 100 + 4 = 104 (加分 above 100, as
+    // the 评分细则's bonuses do).
+    let b = rules.score(&c[1]);
+    assert_eq!(b.summary.total, p(104.0));
+}
+
+#[test]
+fn rescaling_equals_a_rule_set_written_out_of_100() {
+    // Every point and every point constant doubled by hand: points 20/10/20 → 40/20/40,
+    // deduct 1.5 → 3, caps 2/4/3 → 4/8/6, award × 1 → × 2, notice × 2 → × 4.
+    let text = r#"
+ruleset: { id: baifen-100, title: 百分制折算示例（手工加倍）, version: "1", total_points: 100, bonus_cap: 6 }
+fields:
+  enf.rate: { type: percent, desc: 行政执法案卷合格率, lever: raise }
+  rev.wrong: { type: count, unit: 件, desc: 复议被纠错案件数, lever: lower }
+  org.plan: { type: bool, desc: 年初有工作计划, lever: raise }
+  award.count: { type: count, unit: 次, desc: 获表彰次数, lever: raise }
+  sup.notices: { type: count, unit: 次, desc: 被通报次数, lever: lower }
+indicators:
+  - id: "1"
+    name: 行政执法
+    points: 60
+    children:
+      - { id: "1.1", name: 案卷合格率, points: 40, inputs: [enf.rate], score: "tiers(d.enf.rate, [[95, P], [90, P / 2]])" }
+      - { id: "1.2", name: 复议纠错, points: 20, inputs: [rev.wrong], score: "deduct_each(d.rev.wrong, 3)" }
+  - id: "2"
+    name: 组织保障
+    points: 40
+    children:
+      - { id: "2.1", name: 工作计划, points: 40, inputs: [org.plan], score: award(d.org.plan) }
+bonuses:
+  - { id: B1, name: 获表彰, inputs: [award.count], cap: 4, score: d.award.count * 2 }
+penalties:
+  - { id: PN1, name: 被通报, applies_to: total, inputs: [sup.notices], cap: 8, score: d.sup.notices * 4 }
+pass_lines:
+  - { id: good, name: 良好, min_total: 80 }
+  - { id: pass, name: 合格, min_total: 60 }
+"#;
+    let doubled = RuleSet::load(&RuleSource::from_documents([("ruleset.yaml", text)])).unwrap();
+    let rules = RuleSet::load_dir(BAIFEN).unwrap();
+    assert_eq!(doubled.total_points(), p(100.0));
+    for c in baifen_counties(&rules) {
+        let (x, y) = (rules.score(&c), doubled.score(&c));
+        assert_eq!(x.summary.total, y.summary.total, "{}", c.info.id);
+        assert_eq!(x.summary.bonus, y.summary.bonus);
+        assert_eq!(x.summary.penalty, y.summary.penalty);
+        let e = |r: &Report| {
+            r.items
+                .iter()
+                .map(|i| (i.earned, i.max))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(e(&x), e(&y));
+    }
+}
+
+#[test]
+fn lint_proves_ranges_on_the_written_scale_and_refuses_inexact_points() {
+    // Clean: the rules are proven against their written points (20, 10, 20), not 40/20/40.
+    let d = RuleSet::lint(&RuleSource::from_dir(BAIFEN).unwrap());
+    assert!(d.0.is_empty(), "{d:?}");
+    // Out of 30 → 100: 20 × 10/3 = 66.666…, not a whole thousandth (the area's 30 → 100 is).
+    let text = r#"
+ruleset: { id: r, title: 三十分制, version: "1", total_points: 30, rescale_to: 100 }
+fields:
+  a.x: { type: bool, desc: 甲 }
+  a.y: { type: bool, desc: 乙 }
+indicators:
+  - id: "1"
+    name: 领域
+    points: 30
+    children:
+      - { id: "1.1", name: 甲, points: 20, inputs: [a.x], score: award(d.a.x) }
+      - { id: "1.2", name: 乙, points: 10, inputs: [a.y], score: award(d.a.y) }
+"#;
+    let e = errors(&RuleSource::from_documents([("ruleset.yaml", text)]));
+    assert!(e.iter().any(|e| e.contains("finer than 0.001")), "{e:?}");
+}
+
+#[test]
+fn a_scenario_that_rescales_rescales_bonuses_penalties_and_pass_lines() {
+    // The issue's bug: a rule set out of 50, a scenario with total_points: 100 doubled the items
+    // but not the bonus and the penalty. Now the scenario gives exactly the 百分制 rule set.
+    let fifty = baifen_out_of_50();
+    let hundred = RuleSet::load_dir(BAIFEN).unwrap();
+    let counties = baifen_counties(&fifty);
+    let s =
+        Scenario::from_str("s.yaml", "id: s\nname: 百分制\ntotal_points: 100\n", &fifty).unwrap();
+    assert_eq!(s.weights.adjust, 2.0);
+    // Pass lines 40/30 of 50 → 80/60; bonus_cap 3 → 6.
+    let lines: Vec<Points> = s.weights.pass_lines.iter().map(|l| l.min_total).collect();
+    assert_eq!(lines, [p(80.0), p(60.0)]);
+    assert_eq!(s.weights.bonus_cap, Some(p(6.0)));
+    let batch = Batch::evaluate(&fifty, &counties);
+    let out = batch.recompute(&s.weights);
+    for (c, o) in counties.iter().zip(&out) {
+        let r = hundred.score(&CountyData::from_str("c.yaml", &county_yaml(c), &hundred).unwrap());
+        assert_eq!(o.total, r.summary.total, "{}", c.info.id);
+        let reached: Vec<bool> = r.summary.pass_lines.iter().map(|l| l.reached).collect();
+        assert_eq!(o.passed, reached, "{}", c.info.id);
+    }
+    // a: (37 items + 1 bonus − 2 penalty) × 2 = 72, 合格; b: (50 + 2) × 2 = 104.
+    assert_eq!((out[0].total, out[1].total), (p(72.0), p(104.0)));
+    let w = WhatIf::compare(&fifty, &batch, &s);
+    assert_eq!(w.adjust, Some(2.0));
+    // A scenario bonus cap (on its own scale): b's 4 bonus points → 2: 100 + 2 = 102.
+    let s = Scenario::from_str(
+        "s.yaml",
+        "id: s\nname: 百分制\ntotal_points: 100\nbonus_cap: 2\n",
+        &fifty,
+    )
+    .unwrap();
+    assert_eq!(batch.recompute(&s.weights)[1].total, p(102.0));
+}
+
+#[test]
+fn gap_and_verify_work_on_the_100_point_scale() {
+    let rules = RuleSet::load_dir(BAIFEN).unwrap();
+    let c = baifen_counties(&rules);
+    let g = GapAnalysis::new(&rules, &c[0]);
+    // To 良好 (80 of 100): 1.1 at 95% earns 20 of 50 → 40; 72 + 20 = 92.
+    let plan = &g.plans[0];
+    assert!(plan.reaches, "{plan:?}");
+    assert_eq!(plan.total_after, p(92.0));
+    assert!(g.accounting.adds_up);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.json");
+    let a = format!("{BAIFEN_DATA}/a.yaml");
+    let o = fazhi(&[
+        "score",
+        "--rules",
+        BAIFEN,
+        &a,
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = fazhi(&["verify", "--rules", BAIFEN, out.to_str().unwrap()]);
+    assert!(
+        text(&o.stdout).contains("reproduced"),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let o = fazhi(&["score", "--rules", BAIFEN, &a]);
+    assert!(text(&o.stdout).contains("以满分50分进行考评，评分结果折算成百分制（满分100分）"));
+}
+
+// ---- 3. Shares of the total ----
+
+const SHARES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/shares");
+const SHARES_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/shares");
+
+fn shares_text() -> String {
+    std::fs::read_to_string(format!("{SHARES}/ruleset.yaml")).unwrap()
+}
+
+#[test]
+fn areas_written_as_shares_of_the_total_are_scored_by_hand() {
+    let rules = RuleSet::load_dir(SHARES).unwrap();
+    let pts: Vec<(String, Points)> = rules
+        .nodes()
+        .iter()
+        .map(|n| (n.id.to_string(), n.points))
+        .collect();
+    // 15% / 35% / 50% of 100; below them the plan's 10:5, 4:3 and 1:1 scaled to fill them.
+    let want = [
+        ("1", 15.0),
+        ("1.1", 10.0),
+        ("1.2", 5.0),
+        ("2", 35.0),
+        ("2.1", 20.0),
+        ("2.2", 15.0),
+        ("3", 50.0),
+        ("3.1", 25.0),
+        ("3.2", 25.0),
+    ];
+    let want: Vec<(String, Points)> = want.iter().map(|(i, x)| (i.to_string(), p(*x))).collect();
+    assert_eq!(pts, want);
+    let c = CountyData::from_file(format!("{SHARES_DATA}/a.yaml"), &rules).unwrap();
+    let r = rules.score(&c);
+    let item = |id: &str| r.items.iter().find(|i| i.id.as_str() == id).unwrap();
+    // 1.1 (10 as written, 10 now): deduct_below(97, 100, 1, 1) = 7.
+    assert_eq!(item("1.1").earned, p(7.0));
+    // 2.1 (4 as written → 20): 4 steps × 0.8 = 3.2 of 4 → × 20/4 = 16.
+    assert_eq!(item("2.1").earned, p(16.0));
+    assert!(
+        item("2.1")
+            .explanation
+            .starts_with("按规则分值4分计3.2分，按本项分值20分折算得16分"),
+        "{}",
+        item("2.1").explanation
+    );
+    // 2.2 (3 → 15): deduct_each(1, 1) = 2 of 3 → 10.
+    assert_eq!(item("2.2").earned, p(10.0));
+    // 3.1 (1 → 25): 25. 3.2 (1 → 25): proportional(90) = 0.9 of 1 → 22.5.
+    assert_eq!(item("3.2").earned, p(22.5));
+    // 7 + 5 + 16 + 10 + 25 + 22.5 = 85.5 / 100 ≥ 80: 达标.
+    assert_eq!((r.summary.total, r.summary.max), (p(85.5), p(100.0)));
+    assert!(r.summary.pass_lines[0].reached);
+    // Clean lint: every rule proven against its points as written.
+    let d = RuleSet::lint(&RuleSource::from_dir(SHARES).unwrap());
+    assert!(d.0.is_empty(), "{d:?}");
+}
+
+#[test]
+fn shares_equal_a_hand_converted_copy() {
+    // The copy a designer had to write by hand before: every point and constant × the scale
+    // (area 2's items × 5: 0.8 → 4, deduct 1 → 5; area 3's × 25: proportional scales by P).
+    let text = shares_text()
+        .replace("points: 15%", "points: 15")
+        .replace("points: 35%", "points: 35")
+        .replace("points: 50%", "points: 50")
+        .replace("        points: 4\n", "        points: 20\n")
+        .replace("        points: 3\n", "        points: 15\n")
+        .replace("        points: 1\n", "        points: 25\n")
+        .replace("d.dec.steps * 0.8", "d.dec.steps * 4")
+        .replace("deduct_each(d.enf.wrong, 1)", "deduct_each(d.enf.wrong, 5)");
+    let copy = RuleSet::load(&RuleSource::from_documents([("ruleset.yaml", text)])).unwrap();
+    let rules = RuleSet::load_dir(SHARES).unwrap();
+    for (steps, wrong, rate) in [(4, 1, 97), (0, 0, 100), (5, 3, 80), (2, 2, 99)] {
+        let yaml = format!(
+            "county: {{id: x, name: x}}\ndata: {{sys: {{filed_rate: {rate}, plan: false}}, dec.steps: {steps}, enf: {{wrong: {wrong}, online: true, trained: {rate}}}}}\n"
+        );
+        let (a, b) = (
+            rules.score(&CountyData::from_str("x.yaml", &yaml, &rules).unwrap()),
+            copy.score(&CountyData::from_str("x.yaml", &yaml, &copy).unwrap()),
+        );
+        let e = |r: &Report| {
+            r.items
+                .iter()
+                .map(|i| (i.earned, i.max))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(e(&a), e(&b), "{yaml}");
+        assert_eq!(a.summary.total, b.summary.total);
+        // gap and rank read the same points, with no copy.
+        let g = GapAnalysis::new(
+            &rules,
+            &CountyData::from_str("x.yaml", &yaml, &rules).unwrap(),
+        );
+        let h = GapAnalysis::new(
+            &copy,
+            &CountyData::from_str("x.yaml", &yaml, &copy).unwrap(),
+        );
+        assert_eq!(
+            g.plans
+                .iter()
+                .map(|p| (p.reaches, p.total_after))
+                .collect::<Vec<_>>(),
+            h.plans
+                .iter()
+                .map(|p| (p.reaches, p.total_after))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn share_errors_name_what_is_wrong() {
+    let load = |t: String| errors(&RuleSource::from_documents([("ruleset.yaml", t)]));
+    // Not adding up to 100%.
+    let e = load(shares_text().replace("points: 50%", "points: 40%"));
+    assert!(
+        e.iter().any(|e| e.contains("add up to 90%, not 100%")),
+        "{e:?}"
+    );
+    // Mixed with points.
+    let e = load(shares_text().replace("points: 50%", "points: 50"));
+    assert!(e.iter().any(|e| e.contains("some as points")), "{e:?}");
+    // Below the first level.
+    let e = load(shares_text().replace("        points: 10\n", "        points: 10%\n"));
+    assert!(
+        e.iter().any(|e| e.contains("first-level areas only")),
+        "{e:?}"
+    );
+    // Not a share at all: no more "invalid floating point".
+    let e = load(shares_text().replace("points: 15%", "points: 15 percent"));
+    assert!(
+        e.iter().any(|e| e.contains("a share of the total (15%)")),
+        "{e:?}"
+    );
+    // 15% of 0.01 is 0.0015: finer than 0.001.
+    let e = load(shares_text().replace("total_points: 100", "total_points: 0.01"));
+    assert!(e.iter().any(|e| e.contains("finer than 0.001")), "{e:?}");
 }

@@ -46,6 +46,7 @@ pub(crate) fn assemble(
             hash: m.hash.clone(),
             total_points: m.header.total_points,
             additional_points: m.header.additional_points,
+            written_out_of: (m.scale != 1.0).then_some(m.written_total),
         },
         engine: EngineInfo::current(),
         county: CountyRef {

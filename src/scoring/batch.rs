@@ -21,6 +21,7 @@ pub(crate) fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
         hash: rules.hash().to_string(),
         total_points: rules.total_points(),
         additional_points: rules.additional_points(),
+        written_out_of: rules.written_out_of(),
     }
 }
 

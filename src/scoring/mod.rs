@@ -436,6 +436,36 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+        let m = &self.rules.model;
+        // The rule sees its written points and its result is rescaled: an item under an area
+        // written as a share of the total (`written`), or 百分制 rescaling (`scale`).
+        let (p, k) = match rule.written {
+            Some(w) if w > 0.0 => (w, max / w),
+            _ if m.scale != 1.0 => (max / m.scale, m.scale),
+            _ => return self.run_written(rule, max),
+        };
+        let mut run = self.run_written(rule, p);
+        if let crate::evaluate::Outcome::Number(x) = &mut run.outcome {
+            let written = *x;
+            *x = written * k;
+            if self.notes {
+                let s = crate::types::Points::from_f64(*x);
+                let got = crate::helpers::fmt_num(written);
+                run.notes.push(if m.shares {
+                    let p = crate::helpers::fmt_num(p);
+                    let max = crate::types::Points::from_f64(max);
+                    format!("按规则分值{p}分计{got}分，按本项分值{max}分折算得{s}分")
+                } else {
+                    let whole = crate::helpers::fmt_num(m.written_total.as_f64());
+                    format!("按满分{whole}分计{got}分，折算成百分制得{s}分")
+                });
+            }
+        }
+        run
+    }
+
+    /// Runs a rule as it is written (`max`: its points as written).
+    fn run_written(&self, rule: &CompiledRule, max: f64) -> Run {
         // Work no longer wanted stops before the next rule (the caller's `Cancel::run` drops
         // the report).
         if crate::cancel::stopped() {

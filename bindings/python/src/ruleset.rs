@@ -100,6 +100,12 @@ impl PyRuleSet {
     fn additional_points(&self) -> Option<f64> {
         self.inner.additional_points().map(|p| p.as_f64())
     }
+    /// 百分制 rescaling: the total the rule set is written out of (`total_points` is then the
+    /// reported scale), or None.
+    #[getter]
+    fn written_out_of(&self) -> Option<f64> {
+        self.inner.written_out_of().map(|p| p.as_f64())
+    }
     /// The data dictionary's field paths.
     #[getter]
     fn fields(&self) -> Vec<String> {

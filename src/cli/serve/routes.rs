@@ -253,6 +253,9 @@ fn header_json(r: &RuleSet) -> Json_ {
     if let Some(a) = r.additional_points() {
         j["additional_points"] = json!(a);
     }
+    if let Some(w) = r.written_out_of() {
+        j["written_out_of"] = json!(w);
+    }
     j
 }
 

@@ -737,3 +737,30 @@ fn share_errors_name_what_is_wrong() {
     let e = load(shares_text().replace("total_points: 100", "total_points: 0.01"));
     assert!(e.iter().any(|e| e.contains("finer than 0.001")), "{e:?}");
 }
+
+#[test]
+fn every_evaluator_rescales_alike() {
+    // 百分制 and shares: the interpreter, the fast path and the naive baseline give the same
+    // item results (on the model's scale), and the report's items are those results.
+    for (rules, data) in [
+        (BAIFEN, format!("{BAIFEN_DATA}/a.yaml")),
+        (SHARES, format!("{SHARES_DATA}/a.yaml")),
+    ] {
+        let rules = RuleSet::load_dir(rules).unwrap();
+        let c = CountyData::from_file(&data, &rules).unwrap();
+        let runs: Vec<Vec<Option<f64>>> = [
+            fazhi::Evaluator::Interpreter,
+            fazhi::Evaluator::Compiled,
+            fazhi::Evaluator::Naive,
+        ]
+        .iter()
+        .map(|ev| rules.evaluate_items(&c, *ev))
+        .collect();
+        assert_eq!(runs[0], runs[1]);
+        assert_eq!(runs[0], runs[2]);
+        let r = rules.score(&c);
+        let earned: Vec<Option<Points>> = r.items.iter().map(|i| Some(i.earned)).collect();
+        let ran: Vec<Option<Points>> = runs[0].iter().map(|x| x.map(p)).collect();
+        assert_eq!(earned, ran);
+    }
+}

@@ -308,10 +308,20 @@ impl RuleSet {
             _ => None,
         };
         if ev == Evaluator::Naive {
+            // As written, then on the model's scale (百分制, shares), as `Runner::run` does.
+            let chosen: Vec<_> = chosen.collect();
+            let factors: Vec<f64> = chosen
+                .iter()
+                .map(|(i, r)| match r.written {
+                    Some(w) if w > 0.0 => self.model.nodes[*i].points.as_f64() / w,
+                    _ => 1.0,
+                })
+                .collect();
             return self
-                .naive_items(data, chosen)
+                .naive_items(data, chosen.into_iter())
                 .into_iter()
-                .map(number)
+                .zip(factors)
+                .map(|(run, k)| number(run).map(|x| x * k))
                 .collect();
         }
         let runner = Runner::new(self, data, ev).quiet();
@@ -341,7 +351,9 @@ impl RuleSet {
                         notes: Vec::new(),
                     };
                 }
-                let max = self.model.nodes[*i].points.as_f64();
+                let max = r
+                    .written
+                    .unwrap_or_else(|| self.model.nodes[*i].points.as_f64());
                 scope.set_value("P", max);
                 helpers::start_item(max, data.info.year, &present, false);
                 let before = scope.len();

@@ -764,3 +764,17 @@ fn every_evaluator_rescales_alike() {
         assert_eq!(earned, ran);
     }
 }
+
+#[test]
+fn the_rule_sets_own_tests_pass() {
+    // `fazhi test` with the expected values on the reported scale (tests/rules/*/tests).
+    for dir in [CHUXIONG, BAIFEN, SHARES] {
+        let o = fazhi(&["test", dir]);
+        assert!(
+            o.status.success(),
+            "{dir}: {}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+    }
+}

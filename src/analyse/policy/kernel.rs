@@ -708,6 +708,7 @@ mod tests {
         #[test]
         fn the_fast_path_agrees_with_the_naive_recompute(
             factor in proptest::collection::vec(0.0f64..2.0, 1..120),
+            adjust in proptest::option::of(0.25f64..4.0),
         ) {
             let (rules, _, batch) = national();
             let nodes = rules.nodes();
@@ -723,6 +724,11 @@ mod tests {
             let mut weights = Weights::nominal(rules);
             weights.total = batch.tree().areas.iter().map(|&a| points[a]).sum();
             weights.points = points;
+            // A scenario that rescales the total: bonuses, penalties and the cap follow (issue 27).
+            if let Some(k) = adjust {
+                weights.adjust = k;
+                weights.bonus_cap = weights.bonus_cap.map(|c| Points::from_f64(c.as_f64() * k));
+            }
             let naive = batch.recompute(&weights);
             let pass = weights
                 .pass_lines

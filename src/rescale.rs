@@ -94,7 +94,8 @@ pub(crate) fn apply(m: &mut Model) -> Vec<Diagnostic> {
 /// `Node::written`: its rule runs with them as `P` and its result is scaled by
 /// `points / written` (`scoring::Runner::run`). Runs before the checks, which then see points.
 /// Errors: a share below the first level, shares and points mixed among the areas, shares not
-/// adding up to 100%, an area whose subtree has no points to scale.
+/// adding up to 100%, a share that is no whole number of thousandths, a parent below an area
+/// whose written points are not its children's sum, an area whose subtree has no points.
 pub(crate) fn shares(m: &mut Model) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let err = |s: &crate::model::Span, msg: String| Diagnostic::error(&s.file, s.loc(), msg);
@@ -209,6 +210,21 @@ fn scale_subtree(m: &mut Model, i: usize, pts: Points) -> Result<(), Diagnostic>
     }
     let kids = node.children.clone();
     let weights: Vec<i64> = kids.iter().map(|&c| written_sum(m, c)).collect();
+    // Below the area, a parent's written points are its children's sum, as anywhere else.
+    if node.level > 1 && node.points.milli() != weights.iter().sum::<i64>() {
+        let n = &m.nodes[i];
+        return Err(Diagnostic::error(
+            &n.span.file,
+            n.span.loc(),
+            format!(
+                "`{}` has {} points as written, but its children add up to {}",
+                n.id,
+                n.points,
+                Points::from_milli(weights.iter().sum())
+            ),
+        )
+        .with_help("a parent's points must equal the sum of its children's (they are then scaled to the area's share together)"));
+    }
     if weights.iter().all(|w| *w == 0) && pts > Points::ZERO {
         let n = &m.nodes[i];
         return Err(Diagnostic::error(

@@ -733,6 +733,17 @@ fn share_errors_name_what_is_wrong() {
         e.iter().any(|e| e.contains("a share of the total (15%)")),
         "{e:?}"
     );
+    // A parent below a share area whose written points are not its children's sum.
+    let nested = shares_text().replace(
+        "    children:               # 1 + 1 → scaled to 50: 25 + 25\n",
+        "    children:               # 1 + 1 → scaled to 50: 25 + 25\n      - id: \"3.0\"\n        name: 中间层\n        points: 3\n        children:\n          - { id: \"3.0.1\", name: 甲, points: 1, inputs: [enf.online], score: award(d.enf.online) }\n",
+    );
+    let e = load(nested);
+    assert!(
+        e.iter()
+            .any(|e| e.contains("`3.0` has 3 points as written, but its children add up to 1")),
+        "{e:?}"
+    );
     // 15% of 0.01 is 0.0015: finer than 0.001.
     let e = load(shares_text().replace("total_points: 100", "total_points: 0.01"));
     assert!(e.iter().any(|e| e.contains("finer than 0.001")), "{e:?}");

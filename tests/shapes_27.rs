@@ -413,11 +413,15 @@ fn baifen_counties(rules: &RuleSet) -> Vec<CountyData> {
 
 /// The same 评分细则 written out of 50 without `rescale_to`, pass lines on its own scale
 /// (80 → 40, 60 → 30): what a designer would have before the rule set could say 百分制.
-fn baifen_out_of_50() -> RuleSet {
-    let text = baifen_text()
+fn baifen_out_of_50_text() -> String {
+    baifen_text()
         .replace("  rescale_to: 100           # 折算成百分制\n", "")
         .replace("min_total: 80", "min_total: 40")
-        .replace("min_total: 60", "min_total: 30");
+        .replace("min_total: 60", "min_total: 30")
+}
+
+fn baifen_out_of_50() -> RuleSet {
+    let text = baifen_out_of_50_text();
     RuleSet::load(&RuleSource::from_documents([("ruleset.yaml", text)])).unwrap()
 }
 
@@ -788,4 +792,41 @@ fn the_rule_sets_own_tests_pass() {
             text(&o.stderr)
         );
     }
+}
+
+#[test]
+fn cli_whatif_says_the_rescaling() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("ruleset.yaml"), baifen_out_of_50_text()).unwrap();
+    let s = dir.path().join("s.yaml");
+    std::fs::write(&s, "id: s\nname: 百分制\ntotal_points: 100\nbonus_cap: 4\n").unwrap();
+    let (r, s) = (rules.to_str().unwrap(), s.to_str().unwrap());
+    let o = fazhi(&["whatif", "--rules", r, "--scenario", s, BAIFEN_DATA]);
+    let md = text(&o.stdout);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(md.contains("总分：50 → 100"), "{md}");
+    assert!(
+        md.contains("总分折算 ×2：各项加分、扣分、加分上限及情景未设定的达标线同比例折算"),
+        "{md}"
+    );
+    assert!(md.contains("加分上限（情景）：4 分"), "{md}");
+    // a: 36 of 50 → 72 (合格, 30 → 60); b: (50 + 2) × 2 = 104 with the cap 4 ≥ 4.
+    assert!(md.contains("| bf-a | 甲县 |     36 |     72 | +36 |"), "{md}");
+    assert!(md.contains("| bf-b | 乙县 |     52 |    104 | +52 |"), "{md}");
+    let out = dir.path().join("w.xlsx");
+    let o = fazhi(&[
+        "whatif",
+        "--rules",
+        r,
+        "--scenario",
+        s,
+        BAIFEN_DATA,
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
 }

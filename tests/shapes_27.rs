@@ -813,8 +813,14 @@ fn cli_whatif_says_the_rescaling() {
     );
     assert!(md.contains("加分上限（情景）：4 分"), "{md}");
     // a: 36 of 50 → 72 (合格, 30 → 60); b: (50 + 2) × 2 = 104 with the cap 4 ≥ 4.
-    assert!(md.contains("| bf-a | 甲县 |     36 |     72 | +36 |"), "{md}");
-    assert!(md.contains("| bf-b | 乙县 |     52 |    104 | +52 |"), "{md}");
+    assert!(
+        md.contains("| bf-a | 甲县 |     36 |     72 | +36 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| bf-b | 乙县 |     52 |    104 | +52 |"),
+        "{md}"
+    );
     let out = dir.path().join("w.xlsx");
     let o = fazhi(&[
         "whatif",
@@ -829,4 +835,36 @@ fn cli_whatif_says_the_rescaling() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn uncertainty_from_a_rescaling_scenario_scales_the_pass_lines_and_adjustments() {
+    // chuxiong ×2 (total_points 200): 乙县 items 80 × 2 = 160, bonus 2 × 2 = 4, penalty
+    // 1 × 2 = 2: 162; pass lines 90 → 180 (优秀), 80 → 160 (良好): [false, true] in every draw
+    // (unscaled lines would have made 162 优秀).
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("s.yaml");
+    std::fs::write(&s, "id: s\nname: 加倍\ntotal_points: 200\n").unwrap();
+    let mid = format!("{CHUXIONG_DATA}/mid.yaml");
+    let o = fazhi(&[
+        "uncertainty",
+        "--rules",
+        CHUXIONG,
+        "--scenario",
+        s.to_str().unwrap(),
+        &mid,
+        "--runs",
+        "20",
+        "--noise",
+        "1=0",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let u: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(u["total_points"], 200);
+    assert_eq!(
+        u["counties"][0]["pass_probability"],
+        serde_json::json!([0.0, 1.0])
+    );
 }

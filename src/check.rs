@@ -118,6 +118,41 @@ fn check_inputs<'a>(
     }
 }
 
+/// The 附加项 (`additional_points`): within `[0, total_points]`, with something to give it
+/// (a bonus), and `bonus_cap`, when also written, no more than it.
+fn check_additional(m: &Model, out: &mut Vec<Diagnostic>) {
+    let Some(a) = m.header.additional_points else {
+        return;
+    };
+    if a < Points::ZERO || a > m.header.total_points {
+        out.push(err(
+            &m.header_span,
+            format!(
+                "additional_points {a} is outside 0–{} (total_points)",
+                m.header.total_points
+            ),
+        ));
+    }
+    if let Some(cap) = m.header.bonus_cap.filter(|c| *c > a) {
+        out.push(
+            err(
+                &m.header_span,
+                format!("bonus_cap {cap} is more than the 附加项 (additional_points {a}), which already caps all bonuses together"),
+            )
+            .with_help(format!("remove bonus_cap, or write at most {a}")),
+        );
+    }
+    if m.bonuses.is_empty() {
+        out.push(
+            err(
+                &m.header_span,
+                format!("additional_points {a}: the rule set has no bonus, so no county could earn the 附加项's points"),
+            )
+            .with_help("add the 附加项's 加分 items under `bonuses:` (its 扣分 items under `penalties:`)"),
+        );
+    }
+}
+
 fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
     let total: Points = m
         .nodes
@@ -128,9 +163,31 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
     let fine = |id: &str| m.too_fine.contains(id);
     let level1_fine =
         fine("ruleset") || m.nodes.iter().any(|n| n.level == 1 && fine(n.id.as_str()));
-    if total != m.header.total_points && !level1_fine {
-        out.push(
-            err(
+    check_additional(m, out);
+    if total != m.header.areas_points() && !level1_fine {
+        let d = match m.header.additional_points {
+            Some(a) => err(
+                &m.header_span,
+                format!(
+                    "the first-level indicators add up to {total} points, but total_points {} less the 附加项 (additional_points {a}) is {}",
+                    m.header.total_points,
+                    m.header.areas_points()
+                ),
+            )
+            .with_help("the first-level nodes' points and additional_points must add up to total_points"),
+            None if total < m.header.total_points => err(
+                &m.header_span,
+                format!(
+                    "the first-level indicators add up to {total} points, but total_points is {}",
+                    m.header.total_points
+                ),
+            )
+            .with_help(format!(
+                "make total_points the sum of the first-level nodes' points; if the other {} points are a 附加项 (加、扣分) inside the total, write `additional_points: {}`",
+                m.header.total_points - total,
+                m.header.total_points - total
+            )),
+            None => err(
                 &m.header_span,
                 format!(
                     "the first-level indicators add up to {total} points, but total_points is {}",
@@ -138,7 +195,8 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_help("make total_points the sum of the first-level nodes' points"),
-        );
+        };
+        out.push(d);
     }
     if m.nodes.is_empty() {
         out.push(err(&m.header_span, "the rule set has no indicators".into()));
@@ -281,7 +339,14 @@ fn check_others(m: &Model, out: &mut Vec<Diagnostic>) {
     for c in &m.checks {
         check_inputs(m, &c.span, c.id.as_str(), &c.inputs, out);
     }
-    let max = m.header.total_points + m.header.bonus_cap.unwrap_or(Points::ZERO);
+    // Pass lines are on the reported scale (百分制 when `rescale_to` is set).
+    let written = m.header.areas_points() + m.header.bonus_limit().unwrap_or(Points::ZERO);
+    let max = match m.header.rescale_to {
+        Some(to) if m.header.total_points > Points::ZERO => {
+            Points::from_f64(written.as_f64() * to.as_f64() / m.header.total_points.as_f64())
+        }
+        _ => written,
+    };
     for p in &m.pass_lines {
         if p.min_total < Points::ZERO || p.min_total > max {
             out.push(err(

@@ -158,6 +158,7 @@ pub(crate) fn compile_rule(
         read_slots: Vec::new(),
         read_order: Vec::new(),
         fast: None,
+        written: None,
     })
 }
 

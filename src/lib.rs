@@ -75,6 +75,7 @@ mod yaml_keys;
 
 mod authoring;
 mod check;
+mod rescale;
 
 mod compile;
 mod helpers;

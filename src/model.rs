@@ -43,9 +43,40 @@ pub struct Header {
     /// The cap over all bonuses together.
     #[serde(default)]
     pub bonus_cap: Option<Points>,
+    /// 附加项（加、扣分）: the points of `total_points` that are no indicator's but bonuses'
+    /// (楚雄州 2023: areas 97 + 附加项 3 = 100). The first-level nodes then add up to
+    /// `total_points − additional_points`, and the bonuses together count at most
+    /// `additional_points` (within `bonus_cap` too), so no total exceeds `total_points`.
+    /// Deductions are `penalties` as usual. See docs/FORMAT.md, "A total that includes a 附加项".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_points: Option<Points>,
+    /// 百分制 rescaling ("以满分50分进行考评，评分结果折算成百分制后为最后得分"): the rule set is
+    /// written out of `total_points` (items, caps, rules' results) and reported out of
+    /// `rescale_to`: every point is multiplied by `rescale_to / total_points` once the rules
+    /// have run. Pass lines' `min_total` are on the reported scale. See docs/FORMAT.md,
+    /// "百分制 rescaling".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescale_to: Option<Points>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+impl Header {
+    /// The points the first-level nodes add up to: `total_points` less the 附加项
+    /// (`additional_points`), if any.
+    pub fn areas_points(&self) -> Points {
+        self.total_points - self.additional_points.unwrap_or(Points::ZERO)
+    }
+
+    /// The most the bonuses together can add to a total: the smaller of `bonus_cap` and
+    /// `additional_points`; `None` when neither is set (no overall limit).
+    pub fn bonus_limit(&self) -> Option<Points> {
+        match (self.bonus_cap, self.additional_points) {
+            (Some(c), Some(a)) => Some(c.min(a)),
+            (c, a) => c.or(a),
+        }
+    }
 }
 
 /// The type of a data-dictionary field.
@@ -166,6 +197,43 @@ impl FieldSpec {
     }
 }
 
+/// A node's `points:` as written: points (`15`), or, on a first-level area, a share of the
+/// total (`15%`: "一、制度建设（占总分值的15%）"), whose subtree's points are then scaled to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(untagged))]
+pub(crate) enum NodePoints {
+    /// Points.
+    Points(Points),
+    /// A share of the total, in percent (`"15%"` → 15).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    Share(f64),
+}
+
+impl<'de> Deserialize<'de> for NodePoints {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(f64),
+            S(String),
+        }
+        match Raw::deserialize(de)? {
+            Raw::N(v) if v.is_finite() => Ok(NodePoints::Points(Points::from_f64(v))),
+            Raw::N(_) => Err(serde::de::Error::custom("points must be a finite number")),
+            Raw::S(s) => {
+                let t = s.trim();
+                match t.strip_suffix('%').or_else(|| t.strip_suffix('％')).map(|x| x.trim().parse::<f64>()) {
+                    Some(Ok(v)) if v.is_finite() && v >= 0.0 => Ok(NodePoints::Share(v)),
+                    _ => Err(serde::de::Error::custom(format!(
+                        "points `{s}`: write a number (15) or, on a first-level area, a share of the total (15%)"
+                    ))),
+                }
+            }
+        }
+    }
+}
+
 /// A node of the indicator tree as written in YAML (children nested).
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -178,8 +246,8 @@ pub(crate) struct RawNode {
     /// 英文名称（可选）。
     #[serde(default)]
     pub name_en: Option<String>,
-    /// 分值：父指标等于子指标分值之和，最多三位小数。
-    pub points: Points,
+    /// 分值：父指标等于子指标分值之和，最多三位小数；一级指标也可写占总分的比例（`15%`）。
+    pub points: NodePoints,
     /// 官方文本中的序号（可选）。
     #[serde(default)]
     pub official_no: Option<u32>,
@@ -225,6 +293,14 @@ pub struct Node {
     pub name_en: Option<Arc<str>>,
     /// Points (for a leaf, its maximum).
     pub points: Points,
+    /// The points as written, when they differ from `points`: a leaf under an area written as
+    /// a share of the total (`15%`), whose points were scaled to the area's share; its rule
+    /// runs with `P` = these and its result is scaled by `points / written`. `None` otherwise.
+    #[serde(skip)]
+    pub written: Option<Points>,
+    /// A first-level area's share of the total in percent, as written (`15%` → 15).
+    #[serde(skip)]
+    pub share: Option<f64>,
     /// 1 for first-level areas.
     pub level: usize,
     /// Index of the parent in [`RuleSet::nodes`](crate::RuleSet::nodes).
@@ -456,6 +532,15 @@ pub(crate) struct Model {
     /// Ids of the nodes (and `ruleset` for the header) whose points were refused for having more
     /// than three decimals (`authoring`): their sums are not checked again.
     pub too_fine: std::collections::BTreeSet<String>,
+    /// The 百分制 factor (`rescale_to / written total_points`) once [`crate::rescale::apply`]
+    /// has put every point on the reported scale; 1 without `rescale_to`. Rules still run on the
+    /// written scale: the runner binds `P / scale` and multiplies results by `scale`.
+    pub scale: f64,
+    /// The total the rule set is written out of (`total_points` before rescaling).
+    pub written_total: Points,
+    /// Whether the first-level areas are written as shares of the total (`points: 15%`), so
+    /// that the items' points were scaled from what was written ([`Node::written`]).
+    pub shares: bool,
 }
 
 #[cfg(test)]

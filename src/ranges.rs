@@ -379,6 +379,31 @@ impl Intervals<'_> {
             .collect()
     }
 
+    /// The least and most a `deduct_counts` table asks to deduct: Σ max(nᵢ, 0) × perᵢ over
+    /// the ends of every count's interval (each rate a constant ≥ 0).
+    fn counts(&mut self, e: &Expr) -> R<(f64, f64)> {
+        let Expr::Array(rows, _) = e else {
+            return Err("a table of counts that is not written out".into());
+        };
+        let (mut lo, mut hi) = (0.0, 0.0);
+        for r in rows.iter() {
+            let Expr::Array(row, _) = r else {
+                return Err("a table of counts lint cannot read".into());
+            };
+            if row.len() != 3 && row.len() != 4 {
+                return Err("a table of counts lint cannot read".into());
+            }
+            let (n0, n1) = num(self.expr(&row[1])?)?;
+            let per = self.consts(&row[2..3])?[0];
+            if per < 0.0 {
+                return Err("a count with a negative rate".into());
+            }
+            lo += n0.max(0.0) * per;
+            hi += n1.max(0.0) * per;
+        }
+        Ok((lo, hi))
+    }
+
     fn conds(&mut self, e: &Expr) -> R<(usize, usize, usize)> {
         // (how many can be true at least, at most, of how many)
         let vals: Vec<V> = match e {
@@ -544,6 +569,15 @@ impl Intervals<'_> {
                     h(&mut core::Cx::quiet(p), &args).unwrap_or(f64::NAN)
                 };
                 hull(n0, n1, [n0, n1], f)
+            }
+            ("deduct_counts", 1 | 2) => {
+                // P − min(Σ nᵢ × perᵢ, cap), at least 0: falls as any count rises.
+                let (lo, hi) = self.counts(&a[0])?;
+                let cap = match a.get(1) {
+                    Some(c) => self.consts(std::slice::from_ref(c))?[0],
+                    None => f64::INFINITY,
+                };
+                V::Num((p - hi.min(cap)).max(0.0), (p - lo.min(cap)).max(0.0))
             }
             ("tiers" | "tiers_below", 2) => {
                 let (v0, v1) = num(self.expr(&a[0])?)?;
@@ -1138,16 +1172,27 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
         }
         Some(hi.min(pf).max(0.0))
     };
+    // Rules are proven on the scale they are written on (百分制: the model's points / k);
+    // what they can earn is put back on the reported scale for the pass lines.
+    let k = m.scale;
+    let written = |p: Points| Points::from_f64(p.as_f64() / k);
     for (i, rule) in &rules.items {
         let n = &m.nodes[*i];
-        if let Some(b) = one(rule, Kind::Item, n.id.as_str(), n.points, &n.span) {
-            best.insert(*i, b);
+        let w = crate::ruleset::written_points(m, *i);
+        if let Some(b) = one(rule, Kind::Item, n.id.as_str(), w, &n.span) {
+            // Back on the model's scale (百分制 and shares alike): × points / written.
+            let f = if w > Points::ZERO {
+                n.points.as_f64() / w.as_f64()
+            } else {
+                k
+            };
+            best.insert(*i, b * f);
         }
     }
     let mut bonus_best = 0.0;
     for (rule, b) in rules.bonuses.iter().zip(&m.bonuses) {
-        bonus_best +=
-            one(rule, Kind::Bonus, b.id.as_str(), b.cap, &b.span).unwrap_or(b.cap.as_f64());
+        bonus_best += one(rule, Kind::Bonus, b.id.as_str(), written(b.cap), &b.span)
+            .map_or(b.cap.as_f64(), |x| x * k);
     }
     for (rule, x) in rules.penalties.iter().zip(&m.penalties) {
         if !x.is_zeroing() {
@@ -1155,7 +1200,7 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
                 rule,
                 Kind::Penalty,
                 x.id.as_str(),
-                x.cap.unwrap_or(Points::ZERO),
+                written(x.cap.unwrap_or(Points::ZERO)),
                 &x.span,
             );
         }
@@ -1190,7 +1235,7 @@ fn pass_lines(rules: &RuleSet, best: &BTreeMap<usize, f64>, bonus_best: f64) -> 
     let items_best: f64 = roots.iter().map(|i| node_best[*i]).sum();
     let bonus = m
         .header
-        .bonus_cap
+        .bonus_limit()
         .map_or(bonus_best, |c| bonus_best.min(c.as_f64()));
     let top = items_best + bonus;
     for line in &m.pass_lines {

@@ -52,6 +52,14 @@ pub struct RuleSetInfo {
     pub hash: String,
     /// Points of the indicator tree.
     pub total_points: Points,
+    /// The 附加项 (加、扣分) inside `total_points`, when the rule set has one (the areas then
+    /// add up to `total_points − additional_points`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_points: Option<Points>,
+    /// 百分制 rescaling: the total the rule set is written out of (`total_points` is then the
+    /// reported scale, and every point of the report is on it); absent without `rescale_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_out_of: Option<Points>,
 }
 
 /// The engine behind a report.

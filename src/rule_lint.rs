@@ -67,7 +67,7 @@ impl Ty {
             Arg::Bool => self != Ty::Bool,
             Arg::Date => !matches!(self, Ty::Date | Ty::TextLit),
             Arg::Text => !matches!(self, Ty::Text | Ty::TextLit),
-            Arg::Bools | Arg::Tiers => self != Ty::Array,
+            Arg::Bools | Arg::Tiers | Arg::Counts => self != Ty::Array,
             Arg::Path => self != Ty::TextLit,
         }
     }

@@ -120,6 +120,18 @@ impl RuleSet {
     pub fn bonus_cap(&self) -> Option<Points> {
         self.model.header.bonus_cap
     }
+    /// The 附加项 (加、扣分) inside `total_points`, if the rule set has one: the first-level
+    /// areas add up to `total_points − additional_points` and the bonuses together count at
+    /// most `additional_points`.
+    pub fn additional_points(&self) -> Option<Points> {
+        self.model.header.additional_points
+    }
+    /// 百分制 rescaling: the total the rule set is written out of, when its header has
+    /// `rescale_to` (then [`total_points`](Self::total_points) is `rescale_to`, and every
+    /// point the rule set reports, its nodes' included, is on that scale).
+    pub fn written_out_of(&self) -> Option<Points> {
+        (self.model.scale != 1.0).then_some(self.model.written_total)
+    }
     /// The data dictionary.
     pub fn fields(&self) -> &BTreeMap<FieldPath, FieldSpec> {
         &self.model.fields
@@ -223,12 +235,24 @@ impl RuleSet {
 }
 
 /// load → check → compile, collecting every diagnostic.
+/// The points item `i`'s rule is written for: as written under an area given as a share of
+/// the total, otherwise its points divided by the 百分制 factor.
+pub(crate) fn written_points(m: &crate::model::Model, i: usize) -> Points {
+    let n = &m.nodes[i];
+    n.written
+        .unwrap_or_else(|| Points::from_f64(n.points.as_f64() / m.scale))
+}
+
 fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     let (model, mut diags) = load::load(src);
-    let Some(model) = model else {
+    let Some(mut model) = model else {
         return (None, diags);
     };
+    // Shares of the total (`points: 15%`) become points before the checks.
+    diags.extend(crate::rescale::shares(&mut model));
     diags.extend(check::check(&model));
+    // 百分制: every point on the reported scale from here on (rules still run as written).
+    diags.extend(crate::rescale::apply(&mut model));
     let engine = compile::engine();
     diags.extend(crate::authoring::unreadable_fields(&model, &engine));
     let slots = crate::evaluate::fast::SlotMap::new(model.fields.iter());
@@ -250,8 +274,17 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
             expr: &leaf.score,
             inputs: &leaf.inputs,
             optional: &leaf.optional_inputs,
-            salt: n.points.milli().to_string(),
+            // Rescaled, the points a rule sees are the written ones: the salt says both.
+            salt: if model.scale == 1.0 && n.written.is_none() {
+                n.points.milli().to_string()
+            } else {
+                format!("{}/{}", n.points.milli(), written_points(&model, i).milli())
+            },
         }) {
+            let mut r = r;
+            if model.scale != 1.0 || n.written.is_some() {
+                r.written = Some(written_points(&model, i).as_f64());
+            }
             items.push((i, r));
         }
     }

@@ -71,6 +71,10 @@ pub(crate) struct CompiledRule {
     pub read_order: Vec<usize>,
     /// The rule lowered to closures, when it stays inside the subset the fast path knows.
     pub fast: Option<std::sync::Arc<fast::Program>>,
+    /// An item's points as written, when the model scaled them (an area written as a share of
+    /// the total, or 百分制 rescaling): the rule runs with `P` = these and its result is
+    /// multiplied by `points / written` (`scoring::Runner::run`).
+    pub written: Option<f64>,
 }
 
 impl CompiledRule {

@@ -13,6 +13,7 @@ use std::rc::Rc;
 type R<T> = Result<T, Box<EvalAltResult>>;
 
 pub(crate) mod core;
+pub(crate) mod counts;
 pub(crate) mod dates;
 pub(crate) mod numbers;
 pub(crate) mod registry;

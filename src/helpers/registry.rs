@@ -7,7 +7,7 @@
 //! Adding a helper is one entry here (plus its implementation in `core`, `shapes` or `dates`).
 
 use super::core::{self, Cx};
-use super::{dates, num, pairs, shapes, steps, text, with_cx, CTX, R};
+use super::{counts, dates, num, pairs, shapes, steps, text, with_cx, CTX, R};
 use rhai::{Array, Dynamic, Engine, INT};
 
 /// What a helper's parameter takes, as far as lint can know it from the rule.
@@ -27,6 +27,8 @@ pub(crate) enum Arg {
     Bools,
     /// A tier table `[[threshold, points], …]`.
     Tiers,
+    /// A table of counts `[[label, n, per], …]` (`deduct_counts`).
+    Counts,
     /// A field path written as a literal (`has("report.published_on")`).
     Path,
 }
@@ -42,6 +44,7 @@ impl Arg {
             Arg::Text => "a text field",
             Arg::Bools => "a list of conditions [c1, c2, …]",
             Arg::Tiers => "a tier table [[threshold, points], …]",
+            Arg::Counts => "a table of counts [[label, n, per], …]",
             Arg::Path => "a field path written as a literal",
         }
     }
@@ -218,6 +221,31 @@ pub(crate) static HELPERS: &[Helper] = &[
             );
         },
         fast: Some(|cx, a| shapes::deduct_each_capped(cx, a[0], a[1], a[2])),
+    },
+    Helper {
+        name: "deduct_counts",
+        params: &[("counts", Arg::Counts)],
+        returns: Ret::Points,
+        register: |e| {
+            e.register_fn("deduct_counts", |rows: Array| -> R<f64> {
+                let rows = counts::table(&rows)?;
+                with_cx(|cx| counts::deduct_counts(cx, &rows, None)).map_err(Into::into)
+            });
+        },
+        fast: None,
+    },
+    Helper {
+        name: "deduct_counts",
+        params: &[("counts", Arg::Counts), ("cap", Arg::Num)],
+        returns: Ret::Points,
+        register: |e| {
+            e.register_fn("deduct_counts", |rows: Array, cap: Dynamic| -> R<f64> {
+                let rows = counts::table(&rows)?;
+                let cap = num("deduct_counts", "cap", &cap)?;
+                with_cx(|cx| counts::deduct_counts(cx, &rows, Some(cap))).map_err(Into::into)
+            });
+        },
+        fast: None,
     },
     Helper {
         name: "deduct_steps_below",
@@ -644,6 +672,7 @@ mod tests {
                     Arg::Text | Arg::Path => "\"x\"",
                     Arg::Bools => "[true]",
                     Arg::Tiers => "[[1, 1]]",
+                    Arg::Counts => "[[\"x\", 1, 1]]",
                 })
                 .collect();
             let src = format!("{}({})", h.name, args.join(", "));

@@ -9,7 +9,7 @@ pub(crate) mod parse;
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
 use crate::load::parse::{Node, Syntax};
 use crate::model::{Header, Leaf, Model, Node as ModelNode, RawDoc, RawNode, Span};
-use crate::types::hex;
+use crate::types::{hex, Points};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -274,6 +274,7 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         return (None, diags);
     }
     let model = Model {
+        written_total: header.total_points,
         header,
         header_span,
         fields,
@@ -286,6 +287,8 @@ pub(crate) fn load(src: &RuleSource) -> (Option<Model>, Vec<Diagnostic>) {
         hash: src.hash(),
         files: src.docs.clone(),
         too_fine,
+        scale: 1.0,
+        shares: false,
     };
     (Some(model), diags)
 }
@@ -503,7 +506,15 @@ fn flatten(
         id: raw.id,
         name: Arc::from(raw.name),
         name_en: raw.name_en.map(Arc::from),
-        points: raw.points,
+        points: match raw.points {
+            crate::model::NodePoints::Points(p) => p,
+            crate::model::NodePoints::Share(_) => Points::ZERO,
+        },
+        written: None,
+        share: match raw.points {
+            crate::model::NodePoints::Share(s) => Some(s),
+            crate::model::NodePoints::Points(_) => None,
+        },
         level,
         parent,
         children: Vec::new(),

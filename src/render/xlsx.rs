@@ -775,6 +775,14 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
     summary
         .rows
         .push(vec!["方案满分".into(), w.total_points.1.into()]);
+    if let Some(k) = w.adjust {
+        summary
+            .rows
+            .push(vec!["加分、扣分、达标线折算倍数".into(), X::Num(k)]);
+    }
+    if let Some(c) = w.bonus_cap {
+        summary.rows.push(vec!["加分上限（方案）".into(), c.into()]);
+    }
     summary.rows.push(vec![
         "Spearman 秩相关".into(),
         w.spearman.map_or(X::Empty, X::Num),

@@ -20,6 +20,8 @@ pub(crate) fn ruleset_info(rules: &RuleSet) -> RuleSetInfo {
         version: rules.version().to_string(),
         hash: rules.hash().to_string(),
         total_points: rules.total_points(),
+        additional_points: rules.additional_points(),
+        written_out_of: rules.written_out_of(),
     }
 }
 

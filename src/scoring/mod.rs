@@ -308,10 +308,20 @@ impl RuleSet {
             _ => None,
         };
         if ev == Evaluator::Naive {
+            // As written, then on the model's scale (百分制, shares), as `Runner::run` does.
+            let chosen: Vec<_> = chosen.collect();
+            let factors: Vec<f64> = chosen
+                .iter()
+                .map(|(i, r)| match r.written {
+                    Some(w) if w > 0.0 => self.model.nodes[*i].points.as_f64() / w,
+                    _ => 1.0,
+                })
+                .collect();
             return self
-                .naive_items(data, chosen)
+                .naive_items(data, chosen.into_iter())
                 .into_iter()
-                .map(number)
+                .zip(factors)
+                .map(|(run, k)| number(run).map(|x| x * k))
                 .collect();
         }
         let runner = Runner::new(self, data, ev).quiet();
@@ -341,7 +351,9 @@ impl RuleSet {
                         notes: Default::default(),
                     };
                 }
-                let max = self.model.nodes[*i].points.as_f64();
+                let max = r
+                    .written
+                    .unwrap_or_else(|| self.model.nodes[*i].points.as_f64());
                 scope.set_value("P", max);
                 helpers::start_item(max, data.info().year, &present, false);
                 let before = scope.len();
@@ -440,6 +452,41 @@ impl<'a> Runner<'a> {
     }
 
     pub(crate) fn run(&self, rule: &CompiledRule, max: f64) -> Run {
+        let m = &self.rules.model;
+        // The rule sees its written points and its result is rescaled: an item under an area
+        // written as a share of the total (`written`), or 百分制 rescaling (`scale`).
+        let (p, k) = match rule.written {
+            Some(w) if w > 0.0 => (w, max / w),
+            _ if m.scale != 1.0 => (max / m.scale, m.scale),
+            _ => return self.run_written(rule, max),
+        };
+        let mut run = self.run_written(rule, p);
+        if let crate::evaluate::Outcome::Number(x) = &mut run.outcome {
+            let written = *x;
+            *x = written * k;
+            if self.notes {
+                use crate::words::notes::Note;
+                run.notes.push(if m.shares {
+                    Note::ShareScaled {
+                        written: p,
+                        got: written,
+                        max,
+                        scaled: *x,
+                    }
+                } else {
+                    Note::Percent {
+                        whole: m.written_total.as_f64(),
+                        got: written,
+                        scaled: *x,
+                    }
+                });
+            }
+        }
+        run
+    }
+
+    /// Runs a rule as it is written (`max`: its points as written).
+    fn run_written(&self, rule: &CompiledRule, max: f64) -> Run {
         // Work no longer wanted stops before the next rule (the caller's `Cancel::run` drops
         // the report).
         if crate::cancel::stopped() {

@@ -114,6 +114,25 @@ pub(crate) enum Note {
     Days { a: Arc<str>, b: Arc<str>, days: i64 },
     /// `on_or_before(a, b)`.
     OnOrBefore { a: Arc<str>, b: Arc<str>, ok: bool },
+    /// `deduct_counts([[label, n, per], …], cap)`: each count with its rate (迟报一次扣0.5分，
+    /// 漏报一次扣1分); `asked` is the sum before the cap.
+    Counts {
+        rows: Vec<CountRow>,
+        cap: Option<f64>,
+        asked: f64,
+        lost: f64,
+        floored: bool,
+    },
+    /// An item under a first-level area written as a share of the total: the rule's result on
+    /// its written points `written`, and that result scaled to the item's points `max`.
+    ShareScaled {
+        written: f64,
+        got: f64,
+        max: f64,
+        scaled: f64,
+    },
+    /// 百分制 rescaling: the rule's result out of the written total `whole`, and on the 百分制.
+    Percent { whole: f64, got: f64, scaled: f64 },
     /// `discretion(…)` with nothing entered.
     NoDiscretion,
     /// `discretion(deduct, max, reason)`: the entered value and what was taken.
@@ -123,6 +142,16 @@ pub(crate) enum Note {
         taken: f64,
         reason: Option<Arc<str>>,
     },
+}
+
+/// One count of a `deduct_counts` deduction: its label (迟报), how many, the points per one, and
+/// the unit (次).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CountRow {
+    pub label: Arc<str>,
+    pub n: f64,
+    pub per: f64,
+    pub unit: Arc<str>,
 }
 
 fn floor_words(floored: bool) -> &'static str {
@@ -253,6 +282,72 @@ impl Display for Note {
             Note::Days { a, b, days } => write!(f, "{b}早于{a} {}天", -days),
             Note::OnOrBefore { a, b, ok: true } => write!(f, "{a}不晚于{b}"),
             Note::OnOrBefore { a, b, ok: false } => write!(f, "{a}晚于{b}"),
+            Note::Counts {
+                rows,
+                cap,
+                asked,
+                lost,
+                floored,
+            } => {
+                if rows.iter().all(|r| r.n <= 0.0) {
+                    f.write_str("无")?;
+                    for (k, r) in rows.iter().enumerate() {
+                        if k > 0 {
+                            f.write_str("、")?;
+                        }
+                        f.write_str(&r.label)?;
+                    }
+                    return f.write_str("，不扣分");
+                }
+                for r in rows {
+                    let n = r.n.max(0.0);
+                    if n == 0.0 {
+                        write!(f, "{}0{}；", r.label, r.unit)?;
+                    } else {
+                        write!(
+                            f,
+                            "{}{}{}，每{}扣{}分，扣{}分；",
+                            r.label,
+                            Num(n),
+                            r.unit,
+                            r.unit,
+                            Num(r.per),
+                            Num(n * r.per)
+                        )?;
+                    }
+                }
+                match cap {
+                    Some(c) if asked > c => write!(
+                        f,
+                        "合计{}分，最多扣{}分，计扣{}分{}",
+                        Num(*asked),
+                        Num(*c),
+                        Num(*lost),
+                        floor_words(*floored)
+                    ),
+                    _ => write!(f, "计扣{}分{}", Num(*lost), floor_words(*floored)),
+                }
+            }
+            Note::ShareScaled {
+                written,
+                got,
+                max,
+                scaled,
+            } => write!(
+                f,
+                "按规则分值{}分计{}分，按本项分值{}分折算得{}分",
+                Num(*written),
+                Num(*got),
+                crate::types::Points::from_f64(*max),
+                crate::types::Points::from_f64(*scaled)
+            ),
+            Note::Percent { whole, got, scaled } => write!(
+                f,
+                "按满分{}分计{}分，折算成百分制得{}分",
+                Num(*whole),
+                Num(*got),
+                crate::types::Points::from_f64(*scaled)
+            ),
             Note::NoDiscretion => f.write_str("考核组未酌情扣分"),
             Note::Discretion {
                 entered,

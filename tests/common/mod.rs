@@ -148,3 +148,26 @@ pub fn text_of(markup: &str) -> String {
         .replace("&apos;", "'")
         .replace("&amp;", "&")
 }
+
+/// A county's data as YAML (to load it again under another rule set).
+pub fn county_yaml(c: &CountyData) -> String {
+    let mut s = format!(
+        "county: {{id: {}, name: {}}}\ndata:\n  {{}}\n",
+        c.info().id,
+        c.info().name
+    );
+    if !c.values().is_empty() {
+        s = format!(
+            "county: {{id: {}, name: {}}}\ndata:\n",
+            c.info().id,
+            c.info().name
+        );
+    }
+    for (k, d) in c.values() {
+        s.push_str(&format!(
+            "  {k}: {}\n",
+            serde_json::to_string(&d.value).unwrap()
+        ));
+    }
+    s
+}

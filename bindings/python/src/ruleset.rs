@@ -94,6 +94,18 @@ impl PyRuleSet {
     fn total_points(&self) -> f64 {
         self.inner.total_points().as_f64()
     }
+    /// The 附加项 (加、扣分) inside `total_points`, or None: the areas add up to
+    /// `total_points − additional_points` and the bonuses together count at most it.
+    #[getter]
+    fn additional_points(&self) -> Option<f64> {
+        self.inner.additional_points().map(|p| p.as_f64())
+    }
+    /// 百分制 rescaling: the total the rule set is written out of (`total_points` is then the
+    /// reported scale), or None.
+    #[getter]
+    fn written_out_of(&self) -> Option<f64> {
+        self.inner.written_out_of().map(|p| p.as_f64())
+    }
     /// The data dictionary's field paths.
     #[getter]
     fn fields(&self) -> Vec<String> {

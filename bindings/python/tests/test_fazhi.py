@@ -85,6 +85,36 @@ def test_score_a_dict(national):
     assert [i["earned"] for i in by_dict["items"]] == [i["earned"] for i in by_path["items"]]
 
 
+def test_a_total_with_an_addition_reads_out_of_100(national):
+    # 楚雄州 2023: areas 97 + 附加项（加、扣分）3 = 100 (tests/rules/chuxiong-2023).
+    assert national.additional_points is None
+    rules = fazhi.RuleSet.load_dir(ROOT / "tests/rules/chuxiong-2023")
+    assert rules.total_points == 100.0 and rules.additional_points == 3.0
+    r = rules.score(ROOT / "tests/data/chuxiong/full.yaml").to_dict()
+    # 97 + min(5 awards, 3) = 100 of 100.
+    assert r["summary"]["total"] == 100 and r["summary"]["max"] == 100
+    assert r["ruleset"]["additional_points"] == 3
+
+
+def test_a_rule_set_out_of_50_reads_out_of_100():
+    # 以满分50分进行考评，评分结果折算成百分制 (tests/rules/baifen).
+    rules = fazhi.RuleSet.load_dir(ROOT / "tests/rules/baifen")
+    assert rules.total_points == 100.0 and rules.written_out_of == 50.0
+    r = rules.score(ROOT / "tests/data/baifen/a.yaml").to_dict()
+    # (10 + 7 + 20) × 2 = 74 items, + 1 × 2 bonus − 2 × 2 penalty = 72 of 100.
+    assert r["summary"]["total"] == 72 and r["summary"]["max"] == 100
+
+
+def test_areas_as_shares_of_the_total():
+    # 一、制度建设（占总分值的15%） (tests/rules/shares): 15% / 35% / 50% of 100.
+    rules = fazhi.RuleSet.load_dir(ROOT / "tests/rules/shares")
+    r = rules.score(ROOT / "tests/data/shares/a.yaml").to_dict()
+    areas = [n["max"] for n in r["nodes"] if n["level"] == 1]
+    assert areas == [15, 35, 50]
+    # 7 + 5 + 16 + 10 + 25 + 22.5 = 85.5.
+    assert r["summary"]["total"] == 85.5
+
+
 def test_report_attributes_on_mini():
     rules = fazhi.RuleSet.load_dir(MINI)
     r = rules.score(ROOT / "tests/data/mini-good.yaml")

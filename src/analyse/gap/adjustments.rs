@@ -22,7 +22,7 @@ pub(super) fn lost(sim: &Sim<'_>, levers: &CountyLevers, report: &Report) -> Vec
     let m = &rules.model;
     let bonus_room = m
         .header
-        .bonus_cap
+        .bonus_limit()
         .is_none_or(|cap| report.summary.bonus < cap);
     let mut out = Vec::new();
     for (i, e) in sim.entries.iter().enumerate() {
@@ -164,7 +164,9 @@ pub(super) fn accounting(report: &Report, lost: &[LostItem], no_data: &[NoDataIt
         .collect();
     let bonus_sum: Points = bonuses.iter().map(|b| b.points).sum();
     let s = &report.summary;
-    let explained = items_lost
+    let additional = report.ruleset.additional_points.unwrap_or(Points::ZERO);
+    let explained = additional
+        + items_lost
         + items_no_data
         + penalties.iter().map(|p| p.points).sum::<Points>()
         + zeroed.iter().map(|p| p.points).sum::<Points>()
@@ -179,6 +181,7 @@ pub(super) fn accounting(report: &Report, lost: &[LostItem], no_data: &[NoDataIt
         bonuses,
         bonus_counted: s.bonus,
         bonus_trimmed: bonus_sum - s.bonus,
+        additional,
         adds_up: s.max - s.total == explained,
     }
 }

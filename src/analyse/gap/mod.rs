@@ -313,8 +313,16 @@ pub struct Accounting {
     pub bonus_counted: Points,
     /// What the rule set's bonus cap trimmed (Σ bonuses − counted).
     pub bonus_trimmed: Points,
+    /// The 附加项 (`additional_points`): points of the maximum that no item holds (only bonuses
+    /// can earn them), so `max − total` counts them too; 0 (and left out) without one.
+    #[serde(default, skip_serializing_if = "no_points")]
+    pub additional: Points,
     /// Whether the lines add up (they do whenever the items' points add up to the maximum).
     pub adds_up: bool,
+}
+
+fn no_points(p: &Points) -> bool {
+    *p == Points::ZERO
 }
 
 /// A first-level area below a pass line's minimum share.

@@ -430,8 +430,8 @@ pub(crate) fn candidates(sim: &Sim<'_>, gap: &GapAnalysis, costs: &Costs) -> Vec
                     }
                     Kind::Penalty(_) if e.zeroing => match e.node {
                         Some(n) => m.nodes[n].points.milli(),
-                        None => (m.header.total_points
-                            + m.header.bonus_cap.unwrap_or_else(|| {
+                        None => (m.header.areas_points()
+                            + m.header.bonus_limit().unwrap_or_else(|| {
                                 m.bonuses.iter().map(|b| b.cap).sum::<Points>()
                             }))
                         .milli(),

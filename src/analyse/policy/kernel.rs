@@ -20,6 +20,7 @@
 //! the fallback. `tests` below hold a scalar reference the tiled code must match bit for bit.
 
 use super::scores::Batch;
+use super::weights::Weights;
 use std::ops::Range;
 
 /// Counties per tile (one AVX register, two SSE registers of `f32`).
@@ -105,7 +106,9 @@ fn tiled<T: Copy>(v: &[T], pad: T) -> Vec<[T; TILE]> {
 
 impl Dense {
     /// Lays out a batch; `pass` are the pass lines to test (min_total, min_area_share).
-    pub(crate) fn new(batch: &Batch, pass: Vec<(i64, Option<f64>)>) -> Dense {
+    /// `start`'s `adjust` and `bonus_cap` decide the bonuses and penalties (a scenario that
+    /// rescales the total rescales them too); its points are drawn by the sampler, not read.
+    pub(crate) fn new(batch: &Batch, start: &Weights, pass: Vec<(i64, Option<f64>)>) -> Dense {
         let tree = batch.tree();
         let counties = batch.counties();
         let n = counties.len();
@@ -181,7 +184,7 @@ impl Dense {
                             .iter()
                             .zip(&ev.penalty_requests)
                             .filter(|(t, _)| **t == Some(node))
-                            .map(|(_, p)| p.as_f64())
+                            .map(|(_, p)| start.adjusted(*p).as_f64())
                             .sum::<f64>()
                     })
                     .collect();
@@ -219,7 +222,7 @@ impl Dense {
             .collect();
         let bonus: Vec<f64> = counties
             .iter()
-            .map(|c| c.report.summary.bonus.as_f64())
+            .map(|c| start.bonus(&c.report).as_f64())
             .collect();
         let pen_total: Vec<f64> = counties
             .iter()
@@ -228,7 +231,7 @@ impl Dense {
                     .iter()
                     .zip(&ev.penalty_requests)
                     .filter(|(t, _)| t.is_none())
-                    .map(|(_, p)| p.as_f64())
+                    .map(|(_, p)| start.adjusted(*p).as_f64())
                     .sum::<f64>()
             })
             .collect();
@@ -666,7 +669,7 @@ mod tests {
         ) {
             let (rules, counties, _) = national();
             let batch = Batch::evaluate(rules, &counties[..n]);
-            let d = Dense::new(&batch, vec![(min_total, share), (min_total / 2, None)]);
+            let d = Dense::new(&batch, batch.nominal(), vec![(min_total, share), (min_total / 2, None)]);
             let ws: Vec<Vec<f32>> = (0..m)
                 .map(|j| {
                     let f: Vec<f64> = factor.iter().map(|x| x * (1.0 + j as f64 / 7.0)).collect();
@@ -705,6 +708,7 @@ mod tests {
         #[test]
         fn the_fast_path_agrees_with_the_naive_recompute(
             factor in proptest::collection::vec(0.0f64..2.0, 1..120),
+            adjust in proptest::option::of(0.25f64..4.0),
         ) {
             let (rules, _, batch) = national();
             let nodes = rules.nodes();
@@ -720,13 +724,18 @@ mod tests {
             let mut weights = Weights::nominal(rules);
             weights.total = batch.tree().areas.iter().map(|&a| points[a]).sum();
             weights.points = points;
+            // A scenario that rescales the total: bonuses, penalties and the cap follow (issue 27).
+            if let Some(k) = adjust {
+                weights.adjust = k;
+                weights.bonus_cap = weights.bonus_cap.map(|c| Points::from_f64(c.as_f64() * k));
+            }
             let naive = batch.recompute(&weights);
             let pass = weights
                 .pass_lines
                 .iter()
                 .map(|p| (p.min_total.milli(), p.min_area_share))
                 .collect();
-            let d = Dense::new(batch, pass);
+            let d = Dense::new(batch, &weights, pass);
             let w: Vec<f32> = items.iter().map(|p| p.as_f64() as f32).collect();
             let mut s = Scratch::default();
             d.eval(&w, &mut s);

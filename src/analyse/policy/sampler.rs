@@ -115,7 +115,9 @@ impl Sampler {
         Sampler {
             level: nodes.iter().map(|n| n.level).collect(),
             base,
-            total: start.total.as_f64(),
+            // The areas share the total less the 附加项, which no draw moves.
+            total: (start.total.as_f64()
+                - rules.additional_points().unwrap_or_default().as_f64() * start.adjust),
             groups,
             items,
             noise,

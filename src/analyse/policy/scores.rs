@@ -187,7 +187,7 @@ impl Batch {
                 .iter()
                 .zip(&c.penalty_requests)
                 .filter(move |(tg, _)| **tg == target)
-                .map(|(_, p)| *p)
+                .map(|(_, p)| w.adjusted(*p))
                 .sum::<Points>()
         };
         let mut earned = vec![Points::ZERO; n];
@@ -200,7 +200,7 @@ impl Batch {
             earned[i] = sum - taken;
         }
         let items_total: Points = t.areas.iter().map(|&a| earned[a]).sum();
-        let before = items_total + c.report.summary.bonus;
+        let before = items_total + w.bonus(&c.report);
         let total = before - requests(None).min(before.at_least_zero());
         let vetoed = c.report.summary.vetoed;
         let passed = w

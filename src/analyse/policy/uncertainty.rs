@@ -201,7 +201,7 @@ pub fn analyse(
         .iter()
         .map(|p| (p.min_total.milli(), p.min_area_share))
         .collect();
-    let dense = Dense::new(batch, pass);
+    let dense = Dense::new(batch, start, pass);
     let sampler = Sampler::new(
         rules,
         batch,

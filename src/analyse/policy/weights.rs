@@ -11,13 +11,17 @@
 //! 2. **A parent's points change → its children keep their shares.** The unpinned children of a
 //!    node whose points were set (or worked out) share what their pinned siblings leave, in
 //!    proportion to their points in the rule set; a subtree without pins scales as a whole.
-//! 3. **The total is the sum of the first-level areas** unless the scenario sets `total_points`;
-//!    then rule 2 applies to the areas under the total.
+//! 3. **The total is the sum of the first-level areas** (plus the 附加项) unless the scenario
+//!    sets `total_points`; then rule 2 applies to the areas under the total.
+//! 4. **A scenario that sets `total_points` rescales the whole** (issue 27): every bonus and
+//!    penalty, the bonus cap, the 附加项 and every pass line the scenario does not set are
+//!    multiplied by `total_points / the rule set's total` ([`Weights::adjust`]), as the rule set
+//!    with `rescale_to:` would be. `bonus_cap:` sets the overall cap on the scenario's scale.
 //!
 //! Shares are apportioned in thousandths of a point by the largest-remainder method, so every
-//! parent is exactly the sum of its children. Bonuses, penalties and their caps are points and
-//! do not rescale; pass lines keep their `min_total` and `min_area_share` unless the scenario
-//! sets them. An item keeps the *share* of its points its rule gave (see
+//! parent is exactly the sum of its children. Without `total_points`, bonuses, penalties and
+//! their caps are points and do not rescale; pass lines keep their `min_total` and
+//! `min_area_share` unless the scenario sets them. An item keeps the *share* of its points its rule gave (see
 //! [`Batch`](super::scores::Batch)).
 //!
 //! ```yaml
@@ -56,10 +60,18 @@ pub struct PassLevel {
 pub struct Weights {
     /// Points per node, in rule-set order.
     pub points: Vec<Points>,
-    /// The total (the sum of the first-level areas).
+    /// The total: the sum of the first-level areas, plus the rule set's 附加项
+    /// (`additional_points`) when it has one.
     pub total: Points,
     /// Pass lines, in rule-set order.
     pub pass_lines: Vec<PassLevel>,
+    /// What every bonus and penalty is multiplied by: `total_points` of a scenario that sets
+    /// it over the rule set's (a scenario out of 100 of a rule set out of 50 doubles them, as it
+    /// doubles the items); 1 otherwise.
+    pub adjust: f64,
+    /// The most the bonuses together add (the rule set's `bonus_cap` or 附加项 × `adjust`, or
+    /// the scenario's `bonus_cap`); `None`: no overall cap.
+    pub bonus_cap: Option<Points>,
 }
 
 impl Weights {
@@ -78,7 +90,27 @@ impl Weights {
                     min_area_share: p.min_area_share,
                 })
                 .collect(),
+            adjust: 1.0,
+            bonus_cap: rules.model.header.bonus_limit(),
         }
+    }
+
+    /// A bonus's or penalty's points under this weighting (× `adjust`); a zeroing entry's
+    /// request for every point stays what it is.
+    pub fn adjusted(&self, p: Points) -> Points {
+        if self.adjust == 1.0 || p >= crate::aggregate::ALL_POINTS {
+            p
+        } else {
+            Points::from_f64(p.as_f64() * self.adjust)
+        }
+    }
+
+    /// The bonus a report's county gets under this weighting: every bonus as counted (after
+    /// its own cap) × `adjust`, the sum within `bonus_cap`. The report's own bonus under the
+    /// rule set's weighting (as the roll-up of a score adds them up).
+    pub fn bonus(&self, r: &crate::Report) -> Points {
+        let sum: Points = r.bonuses.iter().map(|b| self.adjusted(b.points)).sum();
+        self.bonus_cap.map_or(sum, |c| sum.min(c))
     }
 }
 
@@ -91,6 +123,8 @@ struct RawScenario {
     description: Option<String>,
     #[serde(default)]
     total_points: Option<Points>,
+    #[serde(default)]
+    bonus_cap: Option<Points>,
     #[serde(default)]
     points: BTreeMap<IndicatorId, Points>,
     #[serde(default)]
@@ -162,7 +196,7 @@ impl Scenario {
             .map_err(|d| Error::Scenario(Diagnostics(d)))?;
         let raw: RawScenario = crate::load::parse::typed(file, text, syntax).map_err(|d| {
             Error::Scenario(Diagnostics(vec![d.with_help(
-                "a scenario has id, name, and optionally description, total_points, points (node id → points) and pass_lines (id → min_total, min_area_share)",
+                "a scenario has id, name, and optionally description, total_points, bonus_cap, points (node id → points) and pass_lines (id → min_total, min_area_share)",
             )]))
         })?;
         // Points finer than 0.001 are refused, as in rule files (docs/FORMAT.md, "Numbers").
@@ -230,7 +264,31 @@ impl Scenario {
                 ));
             }
         }
-        let mut pass_lines = Weights::nominal(rules).pass_lines;
+        // A scenario that sets total_points rescales the whole rule set: bonuses, penalties, the
+        // bonus cap and the pass lines it does not set follow the items (×adjust).
+        let nominal = Weights::nominal(rules);
+        let adjust = match raw.total_points {
+            Some(t) if rules.total_points() > Points::ZERO && t >= Points::ZERO => {
+                t.as_f64() / rules.total_points().as_f64()
+            }
+            _ => 1.0,
+        };
+        let scaled = |p: Points| Points::from_f64(p.as_f64() * adjust);
+        // The 附加项 is part of the whole and scales with it.
+        let additional = scaled(rules.additional_points().unwrap_or(Points::ZERO));
+        let mut pass_lines = nominal.pass_lines;
+        for l in &mut pass_lines {
+            l.min_total = scaled(l.min_total);
+        }
+        if let Some(c) = raw.bonus_cap.filter(|c| *c < Points::ZERO) {
+            diags.push(Diagnostic::error(
+                crate::error::Code::Scenario,
+                file,
+                top("bonus_cap"),
+                format!("bonus_cap {c} is negative"),
+            ));
+        }
+        let bonus_cap = raw.bonus_cap.or(nominal.bonus_cap.map(scaled));
         for (id, p) in &raw.pass_lines {
             let Some(line) = pass_lines.iter_mut().find(|l| &l.id == id) else {
                 let mut d = Diagnostic::error(
@@ -275,7 +333,9 @@ impl Scenario {
             }
         }
         let points = if diags.is_empty() {
-            match rescale(rules, &pins, raw.total_points) {
+            // A scenario's total_points is the whole, 附加项 included; the areas share the rest.
+            let areas = raw.total_points.map(|t| (t - additional).at_least_zero());
+            match rescale(rules, &pins, areas) {
                 Ok(p) => Some(p),
                 Err((i, msg)) => {
                     let at =
@@ -289,7 +349,7 @@ impl Scenario {
         } else {
             None
         };
-        let total: Points = points.as_ref().map_or(Points::ZERO, |points| {
+        let areas: Points = points.as_ref().map_or(Points::ZERO, |points| {
             nodes
                 .iter()
                 .zip(points)
@@ -297,9 +357,10 @@ impl Scenario {
                 .map(|(_, p)| *p)
                 .sum()
         });
+        let total = areas + additional;
         if points.is_some() {
             // As for a rule set: a pass line must be reachable.
-            let max = total + rules.bonus_cap().unwrap_or(Points::ZERO);
+            let max = areas + bonus_cap.unwrap_or(Points::ZERO);
             for p in pass_lines.iter().filter(|p| p.min_total > max) {
                 let at = if raw.pass_lines.contains_key(&p.id) {
                     at_pass(p.id.as_str())
@@ -333,6 +394,8 @@ impl Scenario {
                     points,
                     total,
                     pass_lines,
+                    adjust,
+                    bonus_cap,
                 },
             }),
             _ => Err(Error::Scenario(Diagnostics(diags))),

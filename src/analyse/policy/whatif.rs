@@ -61,6 +61,13 @@ pub struct WhatIf {
     pub scenario_name: String,
     /// Total points before and after.
     pub total_points: (Points, Points),
+    /// The factor bonuses, penalties, the bonus cap and the pass lines the scenario does not
+    /// set were rescaled by (its `total_points` over the rule set's); absent when 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjust: Option<f64>,
+    /// The overall bonus cap under the scenario, when it differs from the rule set's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonus_cap: Option<Points>,
     /// Nodes whose points change, in tree order.
     pub points: Vec<PointsChange>,
     /// Pass lines (id, name, min_total, min_area_share) under the scenario.
@@ -134,6 +141,8 @@ impl WhatIf {
             scenario: scenario.id.clone(),
             scenario_name: scenario.name.clone(),
             total_points: (base_w.total, new_w.total),
+            adjust: (new_w.adjust != 1.0).then_some(new_w.adjust),
+            bonus_cap: new_w.bonus_cap.filter(|c| Some(*c) != base_w.bonus_cap),
             points,
             pass_lines: new_w.pass_lines.clone(),
             spearman: spearman(&f(&bt), &f(&nt)),

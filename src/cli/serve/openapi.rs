@@ -129,6 +129,8 @@ pub fn document() -> Value {
                     "id": { "type": "string" }, "title": { "type": "string" }, "version": { "type": "string" },
                     "hash": { "type": "string", "description": "sha256 of the normalised rule files" },
                     "total_points": { "type": "number" }, "bonus_cap": { "type": ["number", "null"] },
+                    "additional_points": { "type": "number", "description": "the 附加项 (加、扣分) inside total_points; absent when the rule set has none" },
+                    "written_out_of": { "type": "number", "description": "百分制 rescaling: the total the rule set is written out of (total_points is then the reported scale); absent without rescale_to" },
                     "fields": { "type": "integer" }, "items": { "type": "integer" }
                 }
             },

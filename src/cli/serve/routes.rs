@@ -240,7 +240,7 @@ async fn openapi() -> Json<Json_> {
 }
 
 fn header_json(r: &RuleSet) -> Json_ {
-    json!({
+    let mut j = json!({
         "id": r.id(),
         "title": r.title(),
         "version": r.version(),
@@ -249,7 +249,14 @@ fn header_json(r: &RuleSet) -> Json_ {
         "bonus_cap": r.bonus_cap(),
         "fields": r.fields().len(),
         "items": r.items().count(),
-    })
+    });
+    if let Some(a) = r.additional_points() {
+        j["additional_points"] = json!(a);
+    }
+    if let Some(w) = r.written_out_of() {
+        j["written_out_of"] = json!(w);
+    }
+    j
 }
 
 async fn list_rulesets(State(state): State<Shared>) -> Json<Json_> {

@@ -343,6 +343,13 @@ pub(crate) fn accounting_rows(g: &GapAnalysis) -> Vec<AccountRow> {
         row("有数据指标失分".into(), a.items_lost, false),
         row("无数据指标（不得分）".into(), a.items_no_data, false),
     ];
+    if a.additional > Points::ZERO {
+        rows.push(row(
+            "附加项（加、扣分）：不属任何指标的分值".into(),
+            a.additional,
+            false,
+        ));
+    }
     for p in &a.penalties {
         let at = p.applies_to.as_ref().map_or(String::new(), |x| {
             if x.as_str() == "total" {
@@ -397,8 +404,13 @@ pub(crate) fn accounting_equation(g: &GapAnalysis) -> String {
     } else {
         "合计不相符：各指标满分之和与规则集满分不一致"
     };
+    let additional = if a.additional > Points::ZERO {
+        format!(" + 附加项 {}", a.additional)
+    } else {
+        String::new()
+    };
     format!(
-        "满分 − 总分 = {} = 指标失分 {} + 无数据 {} + 实扣 {} + 清零 {} − 计入加分 {}（{sum}）。",
+        "满分 − 总分 = {} = 指标失分 {} + 无数据 {}{additional} + 实扣 {} + 清零 {} − 计入加分 {}（{sum}）。",
         words::plain(a.max - a.total),
         a.items_lost,
         a.items_no_data,

@@ -138,6 +138,19 @@ pub fn markdown(r: &Report) -> String {
     t.row(vec!["数据核对警告".into(), sm.warnings.to_string()]);
     s.push_str(&t.render());
     s.push_str("\n总分 = 指标得分（各指标得分之和）+ 加分 − 扣分（指标、领域和总分上的扣分各计一次）。\n\n");
+    if let Some(w) = r.ruleset.written_out_of {
+        s.push_str(&format!(
+            "以满分{w}分进行考评，评分结果折算成百分制（满分{}分）：各项得分、加分、扣分均已折算。\n\n",
+            sm.max
+        ));
+    }
+    if let Some(a) = r.ruleset.additional_points {
+        s.push_str(&format!(
+            "满分 {} = 各一级指标 {} + 附加项（加、扣分）{a}：加分合计至多计 {a} 分。\n\n",
+            sm.max,
+            sm.max - a
+        ));
+    }
     let triggered: Vec<&str> = r
         .vetoes
         .iter()

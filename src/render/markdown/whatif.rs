@@ -22,6 +22,15 @@ pub fn markdown(w: &WhatIf) -> String {
         "# 权重情景分析：{}（{}）\n\n指标体系：{}　总分：{} → {}\n\n",
         w.scenario_name, w.scenario, w.ruleset, w.total_points.0, w.total_points.1
     );
+    if let Some(k) = w.adjust {
+        s.push_str(&format!(
+            "总分折算 ×{}：各项加分、扣分、加分上限及情景未设定的达标线同比例折算。\n\n",
+            crate::helpers::fmt_num(k)
+        ));
+    }
+    if let Some(c) = w.bonus_cap {
+        s.push_str(&format!("加分上限（情景）：{c} 分。\n\n"));
+    }
     s.push_str("## 分值变化\n\n");
     let mut t = Table::new(
         &["编号", "指标", "原分值", "新分值", "来源"],

@@ -181,6 +181,20 @@ fn header(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
         opt(&old.bonus_cap()),
         opt(&new.bonus_cap()),
     );
+    out.cmp(
+        &id,
+        ChangeKind::Repointed,
+        "additional_points",
+        opt(&old.additional_points()),
+        opt(&new.additional_points()),
+    );
+    out.cmp(
+        &id,
+        ChangeKind::Repointed,
+        "written_out_of",
+        opt(&old.written_out_of()),
+        opt(&new.written_out_of()),
+    );
 }
 
 fn fields(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {

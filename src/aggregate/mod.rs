@@ -127,7 +127,7 @@ fn described(m: &Model, idx: usize, r: ItemResult) -> ItemScore {
     }
 }
 
-fn condition(run: &Run, what: &str) -> (ConditionStatus, Option<String>) {
+pub(super) fn condition(run: &Run, what: &str) -> (ConditionStatus, Option<String>) {
     match &run.outcome {
         Outcome::Bool(true) => (ConditionStatus::Triggered, None),
         Outcome::Bool(false) => (ConditionStatus::Clear, None),
@@ -212,7 +212,7 @@ pub(crate) fn zeroing(run: &Run, target: &str) -> (Points, ItemStatus, String, b
     }
 }
 
-fn raw_points(run: &Run) -> Points {
+pub(super) fn raw_points(run: &Run) -> Points {
     match run.outcome {
         Outcome::Number(x) => Points::from_f64(x),
         _ => Points::ZERO,
@@ -337,7 +337,7 @@ impl Roll {
             .map(|(i, _)| earned[i])
             .sum();
         let bonus_sum: Points = bonus.iter().copied().sum();
-        let bonus = match m.header.bonus_cap {
+        let bonus = match m.header.bonus_limit() {
             Some(cap) => bonus_sum.min(cap),
             None => bonus_sum,
         };
@@ -356,244 +356,5 @@ impl Roll {
     }
 }
 
-/// Builds the report from finished item scores — `(node index, score)` for every leaf, in
-/// tree order — and the runs of everything else (`runs.items` is not read). Used by
-/// [`build`] and by incremental rescoring (`analyse::change::rescore`), which reuses unchanged items.
-pub(crate) fn assemble(
-    m: &Model,
-    data: &CountyData,
-    scored: Vec<(usize, ItemScore)>,
-    runs: &Runs,
-) -> Report {
-    let leaf_idx: Vec<usize> = scored.iter().map(|(i, _)| *i).collect();
-    let items: Vec<ItemScore> = scored.into_iter().map(|(_, s)| s).collect();
-
-    // Penalties requested per node (or total), in rule-set order.
-    let mut penalties: Vec<AdjustmentResult> = Vec::new();
-    for (p, run) in m.penalties.iter().zip(&runs.penalties) {
-        let (pts, status, detail, zeroed) = if p.is_zeroing() {
-            zeroing(run, p.applies_to.as_str())
-        } else {
-            let (pts, status, detail) = adjustment(run, p.cap);
-            (pts, status, detail, false)
-        };
-        penalties.push(AdjustmentResult {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            applies_to: Some(p.applies_to.clone()),
-            points: pts,
-            raw: if p.is_zeroing() {
-                Points::ZERO
-            } else {
-                raw_points(run)
-            },
-            status,
-            detail,
-            zeroing: p.is_zeroing().then_some(zeroed),
-        });
-    }
-    let mut leaf_points: Vec<Option<Points>> = vec![None; m.nodes.len()];
-    for (idx, it) in leaf_idx.iter().zip(&items) {
-        leaf_points[*idx] = Some(it.earned);
-    }
-    let wanted: Vec<Points> = penalties.iter().map(|p| p.points).collect();
-    let mut bonuses = Vec::new();
-    let mut bonus_points = Vec::with_capacity(m.bonuses.len());
-    for (b, run) in m.bonuses.iter().zip(&runs.bonuses) {
-        let (pts, status, detail) = adjustment(run, Some(b.cap));
-        bonus_points.push(pts);
-        bonuses.push(AdjustmentResult {
-            id: b.id.clone(),
-            name: b.name.clone(),
-            applies_to: None,
-            points: pts,
-            raw: raw_points(run),
-            status,
-            detail,
-            zeroing: None,
-        });
-    }
-    let rolled = Roll::new(m).run(m, &leaf_points, &wanted, &bonus_points);
-    for (p, charged) in penalties.iter_mut().zip(&rolled.charged) {
-        p.points = *charged;
-    }
-    let (earned, node_penalty) = (rolled.earned, rolled.node_penalty);
-    // 指标得分 is the sum of the items; what penalties took from nodes is in `penalty` (once).
-    let items_total: Points = items.iter().map(|i| i.earned).sum();
-    let (bonus, total, penalty) = (rolled.bonus, rolled.total, rolled.penalty);
-
-    let vetoes: Vec<VetoResult> = m
-        .vetoes
-        .iter()
-        .zip(&runs.vetoes)
-        .map(|(v, run)| {
-            let (status, detail) = condition(run, "veto");
-            VetoResult {
-                id: v.id.clone(),
-                name: v.name.clone(),
-                status,
-                detail,
-            }
-        })
-        .collect();
-    let vetoed = vetoes
-        .iter()
-        .any(|v| v.status == ConditionStatus::Triggered);
-
-    let checks: Vec<CheckResult> = m
-        .checks
-        .iter()
-        .zip(&runs.checks)
-        .map(|(c, run)| {
-            let (status, detail) = match condition(run, "check") {
-                (ConditionStatus::Clear, d) => {
-                    (ConditionStatus::Triggered, d.or(Some(c.message.clone())))
-                }
-                (ConditionStatus::Triggered, d) => (ConditionStatus::Clear, d),
-                other => other,
-            };
-            CheckResult {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                status,
-                detail,
-            }
-        })
-        .collect();
-
-    let status_of: BTreeMap<usize, ItemStatus> = leaf_idx
-        .iter()
-        .zip(&items)
-        .map(|(i, it)| (*i, it.status))
-        .collect();
-    let nodes: Vec<NodeScore> = m
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.leaf.is_none())
-        .map(|(i, n)| NodeScore {
-            id: n.id.clone(),
-            name: n.name.clone(),
-            name_en: n.name_en.clone(),
-            level: n.level,
-            parent: n.parent.map(|p| m.nodes[p].id.clone()),
-            earned: earned[i],
-            max: n.points,
-            lost: n.points - earned[i],
-            penalty: node_penalty[i],
-            parts: n.made_of_parts.then(|| {
-                let of = |s: ItemStatus| {
-                    n.children
-                        .iter()
-                        .filter(|c| status_of.get(c) == Some(&s))
-                        .count()
-                };
-                PartsOutcome {
-                    parts: n.children.len(),
-                    scored: of(ItemStatus::Scored),
-                    no_data: of(ItemStatus::NoData),
-                    errors: of(ItemStatus::Error),
-                }
-            }),
-        })
-        .collect();
-    // Leaves carry node-level penalties too (rare, but allowed).
-    let items: Vec<ItemScore> = items;
-
-    let pass_lines = m
-        .pass_lines
-        .iter()
-        .map(|p| {
-            let mut reasons = Vec::new();
-            if let Some(v) = vetoes
-                .iter()
-                .find(|v| v.status == ConditionStatus::Triggered)
-            {
-                reasons.push(format!("一票否决：{}", v.name));
-            }
-            if total < p.min_total {
-                reasons.push(format!("总分{total}低于{}", p.min_total));
-            }
-            if let Some(share) = p.min_area_share {
-                for (i, n) in m.nodes.iter().enumerate().filter(|(_, n)| n.level == 1) {
-                    if n.points > Points::ZERO {
-                        let s = earned[i].as_f64() / n.points.as_f64();
-                        if crate::numeric::below(s, share) {
-                            reasons.push(format!(
-                                "{}「{}」得分率{:.1}%低于{}%",
-                                n.id,
-                                n.name,
-                                s * 100.0,
-                                fmt_num(share * 100.0)
-                            ));
-                        }
-                    }
-                }
-            }
-            PassResult {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                min_total: p.min_total,
-                min_area_share: p.min_area_share,
-                reached: reasons.is_empty(),
-                reasons,
-            }
-        })
-        .collect();
-
-    let all: Points = items.iter().map(|i| i.max).sum();
-    let covered: Points = items
-        .iter()
-        .filter(|i| i.status != ItemStatus::NoData)
-        .map(|i| i.max)
-        .sum();
-    let coverage = if all.milli() == 0 {
-        0.0
-    } else {
-        (covered.milli() as f64 / all.milli() as f64 * 10_000.0).round() / 10_000.0
-    };
-    let count = |s: ItemStatus| items.iter().filter(|i| i.status == s).count();
-    Report {
-        schema: REPORT_SCHEMA,
-        ruleset: RuleSetInfo {
-            id: m.header.id.clone(),
-            title: m.header.title.clone(),
-            version: m.header.version.clone(),
-            hash: m.hash.clone(),
-            total_points: m.header.total_points,
-        },
-        engine: EngineInfo::current(),
-        county: CountyRef {
-            id: data.info().id.clone(),
-            name: data.info().name.clone(),
-            province: data.info().province.clone(),
-            year: data.info().year,
-            kind: data.info().kind.clone(),
-            data_hash: data.hash().to_string(),
-            source: None,
-        },
-        summary: Summary {
-            total,
-            max: m.header.total_points,
-            items_total,
-            bonus,
-            penalty,
-            vetoed,
-            coverage,
-            scored: count(ItemStatus::Scored),
-            no_data: count(ItemStatus::NoData),
-            errors: count(ItemStatus::Error),
-            warnings: checks
-                .iter()
-                .filter(|c| c.status == ConditionStatus::Triggered)
-                .count(),
-            pass_lines,
-        },
-        nodes,
-        items,
-        vetoes,
-        bonuses,
-        penalties,
-        checks,
-    }
-}
+mod assemble;
+pub(crate) use assemble::assemble;

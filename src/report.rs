@@ -460,18 +460,20 @@ impl Inputs {
 
     /// The fields of `read` that `values` has (a county's values, shared, not copied).
     /// `present`: every field of `read` is known to be in `values` (so none is looked up).
-    /// `read` in path order and each once costs no sorting.
+    /// `sorted`: `read` is in path order, each field once (a compiled rule's `read_order`), so
+    /// nothing is compared.
     pub(crate) fn shared<'a>(
         values: &Arc<BTreeMap<FieldPath, Datum>>,
         read: impl Iterator<Item = &'a FieldPath>,
         present: bool,
+        sorted: bool,
     ) -> Inputs {
         let mut fields: smallvec::SmallVec<[FieldPath; 2]> = if present {
             read.cloned().collect()
         } else {
             read.filter(|f| values.contains_key(*f)).cloned().collect()
         };
-        if !fields.windows(2).all(|w| w[0] < w[1]) {
+        if !sorted && !fields.windows(2).all(|w| w[0] < w[1]) {
             fields.sort();
             fields.dedup();
         }

@@ -435,7 +435,12 @@ impl<'a> Runner<'a> {
         let values = self.data.shared_values();
         if rule.read_order.is_empty() {
             // A rule compiled without its read order: listed as written, sorted by `shared`.
-            return Inputs::shared(values, rule.inputs.iter().chain(&rule.optional), false);
+            return Inputs::shared(
+                values,
+                rule.inputs.iter().chain(&rule.optional),
+                false,
+                false,
+            );
         }
         // In path order already (`read_order`, fixed when the rule was compiled).
         let fields = rule.read_order.iter().map(|k| field(*k));
@@ -445,9 +450,9 @@ impl<'a> Runner<'a> {
                 let present = (rule.read_order.iter())
                     .filter(|k| slots.has(rule.read_slots[**k]))
                     .map(|k| field(*k));
-                Inputs::shared(values, present, true)
+                Inputs::shared(values, present, true, true)
             }
-            _ => Inputs::shared(values, fields, false),
+            _ => Inputs::shared(values, fields, false, true),
         }
     }
 

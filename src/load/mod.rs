@@ -3,8 +3,11 @@
 
 pub(crate) mod county;
 mod fast;
+#[cfg(test)]
+mod fast_tests;
 pub mod files;
 pub(crate) mod parse;
+pub(crate) mod value;
 
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
 use crate::load::parse::{Node, Syntax};

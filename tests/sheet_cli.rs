@@ -223,7 +223,7 @@ fn a_bad_row_is_reported_by_its_cell_and_the_others_are_ranked() {
 }
 
 #[test]
-fn score_workbook_has_the_four_sheets_numbers_and_origin() {
+fn score_workbook_has_its_sheets_numbers_and_origin() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("score.xlsx");
     let o = fazhi(&[
@@ -247,7 +247,24 @@ fn score_workbook_has_the_four_sheets_numbers_and_origin() {
     ]));
     let all = sheets(&out);
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["总表", "明细", "失分", "数据来源", "出处"]);
+    // The batch's sheets, then every table of the reports gathered by sheet (issue 26: the
+    // bonuses, the cap's trim, penalties, vetoes, checks and the report's sentences), then the
+    // data's provenance.
+    assert_eq!(
+        names,
+        [
+            "总表",
+            "明细",
+            "失分",
+            "各领域",
+            "加分扣分",
+            "一票否决",
+            "数据核对",
+            "正文",
+            "数据来源",
+            "出处"
+        ]
+    );
     let total = sheet(&all, "总表");
     assert_eq!(s(&total[0][0]), "编号");
     assert_eq!(s(&total[0][4]), "总分");

@@ -19,6 +19,8 @@ pub enum GapFormat {
     Docx,
     /// An Excel workbook.
     Xlsx,
+    /// CSV: the workbook's tables one after the other, each led by its sheet's name.
+    Csv,
 }
 
 /// Analyses county files: what each lost, why, and the cheapest way to the pass line.
@@ -113,6 +115,15 @@ pub fn run(
                 code => code,
             };
         }
+        GapFormat::Csv => csv_for(
+            out,
+            render::write::csv::csv(
+                &render::compose::gap::document(&analyses)
+                    .tables()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&GapBatch::new(analyses)),
         GapFormat::Md => {

@@ -13,13 +13,15 @@
 
 use crate::analyse::gap::GapAnalysis;
 use crate::error::{Error, Result};
+use crate::render::compose::{items::ItemRow, score};
+use crate::render::document as doc;
 use crate::render::markdown::{
     accounting_equation, accounting_rows, adjustment_notes, adjustment_row, fix_text,
     inferred_sentence, plan_sentence, step_change, step_name, supply_text, ACCOUNTING_TITLE,
     ADJUSTMENTS_TITLE,
 };
-use crate::render::{short_inputs, words};
-use crate::report::{ConditionStatus, ItemStatus, Report};
+use crate::render::words;
+use crate::report::Report;
 use crate::types::Points;
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, PageMargin, Paragraph, Run, RunFonts, Shading, Style,
@@ -119,6 +121,57 @@ impl Grid {
         g
     }
 
+    /// The grid of a model table: an id column as wide as its longest id (ids never wrap), the
+    /// other columns sharing the rest by the width of their text (figures narrow, explanations
+    /// wide).
+    fn of(t: &doc::Table) -> Grid {
+        use unicode_width::UnicodeWidthStr;
+        let n = t.columns.len();
+        let width = |c: usize| {
+            let head = t.columns[c].title.width();
+            (0..t.rows.len())
+                .map(|r| t.text(r, c).width())
+                .max()
+                .unwrap_or(0)
+                .max(head)
+        };
+        // Twips per column of text at 10 pt: half an em for a Latin character, plus the cell's
+        // margins.
+        let ids: Vec<Option<usize>> = (0..n)
+            .map(|c| (t.columns[c].kind == doc::Kind::Id).then(|| width(c) * 110 + 260))
+            .collect();
+        let fixed: usize = ids.iter().flatten().sum();
+        let rest = TEXT_WIDTH.saturating_sub(fixed);
+        let parts: Vec<usize> = (0..n)
+            .map(|c| {
+                if ids[c].is_some() {
+                    0
+                } else {
+                    width(c).clamp(4, 40)
+                }
+            })
+            .collect();
+        let sum: usize = parts.iter().sum::<usize>().max(1);
+        let mut widths: Vec<usize> = (0..n)
+            .map(|c| ids[c].unwrap_or(rest * parts[c] / sum))
+            .collect();
+        let used: usize = widths.iter().sum();
+        if let Some(last) = widths.last_mut() {
+            *last = (*last + TEXT_WIDTH).saturating_sub(used);
+        }
+        let mut g = Grid {
+            widths,
+            numeric: t.columns.iter().map(|c| c.kind.numeric()).collect(),
+            rows: Vec::new(),
+        };
+        let head = g.row_of(t.columns.iter().map(|c| c.title.clone()).collect(), true);
+        g.rows.push(head);
+        for r in 0..t.rows.len() {
+            g.row((0..n).map(|c| t.text(r, c)).collect());
+        }
+        g
+    }
+
     fn row_of(&self, cells: Vec<String>, header: bool) -> TableRow {
         let cells: Vec<TableCell> = cells
             .iter()
@@ -166,10 +219,6 @@ fn county_title(r: &Report) -> String {
     format!("{}{year}法治政府建设第三方评估报告", r.county.name)
 }
 
-fn lost_text(p: Points) -> String {
-    words::deducted(p)
-}
-
 /// One county's part of the document, in order.
 fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     let mut title = para(&county_title(r)).style("Title");
@@ -193,12 +242,7 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
         "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，出错 {} 项。",
         sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, sm.errors
     )));
-    let triggered: Vec<&str> = r
-        .vetoes
-        .iter()
-        .filter(|v| v.status == ConditionStatus::Triggered)
-        .map(|v| v.name.as_str())
-        .collect();
+    let triggered = score::triggered(r);
     d = d.add_paragraph(para(&if triggered.is_empty() {
         "一票否决事项：未触发。".to_string()
     } else {
@@ -230,26 +274,8 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
 
     d = d.add_paragraph(heading("Heading1", "二、各领域得分"));
     let areas: Vec<_> = r.nodes.iter().filter(|n| n.level == 1).collect();
-    let mut t = Grid::new(
-        &["编号", "一级指标", "得分#", "满分#", "失分#", "得分率#"],
-        &[2, 8, 2, 2, 2, 2],
-    );
-    for n in &areas {
-        let share = if n.max.milli() > 0 {
-            format!("{:.1}%", n.earned.as_f64() / n.max.as_f64() * 100.0)
-        } else {
-            "—".into()
-        };
-        t.row(vec![
-            n.id.to_string(),
-            n.name.to_string(),
-            n.earned.to_string(),
-            n.max.to_string(),
-            lost_text(n.lost),
-            share,
-        ]);
-    }
-    d = d.add_table(t.table());
+    d = d.add_table(Grid::of(&score::areas_table(&areas)).table());
+    let rows: Vec<ItemRow> = r.items.iter().map(ItemRow::of).collect();
     for (k, area) in areas.iter().enumerate() {
         d = d.add_paragraph(heading(
             "Heading2",
@@ -261,26 +287,20 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
                 area.max
             ),
         ));
-        let mut t = Grid::new(
-            &["编号", "指标", "得分#", "满分#", "失分#", "评分说明"],
-            &[2, 6, 2, 2, 2, 10],
-        );
-        for i in r.items.iter().filter(|i| i.area == area.id) {
-            let mut expl = i.explanation.clone();
-            let inputs = short_inputs(&i.inputs);
-            if !inputs.is_empty() && i.status == ItemStatus::Scored {
-                expl = format!("{expl}（{}）", inputs.join("，"));
-            }
-            t.row(vec![
-                i.id.to_string(),
-                i.name.to_string(),
-                i.earned.to_string(),
-                i.max.to_string(),
-                lost_text(i.lost),
-                expl,
-            ]);
+        d = d.add_table(Grid::of(&score::area_items(&rows, area.id.as_str())).table());
+    }
+    if !r.bonuses.is_empty() || !r.penalties.is_empty() {
+        d = d.add_paragraph(label("加分与扣分："));
+        d = d.add_table(Grid::of(&score::entries(r)).table());
+    }
+    for (what, t) in [
+        ("一票否决事项：", score::vetoes(r)),
+        ("数据核对：", score::checks(r)),
+    ] {
+        if let Some(t) = t {
+            d = d.add_paragraph(label(what));
+            d = d.add_table(Grid::of(&t).table());
         }
-        d = d.add_table(t.table());
     }
 
     d = d.add_paragraph(heading("Heading1", "三、失分情况及原因"));

@@ -3,13 +3,12 @@
 //! the items without data and the comparison with peers.
 
 use crate::analyse::gap::{
-    AdjustmentKind, Blocker, Change, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, PlanStep,
-    Reach, SearchNote, Solver,
+    AdjustmentKind, Blocker, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, PlanStep, Reach,
+    SearchNote, Solver,
 };
 use crate::render::{area_heading, words, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
-use crate::types::Value;
 
 /// What every gap report says at its end about how its figures were found.
 pub(crate) const GAP_NOTE: &str = "说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
@@ -817,53 +816,4 @@ fn peers(g: &GapAnalysis, s: &mut String) {
     s.push_str(&format!("\n同组：{}\n\n", p.peers.join("、")));
 }
 
-pub(crate) fn changes_text(changes: &[Change]) -> String {
-    changes
-        .iter()
-        .map(|c| {
-            let name = if c.desc.is_empty() {
-                c.field.to_string()
-            } else {
-                c.desc.clone()
-            };
-            if let (Some(Value::List(a)), Value::List(b)) = (&c.from, &c.to) {
-                return list_change(&name, a, b);
-            }
-            let from = c
-                .from
-                .as_ref()
-                .map_or("（无）".to_string(), |v| value_text(v, &c.unit));
-            format!("{name} {from} → {}", value_text(&c.to, &c.unit))
-        })
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-fn value_text(v: &Value, unit: &str) -> String {
-    match v {
-        Value::Int(_) | Value::Number(_) => format!("{v}{unit}"),
-        other => other.to_string(),
-    }
-}
-
-/// A list's change as what is added and removed: `法定程序 增加 风险评估`.
-fn list_change(name: &str, from: &[String], to: &[String]) -> String {
-    let added: Vec<&str> = to
-        .iter()
-        .filter(|x| !from.contains(x))
-        .map(|x| x.as_str())
-        .collect();
-    let removed: Vec<&str> = from
-        .iter()
-        .filter(|x| !to.contains(x))
-        .map(|x| x.as_str())
-        .collect();
-    let mut parts = Vec::new();
-    if !added.is_empty() {
-        parts.push(format!("增加 {}", added.join("、")));
-    }
-    if !removed.is_empty() {
-        parts.push(format!("去掉 {}", removed.join("、")));
-    }
-    format!("{name} {}", parts.join("，"))
-}
+pub(crate) use crate::render::words::changes as changes_text;

@@ -294,7 +294,8 @@ fn rank_gap_diff_whatif_workbooks() {
     let cases: [(Vec<String>, &[&str]); 4] = [
         (
             vec!["rank".into(), "--rules".into(), MINI.into(), LO.into()],
-            &["排名", "出处"],
+            // 正文: the ranking's sentences (tie rule, legend, provenance), issue 26.
+            &["排名", "正文", "出处"],
         ),
         (
             vec!["gap".into(), "--rules".into(), MINI.into(), LO.into()],

@@ -320,14 +320,21 @@ impl Document {
 /// table of one sheet under one header, each led by its county's id and name (编号, 名称); a table
 /// whose header differs from the sheet's first is set below it with its own header. The text of
 /// the documents (paragraphs, notes, lists) goes to the sheet 正文 (编号, 名称, 章节, 内容), so that
-/// no words are lost. Tables with no sheet (`sheet: None`) are carried by a batch table.
+/// no words are lost. A batch's document (empty `key`) has no county columns. Tables with no sheet (`sheet: None`) are carried by a batch table.
 pub fn gather(docs: &[Document]) -> Vec<Table> {
     let mut out: Vec<Table> = Vec::new();
     let mut text = Table::of_counties("正文", &[("章节", Kind::Text), ("内容", Kind::Text)]);
     for d in docs {
         let mut section = String::new();
         for b in &d.blocks {
-            let lead = || vec![Cell::from(d.key.as_str()), Cell::from(d.name.as_str())];
+            // A batch's document (no county) leads its rows with nothing.
+            let lead = || {
+                if d.key.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Cell::from(d.key.as_str()), Cell::from(d.name.as_str())]
+                }
+            };
             let mut line = |t: String| {
                 let mut r = lead();
                 r.push(section.clone().into());
@@ -372,6 +379,9 @@ pub fn gather(docs: &[Document]) -> Vec<Table> {
                 }
             }
         }
+    }
+    if docs.iter().all(|d| d.key.is_empty()) {
+        text.columns.drain(..2);
     }
     if !text.rows.is_empty() {
         out.push(text);

@@ -37,6 +37,15 @@ pub fn yes_no(b: bool) -> &'static str {
     }
 }
 
+/// A county's 一票否决 in a table: `⚠ 是` when a veto fired, 否 otherwise.
+pub fn veto_cell(vetoed: bool) -> &'static str {
+    if vetoed {
+        "⚠ 是"
+    } else {
+        "否"
+    }
+}
+
 /// A veto's or data check's outcome in a table: `⚠ 触发`, 未触发, `无数据（…）`, `规则出错：…`.
 pub fn condition(status: crate::report::ConditionStatus, detail: Option<&str>) -> String {
     use crate::report::ConditionStatus as C;

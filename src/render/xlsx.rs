@@ -333,41 +333,7 @@ pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn rank(r: &Ranking) -> Result<Vec<u8>> {
-    let mut header: Vec<&str> = vec![
-        "名次",
-        "编号",
-        "名称",
-        "省份",
-        "总分",
-        "满分",
-        "达标",
-        "一票否决",
-        "数据覆盖率",
-    ];
-    let area_names: Vec<String> = r
-        .areas
-        .iter()
-        .map(|a| format!("{}（{}分）", a.name, a.max))
-        .collect();
-    header.extend(area_names.iter().map(String::as_str));
-    let mut s = Sheet::new("排名", &header);
-    for row in &r.rows {
-        let mut cells = vec![
-            row.rank.into(),
-            row.county.id.as_str().into(),
-            row.county.name.as_str().into(),
-            row.county.province.clone().into(),
-            row.total.into(),
-            row.max.into(),
-            row.pass_level.as_ref().map(|p| p.name.clone()).into(),
-            if row.vetoed { "是" } else { "否" }.into(),
-            X::Pct(row.coverage * 100.0),
-        ];
-        cells.extend(row.areas.iter().map(|p| X::from(*p)));
-        s.rows.push(cells);
-    }
-    let mut sheets = vec![s];
-    sheets.extend(failures_sheet(&r.failures));
+    let doc = crate::render::compose::rank::document(r, None);
     let origin = Origin {
         rulesets: vec![("", &r.provenance.ruleset)],
         engine: &r.provenance.engine,
@@ -378,7 +344,7 @@ pub fn rank(r: &Ranking) -> Result<Vec<u8>> {
             .map(|i| (i.path.clone(), i.sha256.clone()))
             .collect(),
     };
-    workbook(&sheets, &origin)
+    tables_workbook(&crate::render::document::gather(&[doc]), &origin)
 }
 
 /// `fazhi gap --format xlsx`: the sheets of [`crate::render::compose::gap::document`] (差距,

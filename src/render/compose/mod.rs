@@ -6,9 +6,11 @@
 //! |---|---|---|
 //! | score | [`score::document`], [`score::batch_tables`] | Markdown, HTML, workbook (Word: the entries table) |
 //! | gap | [`gap::document`] | CSV, workbook |
+//! | rank | [`rank::document`] | Markdown, HTML, workbook |
 
 pub mod gap;
 pub mod items;
+pub mod rank;
 pub mod score;
 
 use crate::render::document::{Document, Kind};

@@ -53,74 +53,13 @@ pub(super) fn one(title: &str, prov: &Provenance, word: &str, body: String) -> S
 /// assert!(html.contains("某县"));
 /// ```
 pub fn rank_html(r: &Ranking, pass_lines: &[PassLine]) -> String {
-    let title = "法治政府建设评分排名";
-    let mut s = p_note("并列：总分相同者名次相同，其后名次顺延（1, 2, 2, 4），同分按县 id 排列。");
-    let totals: Vec<f64> = r.rows.iter().map(|x| x.total.as_f64()).collect();
-    let marks: Vec<(String, f64)> = pass_lines
-        .iter()
-        .map(|p| (p.name.clone(), p.min_total.as_f64()))
-        .collect();
-    let mut counts = String::new();
-    for p in pass_lines {
-        let n = r
-            .rows
-            .iter()
-            .filter(|x| x.pass_level.as_ref().is_some_and(|l| l.id == p.id))
-            .count();
-        counts.push_str(&format!("；最高达到{}的 {n} 个", p.name));
-    }
-    let none = r.rows.iter().filter(|x| x.pass_level.is_none()).count();
-    s.push_str(&h(2, "总分分布"));
-    s.push_str(&figure(
-        &svg::histogram(
-            "各县总分分布",
-            &format!("{} 个县；虚线为达标线", r.rows.len()),
-            &totals,
-            &marks,
-            "总分（分）",
-        ),
-        &format!(
-            "图：总分分布（{} 个县{counts}；未达任何达标线的 {none} 个）",
-            r.rows.len()
-        ),
-    ));
-    s.push_str(&h(2, "排名"));
-    let mut head: Vec<String> = ["名次#", "县", "id", "总分#", "等级", "否决", "覆盖率#"]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-    head.extend(r.areas.iter().map(|a| format!("{}#", a.id)));
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut t = Table::new(&head).with_id("ranking");
-    for row in &r.rows {
-        let mut cells: Vec<Cell> = vec![
-            Cell::N(row.rank.to_string()),
-            row.county.name.as_str().into(),
-            row.county.id.as_str().into(),
-            Cell::N(format!("{} / {}", row.total, row.max)),
-            row.pass_level
-                .as_ref()
-                .map_or(words::NOT_REACHED.into(), |p| p.name.clone())
-                .into(),
-            if row.vetoed { "⚠ 是" } else { "否" }.into(),
-            Cell::N(format!("{:.1}%", row.coverage * 100.0)),
-        ];
-        cells.extend(row.areas.iter().map(|p| Cell::N(p.to_string())));
-        if row.vetoed {
-            t.row_class(cells, "veto");
-        } else {
-            t.row(cells);
-        }
-    }
-    s.push_str(&t.render());
-    let legend: Vec<String> = r
-        .areas
-        .iter()
-        .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
-        .collect();
-    s.push_str(&p_note(&format!("领域得分列：{}。", legend.join("；"))));
-    s.push_str(&failures(&r.failures));
-    one(title, &r.provenance, "数据文件", s)
+    let doc = crate::render::compose::rank::document(r, Some(pass_lines));
+    let prov = Prov {
+        p: &r.provenance,
+        data_word: "数据文件",
+    };
+    let body = crate::render::write::html::body(&doc, &prov.block());
+    document("法治政府建设评分排名", &[Section { prov, body }])
 }
 
 /// A rule-set diff as HTML: the counties' movements (points, as diverging bars), the changelog,

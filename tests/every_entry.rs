@@ -198,3 +198,30 @@ fn bonuses_cap_and_penalty_in_every_format_of_score_and_gap() {
     check("score", "rules-bonus-cap", "a.yaml", entries);
     check("gap", "rules-bonus-cap", "a.yaml", entries);
 }
+
+#[test]
+fn score_and_gap_name_the_data_file_alike() {
+    // The provenance of both reports names the file the county was read from (the gap's named
+    // the county id), in HTML and Word; the JSON of the gap is left as it was (no `source`).
+    for cmd in ["score", "gap"] {
+        for (format, rows) in outputs(cmd, "rules-zeroing", "zero.yaml")
+            .into_iter()
+            .filter(|(f, _)| matches!(*f, "html" | "docx"))
+        {
+            assert!(
+                rows.iter()
+                    .any(|r| r.contains("zero.yaml") && !r.contains("县 id")),
+                "{cmd} {format}"
+            );
+        }
+    }
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        &format!("{CASE}/rules-zeroing"),
+        "--format",
+        "json",
+        &format!("{CASE}/zero.yaml"),
+    ]);
+    assert!(!text(&o.stdout).contains("\"source\""));
+}

@@ -82,10 +82,18 @@ pub fn run(
         let mut named = report.county.clone();
         named.source = Some(input.path.clone());
         failed_rules += name_rule_errors(&named, &report.rule_errors());
-        analyses.push(match &peer_reports {
+        let mut g = match &peer_reports {
             Some(p) => g.with_peers_by_item(&report, p),
             None => g,
-        });
+        };
+        // The reports people read name the data file, as the score report does; the JSON
+        // stays as the library makes it.
+        if format != GapFormat::Json {
+            g.county.source = Some(input.path.clone());
+        }
+        analyses.push(g);
+        let mut report = report;
+        report.county.source = Some(input.path.clone());
         reports.push(report);
     }
     let text = match format {

@@ -239,12 +239,12 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     let sm = &r.summary;
     d = d.add_paragraph(heading("Heading1", "一、评估概况"));
     d = d.add_paragraph(para(&format!(
-        "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，出错 {} 项。",
-        sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, sm.errors
+        "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，{}{} 项。",
+        sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, words::RULE_ERROR, sm.errors
     )));
     let triggered = score::triggered(r);
     d = d.add_paragraph(para(&if triggered.is_empty() {
-        "一票否决事项：未触发。".to_string()
+        format!("一票否决事项：{}。", words::NOT_TRIGGERED)
     } else {
         format!(
             "一票否决事项：已触发（{}），不能评为达标。",

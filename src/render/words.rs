@@ -28,6 +28,15 @@ pub const VETO_KIND: &str = "一票否决";
 pub const ZEROED: &str = "零分";
 /// A veto or condition that did not fire: 未触发.
 pub const NOT_TRIGGERED: &str = "未触发";
+/// 触发 / 未触发: whether a veto fired.
+pub fn triggered(fired: bool) -> &'static str {
+    if fired {
+        "触发"
+    } else {
+        NOT_TRIGGERED
+    }
+}
+
 /// Yes / no in a table cell (一票否决 of a county: 是 or 否).
 pub fn yes_no(b: bool) -> &'static str {
     if b {

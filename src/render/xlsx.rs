@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::load::county::CountyData;
 use crate::model::FieldType;
 use crate::render::document::{Cell, Kind, Table};
+use crate::render::words;
 use crate::report::Failure;
 use crate::report::{EngineInfo, Report, RuleSetInfo};
 use crate::sheet::{self, DOCUMENTS_SHEET, MAIN_SHEET, SOURCES_SHEET};
@@ -500,7 +501,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
         counties.rows.push(vec![
             c.id.as_str().into(),
             c.name.as_str().into(),
-            if c.vetoed { "是" } else { "否" }.into(),
+            words::veto_cell(c.vetoed).into(),
             c.baseline_total.into(),
             c.scenario_total.into(),
             X::Num(f64::from(c.baseline_rank)),
@@ -521,7 +522,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             p.level.into(),
             p.before.into(),
             p.after.into(),
-            if p.pinned { "是" } else { "否" }.into(),
+            words::yes_no(p.pinned).into(),
         ]);
     }
     ruleset_workbook(&[summary, counties, points], rules)

@@ -182,7 +182,7 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
                 ),
             ));
             for v in &c.vetoes {
-                let on = |b: bool| if b { "触发" } else { "未触发" };
+                let on = words::triggered;
                 s.push_str(&p(&format!(
                     "一票否决 {} {}：{} → {}",
                     v.id,

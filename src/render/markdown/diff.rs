@@ -127,7 +127,7 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
             signed(c.delta)
         ));
         for v in &c.vetoes {
-            let on = |b: bool| if b { "触发" } else { "未触发" };
+            let on = crate::render::words::triggered;
             s.push_str(&format!(
                 "- 一票否决 {} {}：{} → {}\n",
                 v.id,

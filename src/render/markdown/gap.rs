@@ -70,7 +70,7 @@ pub(crate) fn summary_lines(g: &GapAnalysis) -> Vec<String> {
         out.push(line);
     }
     if g.vetoes.is_empty() {
-        out.push("一票否决：未触发。".into());
+        out.push(format!("一票否决：{}。", words::NOT_TRIGGERED));
     }
     let lost: Points = g.lost.iter().map(|i| i.lost).sum();
     let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();

@@ -23,5 +23,8 @@ pub(crate) fn errors_markdown<'a>(
     if lines.is_empty() {
         return lines;
     }
-    format!("\n## 规则出错（按0分计）\n\n{lines}")
+    format!(
+        "\n## {}（按0分计）\n\n{lines}",
+        crate::render::words::RULE_ERROR
+    )
 }

@@ -348,6 +348,10 @@ fn rank_gap_diff_whatif_workbooks() {
     let rank = sheet(&all, "排名");
     assert_eq!(rank.len(), 3);
     assert_eq!(rank[1][0], Data::Float(1.0));
+    // The header names the columns of the rows (名次, 县, id, 省份, 总分, …).
+    assert_eq!(s(&rank[0][0]), "名次");
+    assert_eq!(s(&rank[0][4]), "总分");
+    assert_eq!(rank[0].len(), rank[1].len());
     assert!(matches!(rank[1][4], Data::Float(_)));
 }
 
@@ -559,4 +563,29 @@ fn csv_for_excel_has_a_bom_in_files_and_neutralised_formulas() {
         county.to_str().unwrap(),
     ]);
     assert!(o.stdout.starts_with(b"county_id,"));
+}
+
+#[test]
+fn workbooks_print_fitted_to_the_page_width_with_their_header_repeated() {
+    // Issue 26: the rank workbook of the five seed counties (17 columns) prints landscape on A4,
+    // fitted to one page wide, its header row repeated on every page.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rank.xlsx");
+    let o = fazhi(&[
+        "rank",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+        "fixtures/counties",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{sheet}");
+    assert!(sheet.contains("paperSize=\"9\""), "{sheet}");
+    assert!(sheet.contains("orientation=\"landscape\""), "{sheet}");
+    assert!(sheet.contains("fitToHeight=\"0\""), "{sheet}");
+    let wb = part(&out, "xl/workbook.xml");
+    assert!(wb.contains("_xlnm.Print_Titles"), "{wb}");
+    assert!(wb.contains("排名!$1:$1"), "{wb}");
 }

@@ -349,16 +349,11 @@ pub fn gather(docs: &[Document]) -> Vec<Table> {
                 Block::Chart { .. } => {}
                 Block::Table(t) => {
                     let Some(sheet) = t.sheet else { continue };
-                    let mut columns = vec![
-                        Column {
-                            title: "编号".into(),
-                            kind: Kind::Id,
-                        },
-                        Column {
-                            title: "名称".into(),
-                            kind: Kind::Text,
-                        },
-                    ];
+                    let mut columns = if d.key.is_empty() {
+                        Vec::new()
+                    } else {
+                        Table::of_counties(sheet, &[]).columns
+                    };
                     columns.extend(t.columns.iter().cloned());
                     let rows = t.rows.iter().map(|r| {
                         let mut x = lead();

@@ -135,25 +135,26 @@ impl Grid {
                 .unwrap_or(0)
                 .max(head)
         };
-        // Twips per column of text at 10 pt: half an em for a Latin character, plus the cell's
-        // margins.
-        let ids: Vec<Option<usize>> = (0..n)
-            .map(|c| (t.columns[c].kind == doc::Kind::Id).then(|| width(c) * 110 + 260))
+        // Twips per column of text at 10 pt (a Latin character half an em, a Chinese one an em),
+        // plus the cell's margins: ids, figures and short words get the width they need, so
+        // that they never wrap; the long texts share the rest by their length.
+        let natural = |c: usize| width(c) * 110 + 260;
+        let fixed: Vec<Option<usize>> = (0..n)
+            .map(|c| (t.columns[c].kind == doc::Kind::Id || width(c) <= 12).then(|| natural(c)))
             .collect();
-        let fixed: usize = ids.iter().flatten().sum();
-        let rest = TEXT_WIDTH.saturating_sub(fixed);
+        let rest = TEXT_WIDTH.saturating_sub(fixed.iter().flatten().sum());
         let parts: Vec<usize> = (0..n)
             .map(|c| {
-                if ids[c].is_some() {
+                if fixed[c].is_some() {
                     0
                 } else {
-                    width(c).clamp(4, 40)
+                    width(c).clamp(8, 60)
                 }
             })
             .collect();
         let sum: usize = parts.iter().sum::<usize>().max(1);
         let mut widths: Vec<usize> = (0..n)
-            .map(|c| ids[c].unwrap_or(rest * parts[c] / sum))
+            .map(|c| fixed[c].unwrap_or(rest * parts[c] / sum))
             .collect();
         let used: usize = widths.iter().sum();
         if let Some(last) = widths.last_mut() {
@@ -525,11 +526,115 @@ pub fn evaluation_docx(counties: &[(Report, GapAnalysis)]) -> Result<Vec<u8>> {
         );
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(|e| Error::Io {
+    d.build().pack(&mut out).map_err(io)?;
+    finish(&out.into_inner())
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::Io {
         path: "<docx>".into(),
-        source: std::io::Error::other(e),
-    })?;
-    Ok(out.into_inner())
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// The fonts of the document with their substitutes: (name, substitute, family). A reader
+/// without 宋体 or 仿宋 (LibreOffice on Linux) takes the named serif CJK face, not a sans one.
+const FONT_TABLE: [(&str, &str, &str); 2] = [
+    (
+        SONG,
+        "Noto Serif CJK SC;Source Han Serif SC;SimSun",
+        "roman",
+    ),
+    (
+        FANGSONG,
+        "Noto Serif CJK SC;Source Han Serif SC;FangSong",
+        "roman",
+    ),
+];
+
+/// What docx-rs cannot write, added to its package part by part: every table's first row repeats
+/// at the top of each page it runs onto (`w:tblHeader`); the text is declared Chinese
+/// (`w:lang` zh-CN in the document defaults, `dc:language`); 宋体 and 仿宋 are in the font table
+/// with their substitutes (`w:altName`) and charset GB2312.
+fn finish(docx: &[u8]) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).map_err(io)?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).map_err(io)?;
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(io)?;
+        let patched = match name.as_str() {
+            "word/document.xml" => Some(header_rows(&String::from_utf8_lossy(&bytes))),
+            "word/styles.xml" => Some(String::from_utf8_lossy(&bytes).replacen(
+                "<w:rPrDefault><w:rPr>",
+                "<w:rPrDefault><w:rPr><w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\" />",
+                1,
+            )),
+            "word/fontTable.xml" => {
+                let fonts: String = FONT_TABLE
+                    .iter()
+                    .map(|(name, alt, family)| {
+                        format!(
+                            "<w:font w:name=\"{name}\"><w:altName w:val=\"{alt}\" /><w:charset w:val=\"86\" /><w:family w:val=\"{family}\" /><w:pitch w:val=\"variable\" /></w:font>"
+                        )
+                    })
+                    .collect();
+                Some(
+                    String::from_utf8_lossy(&bytes)
+                        .replacen("</w:fonts>", &format!("{fonts}</w:fonts>"), 1),
+                )
+            }
+            "docProps/core.xml" => {
+                let s = String::from_utf8_lossy(&bytes).into_owned();
+                Some(if s.contains("<dc:language>") {
+                    s
+                } else {
+                    s.replacen(
+                        "</cp:coreProperties>",
+                        "<dc:language>zh-CN</dc:language></cp:coreProperties>",
+                        1,
+                    )
+                })
+            }
+            _ => None,
+        };
+        out.start_file(name, opts).map_err(io)?;
+        match patched {
+            Some(s) => out.write_all(s.as_bytes()),
+            None => out.write_all(&bytes),
+        }
+        .map_err(io)?;
+    }
+    Ok(out.finish().map_err(io)?.into_inner())
+}
+
+/// `document.xml` with the first row of every table marked as its header row (repeated on each
+/// page): `<w:tblHeader />` in that row's properties.
+fn header_rows(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:tbl>") {
+        let (before, from) = rest.split_at(i);
+        out.push_str(before);
+        match from.find("<w:trPr>") {
+            Some(j) => {
+                let j = j + "<w:trPr>".len();
+                out.push_str(&from[..j]);
+                out.push_str("<w:tblHeader />");
+                rest = &from[j..];
+            }
+            None => {
+                out.push_str(from);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -207,8 +207,8 @@ impl<'r> Sim<'r> {
         }
     }
 
-    /// Whether entry `i`'s rule divides by `field` (a rate's denominator: the second argument of
-    /// `pct`, `pct_or`, `ratio_or`, `proportional`, or a field right after `/`).
+    /// Whether entry `i`'s rule divides by `field` (a rate's denominator, as the helper registry
+    /// marks it, or the right operand of `/`: [`super::search::denominators`]).
     pub(crate) fn divides_by(&self, i: usize, field: &FieldPath) -> bool {
         let m = &self.rules.model;
         let expr = match self.entries.get(i).map(|e| e.kind) {
@@ -223,7 +223,7 @@ impl<'r> Sim<'r> {
             Some(Kind::Veto(k)) => m.vetoes.get(k).map(|v| v.when.as_str()),
             None => None,
         };
-        expr.is_some_and(|e| super::search::denominators(e).contains(field))
+        expr.is_some_and(|e| super::search::denominators(&m.fields, e).contains(field))
     }
 
     /// The entries that read `field`.

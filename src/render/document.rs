@@ -1,5 +1,5 @@
 //! The format-independent document every analysis is composed into once (see
-//! [`crate::render::compose`]); the writers in [`crate::render::write`] only write it out, as
+//! `render::compose`); the writers in `render::write` only write it out, as
 //! Markdown, HTML, Word, workbook or CSV. A writer may add what only its format can do (number
 //! formats, frozen header rows, print setup, page breaks); it never drops a block, a row or a
 //! cell.
@@ -152,7 +152,7 @@ pub struct Table {
     /// The workbook sheet its rows go to (rows of several counties' tables of the same sheet
     /// are gathered on one sheet, each row led by the county's id and name). `None`: the
     /// workbook carries these rows on a sheet of the whole batch with more columns (总表, 明细),
-    /// see [`crate::render::compose::score`].
+    /// see `render::compose::score`.
     pub sheet: Option<&'static str>,
     /// The columns.
     pub columns: Vec<Column>,

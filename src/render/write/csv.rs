@@ -1,5 +1,5 @@
-//! A [`Document`]'s tables as CSV: each table a section led by a line naming it (its sheet),
-//! then its header and rows, sections separated by an empty line. Figures are plain (ASCII
+//! A document's tables ([`crate::render::document::Table`]) as CSV: each table a section led
+//! by a line naming it (its sheet), then its header and rows, sections separated by an empty line. Figures are plain (ASCII
 //! minus, percents in percent), cells a spreadsheet would run as formulas neutralised.
 
 use crate::render::csv::{field, line};

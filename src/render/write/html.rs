@@ -1,7 +1,7 @@
 //! A [`Document`] as the body of an HTML section: headings, paragraphs (`<strong>`, `<code>`),
 //! notes, lists, tables (figures right-aligned, lost points bold, sortable when long) and charts
 //! as figures. The page around it (style sheet, print pages, provenance margins) is
-//! [`crate::render::html::document`]'s.
+//! the HTML module's (`render::html`).
 
 use crate::render::document::{Block, Document, Span, Table};
 use crate::render::html;

@@ -370,35 +370,7 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
             g.no_data.len(),
             at_stake
         )));
-        let mut t = Grid::new(
-            &["编号", "指标", "涉及分值#", "缺少数据", "需提供佐证材料"],
-            &[2, 5, 2, 7, 9],
-        );
-        for i in &g.no_data {
-            let missing: Vec<String> = i
-                .missing
-                .iter()
-                .map(|m| {
-                    if m.desc.is_empty() {
-                        m.field.to_string()
-                    } else {
-                        m.desc.clone()
-                    }
-                })
-                .collect();
-            t.row(vec![
-                i.id.to_string(),
-                i.name.to_string(),
-                i.at_stake.to_string(),
-                missing.join("、"),
-                if i.evidence.is_empty() {
-                    "—".into()
-                } else {
-                    i.evidence.join("、")
-                },
-            ]);
-        }
-        d = d.add_table(t.table());
+        d = d.add_table(Grid::of(&crate::render::compose::gap::no_data_table(g)).table());
     }
 
     d = d.add_paragraph(heading("Heading1", "五、达标路径"));

@@ -194,6 +194,49 @@ pub fn document(analyses: &[GapAnalysis]) -> Document {
     d
 }
 
+/// 无数据指标: each item without data, the points at stake, the figures missing, the 佐证材料 it
+/// needs and what supplying the data at the rule's target values earns (rescored).
+pub fn no_data_table(g: &GapAnalysis) -> Table {
+    let mut t = Table::new(
+        None,
+        &[
+            ("编号", Kind::Id),
+            ("指标", Kind::Text),
+            ("涉及分值", Kind::Points),
+            ("缺少数据", Kind::Text),
+            ("需提供佐证材料", Kind::Text),
+            ("按目标值补充（复算）", Kind::Text),
+        ],
+    );
+    for i in &g.no_data {
+        let missing: Vec<String> = i
+            .missing
+            .iter()
+            .map(|m| {
+                if m.desc.is_empty() {
+                    m.field.to_string()
+                } else {
+                    m.desc.clone()
+                }
+            })
+            .collect();
+        t.row(vec![
+            i.id.to_string().into(),
+            i.name.to_string().into(),
+            i.at_stake.into(),
+            missing.join("、").into(),
+            if i.evidence.is_empty() {
+                "—".to_string()
+            } else {
+                i.evidence.join("、")
+            }
+            .into(),
+            crate::render::markdown::supply_text(i.supply.as_ref()).into(),
+        ]);
+    }
+    t
+}
+
 /// A plan step's cost as written (`1`, `2.5`).
 fn trim_cost(c: f64) -> String {
     let s = format!("{c:.3}");

@@ -61,32 +61,32 @@ pub fn document(r: &Ranking, pass_lines: Option<&[PassLine]>) -> Document {
         .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
         .collect();
     d.para(format!("领域得分列：{}。", legend.join("；")));
-    let errors: Vec<String> = r
+    // A county named with its id as code: `乙县（`real-b`）：…`.
+    let line = |c: &crate::report::CountyRef, what: String| {
+        vec![
+            Span::Text(format!("{}（", c.name)),
+            Span::Code(c.id.clone()),
+            Span::Text(format!("）：{what}")),
+        ]
+    };
+    let errors: Vec<Vec<Span>> = r
         .rows
         .iter()
-        .flat_map(|row| {
-            row.errors
-                .iter()
-                .map(move |e| format!("{}（{}）：{e}", row.county.name, row.county.id))
-        })
+        .flat_map(|row| row.errors.iter().map(|e| line(&row.county, e.to_string())))
         .collect();
     if !errors.is_empty() {
         d.heading(2, format!("{}（按0分计）", words::RULE_ERROR));
-        d.list(errors);
+        d.blocks.push(Block::List(errors));
     }
     failures(&mut d, &r.failures);
-    let zeroed: Vec<String> = r
+    let zeroed: Vec<Vec<Span>> = r
         .rows
         .iter()
-        .flat_map(|row| {
-            row.zeroed
-                .iter()
-                .map(move |z| format!("{}（{}）：{z}", row.county.name, row.county.id))
-        })
+        .flat_map(|row| row.zeroed.iter().map(|z| line(&row.county, z.clone())))
         .collect();
     if !zeroed.is_empty() {
         d.heading(2, words::ZEROED);
-        d.list(zeroed);
+        d.blocks.push(Block::List(zeroed));
     }
     provenance(&mut d, &r.provenance);
     d

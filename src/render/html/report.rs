@@ -9,8 +9,8 @@ use crate::render::compose::score;
 use crate::render::markdown::{
     accounting_equation, accounting_rows, adjustment_notes, adjustment_row, changes_text,
     entries_head, entry_rows, fix_text, inferred_sentence, line_rows, plan_sentence, step_change,
-    step_name, summary_lines, summary_title, supply_text, SumCell, ACCOUNTING_TITLE,
-    ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE, LINES_HEAD, SUMMARY_NOTE,
+    step_name, summary_lines, summary_title, SumCell, ACCOUNTING_TITLE, ADJUSTMENTS_HEAD,
+    ADJUSTMENTS_TITLE, LINES_HEAD, SUMMARY_NOTE,
 };
 use crate::render::svg::{HBar, PassMark};
 use crate::render::{area_heading, short_inputs};
@@ -385,40 +385,9 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
     if g.no_data.is_empty() {
         s.push_str(&p("所有指标都有数据。"));
     } else {
-        let mut t = Table::new(&[
-            "编号",
-            "指标",
-            "涉及分值#",
-            "缺少数据",
-            "需提供佐证材料",
-            "按目标值补充（复算）",
-        ]);
-        for i in &g.no_data {
-            let missing: Vec<String> = i
-                .missing
-                .iter()
-                .map(|m| {
-                    if m.desc.is_empty() {
-                        m.field.to_string()
-                    } else {
-                        m.desc.clone()
-                    }
-                })
-                .collect();
-            t.row(vec![
-                i.id.to_string().into(),
-                i.name.to_string().into(),
-                Cell::N(i.at_stake.to_string()),
-                missing.join("、").into(),
-                if i.evidence.is_empty() {
-                    "—".into()
-                } else {
-                    i.evidence.join("、").into()
-                },
-                supply_text(i.supply.as_ref()).into(),
-            ]);
-        }
-        s.push_str(&t.render());
+        s.push_str(&crate::render::write::html::table(
+            &crate::render::compose::gap::no_data_table(g),
+        ));
     }
 
     if let Some(pc) = &g.peers {

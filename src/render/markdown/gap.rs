@@ -688,43 +688,9 @@ fn no_data(g: &GapAnalysis, s: &mut String) {
         s.push_str("所有指标都有数据。\n\n");
         return;
     }
-    let mut t = Table::new(
-        &[
-            "编号",
-            "指标",
-            "涉及分值",
-            "缺少数据",
-            "需提供佐证材料",
-            "按目标值补充（复算）",
-        ],
-        &[false, false, true, false, false, false],
-    );
-    for i in &g.no_data {
-        let missing: Vec<String> = i
-            .missing
-            .iter()
-            .map(|m| {
-                if m.desc.is_empty() {
-                    m.field.to_string()
-                } else {
-                    m.desc.clone()
-                }
-            })
-            .collect();
-        t.row(vec![
-            i.id.to_string(),
-            i.name.to_string(),
-            i.at_stake.to_string(),
-            missing.join("、"),
-            if i.evidence.is_empty() {
-                "—".into()
-            } else {
-                i.evidence.join("、")
-            },
-            supply_text(i.supply.as_ref()),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::gap::no_data_table(g),
+    ));
     s.push('\n');
 }
 

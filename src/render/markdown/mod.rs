@@ -22,6 +22,7 @@ pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
 #[cfg(feature = "html")]
 pub(crate) use self::diff::{plain, rank_move, signed};
 pub use self::gap::markdown as gap_markdown;
+pub(crate) use self::gap::supply_text;
 #[cfg(any(feature = "html", feature = "docx", feature = "xlsx"))]
 pub(crate) use self::gap::{
     accounting_equation, accounting_rows, adjustment_fix_text, adjustment_notes,
@@ -30,7 +31,7 @@ pub(crate) use self::gap::{
     GAP_NOTE,
 };
 #[cfg(any(feature = "html", feature = "docx"))]
-pub(crate) use self::gap::{changes_text, fix_text, plan_sentence, supply_text};
+pub(crate) use self::gap::{changes_text, fix_text, plan_sentence};
 pub use self::gap_batch::markdown as gap_summary_markdown;
 #[cfg(any(feature = "html", feature = "xlsx"))]
 pub(crate) use self::gap_batch::{

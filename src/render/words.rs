@@ -37,6 +37,15 @@ pub fn triggered(fired: bool) -> &'static str {
     }
 }
 
+/// A veto's outcome before and after a change of rules: `一票否决 V1 名称：未触发 → 触发`.
+pub fn veto_change(id: &str, name: &str, old: bool, new: bool) -> String {
+    format!(
+        "{VETO_KIND} {id} {name}：{} → {}",
+        triggered(old),
+        triggered(new)
+    )
+}
+
 /// Yes / no in a table cell (一票否决 of a county: 是 or 否).
 pub fn yes_no(b: bool) -> &'static str {
     if b {

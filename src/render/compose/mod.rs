@@ -7,11 +7,13 @@
 //! | score | [`score::document`], [`score::batch_tables`] | Markdown, HTML, workbook (Word: the entries table) |
 //! | gap | [`gap::document`] | CSV, workbook |
 //! | rank | [`rank::document`] | Markdown, HTML, workbook |
+//! | uncertainty | [`uncertainty::document`] | Markdown, HTML |
 
 pub mod gap;
 pub mod items;
 pub mod rank;
 pub mod score;
+pub mod uncertainty;
 
 use crate::render::document::{Document, Kind};
 

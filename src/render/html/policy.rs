@@ -9,10 +9,8 @@ use crate::analyse::policy::uncertainty::Uncertainty;
 use crate::analyse::policy::whatif::WhatIf;
 use crate::helpers::fmt_num;
 use crate::model::PassLine;
-use crate::render::markdown::{
-    contribution_zh, kind_zh, noise_text, plain, rank_move, section_zh, signed, total_text,
-};
-use crate::render::svg::{self, HBar, HBarChart};
+use crate::render::markdown::{contribution_zh, kind_zh, plain, rank_move, section_zh, signed};
+use crate::render::svg;
 use crate::render::words;
 use crate::report::{Failure, Provenance};
 use crate::types::IndicatorId;
@@ -182,13 +180,11 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
                 ),
             ));
             for v in &c.vetoes {
-                let on = words::triggered;
-                s.push_str(&p(&format!(
-                    "一票否决 {} {}：{} → {}",
-                    v.id,
-                    v.name,
-                    on(v.old),
-                    on(v.new)
+                s.push_str(&p(&words::veto_change(
+                    v.id.as_str(),
+                    &v.name,
+                    v.old,
+                    v.new,
                 )));
             }
             if c.contributions.is_empty() {
@@ -397,146 +393,12 @@ pub fn whatif_html(w: &WhatIf, prov: &Provenance) -> String {
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 pub fn uncertainty_html(u: &Uncertainty, prov: &Provenance) -> String {
-    let title = "排名稳健性分析";
-    let mut s = p(&format!(
-        "指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}",
-        u.ruleset,
-        u.runs,
-        u.seed,
-        noise_text(u)
-    ));
-    s.push_str(&p(&format!(
-        "{}　平均名次变动：{:.2}",
-        total_text(u),
-        u.mean_rank_shift
-    )));
-    s.push_str(&h(2, "各县名次区间"));
-    s.push_str(&figure(
-        &svg::rank_intervals(u),
-        "图：各县名次的 5%–95% 分位区间、中位名次与基准名次（数值见下表）",
-    ));
-    let names: Vec<String> = u
-        .pass_lines
-        .iter()
-        .map(|p| format!("达{}概率#", p.name))
-        .collect();
-    let mut head = vec![
-        "县",
-        "名称",
-        "否决",
-        "基准总分#",
-        "基准名次#",
-        "中位名次#",
-        "5%–95%区间#",
-        "平均变动#",
-    ];
-    head.extend(names.iter().map(String::as_str));
-    let mut t = Table::new(&head).with_id("counties");
-    for c in &u.counties {
-        let mut row: Vec<Cell> = vec![
-            c.id.as_str().into(),
-            c.name.as_str().into(),
-            if c.vetoed { "否决" } else { "" }.into(),
-            Cell::N(c.baseline_total.to_string()),
-            Cell::N(c.baseline_rank.to_string()),
-            Cell::N(c.median_rank.to_string()),
-            Cell::N(format!("{}–{}", c.p05_rank, c.p95_rank)),
-            Cell::N(format!("{:.2}", c.mean_rank_shift)),
-        ];
-        row.extend(
-            c.pass_probability
-                .iter()
-                .map(|p| Cell::N(format!("{}%", fmt_num((p * 1000.0).round() / 10.0)))),
-        );
-        if c.vetoed {
-            t.row_class(row, "veto");
-        } else {
-            t.row(row);
-        }
-    }
-    s.push_str(&t.render());
-    if u.counties.iter().any(|c| c.vetoed) {
-        s.push_str(&p_note(
-            "否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。",
-        ));
-    }
-    if let Some(sens) = &u.sensitivity {
-        s.push_str(&h(2, "敏感性分析（一级指标权重，Sobol 指数）"));
-        s.push_str(&p_note(&format!(
-            "各一级指标分值独立乘以 [{}, {}] 内的均匀因子{}；基础样本 {} 个，共计算 {} 组权重。一阶指数：该指标权重单独解释的方差比例；总效应指数：含交互作用。",
-            fmt_num(1.0 - sens.factor),
-            fmt_num(1.0 + sens.factor),
-            if u.float_total { "（总分随之浮动）" } else { "，再按比例缩放使总分不变" },
-            sens.samples,
-            sens.evaluations
-        )));
-        let index = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.3}"));
-        for o in &sens.outputs {
-            let what = match o.output.strip_prefix("pass:") {
-                Some(id) => {
-                    let name = u
-                        .pass_lines
-                        .iter()
-                        .find(|p| p.id.as_str() == id)
-                        .map_or(id, |p| p.name.as_str());
-                    format!("达{name}的县所占比例")
-                }
-                None => "平均名次变动".to_string(),
-            };
-            let heading = format!("{what}（方差 {:.4}）", o.variance);
-            s.push_str(&h(3, &heading));
-            let rows: Vec<HBar> = o
-                .areas
-                .iter()
-                .map(|a| HBar {
-                    label: format!("{} {}", a.id, a.name),
-                    values: vec![
-                        a.first_order.unwrap_or(0.0).max(0.0),
-                        a.total_order.unwrap_or(0.0).max(0.0),
-                    ],
-                    max: Some(1.0),
-                    marker: None,
-                    text: format!(
-                        "一阶 {}，总效应 {}",
-                        index(a.first_order),
-                        index(a.total_order)
-                    ),
-                })
-                .collect();
-            let defined = o.areas.iter().any(|a| a.first_order.is_some());
-            s.push_str(&if !defined {
-                String::new()
-            } else {
-                figure(
-                    &svg::hbars(&HBarChart {
-                        title: &format!("Sobol 指数：{what}"),
-                        note: "0 到 1：该指标权重解释的方差比例",
-                        series: &["一阶指数", "总效应指数"],
-                        marker: None,
-                        track: None,
-                        rows: &rows,
-                    }),
-                    "图：各一级指标权重的 Sobol 指数（数值见下表；负的估计值画作 0）",
-                )
-            });
-            let mut t = Table::new(&["编号", "一级指标", "一阶指数#", "总效应指数#"]);
-            for a in &o.areas {
-                t.row(vec![
-                    a.id.to_string().into(),
-                    a.name.as_str().into(),
-                    Cell::N(index(a.first_order)),
-                    Cell::N(index(a.total_order)),
-                ]);
-            }
-            s.push_str(&t.render());
-        }
-        if sens
-            .outputs
-            .iter()
-            .any(|o| o.areas.iter().any(|a| a.first_order.is_none()))
-        {
-            s.push_str(&p_note("—：该项在各组权重下不变（方差为 0），指数无定义。"));
-        }
-    }
-    one(title, prov, "数据哈希", s)
+    let doc = crate::render::compose::uncertainty::document(u, true);
+    let prov = Prov {
+        p: prov,
+        data_word: "数据哈希",
+    };
+    let mut body = crate::render::write::html::body(&doc, &prov.block());
+    body.push_str(&inputs_list(prov.p, "数据哈希"));
+    document("排名稳健性分析", &[Section { prov, body }])
 }

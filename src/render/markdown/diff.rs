@@ -127,13 +127,9 @@ pub fn diff_markdown(d: &RuleSetDiff) -> String {
             signed(c.delta)
         ));
         for v in &c.vetoes {
-            let on = crate::render::words::triggered;
             s.push_str(&format!(
-                "- 一票否决 {} {}：{} → {}\n",
-                v.id,
-                v.name,
-                on(v.old),
-                on(v.new)
+                "- {}\n",
+                crate::render::words::veto_change(v.id.as_str(), &v.name, v.old, v.new)
             ));
         }
         if c.contributions.is_empty() {

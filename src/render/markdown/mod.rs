@@ -22,25 +22,25 @@ pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
 #[cfg(feature = "html")]
 pub(crate) use self::diff::{plain, rank_move, signed};
 pub use self::gap::markdown as gap_markdown;
-pub(crate) use self::gap::supply_text;
+// What the composed gap document (`render::compose::gap`, in every build) takes from here.
+pub(crate) use self::gap::{
+    accounting_equation, accounting_rows, adjustment_fix_text, adjustment_points_text,
+    inferred_sentence, kind_zh as step_kind_zh, supply_text,
+};
 #[cfg(any(feature = "html", feature = "docx", feature = "xlsx"))]
 pub(crate) use self::gap::{
-    accounting_equation, accounting_rows, adjustment_fix_text, adjustment_notes,
-    adjustment_points_text, adjustment_row, inferred_sentence, kind_zh as step_kind_zh,
-    step_change, step_name, summary_lines, ACCOUNTING_TITLE, ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE,
-    GAP_NOTE,
+    adjustment_notes, adjustment_row, step_change, step_name, summary_lines, ACCOUNTING_TITLE,
+    ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE, GAP_NOTE,
 };
 #[cfg(any(feature = "html", feature = "docx"))]
 pub(crate) use self::gap::{changes_text, fix_text, plan_sentence};
 pub use self::gap_batch::markdown as gap_summary_markdown;
+pub(crate) use self::gap_batch::{entries_head, entry_rows, line_rows, SumCell, LINES_HEAD};
 #[cfg(any(feature = "html", feature = "xlsx"))]
-pub(crate) use self::gap_batch::{
-    entries_head, entry_rows, line_rows, summary_title, SumCell, LINES_HEAD, SUMMARY_NOTE,
-};
+pub(crate) use self::gap_batch::{summary_title, SUMMARY_NOTE};
 pub use self::rank::rank_markdown;
 pub(crate) use self::table::Table;
 pub use self::uncertainty::markdown as uncertainty_markdown;
-#[cfg(feature = "html")]
 pub(crate) use self::uncertainty::{noise_text, total_text};
 pub use self::whatif::markdown as whatif_markdown;
 

@@ -16,7 +16,6 @@ use crate::load::county::CountyData;
 use crate::model::FieldType;
 use crate::render::document::{Cell, Kind, Table};
 use crate::render::words;
-use crate::report::Failure;
 use crate::report::{EngineInfo, Report, RuleSetInfo};
 use crate::sheet::{self, DOCUMENTS_SHEET, MAIN_SHEET, SOURCES_SHEET};
 use crate::types::Points;
@@ -287,18 +286,6 @@ fn workbook(sheets: &[Sheet], o: &Origin) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(err)
 }
 
-fn failures_sheet(failures: &[Failure]) -> Option<Sheet> {
-    if failures.is_empty() {
-        return None;
-    }
-    let mut s = Sheet::new("未能评分", &["文件", "问题"]);
-    for f in failures {
-        s.rows
-            .push(vec![f.path.as_str().into(), f.error.as_str().into()]);
-    }
-    Some(s)
-}
-
 /// `fazhi score --format xlsx`: sheets 总表 (one row per county), 明细 (one row per item, with
 /// its inputs and explanation), 失分 (the items that lost points), then every table of the
 /// counties' reports ([`crate::render::compose::score::document`]) gathered by sheet: 各领域,
@@ -374,73 +361,7 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
-    let mut changes = Sheet::new("规则变化", &["部分", "编号", "变化", "方面", "原", "新"]);
-    for c in &d.changes {
-        changes.rows.push(vec![
-            super::markdown::section_zh(c.section).into(),
-            c.id.as_str().into(),
-            super::markdown::kind_zh(c.kind).into(),
-            c.aspect.clone().into(),
-            c.old.clone().into(),
-            c.new.clone().into(),
-        ]);
-    }
-    let mut counties = Sheet::new(
-        "得分变化",
-        &[
-            "编号",
-            "名称",
-            "原总分",
-            "新总分",
-            "变化",
-            "原名次",
-            "新名次",
-            "名次变化",
-            "原达标",
-            "新达标",
-        ],
-    );
-    let mut parts = Sheet::new(
-        "变化来源",
-        &[
-            "编号",
-            "名称",
-            "类别",
-            "指标编号",
-            "名称",
-            "原得分",
-            "新得分",
-            "变化",
-        ],
-    );
-    for c in &d.counties {
-        counties.rows.push(vec![
-            c.county.id.as_str().into(),
-            c.county.name.as_str().into(),
-            c.old_total.into(),
-            c.new_total.into(),
-            c.delta.into(),
-            c.old_rank.into(),
-            c.new_rank.into(),
-            X::Num(c.rank_change as f64),
-            c.old_pass.as_ref().map(|p| p.name.clone()).into(),
-            c.new_pass.as_ref().map(|p| p.name.clone()).into(),
-        ]);
-        for p in &c.contributions {
-            parts.rows.push(vec![
-                c.county.id.as_str().into(),
-                c.county.name.as_str().into(),
-                super::markdown::contribution_zh(p.kind).into(),
-                p.id.to_string().into(),
-                p.name.as_str().into(),
-                p.old.into(),
-                p.new.into(),
-                p.delta.into(),
-            ]);
-        }
-    }
-    let mut sheets = vec![changes, counties, parts];
-    sheets.extend(failures_sheet(&d.failures));
+    let docs = crate::render::compose::diff::documents(d, false);
     let origin = Origin {
         rulesets: vec![("原", &d.old), ("新", &d.new)],
         engine: &d.engine,
@@ -450,7 +371,7 @@ pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
             .map(|i| (i.path.clone(), i.sha256.clone()))
             .collect(),
     };
-    workbook(&sheets, &origin)
+    tables_workbook(&crate::render::document::gather(&docs), &origin)
 }
 
 /// `fazhi whatif --format xlsx`: sheets 县 (every county's baseline and scenario total, rank and

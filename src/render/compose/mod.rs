@@ -7,8 +7,10 @@
 //! | score | [`score::document`], [`score::batch_tables`] | Markdown, HTML, workbook (Word: the entries table) |
 //! | gap | [`gap::document`] | CSV, workbook |
 //! | rank | [`rank::document`] | Markdown, HTML, workbook |
+//! | diff | [`diff::documents`] | Markdown, HTML, workbook |
 //! | uncertainty | [`uncertainty::document`] | Markdown, HTML |
 
+pub mod diff;
 pub mod gap;
 pub mod items;
 pub mod rank;

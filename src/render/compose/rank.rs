@@ -7,7 +7,7 @@ use crate::analyse::change::rank::Ranking;
 use crate::model::PassLine;
 use crate::render::document::{Block, Cell, Document, Kind, Span, Table};
 use crate::render::{svg, words};
-use crate::report::{Failure, Provenance};
+use crate::report::Failure;
 
 /// The ranking `r`; with `pass_lines` (the rule set's), the chart of totals the HTML page draws.
 pub fn document(r: &Ranking, pass_lines: Option<&[PassLine]>) -> Document {
@@ -61,14 +61,7 @@ pub fn document(r: &Ranking, pass_lines: Option<&[PassLine]>) -> Document {
         .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
         .collect();
     d.para(format!("领域得分列：{}。", legend.join("；")));
-    // A county named with its id as code: `乙县（`real-b`）：…`.
-    let line = |c: &crate::report::CountyRef, what: String| {
-        vec![
-            Span::Text(format!("{}（", c.name)),
-            Span::Code(c.id.clone()),
-            Span::Text(format!("）：{what}")),
-        ]
-    };
+    let line = county_line;
     let errors: Vec<Vec<Span>> = r
         .rows
         .iter()
@@ -88,8 +81,18 @@ pub fn document(r: &Ranking, pass_lines: Option<&[PassLine]>) -> Document {
         d.heading(2, words::ZEROED);
         d.blocks.push(Block::List(zeroed));
     }
-    provenance(&mut d, &r.provenance);
+    let p = &r.provenance;
+    provenance(&mut d, &[("规则集", &p.ruleset)], &p.engine, &p.inputs);
     d
+}
+
+/// A county named with its id as code, then what is said of it: `乙县（`real-b`）：…`.
+pub(crate) fn county_line(c: &crate::report::CountyRef, what: String) -> Vec<Span> {
+    vec![
+        Span::Text(format!("{}（", c.name)),
+        Span::Code(c.id.clone()),
+        Span::Text(format!("）：{what}")),
+    ]
 }
 
 /// 未能评分的文件: each file that could not be scored, with why (sheet 未能评分).
@@ -111,24 +114,33 @@ pub(crate) fn failures(d: &mut Document, failures: &[Failure]) {
     d.table(t);
 }
 
-/// 来源: the rule set, the engine and every data file with its sha256.
-pub(crate) fn provenance(d: &mut Document, p: &Provenance) {
+/// 来源: each rule set (`规则集`, or 旧/新 for a diff), the engine and every data file with its
+/// sha256.
+pub(crate) fn provenance(
+    d: &mut Document,
+    rulesets: &[(&str, &crate::report::RuleSetInfo)],
+    engine: &crate::report::EngineInfo,
+    inputs: &[crate::report::InputFile],
+) {
     d.heading(2, "来源");
     let text = |s: String| Span::Text(s);
     let code = |s: &str| Span::Code(s.to_string());
-    let mut lines = vec![
-        vec![
-            text(format!("规则集：{}（", p.ruleset.title)),
-            code(&p.ruleset.id),
-            text(format!(" 版本 {}），哈希 ", p.ruleset.version)),
-            code(&p.ruleset.hash),
-        ],
-        vec![text(format!(
-            "引擎：{} {}",
-            p.engine.name, p.engine.version
-        ))],
-    ];
-    for i in &p.inputs {
+    let mut lines: Vec<Vec<Span>> = rulesets
+        .iter()
+        .map(|(role, r)| {
+            vec![
+                text(format!("{role}：{}（", r.title)),
+                code(&r.id),
+                text(format!(" 版本 {}），哈希 ", r.version)),
+                code(&r.hash),
+            ]
+        })
+        .collect();
+    lines.push(vec![text(format!(
+        "引擎：{} {}",
+        engine.name, engine.version
+    ))]);
+    for i in inputs {
         lines.push(vec![
             text("数据文件 ".into()),
             code(&i.path),

@@ -9,24 +9,12 @@ use crate::analyse::policy::uncertainty::Uncertainty;
 use crate::analyse::policy::whatif::WhatIf;
 use crate::helpers::fmt_num;
 use crate::model::PassLine;
-use crate::render::markdown::{contribution_zh, kind_zh, plain, rank_move, section_zh, signed};
+use crate::render::markdown::rank_move;
 use crate::render::svg;
 use crate::render::words;
-use crate::report::{Failure, Provenance};
+use crate::render::words::signed;
+use crate::report::Provenance;
 use crate::types::IndicatorId;
-
-fn failures(f: &[Failure]) -> String {
-    if f.is_empty() {
-        return String::new();
-    }
-    let mut s = h(2, &format!("未能评分的文件（{} 个）", f.len()));
-    let mut t = Table::new(&["文件", "错误"]);
-    for x in f {
-        t.row(vec![x.path.as_str().into(), x.error.as_str().into()]);
-    }
-    s.push_str(&t.render());
-    s
-}
 
 pub(super) fn one(title: &str, prov: &Provenance, word: &str, body: String) -> String {
     let prov = Prov {
@@ -74,145 +62,25 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
         "规则集变更：{} {} → {} {}",
         o.id, o.version, n.id, n.version
     );
-    let mut s = p(&format!(
-        "旧规则集：{}（{} 版本 {}），sha256 {}",
-        o.title, o.id, o.version, o.hash
-    ));
-    if !d.counties.is_empty() {
-        let mut moved: Vec<_> = d.counties.iter().collect();
-        moved.sort_by(|a, b| b.delta.cmp(&a.delta).then(a.county.id.cmp(&b.county.id)));
-        let shown: Vec<_> = if moved.len() > 40 {
-            moved[..20]
-                .iter()
-                .chain(&moved[moved.len() - 20..])
-                .collect()
-        } else {
-            moved.iter().collect()
-        };
-        let rows: Vec<(String, f64, String)> = shown
-            .iter()
-            .map(|c| {
-                (
-                    c.county.name.clone(),
-                    c.delta.as_f64(),
-                    format!("{}（{}）", signed(c.delta), rank_move(c.rank_change)),
-                )
-            })
-            .collect();
-        s.push_str(&h(2, "各县得分变动"));
-        s.push_str(&figure(
-            &svg::signed_bars(
-                "各县总分变化（新 − 旧，分）",
-                "括号内为名次变化（↑ 上升，↓ 下降）",
-                &rows,
-            ),
-            &if shown.len() < moved.len() {
-                format!(
-                    "图：总分上升最多和下降最多的各 20 个县（共 {} 个县，全部见下表）",
-                    moved.len()
-                )
-            } else {
-                format!("图：{} 个县的总分变化（数值见下表）", moved.len())
-            },
-        ));
-    }
-    s.push_str(&h(2, &format!("结构变更（{} 项）", d.changes.len())));
-    if d.changes.is_empty() {
-        s.push_str(&p("无结构变更。"));
-    } else {
-        let mut t = Table::new(&["类别", "编号", "变更", "属性", "旧", "新"]).with_id("changes");
-        for c in &d.changes {
-            t.row(vec![
-                section_zh(c.section).into(),
-                c.id.as_str().into(),
-                kind_zh(c.kind).into(),
-                c.aspect.clone().unwrap_or_default().into(),
-                c.old.clone().unwrap_or_default().into(),
-                c.new.clone().unwrap_or_default().into(),
-            ]);
-        }
-        s.push_str(&t.render());
-    }
-    if !d.counties.is_empty() {
-        s.push_str(&h(2, "各县得分变化"));
-        s.push_str(&p_note("名次为本批县内的名次（同分同名次，其后顺延）；变化 = 新总分 − 旧总分，等于下列各项变化之和。"));
-        let mut t = Table::new(&[
-            "县",
-            "id",
-            "旧总分#",
-            "新总分#",
-            "变化#",
-            "旧名次#",
-            "新名次#",
-            "名次变化",
-            "旧等级",
-            "新等级",
-        ])
-        .with_id("counties");
-        let level = |p: &Option<crate::analyse::change::rank::PassLevel>| {
-            words::level(p.as_ref().map(|p| p.name.as_str()))
-        };
-        for c in &d.counties {
-            t.row(vec![
-                c.county.name.as_str().into(),
-                c.county.id.as_str().into(),
-                Cell::N(c.old_total.to_string()),
-                Cell::N(c.new_total.to_string()),
-                Cell::N(signed(c.delta)),
-                Cell::N(c.old_rank.to_string()),
-                Cell::N(c.new_rank.to_string()),
-                rank_move(c.rank_change).into(),
-                level(&c.old_pass).into(),
-                level(&c.new_pass).into(),
-            ]);
-        }
-        s.push_str(&t.render());
-        for c in &d.counties {
-            s.push_str(&h(
-                3,
-                &format!(
-                    "{}（{}）：{} → {}（{}）",
-                    c.county.name,
-                    c.county.id,
-                    c.old_total,
-                    c.new_total,
-                    signed(c.delta)
-                ),
-            ));
-            for v in &c.vetoes {
-                s.push_str(&p(&words::veto_change(
-                    v.id.as_str(),
-                    &v.name,
-                    v.old,
-                    v.new,
-                )));
-            }
-            if c.contributions.is_empty() {
-                s.push_str(&p("得分未变。"));
-                continue;
-            }
-            let mut t = Table::new(&["类型", "编号", "名称", "旧#", "新#", "变化#"]);
-            for x in &c.contributions {
-                t.row(vec![
-                    contribution_zh(x.kind).into(),
-                    x.id.to_string().into(),
-                    x.name.as_str().into(),
-                    Cell::N(plain(x.old)),
-                    Cell::N(plain(x.new)),
-                    Cell::N(signed(x.delta)),
-                ]);
-            }
-            s.push_str(&t.render());
-        }
-    }
-    s.push_str(&failures(&d.failures));
-    // The page's provenance names the new rule set; the old one is stated at the top.
-    let prov = Provenance {
+    // The page's provenance names the new rule set; the old one is in the page's 来源.
+    let p = Provenance {
         ruleset: d.new.clone(),
         engine: d.engine.clone(),
         inputs: d.inputs.clone(),
     };
-    one(&title, &prov, "数据文件", s)
+    let prov = Prov {
+        p: &p,
+        data_word: "数据文件",
+    };
+    let mut body = String::new();
+    for (k, doc) in crate::render::compose::diff::documents(d, true)
+        .iter()
+        .enumerate()
+    {
+        let after = if k == 0 { prov.block() } else { String::new() };
+        body.push_str(&crate::render::write::html::body(doc, &after));
+    }
+    document(&title, &[Section { prov, body }])
 }
 
 /// A what-if comparison as HTML: baseline against scenario totals (scatter), the largest rank

@@ -17,10 +17,7 @@ pub(crate) use self::audit::{
     remove_one_order, title as audit_title, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
 };
 pub use self::diff::diff_markdown;
-#[cfg(any(feature = "html", feature = "xlsx"))]
-pub(crate) use self::diff::{contribution_zh, kind_zh, section_zh};
-#[cfg(feature = "html")]
-pub(crate) use self::diff::{plain, rank_move, signed};
+pub(crate) use self::diff::{contribution_zh, kind_zh, rank_move, section_zh};
 pub use self::gap::markdown as gap_markdown;
 // What the composed gap document (`render::compose::gap`, in every build) takes from here.
 pub(crate) use self::gap::{
@@ -85,20 +82,4 @@ pub(crate) fn short_inputs(inputs: &crate::Inputs) -> Vec<String> {
 /// The Markdown report of one county: [`crate::render::compose::score::document`] written out.
 pub fn markdown(r: &Report) -> String {
     crate::render::write::markdown::markdown(&crate::render::compose::score::document(r, false))
-}
-
-/// The Markdown section listing the data files a batch could not score (empty when none).
-pub(crate) fn failures(failures: &[crate::report::Failure]) -> String {
-    if failures.is_empty() {
-        return String::new();
-    }
-    let mut s = format!("\n## 未能评分的文件（{} 个）\n\n", failures.len());
-    for f in failures {
-        s.push_str(&format!(
-            "- `{}`：{}\n",
-            f.path,
-            f.error.replace('\n', "；")
-        ));
-    }
-    s
 }

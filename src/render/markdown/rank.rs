@@ -9,22 +9,3 @@ use crate::analyse::change::rank::Ranking;
 pub fn rank_markdown(r: &Ranking) -> String {
     crate::render::write::markdown::markdown(&crate::render::compose::rank::document(r, None))
 }
-
-/// The rules that failed, county by county (a section only when some did).
-pub(crate) fn errors_markdown<'a>(
-    rows: impl Iterator<Item = (&'a crate::report::CountyRef, &'a [crate::report::RuleError])>,
-) -> String {
-    let mut lines = String::new();
-    for (c, errors) in rows {
-        for e in errors {
-            lines.push_str(&format!("- {}（`{}`）：{e}\n", c.name, c.id));
-        }
-    }
-    if lines.is_empty() {
-        return lines;
-    }
-    format!(
-        "\n## {}（按0分计）\n\n{lines}",
-        crate::render::words::RULE_ERROR
-    )
-}

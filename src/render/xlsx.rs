@@ -232,6 +232,25 @@ struct Origin<'a> {
     inputs: Vec<(String, String)>,
 }
 
+impl<'a> Origin<'a> {
+    /// The origin of a workbook made with `rulesets` (role, rule set) by `engine` from the data
+    /// files `inputs` (path and sha256).
+    fn new(
+        rulesets: Vec<(&'a str, &'a RuleSetInfo)>,
+        engine: &'a EngineInfo,
+        inputs: &[crate::report::InputFile],
+    ) -> Origin<'a> {
+        Origin {
+            rulesets,
+            engine,
+            inputs: inputs
+                .iter()
+                .map(|i| (i.path.clone(), i.sha256.clone()))
+                .collect(),
+        }
+    }
+}
+
 fn origin_sheet(o: &Origin) -> Sheet {
     let mut s = Sheet::new("出处", &["项目", "内容"]);
     for (role, rs) in &o.rulesets {
@@ -306,11 +325,7 @@ pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
     let docs: Vec<_> = reports.iter().map(|r| score::document(r, false)).collect();
     tables.extend(crate::render::document::gather(&docs));
     tables.push(sources);
-    let origin = Origin {
-        rulesets: vec![("", &first.ruleset)],
-        engine: &first.engine,
-        inputs: Vec::new(),
-    };
+    let origin = Origin::new(vec![("", &first.ruleset)], &first.engine, &[]);
     tables_workbook(&tables, &origin)
 }
 
@@ -322,16 +337,11 @@ pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn rank(r: &Ranking) -> Result<Vec<u8>> {
     let doc = crate::render::compose::rank::document(r, None);
-    let origin = Origin {
-        rulesets: vec![("", &r.provenance.ruleset)],
-        engine: &r.provenance.engine,
-        inputs: r
-            .provenance
-            .inputs
-            .iter()
-            .map(|i| (i.path.clone(), i.sha256.clone()))
-            .collect(),
-    };
+    let origin = Origin::new(
+        vec![("", &r.provenance.ruleset)],
+        &r.provenance.engine,
+        &r.provenance.inputs,
+    );
     tables_workbook(&crate::render::document::gather(&[doc]), &origin)
 }
 
@@ -346,11 +356,7 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
     };
     let doc = crate::render::compose::gap::document(analyses);
     let tables: Vec<Table> = doc.tables().cloned().collect();
-    let origin = Origin {
-        rulesets: vec![("", &first.ruleset)],
-        engine: &first.engine,
-        inputs: Vec::new(),
-    };
+    let origin = Origin::new(vec![("", &first.ruleset)], &first.engine, &[]);
     tables_workbook(&tables, &origin)
 }
 
@@ -362,15 +368,7 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
     let docs = crate::render::compose::diff::documents(d, false);
-    let origin = Origin {
-        rulesets: vec![("原", &d.old), ("新", &d.new)],
-        engine: &d.engine,
-        inputs: d
-            .inputs
-            .iter()
-            .map(|i| (i.path.clone(), i.sha256.clone()))
-            .collect(),
-    };
+    let origin = Origin::new(vec![("原", &d.old), ("新", &d.new)], &d.engine, &d.inputs);
     tables_workbook(&crate::render::document::gather(&docs), &origin)
 }
 
@@ -453,11 +451,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
 fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
     let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
-    let origin = Origin {
-        rulesets: vec![("", &info)],
-        engine: &engine,
-        inputs: Vec::new(),
-    };
+    let origin = Origin::new(vec![("", &info)], &engine, &[]);
     workbook(sheets, &origin)
 }
 
@@ -903,11 +897,7 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
     }
     write_sheet(
         wb.add_worksheet(),
-        &origin_sheet(&Origin {
-            rulesets: vec![("", &info)],
-            engine: &engine,
-            inputs: Vec::new(),
-        }),
+        &origin_sheet(&Origin::new(vec![("", &info)], &engine, &[])),
     )?;
     wb.save_to_buffer()
 }

@@ -708,20 +708,24 @@ fn peers(g: &GapAnalysis, s: &mut String) {
         s.push_str("同组中没有其他县，无法比较。\n\n");
         return;
     }
-    let mut t = Table::new(
-        &[
-            "编号",
-            "一级指标",
-            "本县",
-            "下四分位",
-            "同组中位数",
-            "上四分位",
-            "本县百分位",
-            "差距",
-            "比较",
-        ],
-        &[false, false, true, true, true, true, true, true, false],
-    );
+    // The areas' and the items' tables: the same columns but the second.
+    let peer_table = |what: &str| {
+        Table::new(
+            &[
+                "编号",
+                what,
+                "本县",
+                "下四分位",
+                "同组中位数",
+                "上四分位",
+                "本县百分位",
+                "差距",
+                "比较",
+            ],
+            &[false, false, true, true, true, true, true, true, false],
+        )
+    };
+    let mut t = peer_table("一级指标");
     let cell = |x: Option<Points>| x.map_or("—".into(), |p| p.to_string());
     let diff = |x: Option<Points>| x.map_or("—".into(), words::signed);
     let pct = |x: Option<f64>| x.map_or("—".into(), crate::helpers::fmt_num);
@@ -760,20 +764,7 @@ fn peers(g: &GapAnalysis, s: &mut String) {
     let below: Vec<&crate::analyse::gap::PeerArea> = p.items.iter().filter(|i| i.below).collect();
     if !below.is_empty() {
         s.push_str("\n低于同组中位数的二级指标：\n\n");
-        let mut t = Table::new(
-            &[
-                "编号",
-                "指标",
-                "本县",
-                "下四分位",
-                "同组中位数",
-                "上四分位",
-                "本县百分位",
-                "差距",
-                "比较",
-            ],
-            &[false, false, true, true, true, true, true, true, false],
-        );
+        let mut t = peer_table("指标");
         for i in below {
             t.row(row(i));
         }

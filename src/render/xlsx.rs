@@ -416,6 +416,14 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             "方案达标线",
         ],
     );
+    // The level's name, 未达到 when none (as in the Markdown report).
+    let level = |id: &Option<crate::types::IndicatorId>| {
+        words::level(
+            id.as_ref()
+                .and_then(|id| w.pass_lines.iter().find(|p| &p.id == id))
+                .map(|p| p.name.as_str()),
+        )
+    };
     for c in &w.counties {
         counties.rows.push(vec![
             c.id.as_str().into(),
@@ -426,8 +434,8 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             X::Num(f64::from(c.baseline_rank)),
             X::Num(f64::from(c.scenario_rank)),
             X::Num(c.rank_gain as f64),
-            c.baseline_level.as_ref().map(|l| l.to_string()).into(),
-            c.scenario_level.as_ref().map(|l| l.to_string()).into(),
+            level(&c.baseline_level).into(),
+            level(&c.scenario_level).into(),
         ]);
     }
     let mut points = Sheet::new(

@@ -9,6 +9,7 @@
 //! | rank | [`rank::document`] | Markdown, HTML, workbook |
 //! | diff | [`diff::documents`] | Markdown, HTML, workbook |
 //! | uncertainty | [`uncertainty::document`] | Markdown, HTML |
+//! | whatif | [`whatif::document`] | Markdown, HTML (the workbook keeps every node's points) |
 
 pub mod diff;
 pub mod gap;
@@ -16,6 +17,7 @@ pub mod items;
 pub mod rank;
 pub mod score;
 pub mod uncertainty;
+pub mod whatif;
 
 use crate::render::document::{Document, Kind};
 

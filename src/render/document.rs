@@ -56,6 +56,11 @@ pub enum Cell {
     Count(i64),
     /// A figure that is not points (a cost, a share), written with at most three decimals.
     Number(f64),
+    /// A statistic written with exactly this many decimals (`0.50`, `−0.125`).
+    Fixed(f64, usize),
+    /// A figure that is not defined (a correlation of a constant): `—`, an empty cell in a
+    /// workbook.
+    Undefined,
     /// A cell that stands out (lost points): bold where the format can.
     Strong(Box<Cell>),
 }
@@ -77,6 +82,8 @@ impl Cell {
                 _ => n.to_string(),
             },
             Cell::Number(x) => number(*x),
+            Cell::Fixed(x, d) => fixed(*x, *d),
+            Cell::Undefined => "—".into(),
             Cell::Strong(c) => c.text(kind),
         }
     }
@@ -89,6 +96,8 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Points(p) => p.to_string(),
             Cell::Percent(x) | Cell::Number(x) => number(*x),
+            Cell::Fixed(x, d) => format!("{x:.d$}"),
+            Cell::Undefined => String::new(),
             Cell::Count(n) => n.to_string(),
             Cell::Strong(c) => c.plain(),
         }
@@ -106,6 +115,18 @@ impl Cell {
         } else {
             Cell::Points(p)
         }
+    }
+}
+
+/// `x` with `d` decimals and the real minus sign (never `−0.000`).
+fn fixed(x: f64, d: usize) -> String {
+    let t = format!("{x:.d$}");
+    match t.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => {
+            format!("{}{rest}", words::MINUS)
+        }
+        Some(rest) => rest.to_string(),
+        None => t,
     }
 }
 

@@ -162,7 +162,7 @@ pub(crate) fn write_tables(
                         ws.write_number_with_format(r, col, p.as_f64(), &num)?;
                         p.to_string().len() + 1
                     }
-                    Cell::Number(x) => {
+                    Cell::Number(x) | Cell::Fixed(x, _) => {
                         ws.write_number_with_format(r, col, *x, &num)?;
                         format!("{x}").len()
                     }
@@ -174,7 +174,7 @@ pub(crate) fn write_tables(
                         ws.write_number_with_format(r, col, sheet::shift_decimal(*x, -2), &pct)?;
                         format!("{x}%").len()
                     }
-                    Cell::Empty | Cell::Strong(_) => 0,
+                    Cell::Empty | Cell::Undefined | Cell::Strong(_) => 0,
                 };
                 grow(&mut widths, c, w);
             }
@@ -473,43 +473,12 @@ fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
-    use crate::render::markdown::{audit_findings, audit_flags, no_alpha_zh, removed_zh};
+    use crate::render::markdown::{audit_findings, no_alpha_zh, removed_zh};
     let num = |v: Option<f64>| v.map_or(X::Empty, X::Num);
     let pct = |v: Option<f64>| v.map_or(X::Empty, |x| X::Pct(x * 100.0));
     let mut summary = Sheet::new("概要", &["发现"]);
     for f in audit_findings(a) {
         summary.rows.push(vec![f.into()]);
-    }
-    let mut items = Sheet::new(
-        "三级指标",
-        &[
-            "编号",
-            "指标",
-            "一级指标",
-            "分值",
-            "平均得分",
-            "满分县占比",
-            "零分县占比",
-            "众数占比",
-            "与一级指标相关",
-            "与总分相关",
-            "标记",
-        ],
-    );
-    for i in &a.items {
-        items.rows.push(vec![
-            i.id.to_string().into(),
-            i.name.as_str().into(),
-            i.area.to_string().into(),
-            i.max.into(),
-            X::Num(i.mean),
-            pct(Some(i.share_full)),
-            pct(Some(i.share_zero)),
-            pct(Some(i.modal_share)),
-            num(i.corr_with_area),
-            num(i.corr_with_total),
-            audit_flags(i).into(),
-        ]);
     }
     let mut areas = Sheet::new(
         "一级指标",
@@ -591,7 +560,20 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
             num(i.departure.map(|d| d * 100.0)),
         ]);
     }
-    ruleset_workbook(&[summary, items, areas, matrix, remove, influence], rules)
+    // 三级指标 is the model's table (the Markdown and HTML audits show the same).
+    let items = crate::render::compose::audit::items_table(a);
+    let info = crate::scoring::batch::ruleset_info(rules);
+    let engine = EngineInfo::current();
+    let origin = Origin::new(vec![("", &info)], &engine, &[]);
+    let mut wb = Workbook::new();
+    properties(&mut wb, &origin);
+    write_sheet(wb.add_worksheet(), &summary).map_err(err)?;
+    write_tables(wb.add_worksheet(), "三级指标", &[&items]).map_err(err)?;
+    for s in [areas, matrix, remove, influence] {
+        write_sheet(wb.add_worksheet(), &s).map_err(err)?;
+    }
+    write_sheet(wb.add_worksheet(), &origin_sheet(&origin)).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
 }
 
 fn type_zh(t: FieldType) -> &'static str {

@@ -11,6 +11,7 @@
 //! | uncertainty | [`uncertainty::document`] | Markdown, HTML |
 //! | whatif | [`whatif::document`] | Markdown, HTML (the workbook keeps every node's points) |
 
+pub mod audit;
 pub mod diff;
 pub mod gap;
 pub mod items;

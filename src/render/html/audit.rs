@@ -6,9 +6,8 @@ use super::policy::one;
 use super::{figure, h, p, p_note, Cell, Table};
 use crate::analyse::policy::audit::Audit;
 use crate::render::markdown::{
-    alpha_text, audit_findings, audit_flags, audit_title, corr_text, fixed, influence_note,
-    largest_zh, pct_text, points_pct, remove_one_order, removed_zh, ALPHA_NOTE, ITEMS_NOTE,
-    REMOVE_NOTE,
+    alpha_text, audit_findings, audit_title, corr_text, fixed, influence_note, largest_zh,
+    pct_text, points_pct, remove_one_order, removed_zh, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
 };
 use crate::render::svg::{self, HBar, HBarChart};
 use crate::report::Provenance;
@@ -152,39 +151,9 @@ pub fn audit_html(a: &Audit, prov: &Provenance) -> String {
     s.push_str(&t.render());
     s.push_str(&p_note(REMOVE_NOTE));
     s.push_str(&h(2, "三级指标"));
-    let mut t = Table::new(&[
-        "编号",
-        "指标",
-        "一级指标",
-        "分值#",
-        "平均得分#",
-        "满分县占比#",
-        "零分县占比#",
-        "与一级指标相关#",
-        "与总分相关#",
-        "标记",
-    ])
-    .with_id("items");
-    for i in &a.items {
-        let cells = vec![
-            i.id.to_string().into(),
-            i.name.as_str().into(),
-            i.area.to_string().into(),
-            Cell::N(i.max.to_string()),
-            Cell::N(fixed(i.mean, 2)),
-            Cell::N(pct_text(i.share_full)),
-            Cell::N(pct_text(i.share_zero)),
-            Cell::N(corr_text(i.corr_with_area, 3)),
-            Cell::N(corr_text(i.corr_with_total, 3)),
-            audit_flags(i).into(),
-        ];
-        if i.non_discriminating || i.negative_with_area {
-            t.row_class(cells, "veto");
-        } else {
-            t.row(cells);
-        }
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::html::table(
+        &crate::render::compose::audit::items_table(a),
+    ));
     s.push_str(&p_note(ITEMS_NOTE));
     s.push_str(&p(&format!("指标体系：{}", a.ruleset)));
     one(&title, prov, "数据哈希", s)

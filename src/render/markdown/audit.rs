@@ -199,38 +199,9 @@ pub fn markdown(a: &Audit) -> String {
         s.push_str(&format!("- {f}\n"));
     }
     s.push_str("\n## 三级指标\n\n");
-    let mut t = Table::new(
-        &[
-            "编号",
-            "指标",
-            "一级指标",
-            "分值",
-            "平均得分",
-            "满分县占比",
-            "零分县占比",
-            "与一级指标相关",
-            "与总分相关",
-            "标记",
-        ],
-        &[
-            false, false, false, true, true, true, true, true, true, false,
-        ],
-    );
-    for i in &a.items {
-        t.row(vec![
-            i.id.to_string(),
-            i.name.clone(),
-            i.area.to_string(),
-            i.max.to_string(),
-            fixed(i.mean, 2),
-            pct(i.share_full),
-            pct(i.share_zero),
-            corr(i.corr_with_area, 3),
-            corr(i.corr_with_total, 3),
-            flags_zh(i),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::audit::items_table(a),
+    ));
     s.push_str(&format!("\n{ITEMS_NOTE}\n\n## 一级指标\n\n"));
     let mut t = Table::new(
         &[

@@ -1,0 +1,44 @@
+//! The audit's tables that every format shows alike (the rest of the audit is still written per
+//! format): 三级指标, every item's statistics and flags.
+
+use crate::analyse::policy::audit::Audit;
+use crate::render::document::{Cell, Kind, Table};
+use crate::render::markdown::audit_flags;
+
+/// 三级指标: every item's points, mean, shares of counties at full and zero points and at the
+/// most common score, correlations with its area and the total, and its flags.
+pub fn items_table(a: &Audit) -> Table {
+    let mut t = Table::new(
+        Some("三级指标"),
+        &[
+            ("编号", Kind::Id),
+            ("指标", Kind::Text),
+            ("一级指标", Kind::Id),
+            ("分值", Kind::Points),
+            ("平均得分", Kind::Count),
+            ("满分县占比", Kind::Percent),
+            ("零分县占比", Kind::Percent),
+            ("众数占比", Kind::Percent),
+            ("与一级指标相关", Kind::Count),
+            ("与总分相关", Kind::Count),
+            ("标记", Kind::Text),
+        ],
+    );
+    let corr = |v: Option<f64>| v.map_or(Cell::Undefined, |x| Cell::Fixed(x, 3));
+    for i in &a.items {
+        t.row(vec![
+            i.id.to_string().into(),
+            i.name.as_str().into(),
+            i.area.to_string().into(),
+            i.max.into(),
+            Cell::Fixed(i.mean, 2),
+            Cell::Percent(i.share_full * 100.0),
+            Cell::Percent(i.share_zero * 100.0),
+            Cell::Percent(i.modal_share * 100.0),
+            corr(i.corr_with_area),
+            corr(i.corr_with_total),
+            audit_flags(i).into(),
+        ]);
+    }
+    t
+}

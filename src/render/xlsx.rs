@@ -473,37 +473,12 @@ fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
-    use crate::render::markdown::{audit_findings, no_alpha_zh, removed_zh};
+    use crate::render::markdown::{audit_findings, removed_zh};
     let num = |v: Option<f64>| v.map_or(X::Empty, X::Num);
     let pct = |v: Option<f64>| v.map_or(X::Empty, |x| X::Pct(x * 100.0));
     let mut summary = Sheet::new("概要", &["发现"]);
     for f in audit_findings(a) {
         summary.rows.push(vec![f.into()]);
-    }
-    let mut areas = Sheet::new(
-        "一级指标",
-        &[
-            "编号",
-            "一级指标",
-            "分值",
-            "三级指标数",
-            "平均得分",
-            "Cronbach α",
-            "无 α 的原因",
-            "与总分相关",
-        ],
-    );
-    for ar in &a.areas {
-        areas.rows.push(vec![
-            ar.id.to_string().into(),
-            ar.name.as_str().into(),
-            ar.points.into(),
-            ar.items.into(),
-            X::Num(ar.mean),
-            num(ar.cronbach_alpha),
-            no_alpha_zh(ar.no_alpha).into(),
-            num(ar.corr_with_total),
-        ]);
     }
     let mut head = vec!["一级指标".to_string()];
     head.extend(a.areas.iter().map(|x| x.id.to_string()));
@@ -569,7 +544,9 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
     properties(&mut wb, &origin);
     write_sheet(wb.add_worksheet(), &summary).map_err(err)?;
     write_tables(wb.add_worksheet(), "三级指标", &[&items]).map_err(err)?;
-    for s in [areas, matrix, remove, influence] {
+    let areas = crate::render::compose::audit::areas_table(a);
+    write_tables(wb.add_worksheet(), "一级指标", &[&areas]).map_err(err)?;
+    for s in [matrix, remove, influence] {
         write_sheet(wb.add_worksheet(), &s).map_err(err)?;
     }
     write_sheet(wb.add_worksheet(), &origin_sheet(&origin)).map_err(err)?;

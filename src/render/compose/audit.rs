@@ -1,9 +1,10 @@
 //! The audit's tables that every format shows alike (the rest of the audit is still written per
-//! format): 三级指标, every item's statistics and flags.
+//! format): 三级指标, every item's statistics and flags; 一级指标, every area's points, mean,
+//! Cronbach α (or why there is none) and correlation with the total.
 
 use crate::analyse::policy::audit::Audit;
 use crate::render::document::{Cell, Kind, Table};
-use crate::render::markdown::audit_flags;
+use crate::render::markdown::{audit_flags, no_alpha_zh};
 
 /// 三级指标: every item's points, mean, shares of counties at full and zero points and at the
 /// most common score, correlations with its area and the total, and its flags.
@@ -38,6 +39,38 @@ pub fn items_table(a: &Audit) -> Table {
             corr(i.corr_with_area),
             corr(i.corr_with_total),
             audit_flags(i).into(),
+        ]);
+    }
+    t
+}
+
+/// 一级指标: every area's points, number of items, mean, Cronbach α (— with the reason when
+/// there is none) and correlation with the total.
+pub fn areas_table(a: &Audit) -> Table {
+    let mut t = Table::new(
+        Some("一级指标"),
+        &[
+            ("编号", Kind::Id),
+            ("一级指标", Kind::Text),
+            ("分值", Kind::Points),
+            ("三级指标数", Kind::Count),
+            ("平均得分", Kind::Count),
+            ("Cronbach α", Kind::Count),
+            ("无 α 的原因", Kind::Text),
+            ("与总分相关", Kind::Count),
+        ],
+    );
+    let stat = |v: Option<f64>| v.map_or(Cell::Undefined, |x| Cell::Fixed(x, 3));
+    for ar in &a.areas {
+        t.row(vec![
+            ar.id.to_string().into(),
+            ar.name.as_str().into(),
+            ar.points.into(),
+            Cell::Count(ar.items as i64),
+            Cell::Fixed(ar.mean, 2),
+            stat(ar.cronbach_alpha),
+            no_alpha_zh(ar.no_alpha).into(),
+            stat(ar.corr_with_total),
         ]);
     }
     t

@@ -6,8 +6,8 @@ use super::policy::one;
 use super::{figure, h, p, p_note, Cell, Table};
 use crate::analyse::policy::audit::Audit;
 use crate::render::markdown::{
-    alpha_text, audit_findings, audit_title, corr_text, fixed, influence_note, largest_zh,
-    pct_text, points_pct, remove_one_order, removed_zh, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
+    audit_findings, audit_title, corr_text, fixed, influence_note, largest_zh, pct_text,
+    points_pct, remove_one_order, removed_zh, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
 };
 use crate::render::svg::{self, HBar, HBarChart};
 use crate::report::Provenance;
@@ -106,27 +106,9 @@ pub fn audit_html(a: &Audit, prov: &Provenance) -> String {
     }
     s.push_str(&t.render());
     s.push_str(&h(3, "内部一致性（Cronbach α）"));
-    let mut t = Table::new(&[
-        "编号",
-        "一级指标",
-        "分值#",
-        "三级指标数#",
-        "平均得分#",
-        "Cronbach α#",
-        "与总分相关#",
-    ]);
-    for ar in &a.areas {
-        t.row(vec![
-            ar.id.to_string().into(),
-            ar.name.as_str().into(),
-            Cell::N(ar.points.to_string()),
-            Cell::N(ar.items.to_string()),
-            Cell::N(fixed(ar.mean, 2)),
-            Cell::N(alpha_text(ar.cronbach_alpha, ar.no_alpha)),
-            Cell::N(corr_text(ar.corr_with_total, 3)),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::html::table(
+        &crate::render::compose::audit::areas_table(a),
+    ));
     s.push_str(&p_note(ALPHA_NOTE));
     s.push_str(&h(2, "逐一剔除"));
     let mut t = Table::new(&[

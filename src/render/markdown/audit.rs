@@ -17,11 +17,6 @@ pub(crate) fn no_alpha_zh(why: Option<NoAlpha>) -> &'static str {
     }
 }
 
-/// The alpha cell: the value, or — with the reason.
-pub(crate) fn alpha_text(alpha: Option<f64>, why: Option<NoAlpha>) -> String {
-    alpha.map_or_else(|| format!("—（{}）", no_alpha_zh(why)), |a| fixed(a, 3))
-}
-
 /// A correlation or index with `d` decimals and the real minus sign; — when undefined.
 pub(crate) fn corr(v: Option<f64>, d: usize) -> String {
     v.map_or("—".into(), |x| fixed(x, d))
@@ -203,30 +198,9 @@ pub fn markdown(a: &Audit) -> String {
         &crate::render::compose::audit::items_table(a),
     ));
     s.push_str(&format!("\n{ITEMS_NOTE}\n\n## 一级指标\n\n"));
-    let mut t = Table::new(
-        &[
-            "编号",
-            "一级指标",
-            "分值",
-            "三级指标数",
-            "平均得分",
-            "Cronbach α",
-            "与总分相关",
-        ],
-        &[false, false, true, true, true, true, true],
-    );
-    for ar in &a.areas {
-        t.row(vec![
-            ar.id.to_string(),
-            ar.name.clone(),
-            ar.points.to_string(),
-            ar.items.to_string(),
-            fixed(ar.mean, 2),
-            alpha_text(ar.cronbach_alpha, ar.no_alpha),
-            corr(ar.corr_with_total, 3),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::audit::areas_table(a),
+    ));
     s.push_str(&format!("\n{ALPHA_NOTE}\n\n### 一级指标相关矩阵\n\n"));
     let head: Vec<String> = std::iter::once("一级指标".to_string())
         .chain(a.areas.iter().map(|x| x.id.to_string()))

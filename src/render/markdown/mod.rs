@@ -9,14 +9,14 @@ mod table;
 mod uncertainty;
 mod whatif;
 
-pub(crate) use self::audit::flags_zh as audit_flags;
 pub use self::audit::markdown as audit_markdown;
 #[cfg(any(feature = "html", feature = "xlsx"))]
 pub(crate) use self::audit::{
-    alpha_text, corr as corr_text, findings as audit_findings, fixed, influence_note,
-    kind_zh as removed_zh, largest_zh, no_alpha_zh, pct as pct_text, points_pct, remove_one_order,
-    title as audit_title, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
+    corr as corr_text, findings as audit_findings, fixed, influence_note, kind_zh as removed_zh,
+    largest_zh, pct as pct_text, points_pct, remove_one_order, title as audit_title, ALPHA_NOTE,
+    ITEMS_NOTE, REMOVE_NOTE,
 };
+pub(crate) use self::audit::{flags_zh as audit_flags, no_alpha_zh};
 pub use self::diff::diff_markdown;
 pub(crate) use self::diff::{contribution_zh, kind_zh, rank_move, section_zh};
 pub use self::gap::markdown as gap_markdown;

@@ -480,15 +480,6 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
     for f in audit_findings(a) {
         summary.rows.push(vec![f.into()]);
     }
-    let mut head = vec!["一级指标".to_string()];
-    head.extend(a.areas.iter().map(|x| x.id.to_string()));
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut matrix = Sheet::new("相关矩阵", &head);
-    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
-        let mut cells: Vec<X> = vec![format!("{} {}", ar.id, ar.name).into()];
-        cells.extend(row.iter().map(|v| num(*v)));
-        matrix.rows.push(cells);
-    }
     let mut remove = Sheet::new(
         "逐一剔除",
         &[
@@ -546,7 +537,9 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
     write_tables(wb.add_worksheet(), "三级指标", &[&items]).map_err(err)?;
     let areas = crate::render::compose::audit::areas_table(a);
     write_tables(wb.add_worksheet(), "一级指标", &[&areas]).map_err(err)?;
-    for s in [matrix, remove, influence] {
+    let matrix = crate::render::compose::audit::matrix_table(a);
+    write_tables(wb.add_worksheet(), "相关矩阵", &[&matrix]).map_err(err)?;
+    for s in [remove, influence] {
         write_sheet(wb.add_worksheet(), &s).map_err(err)?;
     }
     write_sheet(wb.add_worksheet(), &origin_sheet(&origin)).map_err(err)?;

@@ -75,3 +75,20 @@ pub fn areas_table(a: &Audit) -> Table {
     }
     t
 }
+
+/// 相关矩阵: the first-level areas' pairwise correlations (— where an area's points do not vary).
+pub fn matrix_table(a: &Audit) -> Table {
+    let ids: Vec<String> = a.areas.iter().map(|x| x.id.to_string()).collect();
+    let mut cols: Vec<(&str, Kind)> = vec![("一级指标", Kind::Text)];
+    cols.extend(ids.iter().map(|i| (i.as_str(), Kind::Count)));
+    let mut t = Table::new(Some("相关矩阵"), &cols);
+    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
+        let mut cells = vec![Cell::Text(format!("{} {}", ar.id, ar.name))];
+        cells.extend(
+            row.iter()
+                .map(|v| v.map_or(Cell::Undefined, |x| Cell::Fixed(x, 2))),
+        );
+        t.row(cells);
+    }
+    t
+}

@@ -95,16 +95,9 @@ pub fn audit_html(a: &Audit, prov: &Provenance) -> String {
         ),
         "图：一级指标两两相关系数（数值写在格中，也见下表）",
     ));
-    let mut head = vec!["一级指标".to_string()];
-    head.extend(a.areas.iter().map(|x| format!("{}#", x.id)));
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut t = Table::new(&head);
-    for (label, row) in labels.iter().zip(&a.area_correlations) {
-        let mut cells: Vec<Cell> = vec![label.as_str().into()];
-        cells.extend(row.iter().map(|v| Cell::N(corr_text(*v, 2))));
-        t.row(cells);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::html::table(
+        &crate::render::compose::audit::matrix_table(a),
+    ));
     s.push_str(&h(3, "内部一致性（Cronbach α）"));
     s.push_str(&crate::render::write::html::table(
         &crate::render::compose::audit::areas_table(a),

@@ -202,18 +202,9 @@ pub fn markdown(a: &Audit) -> String {
         &crate::render::compose::audit::areas_table(a),
     ));
     s.push_str(&format!("\n{ALPHA_NOTE}\n\n### 一级指标相关矩阵\n\n"));
-    let head: Vec<String> = std::iter::once("一级指标".to_string())
-        .chain(a.areas.iter().map(|x| x.id.to_string()))
-        .collect();
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let right: Vec<bool> = (0..head.len()).map(|k| k > 0).collect();
-    let mut t = Table::new(&head, &right);
-    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
-        let mut cells = vec![format!("{} {}", ar.id, ar.name)];
-        cells.extend(row.iter().map(|v| corr(*v, 2)));
-        t.row(cells);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::audit::matrix_table(a),
+    ));
     if a.area_correlations.iter().flatten().any(Option::is_none) {
         s.push_str("\n—：无定义（该一级指标所有县得分相同）。\n");
     }

@@ -105,7 +105,8 @@ fn check_inputs<'a>(
             let d = err(
                 span,
                 format!("`{owner}` reads field `{f}`, which the data dictionary does not declare"),
-            );
+            )
+            .with_code(crate::error::Code::UnknownKey);
             out.push(
                 match did_you_mean(f.as_str(), m.fields.keys().map(|k| k.as_str())) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),

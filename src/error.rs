@@ -17,7 +17,7 @@ pub enum Severity {
 /// What kind of problem a [`Diagnostic`] reports: a stable, machine-readable code an embedder
 /// can match on (ZEN's `DiagnosticCode`, cedar's error kinds). The text of a message may be
 /// reworded between versions; a diagnostic's code is not changed. In JSON (the HTTP service's
-/// error bodies, `fazhi lint --format json`) and in Python (`.diagnostics[i]["code"]`) it is
+/// error bodies and `POST /lint`) and in Python (`.diagnostics[i]["code"]`) it is
 /// [`Code::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -124,34 +124,9 @@ impl Inferred {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::FieldSpec;
-
-    fn spec(y: &str) -> FieldSpec {
-        crate::load::parse::typed_for_tests(y).unwrap()
-    }
 
     #[test]
-    fn names_say_nothing_and_roles_and_declarations_do() {
-        // No lever declared: the dictionary says nothing, whatever the name.
-        assert_eq!(spec("{type: count, desc: x}").declared_lever(), None);
-        assert_eq!(
-            spec("{type: count, desc: x, lever: lower}").declared_lever(),
-            Some(Lever::Lower)
-        );
-        // A figure that is not the county's own is never a lever, even when a lever is declared.
-        for role in ["evaluator", "prior_year", "peer_derived"] {
-            let s = spec(&format!(
-                "{{type: number, desc: x, role: {role}, lever: raise}}"
-            ));
-            assert_eq!(s.declared_lever(), Some(Lever::None), "{role}");
-        }
-        assert!(spec("{type: count, desc: x, role: county}")
-            .role
-            .is_county());
-        assert!(crate::load::parse::typed_for_tests::<FieldSpec>(
-            "{type: count, desc: x, role: boss}"
-        )
-        .is_err());
+    fn levers_allow_their_direction_only() {
         assert!(Lever::Raise.allows(1.0, 2.0) && !Lever::Raise.allows(2.0, 1.0));
         assert!(Lever::Lower.allows(2.0, 1.0) && !Lever::Lower.allows(1.0, 2.0));
         assert!(!Lever::None.allows(1.0, 2.0) && Lever::None.allows(1.0, 1.0));

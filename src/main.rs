@@ -54,7 +54,7 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// Output format: md, json, html (a page with charts), docx (a Word 评估报告) or xlsx.
+        /// Output format: md, json, csv (the workbook's tables), html (a page with charts), docx (a Word 评估报告) or xlsx.
         #[arg(long, value_enum, default_value = "md")]
         format: cli::gap::GapFormat,
         /// A folder of county files, or a county table, to compare with (median, quartiles and

@@ -532,7 +532,7 @@ pub(crate) struct Model {
     /// Ids of the nodes (and `ruleset` for the header) whose points were refused for having more
     /// than three decimals (`authoring`): their sums are not checked again.
     pub too_fine: std::collections::BTreeSet<String>,
-    /// The 百分制 factor (`rescale_to / written total_points`) once [`crate::rescale::apply`]
+    /// The 百分制 factor (`rescale_to / written total_points`) once `rescale::apply`
     /// has put every point on the reported scale; 1 without `rescale_to`. Rules still run on the
     /// written scale: the runner binds `P / scale` and multiplies results by `scale`.
     pub scale: f64,
@@ -546,6 +546,40 @@ pub(crate) struct Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The lever a field declares (moved from levers.rs, so that levers imports nothing of
+    // model: no import circle).
+    fn lever_spec(y: &str) -> FieldSpec {
+        crate::load::parse::typed_for_tests(y).unwrap()
+    }
+
+    #[test]
+    fn names_say_nothing_and_roles_and_declarations_do() {
+        // No lever declared: the dictionary says nothing, whatever the name.
+        assert_eq!(lever_spec("{type: count, desc: x}").declared_lever(), None);
+        assert_eq!(
+            lever_spec("{type: count, desc: x, lever: lower}").declared_lever(),
+            Some(crate::levers::Lever::Lower)
+        );
+        // A figure that is not the county's own is never a lever, even when a lever is declared.
+        for role in ["evaluator", "prior_year", "peer_derived"] {
+            let s = lever_spec(&format!(
+                "{{type: number, desc: x, role: {role}, lever: raise}}"
+            ));
+            assert_eq!(
+                s.declared_lever(),
+                Some(crate::levers::Lever::None),
+                "{role}"
+            );
+        }
+        assert!(lever_spec("{type: count, desc: x, role: county}")
+            .role
+            .is_county());
+        assert!(crate::load::parse::typed_for_tests::<FieldSpec>(
+            "{type: count, desc: x, role: boss}"
+        )
+        .is_err());
+    }
 
     #[test]
     fn bounds_combine_type_and_range() {

@@ -140,13 +140,17 @@ fn every_format_says_what_is_undefined() {
         "# 指标体系统计审计：audit",
         "区分度不足的三级指标（≥95% 的县得分相同）1 项：2.1",
         "所有县得分相同的三级指标 1 项：其相关系数无定义",
-        "—（仅一项三级指标，无法计算 α）",
+        // α is — and the reason has its own column (issue 26: the workbook's columns).
+        "仅一项三级指标，无法计算 α",
         "0.778",
         "高于占比最多的是 1 甲领域",
         "c3",
     ] {
         assert!(md.contains(needle), "{needle} not in\n{md}");
     }
+    assert!(md
+        .lines()
+        .any(|l| l.contains("仅一项三级指标") && l.split('|').any(|c| c.trim() == "—")));
     assert!(!md.contains("NaN"));
     let o = fazhi(&[&base[..], &["--format", "html"]].concat());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));

@@ -79,6 +79,43 @@ fn rule_set_problems_have_their_codes() {
     // Not YAML.
     let got = rules_codes(&[("areas.yaml", "indicators: [\n")]);
     assert!(got.iter().any(|(c, _)| *c == Code::Syntax), "{got:?}");
+    // A misspelt key of the format (found by a new-user trial: it was `syntax`).
+    let misspelt = areas.replacen("points: 6", "pionts: 6", 1);
+    let got = rules_codes(&[("areas.yaml", &misspelt)]);
+    assert!(
+        got.iter()
+            .any(|(c, m)| *c == Code::UnknownKey && m.contains("pionts")),
+        "{got:?}"
+    );
+    // An item reading a field the dictionary does not declare (it was `structure`).
+    let undeclared = areas.replacen(
+        "inputs: [litigation.head_appearance_rate]",
+        "inputs: [litigation.head_appearance_rat]",
+        1,
+    );
+    let got = rules_codes(&[("areas.yaml", &undeclared)]);
+    assert!(
+        got.iter()
+            .any(|(c, m)| *c == Code::UnknownKey && m.contains("head_appearance_rat`")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn county_header_problems_have_their_codes() {
+    // Found by a new-user trial: both were `invalid_value`.
+    assert_eq!(
+        data_codes("county: {id: x, name: 某县, foo: 1}\ndata: {}\n"),
+        [Code::UnknownKey]
+    );
+    assert_eq!(
+        data_codes("county: {name: 某县}\ndata: {}\n"),
+        [Code::MissingKey]
+    );
+    assert_eq!(
+        data_codes("county: {id: x, name: 某县, year: 二〇二三}\ndata: {}\n"),
+        [Code::InvalidValue]
+    );
 }
 
 #[test]

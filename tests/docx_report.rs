@@ -334,3 +334,48 @@ fn docx_for_a_format_that_has_none_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("docx is for score and gap"), "{err}");
 }
+
+#[test]
+fn the_docx_prints_as_a_chinese_document() {
+    // Issue 26: every table repeats its header row on each page it runs onto, the text is
+    // declared zh-CN, 宋体 and 仿宋 are in the font table with their named substitute, ids never
+    // wrap (an id column is at least as wide as its longest id at 10 pt: 110 twips a character
+    // plus 260 of cell margins: `1.1.4` → 5 × 110 + 260 = 810).
+    let docx = fazhi(&[
+        "gap",
+        "--format",
+        "docx",
+        "fixtures/counties/yuncheng-2018.yaml",
+    ]);
+    let doc = part(&docx, "word/document.xml");
+    let tables = doc.matches("<w:tbl>").count();
+    assert!(tables > 5);
+    assert_eq!(doc.matches("<w:tblHeader />").count(), tables);
+    let styles = part(&docx, "word/styles.xml");
+    assert!(styles.contains("w:eastAsia=\"zh-CN\""), "{styles}");
+    assert!(styles.contains("w:eastAsia=\"仿宋\""));
+    let fonts = part(&docx, "word/fontTable.xml");
+    for f in ["宋体", "仿宋"] {
+        assert!(
+            fonts.contains(&format!(
+                "<w:font w:name=\"{f}\"><w:altName w:val=\"Noto Serif CJK SC"
+            )),
+            "{fonts}"
+        );
+    }
+    assert!(part(&docx, "docProps/core.xml").contains("<dc:language>zh-CN</dc:language>"));
+    let b = blocks(&docx);
+    let items = table_after(&b, "（一）政府职能依法全面履行（得分 12 / 140）");
+    assert_eq!(items[0][0], "编号");
+    let grid = b
+        .iter()
+        .find_map(|x| match x {
+            Block::T { grid, rows } if rows[0][0] == "编号" && rows[0][1] == "指标" => {
+                Some(grid.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert!(grid[0] >= 810, "{grid:?}");
+    assert_eq!(grid.iter().sum::<usize>(), 8844);
+}

@@ -155,6 +155,42 @@ fn field_index(f: &FieldPath) -> usize {
         .unwrap()
 }
 
+/// Found by proptest (PROPTEST_CASES=3000): item 1.1 needs `f2 ≥ 2` and `f0 ≤ 1` at once, item
+/// 1.2 `f2` up to 4; f0 = 0, f2 = 4 gives 4 + 4 = 8 ≥ 7, so "仍达不到" must not be claimed (it was:
+/// the plan's options combined the two items as searched one by one).
+#[test]
+fn unreachable_is_not_claimed_when_two_losing_items_share_a_field() {
+    let yaml = r#"ruleset: {id: t, title: 测试, version: '1', total_points: 8}
+fields:
+  x.f0: {type: count, range: [0, 4], desc: 字段0, lever: lower}
+  x.f1: {type: count, range: [0, 4], desc: 字段1, lever: lower}
+  x.f2: {type: count, range: [0, 4], desc: 字段2, lever: raise}
+indicators:
+  - id: '1'
+    name: 领域
+    points: 8
+    children:
+      - {id: '1.1', name: 项0, points: 4, inputs: [x.f2, x.f0], score: 'if d.x.f2 >= 2 && d.x.f0 <= 1 { P } else { 0 }'}
+      - {id: '1.2', name: 项1, points: 4, inputs: [x.f2, x.f0], score: 'tiers(d.x.f2, [[4, P], [2, P / 2]])'}
+pass_lines:
+  - {id: ok, name: 合格, min_total: 7}
+"#;
+    let rules = RuleSet::load(&RuleSource::from_documents([("r.yaml", yaml)])).unwrap();
+    let data = CountyData::from_str(
+        "c.yaml",
+        "county: {id: c, name: 县}\ndata: {x: {f0: 2, f1: 0, f2: 0}}\n",
+        &rules,
+    )
+    .unwrap();
+    let g = GapAnalysis::new(&rules, &data);
+    // By hand: f0 = 0, f2 = 4 → 1.1 earns 4, 1.2 earns 4: 8 ≥ 7.
+    let r = rules.score(&with(&rules, &data, &[(0, 0), (2, 4)]));
+    assert!(r.passes("ok"));
+    for plan in &g.plans {
+        assert_ne!(plan.proven, Some(true), "{plan:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 

@@ -701,3 +701,48 @@ fn verify_finds_a_relative_source_beside_the_report() {
         "not in the working folder"
     );
 }
+
+#[test]
+fn verify_on_a_workbook_or_word_file_says_it_verifies_json_reports() {
+    // Issue 26: a workbook or a Word report given to `verify` is named for what it is, with the
+    // command that makes the JSON report; exit 2, nothing verified. Was "save it as UTF-8".
+    let dir = tempfile::tempdir().unwrap();
+    let data = "tests/data/mini-good.yaml";
+    for (format, what) in [("xlsx", "a workbook"), ("docx", "a Word document")] {
+        let out = dir.path().join(format!("report.{format}"));
+        let o = fazhi(&[
+            "score",
+            "--rules",
+            MINI,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+            data,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let o = fazhi(&["verify", "--rules", MINI, out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let e = text(&o.stderr);
+        assert!(e.contains("verifies JSON reports"), "{e}");
+        assert!(e.contains(what), "{e}");
+        assert!(e.contains("--format json"), "{e}");
+        assert!(!e.contains("UTF-8"), "{e}");
+    }
+    // The same words for a zip package under another name, by its first bytes.
+    let renamed = dir.path().join("report.bin");
+    std::fs::copy(dir.path().join("report.xlsx"), &renamed).unwrap();
+    let o = fazhi(&["verify", "--rules", MINI, renamed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("a zip package"));
+    // A Markdown report too.
+    let md = dir.path().join("report.md");
+    std::fs::write(&md, "# 报告\n").unwrap();
+    let o = fazhi(&["verify", "--rules", MINI, md.to_str().unwrap()]);
+    assert!(text(&o.stderr).contains("a Markdown report"));
+    assert_eq!(
+        verify::not_a_json_report("r.json", b"{\"sc"),
+        None,
+        "a JSON file is left to read_reports"
+    );
+}

@@ -221,14 +221,20 @@ fn cli_score_rank_and_verify_read_out_of_100() {
     let full = format!("{CHUXIONG_DATA}/full.yaml");
     let o = fazhi(&["score", "--rules", CHUXIONG, &full]);
     let md = text(&o.stdout);
-    assert!(md.contains("**100** / 100"), "{md}");
+    assert!(md.contains("**100 / 100**"), "{md}");
     assert!(
         md.contains("满分 100 = 各一级指标 97 + 附加项（加、扣分）3"),
         "{md}"
     );
     let o = fazhi(&["rank", "--rules", CHUXIONG, CHUXIONG_DATA]);
     let md = text(&o.stdout);
-    assert!(md.contains("100 / 100") && md.contains("81 / 100"), "{md}");
+    // 总分 and 满分 columns of each county's row: read out of 100, never out of 97.
+    let cells = |id: &str| -> Vec<String> {
+        let row = md.lines().find(|l| l.contains(id)).unwrap_or_default();
+        row.split('|').map(|c| c.trim().to_string()).collect()
+    };
+    assert_eq!(cells("cx-full")[5..7], ["100", "100"], "{md}");
+    assert_eq!(cells("cx-mid")[5..7], ["81", "100"], "{md}");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
     let o = fazhi(&[

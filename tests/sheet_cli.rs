@@ -175,7 +175,8 @@ fn every_data_command_reads_tables() {
     let changes = sheet(&all, "规则变化");
     assert_eq!(
         changes[0].iter().map(s).collect::<Vec<_>>(),
-        ["部分", "编号", "变化", "方面", "原", "新"]
+        // The Markdown changelog's words (issue 26: one document, every format).
+        ["类别", "编号", "变更", "属性", "旧", "新"]
     );
     assert!(
         changes.iter().any(|r| s(&r[0]) == "规则集"
@@ -185,7 +186,8 @@ fn every_data_command_reads_tables() {
         "{changes:?}"
     );
     let moved = sheet(&all, "得分变化");
-    let row = moved.iter().find(|r| s(&r[0]) == "mini-good").unwrap();
+    // 县, id, 旧总分, 新总分, 变化 (the Markdown table's columns).
+    let row = moved.iter().find(|r| s(&r[1]) == "mini-good").unwrap();
     assert_eq!(row[4], Data::Float(-1.0));
     let o = sheet(&all, "出处");
     assert!(
@@ -223,7 +225,7 @@ fn a_bad_row_is_reported_by_its_cell_and_the_others_are_ranked() {
 }
 
 #[test]
-fn score_workbook_has_the_four_sheets_numbers_and_origin() {
+fn score_workbook_has_its_sheets_numbers_and_origin() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("score.xlsx");
     let o = fazhi(&[
@@ -247,7 +249,24 @@ fn score_workbook_has_the_four_sheets_numbers_and_origin() {
     ]));
     let all = sheets(&out);
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["总表", "明细", "失分", "数据来源", "出处"]);
+    // The batch's sheets, then every table of the reports gathered by sheet (issue 26: the
+    // bonuses, the cap's trim, penalties, vetoes, checks and the report's sentences), then the
+    // data's provenance.
+    assert_eq!(
+        names,
+        [
+            "总表",
+            "明细",
+            "失分",
+            "各领域",
+            "加分扣分",
+            "一票否决",
+            "数据核对",
+            "正文",
+            "数据来源",
+            "出处"
+        ]
+    );
     let total = sheet(&all, "总表");
     assert_eq!(s(&total[0][0]), "编号");
     assert_eq!(s(&total[0][4]), "总分");
@@ -277,7 +296,8 @@ fn rank_gap_diff_whatif_workbooks() {
     let cases: [(Vec<String>, &[&str]); 4] = [
         (
             vec!["rank".into(), "--rules".into(), MINI.into(), LO.into()],
-            &["排名", "出处"],
+            // 正文: the ranking's sentences (tie rule, legend, provenance), issue 26.
+            &["排名", "正文", "出处"],
         ),
         (
             vec!["gap".into(), "--rules".into(), MINI.into(), LO.into()],
@@ -294,7 +314,9 @@ fn rank_gap_diff_whatif_workbooks() {
         ),
         (
             vec!["diff".into(), MINI.into(), MINI.into(), LO.into()],
-            &["规则变化", "得分变化", "变化来源", "出处"],
+            // Identical rule sets: no 规则变化 and no 变化来源 rows, so no such sheets; 正文
+            // says 无结构变更 and 得分未变 (issue 26: the workbook is the diff's document).
+            &["得分变化", "正文", "出处"],
         ),
         (
             vec![
@@ -330,6 +352,10 @@ fn rank_gap_diff_whatif_workbooks() {
     let rank = sheet(&all, "排名");
     assert_eq!(rank.len(), 3);
     assert_eq!(rank[1][0], Data::Float(1.0));
+    // The header names the columns of the rows (名次, 县, id, 省份, 总分, …).
+    assert_eq!(s(&rank[0][0]), "名次");
+    assert_eq!(s(&rank[0][4]), "总分");
+    assert_eq!(rank[0].len(), rank[1].len());
     assert!(matches!(rank[1][4], Data::Float(_)));
 }
 
@@ -541,4 +567,29 @@ fn csv_for_excel_has_a_bom_in_files_and_neutralised_formulas() {
         county.to_str().unwrap(),
     ]);
     assert!(o.stdout.starts_with(b"county_id,"));
+}
+
+#[test]
+fn workbooks_print_fitted_to_the_page_width_with_their_header_repeated() {
+    // Issue 26: the rank workbook of the five seed counties (17 columns) prints landscape on A4,
+    // fitted to one page wide, its header row repeated on every page.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rank.xlsx");
+    let o = fazhi(&[
+        "rank",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+        "fixtures/counties",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{sheet}");
+    assert!(sheet.contains("paperSize=\"9\""), "{sheet}");
+    assert!(sheet.contains("orientation=\"landscape\""), "{sheet}");
+    assert!(sheet.contains("fitToHeight=\"0\""), "{sheet}");
+    let wb = part(&out, "xl/workbook.xml");
+    assert!(wb.contains("_xlnm.Print_Titles"), "{wb}");
+    assert!(wb.contains("排名!$1:$1"), "{wb}");
 }

@@ -19,6 +19,8 @@ pub enum GapFormat {
     Docx,
     /// An Excel workbook.
     Xlsx,
+    /// CSV: the workbook's tables one after the other, each led by its sheet's name.
+    Csv,
 }
 
 /// Analyses county files: what each lost, why, and the cheapest way to the pass line.
@@ -80,10 +82,18 @@ pub fn run(
         let mut named = report.county.clone();
         named.source = Some(input.path.clone());
         failed_rules += name_rule_errors(&named, &report.rule_errors());
-        analyses.push(match &peer_reports {
+        let mut g = match &peer_reports {
             Some(p) => g.with_peers_by_item(&report, p),
             None => g,
-        });
+        };
+        // The reports people read name the data file, as the score report does; the JSON
+        // stays as the library makes it.
+        if format != GapFormat::Json {
+            g.county.source = Some(input.path.clone());
+        }
+        analyses.push(g);
+        let mut report = report;
+        report.county.source = Some(input.path.clone());
         reports.push(report);
     }
     let text = match format {
@@ -113,6 +123,15 @@ pub fn run(
                 code => code,
             };
         }
+        GapFormat::Csv => csv_for(
+            out,
+            render::write::csv::csv(
+                &render::compose::gap::document(&analyses)
+                    .tables()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         GapFormat::Json if analyses.len() == 1 => render::to_json(&analyses[0]),
         GapFormat::Json => render::to_json(&GapBatch::new(analyses)),
         GapFormat::Md => {

@@ -6,6 +6,14 @@ use std::path::Path;
 
 /// Rescores every report of a JSON file (one report or an array) from the data file it names.
 pub fn run(report: &Path, rules: Option<&Path>) -> u8 {
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(report)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    if let Some(m) = verify::not_a_json_report(&report.display().to_string(), &head[..n]) {
+        eprintln!("error: {m}");
+        return BAD_INPUT;
+    }
     let text = match fazhi::files::read_text(report) {
         Ok(t) => t,
         Err(e) => {

@@ -81,6 +81,18 @@ pub(crate) struct Helper {
     /// The fast path's lowering, for helpers whose arguments are numbers (and `award`'s
     /// condition first); the others are lowered by the fast path's own code or not at all.
     pub fast: Option<Lowered>,
+    /// How the gap search treats its arguments.
+    pub gap: Gap,
+}
+
+/// How the gap search (`analyse::gap::search`) treats a helper's arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gap {
+    /// Every field argument may be moved as its lever says.
+    Plain,
+    /// The argument at this index is a rate's denominator: a field there is never moved (a rate
+    /// is improved through its numerator, not by filing fewer cases).
+    Denominator(usize),
 }
 
 impl Helper {
@@ -139,6 +151,7 @@ fn opt_num(f: &str, arg: &str, v: &Dynamic) -> R<Option<f64>> {
 pub(crate) static HELPERS: &[Helper] = &[
     Helper {
         name: "award",
+        gap: Gap::Plain,
         params: &[("cond", Arg::Bool)],
         returns: Ret::Points,
         register: |e| {
@@ -148,6 +161,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "award",
+        gap: Gap::Plain,
         params: &[("cond", Arg::Bool), ("pts", Arg::Num)],
         returns: Ret::Points,
         register: |e| {
@@ -160,6 +174,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_below",
+        gap: Gap::Plain,
         params: NUM4_BELOW,
         returns: Ret::Points,
         register: |e| {
@@ -177,6 +192,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_above",
+        gap: Gap::Plain,
         params: NUM4_ABOVE,
         returns: Ret::Points,
         register: |e| {
@@ -194,6 +210,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_each",
+        gap: Gap::Plain,
         params: &[("n", Arg::Num), ("per", Arg::Num)],
         returns: Ret::Points,
         register: |e| {
@@ -207,6 +224,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_each",
+        gap: Gap::Plain,
         params: &[("n", Arg::Num), ("per", Arg::Num), ("cap", Arg::Num)],
         returns: Ret::Points,
         register: |e| {
@@ -233,6 +251,7 @@ pub(crate) static HELPERS: &[Helper] = &[
             });
         },
         fast: None,
+        gap: Gap::Plain,
     },
     Helper {
         name: "deduct_counts",
@@ -246,9 +265,11 @@ pub(crate) static HELPERS: &[Helper] = &[
             });
         },
         fast: None,
+        gap: Gap::Plain,
     },
     Helper {
         name: "deduct_steps_below",
+        gap: Gap::Plain,
         params: STEPS_BELOW,
         returns: Ret::Points,
         register: |e| register_steps(e, "deduct_steps_below", true, shapes::Steps::Full),
@@ -259,6 +280,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_steps_above",
+        gap: Gap::Plain,
         params: STEPS_ABOVE,
         returns: Ret::Points,
         register: |e| register_steps(e, "deduct_steps_above", false, shapes::Steps::Full),
@@ -269,6 +291,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_started_steps_below",
+        gap: Gap::Plain,
         params: STEPS_BELOW,
         returns: Ret::Points,
         register: |e| {
@@ -292,6 +315,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "deduct_started_steps_above",
+        gap: Gap::Plain,
         params: STEPS_ABOVE,
         returns: Ret::Points,
         register: |e| {
@@ -315,6 +339,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "discretion",
+        gap: Gap::Plain,
         params: &[("deduct", Arg::Num), ("max", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -329,6 +354,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "discretion",
+        gap: Gap::Plain,
         params: &[
             ("deduct", Arg::Num),
             ("max", Arg::Num),
@@ -358,6 +384,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "days_between",
+        gap: Gap::Plain,
         params: &[("a", Arg::Date), ("b", Arg::Date)],
         returns: Ret::Int,
         register: |e| {
@@ -371,6 +398,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "on_or_before",
+        gap: Gap::Plain,
         params: &[("a", Arg::Date), ("b", Arg::Date)],
         returns: Ret::Bool,
         register: |e| {
@@ -384,6 +412,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "period_start",
+        gap: Gap::Plain,
         params: &[],
         returns: Ret::Date,
         register: |e| {
@@ -395,6 +424,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "period_end",
+        gap: Gap::Plain,
         params: &[],
         returns: Ret::Date,
         register: |e| {
@@ -406,6 +436,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "period_date",
+        gap: Gap::Plain,
         params: &[
             ("years_after", Arg::Int),
             ("month", Arg::Int),
@@ -421,6 +452,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "tiers",
+        gap: Gap::Plain,
         params: &[("v", Arg::Num), ("tiers", Arg::Tiers)],
         returns: Ret::Points,
         register: |e| {
@@ -434,6 +466,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "tiers_below",
+        gap: Gap::Plain,
         params: &[("v", Arg::Num), ("tiers", Arg::Tiers)],
         returns: Ret::Points,
         register: |e| {
@@ -447,6 +480,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "proportional",
+        gap: Gap::Plain,
         params: &[("rate", Arg::Num)],
         returns: Ret::Points,
         register: |e| {
@@ -459,6 +493,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "proportional",
+        gap: Gap::Denominator(1),
         params: &[("done", Arg::Num), ("total", Arg::Num)],
         returns: Ret::Points,
         register: |e| {
@@ -472,6 +507,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "pct",
+        gap: Gap::Denominator(1),
         params: &[("a", Arg::Num), ("b", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -483,6 +519,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "pct_or",
+        gap: Gap::Denominator(1),
         params: &[("a", Arg::Num), ("b", Arg::Num), ("z", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -496,6 +533,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "ratio",
+        gap: Gap::Plain,
         params: &[("a", Arg::Num), ("b", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -511,6 +549,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "ratio_or",
+        gap: Gap::Denominator(1),
         params: &[("a", Arg::Num), ("b", Arg::Num), ("z", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -527,6 +566,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "clamp",
+        gap: Gap::Plain,
         params: &[("v", Arg::Num), ("lo", Arg::Num), ("hi", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -540,6 +580,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "count_true",
+        gap: Gap::Plain,
         params: &[("conds", Arg::Bools)],
         returns: Ret::Int,
         register: |e| {
@@ -551,6 +592,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "each_true",
+        gap: Gap::Plain,
         params: &[("conds", Arg::Bools), ("pts", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -564,6 +606,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "has",
+        gap: Gap::Plain,
         params: &[("path", Arg::Path)],
         returns: Ret::Bool,
         register: |e| {
@@ -580,6 +623,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "min",
+        gap: Gap::Plain,
         params: &[("a", Arg::Num), ("b", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -591,6 +635,7 @@ pub(crate) static HELPERS: &[Helper] = &[
     },
     Helper {
         name: "max",
+        gap: Gap::Plain,
         params: &[("a", Arg::Num), ("b", Arg::Num)],
         returns: Ret::Num,
         register: |e| {
@@ -642,6 +687,18 @@ pub(crate) fn lookup(name: &str, n: usize) -> Option<&'static Helper> {
 pub(crate) fn lowered(name: &str, n: usize) -> Option<(Lowered, bool)> {
     let h = lookup(name, n)?;
     Some((h.fast?, h.params.first().is_some_and(|p| p.1 == Arg::Bool)))
+}
+
+/// The index of the argument of `name` with `n` arguments that is a rate's denominator
+/// ([`Gap::Denominator`]); `/` divides by its second operand.
+pub(crate) fn denominator(name: &str, n: usize) -> Option<usize> {
+    if name == "/" && n == 2 {
+        return Some(1);
+    }
+    match lookup(name, n)?.gap {
+        Gap::Denominator(k) => Some(k),
+        Gap::Plain => None,
+    }
 }
 
 /// Every name a rule may call: the helpers' and rhai's own (for a did-you-mean).

@@ -390,10 +390,21 @@ fn from_tree_as(
         match e.key.as_str() {
             "county" => match county_info(&e.value) {
                 Ok(i) => info = Some(i),
-                Err((at, m)) => diags.push(
-                    Diagnostic::error(crate::error::Code::InvalidValue, name, at, format!("`county:` header: {m}"))
-                    .with_help("the header has id, name and optionally province, year, kind, sources, note"),
-                ),
+                Err((at, m)) => {
+                    // The header's own problems: a key it does not have, one it needs, or a
+                    // value of the wrong kind.
+                    let code = if m.starts_with("unknown key") {
+                        crate::error::Code::UnknownKey
+                    } else if m.starts_with("missing") {
+                        crate::error::Code::MissingKey
+                    } else {
+                        crate::error::Code::InvalidValue
+                    };
+                    diags.push(
+                        Diagnostic::error(code, name, at, format!("`county:` header: {m}"))
+                            .with_help("the header has id, name and optionally province, year, kind, sources, note"),
+                    )
+                }
             },
             "data" => walk_data(name, "", &e.value, fields, &mut values, &mut diags),
             other => {

@@ -170,12 +170,18 @@ fn yaml_diag(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    let d = Diagnostic::error(
-        crate::error::Code::Syntax,
-        file,
-        at,
-        format!("not valid YAML: {msg}"),
-    );
+    // serde's own words say which: a key the format does not have, one it needs, one given
+    // twice; anything else is the YAML itself.
+    let code = if msg.contains("unknown field") || msg.contains("unknown variant") {
+        crate::error::Code::UnknownKey
+    } else if msg.contains("missing field") {
+        crate::error::Code::MissingKey
+    } else if msg.contains("duplicate") {
+        crate::error::Code::DuplicateKey
+    } else {
+        crate::error::Code::Syntax
+    };
+    let d = Diagnostic::error(code, file, at, format!("not valid YAML: {msg}"));
     if msg.contains("budget") || msg.contains("alias") || msg.contains("replay") {
         d.with_help("the file nests or repeats aliases (`*name`) far beyond any rule set or county file; write the values out")
     } else {

@@ -13,13 +13,15 @@
 
 use crate::analyse::gap::GapAnalysis;
 use crate::error::{Error, Result};
+use crate::render::compose::{items::ItemRow, score};
+use crate::render::document as doc;
 use crate::render::markdown::{
     accounting_equation, accounting_rows, adjustment_notes, adjustment_row, fix_text,
     inferred_sentence, plan_sentence, step_change, step_name, supply_text, ACCOUNTING_TITLE,
     ADJUSTMENTS_TITLE,
 };
-use crate::render::{short_inputs, words};
-use crate::report::{ConditionStatus, ItemStatus, Report};
+use crate::render::words;
+use crate::report::Report;
 use crate::types::Points;
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, PageMargin, Paragraph, Run, RunFonts, Shading, Style,
@@ -119,6 +121,58 @@ impl Grid {
         g
     }
 
+    /// The grid of a model table: an id column as wide as its longest id (ids never wrap), the
+    /// other columns sharing the rest by the width of their text (figures narrow, explanations
+    /// wide).
+    fn of(t: &doc::Table) -> Grid {
+        use unicode_width::UnicodeWidthStr;
+        let n = t.columns.len();
+        let width = |c: usize| {
+            let head = t.columns[c].title.width();
+            (0..t.rows.len())
+                .map(|r| t.text(r, c).width())
+                .max()
+                .unwrap_or(0)
+                .max(head)
+        };
+        // Twips per column of text at 10 pt (a Latin character half an em, a Chinese one an em),
+        // plus the cell's margins: ids, figures and short words get the width they need, so
+        // that they never wrap; the long texts share the rest by their length.
+        let natural = |c: usize| width(c) * 110 + 260;
+        let fixed: Vec<Option<usize>> = (0..n)
+            .map(|c| (t.columns[c].kind == doc::Kind::Id || width(c) <= 12).then(|| natural(c)))
+            .collect();
+        let rest = TEXT_WIDTH.saturating_sub(fixed.iter().flatten().sum());
+        let parts: Vec<usize> = (0..n)
+            .map(|c| {
+                if fixed[c].is_some() {
+                    0
+                } else {
+                    width(c).clamp(8, 60)
+                }
+            })
+            .collect();
+        let sum: usize = parts.iter().sum::<usize>().max(1);
+        let mut widths: Vec<usize> = (0..n)
+            .map(|c| fixed[c].unwrap_or(rest * parts[c] / sum))
+            .collect();
+        let used: usize = widths.iter().sum();
+        if let Some(last) = widths.last_mut() {
+            *last = (*last + TEXT_WIDTH).saturating_sub(used);
+        }
+        let mut g = Grid {
+            widths,
+            numeric: t.columns.iter().map(|c| c.kind.numeric()).collect(),
+            rows: Vec::new(),
+        };
+        let head = g.row_of(t.columns.iter().map(|c| c.title.clone()).collect(), true);
+        g.rows.push(head);
+        for r in 0..t.rows.len() {
+            g.row((0..n).map(|c| t.text(r, c)).collect());
+        }
+        g
+    }
+
     fn row_of(&self, cells: Vec<String>, header: bool) -> TableRow {
         let cells: Vec<TableCell> = cells
             .iter()
@@ -166,10 +220,6 @@ fn county_title(r: &Report) -> String {
     format!("{}{year}法治政府建设第三方评估报告", r.county.name)
 }
 
-fn lost_text(p: Points) -> String {
-    words::deducted(p)
-}
-
 /// One county's part of the document, in order.
 fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     let mut title = para(&county_title(r)).style("Title");
@@ -190,17 +240,12 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
     let sm = &r.summary;
     d = d.add_paragraph(heading("Heading1", "一、评估概况"));
     d = d.add_paragraph(para(&format!(
-        "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，出错 {} 项。",
-        sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, sm.errors
+        "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，{}{} 项。",
+        sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, words::RULE_ERROR, sm.errors
     )));
-    let triggered: Vec<&str> = r
-        .vetoes
-        .iter()
-        .filter(|v| v.status == ConditionStatus::Triggered)
-        .map(|v| v.name.as_str())
-        .collect();
+    let triggered = score::triggered(r);
     d = d.add_paragraph(para(&if triggered.is_empty() {
-        "一票否决事项：未触发。".to_string()
+        format!("一票否决事项：{}。", words::NOT_TRIGGERED)
     } else {
         format!(
             "一票否决事项：已触发（{}），不能评为达标。",
@@ -230,26 +275,8 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
 
     d = d.add_paragraph(heading("Heading1", "二、各领域得分"));
     let areas: Vec<_> = r.nodes.iter().filter(|n| n.level == 1).collect();
-    let mut t = Grid::new(
-        &["编号", "一级指标", "得分#", "满分#", "失分#", "得分率#"],
-        &[2, 8, 2, 2, 2, 2],
-    );
-    for n in &areas {
-        let share = if n.max.milli() > 0 {
-            format!("{:.1}%", n.earned.as_f64() / n.max.as_f64() * 100.0)
-        } else {
-            "—".into()
-        };
-        t.row(vec![
-            n.id.to_string(),
-            n.name.to_string(),
-            n.earned.to_string(),
-            n.max.to_string(),
-            lost_text(n.lost),
-            share,
-        ]);
-    }
-    d = d.add_table(t.table());
+    d = d.add_table(Grid::of(&score::areas_table(&areas)).table());
+    let rows: Vec<ItemRow> = r.items.iter().map(ItemRow::of).collect();
     for (k, area) in areas.iter().enumerate() {
         d = d.add_paragraph(heading(
             "Heading2",
@@ -261,26 +288,20 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
                 area.max
             ),
         ));
-        let mut t = Grid::new(
-            &["编号", "指标", "得分#", "满分#", "失分#", "评分说明"],
-            &[2, 6, 2, 2, 2, 10],
-        );
-        for i in r.items.iter().filter(|i| i.area == area.id) {
-            let mut expl = i.explanation.to_string();
-            let inputs = short_inputs(&i.inputs);
-            if !inputs.is_empty() && i.status == ItemStatus::Scored {
-                expl = format!("{expl}（{}）", inputs.join("，"));
-            }
-            t.row(vec![
-                i.id.to_string(),
-                i.name.to_string(),
-                i.earned.to_string(),
-                i.max.to_string(),
-                lost_text(i.lost),
-                expl,
-            ]);
+        d = d.add_table(Grid::of(&score::area_items(&rows, area.id.as_str())).table());
+    }
+    if !r.bonuses.is_empty() || !r.penalties.is_empty() {
+        d = d.add_paragraph(label("加分与扣分："));
+        d = d.add_table(Grid::of(&score::entries(r)).table());
+    }
+    for (what, t) in [
+        ("一票否决事项：", score::vetoes(r)),
+        ("数据核对：", score::checks(r)),
+    ] {
+        if let Some(t) = t {
+            d = d.add_paragraph(label(what));
+            d = d.add_table(Grid::of(&t).table());
         }
-        d = d.add_table(t.table());
     }
 
     d = d.add_paragraph(heading("Heading1", "三、失分情况及原因"));
@@ -349,35 +370,7 @@ fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
             g.no_data.len(),
             at_stake
         )));
-        let mut t = Grid::new(
-            &["编号", "指标", "涉及分值#", "缺少数据", "需提供佐证材料"],
-            &[2, 5, 2, 7, 9],
-        );
-        for i in &g.no_data {
-            let missing: Vec<String> = i
-                .missing
-                .iter()
-                .map(|m| {
-                    if m.desc.is_empty() {
-                        m.field.to_string()
-                    } else {
-                        m.desc.clone()
-                    }
-                })
-                .collect();
-            t.row(vec![
-                i.id.to_string(),
-                i.name.to_string(),
-                i.at_stake.to_string(),
-                missing.join("、"),
-                if i.evidence.is_empty() {
-                    "—".into()
-                } else {
-                    i.evidence.join("、")
-                },
-            ]);
-        }
-        d = d.add_table(t.table());
+        d = d.add_table(Grid::of(&crate::render::compose::gap::no_data_table(g)).table());
     }
 
     d = d.add_paragraph(heading("Heading1", "五、达标路径"));
@@ -505,11 +498,115 @@ pub fn evaluation_docx(counties: &[(Report, GapAnalysis)]) -> Result<Vec<u8>> {
         );
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(|e| Error::Io {
+    d.build().pack(&mut out).map_err(io)?;
+    finish(&out.into_inner())
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::Io {
         path: "<docx>".into(),
-        source: std::io::Error::other(e),
-    })?;
-    Ok(out.into_inner())
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// The fonts of the document with their substitutes: (name, substitute, family). A reader
+/// without 宋体 or 仿宋 (LibreOffice on Linux) takes the named serif CJK face, not a sans one.
+const FONT_TABLE: [(&str, &str, &str); 2] = [
+    (
+        SONG,
+        "Noto Serif CJK SC;Source Han Serif SC;SimSun",
+        "roman",
+    ),
+    (
+        FANGSONG,
+        "Noto Serif CJK SC;Source Han Serif SC;FangSong",
+        "roman",
+    ),
+];
+
+/// What docx-rs cannot write, added to its package part by part: every table's first row repeats
+/// at the top of each page it runs onto (`w:tblHeader`); the text is declared Chinese
+/// (`w:lang` zh-CN in the document defaults, `dc:language`); 宋体 and 仿宋 are in the font table
+/// with their substitutes (`w:altName`) and charset GB2312.
+fn finish(docx: &[u8]) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).map_err(io)?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).map_err(io)?;
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(io)?;
+        let patched = match name.as_str() {
+            "word/document.xml" => Some(header_rows(&String::from_utf8_lossy(&bytes))),
+            "word/styles.xml" => Some(String::from_utf8_lossy(&bytes).replacen(
+                "<w:rPrDefault><w:rPr>",
+                "<w:rPrDefault><w:rPr><w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\" />",
+                1,
+            )),
+            "word/fontTable.xml" => {
+                let fonts: String = FONT_TABLE
+                    .iter()
+                    .map(|(name, alt, family)| {
+                        format!(
+                            "<w:font w:name=\"{name}\"><w:altName w:val=\"{alt}\" /><w:charset w:val=\"86\" /><w:family w:val=\"{family}\" /><w:pitch w:val=\"variable\" /></w:font>"
+                        )
+                    })
+                    .collect();
+                Some(
+                    String::from_utf8_lossy(&bytes)
+                        .replacen("</w:fonts>", &format!("{fonts}</w:fonts>"), 1),
+                )
+            }
+            "docProps/core.xml" => {
+                let s = String::from_utf8_lossy(&bytes).into_owned();
+                Some(if s.contains("<dc:language>") {
+                    s
+                } else {
+                    s.replacen(
+                        "</cp:coreProperties>",
+                        "<dc:language>zh-CN</dc:language></cp:coreProperties>",
+                        1,
+                    )
+                })
+            }
+            _ => None,
+        };
+        out.start_file(name, opts).map_err(io)?;
+        match patched {
+            Some(s) => out.write_all(s.as_bytes()),
+            None => out.write_all(&bytes),
+        }
+        .map_err(io)?;
+    }
+    Ok(out.finish().map_err(io)?.into_inner())
+}
+
+/// `document.xml` with the first row of every table marked as its header row (repeated on each
+/// page): `<w:tblHeader />` in that row's properties.
+fn header_rows(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:tbl>") {
+        let (before, from) = rest.split_at(i);
+        out.push_str(before);
+        match from.find("<w:trPr>") {
+            Some(j) => {
+                let j = j + "<w:trPr>".len();
+                out.push_str(&from[..j]);
+                out.push_str("<w:tblHeader />");
+                rest = &from[j..];
+            }
+            None => {
+                out.push_str(from);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

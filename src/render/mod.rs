@@ -3,7 +3,9 @@
 //! is Chinese-first with aligned tables; CSV is one row per item (reports) or per county
 //! (rankings, what-if, uncertainty); SVG draws the charts.
 
+pub mod compose;
 mod csv;
+pub mod document;
 #[cfg(feature = "docx")]
 pub mod docx;
 #[cfg(feature = "html")]
@@ -12,6 +14,7 @@ mod json;
 mod markdown;
 pub mod svg;
 pub mod words;
+pub mod write;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

@@ -8,18 +8,15 @@
 
 use crate::analyse::change::diff::RuleSetDiff;
 use crate::analyse::change::rank::Ranking;
-use crate::analyse::gap::{GapAnalysis, GapSummary};
+use crate::analyse::gap::GapAnalysis;
 use crate::analyse::policy::audit::Audit;
 use crate::analyse::policy::whatif::WhatIf;
 use crate::error::{Error, Result};
 use crate::load::county::CountyData;
 use crate::model::FieldType;
-use crate::render::markdown::{
-    accounting_equation, accounting_rows, adjustment_fix_text, adjustment_points_text,
-    entries_head, entry_rows, inferred_sentence, line_rows, step_kind_zh, SumCell, LINES_HEAD,
-};
-use crate::report::Failure;
-use crate::report::{EngineInfo, ItemStatus, Report, RuleSetInfo};
+use crate::render::document::{Cell, Kind, Table};
+use crate::render::words;
+use crate::report::{EngineInfo, Report, RuleSetInfo};
 use crate::sheet::{self, DOCUMENTS_SHEET, MAIN_SHEET, SOURCES_SHEET};
 use crate::types::Points;
 use crate::types::Value;
@@ -96,50 +93,136 @@ fn column_width(cells: impl Iterator<Item = usize>) -> f64 {
     (cells.max().unwrap_or(0) + 2).clamp(6, 60) as f64
 }
 
+/// The model table of a sheet built here.
+fn as_table(s: &Sheet) -> Table {
+    let cols: Vec<(&str, Kind)> = s.header.iter().map(|h| (h.as_str(), Kind::Text)).collect();
+    let mut t = Table::new(None, &cols);
+    for r in &s.rows {
+        t.row(
+            r.iter()
+                .map(|c| match c {
+                    X::Text(t) => Cell::Text(t.clone()),
+                    X::Num(x) => Cell::Number(*x),
+                    X::Pct(x) => Cell::Percent(*x),
+                    X::Empty => Cell::Empty,
+                })
+                .collect(),
+        );
+    }
+    t
+}
+
 fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
-    ws.set_name(&s.name)?;
+    write_tables(ws, &s.name, &[&as_table(s)])
+}
+
+/// Writes `tables` on one sheet named `name`, one under the other (a blank row and its header
+/// row before each after the first): headers bold, points, counts and percents as number cells
+/// (percent cells formatted `0.0%`), multi-line text wrapped, the first header row frozen,
+/// columns as wide as their text. Printed: A4, landscape when the columns are wider than a
+/// portrait page, fitted to the page width, the header row repeated on every page.
+pub(crate) fn write_tables(
+    ws: &mut Worksheet,
+    name: &str,
+    tables: &[&Table],
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
     let pct = Format::new().set_num_format("0.0%");
     let num = Format::new().set_num_format("General");
-    for (c, h) in s.header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold)?;
-    }
-    for (r, row) in s.rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                X::Text(t) if t.contains('\n') => {
-                    ws.write_string_with_format(r, c, t, &wrap)?;
-                }
-                X::Text(t) => {
-                    ws.write_string(r, c, t)?;
-                }
-                X::Num(x) => {
-                    ws.write_number_with_format(r, c, *x, &num)?;
-                }
-                X::Pct(x) => {
-                    ws.write_number_with_format(r, c, sheet::shift_decimal(*x, -2), &pct)?;
-                }
-                X::Empty => {}
+    let mut widths: Vec<usize> = Vec::new();
+    let mut r: u32 = 0;
+    for (k, t) in tables.iter().enumerate() {
+        if k > 0 {
+            r += 1;
+        }
+        for (c, col) in t.columns.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, &col.title, &bold)?;
+            grow(&mut widths, c, text_width(&col.title));
+        }
+        r += 1;
+        for row in &t.rows {
+            for (c, cell) in row.iter().enumerate() {
+                let col = c as u16;
+                let inner = match cell {
+                    Cell::Strong(x) => x.as_ref(),
+                    x => x,
+                };
+                let w = match inner {
+                    Cell::Text(t) if t.contains('\n') => {
+                        ws.write_string_with_format(r, col, t, &wrap)?;
+                        text_width(t)
+                    }
+                    Cell::Text(t) => {
+                        ws.write_string(r, col, t)?;
+                        text_width(t)
+                    }
+                    Cell::Points(p) => {
+                        ws.write_number_with_format(r, col, p.as_f64(), &num)?;
+                        p.to_string().len() + 1
+                    }
+                    Cell::Number(x) | Cell::Fixed(x, _) => {
+                        ws.write_number_with_format(r, col, *x, &num)?;
+                        format!("{x}").len()
+                    }
+                    Cell::Count(n) => {
+                        ws.write_number_with_format(r, col, *n as f64, &num)?;
+                        n.to_string().len()
+                    }
+                    Cell::Percent(x) => {
+                        ws.write_number_with_format(r, col, sheet::shift_decimal(*x, -2), &pct)?;
+                        format!("{x}%").len()
+                    }
+                    Cell::Empty | Cell::Undefined | Cell::Strong(_) => 0,
+                };
+                grow(&mut widths, c, w);
             }
+            r += 1;
         }
     }
-    for c in 0..s.header.len() {
-        let widths =
-            std::iter::once(text_width(&s.header[c])).chain(s.rows.iter().map(
-                |r| match r.get(c) {
-                    Some(X::Text(t)) => text_width(t),
-                    Some(X::Num(x)) => format!("{x}").len(),
-                    Some(X::Pct(x)) => format!("{x}%").len(),
-                    _ => 0,
-                },
-            ));
-        ws.set_column_width(c as u16, column_width(widths))?;
+    let mut total = 0.0;
+    for (c, w) in widths.iter().enumerate() {
+        let w = column_width(std::iter::once(*w));
+        total += w;
+        ws.set_column_width(c as u16, w)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    // A4 (paper size 9); a portrait page holds about 90 characters of width at 100%.
+    ws.set_paper_size(9);
+    if total > 90.0 {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
+}
+
+fn grow(widths: &mut Vec<usize>, c: usize, w: usize) {
+    if widths.len() <= c {
+        widths.resize(c + 1, 0);
+    }
+    widths[c] = widths[c].max(w);
+}
+
+/// A workbook of model tables: the tables of one sheet name go to one sheet (in the order of
+/// their first table), then the sheet 出处.
+fn tables_workbook(tables: &[Table], o: &Origin) -> Result<Vec<u8>> {
+    let mut sheets: Vec<(&str, Vec<&Table>)> = Vec::new();
+    for t in tables {
+        let name = t.sheet.unwrap_or("表");
+        match sheets.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.push(t),
+            None => sheets.push((name, vec![t])),
+        }
+    }
+    let mut wb = Workbook::new();
+    properties(&mut wb, o);
+    for (name, ts) in &sheets {
+        write_tables(wb.add_worksheet(), name, ts).map_err(err)?;
+    }
+    write_sheet(wb.add_worksheet(), &origin_sheet(o)).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
 }
 
 /// What every workbook says about where it comes from.
@@ -147,6 +230,25 @@ struct Origin<'a> {
     rulesets: Vec<(&'a str, &'a RuleSetInfo)>,
     engine: &'a EngineInfo,
     inputs: Vec<(String, String)>,
+}
+
+impl<'a> Origin<'a> {
+    /// The origin of a workbook made with `rulesets` (role, rule set) by `engine` from the data
+    /// files `inputs` (path and sha256).
+    fn new(
+        rulesets: Vec<(&'a str, &'a RuleSetInfo)>,
+        engine: &'a EngineInfo,
+        inputs: &[crate::report::InputFile],
+    ) -> Origin<'a> {
+        Origin {
+            rulesets,
+            engine,
+            inputs: inputs
+                .iter()
+                .map(|i| (i.path.clone(), i.sha256.clone()))
+                .collect(),
+        }
+    }
 }
 
 fn origin_sheet(o: &Origin) -> Sheet {
@@ -180,8 +282,7 @@ fn origin_sheet(o: &Origin) -> Sheet {
     s
 }
 
-fn workbook(sheets: &[Sheet], o: &Origin) -> Result<Vec<u8>> {
-    let mut wb = Workbook::new();
+fn properties(wb: &mut Workbook, o: &Origin) {
     let mut props = DocProperties::new().set_title("fazhi");
     for (role, rs) in &o.rulesets {
         let role = if role.is_empty() { "" } else { role };
@@ -192,6 +293,11 @@ fn workbook(sheets: &[Sheet], o: &Origin) -> Result<Vec<u8>> {
     }
     props = props.set_custom_property("engine", format!("{} {}", o.engine.name, o.engine.version));
     wb.set_properties(&props);
+}
+
+fn workbook(sheets: &[Sheet], o: &Origin) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    properties(&mut wb, o);
     for s in sheets {
         write_sheet(wb.add_worksheet(), s).map_err(err)?;
     }
@@ -199,184 +305,28 @@ fn workbook(sheets: &[Sheet], o: &Origin) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(err)
 }
 
-fn status_zh(s: ItemStatus) -> &'static str {
-    match s {
-        ItemStatus::Scored => "已评分",
-        ItemStatus::NoData => "无数据",
-        ItemStatus::Error => "规则出错",
-    }
-}
-
-fn failures_sheet(failures: &[Failure]) -> Option<Sheet> {
-    if failures.is_empty() {
-        return None;
-    }
-    let mut s = Sheet::new("未能评分", &["文件", "问题"]);
-    for f in failures {
-        s.rows
-            .push(vec![f.path.as_str().into(), f.error.as_str().into()]);
-    }
-    Some(s)
-}
-
 /// `fazhi score --format xlsx`: sheets 总表 (one row per county), 明细 (one row per item, with
-/// its inputs and explanation), 失分 (the items that lost points), 数据来源 (every value read,
-/// with its source and quote), and 出处. Points are numbers, coverage a percent cell.
+/// its inputs and explanation), 失分 (the items that lost points), then every table of the
+/// counties' reports ([`crate::render::compose::score::document`]) gathered by sheet: 各领域,
+/// 加分扣分 (every bonus, the cap's trim, every penalty and zeroing entry as charged), 一票否决,
+/// 数据核对, and 正文 (the report's sentences: veto, zeroing, pass lines and what blocks them);
+/// then 数据来源 (every value read, with its source and quote), and 出处. Points are numbers,
+/// coverage a percent cell.
 ///
 /// # Errors
 /// [`Error::Invalid`] when there is no report (a workbook needs its rule set) or the writer
 /// refuses a value.
 pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
+    use crate::render::compose::score;
     let Some(first) = reports.first() else {
         return Err(Error::Invalid("no report to write".into()));
     };
-    let mut total = Sheet::new(
-        "总表",
-        &[
-            "编号",
-            "名称",
-            "省份",
-            "年度",
-            "总分",
-            "满分",
-            "指标得分",
-            "加分",
-            "扣分",
-            "一票否决",
-            "数据覆盖率",
-            "已评分",
-            "无数据",
-            "规则出错",
-            "达到的达标线",
-            "数据 sha256",
-            "数据文件",
-        ],
-    );
-    let mut detail = Sheet::new(
-        "明细",
-        &[
-            "编号",
-            "名称",
-            "一级指标",
-            "指标编号",
-            "指标",
-            "满分",
-            "得分",
-            "失分",
-            "状态",
-            "输入",
-            "说明",
-        ],
-    );
-    let mut lost = Sheet::new(
-        "失分",
-        &[
-            "编号",
-            "名称",
-            "指标编号",
-            "指标",
-            "满分",
-            "得分",
-            "失分",
-            "状态",
-            "说明",
-            "佐证材料",
-        ],
-    );
-    let mut sources = Sheet::new(
-        SOURCES_SHEET,
-        &[
-            "编号",
-            "名称",
-            "指标编号",
-            "字段",
-            "取值",
-            "来源",
-            "原文",
-            "说明",
-        ],
-    );
-    for r in reports {
-        let c = &r.county;
-        let s = &r.summary;
-        let reached: Vec<&str> = s
-            .pass_lines
-            .iter()
-            .filter(|p| p.reached)
-            .map(|p| p.name.as_str())
-            .collect();
-        total.rows.push(vec![
-            c.id.as_str().into(),
-            c.name.as_str().into(),
-            c.province.clone().into(),
-            c.year.map_or(X::Empty, |y| X::Num(f64::from(y))),
-            s.total.into(),
-            s.max.into(),
-            s.items_total.into(),
-            s.bonus.into(),
-            s.penalty.into(),
-            if s.vetoed { "是" } else { "否" }.into(),
-            X::Pct(s.coverage * 100.0),
-            s.scored.into(),
-            s.no_data.into(),
-            s.errors.into(),
-            reached.join("、").into(),
-            c.data_hash.as_str().into(),
-            c.source.clone().into(),
-        ]);
-        for i in &r.items {
-            let inputs: Vec<String> = i
-                .inputs
-                .iter()
-                .map(|(k, v)| format!("{k}={}", v.display()))
-                .collect();
-            detail.rows.push(vec![
-                c.id.as_str().into(),
-                c.name.as_str().into(),
-                i.area.to_string().into(),
-                i.id.to_string().into(),
-                i.name.to_string().into(),
-                i.max.into(),
-                i.earned.into(),
-                i.lost.into(),
-                status_zh(i.status).into(),
-                inputs.join("\n").into(),
-                i.explanation.to_string().into(),
-            ]);
-            if i.lost > Points::ZERO {
-                lost.rows.push(vec![
-                    c.id.as_str().into(),
-                    c.name.as_str().into(),
-                    i.id.to_string().into(),
-                    i.name.to_string().into(),
-                    i.max.into(),
-                    i.earned.into(),
-                    i.lost.into(),
-                    status_zh(i.status).into(),
-                    i.explanation.to_string().into(),
-                    i.evidence.join("；").into(),
-                ]);
-            }
-            for (k, v) in i.inputs.iter() {
-                sources.rows.push(vec![
-                    c.id.as_str().into(),
-                    c.name.as_str().into(),
-                    i.id.to_string().into(),
-                    k.to_string().into(),
-                    v.display().into(),
-                    v.source.as_deref().map(str::to_string).into(),
-                    v.quote.as_deref().map(str::to_string).into(),
-                    v.note.as_deref().map(str::to_string).into(),
-                ]);
-            }
-        }
-    }
-    let origin = Origin {
-        rulesets: vec![("", &first.ruleset)],
-        engine: &first.engine,
-        inputs: Vec::new(),
-    };
-    workbook(&[total, detail, lost, sources], &origin)
+    let (mut tables, sources) = score::batch_tables(reports);
+    let docs: Vec<_> = reports.iter().map(|r| score::document(r, false)).collect();
+    tables.extend(crate::render::document::gather(&docs));
+    tables.push(sources);
+    let origin = Origin::new(vec![("", &first.ruleset)], &first.engine, &[]);
+    tables_workbook(&tables, &origin)
 }
 
 /// `fazhi rank --format xlsx`: sheet 排名 (rank, county, total, pass level, veto, coverage and
@@ -386,75 +336,17 @@ pub fn score(reports: &[Report]) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn rank(r: &Ranking) -> Result<Vec<u8>> {
-    let mut header: Vec<&str> = vec![
-        "名次",
-        "编号",
-        "名称",
-        "省份",
-        "总分",
-        "满分",
-        "达标",
-        "一票否决",
-        "数据覆盖率",
-    ];
-    let area_names: Vec<String> = r
-        .areas
-        .iter()
-        .map(|a| format!("{}（{}分）", a.name, a.max))
-        .collect();
-    header.extend(area_names.iter().map(String::as_str));
-    let mut s = Sheet::new("排名", &header);
-    for row in &r.rows {
-        let mut cells = vec![
-            row.rank.into(),
-            row.county.id.as_str().into(),
-            row.county.name.as_str().into(),
-            row.county.province.clone().into(),
-            row.total.into(),
-            row.max.into(),
-            row.pass_level.as_ref().map(|p| p.name.clone()).into(),
-            if row.vetoed { "是" } else { "否" }.into(),
-            X::Pct(row.coverage * 100.0),
-        ];
-        cells.extend(row.areas.iter().map(|p| X::from(*p)));
-        s.rows.push(cells);
-    }
-    let mut sheets = vec![s];
-    sheets.extend(failures_sheet(&r.failures));
-    let origin = Origin {
-        rulesets: vec![("", &r.provenance.ruleset)],
-        engine: &r.provenance.engine,
-        inputs: r
-            .provenance
-            .inputs
-            .iter()
-            .map(|i| (i.path.clone(), i.sha256.clone()))
-            .collect(),
-    };
-    workbook(&sheets, &origin)
+    let doc = crate::render::compose::rank::document(r, None);
+    let origin = Origin::new(
+        vec![("", &r.provenance.ruleset)],
+        &r.provenance.engine,
+        &r.provenance.inputs,
+    );
+    tables_workbook(&crate::render::document::gather(&[doc]), &origin)
 }
 
-fn changes_text(changes: &[crate::analyse::gap::Change]) -> String {
-    changes
-        .iter()
-        .map(|c| {
-            let from = c
-                .from
-                .as_ref()
-                .map_or("（无）".to_string(), |v| format!("{v}{}", c.unit));
-            format!("{}（{}）：{from} → {}{}", c.desc, c.field, c.to, c.unit)
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// `fazhi gap --format xlsx`: sheets 差距 (each county's total and distance to every pass line),
-/// 失分构成 (every line of each county's accounting, then its equation), 失分项 (items that lost
-/// points with why, the smallest fix and the directions inferred), 扣分加分 (every penalty,
-/// zeroing entry, bonus below its cap and veto that fired, with its points and fix), 缺数据 (items
-/// without data and what to supply), 提升方案 (each plan's steps with their kind, cost and the
-/// total after each), 汇总 (the batch summary, [`GapSummary`], when there are several counties),
-/// and 出处.
+/// `fazhi gap --format xlsx`: the sheets of [`crate::render::compose::gap::document`] (差距,
+/// 失分构成, 失分项, 扣分加分, 缺数据, 提升方案, and 汇总 for several counties), then 出处.
 ///
 /// # Errors
 /// [`Error::Invalid`] when there is no analysis or the writer refuses a value.
@@ -462,213 +354,10 @@ pub fn gap(analyses: &[GapAnalysis]) -> Result<Vec<u8>> {
     let Some(first) = analyses.first() else {
         return Err(Error::Invalid("no gap analysis to write".into()));
     };
-    let mut summary = Sheet::new(
-        "差距",
-        &[
-            "编号",
-            "名称",
-            "总分",
-            "满分",
-            "达标线",
-            "最低总分",
-            "已达到",
-            "还差",
-            "一票否决",
-        ],
-    );
-    let mut lost = Sheet::new(
-        "失分项",
-        &[
-            "编号",
-            "名称",
-            "指标编号",
-            "指标",
-            "满分",
-            "得分",
-            "失分",
-            "原因",
-            "最小修正",
-            "修正后得分",
-            "推断方向",
-        ],
-    );
-    let mut account = Sheet::new("失分构成", &["编号", "名称", "项目", "分值"]);
-    let mut adjust = Sheet::new(
-        "扣分加分",
-        &[
-            "编号",
-            "名称",
-            "项目编号",
-            "项目",
-            "类别",
-            "计分",
-            "计分说明",
-            "说明",
-            "改进目标（复算）",
-            "推断方向",
-        ],
-    );
-    let mut nodata = Sheet::new(
-        "缺数据",
-        &[
-            "编号",
-            "名称",
-            "指标编号",
-            "指标",
-            "分值",
-            "缺少的字段",
-            "佐证材料",
-            "补充数据",
-            "补充后得分",
-        ],
-    );
-    let mut plans = Sheet::new(
-        "提升方案",
-        &[
-            "编号",
-            "名称",
-            "达标线",
-            "步骤",
-            "指标编号",
-            "指标",
-            "类别",
-            "改动",
-            "代价",
-            "得分增加",
-            "累计总分",
-        ],
-    );
-    for g in analyses {
-        let (id, name) = (g.county.id.as_str(), g.county.name.as_str());
-        for p in &g.pass_lines {
-            summary.rows.push(vec![
-                id.into(),
-                name.into(),
-                g.total.into(),
-                g.max.into(),
-                p.name.as_str().into(),
-                p.min_total.into(),
-                if p.reached { "是" } else { "否" }.into(),
-                (p.min_total - g.total).at_least_zero().into(),
-                g.vetoes.join("、").into(),
-            ]);
-        }
-        if g.pass_lines.is_empty() {
-            summary
-                .rows
-                .push(vec![id.into(), name.into(), g.total.into(), g.max.into()]);
-        }
-        for i in &g.lost {
-            lost.rows.push(vec![
-                id.into(),
-                name.into(),
-                i.id.to_string().into(),
-                i.name.to_string().into(),
-                i.max.into(),
-                i.earned.into(),
-                i.lost.into(),
-                i.why.as_str().into(),
-                i.fix.as_ref().map(|f| changes_text(&f.changes)).into(),
-                i.fix.as_ref().map_or(X::Empty, |f| f.earned.into()),
-                inferred_sentence(i.id.as_str(), &i.search).into(),
-            ]);
-        }
-        for r in accounting_rows(g) {
-            account.rows.push(vec![
-                id.into(),
-                name.into(),
-                r.label.into(),
-                r.points.into(),
-            ]);
-        }
-        account
-            .rows
-            .push(vec![id.into(), name.into(), accounting_equation(g).into()]);
-        for a in &g.adjustments {
-            adjust.rows.push(vec![
-                id.into(),
-                name.into(),
-                a.id.to_string().into(),
-                a.name.as_str().into(),
-                a.kind.zh().into(),
-                a.points.into(),
-                adjustment_points_text(a).into(),
-                a.why.as_str().into(),
-                adjustment_fix_text(a).into(),
-                inferred_sentence(a.id.as_str(), &a.search).into(),
-            ]);
-        }
-        for i in &g.no_data {
-            nodata.rows.push(vec![
-                id.into(),
-                name.into(),
-                i.id.to_string().into(),
-                i.name.to_string().into(),
-                i.at_stake.into(),
-                i.missing
-                    .iter()
-                    .map(|m| format!("{}（{}）", m.desc, m.field))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-                    .into(),
-                i.evidence.join("；").into(),
-                i.supply.as_ref().map(|f| changes_text(&f.changes)).into(),
-                i.supply.as_ref().map_or(X::Empty, |f| f.earned.into()),
-            ]);
-        }
-        for p in &g.plans {
-            for (k, step) in p.steps.iter().enumerate() {
-                plans.rows.push(vec![
-                    id.into(),
-                    name.into(),
-                    p.name.as_str().into(),
-                    (k + 1).into(),
-                    step.item.to_string().into(),
-                    step.name.as_str().into(),
-                    step_kind_zh(&step.kind).into(),
-                    changes_text(&step.changes).into(),
-                    X::Num(step.cost),
-                    step.gain.into(),
-                    step.total_after.into(),
-                ]);
-            }
-        }
-    }
-    let origin = Origin {
-        rulesets: vec![("", &first.ruleset)],
-        engine: &first.engine,
-        inputs: Vec::new(),
-    };
-    let mut sheets = vec![summary, account, lost, adjust, nodata, plans];
-    if analyses.len() > 1 {
-        sheets.push(summary_sheet(&GapSummary::new(analyses)));
-    }
-    workbook(&sheets, &origin)
-}
-
-/// The sheet 汇总 of several counties' gap analyses: every entry, then the pass lines.
-fn summary_sheet(s: &GapSummary) -> Sheet {
-    let head = entries_head(s);
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut sheet = Sheet::new("汇总", &head);
-    let cell = |c: &SumCell| match c {
-        SumCell::Text(t) => X::Text(t.clone()),
-        SumCell::Count(n) => X::from(*n),
-        SumCell::Points(p) => X::from(*p),
-    };
-    for r in entry_rows(s) {
-        sheet.rows.push(r.iter().map(cell).collect());
-    }
-    if !s.pass_lines.is_empty() {
-        sheet.rows.push(Vec::new());
-        sheet
-            .rows
-            .push(LINES_HEAD.iter().map(|h| X::from(*h)).collect());
-        for r in line_rows(s) {
-            sheet.rows.push(r.iter().map(cell).collect());
-        }
-    }
-    sheet
+    let doc = crate::render::compose::gap::document(analyses);
+    let tables: Vec<Table> = doc.tables().cloned().collect();
+    let origin = Origin::new(vec![("", &first.ruleset)], &first.engine, &[]);
+    tables_workbook(&tables, &origin)
 }
 
 /// `fazhi diff --format xlsx`: sheets 规则变化 (every change between the rule sets), 得分变化
@@ -678,83 +367,9 @@ fn summary_sheet(s: &GapSummary) -> Sheet {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn diff(d: &RuleSetDiff) -> Result<Vec<u8>> {
-    let mut changes = Sheet::new("规则变化", &["部分", "编号", "变化", "方面", "原", "新"]);
-    for c in &d.changes {
-        changes.rows.push(vec![
-            super::markdown::section_zh(c.section).into(),
-            c.id.as_str().into(),
-            super::markdown::kind_zh(c.kind).into(),
-            c.aspect.clone().into(),
-            c.old.clone().into(),
-            c.new.clone().into(),
-        ]);
-    }
-    let mut counties = Sheet::new(
-        "得分变化",
-        &[
-            "编号",
-            "名称",
-            "原总分",
-            "新总分",
-            "变化",
-            "原名次",
-            "新名次",
-            "名次变化",
-            "原达标",
-            "新达标",
-        ],
-    );
-    let mut parts = Sheet::new(
-        "变化来源",
-        &[
-            "编号",
-            "名称",
-            "类别",
-            "指标编号",
-            "名称",
-            "原得分",
-            "新得分",
-            "变化",
-        ],
-    );
-    for c in &d.counties {
-        counties.rows.push(vec![
-            c.county.id.as_str().into(),
-            c.county.name.as_str().into(),
-            c.old_total.into(),
-            c.new_total.into(),
-            c.delta.into(),
-            c.old_rank.into(),
-            c.new_rank.into(),
-            X::Num(c.rank_change as f64),
-            c.old_pass.as_ref().map(|p| p.name.clone()).into(),
-            c.new_pass.as_ref().map(|p| p.name.clone()).into(),
-        ]);
-        for p in &c.contributions {
-            parts.rows.push(vec![
-                c.county.id.as_str().into(),
-                c.county.name.as_str().into(),
-                super::markdown::contribution_zh(p.kind).into(),
-                p.id.to_string().into(),
-                p.name.as_str().into(),
-                p.old.into(),
-                p.new.into(),
-                p.delta.into(),
-            ]);
-        }
-    }
-    let mut sheets = vec![changes, counties, parts];
-    sheets.extend(failures_sheet(&d.failures));
-    let origin = Origin {
-        rulesets: vec![("原", &d.old), ("新", &d.new)],
-        engine: &d.engine,
-        inputs: d
-            .inputs
-            .iter()
-            .map(|i| (i.path.clone(), i.sha256.clone()))
-            .collect(),
-    };
-    workbook(&sheets, &origin)
+    let docs = crate::render::compose::diff::documents(d, false);
+    let origin = Origin::new(vec![("原", &d.old), ("新", &d.new)], &d.engine, &d.inputs);
+    tables_workbook(&crate::render::document::gather(&docs), &origin)
 }
 
 /// `fazhi whatif --format xlsx`: sheets 县 (every county's baseline and scenario total, rank and
@@ -809,18 +424,26 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             "方案达标线",
         ],
     );
+    // The level's name, 未达到 when none (as in the Markdown report).
+    let level = |id: &Option<crate::types::IndicatorId>| {
+        words::level(
+            id.as_ref()
+                .and_then(|id| w.pass_lines.iter().find(|p| &p.id == id))
+                .map(|p| p.name.as_str()),
+        )
+    };
     for c in &w.counties {
         counties.rows.push(vec![
             c.id.as_str().into(),
             c.name.as_str().into(),
-            if c.vetoed { "是" } else { "否" }.into(),
+            words::veto_cell(c.vetoed).into(),
             c.baseline_total.into(),
             c.scenario_total.into(),
             X::Num(f64::from(c.baseline_rank)),
             X::Num(f64::from(c.scenario_rank)),
             X::Num(c.rank_gain as f64),
-            c.baseline_level.as_ref().map(|l| l.to_string()).into(),
-            c.scenario_level.as_ref().map(|l| l.to_string()).into(),
+            level(&c.baseline_level).into(),
+            level(&c.scenario_level).into(),
         ]);
     }
     let mut points = Sheet::new(
@@ -834,7 +457,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
             p.level.into(),
             p.before.into(),
             p.after.into(),
-            if p.pinned { "是" } else { "否" }.into(),
+            words::yes_no(p.pinned).into(),
         ]);
     }
     ruleset_workbook(&[summary, counties, points], rules)
@@ -844,11 +467,7 @@ pub fn whatif(w: &WhatIf, rules: &RuleSet) -> Result<Vec<u8>> {
 fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
     let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
-    let origin = Origin {
-        rulesets: vec![("", &info)],
-        engine: &engine,
-        inputs: Vec::new(),
-    };
+    let origin = Origin::new(vec![("", &info)], &engine, &[]);
     workbook(sheets, &origin)
 }
 
@@ -862,77 +481,12 @@ fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
-    use crate::render::markdown::{audit_findings, audit_flags, no_alpha_zh, removed_zh};
+    use crate::render::markdown::{audit_findings, removed_zh};
     let num = |v: Option<f64>| v.map_or(X::Empty, X::Num);
     let pct = |v: Option<f64>| v.map_or(X::Empty, |x| X::Pct(x * 100.0));
     let mut summary = Sheet::new("概要", &["发现"]);
     for f in audit_findings(a) {
         summary.rows.push(vec![f.into()]);
-    }
-    let mut items = Sheet::new(
-        "三级指标",
-        &[
-            "编号",
-            "指标",
-            "一级指标",
-            "分值",
-            "平均得分",
-            "满分县占比",
-            "零分县占比",
-            "众数占比",
-            "与一级指标相关",
-            "与总分相关",
-            "标记",
-        ],
-    );
-    for i in &a.items {
-        items.rows.push(vec![
-            i.id.to_string().into(),
-            i.name.as_str().into(),
-            i.area.to_string().into(),
-            i.max.into(),
-            X::Num(i.mean),
-            pct(Some(i.share_full)),
-            pct(Some(i.share_zero)),
-            pct(Some(i.modal_share)),
-            num(i.corr_with_area),
-            num(i.corr_with_total),
-            audit_flags(i).into(),
-        ]);
-    }
-    let mut areas = Sheet::new(
-        "一级指标",
-        &[
-            "编号",
-            "一级指标",
-            "分值",
-            "三级指标数",
-            "平均得分",
-            "Cronbach α",
-            "无 α 的原因",
-            "与总分相关",
-        ],
-    );
-    for ar in &a.areas {
-        areas.rows.push(vec![
-            ar.id.to_string().into(),
-            ar.name.as_str().into(),
-            ar.points.into(),
-            ar.items.into(),
-            X::Num(ar.mean),
-            num(ar.cronbach_alpha),
-            no_alpha_zh(ar.no_alpha).into(),
-            num(ar.corr_with_total),
-        ]);
-    }
-    let mut head = vec!["一级指标".to_string()];
-    head.extend(a.areas.iter().map(|x| x.id.to_string()));
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut matrix = Sheet::new("相关矩阵", &head);
-    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
-        let mut cells: Vec<X> = vec![format!("{} {}", ar.id, ar.name).into()];
-        cells.extend(row.iter().map(|v| num(*v)));
-        matrix.rows.push(cells);
     }
     let mut remove = Sheet::new(
         "逐一剔除",
@@ -980,7 +534,24 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
             num(i.departure.map(|d| d * 100.0)),
         ]);
     }
-    ruleset_workbook(&[summary, items, areas, matrix, remove, influence], rules)
+    // 三级指标 is the model's table (the Markdown and HTML audits show the same).
+    let items = crate::render::compose::audit::items_table(a);
+    let info = crate::scoring::batch::ruleset_info(rules);
+    let engine = EngineInfo::current();
+    let origin = Origin::new(vec![("", &info)], &engine, &[]);
+    let mut wb = Workbook::new();
+    properties(&mut wb, &origin);
+    write_sheet(wb.add_worksheet(), &summary).map_err(err)?;
+    write_tables(wb.add_worksheet(), "三级指标", &[&items]).map_err(err)?;
+    let areas = crate::render::compose::audit::areas_table(a);
+    write_tables(wb.add_worksheet(), "一级指标", &[&areas]).map_err(err)?;
+    let matrix = crate::render::compose::audit::matrix_table(a);
+    write_tables(wb.add_worksheet(), "相关矩阵", &[&matrix]).map_err(err)?;
+    for s in [remove, influence] {
+        write_sheet(wb.add_worksheet(), &s).map_err(err)?;
+    }
+    write_sheet(wb.add_worksheet(), &origin_sheet(&origin)).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
 }
 
 fn type_zh(t: FieldType) -> &'static str {
@@ -1294,11 +865,7 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
     }
     write_sheet(
         wb.add_worksheet(),
-        &origin_sheet(&Origin {
-            rulesets: vec![("", &info)],
-            engine: &engine,
-            inputs: Vec::new(),
-        }),
+        &origin_sheet(&Origin::new(vec![("", &info)], &engine, &[])),
     )?;
     wb.save_to_buffer()
 }

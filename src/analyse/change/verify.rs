@@ -148,6 +148,36 @@ pub fn verify(stored: &Report, rules: &RuleSet, data: &CountyData) -> Verificati
     }
 }
 
+/// What a file that is not a JSON report is, judged by its first bytes (a zip package: a
+/// workbook or a Word file) or, for text, by its extension (`.md`, `.html`, `.csv`): the
+/// sentence that says `verify` reads JSON reports and how to get one (`--format json`).
+/// `None` for anything else (JSON or not, [`read_reports`] then says what is wrong).
+pub fn not_a_json_report(file: &str, head: &[u8]) -> Option<String> {
+    let ext = std::path::Path::new(file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let what = if head.starts_with(b"PK\x03\x04") {
+        match ext.as_str() {
+            "docx" => "a Word document",
+            "xlsx" => "a workbook",
+            _ => "a zip package (a workbook or a Word document)",
+        }
+    } else {
+        match ext.as_str() {
+            "md" | "markdown" => "a Markdown report",
+            "html" | "htm" => "an HTML report",
+            "csv" => "a CSV table",
+            "xls" | "doc" | "pdf" => "not a JSON report",
+            _ => return None,
+        }
+    };
+    Some(format!(
+        "{file}: `fazhi verify` verifies JSON reports, and this is {what}; make the JSON report of the same data with `fazhi score --format json --out report.json DATA...` (add `--rules DIR` when it is not the built-in rule set) and verify that"
+    ))
+}
+
 /// Reads a JSON file of reports (one report, or an array as `fazhi score --format json` writes
 /// for several counties); `file` names it in messages.
 ///

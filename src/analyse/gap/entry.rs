@@ -167,6 +167,21 @@ pub(crate) struct Sim<'r> {
     pub evaluations: std::cell::Cell<usize>,
 }
 
+impl Sim<'_> {
+    /// Whether no field that an entry below its best reads (an item that lost points, a
+    /// penalty charged, a bonus under its cap, a veto that fires) is read by any other entry.
+    /// Only then is the plan search's "no combination reaches the line" a proof: its options
+    /// combine entries as they were searched one by one, so a joint move is missed — two items
+    /// needing the same field moved (one `f2 ≥ 2` with `f0 ≤ 1`, the other `f2 = 4`), or a
+    /// penalty on `f0` whose fix lowers a full item on `f2 + f0` unless `f2` rises too.
+    pub(crate) fn losing_entries_independent(&self) -> bool {
+        let losing = |k: usize| self.base[k].is_none_or(|b| b < self.entries[k].best);
+        self.readers
+            .values()
+            .all(|rs| rs.len() <= 1 || !rs.iter().any(|k| losing(*k)))
+    }
+}
+
 /// The outcome of a set of changes: total, first-level areas, whether a veto fires.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Outcome2 {
@@ -200,8 +215,8 @@ impl<'r> Sim<'r> {
         }
     }
 
-    /// Whether entry `i`'s rule divides by `field` (a rate's denominator: the second argument of
-    /// `pct`, `pct_or`, `ratio_or`, `proportional`, or a field right after `/`).
+    /// Whether entry `i`'s rule divides by `field` (a rate's denominator, as the helper registry
+    /// marks it, or the right operand of `/`: [`super::search::denominators`]).
     pub(crate) fn divides_by(&self, i: usize, field: &FieldPath) -> bool {
         let m = &self.rules.model;
         let expr = match self.entries.get(i).map(|e| e.kind) {
@@ -216,7 +231,7 @@ impl<'r> Sim<'r> {
             Some(Kind::Veto(k)) => m.vetoes.get(k).map(|v| v.when.as_str()),
             None => None,
         };
-        expr.is_some_and(|e| super::search::denominators(e).contains(field))
+        expr.is_some_and(|e| super::search::denominators(&m.fields, e).contains(field))
     }
 
     /// The entries that read `field`.

@@ -496,7 +496,7 @@ pub(crate) fn plans(
         n.supply
             .as_ref()
             .is_some_and(|f| f.reach == super::Reach::Full)
-    });
+    }) && sim.losing_entries_independent();
     sim.rules
         .pass_lines()
         .iter()

@@ -114,22 +114,22 @@ impl<'a> Searcher<'a> {
                 .items()
                 .nth(pos)
                 .and_then(|n| n.leaf.as_ref())
-                .map(|l| denominators(&l.score))
+                .map(|l| denominators(rules.fields(), &l.score))
                 .unwrap_or_default(),
             Kind::Penalty(i) => rules
                 .penalties()
                 .get(i)
-                .map(|p| denominators(p.expression()))
+                .map(|p| denominators(rules.fields(), p.expression()))
                 .unwrap_or_default(),
             Kind::Bonus(i) => rules
                 .bonuses()
                 .get(i)
-                .map(|b| denominators(&b.score))
+                .map(|b| denominators(rules.fields(), &b.score))
                 .unwrap_or_default(),
             Kind::Veto(i) => rules
                 .vetoes()
                 .get(i)
-                .map(|v| denominators(&v.when))
+                .map(|v| denominators(rules.fields(), &v.when))
                 .unwrap_or_default(),
         };
         Searcher {
@@ -1194,56 +1194,45 @@ fn list_moves(spec: &FieldSpec, lever: Lever, from: Option<&Value>) -> Vec<Value
         .collect()
 }
 
-/// The fields a rule divides by: the second argument of `pct`, `pct_or`, `ratio_or` and
-/// `proportional` when it is a field (`d.x.y`), and a field right after `/`. A rate is improved
-/// through its numerator, never by moving its denominator (fewer cases filed, more concluded).
-pub(crate) fn denominators(expr: &str) -> Vec<FieldPath> {
-    let mut out: Vec<FieldPath> = Vec::new();
-    let field_at = |s: &str| -> Option<FieldPath> {
-        let s = s.trim_start();
-        let rest = s.strip_prefix("d.")?;
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-            .unwrap_or(rest.len());
-        let path = rest[..end].trim_end_matches('.');
-        (!path.is_empty()).then(|| FieldPath::new(path))
+/// The fields a rule divides by: a field given as the argument the helper registry marks as a
+/// rate's denominator ([`crate::helpers::registry::Gap::Denominator`]: `pct`, `pct_or`,
+/// `ratio_or`, `proportional(done, total)`), or as the right operand of `/`. Found by walking
+/// the rule's syntax tree as the compiler parses it (`fields` resolves `d.a.b`). A rate is
+/// improved through its numerator, never by moving its denominator (fewer cases filed, more
+/// concluded). A rule that does not parse divides by nothing (lint has refused it).
+pub(crate) fn denominators(fields: &BTreeMap<FieldPath, FieldSpec>, expr: &str) -> Vec<FieldPath> {
+    use rhai::{ASTNode, Expr};
+    let Ok(ast) = rhai::Engine::new_raw().compile(expr) else {
+        return Vec::new();
     };
-    for name in ["pct_or", "pct", "ratio_or", "proportional"] {
-        let mut from = 0;
-        while let Some(i) = expr[from..].find(name) {
-            let at = from + i;
-            from = at + name.len();
-            let before_ok = expr[..at]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
-            let rest = &expr[from..];
-            if !before_ok || !rest.trim_start().starts_with('(') {
-                continue;
-            }
-            // The second top-level argument.
-            let open = from + rest.find('(').unwrap_or(0) + 1;
-            let mut depth = 0i32;
-            let mut commas = Vec::new();
-            for (j, c) in expr[open..].char_indices() {
-                match c {
-                    '(' | '[' => depth += 1,
-                    ')' | ']' if depth == 0 => break,
-                    ')' | ']' => depth -= 1,
-                    ',' if depth == 0 => commas.push(open + j + 1),
-                    _ => {}
-                }
-            }
-            if let Some(f) = commas.first().and_then(|&k| field_at(&expr[k..])) {
-                out.push(f);
+    let field = |e: &Expr| -> Option<FieldPath> {
+        let Expr::Dot(b, _, _) = e else { return None };
+        if !matches!(&b.lhs, Expr::Variable(v, _, _) if v.1.as_str() == "d") {
+            return None;
+        }
+        let mut chain = Vec::new();
+        crate::compile::chain(&b.rhs, &mut chain);
+        match crate::compile::resolve(&chain, fields) {
+            crate::compile::Resolved::Field(f) => Some(FieldPath::new(f)),
+            _ => None,
+        }
+    };
+    let mut out: Vec<FieldPath> = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        // A call standing as the rule's whole statement is a statement node.
+        let call = match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(f, _))) => Some(f),
+            Some(ASTNode::Stmt(rhai::Stmt::FnCall(f, _))) => Some(f),
+            _ => None,
+        };
+        if let Some(f) = call {
+            let k = crate::helpers::registry::denominator(f.name.as_str(), f.args.len());
+            if let Some(d) = k.and_then(|k| f.args.get(k)).and_then(field) {
+                out.push(d);
             }
         }
-    }
-    for (i, _) in expr.match_indices('/') {
-        if let Some(f) = field_at(&expr[i + 1..]) {
-            out.push(f);
-        }
-    }
+        true
+    });
     out.sort();
     out.dedup();
     out
@@ -1471,8 +1460,22 @@ mod tests {
 
     #[test]
     fn denominators_are_found_in_rate_helpers_and_divisions() {
+        let fields: BTreeMap<FieldPath, FieldSpec> = [
+            "review.corrected",
+            "review.decided",
+            "a.done",
+            "a.total",
+            "a.rate",
+            "a.x",
+            "b.y",
+            "x.n",
+            "x.cases",
+        ]
+        .into_iter()
+        .map(|f| (FieldPath::new(f), spec("{type: number, desc: x}")))
+        .collect();
         let d = |e: &str| -> Vec<String> {
-            denominators(e)
+            denominators(&fields, e)
                 .iter()
                 .map(|f| f.as_str().to_string())
                 .collect()
@@ -1488,6 +1491,22 @@ mod tests {
         );
         assert_eq!(d("proportional_rate(d.a.rate)"), Vec::<String>::new());
         assert_eq!(d("P / 2 + pct(max(d.a.x, 1), d.b.y)"), ["b.y"]);
+        // From the syntax tree, not the text: a name inside a string is no call, a `let` and
+        // a multi-line rule are read like any other.
+        assert_eq!(
+            d("if \"pct(d.a.x, d.b.y)\" == \"\" { 0 } else { 1 }"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            d("let r = ratio_or(d.a.done, d.a.total, 0);\nr * 10"),
+            ["a.total"]
+        );
+        // `ratio` is no rate helper for the gap search (the registry marks none of its
+        // arguments), and an undeclared field is nothing.
+        assert_eq!(
+            d("ratio(d.a.done, d.a.total) + pct(d.a.x, d.no.such)"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! `[1 − f, 1 + f]` (the level-1 `factor` noise); lower levels keep their shares. As in the
 //! Monte Carlo run, a weighting is then renormalised to the starting total (area `i` gets
 //! `T · u_i b_i / Σ_j u_j b_j`) unless the total floats
-//! ([`Settings::float_total`](super::uncertainty::Settings::float_total)): the indices
+//! (`uncertainty::Settings::float_total`): the indices
 //! decompose the variance of the same model the Monte Carlo run samples. The estimators need
 //! independent factors, and the `u_i` stay independent; renormalising is part of the model
 //! `f(u)`, not of its inputs. Under relative weights an area's factor also moves every other

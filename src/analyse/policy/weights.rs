@@ -22,7 +22,7 @@
 //! parent is exactly the sum of its children. Without `total_points`, bonuses, penalties and
 //! their caps are points and do not rescale; pass lines keep their `min_total` and
 //! `min_area_share` unless the scenario sets them. An item keeps the *share* of its points its rule gave (see
-//! [`Batch`](super::scores::Batch)).
+//! `scores::Batch`).
 //!
 //! ```yaml
 //! id: disputes-first

@@ -102,8 +102,9 @@ pub fn document() -> Value {
         },
         "components": { "schemas": {
             "Diagnostic": {
-                "type": "object", "required": ["severity", "file", "line", "column", "message"],
+                "type": "object", "required": ["code", "severity", "file", "line", "column", "message"],
                 "properties": {
+                    "code": { "enum": fazhi::Code::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), "description": "the stable kind of problem (`fazhi::Code`); never changed between versions, whatever the message says" },
                     "severity": { "enum": ["error", "warning"] },
                     "file": { "type": "string", "description": "rule file or `request body` (a county of a batch body is named `counties[i]: ` at the start of the message; line and column point into the body as sent)" },
                     "line": { "type": "integer", "description": "1-based; 0 when unknown" },

@@ -4,7 +4,7 @@
 //! Anything else makes [`lower`] return `None`, and the rule always runs on the interpreter.
 
 use super::ops::{self, Arith, Bail, Cmp, Val, R};
-use super::typed::Ty;
+use super::ty::Ty;
 use super::{Code, Env, Program};
 use crate::helpers::{core, dates, shapes};
 use crate::model::FieldSpec;

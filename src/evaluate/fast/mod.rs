@@ -13,6 +13,7 @@
 
 mod build;
 mod ops;
+mod ty;
 mod typed;
 
 pub(crate) use build::SlotMap;

@@ -6,9 +6,8 @@ use super::policy::one;
 use super::{figure, h, p, p_note, Cell, Table};
 use crate::analyse::policy::audit::Audit;
 use crate::render::markdown::{
-    alpha_text, audit_findings, audit_flags, audit_title, corr_text, fixed, influence_note,
-    largest_zh, pct_text, points_pct, remove_one_order, removed_zh, ALPHA_NOTE, ITEMS_NOTE,
-    REMOVE_NOTE,
+    audit_findings, audit_title, corr_text, fixed, influence_note, largest_zh, pct_text,
+    points_pct, remove_one_order, removed_zh, ALPHA_NOTE, ITEMS_NOTE, REMOVE_NOTE,
 };
 use crate::render::svg::{self, HBar, HBarChart};
 use crate::report::Provenance;
@@ -96,38 +95,13 @@ pub fn audit_html(a: &Audit, prov: &Provenance) -> String {
         ),
         "图：一级指标两两相关系数（数值写在格中，也见下表）",
     ));
-    let mut head = vec!["一级指标".to_string()];
-    head.extend(a.areas.iter().map(|x| format!("{}#", x.id)));
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut t = Table::new(&head);
-    for (label, row) in labels.iter().zip(&a.area_correlations) {
-        let mut cells: Vec<Cell> = vec![label.as_str().into()];
-        cells.extend(row.iter().map(|v| Cell::N(corr_text(*v, 2))));
-        t.row(cells);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::html::table(
+        &crate::render::compose::audit::matrix_table(a),
+    ));
     s.push_str(&h(3, "内部一致性（Cronbach α）"));
-    let mut t = Table::new(&[
-        "编号",
-        "一级指标",
-        "分值#",
-        "三级指标数#",
-        "平均得分#",
-        "Cronbach α#",
-        "与总分相关#",
-    ]);
-    for ar in &a.areas {
-        t.row(vec![
-            ar.id.to_string().into(),
-            ar.name.as_str().into(),
-            Cell::N(ar.points.to_string()),
-            Cell::N(ar.items.to_string()),
-            Cell::N(fixed(ar.mean, 2)),
-            Cell::N(alpha_text(ar.cronbach_alpha, ar.no_alpha)),
-            Cell::N(corr_text(ar.corr_with_total, 3)),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::html::table(
+        &crate::render::compose::audit::areas_table(a),
+    ));
     s.push_str(&p_note(ALPHA_NOTE));
     s.push_str(&h(2, "逐一剔除"));
     let mut t = Table::new(&[
@@ -152,39 +126,9 @@ pub fn audit_html(a: &Audit, prov: &Provenance) -> String {
     s.push_str(&t.render());
     s.push_str(&p_note(REMOVE_NOTE));
     s.push_str(&h(2, "三级指标"));
-    let mut t = Table::new(&[
-        "编号",
-        "指标",
-        "一级指标",
-        "分值#",
-        "平均得分#",
-        "满分县占比#",
-        "零分县占比#",
-        "与一级指标相关#",
-        "与总分相关#",
-        "标记",
-    ])
-    .with_id("items");
-    for i in &a.items {
-        let cells = vec![
-            i.id.to_string().into(),
-            i.name.as_str().into(),
-            i.area.to_string().into(),
-            Cell::N(i.max.to_string()),
-            Cell::N(fixed(i.mean, 2)),
-            Cell::N(pct_text(i.share_full)),
-            Cell::N(pct_text(i.share_zero)),
-            Cell::N(corr_text(i.corr_with_area, 3)),
-            Cell::N(corr_text(i.corr_with_total, 3)),
-            audit_flags(i).into(),
-        ];
-        if i.non_discriminating || i.negative_with_area {
-            t.row_class(cells, "veto");
-        } else {
-            t.row(cells);
-        }
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::html::table(
+        &crate::render::compose::audit::items_table(a),
+    ));
     s.push_str(&p_note(ITEMS_NOTE));
     s.push_str(&p(&format!("指标体系：{}", a.ruleset)));
     one(&title, prov, "数据哈希", s)

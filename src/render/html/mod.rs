@@ -278,9 +278,6 @@ impl Table {
     pub(crate) fn row(&mut self, cells: Vec<Cell>) {
         self.rows.push((cells, ""));
     }
-    pub(crate) fn row_class(&mut self, cells: Vec<Cell>, class: &'static str) {
-        self.rows.push((cells, class));
-    }
     pub(crate) fn render(&self) -> String {
         let mut s = String::new();
         let sortable = self.rows.len() > 3;

@@ -2,33 +2,13 @@
 //! (distribution of totals with the pass lines, movements, baseline against scenario, rank
 //! intervals and Sobol indices) above the tables that carry every figure as text.
 
-use super::{document, figure, h, inputs_list, p, p_note, Cell, Prov, Section, Table};
+use super::{document, h, inputs_list, Prov, Section};
 use crate::analyse::change::diff::RuleSetDiff;
 use crate::analyse::change::rank::Ranking;
 use crate::analyse::policy::uncertainty::Uncertainty;
 use crate::analyse::policy::whatif::WhatIf;
-use crate::helpers::fmt_num;
 use crate::model::PassLine;
-use crate::render::markdown::{
-    contribution_zh, kind_zh, noise_text, plain, rank_move, section_zh, signed, total_text,
-};
-use crate::render::svg::{self, HBar, HBarChart};
-use crate::render::words;
-use crate::report::{Failure, Provenance};
-use crate::types::IndicatorId;
-
-fn failures(f: &[Failure]) -> String {
-    if f.is_empty() {
-        return String::new();
-    }
-    let mut s = h(2, &format!("未能评分的文件（{} 个）", f.len()));
-    let mut t = Table::new(&["文件", "错误"]);
-    for x in f {
-        t.row(vec![x.path.as_str().into(), x.error.as_str().into()]);
-    }
-    s.push_str(&t.render());
-    s
-}
+use crate::report::Provenance;
 
 pub(super) fn one(title: &str, prov: &Provenance, word: &str, body: String) -> String {
     let prov = Prov {
@@ -53,74 +33,13 @@ pub(super) fn one(title: &str, prov: &Provenance, word: &str, body: String) -> S
 /// assert!(html.contains("某县"));
 /// ```
 pub fn rank_html(r: &Ranking, pass_lines: &[PassLine]) -> String {
-    let title = "法治政府建设评分排名";
-    let mut s = p_note("并列：总分相同者名次相同，其后名次顺延（1, 2, 2, 4），同分按县 id 排列。");
-    let totals: Vec<f64> = r.rows.iter().map(|x| x.total.as_f64()).collect();
-    let marks: Vec<(String, f64)> = pass_lines
-        .iter()
-        .map(|p| (p.name.clone(), p.min_total.as_f64()))
-        .collect();
-    let mut counts = String::new();
-    for p in pass_lines {
-        let n = r
-            .rows
-            .iter()
-            .filter(|x| x.pass_level.as_ref().is_some_and(|l| l.id == p.id))
-            .count();
-        counts.push_str(&format!("；最高达到{}的 {n} 个", p.name));
-    }
-    let none = r.rows.iter().filter(|x| x.pass_level.is_none()).count();
-    s.push_str(&h(2, "总分分布"));
-    s.push_str(&figure(
-        &svg::histogram(
-            "各县总分分布",
-            &format!("{} 个县；虚线为达标线", r.rows.len()),
-            &totals,
-            &marks,
-            "总分（分）",
-        ),
-        &format!(
-            "图：总分分布（{} 个县{counts}；未达任何达标线的 {none} 个）",
-            r.rows.len()
-        ),
-    ));
-    s.push_str(&h(2, "排名"));
-    let mut head: Vec<String> = ["名次#", "县", "id", "总分#", "等级", "否决", "覆盖率#"]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-    head.extend(r.areas.iter().map(|a| format!("{}#", a.id)));
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut t = Table::new(&head).with_id("ranking");
-    for row in &r.rows {
-        let mut cells: Vec<Cell> = vec![
-            Cell::N(row.rank.to_string()),
-            row.county.name.as_str().into(),
-            row.county.id.as_str().into(),
-            Cell::N(format!("{} / {}", row.total, row.max)),
-            row.pass_level
-                .as_ref()
-                .map_or(words::NOT_REACHED.into(), |p| p.name.clone())
-                .into(),
-            if row.vetoed { "⚠ 是" } else { "否" }.into(),
-            Cell::N(format!("{:.1}%", row.coverage * 100.0)),
-        ];
-        cells.extend(row.areas.iter().map(|p| Cell::N(p.to_string())));
-        if row.vetoed {
-            t.row_class(cells, "veto");
-        } else {
-            t.row(cells);
-        }
-    }
-    s.push_str(&t.render());
-    let legend: Vec<String> = r
-        .areas
-        .iter()
-        .map(|a| format!("{} {}（{}分）", a.id, a.name, a.max))
-        .collect();
-    s.push_str(&p_note(&format!("领域得分列：{}。", legend.join("；"))));
-    s.push_str(&failures(&r.failures));
-    one(title, &r.provenance, "数据文件", s)
+    let doc = crate::render::compose::rank::document(r, Some(pass_lines));
+    let prov = Prov {
+        p: &r.provenance,
+        data_word: "数据文件",
+    };
+    let body = crate::render::write::html::body(&doc, &prov.block());
+    document("法治政府建设评分排名", &[Section { prov, body }])
 }
 
 /// A rule-set diff as HTML: the counties' movements (points, as diverging bars), the changelog,
@@ -137,147 +56,25 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
         "规则集变更：{} {} → {} {}",
         o.id, o.version, n.id, n.version
     );
-    let mut s = p(&format!(
-        "旧规则集：{}（{} 版本 {}），sha256 {}",
-        o.title, o.id, o.version, o.hash
-    ));
-    if !d.counties.is_empty() {
-        let mut moved: Vec<_> = d.counties.iter().collect();
-        moved.sort_by(|a, b| b.delta.cmp(&a.delta).then(a.county.id.cmp(&b.county.id)));
-        let shown: Vec<_> = if moved.len() > 40 {
-            moved[..20]
-                .iter()
-                .chain(&moved[moved.len() - 20..])
-                .collect()
-        } else {
-            moved.iter().collect()
-        };
-        let rows: Vec<(String, f64, String)> = shown
-            .iter()
-            .map(|c| {
-                (
-                    c.county.name.clone(),
-                    c.delta.as_f64(),
-                    format!("{}（{}）", signed(c.delta), rank_move(c.rank_change)),
-                )
-            })
-            .collect();
-        s.push_str(&h(2, "各县得分变动"));
-        s.push_str(&figure(
-            &svg::signed_bars(
-                "各县总分变化（新 − 旧，分）",
-                "括号内为名次变化（↑ 上升，↓ 下降）",
-                &rows,
-            ),
-            &if shown.len() < moved.len() {
-                format!(
-                    "图：总分上升最多和下降最多的各 20 个县（共 {} 个县，全部见下表）",
-                    moved.len()
-                )
-            } else {
-                format!("图：{} 个县的总分变化（数值见下表）", moved.len())
-            },
-        ));
-    }
-    s.push_str(&h(2, &format!("结构变更（{} 项）", d.changes.len())));
-    if d.changes.is_empty() {
-        s.push_str(&p("无结构变更。"));
-    } else {
-        let mut t = Table::new(&["类别", "编号", "变更", "属性", "旧", "新"]).with_id("changes");
-        for c in &d.changes {
-            t.row(vec![
-                section_zh(c.section).into(),
-                c.id.as_str().into(),
-                kind_zh(c.kind).into(),
-                c.aspect.clone().unwrap_or_default().into(),
-                c.old.clone().unwrap_or_default().into(),
-                c.new.clone().unwrap_or_default().into(),
-            ]);
-        }
-        s.push_str(&t.render());
-    }
-    if !d.counties.is_empty() {
-        s.push_str(&h(2, "各县得分变化"));
-        s.push_str(&p_note("名次为本批县内的名次（同分同名次，其后顺延）；变化 = 新总分 − 旧总分，等于下列各项变化之和。"));
-        let mut t = Table::new(&[
-            "县",
-            "id",
-            "旧总分#",
-            "新总分#",
-            "变化#",
-            "旧名次#",
-            "新名次#",
-            "名次变化",
-            "旧等级",
-            "新等级",
-        ])
-        .with_id("counties");
-        let level = |p: &Option<crate::analyse::change::rank::PassLevel>| {
-            words::level(p.as_ref().map(|p| p.name.as_str()))
-        };
-        for c in &d.counties {
-            t.row(vec![
-                c.county.name.as_str().into(),
-                c.county.id.as_str().into(),
-                Cell::N(c.old_total.to_string()),
-                Cell::N(c.new_total.to_string()),
-                Cell::N(signed(c.delta)),
-                Cell::N(c.old_rank.to_string()),
-                Cell::N(c.new_rank.to_string()),
-                rank_move(c.rank_change).into(),
-                level(&c.old_pass).into(),
-                level(&c.new_pass).into(),
-            ]);
-        }
-        s.push_str(&t.render());
-        for c in &d.counties {
-            s.push_str(&h(
-                3,
-                &format!(
-                    "{}（{}）：{} → {}（{}）",
-                    c.county.name,
-                    c.county.id,
-                    c.old_total,
-                    c.new_total,
-                    signed(c.delta)
-                ),
-            ));
-            for v in &c.vetoes {
-                let on = |b: bool| if b { "触发" } else { "未触发" };
-                s.push_str(&p(&format!(
-                    "一票否决 {} {}：{} → {}",
-                    v.id,
-                    v.name,
-                    on(v.old),
-                    on(v.new)
-                )));
-            }
-            if c.contributions.is_empty() {
-                s.push_str(&p("得分未变。"));
-                continue;
-            }
-            let mut t = Table::new(&["类型", "编号", "名称", "旧#", "新#", "变化#"]);
-            for x in &c.contributions {
-                t.row(vec![
-                    contribution_zh(x.kind).into(),
-                    x.id.to_string().into(),
-                    x.name.as_str().into(),
-                    Cell::N(plain(x.old)),
-                    Cell::N(plain(x.new)),
-                    Cell::N(signed(x.delta)),
-                ]);
-            }
-            s.push_str(&t.render());
-        }
-    }
-    s.push_str(&failures(&d.failures));
-    // The page's provenance names the new rule set; the old one is stated at the top.
-    let prov = Provenance {
+    // The page's provenance names the new rule set; the old one is in the page's 来源.
+    let p = Provenance {
         ruleset: d.new.clone(),
         engine: d.engine.clone(),
         inputs: d.inputs.clone(),
     };
-    one(&title, &prov, "数据文件", s)
+    let prov = Prov {
+        p: &p,
+        data_word: "数据文件",
+    };
+    let mut body = String::new();
+    for (k, doc) in crate::render::compose::diff::documents(d, true)
+        .iter()
+        .enumerate()
+    {
+        let after = if k == 0 { prov.block() } else { String::new() };
+        body.push_str(&crate::render::write::html::body(doc, &after));
+    }
+    document(&title, &[Section { prov, body }])
 }
 
 /// A what-if comparison as HTML: baseline against scenario totals (scatter), the largest rank
@@ -296,150 +93,15 @@ pub fn diff_html(d: &RuleSetDiff) -> String {
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 pub fn whatif_html(w: &WhatIf, prov: &Provenance) -> String {
+    let doc = crate::render::compose::whatif::document(w, true);
     let title = format!("权重情景分析：{}（{}）", w.scenario_name, w.scenario);
-    let corr = |c: Option<f64>| c.map_or("—（无差异）".to_string(), |v| format!("{v:.4}"));
-    let mut s = p(&format!(
-        "指标体系：{}　总分：{} → {}　Spearman 秩相关：{}　Kendall τ-b：{}　达标等级变化的县：{} / {}",
-        w.ruleset,
-        w.total_points.0,
-        w.total_points.1,
-        corr(w.spearman),
-        corr(w.kendall),
-        w.level_changes,
-        w.counties.len()
-    ));
-    let pts: Vec<(f64, f64, bool)> = w
-        .counties
-        .iter()
-        .map(|c| {
-            (
-                c.baseline_total.as_f64(),
-                c.scenario_total.as_f64(),
-                c.baseline_level != c.scenario_level,
-            )
-        })
-        .collect();
-    s.push_str(&h(2, "基准与情景对比"));
-    s.push_str(&figure(
-        &svg::scatter(
-            "各县总分：基准与情景",
-            &format!("{} 个县，每点一县", w.counties.len()),
-            &pts,
-            &format!("基准总分（满分 {}）", w.total_points.0),
-            &format!("情景总分（满分 {}）", w.total_points.1),
-        ),
-        "图：横轴为基准总分，纵轴为情景总分；方块为达标等级改变的县（数值见下表）",
-    ));
-    let movers = w.movers(20);
-    if !movers.is_empty() {
-        let rows: Vec<(String, f64, String)> = movers
-            .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    c.rank_gain as f64,
-                    format!(
-                        "{} → {}（{}）",
-                        c.baseline_rank,
-                        c.scenario_rank,
-                        rank_move(c.rank_gain)
-                    ),
-                )
-            })
-            .collect();
-        s.push_str(&figure(
-            &svg::signed_bars("名次变化最大的县", "向右：名次上升；向左：名次下降", &rows),
-            &format!("图：名次变化最大的 {} 个县", rows.len()),
-        ));
-    } else {
-        s.push_str(&p("没有县的名次发生变化。"));
-    }
-    s.push_str(&h(2, "分值变化"));
-    let mut t = Table::new(&["编号", "指标", "原分值#", "新分值#", "来源"]);
-    let hidden = w.points.iter().filter(|p| p.level > 2 && !p.pinned).count();
-    for pc in w.points.iter().filter(|p| p.level <= 2 || p.pinned) {
-        t.row(vec![
-            pc.id.to_string().into(),
-            pc.name.as_str().into(),
-            Cell::N(pc.before.to_string()),
-            Cell::N(pc.after.to_string()),
-            if pc.pinned {
-                "情景设定"
-            } else {
-                "按比例调整"
-            }
-            .into(),
-        ]);
-    }
-    s.push_str(&t.render());
-    if hidden > 0 {
-        s.push_str(&p_note(&format!(
-            "另有 {hidden} 个三级及以下指标随上级按比例调整（完整清单见 JSON 输出）。"
-        )));
-    }
-    s.push_str(&h(2, "达标线"));
-    let mut t = Table::new(&["编号", "名称", "最低总分#", "各一级指标最低得分率#"]);
-    for pl in &w.pass_lines {
-        t.row(vec![
-            pl.id.to_string().into(),
-            pl.name.as_str().into(),
-            Cell::N(pl.min_total.to_string()),
-            Cell::N(
-                pl.min_area_share
-                    .map_or("—".to_string(), |x| format!("{}%", fmt_num(x * 100.0))),
-            ),
-        ]);
-    }
-    s.push_str(&t.render());
-    s.push_str(&h(2, "各县对比"));
-    let level = |vetoed: bool, id: &Option<IndicatorId>| {
-        if vetoed {
-            return words::VETO.to_string();
-        }
-        id.as_ref()
-            .and_then(|id| w.pass_lines.iter().find(|p| &p.id == id))
-            .map_or_else(|| words::NOT_REACHED.to_string(), |p| p.name.clone())
+    let prov = Prov {
+        p: prov,
+        data_word: "数据哈希",
     };
-    let mut t = Table::new(&[
-        "县",
-        "名称",
-        "原总分#",
-        "新总分#",
-        "差#",
-        "原名次#",
-        "新名次#",
-        "名次变化#",
-        "原等级",
-        "新等级",
-    ])
-    .with_id("counties");
-    for c in &w.counties {
-        let d = c.scenario_total - c.baseline_total;
-        let cells = vec![
-            c.id.as_str().into(),
-            c.name.as_str().into(),
-            Cell::N(c.baseline_total.to_string()),
-            Cell::N(c.scenario_total.to_string()),
-            Cell::N(signed(d)),
-            Cell::N(c.baseline_rank.to_string()),
-            Cell::N(c.scenario_rank.to_string()),
-            Cell::N(rank_move(c.rank_gain)),
-            level(c.vetoed, &c.baseline_level).into(),
-            level(c.vetoed, &c.scenario_level).into(),
-        ];
-        if c.vetoed {
-            t.row_class(cells, "veto");
-        } else {
-            t.row(cells);
-        }
-    }
-    s.push_str(&t.render());
-    if w.counties.iter().any(|c| c.vetoed) {
-        s.push_str(&p_note(
-            "否决：一票否决的县在任何权重下都不达标，但仍按总分排名。",
-        ));
-    }
-    one(&title, prov, "数据哈希", s)
+    let mut body = crate::render::write::html::body(&doc, &prov.block());
+    body.push_str(&inputs_list(prov.p, "数据哈希"));
+    document(&title, &[Section { prov, body }])
 }
 
 /// An uncertainty analysis as HTML: the rank intervals (the chart of
@@ -458,146 +120,12 @@ pub fn whatif_html(w: &WhatIf, prov: &Provenance) -> String {
 /// # Ok::<(), fazhi::Error>(())
 /// ```
 pub fn uncertainty_html(u: &Uncertainty, prov: &Provenance) -> String {
-    let title = "排名稳健性分析";
-    let mut s = p(&format!(
-        "指标体系：{}　抽样：{} 次　种子：{}　权重扰动：{}",
-        u.ruleset,
-        u.runs,
-        u.seed,
-        noise_text(u)
-    ));
-    s.push_str(&p(&format!(
-        "{}　平均名次变动：{:.2}",
-        total_text(u),
-        u.mean_rank_shift
-    )));
-    s.push_str(&h(2, "各县名次区间"));
-    s.push_str(&figure(
-        &svg::rank_intervals(u),
-        "图：各县名次的 5%–95% 分位区间、中位名次与基准名次（数值见下表）",
-    ));
-    let names: Vec<String> = u
-        .pass_lines
-        .iter()
-        .map(|p| format!("达{}概率#", p.name))
-        .collect();
-    let mut head = vec![
-        "县",
-        "名称",
-        "否决",
-        "基准总分#",
-        "基准名次#",
-        "中位名次#",
-        "5%–95%区间#",
-        "平均变动#",
-    ];
-    head.extend(names.iter().map(String::as_str));
-    let mut t = Table::new(&head).with_id("counties");
-    for c in &u.counties {
-        let mut row: Vec<Cell> = vec![
-            c.id.as_str().into(),
-            c.name.as_str().into(),
-            if c.vetoed { "否决" } else { "" }.into(),
-            Cell::N(c.baseline_total.to_string()),
-            Cell::N(c.baseline_rank.to_string()),
-            Cell::N(c.median_rank.to_string()),
-            Cell::N(format!("{}–{}", c.p05_rank, c.p95_rank)),
-            Cell::N(format!("{:.2}", c.mean_rank_shift)),
-        ];
-        row.extend(
-            c.pass_probability
-                .iter()
-                .map(|p| Cell::N(format!("{}%", fmt_num((p * 1000.0).round() / 10.0)))),
-        );
-        if c.vetoed {
-            t.row_class(row, "veto");
-        } else {
-            t.row(row);
-        }
-    }
-    s.push_str(&t.render());
-    if u.counties.iter().any(|c| c.vetoed) {
-        s.push_str(&p_note(
-            "否决：一票否决的县在任何权重下都不达标（达标概率为 0），但仍按总分排名。",
-        ));
-    }
-    if let Some(sens) = &u.sensitivity {
-        s.push_str(&h(2, "敏感性分析（一级指标权重，Sobol 指数）"));
-        s.push_str(&p_note(&format!(
-            "各一级指标分值独立乘以 [{}, {}] 内的均匀因子{}；基础样本 {} 个，共计算 {} 组权重。一阶指数：该指标权重单独解释的方差比例；总效应指数：含交互作用。",
-            fmt_num(1.0 - sens.factor),
-            fmt_num(1.0 + sens.factor),
-            if u.float_total { "（总分随之浮动）" } else { "，再按比例缩放使总分不变" },
-            sens.samples,
-            sens.evaluations
-        )));
-        let index = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.3}"));
-        for o in &sens.outputs {
-            let what = match o.output.strip_prefix("pass:") {
-                Some(id) => {
-                    let name = u
-                        .pass_lines
-                        .iter()
-                        .find(|p| p.id.as_str() == id)
-                        .map_or(id, |p| p.name.as_str());
-                    format!("达{name}的县所占比例")
-                }
-                None => "平均名次变动".to_string(),
-            };
-            let heading = format!("{what}（方差 {:.4}）", o.variance);
-            s.push_str(&h(3, &heading));
-            let rows: Vec<HBar> = o
-                .areas
-                .iter()
-                .map(|a| HBar {
-                    label: format!("{} {}", a.id, a.name),
-                    values: vec![
-                        a.first_order.unwrap_or(0.0).max(0.0),
-                        a.total_order.unwrap_or(0.0).max(0.0),
-                    ],
-                    max: Some(1.0),
-                    marker: None,
-                    text: format!(
-                        "一阶 {}，总效应 {}",
-                        index(a.first_order),
-                        index(a.total_order)
-                    ),
-                })
-                .collect();
-            let defined = o.areas.iter().any(|a| a.first_order.is_some());
-            s.push_str(&if !defined {
-                String::new()
-            } else {
-                figure(
-                    &svg::hbars(&HBarChart {
-                        title: &format!("Sobol 指数：{what}"),
-                        note: "0 到 1：该指标权重解释的方差比例",
-                        series: &["一阶指数", "总效应指数"],
-                        marker: None,
-                        track: None,
-                        rows: &rows,
-                    }),
-                    "图：各一级指标权重的 Sobol 指数（数值见下表；负的估计值画作 0）",
-                )
-            });
-            let mut t = Table::new(&["编号", "一级指标", "一阶指数#", "总效应指数#"]);
-            for a in &o.areas {
-                t.row(vec![
-                    a.id.to_string().into(),
-                    a.name.as_str().into(),
-                    Cell::N(index(a.first_order)),
-                    Cell::N(index(a.total_order)),
-                ]);
-            }
-            s.push_str(&t.render());
-        }
-        if sens
-            .outputs
-            .iter()
-            .any(|o| o.areas.iter().any(|a| a.first_order.is_none()))
-        {
-            s.push_str(&p_note("—：该项在各组权重下不变（方差为 0），指数无定义。"));
-        }
-    }
-    one(title, prov, "数据哈希", s)
+    let doc = crate::render::compose::uncertainty::document(u, true);
+    let prov = Prov {
+        p: prov,
+        data_word: "数据哈希",
+    };
+    let mut body = crate::render::write::html::body(&doc, &prov.block());
+    body.push_str(&inputs_list(prov.p, "数据哈希"));
+    document("排名稳健性分析", &[Section { prov, body }])
 }

@@ -5,15 +5,16 @@
 use super::{document, figure, h, p, p_note, Cell, Prov, Section, Table};
 use crate::analyse::gap::GapAnalysis;
 use crate::analyse::gap::GapSummary;
+use crate::render::compose::score;
 use crate::render::markdown::{
-    accounting_equation, accounting_rows, adjustment_notes, adjustment_row, changes_text, detail,
-    entries_head, entry_rows, fix_text, inferred_sentence, line_rows, plan_sentence, status_zh,
-    step_change, step_name, summary_lines, summary_title, supply_text, SumCell, ACCOUNTING_TITLE,
-    ADJUSTMENTS_HEAD, ADJUSTMENTS_TITLE, LINES_HEAD, SUMMARY_NOTE,
+    accounting_equation, accounting_rows, adjustment_notes, adjustment_row, changes_text,
+    entries_head, entry_rows, fix_text, inferred_sentence, line_rows, plan_sentence, step_change,
+    step_name, summary_lines, summary_title, SumCell, ACCOUNTING_TITLE, ADJUSTMENTS_HEAD,
+    ADJUSTMENTS_TITLE, LINES_HEAD, SUMMARY_NOTE,
 };
-use crate::render::svg::{self, HBar, HBarChart, PassMark};
+use crate::render::svg::{HBar, PassMark};
 use crate::render::{area_heading, short_inputs};
-use crate::report::{ConditionStatus, CountyRef, InputFile, ItemStatus, Provenance, Report};
+use crate::report::{CountyRef, InputFile, Provenance, Report};
 use crate::types::Points;
 
 /// The county's title: `郓城县（2018年）法治政府建设评分报告`.
@@ -120,282 +121,28 @@ fn lost_cell(p: Points) -> Cell {
     }
 }
 
-fn pct(earned: Points, max: Points) -> String {
-    if max.milli() > 0 {
-        format!("{:.1}%", earned.as_f64() / max.as_f64() * 100.0)
-    } else {
-        "—".into()
+/// A chart block of the document model as a figure.
+fn chart(b: Option<crate::render::document::Block>) -> String {
+    match b {
+        Some(crate::render::document::Block::Chart { svg, caption }) => figure(&svg, &caption),
+        _ => String::new(),
     }
 }
 
-/// The areas chart: earned on the track of the maximum, the peers' median as a marker.
 fn areas_chart(rows: Vec<HBar>, peers: bool) -> String {
-    figure(
-        &svg::hbars(&HBarChart {
-            title: "各一级指标得分",
-            note: if peers {
-                "条：本县得分；浅灰底：满分；黑线：同组中位数（单位：分）"
-            } else {
-                "条：本县得分；浅灰底：满分（单位：分）"
-            },
-            series: &["本县得分"],
-            marker: peers.then_some("同组中位数"),
-            track: Some("满分"),
-            rows: &rows,
-        }),
-        "图：各一级指标得分与满分（数值见下表）",
-    )
+    chart(Some(score::areas_chart(rows, peers)))
 }
 
-/// The items that lost most (at most ten): lost points on the track of the item's maximum.
 fn lost_chart(items: &[(String, Points, Points)]) -> String {
-    let mut items: Vec<&(String, Points, Points)> =
-        items.iter().filter(|i| i.1 > Points::ZERO).collect();
-    if items.is_empty() {
-        return String::new();
-    }
-    items.sort_by_key(|i| std::cmp::Reverse(i.1));
-    let rows: Vec<HBar> = items
-        .iter()
-        .take(10)
-        .map(|(label, lost, max)| HBar {
-            label: label.clone(),
-            values: vec![lost.as_f64()],
-            max: Some(max.as_f64()),
-            marker: None,
-            text: format!("失 {lost} / {max}"),
-        })
-        .collect();
-    figure(
-        &svg::hbars(&HBarChart {
-            title: "失分最多的指标",
-            note: "条：失分；浅灰底：该指标满分（单位：分）",
-            series: &["失分"],
-            marker: None,
-            track: Some("该指标满分"),
-            rows: &rows,
-        }),
-        &format!("图：失分最多的 {} 项指标（全部失分见下文表格）", rows.len()),
-    )
+    chart(score::lost_chart(items))
 }
 
 fn gauge(total: Points, max: Points, lines: Vec<PassMark>) -> String {
-    if lines.is_empty() {
-        return String::new();
-    }
-    figure(
-        &svg::pass_gauge("距达标线", total.as_f64(), max.as_f64(), &lines),
-        "图：总分与各达标线（虚线：未达到；实线：已达到）",
-    )
+    chart(score::gauge(total, max, &lines))
 }
 
 fn report_body(r: &Report, prov: &Prov) -> String {
-    let mut s = heading(&r.county, "法治政府建设评分报告");
-    s.push_str(&prov.block());
-    let sm = &r.summary;
-    s.push_str(&h(2, "总览"));
-    let mut t = Table::new(&["项目", "结果#"]);
-    t.row(vec![
-        "总分".into(),
-        Cell::N(format!("{} / {}", sm.total, sm.max)),
-    ]);
-    t.row(vec!["指标得分".into(), Cell::N(sm.items_total.to_string())]);
-    t.row(vec!["加分".into(), Cell::N(format!("+{}", sm.bonus))]);
-    t.row(vec!["扣分".into(), Cell::N(format!("−{}", sm.penalty))]);
-    t.row(vec![
-        "数据覆盖率（有数据指标的分值占比）".into(),
-        Cell::N(format!("{:.1}%", sm.coverage * 100.0)),
-    ]);
-    t.row(vec![
-        "已评分 / 无数据 / 出错".into(),
-        Cell::N(format!("{} / {} / {}", sm.scored, sm.no_data, sm.errors)),
-    ]);
-    t.row(vec![
-        "数据核对警告".into(),
-        Cell::N(sm.warnings.to_string()),
-    ]);
-    s.push_str(&t.render());
-    let triggered: Vec<&str> = r
-        .vetoes
-        .iter()
-        .filter(|v| v.status == ConditionStatus::Triggered)
-        .map(|v| v.name.as_str())
-        .collect();
-    let mut lines = Vec::new();
-    if triggered.is_empty() {
-        lines.push("一票否决：未触发".to_string());
-    } else {
-        lines.push(format!("一票否决：⚠ 已触发：{}", triggered.join("；")));
-    }
-    for pl in &sm.pass_lines {
-        lines.push(if pl.reached {
-            format!("{}（{}分以上）：✓ 达到", pl.name, pl.min_total)
-        } else {
-            format!(
-                "{}（{}分以上）：✗ 未达到（{}）",
-                pl.name,
-                pl.min_total,
-                pl.reasons.join("；")
-            )
-        });
-    }
-    s.push_str("<ul class=\"summary\">");
-    for l in &lines {
-        s.push_str(&format!("<li>{}</li>", super::esc(l)));
-    }
-    s.push_str("</ul>\n");
-    s.push_str(&gauge(
-        sm.total,
-        sm.max,
-        sm.pass_lines
-            .iter()
-            .map(|p| PassMark {
-                name: p.name.clone(),
-                min_total: p.min_total.as_f64(),
-                reached: p.reached,
-            })
-            .collect(),
-    ));
-
-    s.push_str(&h(2, "各领域得分"));
-    let areas: Vec<_> = r.nodes.iter().filter(|n| n.level == 1).collect();
-    s.push_str(&areas_chart(
-        areas
-            .iter()
-            .map(|n| HBar {
-                label: format!("{} {}", n.id, n.name),
-                values: vec![n.earned.as_f64()],
-                max: Some(n.max.as_f64()),
-                marker: None,
-                text: format!("{} / {}", n.earned, n.max),
-            })
-            .collect(),
-        false,
-    ));
-    let mut t = Table::new(&["编号", "一级指标", "得分#", "满分#", "失分#", "得分率#"]);
-    for n in &areas {
-        t.row(vec![
-            n.id.to_string().into(),
-            n.name.to_string().into(),
-            Cell::N(n.earned.to_string()),
-            Cell::N(n.max.to_string()),
-            lost_cell(n.lost),
-            Cell::N(pct(n.earned, n.max)),
-        ]);
-    }
-    s.push_str(&t.render());
-    s.push_str(&lost_chart(
-        &r.items
-            .iter()
-            .map(|i| (format!("{} {}", i.id, i.name), i.lost, i.max))
-            .collect::<Vec<_>>(),
-    ));
-
-    for area in &areas {
-        s.push_str(&h(
-            2,
-            &format!(
-                "{}（得分 {} / {}，失分 {}）",
-                area_heading(area.id.as_str(), &area.name),
-                area.earned,
-                area.max,
-                area.lost
-            ),
-        ));
-        if area.penalty > Points::ZERO {
-            s.push_str(&p(&format!("本领域被扣分 {}（见扣分项）。", area.penalty)));
-        }
-        let mut t = Table::new(&["编号", "指标", "得分#", "满分#", "失分#", "状态", "说明"]);
-        for i in r.items.iter().filter(|i| i.area == area.id) {
-            let inputs = short_inputs(&i.inputs);
-            let mut expl = i.explanation.to_string();
-            if !inputs.is_empty() && i.status == ItemStatus::Scored {
-                expl = format!("{expl}（{}）", inputs.join("，"));
-            }
-            t.row(vec![
-                i.id.to_string().into(),
-                i.name.to_string().into(),
-                Cell::N(i.earned.to_string()),
-                Cell::N(i.max.to_string()),
-                lost_cell(i.lost),
-                status_zh(i.status).into(),
-                expl.into(),
-            ]);
-        }
-        s.push_str(&t.render());
-    }
-
-    if !r.bonuses.is_empty() || !r.penalties.is_empty() {
-        s.push_str(&h(2, "加分与扣分"));
-        let mut t = Table::new(&["编号", "项目", "类型", "计入#", "说明"]);
-        for b in &r.bonuses {
-            t.row(vec![
-                b.id.to_string().into(),
-                b.name.as_str().into(),
-                "加分".into(),
-                Cell::N(format!("+{}", b.points)),
-                detail(b.status, &b.detail).into(),
-            ]);
-        }
-        for pn in &r.penalties {
-            let target = match pn.applies_to.as_ref().map(|a| a.as_str()) {
-                None | Some("total") => "总分".to_string(),
-                Some(a) => format!("指标{a}"),
-            };
-            t.row(vec![
-                pn.id.to_string().into(),
-                pn.name.as_str().into(),
-                format!("扣分（{target}）").into(),
-                Cell::N(format!("−{}", pn.points)),
-                detail(pn.status, &pn.detail).into(),
-            ]);
-        }
-        s.push_str(&t.render());
-    }
-    if !r.vetoes.is_empty() {
-        s.push_str(&h(2, "一票否决事项"));
-        let mut t = Table::new(&["编号", "事项", "结果"]);
-        for v in &r.vetoes {
-            let res = match v.status {
-                ConditionStatus::Triggered => "⚠ 触发".to_string(),
-                ConditionStatus::Clear => "未触发".to_string(),
-                ConditionStatus::NoData => {
-                    format!("无数据（{}）", v.detail.clone().unwrap_or_default())
-                }
-                ConditionStatus::Error => format!("出错：{}", v.detail.clone().unwrap_or_default()),
-            };
-            t.row(vec![
-                v.id.to_string().into(),
-                v.name.as_str().into(),
-                res.into(),
-            ]);
-        }
-        s.push_str(&t.render());
-    }
-    let checks: Vec<_> = r
-        .checks
-        .iter()
-        .filter(|c| c.status != ConditionStatus::Clear)
-        .collect();
-    if !checks.is_empty() {
-        s.push_str(&h(2, "数据核对"));
-        let mut t = Table::new(&["编号", "核对", "结果", "说明"]);
-        for c in checks {
-            let what = match c.status {
-                ConditionStatus::Triggered => "⚠ 数据不一致",
-                ConditionStatus::NoData => "未核对（缺少数据）",
-                _ => "核对出错",
-            };
-            t.row(vec![
-                c.id.to_string().into(),
-                c.name.as_str().into(),
-                what.into(),
-                c.detail.clone().unwrap_or_default().into(),
-            ]);
-        }
-        s.push_str(&t.render());
-    }
-    s
+    crate::render::write::html::body(&score::document(r, true), &prov.block())
 }
 
 /// Score reports as one HTML document, one section (and one printed page run) per county.
@@ -638,40 +385,9 @@ fn gap_body(g: &GapAnalysis, prov: &Prov) -> String {
     if g.no_data.is_empty() {
         s.push_str(&p("所有指标都有数据。"));
     } else {
-        let mut t = Table::new(&[
-            "编号",
-            "指标",
-            "涉及分值#",
-            "缺少数据",
-            "需提供佐证材料",
-            "按目标值补充（复算）",
-        ]);
-        for i in &g.no_data {
-            let missing: Vec<String> = i
-                .missing
-                .iter()
-                .map(|m| {
-                    if m.desc.is_empty() {
-                        m.field.to_string()
-                    } else {
-                        m.desc.clone()
-                    }
-                })
-                .collect();
-            t.row(vec![
-                i.id.to_string().into(),
-                i.name.to_string().into(),
-                Cell::N(i.at_stake.to_string()),
-                missing.join("、").into(),
-                if i.evidence.is_empty() {
-                    "—".into()
-                } else {
-                    i.evidence.join("、").into()
-                },
-                supply_text(i.supply.as_ref()).into(),
-            ]);
-        }
-        s.push_str(&t.render());
+        s.push_str(&crate::render::write::html::table(
+            &crate::render::compose::gap::no_data_table(g),
+        ));
     }
 
     if let Some(pc) = &g.peers {

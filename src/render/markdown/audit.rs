@@ -17,11 +17,6 @@ pub(crate) fn no_alpha_zh(why: Option<NoAlpha>) -> &'static str {
     }
 }
 
-/// The alpha cell: the value, or — with the reason.
-pub(crate) fn alpha_text(alpha: Option<f64>, why: Option<NoAlpha>) -> String {
-    alpha.map_or_else(|| format!("—（{}）", no_alpha_zh(why)), |a| fixed(a, 3))
-}
-
 /// A correlation or index with `d` decimals and the real minus sign; — when undefined.
 pub(crate) fn corr(v: Option<f64>, d: usize) -> String {
     v.map_or("—".into(), |x| fixed(x, d))
@@ -199,76 +194,17 @@ pub fn markdown(a: &Audit) -> String {
         s.push_str(&format!("- {f}\n"));
     }
     s.push_str("\n## 三级指标\n\n");
-    let mut t = Table::new(
-        &[
-            "编号",
-            "指标",
-            "一级指标",
-            "分值",
-            "平均得分",
-            "满分县占比",
-            "零分县占比",
-            "与一级指标相关",
-            "与总分相关",
-            "标记",
-        ],
-        &[
-            false, false, false, true, true, true, true, true, true, false,
-        ],
-    );
-    for i in &a.items {
-        t.row(vec![
-            i.id.to_string(),
-            i.name.clone(),
-            i.area.to_string(),
-            i.max.to_string(),
-            fixed(i.mean, 2),
-            pct(i.share_full),
-            pct(i.share_zero),
-            corr(i.corr_with_area, 3),
-            corr(i.corr_with_total, 3),
-            flags_zh(i),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::audit::items_table(a),
+    ));
     s.push_str(&format!("\n{ITEMS_NOTE}\n\n## 一级指标\n\n"));
-    let mut t = Table::new(
-        &[
-            "编号",
-            "一级指标",
-            "分值",
-            "三级指标数",
-            "平均得分",
-            "Cronbach α",
-            "与总分相关",
-        ],
-        &[false, false, true, true, true, true, true],
-    );
-    for ar in &a.areas {
-        t.row(vec![
-            ar.id.to_string(),
-            ar.name.clone(),
-            ar.points.to_string(),
-            ar.items.to_string(),
-            fixed(ar.mean, 2),
-            alpha_text(ar.cronbach_alpha, ar.no_alpha),
-            corr(ar.corr_with_total, 3),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::audit::areas_table(a),
+    ));
     s.push_str(&format!("\n{ALPHA_NOTE}\n\n### 一级指标相关矩阵\n\n"));
-    let head: Vec<String> = std::iter::once("一级指标".to_string())
-        .chain(a.areas.iter().map(|x| x.id.to_string()))
-        .collect();
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    let right: Vec<bool> = (0..head.len()).map(|k| k > 0).collect();
-    let mut t = Table::new(&head, &right);
-    for (ar, row) in a.areas.iter().zip(&a.area_correlations) {
-        let mut cells = vec![format!("{} {}", ar.id, ar.name)];
-        cells.extend(row.iter().map(|v| corr(*v, 2)));
-        t.row(cells);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::audit::matrix_table(a),
+    ));
     if a.area_correlations.iter().flatten().any(Option::is_none) {
         s.push_str("\n—：无定义（该一级指标所有县得分相同）。\n");
     }

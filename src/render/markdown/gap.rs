@@ -3,13 +3,12 @@
 //! the items without data and the comparison with peers.
 
 use crate::analyse::gap::{
-    AdjustmentKind, Blocker, Change, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, PlanStep,
-    Reach, SearchNote, Solver,
+    AdjustmentKind, Blocker, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, PlanStep, Reach,
+    SearchNote, Solver,
 };
 use crate::render::{area_heading, words, Table};
 use crate::report::ItemStatus;
 use crate::types::Points;
-use crate::types::Value;
 
 /// What every gap report says at its end about how its figures were found.
 pub(crate) const GAP_NOTE: &str = "说明：改进目标和方案中的分数都是把改动代入数据、按同一规则集重新计分得到的。\
@@ -71,7 +70,7 @@ pub(crate) fn summary_lines(g: &GapAnalysis) -> Vec<String> {
         out.push(line);
     }
     if g.vetoes.is_empty() {
-        out.push("一票否决：未触发。".into());
+        out.push(format!("一票否决：{}。", words::NOT_TRIGGERED));
     }
     let lost: Points = g.lost.iter().map(|i| i.lost).sum();
     let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
@@ -701,43 +700,9 @@ fn no_data(g: &GapAnalysis, s: &mut String) {
         s.push_str("所有指标都有数据。\n\n");
         return;
     }
-    let mut t = Table::new(
-        &[
-            "编号",
-            "指标",
-            "涉及分值",
-            "缺少数据",
-            "需提供佐证材料",
-            "按目标值补充（复算）",
-        ],
-        &[false, false, true, false, false, false],
-    );
-    for i in &g.no_data {
-        let missing: Vec<String> = i
-            .missing
-            .iter()
-            .map(|m| {
-                if m.desc.is_empty() {
-                    m.field.to_string()
-                } else {
-                    m.desc.clone()
-                }
-            })
-            .collect();
-        t.row(vec![
-            i.id.to_string(),
-            i.name.to_string(),
-            i.at_stake.to_string(),
-            missing.join("、"),
-            if i.evidence.is_empty() {
-                "—".into()
-            } else {
-                i.evidence.join("、")
-            },
-            supply_text(i.supply.as_ref()),
-        ]);
-    }
-    s.push_str(&t.render());
+    s.push_str(&crate::render::write::markdown::table(
+        &crate::render::compose::gap::no_data_table(g),
+    ));
     s.push('\n');
 }
 
@@ -755,20 +720,24 @@ fn peers(g: &GapAnalysis, s: &mut String) {
         s.push_str("同组中没有其他县，无法比较。\n\n");
         return;
     }
-    let mut t = Table::new(
-        &[
-            "编号",
-            "一级指标",
-            "本县",
-            "下四分位",
-            "同组中位数",
-            "上四分位",
-            "本县百分位",
-            "差距",
-            "比较",
-        ],
-        &[false, false, true, true, true, true, true, true, false],
-    );
+    // The areas' and the items' tables: the same columns but the second.
+    let peer_table = |what: &str| {
+        Table::new(
+            &[
+                "编号",
+                what,
+                "本县",
+                "下四分位",
+                "同组中位数",
+                "上四分位",
+                "本县百分位",
+                "差距",
+                "比较",
+            ],
+            &[false, false, true, true, true, true, true, true, false],
+        )
+    };
+    let mut t = peer_table("一级指标");
     let cell = |x: Option<Points>| x.map_or("—".into(), |p| p.to_string());
     let diff = |x: Option<Points>| x.map_or("—".into(), words::signed);
     let pct = |x: Option<f64>| x.map_or("—".into(), crate::helpers::fmt_num);
@@ -807,20 +776,7 @@ fn peers(g: &GapAnalysis, s: &mut String) {
     let below: Vec<&crate::analyse::gap::PeerArea> = p.items.iter().filter(|i| i.below).collect();
     if !below.is_empty() {
         s.push_str("\n低于同组中位数的二级指标：\n\n");
-        let mut t = Table::new(
-            &[
-                "编号",
-                "指标",
-                "本县",
-                "下四分位",
-                "同组中位数",
-                "上四分位",
-                "本县百分位",
-                "差距",
-                "比较",
-            ],
-            &[false, false, true, true, true, true, true, true, false],
-        );
+        let mut t = peer_table("指标");
         for i in below {
             t.row(row(i));
         }
@@ -829,53 +785,4 @@ fn peers(g: &GapAnalysis, s: &mut String) {
     s.push_str(&format!("\n同组：{}\n\n", p.peers.join("、")));
 }
 
-pub(crate) fn changes_text(changes: &[Change]) -> String {
-    changes
-        .iter()
-        .map(|c| {
-            let name = if c.desc.is_empty() {
-                c.field.to_string()
-            } else {
-                c.desc.clone()
-            };
-            if let (Some(Value::List(a)), Value::List(b)) = (&c.from, &c.to) {
-                return list_change(&name, a, b);
-            }
-            let from = c
-                .from
-                .as_ref()
-                .map_or("（无）".to_string(), |v| value_text(v, &c.unit));
-            format!("{name} {from} → {}", value_text(&c.to, &c.unit))
-        })
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-fn value_text(v: &Value, unit: &str) -> String {
-    match v {
-        Value::Int(_) | Value::Number(_) => format!("{v}{unit}"),
-        other => other.to_string(),
-    }
-}
-
-/// A list's change as what is added and removed: `法定程序 增加 风险评估`.
-fn list_change(name: &str, from: &[String], to: &[String]) -> String {
-    let added: Vec<&str> = to
-        .iter()
-        .filter(|x| !from.contains(x))
-        .map(|x| x.as_str())
-        .collect();
-    let removed: Vec<&str> = from
-        .iter()
-        .filter(|x| !to.contains(x))
-        .map(|x| x.as_str())
-        .collect();
-    let mut parts = Vec::new();
-    if !added.is_empty() {
-        parts.push(format!("增加 {}", added.join("、")));
-    }
-    if !removed.is_empty() {
-        parts.push(format!("去掉 {}", removed.join("、")));
-    }
-    format!("{name} {}", parts.join("，"))
-}
+pub(crate) use crate::render::words::changes as changes_text;

@@ -159,6 +159,7 @@ pub(crate) fn compile_rule(
         read_order: Vec::new(),
         fast: None,
         written: None,
+        deducts: r.kind == RuleKind::Penalty,
     })
 }
 

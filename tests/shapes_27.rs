@@ -462,6 +462,13 @@ fn a_rule_set_out_of_50_reports_out_of_100() {
     assert_eq!(a.summary.items_total, p(74.0));
     // B1: 1 award × 1 = 1 (own cap 2, bonus_cap 3) → 2. PN1: 1 notice × 2 = 2 (cap 4) → 4.
     assert_eq!((a.summary.bonus, a.summary.penalty), (p(2.0), p(4.0)));
+    // A penalty's note deducts (found by a new-user trial: it said 得4分); a bonus's gives.
+    assert_eq!(a.penalties[0].detail, "按满分50分计2分，折算成百分制扣4分");
+    assert!(
+        a.bonuses[0].detail.ends_with("折算成百分制得2分"),
+        "{}",
+        a.bonuses[0].detail
+    );
     // 74 + 2 − 4 = 72 / 100: 合格 (60), not 良好 (80) — pass lines on the 百分制.
     assert_eq!((a.summary.total, a.summary.max), (p(72.0), p(100.0)));
     let reached: Vec<bool> = a.summary.pass_lines.iter().map(|l| l.reached).collect();

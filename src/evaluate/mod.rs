@@ -75,6 +75,8 @@ pub(crate) struct CompiledRule {
     /// the total, or 百分制 rescaling): the rule runs with `P` = these and its result is
     /// multiplied by `points / written` (`scoring::Runner::run`).
     pub written: Option<f64>,
+    /// A penalty's rule: what it returns is deducted (its rescaling note says 扣, not 得).
+    pub deducts: bool,
 }
 
 impl CompiledRule {

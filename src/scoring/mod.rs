@@ -483,6 +483,7 @@ impl<'a> Runner<'a> {
                         whole: m.written_total.as_f64(),
                         got: written,
                         scaled: *x,
+                        deducts: rule.deducts,
                     }
                 });
             }

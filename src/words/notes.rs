@@ -131,8 +131,14 @@ pub(crate) enum Note {
         max: f64,
         scaled: f64,
     },
-    /// 百分制 rescaling: the rule's result out of the written total `whole`, and on the 百分制.
-    Percent { whole: f64, got: f64, scaled: f64 },
+    /// 百分制 rescaling: the rule's result out of the written total `whole`, and on the 百分制;
+    /// `deducts` for a penalty (扣, not 得).
+    Percent {
+        whole: f64,
+        got: f64,
+        scaled: f64,
+        deducts: bool,
+    },
     /// `discretion(…)` with nothing entered.
     NoDiscretion,
     /// `discretion(deduct, max, reason)`: the entered value and what was taken.
@@ -341,11 +347,17 @@ impl Display for Note {
                 crate::types::Points::from_f64(*max),
                 crate::types::Points::from_f64(*scaled)
             ),
-            Note::Percent { whole, got, scaled } => write!(
+            Note::Percent {
+                whole,
+                got,
+                scaled,
+                deducts,
+            } => write!(
                 f,
-                "按满分{}分计{}分，折算成百分制得{}分",
+                "按满分{}分计{}分，折算成百分制{}{}分",
                 Num(*whole),
                 Num(*got),
+                if *deducts { "扣" } else { "得" },
                 crate::types::Points::from_f64(*scaled)
             ),
             Note::NoDiscretion => f.write_str("考核组未酌情扣分"),

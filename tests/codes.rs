@@ -167,3 +167,22 @@ fn error_kinds_name_the_http_kinds() {
     let e = CountyData::from_file(format!("{ROOT}/no/such/file.yaml"), &mini()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io);
 }
+
+#[test]
+fn a_saved_report_among_county_files_is_named_for_what_it_is() {
+    // Found by a new-user trial: `rank` on a folder holding a `score --format json` report listed
+    // eleven unknown top-level keys. Now one error says what the file is.
+    let rules = mini();
+    let county =
+        CountyData::from_file(format!("{ROOT}/tests/data/mini-good.yaml"), &rules).unwrap();
+    let report = fazhi::render::json(&rules.score(&county));
+    let e = CountyData::from_str("r.json", &report, &rules).unwrap_err();
+    let d = e.diagnostics();
+    assert_eq!(d.len(), 1, "{e}");
+    assert_eq!(d[0].code, Code::UnknownKey);
+    assert!(d[0].message.contains("fazhi report"), "{e}");
+    assert!(
+        d[0].help.as_deref().unwrap_or("").contains("fazhi verify"),
+        "{e}"
+    );
+}

@@ -384,6 +384,20 @@ fn from_tree_as(
             ),
         )])));
     };
+    // fazhi's own report (`score --format json`) saved beside county files: say what it is
+    // instead of listing its every key as unknown (found by a new-user trial).
+    let has = |k: &str| top.iter().any(|e| e.key == k);
+    if has("engine") && has("summary") && !has("data") {
+        return Err(Error::Data(Diagnostics(vec![Diagnostic::error(
+            crate::error::Code::UnknownKey,
+            name,
+            doc.at,
+            "this is a fazhi report (it has `engine:` and `summary:`), not county data (`county:` and `data:`)".into(),
+        )
+        .with_help(
+            "score, rank and gap read county files: keep reports in another folder; `fazhi verify REPORT.json` checks a report",
+        )])));
+    }
     let mut info = None;
     let mut values = BTreeMap::new();
     for e in top {

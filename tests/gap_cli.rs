@@ -202,3 +202,85 @@ fn a_cost_file_sets_what_the_plan_minimises() {
     let o = fazhi(&["gap", "--rules", MINI, "--time-limit", "0", GOOD]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Issue 26: one county's gap is composed once, so its Markdown and its HTML have the same
+/// sections in the same order and the same tables with the same columns — with peers, where the
+/// HTML once had 6 columns (no quartiles, no percentile) and no table of the items below the
+/// median, and the Markdown had 9 and that table.
+#[test]
+fn gap_markdown_and_html_have_the_same_sections_and_tables() {
+    let md = text(
+        &fazhi(&[
+            "gap", "--rules", MINI, "--peers", DATA, "--format", "md", GOOD,
+        ])
+        .stdout,
+    );
+    let html = text(
+        &fazhi(&[
+            "gap", "--rules", MINI, "--peers", DATA, "--format", "html", GOOD,
+        ])
+        .stdout,
+    );
+    // Markdown: `## x` headings and the first row of every table.
+    let mut md_heads = Vec::new();
+    let mut md_tables = Vec::new();
+    let lines: Vec<&str> = md.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(h) = l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")) {
+            md_heads.push(h.to_string());
+        }
+        let first_row = l.starts_with("| ")
+            && lines.get(i + 1).is_some_and(|n| n.starts_with("| --"))
+            && !lines[i.saturating_sub(1)].starts_with('|');
+        if first_row {
+            let cells: Vec<String> = l
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect();
+            md_tables.push(cells);
+        }
+    }
+    // HTML: <h2>/<h3> texts and the <th> cells of every table.
+    let tag_text = |s: &str| {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in s.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&amp;", "&").replace("&quot;", "\"")
+    };
+    let mut html_heads = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<h") {
+        let tail = &rest[at..];
+        let level = tail.as_bytes().get(2).copied();
+        if matches!(level, Some(b'2') | Some(b'3')) {
+            let end = tail.find("</h").unwrap();
+            html_heads.push(tag_text(&tail[..end]).trim().to_string());
+        }
+        rest = &tail[2..];
+    }
+    let html_tables: Vec<Vec<String>> = html
+        .split("<thead>")
+        .skip(1)
+        .map(|t| {
+            let head = &t[..t.find("</thead>").unwrap()];
+            head.split("<th")
+                .skip(1)
+                .map(|c| tag_text(&format!("<th{c}")).trim().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(md_heads, html_heads);
+    assert_eq!(md_tables, html_tables);
+    // The comparison with peers has its quartiles and percentile in both.
+    assert!(md_tables
+        .iter()
+        .any(|t| t.contains(&"下四分位".to_string()) && t.contains(&"本县百分位".to_string())));
+}

@@ -82,7 +82,16 @@ impl Cell {
                 _ => n.to_string(),
             },
             Cell::Number(x) => number(*x),
-            Cell::Fixed(x, d) => fixed(*x, *d),
+            Cell::Fixed(x, d) => match fixed(*x, *d) {
+                t if kind == Kind::Signed
+                    && *x > 0.0
+                    && t.chars()
+                        .any(|c| c.is_ascii_digit() && c != '0' && c != '.') =>
+                {
+                    format!("+{t}")
+                }
+                t => t,
+            },
             Cell::Undefined => "—".into(),
             Cell::Strong(c) => c.text(kind),
         }

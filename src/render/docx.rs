@@ -13,16 +13,9 @@
 
 use crate::analyse::gap::GapAnalysis;
 use crate::error::{Error, Result};
-use crate::render::compose::{items::ItemRow, score};
+use crate::render::compose::evaluation;
 use crate::render::document as doc;
-use crate::render::markdown::{
-    accounting_equation, accounting_rows, adjustment_notes, adjustment_row, fix_text,
-    inferred_sentence, plan_sentence, step_change, step_name, supply_text, ACCOUNTING_TITLE,
-    ADJUSTMENTS_TITLE,
-};
-use crate::render::words;
 use crate::report::Report;
-use crate::types::Points;
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, PageMargin, Paragraph, Run, RunFonts, Shading, Style,
     StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
@@ -80,14 +73,6 @@ fn heading(style: &str, text: &str) -> Paragraph {
     para(text).style(style).keep_next(true)
 }
 
-/// A bold line that introduces the table after it, kept on its page (not a heading: the
-/// outline holds the six sections and the areas only).
-fn label(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(Run::new().add_text(text).bold())
-        .keep_next(true)
-}
-
 /// A table with fixed column widths (`widths` in parts of the text width), a shaded header row,
 /// rows that never split across pages, numbers right-aligned.
 struct Grid {
@@ -97,30 +82,6 @@ struct Grid {
 }
 
 impl Grid {
-    /// `head` cells ending in `#` are numeric columns; `parts` their relative widths.
-    fn new(head: &[&str], parts: &[usize]) -> Grid {
-        let sum: usize = parts.iter().sum::<usize>().max(1);
-        let mut widths: Vec<usize> = parts.iter().map(|p| TEXT_WIDTH * p / sum).collect();
-        // Rounding leaves a few twips: the last column takes them, so the columns add up exactly.
-        let used: usize = widths.iter().sum();
-        if let Some(last) = widths.last_mut() {
-            *last += TEXT_WIDTH - used;
-        }
-        let numeric: Vec<bool> = head.iter().map(|h| h.ends_with('#')).collect();
-        let mut g = Grid {
-            widths,
-            numeric,
-            rows: Vec::new(),
-        };
-        let cells = head
-            .iter()
-            .map(|h| h.trim_end_matches('#').to_string())
-            .collect();
-        let row = g.row_of(cells, true);
-        g.rows.push(row);
-        g
-    }
-
     /// The grid of a model table: an id column as wide as its longest id (ids never wrap), the
     /// other columns sharing the rest by the width of their text (figures narrow, explanations
     /// wide).
@@ -211,231 +172,46 @@ impl Grid {
     }
 }
 
-fn county_title(r: &Report) -> String {
-    let year = r
-        .county
-        .year
-        .map(|y| format!("（{y}年）"))
-        .unwrap_or_default();
-    format!("{}{year}法治政府建设第三方评估报告", r.county.name)
-}
-
-/// One county's part of the document, in order.
+/// One county's part of the document: its evaluation report
+/// ([`crate::render::compose::evaluation::document`]) written block by block. The title (level 1)
+/// starts a new page after the first county and the paragraph right under it (依据) is centered
+/// under it; level 2 and 3 are the outline's headings, kept with what follows; tables are
+/// [`Grid`]s; charts are left out (their figures are in the tables).
 fn county(mut d: Docx, r: &Report, g: &GapAnalysis, first: bool) -> Docx {
-    let mut title = para(&county_title(r)).style("Title");
-    if !first {
-        title = title.page_break_before(true);
-    }
-    d = d.add_paragraph(title).add_paragraph(
-        para(&format!(
-            "依据：{}（{} 版本 {}）",
-            r.ruleset.title, r.ruleset.id, r.ruleset.version
-        ))
-        .align(AlignmentType::Center),
-    );
-    if r.county.kind.as_deref() == Some("synthetic") {
-        d = d.add_paragraph(para("注意：本县数据为合成数据，仅供测试。"));
-    }
-
-    let sm = &r.summary;
-    d = d.add_paragraph(heading("Heading1", "一、评估概况"));
-    d = d.add_paragraph(para(&format!(
-        "总分 {} 分（满分 {} 分），其中指标得分 {} 分，加分 {} 分，扣分 {} 分。数据覆盖率 {:.1}%（有数据指标的分值占比）；已评分指标 {} 项，无数据 {} 项，{}{} 项。",
-        sm.total, sm.max, sm.items_total, sm.bonus, sm.penalty, sm.coverage * 100.0, sm.scored, sm.no_data, words::RULE_ERROR, sm.errors
-    )));
-    let triggered = score::triggered(r);
-    d = d.add_paragraph(para(&if triggered.is_empty() {
-        format!("一票否决事项：{}。", words::NOT_TRIGGERED)
-    } else {
-        format!(
-            "一票否决事项：已触发（{}），不能评为达标。",
-            triggered.join("；")
-        )
-    }));
-    if !g.pass_lines.is_empty() {
-        let mut t = Grid::new(
-            &["达标线", "最低总分#", "当前总分#", "差距#", "结论"],
-            &[3, 2, 2, 2, 4],
-        );
-        for p in &g.pass_lines {
-            t.row(vec![
-                p.name.clone(),
-                p.min_total.to_string(),
-                g.total.to_string(),
-                p.shortfall.to_string(),
-                if p.blocked_by_veto && !p.reached {
-                    format!("{}（{}）", words::NOT_REACHED, words::VETO_KIND)
-                } else {
-                    words::pass_outcome(p.reached).into()
-                },
-            ]);
-        }
-        d = d.add_table(t.table());
-    }
-
-    d = d.add_paragraph(heading("Heading1", "二、各领域得分"));
-    let areas: Vec<_> = r.nodes.iter().filter(|n| n.level == 1).collect();
-    d = d.add_table(Grid::of(&score::areas_table(&areas)).table());
-    let rows: Vec<ItemRow> = r.items.iter().map(ItemRow::of).collect();
-    for (k, area) in areas.iter().enumerate() {
-        d = d.add_paragraph(heading(
-            "Heading2",
-            &format!(
-                "（{}）{}（得分 {} / {}）",
-                NUMERALS.get(k).copied().unwrap_or("·"),
-                area.name,
-                area.earned,
-                area.max
-            ),
-        ));
-        d = d.add_table(Grid::of(&score::area_items(&rows, area.id.as_str())).table());
-    }
-    if !r.bonuses.is_empty() || !r.penalties.is_empty() {
-        d = d.add_paragraph(label("加分与扣分："));
-        d = d.add_table(Grid::of(&score::entries(r)).table());
-    }
-    for (what, t) in [
-        ("一票否决事项：", score::vetoes(r)),
-        ("数据核对：", score::checks(r)),
-    ] {
-        if let Some(t) = t {
-            d = d.add_paragraph(label(what));
-            d = d.add_table(Grid::of(&t).table());
-        }
-    }
-
-    d = d.add_paragraph(heading("Heading1", "三、失分情况及原因"));
-    if g.lost.is_empty() {
-        d = d.add_paragraph(para("有数据的指标均得满分。"));
-    } else {
-        let lost: Points = g.lost.iter().map(|i| i.lost).sum();
-        d = d.add_paragraph(para(&format!(
-            "有数据但失分的指标 {} 项，共失 {} 分。",
-            g.lost.len(),
-            lost
-        )));
-        let mut t = Grid::new(
-            &["编号", "指标", "失分#", "失分原因", "改进目标（已复算）"],
-            &[2, 5, 2, 8, 8],
-        );
-        for i in &g.lost {
-            t.row(vec![
-                i.id.to_string(),
-                i.name.to_string(),
-                format!("−{}", i.lost),
-                i.why.clone(),
-                fix_text(i),
-            ]);
-        }
-        d = d.add_table(t.table());
-    }
-    for i in &g.lost {
-        if let Some(x) = inferred_sentence(i.id.as_str(), &i.search) {
-            d = d.add_paragraph(para(&x));
-        }
-    }
-    // Where every point between the total and the maximum went, line by line.
-    d = d.add_paragraph(label(&format!("{ACCOUNTING_TITLE}：")));
-    let mut t = Grid::new(&["项目", "分值#"], &[5, 1]);
-    for row in accounting_rows(g) {
-        let text = row.text();
-        t.row(vec![row.label, text]);
-    }
-    d = d.add_table(t.table());
-    d = d.add_paragraph(para(&accounting_equation(g)));
-    if !g.adjustments.is_empty() {
-        d = d.add_paragraph(label(&format!("{ADJUSTMENTS_TITLE}：")));
-        let mut t = Grid::new(
-            &["编号", "名称", "类别", "计分", "说明", "改进目标（已复算）"],
-            &[2, 4, 2, 5, 5, 8],
-        );
-        for a in &g.adjustments {
-            t.row(adjustment_row(a).into());
-        }
-        d = d.add_table(t.table());
-        for a in &g.adjustments {
-            for n in adjustment_notes(a) {
-                d = d.add_paragraph(para(&n));
+    let doc = evaluation::document(r, g);
+    let mut after_title = false;
+    for b in &doc.blocks {
+        let under_title = std::mem::take(&mut after_title);
+        d = match b {
+            doc::Block::Heading(1, text) => {
+                after_title = true;
+                d.add_paragraph(para(text).style("Title").page_break_before(!first))
             }
-        }
+            doc::Block::Heading(2, text) => d.add_paragraph(heading("Heading1", text)),
+            doc::Block::Heading(_, text) => d.add_paragraph(heading("Heading2", text)),
+            doc::Block::Para(spans) if under_title => {
+                d.add_paragraph(spans_para(spans).align(AlignmentType::Center))
+            }
+            doc::Block::Para(spans) => d.add_paragraph(spans_para(spans)),
+            doc::Block::Note(text) => d.add_paragraph(para(text)),
+            doc::Block::List(lines) => lines.iter().fold(d, |d, l| d.add_paragraph(spans_para(l))),
+            doc::Block::Table(t) => d.add_table(Grid::of(t).table()),
+            doc::Block::Chart { .. } => d,
+        };
     }
-
-    d = d.add_paragraph(heading("Heading1", "四、缺少数据的指标及所需佐证材料"));
-    if g.no_data.is_empty() {
-        d = d.add_paragraph(para("所有指标都有数据。"));
-    } else {
-        let at_stake: Points = g.no_data.iter().map(|i| i.at_stake).sum();
-        d = d.add_paragraph(para(&format!(
-            "以下 {} 项指标缺少数据，涉及 {} 分；资料审核无佐证材料不得分。",
-            g.no_data.len(),
-            at_stake
-        )));
-        d = d.add_table(Grid::of(&crate::render::compose::gap::no_data_table(g)).table());
-    }
-
-    d = d.add_paragraph(heading("Heading1", "五、达标路径"));
-    if g.plans.is_empty() {
-        d = d.add_paragraph(para("规则集未设达标线。"));
-    }
-    for p in &g.plans {
-        d = d.add_paragraph(para(&format!("达到{}：{}", p.name, plan_sentence(p))));
-        if p.steps.is_empty() {
-            continue;
-        }
-        let mut t = Grid::new(
-            &["步骤#", "编号", "指标", "改动", "增分#", "累计总分#"],
-            &[1, 2, 5, 11, 2, 3],
-        );
-        for (k, x) in p.steps.iter().enumerate() {
-            t.row(vec![
-                (k + 1).to_string(),
-                x.item.to_string(),
-                step_name(x),
-                step_change(x),
-                format!("+{}", x.gain),
-                x.total_after.to_string(),
-            ]);
-        }
-        d = d.add_table(t.table());
-    }
-    for i in g.no_data.iter().filter(|i| i.supply.is_some()) {
-        d = d.add_paragraph(para(&format!(
-            "{} {}：{}",
-            i.id,
-            i.name,
-            supply_text(i.supply.as_ref())
-        )));
-    }
-
-    d = d.add_paragraph(heading("Heading1", "六、可复核信息"));
-    let mut t = Grid::new(&["项目", "内容"], &[1, 3]);
-    t.row(vec![
-        "规则集".into(),
-        format!(
-            "{}（{} 版本 {}）",
-            r.ruleset.title, r.ruleset.id, r.ruleset.version
-        ),
-    ]);
-    t.row(vec!["规则集 sha256".into(), r.ruleset.hash.clone()]);
-    t.row(vec![
-        "评分引擎".into(),
-        format!("{} {}", r.engine.name, r.engine.version),
-    ]);
-    t.row(vec![
-        "数据".into(),
-        r.county
-            .source
-            .clone()
-            .unwrap_or_else(|| format!("县 id {}", r.county.id)),
-    ]);
-    t.row(vec!["数据 sha256".into(), r.county.data_hash.clone()]);
-    d = d.add_table(t.table());
-    d.add_paragraph(para(
-        "说明：改进目标和达标路径中的分数都是把改动代入数据、按同一规则集重新计分得到的；用 fazhi verify 可按上列哈希复核本报告。",
-    ))
+    d
 }
 
-const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+/// A paragraph of spans: strong spans bold, the rest plain.
+fn spans_para(spans: &[doc::Span]) -> Paragraph {
+    spans.iter().fold(Paragraph::new(), |p, sp| {
+        let run = Run::new().add_text(sp.text());
+        p.add_run(match sp {
+            doc::Span::Strong(_) => run.bold(),
+            _ => run,
+        })
+    })
+}
 
 /// The evaluation reports of counties as one Word document (bytes of a .docx file), each
 /// county from a new page. Each pair is a county's score report and its gap analysis under the
@@ -615,10 +391,24 @@ mod tests {
 
     #[test]
     fn columns_add_up_to_the_text_width() {
-        // 8844 × 2/17 = 1040.47 → 1040 … the last column takes the rounding remainder.
-        let g = Grid::new(&["a", "b#", "c"], &[2, 5, 10]);
+        let mut t = doc::Table::new(
+            None,
+            &[
+                ("编号", doc::Kind::Id),
+                ("得分", doc::Kind::Points),
+                ("说明", doc::Kind::Text),
+            ],
+        );
+        t.row(vec![
+            "7.3.2".into(),
+            crate::types::Points::from_milli(4000).into(),
+            "失分原因写得很长很长很长很长很长很长很长很长很长很长".into(),
+        ]);
+        let g = Grid::of(&t);
         assert_eq!(g.widths.iter().sum::<usize>(), TEXT_WIDTH);
-        assert_eq!(g.widths[0], 1040);
+        // The id column is as wide as its longest text, `7.3.2` (5 columns; the header 编号 is
+        // 4): 5 × 110 + 260 = 810 twips, so the id never wraps.
+        assert_eq!(g.widths[0], 810);
         assert_eq!(g.numeric, vec![false, true, false]);
     }
 

@@ -20,7 +20,7 @@ pub mod xlsx;
 
 pub use self::csv::{csv_header, csv_rows, rank_csv, uncertainty_csv, whatif_csv};
 pub use self::json::{json, to_json};
-pub(crate) use self::markdown::{area_heading, county_heading, short_inputs, Table};
+pub(crate) use self::markdown::{area_heading, short_inputs, Table};
 pub use self::markdown::{
     audit_markdown, diff_markdown, gap_markdown, gap_summary_markdown, markdown, rank_markdown,
     uncertainty_markdown, whatif_markdown,

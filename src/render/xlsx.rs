@@ -37,7 +37,6 @@ fn err(e: XlsxError) -> Error {
 enum X {
     Text(String),
     Num(f64),
-    Pct(f64),
     Empty,
 }
 
@@ -103,7 +102,6 @@ fn as_table(s: &Sheet) -> Table {
                 .map(|c| match c {
                     X::Text(t) => Cell::Text(t.clone()),
                     X::Num(x) => Cell::Number(*x),
-                    X::Pct(x) => Cell::Percent(*x),
                     X::Empty => Cell::Empty,
                 })
                 .collect(),
@@ -481,61 +479,13 @@ fn ruleset_workbook(sheets: &[Sheet], rules: &RuleSet) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Invalid`] when the writer refuses a value.
 pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
-    use crate::render::markdown::{audit_findings, removed_zh};
-    let num = |v: Option<f64>| v.map_or(X::Empty, X::Num);
-    let pct = |v: Option<f64>| v.map_or(X::Empty, |x| X::Pct(x * 100.0));
+    use crate::render::compose::audit as compose;
     let mut summary = Sheet::new("概要", &["发现"]);
-    for f in audit_findings(a) {
+    for f in crate::render::words::audit::findings(a) {
         summary.rows.push(vec![f.into()]);
     }
-    let mut remove = Sheet::new(
-        "逐一剔除",
-        &[
-            "类型",
-            "编号",
-            "名称",
-            "平均名次变动",
-            "最大名次变动",
-            "变动最大的县",
-            "名称",
-            "同样变动的县数",
-        ],
-    );
-    for r in &a.remove_one {
-        remove.rows.push(vec![
-            removed_zh(r.kind).into(),
-            r.id.to_string().into(),
-            r.name.as_str().into(),
-            X::Num(r.mean_abs_rank_shift),
-            X::Num(f64::from(r.max_abs_rank_shift)),
-            r.max_county.clone().into(),
-            r.max_county_name.clone().into(),
-            r.max_count.into(),
-        ]);
-    }
-    let mut influence = Sheet::new(
-        "实际影响",
-        &[
-            "编号",
-            "一级指标",
-            "名义权重",
-            "一阶效应 S",
-            "实际影响",
-            "偏离（百分点）",
-        ],
-    );
-    for i in &a.influence {
-        influence.rows.push(vec![
-            i.id.to_string().into(),
-            i.name.as_str().into(),
-            pct(Some(i.declared_share)),
-            num(i.first_order),
-            pct(i.effect),
-            num(i.departure.map(|d| d * 100.0)),
-        ]);
-    }
-    // 三级指标 is the model's table (the Markdown and HTML audits show the same).
-    let items = crate::render::compose::audit::items_table(a);
+    // The sheets are the composed document's tables (the Markdown and HTML audits show the same).
+    let items = compose::items_table(a);
     let info = crate::scoring::batch::ruleset_info(rules);
     let engine = EngineInfo::current();
     let origin = Origin::new(vec![("", &info)], &engine, &[]);
@@ -543,13 +493,14 @@ pub fn audit(a: &Audit, rules: &RuleSet) -> Result<Vec<u8>> {
     properties(&mut wb, &origin);
     write_sheet(wb.add_worksheet(), &summary).map_err(err)?;
     write_tables(wb.add_worksheet(), "三级指标", &[&items]).map_err(err)?;
-    let areas = crate::render::compose::audit::areas_table(a);
+    let areas = compose::areas_table(a);
     write_tables(wb.add_worksheet(), "一级指标", &[&areas]).map_err(err)?;
-    let matrix = crate::render::compose::audit::matrix_table(a);
+    let matrix = compose::matrix_table(a);
     write_tables(wb.add_worksheet(), "相关矩阵", &[&matrix]).map_err(err)?;
-    for s in [remove, influence] {
-        write_sheet(wb.add_worksheet(), &s).map_err(err)?;
-    }
+    let remove = compose::remove_one_table(a);
+    write_tables(wb.add_worksheet(), "逐一剔除", &[&remove]).map_err(err)?;
+    let influence = compose::influence_table(a);
+    write_tables(wb.add_worksheet(), "实际影响", &[&influence]).map_err(err)?;
     write_sheet(wb.add_worksheet(), &origin_sheet(&origin)).map_err(err)?;
     wb.save_to_buffer().map_err(err)
 }

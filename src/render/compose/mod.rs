@@ -5,7 +5,7 @@
 //! | analysis | composed by | formats written from it |
 //! |---|---|---|
 //! | score | [`score::document`], [`score::batch_tables`] | Markdown, HTML, workbook (Word: the entries table) |
-//! | gap | [`gap::document`] | CSV, workbook |
+//! | gap | [`gap::county::document`] (one county), [`gap::document`] (the batch's sheets) | Markdown, HTML, Word (with score: `evaluation::document`); CSV, workbook |
 //! | rank | [`rank::document`] | Markdown, HTML, workbook |
 //! | diff | [`diff::documents`] | Markdown, HTML, workbook |
 //! | uncertainty | [`uncertainty::document`] | Markdown, HTML |
@@ -13,6 +13,8 @@
 
 pub mod audit;
 pub mod diff;
+#[cfg(feature = "docx")]
+pub mod evaluation;
 pub mod gap;
 pub mod items;
 pub mod rank;
@@ -20,7 +22,7 @@ pub mod score;
 pub mod uncertainty;
 pub mod whatif;
 
-use crate::render::document::{Document, Kind};
+use crate::render::document::{Cell, Document, Kind};
 
 /// The columns that name an item and its points in the tables of a batch: 指标编号, 指标, 满分,
 /// 得分, 失分.
@@ -37,6 +39,37 @@ pub(crate) fn item_columns<'a>(more: &[(&'a str, Kind)]) -> Vec<(&'a str, Kind)>
     let mut v = ITEM_POINTS.to_vec();
     v.extend_from_slice(more);
     v
+}
+/// The columns that lead a table of areas or items with their points: 编号, `name`, 得分, 满分,
+/// 失分 (as a deduction), then `more`. Their cells are [`points_cells`].
+pub(crate) fn points_columns<'a>(name: &'a str, more: &[(&'a str, Kind)]) -> Vec<(&'a str, Kind)> {
+    let mut v = vec![
+        ("编号", Kind::Id),
+        (name, Kind::Text),
+        ("得分", Kind::Points),
+        ("满分", Kind::Points),
+        ("失分", Kind::Lost),
+    ];
+    v.extend_from_slice(more);
+    v
+}
+
+/// The cells of [`points_columns`]: the id, the name, the points earned, the maximum and the
+/// points lost (strong when any).
+pub(crate) fn points_cells(
+    id: &str,
+    name: &str,
+    earned: crate::types::Points,
+    max: crate::types::Points,
+    lost: crate::types::Points,
+) -> Vec<Cell> {
+    vec![
+        id.into(),
+        name.into(),
+        earned.into(),
+        max.into(),
+        Cell::lost(lost),
+    ]
 }
 use crate::report::CountyRef;
 

@@ -220,24 +220,12 @@ fn share(earned: Points, max: Points) -> f64 {
 pub fn areas_table(areas: &[&crate::report::NodeScore]) -> Table {
     let mut t = Table::new(
         Some("各领域"),
-        &[
-            ("编号", Kind::Id),
-            ("一级指标", Kind::Text),
-            ("得分", Kind::Points),
-            ("满分", Kind::Points),
-            ("失分", Kind::Lost),
-            ("得分率", Kind::Percent),
-        ],
+        &super::points_columns("一级指标", &[("得分率", Kind::Percent)]),
     );
     for n in areas {
-        t.row(vec![
-            n.id.to_string().into(),
-            n.name.to_string().into(),
-            n.earned.into(),
-            n.max.into(),
-            Cell::lost(n.lost),
-            Cell::Percent(share(n.earned, n.max)),
-        ]);
+        let mut row = super::points_cells(n.id.as_str(), &n.name, n.earned, n.max, n.lost);
+        row.push(Cell::Percent(share(n.earned, n.max)));
+        t.row(row);
     }
     t
 }

@@ -2,25 +2,13 @@
 //! (distribution of totals with the pass lines, movements, baseline against scenario, rank
 //! intervals and Sobol indices) above the tables that carry every figure as text.
 
-use super::{document, h, inputs_list, Prov, Section};
+use super::{document, inputs_list, Prov, Section};
 use crate::analyse::change::diff::RuleSetDiff;
 use crate::analyse::change::rank::Ranking;
 use crate::analyse::policy::uncertainty::Uncertainty;
 use crate::analyse::policy::whatif::WhatIf;
 use crate::model::PassLine;
 use crate::report::Provenance;
-
-pub(super) fn one(title: &str, prov: &Provenance, word: &str, body: String) -> String {
-    let prov = Prov {
-        p: prov,
-        data_word: word,
-    };
-    let mut b = h(1, title);
-    b.push_str(&prov.block());
-    b.push_str(&body);
-    b.push_str(&inputs_list(prov.p, word));
-    document(title, &[Section { prov, body: b }])
-}
 
 /// A ranking as HTML: the distribution of totals with the rule set's `pass_lines` marked, then
 /// the ranking table (sortable, with a filter box) and the data files' sha256.

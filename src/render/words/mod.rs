@@ -14,6 +14,9 @@
 
 use crate::types::Points;
 
+pub(crate) mod audit;
+pub(crate) mod gap;
+
 // ---- Outcomes: pass lines, vetoes, zeroing entries, conditions ----
 
 /// A pass line reached: 达到.

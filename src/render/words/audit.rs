@@ -1,9 +1,8 @@
-//! The audit of an indicator system as a Chinese Markdown report: 三级指标, 一级指标 (Cronbach's
-//! alpha and the correlation matrix), remove one, and real influence against declared share.
-//! The wording helpers here are shared with the HTML page and the workbook, so that the three say
-//! the same thing.
+//! The audit's words, as every format writes them (Markdown, HTML, workbook): its title and
+//! findings, the flags of an item, why an area has no α, the county that moves most without an
+//! entry, and the method notes under each section. The tables are composed once, in
+//! `render::compose::audit`.
 
-use super::Table;
 use crate::analyse::policy::audit::{Audit, ItemStats, NoAlpha, RemoveOne, Removed};
 use crate::render::words::MINUS;
 
@@ -15,11 +14,6 @@ pub(crate) fn no_alpha_zh(why: Option<NoAlpha>) -> &'static str {
         Some(NoAlpha::NoVariance) => "各县得分率之和相同，α 无定义",
         None => "",
     }
-}
-
-/// A correlation or index with `d` decimals and the real minus sign; — when undefined.
-pub(crate) fn corr(v: Option<f64>, d: usize) -> String {
-    v.map_or("—".into(), |x| fixed(x, d))
 }
 
 /// `x` with `d` decimals and the real minus sign (never `-0.000`).
@@ -185,82 +179,6 @@ pub(crate) fn influence_note(a: &Audit) -> String {
         "一阶效应 S = V[E(总分 | 一级指标得分)] / V(总分)（相关比 η²，Paruolo、Saisana、Saltelli 2013）：按一级指标得分排序分为 ⌊√n⌋ 组（本次 {} 组；同分不拆开），以组均值估计条件期望；各指标 S 归一化（和为 1）后即实际影响，与名义权重（分值占总分比例）比较。分组估计在无关时也有约 (组数−1)/(县数−1) 的正偏差。",
         a.influence_bins
     )
-}
-
-/// A Markdown report in Chinese.
-pub fn markdown(a: &Audit) -> String {
-    let mut s = format!("# {}\n\n## 摘要\n\n", title(a));
-    for f in findings(a) {
-        s.push_str(&format!("- {f}\n"));
-    }
-    s.push_str("\n## 三级指标\n\n");
-    s.push_str(&crate::render::write::markdown::table(
-        &crate::render::compose::audit::items_table(a),
-    ));
-    s.push_str(&format!("\n{ITEMS_NOTE}\n\n## 一级指标\n\n"));
-    s.push_str(&crate::render::write::markdown::table(
-        &crate::render::compose::audit::areas_table(a),
-    ));
-    s.push_str(&format!("\n{ALPHA_NOTE}\n\n### 一级指标相关矩阵\n\n"));
-    s.push_str(&crate::render::write::markdown::table(
-        &crate::render::compose::audit::matrix_table(a),
-    ));
-    if a.area_correlations.iter().flatten().any(Option::is_none) {
-        s.push_str("\n—：无定义（该一级指标所有县得分相同）。\n");
-    }
-    s.push_str("\n## 逐一剔除\n\n");
-    let mut t = Table::new(
-        &[
-            "类型",
-            "编号",
-            "名称",
-            "平均名次变动",
-            "最大名次变动",
-            "变动最大的县",
-        ],
-        &[false, false, false, true, true, false],
-    );
-    for r in remove_one_order(a) {
-        t.row(vec![
-            kind_zh(r.kind).into(),
-            r.id.to_string(),
-            r.name.clone(),
-            fixed(r.mean_abs_rank_shift, 2),
-            r.max_abs_rank_shift.to_string(),
-            largest_zh(r),
-        ]);
-    }
-    s.push_str(&t.render());
-    s.push_str(&format!(
-        "\n{REMOVE_NOTE}三级指标按平均名次变动从大到小排列。\n\n## 实际影响与名义权重\n\n"
-    ));
-    let mut t = Table::new(
-        &[
-            "编号",
-            "一级指标",
-            "名义权重（分值占比）",
-            "一阶效应 S",
-            "实际影响（归一化）",
-            "偏离",
-        ],
-        &[false, false, true, true, true, true],
-    );
-    for i in &a.influence {
-        t.row(vec![
-            i.id.to_string(),
-            i.name.clone(),
-            pct(i.declared_share),
-            corr(i.first_order, 3),
-            i.effect.map_or("—".into(), pct),
-            i.departure.map_or("—".into(), points_pct),
-        ]);
-    }
-    s.push_str(&t.render());
-    s.push_str(&format!("\n{}\n", influence_note(a)));
-    if a.influence.iter().any(|i| i.first_order.is_none()) {
-        s.push_str("—：总分在各县间无差异，一阶效应无定义。\n");
-    }
-    s
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@
 
 use crate::analyse::gap::{GapAnalysis, GapSummary};
 use crate::render::document::{Cell, Document, Kind, Table};
-use crate::render::markdown::{
+use crate::render::words::gap::{
     accounting_equation, accounting_rows, adjustment_fix_text, adjustment_points_text,
-    entries_head, entry_rows, inferred_sentence, line_rows, step_kind_zh, SumCell, LINES_HEAD,
+    inferred_sentence, kind_zh as step_kind_zh, supply_text,
 };
+
+pub mod county;
+pub mod summary;
 use crate::render::words;
 
 /// The tables of `analyses` (county id and name lead every row), the summary last when there
@@ -231,7 +234,7 @@ pub fn no_data_table(g: &GapAnalysis) -> Table {
                 i.evidence.join("、")
             }
             .into(),
-            crate::render::markdown::supply_text(i.supply.as_ref()).into(),
+            supply_text(i.supply.as_ref()).into(),
         ]);
     }
     t
@@ -246,39 +249,7 @@ fn trim_cost(c: f64) -> String {
 /// The summary of several counties' gap analyses (sheet 汇总): every entry, then the pass
 /// lines.
 fn summary_tables(s: &GapSummary) -> Vec<Table> {
-    let cell = |c: &SumCell| match c {
-        SumCell::Text(t) => Cell::Text(t.clone()),
-        SumCell::Count(n) => Cell::Count(*n as i64),
-        SumCell::Points(p) => Cell::Points(*p),
-    };
-    let kind = |c: Option<&SumCell>| match c {
-        Some(SumCell::Count(_)) => Kind::Count,
-        Some(SumCell::Points(_)) => Kind::Points,
-        _ => Kind::Text,
-    };
-    let table = |head: Vec<String>, rows: Vec<Vec<SumCell>>| {
-        let cols: Vec<(&str, Kind)> = head
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                (
-                    h.as_str(),
-                    kind(rows.iter().find_map(|r| r.get(i).filter(|c| c.numeric()))),
-                )
-            })
-            .collect();
-        let mut t = Table::new(Some("汇总"), &cols);
-        for r in &rows {
-            t.row(r.iter().map(cell).collect());
-        }
-        t
-    };
-    let mut out = vec![table(entries_head(s), entry_rows(s))];
-    if !s.pass_lines.is_empty() {
-        out.push(table(
-            LINES_HEAD.iter().map(|h| h.to_string()).collect(),
-            line_rows(s),
-        ));
-    }
+    let mut out = vec![summary::entries(s)];
+    out.extend(summary::lines(s));
     out
 }

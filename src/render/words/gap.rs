@@ -1,12 +1,14 @@
-//! The gap analysis as a Chinese Markdown report a county office can act on: a short summary,
-//! the distance to each pass line, the plan, then every lost item with its improvement target,
-//! the items without data and the comparison with peers.
+//! The gap analysis's sentences, as every format writes them (Markdown, HTML, Word, workbook,
+//! CSV): the summary, what keeps a county from a pass line, each plan, each step, each line of the
+//! accounting, each entry's points and fix, the directions inferred (推断), what supplying
+//! missing data earns. The tables these sentences go into are composed once, in
+//! `render::compose::gap`.
 
 use crate::analyse::gap::{
     AdjustmentKind, Blocker, Fix, GapAnalysis, LostAdjustment, LostItem, Plan, PlanStep, Reach,
     SearchNote, Solver,
 };
-use crate::render::{area_heading, words, Table};
+use crate::render::words;
 use crate::report::ItemStatus;
 use crate::types::Points;
 
@@ -16,41 +18,6 @@ pub(crate) const GAP_NOTE: &str = "说明：改进目标和方案中的分数都
 数值按数据字典的类型和范围搜索（计数取整数，百分比在0–100之间，按0.1取值），日期在评估期内按日搜索；\
 无数据指标按规则集给出的目标值补充后计分。未声明方向的字段，按读取它的规则在本县数据上试探推断方向（标“推断”）。\
 指标、扣分、清零、加分和一票否决都可作为方案的改动；方案为0–1整数规划求得的最小代价方案（默认代价为改动的项数；每个候选方案都按规则逐项精确汇总验证，代价相同时取改动幅度较小者），所承诺的总分经完整复算。";
-
-/// The Markdown report of one gap analysis.
-pub fn markdown(g: &GapAnalysis) -> String {
-    let mut s = crate::render::county_heading(&g.county, "法治政府建设差距分析");
-    s.push_str(&format!(
-        "- 规则集：{}（`{}` 版本 {}，哈希 `{}`）\n",
-        g.ruleset.title, g.ruleset.id, g.ruleset.version, g.ruleset.hash
-    ));
-    s.push_str(&format!(
-        "- 数据哈希：`{}`（县 id `{}`）\n- 引擎：{} {}\n\n",
-        g.county.data_hash, g.county.id, g.engine.name, g.engine.version
-    ));
-    summary(g, &mut s);
-    accounting(g, &mut s);
-    pass_lines(g, &mut s);
-    plans(g, &mut s);
-    areas(g, &mut s);
-    lost(g, &mut s);
-    adjustments(g, &mut s);
-    no_data(g, &mut s);
-    peers(g, &mut s);
-    s.push_str("---\n\n");
-    s.push_str(GAP_NOTE);
-    s.push('\n');
-    s
-}
-
-fn summary(g: &GapAnalysis, s: &mut String) {
-    s.push_str("## 摘要\n\n");
-    s.push_str(&format!("- 当前总分 **{}** / {}。\n", g.total, g.max));
-    for line in summary_lines(g).iter().skip(1) {
-        s.push_str(&format!("- {line}\n"));
-    }
-    s.push('\n');
-}
 
 /// The summary's sentences, as every format writes them: the total, every pass line (reached,
 /// or exactly what keeps the county from it), the vetoes, the losses, every plan, the peers.
@@ -192,82 +159,6 @@ pub(crate) fn plan_sentence(p: &Plan) -> String {
     }
 }
 
-fn pass_lines(g: &GapAnalysis, s: &mut String) {
-    if g.pass_lines.is_empty() {
-        return;
-    }
-    s.push_str("## 距达标线\n\n");
-    let mut t = Table::new(
-        &[
-            "达标线",
-            "最低总分",
-            "当前总分",
-            "总分差距",
-            "领域得分率要求",
-            "未达要求的领域",
-            "结论",
-        ],
-        &[false, true, true, true, true, false, false],
-    );
-    for p in &g.pass_lines {
-        let areas: Vec<String> = p
-            .areas_short
-            .iter()
-            .map(|a| format!("{} 得{}，需{}", a.id, a.earned, a.needed))
-            .collect();
-        t.row(vec![
-            p.name.clone(),
-            p.min_total.to_string(),
-            g.total.to_string(),
-            p.shortfall.to_string(),
-            p.min_area_share.map_or("—".into(), |x| {
-                format!("{}%", Points::from_f64(x * 100.0))
-            }),
-            if areas.is_empty() {
-                "—".into()
-            } else {
-                areas.join("；")
-            },
-            if p.reached {
-                format!("✓ {}", words::REACHED)
-            } else if p.blocked_by_veto {
-                format!("✗ {}", words::VETO_KIND)
-            } else {
-                format!("✗ {}", words::NOT_REACHED)
-            },
-        ]);
-    }
-    s.push_str(&t.render());
-    s.push('\n');
-}
-
-fn plans(g: &GapAnalysis, s: &mut String) {
-    for p in &g.plans {
-        s.push_str(&format!("## 达线方案：{}\n\n", p.name));
-        s.push_str(&format!("{}\n\n", plan_sentence(p)));
-        if p.steps.is_empty() {
-            continue;
-        }
-        let mut t = Table::new(
-            &["步骤", "编号", "指标", "改动", "代价", "增分", "累计总分"],
-            &[true, false, false, false, true, true, true],
-        );
-        for (i, x) in p.steps.iter().enumerate() {
-            t.row(vec![
-                (i + 1).to_string(),
-                x.item.to_string(),
-                step_name(x),
-                step_change(x),
-                crate::helpers::fmt_num(x.cost),
-                words::signed(x.gain),
-                x.total_after.to_string(),
-            ]);
-        }
-        s.push_str(&t.render());
-        s.push('\n');
-    }
-}
-
 /// The Chinese term of a plan step's kind (`penalty` → 扣分), 指标 for an item.
 pub(crate) fn kind_zh(k: &str) -> &'static str {
     match k {
@@ -323,10 +214,6 @@ impl AccountRow {
 pub(crate) const ACCOUNTING_TITLE: &str = "失分构成";
 /// The title of the table of penalties, zeroing entries, bonuses and vetoes.
 pub(crate) const ADJUSTMENTS_TITLE: &str = "扣分、清零、加分与一票否决";
-/// The header of the table of penalties, zeroing entries, bonuses and vetoes.
-pub(crate) const ADJUSTMENTS_HEAD: [&str; 6] =
-    ["编号", "名称", "类别", "计分", "说明", "改进目标（复算）"];
-
 /// Where the points between the total and the maximum went, line by line: the maximum, items
 /// lost with data, items without data, every penalty as charged (`应扣120，扣完为止，实扣85` when
 /// floored), every zeroing entry, every bonus, the cap's trim, the total.
@@ -419,20 +306,6 @@ pub(crate) fn accounting_equation(g: &GapAnalysis) -> String {
     )
 }
 
-/// Where the points between the total and the maximum went, line by line.
-fn accounting(g: &GapAnalysis, s: &mut String) {
-    s.push_str(&format!("## {ACCOUNTING_TITLE}\n\n"));
-    let mut t = Table::new(&["项目", "分值"], &[false, true]);
-    for r in accounting_rows(g) {
-        let text = r.text();
-        t.row(vec![r.label, text]);
-    }
-    s.push_str(&t.render());
-    s.push('\n');
-    s.push_str(&accounting_equation(g));
-    s.push_str("\n\n");
-}
-
 /// An entry's points as charged or earned: `应扣120，扣完为止，实扣85`, `实扣4`, `3（上限3）`, 已触发.
 pub(crate) fn adjustment_points_text(a: &LostAdjustment) -> String {
     match a.kind {
@@ -443,18 +316,6 @@ pub(crate) fn adjustment_points_text(a: &LostAdjustment) -> String {
         AdjustmentKind::Bonus => format!("{}（上限{}）", a.points, a.requested),
         AdjustmentKind::Veto => "已触发".into(),
     }
-}
-
-/// One row of the table of penalties, zeroing entries, bonuses and vetoes ([`ADJUSTMENTS_HEAD`]).
-pub(crate) fn adjustment_row(a: &LostAdjustment) -> [String; 6] {
-    [
-        a.id.to_string(),
-        a.name.clone(),
-        a.kind.zh().into(),
-        adjustment_points_text(a),
-        a.why.clone(),
-        adjustment_fix_text(a),
-    ]
 }
 
 /// The notes under an entry: its rule text, its smaller moves, the directions inferred (推断).
@@ -473,30 +334,6 @@ pub(crate) fn adjustment_notes(a: &LostAdjustment) -> Vec<String> {
     }
     notes.extend(inferred_sentence(a.id.as_str(), &a.search));
     notes
-}
-
-/// Penalties, zeroing entries, bonuses below their caps and vetoes, each with what wins its
-/// points back.
-fn adjustments(g: &GapAnalysis, s: &mut String) {
-    if g.adjustments.is_empty() {
-        return;
-    }
-    s.push_str(&format!("## {ADJUSTMENTS_TITLE}\n\n"));
-    let mut t = Table::new(
-        &ADJUSTMENTS_HEAD,
-        &[false, false, false, true, false, false],
-    );
-    for a in &g.adjustments {
-        t.row(adjustment_row(a).into());
-    }
-    s.push_str(&t.render());
-    s.push('\n');
-    for a in &g.adjustments {
-        for n in adjustment_notes(a) {
-            s.push_str(&format!("- {n}\n"));
-        }
-    }
-    s.push('\n');
 }
 
 /// What a fix of a penalty, zeroing entry, bonus or veto wins back.
@@ -550,100 +387,6 @@ pub(crate) fn inferred_sentence(id: &str, n: &SearchNote) -> Option<String> {
     ))
 }
 
-/// The directions inferred for fields that declare no lever (推断), a Markdown list line.
-fn inferred_text(id: &str, n: &SearchNote) -> String {
-    inferred_sentence(id, n).map_or(String::new(), |x| format!("- {x}\n"))
-}
-
-fn areas(g: &GapAnalysis, s: &mut String) {
-    s.push_str("## 各领域失分\n\n");
-    let mut t = Table::new(
-        &[
-            "编号",
-            "一级指标",
-            "得分",
-            "满分",
-            "失分",
-            "失分项",
-            "无数据项",
-            "无数据分值",
-        ],
-        &[false, false, true, true, true, true, true, true],
-    );
-    for a in &g.areas {
-        t.row(vec![
-            a.id.to_string(),
-            a.name.clone(),
-            a.earned.to_string(),
-            a.max.to_string(),
-            a.lost.to_string(),
-            a.items_lost.to_string(),
-            a.items_no_data.to_string(),
-            a.no_data_points.to_string(),
-        ]);
-    }
-    s.push_str(&t.render());
-    s.push('\n');
-}
-
-fn lost(g: &GapAnalysis, s: &mut String) {
-    s.push_str("## 失分指标与改进目标\n\n");
-    if g.lost.is_empty() {
-        s.push_str("有数据的指标均得满分。\n\n");
-        return;
-    }
-    for a in &g.areas {
-        let items: Vec<&LostItem> = g.lost.iter().filter(|i| i.area == a.id).collect();
-        if items.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("### {}\n\n", area_heading(a.id.as_str(), &a.name)));
-        let mut t = Table::new(
-            &[
-                "编号",
-                "指标",
-                "得分",
-                "满分",
-                "失分",
-                "现有数据",
-                "失分原因",
-                "改进目标（复算）",
-            ],
-            &[false, false, true, true, true, false, false, false],
-        );
-        for i in &items {
-            let inputs = crate::render::short_inputs(&i.inputs);
-            t.row(vec![
-                i.id.to_string(),
-                i.name.to_string(),
-                i.earned.to_string(),
-                i.max.to_string(),
-                crate::render::words::deducted(i.lost),
-                inputs.join("，"),
-                i.why.clone(),
-                fix_text(i),
-            ]);
-        }
-        s.push_str(&t.render());
-        s.push('\n');
-        for i in &items {
-            if let Some(r) = &i.rule_text {
-                s.push_str(&format!("- {} 评分规则：{r}\n", i.id));
-            }
-            s.push_str(&inferred_text(i.id.as_str(), &i.search));
-            for alt in &i.alternatives {
-                s.push_str(&format!(
-                    "- {} 另一种改法：{}，得{}分\n",
-                    i.id,
-                    changes_text(&alt.changes),
-                    alt.earned
-                ));
-            }
-        }
-        s.push('\n');
-    }
-}
-
 pub(crate) fn fix_text(i: &LostItem) -> String {
     match (&i.fix, i.status) {
         (_, ItemStatus::Error) => "规则出错，需先修正规则或数据".into(),
@@ -694,18 +437,6 @@ fn none_text(i: &LostItem) -> String {
     }
 }
 
-fn no_data(g: &GapAnalysis, s: &mut String) {
-    s.push_str("## 无数据指标（需补充佐证材料）\n\n");
-    if g.no_data.is_empty() {
-        s.push_str("所有指标都有数据。\n\n");
-        return;
-    }
-    s.push_str(&crate::render::write::markdown::table(
-        &crate::render::compose::gap::no_data_table(g),
-    ));
-    s.push('\n');
-}
-
 pub(crate) fn supply_text(f: Option<&Fix>) -> String {
     match f {
         None => "规则集未给出目标值".into(),
@@ -713,76 +444,18 @@ pub(crate) fn supply_text(f: Option<&Fix>) -> String {
     }
 }
 
-fn peers(g: &GapAnalysis, s: &mut String) {
-    let Some(p) = &g.peers else { return };
-    s.push_str(&format!("## 与同组比较（{} 个县）\n\n", p.peers.len()));
-    if p.peers.is_empty() {
-        s.push_str("同组中没有其他县，无法比较。\n\n");
-        return;
-    }
-    // The areas' and the items' tables: the same columns but the second.
-    let peer_table = |what: &str| {
-        Table::new(
-            &[
-                "编号",
-                what,
-                "本县",
-                "下四分位",
-                "同组中位数",
-                "上四分位",
-                "本县百分位",
-                "差距",
-                "比较",
-            ],
-            &[false, false, true, true, true, true, true, true, false],
-        )
-    };
-    let mut t = peer_table("一级指标");
-    let cell = |x: Option<Points>| x.map_or("—".into(), |p| p.to_string());
-    let diff = |x: Option<Points>| x.map_or("—".into(), words::signed);
-    let pct = |x: Option<f64>| x.map_or("—".into(), crate::helpers::fmt_num);
-    let row = |a: &crate::analyse::gap::PeerArea| {
-        vec![
-            a.id.to_string(),
-            a.name.clone(),
-            a.earned.to_string(),
-            cell(a.q1),
-            cell(a.median),
-            cell(a.q3),
-            pct(a.percentile),
-            diff(a.diff),
-            if a.below {
-                "低于中位数".into()
-            } else {
-                "不低于".into()
-            },
-        ]
-    };
-    for a in &p.areas {
-        t.row(row(a));
-    }
-    t.row(vec![
-        String::new(),
-        "总分".into(),
-        p.total.to_string(),
-        String::new(),
-        cell(p.total_median),
-        String::new(),
-        String::new(),
-        diff(p.total_median.map(|m| p.total - m)),
-        String::new(),
-    ]);
-    s.push_str(&t.render());
-    let below: Vec<&crate::analyse::gap::PeerArea> = p.items.iter().filter(|i| i.below).collect();
-    if !below.is_empty() {
-        s.push_str("\n低于同组中位数的二级指标：\n\n");
-        let mut t = peer_table("指标");
-        for i in below {
-            t.row(row(i));
-        }
-        s.push_str(&t.render());
-    }
-    s.push_str(&format!("\n同组：{}\n\n", p.peers.join("、")));
+use crate::render::words::changes as changes_text;
+
+/// A lost item's 评分细则 under its table: `1.2.3 评分规则：…`.
+pub(crate) fn rule_sentence(id: &str, rule: &str) -> String {
+    format!("{id} 评分规则：{rule}")
 }
 
-pub(crate) use crate::render::words::changes as changes_text;
+/// Another way to win a lost item's points back: `1.2.3 另一种改法：…，得4分`.
+pub(crate) fn alternative_sentence(id: &str, alt: &Fix) -> String {
+    format!(
+        "{id} 另一种改法：{}，得{}分",
+        changes_text(&alt.changes),
+        alt.earned
+    )
+}

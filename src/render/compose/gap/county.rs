@@ -387,7 +387,7 @@ fn peers(d: &mut Document, g: &GapAnalysis) {
     d.table(t);
     let below: Vec<&PeerArea> = p.items.iter().filter(|i| i.below).collect();
     if !below.is_empty() {
-        d.para("低于同组中位数的二级指标：");
+        d.para("低于同组中位数的指标（末级）：");
         let mut t = peer_table("指标");
         for i in below {
             t.row(peer_row(i));

@@ -443,7 +443,7 @@ fn peers_compare_items_with_quartiles_and_percentile() {
     assert_eq!(item.percentile, Some(16.7));
     assert!(item.below);
     let md = fazhi::render::gap_markdown(&g);
-    assert!(md.contains("低于同组中位数的二级指标"), "{md}");
+    assert!(md.contains("低于同组中位数的指标（末级）"), "{md}");
 }
 
 /// A zeroing condition (总分即为零分) that holds is named as the blocker, with the total: the

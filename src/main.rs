@@ -25,6 +25,10 @@ enum Command {
     Lint {
         /// The rule-set folder (default: the built-in national rule set).
         rules: Option<PathBuf>,
+        /// Output format: text (one line per problem, on standard output) or json (one object:
+        /// `errors`, `warnings` and `diagnostics`, each with its stable `code`, for CI and editors).
+        #[arg(long, value_enum, default_value = "text")]
+        format: cli::lint::LintFormat,
     },
     /// Run the tests kept beside a rule set (its `tests/` folder): each county with the results
     /// it must get; every mismatch is shown, and the exit code is 3 when one fails.
@@ -266,7 +270,7 @@ fn main() -> ExitCode {
         cli::output::install_cleanup();
     }
     let code = match cli.command {
-        Command::Lint { rules } => cli::lint::run(rules.as_deref()),
+        Command::Lint { rules, format } => cli::lint::run(rules.as_deref(), format),
         Command::Test { rules } => cli::test::run(rules.as_deref()),
         Command::Score {
             rules,

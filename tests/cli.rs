@@ -55,6 +55,28 @@ fn lint_lists_every_error_as_file_line_col() {
         loc[0].parse::<usize>().is_ok() && loc[1].parse::<usize>().is_ok(),
         "{first}"
     );
+
+    // The same findings as JSON, for CI and editors: the counts, then each diagnostic with its
+    // stable code and its place (the same text lines are the JSON's, one for one).
+    let o = fazhi(&["lint", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(v["errors"].as_u64().unwrap() as usize, lines.len());
+    assert_eq!(
+        diags.iter().filter(|d| d["severity"] == "error").count(),
+        lines.len()
+    );
+    let points = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("`1` has 13 points"))
+        .unwrap();
+    assert_eq!(points["file"], areas.display().to_string());
+    assert!(points["line"].as_u64().unwrap() > 0 && points["column"].as_u64().unwrap() > 0);
+    assert!(points["code"].is_string());
+    assert!(diags
+        .iter()
+        .any(|d| d["message"].as_str().unwrap().contains("violation_found")));
 }
 
 #[test]

@@ -132,14 +132,18 @@ pub fn say(line: &str) {
 }
 
 pub fn prefixed(d: &fazhi::Diagnostic, rules: Option<&Path>) -> String {
-    match rules {
-        Some(dir) => {
-            let mut d = d.clone();
-            d.file = dir.join(&d.file).display().to_string();
-            d.to_string()
-        }
-        None => format!("<built-in>/{d}"),
-    }
+    placed(d, rules).to_string()
+}
+
+/// `d` with its file named as the user names it: inside the rule-set folder `rules`, or
+/// `<built-in>/` for the built-in rule set.
+pub fn placed(d: &fazhi::Diagnostic, rules: Option<&Path>) -> fazhi::Diagnostic {
+    let mut d = d.clone();
+    d.file = match rules {
+        Some(dir) => dir.join(&d.file).display().to_string(),
+        None => format!("<built-in>/{}", d.file),
+    };
+    d
 }
 
 pub fn load(rules: Option<&Path>) -> Result<RuleSet, u8> {

@@ -693,7 +693,9 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                         rust_xlsxwriter::ExcelDateTime::from_ymd(1900, 3, 1)?,
                     ))
                 }
-                FieldType::Text | FieldType::List => DataValidation::new().allow_any_value(),
+                FieldType::Text | FieldType::List | FieldType::Records => {
+                    DataValidation::new().allow_any_value()
+                }
             };
             let mut message = format!("{}：{}", type_zh(spec.ty), spec.desc);
             if let Some(v) = &spec.values {
@@ -772,6 +774,8 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                     (Value::List(l), _) => {
                         ws.write_string_with_format(r, c, l.join("、"), &text)?;
                     }
+                    // issue 27 shape 5: records are written in the 案卷 sheet, one per row.
+                    (Value::Records(_), _) => {}
                 }
             }
         }

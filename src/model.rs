@@ -252,7 +252,9 @@ impl FieldSpec {
     /// otherwise, and `None` when the dictionary does not say (the gap analysis then infers the
     /// direction from the compiled rules that read the field; see [`crate::levers`]).
     pub fn declared_lever(&self) -> Option<crate::levers::Lever> {
-        if !self.role.is_county() {
+        // issue 27 shape 5: a records field's records are reviewed one by one (案卷评查); no
+        // change of the list is proposed.
+        if !self.role.is_county() || self.ty == FieldType::Records {
             return Some(crate::levers::Lever::None);
         }
         self.lever

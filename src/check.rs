@@ -47,7 +47,7 @@ fn check_records(m: &Model, out: &mut Vec<Diagnostic>) {
                         )));
                     }
                     if let Some([lo, hi]) = s.range {
-                        if !s.ty.is_numeric() || !(lo.is_finite() && hi.is_finite() && lo <= hi)
+                        if !(s.ty.is_numeric() && lo.is_finite() && hi.is_finite() && lo <= hi)
                         {
                             out.push(e(format!(
                                 "sub-field `{k}` of `{path}`: range [{lo}, {hi}] is not a valid interval of a numeric field"

@@ -477,3 +477,83 @@ fn the_county_schema_describes_records() {
         "{s}"
     );
 }
+
+#[test]
+fn the_ledger_workbook_has_a_records_sheet_read_back_by_the_loader() {
+    let rules = rules();
+    let dir = std::env::temp_dir().join(format!("fazhi-records-sheet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The template filled with `three.yaml` writes its records in the sheet 案卷 (one row per
+    // record); read back, the county has the same data hash and the same report.
+    let three = CountyData::from_file(format!("{DATA}/three.yaml"), &rules).unwrap();
+    let bytes = fazhi::render::xlsx::template(&rules, std::slice::from_ref(&three)).unwrap();
+    let path = dir.join("ledger.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let table = fazhi::sheet::read_table(&path, &rules).unwrap();
+    let back = table.rows[0].data.as_ref().unwrap();
+    assert_eq!(back.hash(), three.hash());
+    assert_eq!(item(&rules.score(back), "3.2").earned, p(6.0));
+
+    // A workbook with a fault in each row of 案卷: every error names its cell.
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("台账").unwrap();
+    for (c, h) in ["编号", "名称", "enforce.trained"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "c").unwrap();
+    ws.write_string(1, 1, "某县").unwrap();
+    ws.write_number(1, 2, 80).unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("案卷").unwrap();
+    for (c, h) in ["编号", "字段", "序号", "no", "basic_problems", "deduct"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // Row 2: good. Row 3: deduct "两分" (F3). Row 4: record number 0 (C4). Row 5: an unknown
+    // county (A5). Row 6: a field that holds no records (B6).
+    let rows: [(&str, &str, f64, &str, f64, Option<f64>); 5] = [
+        ("c", "enforce.cases", 1.0, "A-01", 0.0, Some(1.0)),
+        ("c", "enforce.cases", 2.0, "A-02", 0.0, None),
+        ("c", "enforce.cases", 0.0, "A-03", 0.0, Some(1.0)),
+        ("x", "enforce.cases", 3.0, "A-04", 0.0, Some(1.0)),
+        ("c", "enforce.trained", 4.0, "A-05", 0.0, Some(1.0)),
+    ];
+    for (r, (id, field, no, name, basic, deduct)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, *field).unwrap();
+        ws.write_number(r, 2, *no).unwrap();
+        ws.write_string(r, 3, *name).unwrap();
+        ws.write_number(r, 4, *basic).unwrap();
+        match deduct {
+            Some(x) => ws.write_number(r, 5, *x).unwrap(),
+            None => ws.write_string(r, 5, "两分").unwrap(),
+        };
+    }
+    let bad = dir.join("bad.xlsx");
+    wb.save(&bad).unwrap();
+    let e = fazhi::sheet::read_table(&bad, &rules)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("案卷!F3: field `enforce.cases`, record 2, `deduct`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("案卷!C4: the record number (序号) is a whole number from 1"),
+        "{e}"
+    );
+    assert!(
+        e.contains("案卷!A5: county `x` has no row in `台账`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("案卷!B6: `enforce.trained` is no records field"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

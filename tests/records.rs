@@ -515,7 +515,8 @@ fn the_ledger_workbook_has_a_records_sheet_read_back_by_the_loader() {
     }
     // Row 2: good. Row 3: deduct "两分" (F3). Row 4: record number 0 (C4). Row 5: an unknown
     // county (A5). Row 6: a field that holds no records (B6).
-    let rows: [(&str, &str, f64, &str, f64, Option<f64>); 5] = [
+    type Row<'a> = (&'a str, &'a str, f64, &'a str, f64, Option<f64>);
+    let rows: [Row; 5] = [
         ("c", "enforce.cases", 1.0, "A-01", 0.0, Some(1.0)),
         ("c", "enforce.cases", 2.0, "A-02", 0.0, None),
         ("c", "enforce.cases", 0.0, "A-03", 0.0, Some(1.0)),

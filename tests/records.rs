@@ -155,6 +155,22 @@ fn no_records_is_no_data_naming_the_field() {
 }
 
 #[test]
+fn a_record_result_beyond_its_points_is_clamped_and_said() {
+    // `P - r.deduct + 5`: A-01 15 → clamped to 10; A-02 0 (basic problem); A-03 10 − 2 + 5 = 13
+    // → 10. Average (10 + 0 + 10) ÷ 3 = 6.667.
+    let rules = RuleSet::load(&variant("max(P - r.deduct, 0.0)", "P - r.deduct + 5")).unwrap();
+    let r = score(&rules, &county(&rules, THREE));
+    let i = item(&r, "3.2");
+    assert_eq!(i.earned, Points::from_milli(6667));
+    assert_eq!(i.records[0].earned, p(10.0));
+    assert_eq!(
+        i.records[0].explanation,
+        "得10分（规则结果15分超出0–10分，按10分计）"
+    );
+    assert_eq!(i.records[1].explanation, "得0分");
+}
+
+#[test]
 fn a_failing_record_makes_the_item_an_error_naming_the_record() {
     // Record 2 has basic_problems 1: the list [1] has no index 1 + 5 = 6.
     let rules = RuleSet::load(&variant(

@@ -4,7 +4,7 @@
 use super::{describe_error, from_dynamic, CompiledRule, Outcome, Run};
 use crate::helpers;
 use crate::load::county::CountyData;
-use crate::types::Value;
+use crate::types::{Points, Value};
 use rhai::{Dynamic, Engine, Map, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -109,9 +109,12 @@ impl BoundCounty<'_> {
                 Ok(Outcome::NoData(_)) => return fail(format!("{}：no data", who())),
                 Err(e) => return fail(format!("{}：{}", who(), describe_error(&e))),
             };
+            let score = x.clamp(0.0, rp.max(0.0));
             rows.push(RecordRow {
                 label,
-                score: x.clamp(0.0, rp.max(0.0)),
+                score,
+                returned: (Points::from_f64(score) != Points::from_f64(x)).then_some(x),
+                bound: rp,
                 notes: record_notes,
             });
         }

@@ -171,6 +171,10 @@ pub(crate) enum Note {
 pub(crate) struct RecordRow {
     pub label: Option<Arc<str>>,
     pub score: f64,
+    /// What the record rule returned, when it lay outside [0, record points] (then clamped).
+    pub returned: Option<f64>,
+    /// The record points (the upper end of the clamp).
+    pub bound: f64,
     pub notes: crate::helpers::core::Notes,
 }
 
@@ -181,7 +185,17 @@ impl RecordRow {
         impl Display for W<'_> {
             fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
                 let r = self.0;
-                notes_ending(f, &r.notes, crate::types::Points::from_f64(r.score), "本份")
+                notes_ending(f, &r.notes, crate::types::Points::from_f64(r.score), "本份")?;
+                match r.returned {
+                    Some(x) => write!(
+                        f,
+                        "（规则结果{}分超出0–{}分，按{}分计）",
+                        Num(x),
+                        Num(r.bound),
+                        Num(r.score)
+                    ),
+                    None => Ok(()),
+                }
             }
         }
         W(self).to_string()

@@ -186,6 +186,20 @@ fn a_failing_record_makes_the_item_an_error_naming_the_record() {
         "{:?}",
         i.messages
     );
+    // A record rule stopped at the operations limit keeps the limit's words first (a batch's
+    // budget finds it by them), the record after.
+    let rules = RuleSet::load(&variant(
+        "record_score: 'if r.basic_problems > 0 { 0.0 } else { max(P - r.deduct, 0.0) }'",
+        "record_score: 'loop { }'",
+    ))
+    .unwrap();
+    let r = score(&rules, &county(&rules, THREE));
+    let m = &item(&r, "3.2").messages[0];
+    assert!(
+        m.starts_with("error: the rule ran more than 10000 operations"),
+        "{m}"
+    );
+    assert!(m.ends_with("（第1份案卷（案卷号 A-01））"), "{m}");
 }
 
 fn load_error(rules: &RuleSet, yaml: &str) -> String {

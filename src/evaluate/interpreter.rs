@@ -107,7 +107,16 @@ impl BoundCounty<'_> {
                 }
                 Ok(Outcome::Error(m)) => return fail(format!("{}：{m}", who())),
                 Ok(Outcome::NoData(_)) => return fail(format!("{}：no data", who())),
-                Err(e) => return fail(format!("{}：{}", who(), describe_error(&e))),
+                // The operations limit keeps its opening words (a batch's budget finds it by
+                // them), the record named after.
+                Err(e) => {
+                    let m = describe_error(&e);
+                    return fail(if m.starts_with(super::OPS_LIMIT) {
+                        format!("{m}（{}）", who())
+                    } else {
+                        format!("{}：{m}", who())
+                    });
+                }
             };
             let score = x.clamp(0.0, rp.max(0.0));
             rows.push(RecordRow {

@@ -299,6 +299,7 @@ fn suffix(ty: FieldType) -> &'static str {
         FieldType::Text => "text",
         FieldType::Enum => "kind",
         FieldType::List => "list",
+        FieldType::Records => "records",
     }
 }
 

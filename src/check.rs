@@ -14,7 +14,114 @@ pub(crate) fn check(m: &Model) -> Vec<Diagnostic> {
     check_fields(m, &mut out);
     check_tree(m, &mut out);
     check_others(m, &mut out);
+    check_records(m, &mut out);
     out
+}
+
+// issue 27 shape 5: records
+/// Records fields and records items: `record_fields` only (and always) on `type: records`, its
+/// sub-fields of any type but `records`, `max_records` within [1, `MAX_RECORDS`]; an item's
+/// `each:` names a records field among its `inputs`, `record_points` ≥ 0, and a `share` bar
+/// within [0, record points].
+fn check_records(m: &Model, out: &mut Vec<Diagnostic>) {
+    use crate::model::{Combine, MAX_RECORDS};
+    for (path, spec) in &m.fields {
+        let e = |msg: String| err(&spec.span, msg);
+        match (spec.ty, &spec.record_fields) {
+            (FieldType::Records, None) => out.push(e(format!(
+                "records field `{path}` needs `record_fields:` (each record's sub-fields with their types)"
+            ))),
+            (FieldType::Records, Some(subs)) => {
+                if subs.is_empty() {
+                    out.push(e(format!("records field `{path}` has no sub-fields")));
+                }
+                for (k, s) in subs {
+                    if s.ty == FieldType::Records || s.record_fields.is_some() {
+                        out.push(e(format!(
+                            "sub-field `{k}` of `{path}`: records cannot be nested (a sub-field is any type but records)"
+                        )));
+                    }
+                    if !FieldPath::new(k.as_str()).is_well_formed() || k.contains('.') {
+                        out.push(e(format!(
+                            "sub-field name `{k}` of `{path}` must be snake_case without dots"
+                        )));
+                    }
+                    if let Some([lo, hi]) = s.range {
+                        if !(s.ty.is_numeric() && lo.is_finite() && hi.is_finite() && lo <= hi)
+                        {
+                            out.push(e(format!(
+                                "sub-field `{k}` of `{path}`: range [{lo}, {hi}] is not a valid interval of a numeric field"
+                            )));
+                        }
+                    }
+                    if s.ty == FieldType::Enum && s.values.is_none() {
+                        out.push(e(format!("enum sub-field `{k}` of `{path}` needs `values:`")));
+                    }
+                }
+            }
+            (_, Some(_)) => out.push(e(format!(
+                "field `{path}`: only `type: records` fields have `record_fields`"
+            ))),
+            (_, None) => {}
+        }
+        match (spec.ty, spec.max_records) {
+            (FieldType::Records, Some(n)) if n == 0 || n > MAX_RECORDS => out.push(e(format!(
+                "field `{path}`: max_records {n} is outside 1–{MAX_RECORDS}"
+            ))),
+            (FieldType::Records, _) | (_, None) => {}
+            (_, Some(_)) => out.push(e(format!(
+                "field `{path}`: only `type: records` fields have `max_records`"
+            ))),
+        }
+    }
+    for n in &m.nodes {
+        let Some(rec) = n.leaf.as_ref().and_then(|l| l.records.as_ref()) else {
+            continue;
+        };
+        let leaf = n.leaf.as_ref().map_or(&[][..], |l| l.inputs.as_slice());
+        let id = n.id.as_str();
+        let e = |msg: String| err(&n.span, msg);
+        match m.fields.get(&rec.field) {
+            Some(s) if s.ty == FieldType::Records => {}
+            Some(s) => out.push(e(format!(
+                "`{id}`: `each: {}` names a {} field; `each` names a `type: records` field",
+                rec.field,
+                s.ty.zh()
+            ))),
+            None => {
+                let d = e(format!(
+                    "`{id}`: `each: {}` is not in the data dictionary",
+                    rec.field
+                ));
+                out.push(
+                    match did_you_mean(rec.field.as_str(), m.fields.keys().map(|k| k.as_str())) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d,
+                    },
+                );
+            }
+        }
+        if !leaf.contains(&rec.field) {
+            out.push(
+                e(format!(
+                    "`{id}`: `each: {}` must also be listed in `inputs` (a county without records has no data for the item)",
+                    rec.field
+                ))
+                .with_help(format!("add `{}` to `inputs`", rec.field)),
+            );
+        }
+        let rp = rec.points.unwrap_or(n.points);
+        if rec.points.is_some_and(|p| p < Points::ZERO) {
+            out.push(e(format!("`{id}`: record_points {rp} is negative")));
+        }
+        if let Combine::Share(bar) = rec.combine {
+            if !(bar.is_finite() && bar >= 0.0 && bar <= rp.as_f64()) {
+                out.push(e(format!(
+                    "`{id}`: combine share bar {bar} is outside 0–{rp} (the record points)"
+                )));
+            }
+        }
+    }
 }
 
 fn err(span: &Span, msg: String) -> Diagnostic {

@@ -46,6 +46,9 @@ pub(crate) enum RuleKind {
     /// A penalty written with `when:`: a condition that zeroes a node or the total.
     Zeroing,
     Check,
+    // issue 27 shape 5: records
+    /// An item's `record_score`: run once per record, `r` bound to the record.
+    Record,
 }
 
 impl RuleKind {
@@ -53,6 +56,7 @@ impl RuleKind {
         match self {
             RuleKind::Veto | RuleKind::Zeroing => "when",
             RuleKind::Check => "expect",
+            RuleKind::Record => "record_score",
             _ => "score",
         }
     }
@@ -68,6 +72,9 @@ pub(crate) struct RuleSrc<'a> {
     pub optional: &'a [FieldPath],
     /// Extra content that decides the result (points, caps), for the hash.
     pub salt: String,
+    // issue 27 shape 5: records
+    /// A records item's field (`each:`): its rule reads `r.SUBFIELD` of that field's records.
+    pub each: Option<&'a FieldPath>,
 }
 
 /// Compiles one rule, reporting syntax errors at their place in the YAML file and reads of
@@ -105,6 +112,9 @@ pub(crate) fn compile_rule(
     let mut scope = Scope::new();
     scope.push("d", rhai::Map::new());
     scope.push("P", 0.0 as rhai::FLOAT);
+    if r.each.is_some() {
+        scope.push("r", rhai::Map::new());
+    }
     let ast = match engine.compile_with_scope(&scope, r.expr) {
         Ok(ast) => ast,
         Err(e) => {
@@ -127,6 +137,9 @@ pub(crate) fn compile_rule(
     };
     let before = diags.iter().filter(|d| d.is_error()).count();
     check_reads(&ast, m, r, &place, diags);
+    if let Some(field) = r.each {
+        check_record_reads(&ast, m, r, field, &place, diags);
+    }
     diags.extend(crate::rule_lint::check(engine, &ast, m, r, &place));
     diags.extend(crate::authoring::date_literals(
         &ast,
@@ -160,7 +173,61 @@ pub(crate) fn compile_rule(
         fast: None,
         written: None,
         deducts: r.kind == RuleKind::Penalty,
+        each: None,
     })
+}
+
+// issue 27 shape 5: records
+/// The reads `r.x` of a `record_score`: each must name a sub-field of the records field
+/// (`record_fields`), else an error at its place with the nearest sub-field.
+fn check_record_reads(
+    ast: &AST,
+    m: &Model,
+    r: &RuleSrc,
+    field: &FieldPath,
+    place: &dyn Fn(Position) -> (usize, usize),
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(subs) = m.fields.get(field).and_then(|s| s.record_fields.as_ref()) else {
+        return; // `check` says what is wrong with the field
+    };
+    let mut reads: Vec<(String, Position)> = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::Dot(b, _, pos))) = path.last() {
+            if var_name(&b.lhs) == Some("r") {
+                let mut c = Vec::new();
+                chain(&b.rhs, &mut c);
+                if let Some(first) = c.into_iter().next() {
+                    reads.push((first, *pos));
+                }
+            }
+        }
+        true
+    });
+    for (sub, pos) in reads {
+        if subs.contains_key(&sub) {
+            continue;
+        }
+        let d = Diagnostic::error(
+            crate::error::Code::Expression,
+            &r.span.file,
+            place(pos),
+            format!(
+                "`{}` reads `r.{sub}`, which is no sub-field of the records field `{field}`",
+                r.id
+            ),
+        );
+        diags.push(match did_you_mean(&sub, subs.keys().map(String::as_str)) {
+            Some(s) => d.with_help(format!("did you mean `r.{s}`?")),
+            None => d.with_help(format!(
+                "its sub-fields are {}",
+                subs.keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        });
+    }
 }
 
 fn var_name(e: &Expr) -> Option<&str> {
@@ -338,6 +405,10 @@ fn check_reads(
         }
     }
     for f in r.inputs.iter().chain(r.optional) {
+        // A records item's field is read record by record, as `r` (issue 27 shape 5).
+        if r.each == Some(f) {
+            continue;
+        }
         if m.fields.contains_key(f) && !used.contains(f.as_str()) {
             diags.push(Diagnostic::warning(
                 crate::error::Code::Unused,

@@ -119,3 +119,6 @@ pub use report::{
 pub use ruleset::RuleSet;
 pub use scoring::CountySummary;
 pub use types::{FieldPath, IndicatorId, Points, Value};
+// issue 27 shape 5: records (a records item's records, and one record's values).
+pub use report::RecordScore;
+pub use types::Record;

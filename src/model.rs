@@ -100,6 +100,9 @@ pub enum FieldType {
     Enum,
     /// A list of texts (optionally restricted to `values`).
     List,
+    /// A list of records (案卷评查: the sampled case files), each a mapping of its own
+    /// sub-fields (`record_fields`); an item scores them one by one (`each:`).
+    Records,
 }
 
 impl FieldType {
@@ -121,6 +124,7 @@ impl FieldType {
             FieldType::Text => "文本",
             FieldType::Enum => "枚举",
             FieldType::List => "列表",
+            FieldType::Records => "记录列表",
         }
     }
 }
@@ -155,10 +159,76 @@ pub struct FieldSpec {
     /// counties is never proposed for change, whatever a probe of the rules says.
     #[serde(default, skip_serializing_if = "crate::levers::FieldRole::is_county")]
     pub role: crate::levers::FieldRole,
+    // issue 27 shape 5: records
+    /// A `type: records` field's sub-fields: each record is a mapping of these (any type but
+    /// `records`), checked like fields of the dictionary. `None` on other fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_fields: Option<BTreeMap<String, FieldSpec>>,
+    /// A `type: records` field's most records (default [`DEFAULT_MAX_RECORDS`], at most
+    /// [`MAX_RECORDS`]): a county giving more is refused, naming this key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<usize>,
     /// Where it was declared.
     #[serde(skip_deserializing)]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Span,
+}
+
+// issue 27 shape 5: records
+/// The most records a `type: records` field holds when it does not say (`max_records:`).
+pub const DEFAULT_MAX_RECORDS: usize = 1000;
+/// The most records any `type: records` field may allow (`max_records:` at most this): the
+/// sandbox's largest list (`evaluate::MAX_SIZE`).
+pub const MAX_RECORDS: usize = crate::evaluate::MAX_SIZE;
+
+/// How an item combines its records' scores (`combine:`), each record's score on the record
+/// scale `record_points` (评分细则: 本项得分为抽查案卷的平均分).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Combine {
+    /// The mean: Σ / n (the default).
+    #[default]
+    Average,
+    /// The lowest record's score.
+    Min,
+    /// The sum, at most the record points.
+    Sum,
+    /// `{share: b}`: the record points × the share of records scoring at least `b`.
+    Share(f64),
+}
+
+impl Combine {
+    /// The Chinese name used in notes and messages.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Combine::Average => "平均",
+            Combine::Min => "最低",
+            Combine::Sum => "合计",
+            Combine::Share(_) => "达标比例",
+        }
+    }
+    /// Whether a record's score meets a `share` bar (compared as every rule compares numbers:
+    /// nine significant digits, `numeric::compare`).
+    pub fn meets(score: f64, bar: f64) -> bool {
+        matches!(
+            crate::numeric::compare(score, bar),
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        )
+    }
+}
+
+/// An item that scores a records field one record at a time (`each:`): its `score` is the
+/// `record_score` expression, run once per record with `r` bound to the record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordRule {
+    /// The `type: records` field scored.
+    pub field: FieldPath,
+    /// `record_points`: the scale of one record's score (`P` in `record_score`); `None`: the
+    /// item's own points.
+    pub points: Option<Points>,
+    /// How the records' scores are combined.
+    pub combine: Combine,
 }
 
 impl FieldSpec {
@@ -182,7 +252,9 @@ impl FieldSpec {
     /// otherwise, and `None` when the dictionary does not say (the gap analysis then infers the
     /// direction from the compiled rules that read the field; see [`crate::levers`]).
     pub fn declared_lever(&self) -> Option<crate::levers::Lever> {
-        if !self.role.is_county() {
+        // issue 27 shape 5: a records field's records are reviewed one by one (案卷评查); no
+        // change of the list is proposed.
+        if !self.role.is_county() || self.ty == FieldType::Records {
             return Some(crate::levers::Lever::None);
         }
         self.lever
@@ -280,6 +352,19 @@ pub(crate) struct RawNode {
     /// 所需佐证材料（资料审核时查看的文件）。
     #[serde(default)]
     pub evidence: Vec<String>,
+    // issue 27 shape 5: records
+    /// 案卷评查：逐份评分的记录列表字段（`type: records`，须列在 inputs 中）。
+    #[serde(default)]
+    pub each: Option<FieldPath>,
+    /// 每份记录的分值（record_score 中的 P；缺省为本指标分值）。
+    #[serde(default)]
+    pub record_points: Option<Points>,
+    /// 每份记录的评分表达式（rhai），r 为该份记录，P 为每份分值，d 为县数据。
+    #[serde(default)]
+    pub record_score: Option<String>,
+    /// 各份得分的合并方式：average（平均，缺省）、min、sum、{share: 达标分}。
+    #[serde(default)]
+    pub combine: Option<Combine>,
 }
 
 /// A node of the indicator tree: an area (parent) or a scored item (leaf).
@@ -335,6 +420,11 @@ pub struct Leaf {
     pub target: BTreeMap<FieldPath, Value>,
     /// Evidence (佐证材料) needed (shared with the reports).
     pub evidence: Arc<[String]>,
+    // issue 27 shape 5: records
+    /// When the item scores a records field one record at a time (`each:`): which field, the
+    /// record points and the combination; `score` is then the `record_score` expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordRule>,
 }
 
 impl Leaf {

@@ -865,6 +865,11 @@ fn candidates(spec: &FieldSpec, consts: &[f64], optional: bool) -> (Vec<Option<D
             finite = false;
             out.push(Some(Dynamic::from("（理由）".to_string())));
         }
+        // issue 27 shape 5: records (read whole only as a list, e.g. its `len()`).
+        FieldType::Records => {
+            finite = false;
+            out.push(Some(Dynamic::from_array(Vec::new())));
+        }
     }
     if optional {
         out.push(None);
@@ -1178,6 +1183,13 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
     let written = |p: Points| Points::from_f64(p.as_f64() / k);
     for (i, rule) in &rules.items {
         let n = &m.nodes[*i];
+        // issue 27 shape 5: records. Each record's score is clamped to [0, record points] and
+        // the combination scaled to the item's points: in [0, points] by construction, and the
+        // rule reads `r`, which this search does not model; nothing more is claimed.
+        if rule.each.is_some() {
+            best.insert(*i, n.points.as_f64());
+            continue;
+        }
         let w = crate::ruleset::written_points(m, *i);
         if let Some(b) = one(rule, Kind::Item, n.id.as_str(), w, &n.span) {
             // Back on the model's scale (百分制 and shares alike): × points / written.

@@ -263,6 +263,12 @@ pub struct ItemScore {
     /// What the rule did, in short (`96比100低4，按每1扣1分计扣4分；本项得3分`): kept as data
     /// while scoring, worded when shown or written (a string in JSON).
     pub explanation: Explanation,
+    // issue 27 shape 5: records
+    /// A records item's records (`each:`), one by one, in the county's order: each record's
+    /// label, points on the record scale and what its rule did. Empty for other items (and not
+    /// written in JSON then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordScore>,
     /// Warnings and errors on this item.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
@@ -272,6 +278,24 @@ pub struct ItemScore {
     /// Evidence needed (shared with the rule set).
     #[serde(default = "no_evidence", skip_serializing_if = "is_empty")]
     pub evidence: Arc<[String]>,
+}
+
+// issue 27 shape 5: records
+/// One record of a records item (案卷评查): which record, the points it earned on the record
+/// scale (`record_points`, else the item's points; clamped to [0, record points]) and what its
+/// rule did (`基本标准存在问题…，本份得0分`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordScore {
+    /// Its place in the county's list, from 1.
+    pub index: usize,
+    /// The record's name: its first `text` sub-field (in name order) with that sub-field's
+    /// description (`案卷号 A-01`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The points the record earned, on the record scale.
+    pub earned: Points,
+    /// What the record rule did, ending with the record's points.
+    pub explanation: String,
 }
 
 /// What a rule did for an item, kept as data (the helpers' notes and their numbers, the missing

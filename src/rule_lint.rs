@@ -46,6 +46,7 @@ impl Ty {
             FieldType::Date => Ty::Date,
             FieldType::Text | FieldType::Enum => Ty::Text,
             FieldType::List => Ty::List,
+            FieldType::Records => Ty::Array,
         }
     }
 
@@ -565,6 +566,7 @@ fn type_word(t: FieldType) -> &'static str {
         FieldType::Text => "text",
         FieldType::Enum => "enum",
         FieldType::List => "list",
+        FieldType::Records => "records",
     }
 }
 

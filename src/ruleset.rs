@@ -11,6 +11,26 @@ use crate::types::{FieldPath, Points};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+// issue 27 shape 5: records
+/// The run-time part of a records item: its field, record points, combination and label.
+fn each_rule(model: &Model, rec: &crate::model::RecordRule) -> crate::evaluate::EachRule {
+    let label = model
+        .fields
+        .get(&rec.field)
+        .and_then(|s| s.record_fields.as_ref())
+        .and_then(|subs| {
+            subs.iter()
+                .find(|(_, s)| s.ty == crate::model::FieldType::Text)
+                .map(|(k, s)| (k.clone(), std::sync::Arc::from(s.desc.as_str())))
+        });
+    crate::evaluate::EachRule {
+        field: rec.field.clone(),
+        points: rec.points.map(Points::as_f64),
+        combine: rec.combine,
+        label,
+    }
+}
+
 /// A checked and compiled rule set. Immutable, `Send + Sync`: compile once, score any number of
 /// counties from any number of threads.
 ///
@@ -267,23 +287,39 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
         if !n.children.is_empty() {
             continue;
         }
+        // Rescaled, the points a rule sees are the written ones: the salt says both.
+        let mut salt = if model.scale == 1.0 && n.written.is_none() {
+            n.points.milli().to_string()
+        } else {
+            format!("{}/{}", n.points.milli(), written_points(&model, i).milli())
+        };
+        // issue 27 shape 5: records. The record rule, its points and the combination decide
+        // the result too.
+        if let Some(rec) = &leaf.records {
+            salt.push_str(&format!("\0{rec:?}"));
+        }
         if let Some(r) = compile_one(RuleSrc {
-            kind: RuleKind::Item,
+            kind: if leaf.records.is_some() {
+                RuleKind::Record
+            } else {
+                RuleKind::Item
+            },
             id: n.id.as_str(),
             span: &n.span,
             expr: &leaf.score,
             inputs: &leaf.inputs,
             optional: &leaf.optional_inputs,
-            // Rescaled, the points a rule sees are the written ones: the salt says both.
-            salt: if model.scale == 1.0 && n.written.is_none() {
-                n.points.milli().to_string()
-            } else {
-                format!("{}/{}", n.points.milli(), written_points(&model, i).milli())
-            },
+            salt,
+            each: leaf.records.as_ref().map(|rec| &rec.field),
         }) {
             let mut r = r;
             if model.scale != 1.0 || n.written.is_some() {
                 r.written = Some(written_points(&model, i).as_f64());
+            }
+            if let Some(rec) = &leaf.records {
+                r.each = Some(std::sync::Arc::new(each_rule(&model, rec)));
+                // Never lowered: the fast path knows no `r`.
+                r.fast = None;
             }
             items.push((i, r));
         }
@@ -300,6 +336,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
                 inputs: &v.inputs,
                 optional: &v.optional_inputs,
                 salt: String::new(),
+                each: None,
             })
         })
         .collect();
@@ -315,6 +352,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
                 inputs: &b.inputs,
                 optional: &b.optional_inputs,
                 salt: b.cap.milli().to_string(),
+                each: None,
             })
         })
         .collect();
@@ -334,6 +372,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
                 inputs: &p.inputs,
                 optional: &p.optional_inputs,
                 salt: format!("{:?}{}", p.cap, p.applies_to),
+                each: None,
             })
         })
         .collect();
@@ -349,6 +388,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
                 inputs: &c.inputs,
                 optional: &[],
                 salt: String::new(),
+                each: None,
             })
         })
         .collect();

@@ -300,6 +300,28 @@ fn value_schema(spec: &FieldSpec) -> Json {
             }
             m.insert("items".into(), items);
         }
+        // issue 27 shape 5: records
+        FieldType::Records => {
+            m.insert("type".into(), json!("array"));
+            m.insert(
+                "maxItems".into(),
+                json!(crate::load::value::max_records(spec)),
+            );
+            let subs = spec.record_fields.clone().unwrap_or_default();
+            let props: serde_json::Map<String, Json> = subs
+                .iter()
+                .map(|(k, s)| (k.clone(), value_schema(s)))
+                .collect();
+            m.insert(
+                "items".into(),
+                json!({
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": subs.keys().collect::<Vec<_>>(),
+                    "properties": props,
+                }),
+            );
+        }
     }
     Json::Object(m)
 }

@@ -266,7 +266,13 @@ pub enum Value {
     Text(String),
     /// A list of texts.
     List(Vec<String>),
+    // issue 27 shape 5: records
+    /// A list of records (`type: records`), each its sub-fields' checked values.
+    Records(Vec<Record>),
 }
+
+/// One record of a `type: records` field: sub-field → value (issue 27 shape 5).
+pub type Record = std::collections::BTreeMap<String, Value>;
 
 impl Value {
     /// The value as a number, when it is one.
@@ -289,6 +295,7 @@ impl fmt::Display for Value {
             Value::Text(s) => f.write_str(s),
             Value::List(l) if l.is_empty() => f.write_str("（空）"),
             Value::List(l) => f.write_str(&l.join("、")),
+            Value::Records(r) => write!(f, "{}份记录", r.len()),
         }
     }
 }

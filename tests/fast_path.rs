@@ -113,6 +113,8 @@ fn value(spec: &fazhi::model::FieldSpec) -> BoxedStrategy<Value> {
                 .prop_map(Value::List)
                 .boxed()
         }
+        // issue 27 shape 5: no records.
+        FieldType::Records => Just(Value::Records(Vec::new())).boxed(),
     }
 }
 

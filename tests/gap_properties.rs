@@ -130,6 +130,8 @@ fn data_strategy(rules: &RuleSet) -> BoxedStrategy<Vec<(FieldPath, Value)>> {
                         .prop_map(Value::List)
                         .boxed()
                 }
+                // issue 27 shape 5: no records (the item is then without data).
+                FieldType::Records => Just(Value::Records(Vec::new())).boxed(),
             };
             let f = f.clone();
             prop_oneof![1 => Just(None), 4 => v.prop_map(move |v| Some((f.clone(), v)))].boxed()

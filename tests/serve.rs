@@ -429,3 +429,33 @@ fn a_rule_set_with_errors_stops_the_start_with_exit_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ruleset.yaml"), "{err}");
 }
+
+// issue 27 shape 5: records
+#[test]
+fn a_county_with_records_scores_like_the_library() {
+    let s = Server::start(BIN, &["--rules", &format!("{ROOT}/tests/rules/records")]);
+    let c = client();
+    let body = county_json("tests/data/records/three.yaml");
+    let resp = c
+        .post(s.url("/rulesets/records/score"))
+        .body(body.clone())
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let text = resp.text().unwrap();
+    let rules = RuleSet::load_dir(format!("{ROOT}/tests/rules/records")).unwrap();
+    assert_eq!(text, library_report(&rules, &body));
+    // 3.2: records 10, 0, 8 (a basic problem zeroes the second alone), average 6.
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let item = &v["items"][1];
+    assert_eq!(item["id"], "3.2");
+    assert_eq!(item["earned"], 6);
+    let earned: Vec<i64> = item["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["earned"].as_i64().unwrap())
+        .collect();
+    assert_eq!(earned, [10, 0, 8]);
+    assert_eq!(item["records"][1]["label"], "案卷号 A-02");
+}

@@ -364,6 +364,8 @@ fn data_strategy(rules: &RuleSet) -> BoxedStrategy<String> {
                         .boxed()
                 }
                 FieldType::Text => Just("\"x\"".to_string()).boxed(),
+                // issue 27 shape 5: no records.
+                FieldType::Records => Just("[]".to_string()).boxed(),
             };
             (
                 f.to_string(),

@@ -77,6 +77,27 @@ pub(crate) fn item_score(
         Outcome::NoData(mi) => mi.clone(),
         _ => Vec::new(),
     };
+    // issue 27 shape 5: records, one by one, from the item's records note.
+    let records = match &explanation {
+        Expl::Notes { notes, .. } => notes
+            .iter()
+            .find_map(|n| match n {
+                crate::words::notes::Note::Records { rows, .. } => Some(
+                    rows.iter()
+                        .enumerate()
+                        .map(|(k, r)| RecordScore {
+                            index: k + 1,
+                            label: r.label.as_deref().map(str::to_string),
+                            earned: Points::from_f64(r.score),
+                            explanation: r.explanation(),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     described(
         m,
         idx,
@@ -87,6 +108,7 @@ pub(crate) fn item_score(
             missing,
             explanation: Explanation(explanation),
             messages,
+            records,
         },
     )
 }
@@ -99,6 +121,7 @@ struct ItemResult {
     missing: Vec<crate::types::FieldPath>,
     explanation: Explanation,
     messages: Vec<String>,
+    records: Vec<RecordScore>,
 }
 
 /// An item's result with everything this model says of its node: id, names, area, parent,
@@ -121,6 +144,7 @@ fn described(m: &Model, idx: usize, r: ItemResult) -> ItemScore {
         inputs: r.inputs,
         missing: r.missing,
         explanation: r.explanation,
+        records: r.records,
         messages: r.messages,
         rule_text: leaf.and_then(|l| l.rule_text.clone()),
         evidence: leaf.map(|l| l.evidence.clone()).unwrap_or_default(),
@@ -241,6 +265,7 @@ pub(crate) fn refresh_item(m: &Model, idx: usize, old: &ItemScore) -> ItemScore 
             missing: old.missing.clone(),
             explanation: old.explanation.clone(),
             messages: old.messages.clone(),
+            records: old.records.clone(),
         },
     )
 }

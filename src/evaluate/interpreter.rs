@@ -4,7 +4,7 @@
 use super::{describe_error, from_dynamic, CompiledRule, Outcome, Run};
 use crate::helpers;
 use crate::load::county::CountyData;
-use crate::types::Value;
+use crate::types::{Points, Value};
 use rhai::{Dynamic, Engine, Map, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -34,6 +34,9 @@ impl<'a> BoundCounty<'a> {
         if let Some(run) = super::no_data(rule, self.data) {
             return run;
         }
+        if let Some(each) = &rule.each {
+            return self.run_each(rule, each, max, notes);
+        }
         let mut scope = Scope::new();
         scope.push_constant_dynamic("d", self.d.clone());
         scope.push_constant("P", max);
@@ -47,6 +50,112 @@ impl<'a> BoundCounty<'a> {
             Err(e) => Outcome::Error(describe_error(&e)),
         };
         Run { outcome, notes }
+    }
+}
+
+// issue 27 shape 5: records
+impl BoundCounty<'_> {
+    /// Runs a records item: its rule once per record (`r` the record, read-only; `P` the record
+    /// points; `d` the county), each result clamped to [0, record points], then combined
+    /// (average, min, sum capped at the record points, or the share meeting a bar) and scaled to
+    /// the item's points `max` (× max / record points). No records (an empty list) is `no_data`
+    /// naming the field; a record whose rule fails makes the item an error naming the record.
+    fn run_each(&self, rule: &CompiledRule, each: &super::EachRule, max: f64, notes: bool) -> Run {
+        use crate::model::Combine;
+        use crate::words::notes::{Note, RecordRow};
+        let fail = |m: String| Run {
+            outcome: Outcome::Error(m),
+            notes: Default::default(),
+        };
+        let records = match self.data.values().get(&each.field).map(|d| &d.value) {
+            Some(Value::Records(rs)) if !rs.is_empty() => rs,
+            Some(Value::Records(_)) | None => {
+                return Run {
+                    outcome: Outcome::NoData(vec![each.field.clone()]),
+                    notes: Default::default(),
+                }
+            }
+            Some(other) => return fail(format!("`{}` holds {other:?}, not records", each.field)),
+        };
+        let rp = each.points.unwrap_or(max);
+        let mut rows: Vec<RecordRow> = Vec::with_capacity(records.len());
+        for (i, rec) in records.iter().enumerate() {
+            let label = each.label.as_ref().and_then(|(k, desc)| match rec.get(k) {
+                Some(Value::Text(t)) => Some(std::sync::Arc::from(format!("{desc} {t}"))),
+                _ => None,
+            });
+            let who = || match &label {
+                Some(l) => format!("第{}份案卷（{l}）", i + 1),
+                None => format!("第{}份案卷", i + 1),
+            };
+            let mut scope = Scope::new();
+            scope.push_constant_dynamic("d", self.d.clone());
+            scope.push_constant("P", rp);
+            scope.push_constant_dynamic("r", record_map(rec).into_read_only());
+            helpers::start_item(rp, self.data.info().year, &self.present, notes);
+            let result = self
+                .engine
+                .eval_ast_with_scope::<Dynamic>(&mut scope, &rule.ast);
+            let record_notes = helpers::finish_item();
+            let x = match result.map(from_dynamic) {
+                Ok(Outcome::Number(x)) => x,
+                Ok(Outcome::Bool(b)) => {
+                    return fail(format!(
+                        "{}：the record rule returned {b}, not points; turn a condition into points with award(cond)",
+                        who()
+                    ))
+                }
+                Ok(Outcome::Error(m)) => return fail(format!("{}：{m}", who())),
+                Ok(Outcome::NoData(_)) => return fail(format!("{}：no data", who())),
+                // The operations limit keeps its opening words (a batch's budget finds it by
+                // them), the record named after.
+                Err(e) => {
+                    let m = describe_error(&e);
+                    return fail(if m.starts_with(super::OPS_LIMIT) {
+                        format!("{m}（{}）", who())
+                    } else {
+                        format!("{}：{m}", who())
+                    });
+                }
+            };
+            let score = x.clamp(0.0, rp.max(0.0));
+            rows.push(RecordRow {
+                label,
+                score,
+                returned: (Points::from_f64(score) != Points::from_f64(x)).then_some(x),
+                bound: rp,
+                notes: record_notes,
+            });
+        }
+        let n = rows.len() as f64;
+        let scores = rows.iter().map(|r| r.score);
+        let mut met = 0;
+        let result = match each.combine {
+            Combine::Average => scores.sum::<f64>() / n,
+            Combine::Min => scores.fold(f64::INFINITY, f64::min),
+            Combine::Sum => scores.sum::<f64>().min(rp),
+            Combine::Share(bar) => {
+                met = scores.filter(|s| Combine::meets(*s, bar)).count();
+                rp * met as f64 / n
+            }
+        };
+        let scaled = if rp > 0.0 { result * max / rp } else { 0.0 };
+        let mut out = Run {
+            outcome: Outcome::Number(scaled),
+            notes: Default::default(),
+        };
+        if notes {
+            out.notes.push(Note::Records {
+                combine: each.combine,
+                rows: rows.into(),
+                rp,
+                result,
+                met,
+                points: max,
+                scaled,
+            });
+        }
+        out
     }
 }
 
@@ -125,7 +234,18 @@ fn to_dynamic(v: &Value) -> Dynamic {
         Value::List(items) => {
             Dynamic::from_array(items.iter().map(|s| Dynamic::from(s.clone())).collect())
         }
+        // issue 27 shape 5: records, as an array of maps.
+        Value::Records(rs) => Dynamic::from_array(rs.iter().map(record_map).collect()),
     }
+}
+
+/// One record as a rhai map (`r` in `record_score`).
+pub(crate) fn record_map(r: &crate::types::Record) -> Dynamic {
+    Dynamic::from_map(
+        r.iter()
+            .map(|(k, v)| (k.as_str().into(), to_dynamic(v)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ pub(crate) fn over_size_limits(v: &crate::types::Value) -> bool {
         crate::types::Value::List(l) => {
             l.len() > MAX_SIZE || l.iter().map(String::len).sum::<usize>() > MAX_SIZE
         }
+        // issue 27 shape 5: the records and the texts inside them.
+        crate::types::Value::Records(rs) => {
+            rs.len() > MAX_SIZE || rs.iter().flat_map(|r| r.values()).any(over_size_limits)
+        }
         _ => false,
     }
 }
@@ -77,6 +81,22 @@ pub(crate) struct CompiledRule {
     pub written: Option<f64>,
     /// A penalty's rule: what it returns is deducted (its rescaling note says 扣, not 得).
     pub deducts: bool,
+    // issue 27 shape 5: records
+    /// A records item (`each:`): the rule is run once per record and the results combined.
+    pub each: Option<std::sync::Arc<EachRule>>,
+}
+
+// issue 27 shape 5: records
+/// How a records item runs: the field whose records are scored one by one, the points of one
+/// record (`P` in `record_score`; `None`: the item's written points), how the records' scores
+/// are combined, and the sub-field that names a record in the report (the first `text`
+/// sub-field in name order, with its description), if any.
+#[derive(Debug, Clone)]
+pub(crate) struct EachRule {
+    pub field: FieldPath,
+    pub points: Option<f64>,
+    pub combine: crate::model::Combine,
+    pub label: Option<(String, std::sync::Arc<str>)>,
 }
 
 impl CompiledRule {

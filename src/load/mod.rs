@@ -497,13 +497,16 @@ fn flatten(
     }
     let area = parent.map_or(idx, |p| out[p].area);
     let span = place_of(at);
-    let leaf = raw.score.map(|score| Leaf {
+    // issue 27 shape 5: records
+    let (score, records) = records_leaf(&raw, &span, diags);
+    let leaf = score.map(|score| Leaf {
         inputs: raw.inputs.clone().unwrap_or_default(),
         optional_inputs: raw.optional_inputs.clone(),
         score,
         rule_text: raw.rule_text.as_deref().map(Arc::from),
         target: raw.target.clone(),
         evidence: Arc::from(raw.evidence.as_slice()),
+        records: records.clone(),
     });
     out.push(ModelNode {
         id: raw.id,
@@ -541,6 +544,7 @@ fn flatten(
             rule_text: raw.rule_text.map(Arc::from),
             target: raw.target,
             evidence: Arc::from(raw.evidence),
+            records: None,
         });
     }
     // The parts of an item are its children; `check` refuses a node with both, and a part with
@@ -558,6 +562,71 @@ fn flatten(
         out[idx].children.push(c);
     }
     idx
+}
+
+// issue 27 shape 5: records
+/// The expression a leaf runs and, for an item that scores a records field one record at a time
+/// (`each:` with `record_score:`), its record rule. `each:`, `record_score:`, `record_points:`
+/// and `combine:` go together and never with `score:`: a mix is an error at the item's `id:`.
+fn records_leaf(
+    raw: &RawNode,
+    span: &Span,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<String>, Option<crate::model::RecordRule>) {
+    let extras = raw.record_points.is_some() || raw.combine.is_some();
+    let mut bad = |m: String, help: &str| {
+        diags.push(
+            Diagnostic::error(crate::error::Code::Structure, &span.file, span.loc(), m)
+                .with_help(help.to_string()),
+        )
+    };
+    let help = "an item scored record by record has `each: FIELD`, `record_score:` and optionally `record_points:` and `combine:` (docs/FORMAT.md, \"Records averaged\")";
+    match (&raw.each, &raw.record_score) {
+        (None, None) => {
+            if extras {
+                bad(
+                    format!(
+                        "item `{}` has `record_points`/`combine` but no `each:`",
+                        raw.id
+                    ),
+                    help,
+                );
+            }
+            (raw.score.clone(), None)
+        }
+        (Some(field), Some(expr)) => {
+            if raw.score.is_some() {
+                bad(
+                    format!(
+                        "item `{}` has both `score` and `record_score`: a records item is scored by `record_score` alone",
+                        raw.id
+                    ),
+                    help,
+                );
+                return (None, None);
+            }
+            let rule = crate::model::RecordRule {
+                field: field.clone(),
+                points: raw.record_points,
+                combine: raw.combine.unwrap_or_default(),
+            };
+            (Some(expr.clone()), Some(rule))
+        }
+        (Some(_), None) => {
+            bad(
+                format!("item `{}` has `each:` but no `record_score:`", raw.id),
+                help,
+            );
+            (raw.score.clone(), None)
+        }
+        (None, Some(_)) => {
+            bad(
+                format!("item `{}` has `record_score:` but no `each:`", raw.id),
+                help,
+            );
+            (raw.score.clone(), None)
+        }
+    }
 }
 
 /// Where a rule's expression (`score:`, `when:`, `expect:`) starts: the 1-based line and column of

@@ -162,8 +162,122 @@ pub(crate) fn parse_leaf(
     if raw.kind == Kind::Null {
         return Ok(None);
     }
-    datum.value = node_to_value(raw, spec).map_err(|m| (raw.at, m))?;
+    datum.value = if spec.ty == FieldType::Records {
+        records_value(raw, spec)?
+    } else {
+        node_to_value(raw, spec).map_err(|m| (raw.at, m))?
+    };
     Ok(Some(datum))
+}
+
+// issue 27 shape 5: records
+/// A `type: records` field's value: a list of mappings, each holding every sub-field of
+/// `record_fields` (no other), each sub-value read and checked like a field's. The bound
+/// (`max_records`) is checked before any record is read. An error comes with the place of the
+/// list, the record, the key or the value that is wrong; records are counted from 1.
+fn records_value(v: &Node, spec: &FieldSpec) -> Result<Value, ((usize, usize), String)> {
+    let Kind::Seq(items) = &v.kind else {
+        return Err((
+            v.at,
+            format!(
+                "expected a list of records (记录列表), each a mapping of its sub-fields, found {}",
+                v.describe()
+            ),
+        ));
+    };
+    let max = max_records(spec);
+    if items.len() > max {
+        return Err((v.at, too_many_records(items.len(), max)));
+    }
+    let subs = spec.record_fields.as_ref();
+    let names = || {
+        subs.map(|m| m.keys().map(String::as_str).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let n = i + 1;
+        let Kind::Map(entries) = &item.kind else {
+            return Err((
+                item.at,
+                format!(
+                    "record {n} is a mapping of sub-fields ({}), found {}",
+                    names(),
+                    item.describe()
+                ),
+            ));
+        };
+        let mut record = crate::types::Record::new();
+        for e in entries {
+            let Some(sub) = subs.and_then(|m| m.get(&e.key)) else {
+                let hint = subs
+                    .and_then(|m| did_you_mean(&e.key, m.keys().map(String::as_str)))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err((
+                    e.key_at,
+                    format!(
+                        "unknown sub-field `{}` in record {n}{hint}; its sub-fields are {}",
+                        e.key,
+                        names()
+                    ),
+                ));
+            };
+            if e.value.kind == Kind::Null {
+                continue;
+            }
+            let value = node_to_value(&e.value, sub)
+                .map_err(|m| (e.value.at, format!("record {n}, `{}`: {m}", e.key)))?;
+            if record.insert(e.key.clone(), value).is_some() {
+                return Err((e.key_at, format!("record {n} gives `{}` twice", e.key)));
+            }
+        }
+        if let Some(lack) = subs.and_then(|m| m.keys().find(|k| !record.contains_key(*k))) {
+            return Err((item.at, format!("record {n} lacks `{lack}`")));
+        }
+        out.push(record);
+    }
+    Ok(Value::Records(out))
+}
+
+/// The most records a `type: records` field may hold (its `max_records:`, else the default).
+pub(crate) fn max_records(spec: &FieldSpec) -> usize {
+    spec.max_records
+        .unwrap_or(crate::model::DEFAULT_MAX_RECORDS)
+        .min(crate::model::MAX_RECORDS)
+}
+
+/// The bound's message: it names the key that raises it.
+fn too_many_records(n: usize, max: usize) -> String {
+    format!(
+        "holds {n} records, more than its `max_records: {max}` (raise `max_records` on the field in the rule set's fields dictionary, at most {})",
+        crate::model::MAX_RECORDS
+    )
+}
+
+/// Checks records built in code or read from JSON: the bound, then every record's sub-fields
+/// (each present, none unknown, each value checked against its sub-field).
+fn check_records(rs: &[crate::types::Record], spec: &FieldSpec) -> Result<(), String> {
+    let max = max_records(spec);
+    if rs.len() > max {
+        return Err(too_many_records(rs.len(), max));
+    }
+    let Some(subs) = spec.record_fields.as_ref() else {
+        return Err("a records field without `record_fields` cannot hold records".into());
+    };
+    for (i, r) in rs.iter().enumerate() {
+        let n = i + 1;
+        if let Some(k) = r.keys().find(|k| !subs.contains_key(*k)) {
+            return Err(format!("unknown sub-field `{k}` in record {n}"));
+        }
+        for (k, sub) in subs {
+            let Some(v) = r.get(k) else {
+                return Err(format!("record {n} lacks `{k}`"));
+            };
+            check_value(v, sub).map_err(|m| format!("record {n}, `{k}`: {m}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// The largest whole number a count may hold: 2^53 − 1, the last integer from which every
@@ -231,6 +345,7 @@ pub(crate) fn node_to_value(v: &Node, spec: &FieldSpec) -> Result<Value, String>
                     FieldType::Text => "text",
                     FieldType::Enum => "text value",
                     FieldType::List => "list of texts",
+                    FieldType::Records => "list of records",
                 },
                 ty.zh(),
                 v.describe()
@@ -318,6 +433,7 @@ pub(crate) fn check_value(v: &Value, spec: &FieldSpec) -> Result<Value, String> 
                 }
             }
         }
+        (FieldType::Records, Value::Records(rs)) => check_records(rs, spec)?,
         (ty, other) => return Err(format!("a {} field cannot hold {other:?}", ty.zh())),
     }
     if let Some(x) = v.as_f64() {

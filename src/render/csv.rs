@@ -35,6 +35,16 @@ const COLUMNS: &[&str] = &[
     "messages",
 ];
 
+// issue 27 shape 5: records
+/// An item's explanation, followed by a records item's records (`。逐份：第1份（案卷号 A-01）：得10分；…`)
+/// as every document shows them ([`ItemRow`](crate::render::compose::items::ItemRow)).
+fn explanation_with_records(i: &crate::report::ItemScore) -> String {
+    if i.records.is_empty() {
+        return i.explanation.to_string();
+    }
+    crate::render::compose::items::ItemRow::of(i).explanation
+}
+
 /// Whether a cell is a plain decimal number (digits with an optional sign, point and exponent).
 fn is_number(s: &str) -> bool {
     !s.is_empty()
@@ -113,7 +123,7 @@ pub fn csv_rows(r: &Report) -> String {
             i.lost.to_string(),
             status_of(i.status).to_string(),
             inputs.join("; "),
-            i.explanation.to_string(),
+            explanation_with_records(i),
             "item".into(),
             i.messages.join("; "),
         ]);

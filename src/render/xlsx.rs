@@ -509,6 +509,51 @@ fn type_zh(t: FieldType) -> &'static str {
     t.zh()
 }
 
+// issue 27 shape 5: records
+/// The `案卷` sheet of a template, when the dictionary has a `type: records` field: 编号, 字段,
+/// 序号, then every sub-field name (of all records fields, in name order); one row per record
+/// of each county. `None` without records fields (the template is then as before).
+fn records_sheet(rules: &RuleSet, counties: &[CountyData]) -> Option<Sheet> {
+    let fields: Vec<_> = rules
+        .fields()
+        .iter()
+        .filter(|(_, s)| s.ty == FieldType::Records)
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let names: std::collections::BTreeSet<&str> = fields
+        .iter()
+        .flat_map(|(_, s)| s.record_fields.iter().flat_map(|m| m.keys()))
+        .map(String::as_str)
+        .collect();
+    let mut head = vec!["编号", "字段", "序号"];
+    head.extend(names.iter().copied());
+    let mut sheet = Sheet::new(sheet::RECORDS_SHEET, &head);
+    for county in counties {
+        for (path, _) in &fields {
+            let Some(Value::Records(rs)) = county.values().get(*path).map(|d| &d.value) else {
+                continue;
+            };
+            for (n, rec) in rs.iter().enumerate() {
+                let mut row: Vec<X> = vec![
+                    county.info().id.as_str().into(),
+                    path.as_str().into(),
+                    (n + 1).into(),
+                ];
+                row.extend(names.iter().map(|k| match rec.get(*k) {
+                    None => X::Empty,
+                    Some(Value::Int(i)) => X::Num(*i as f64),
+                    Some(Value::Number(x)) => X::Num(*x),
+                    Some(v) => X::Text(v.to_string()),
+                }));
+                sheet.rows.push(row);
+            }
+        }
+    }
+    Some(sheet)
+}
+
 /// `fazhi template`: the input workbook of a rule set's data dictionary, optionally filled with
 /// counties (`counties` empty for a blank template).
 ///
@@ -644,7 +689,9 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                         rust_xlsxwriter::ExcelDateTime::from_ymd(1900, 3, 1)?,
                     ))
                 }
-                FieldType::Text | FieldType::List => DataValidation::new().allow_any_value(),
+                FieldType::Text | FieldType::List | FieldType::Records => {
+                    DataValidation::new().allow_any_value()
+                }
             };
             let mut message = format!("{}：{}", type_zh(spec.ty), spec.desc);
             if let Some(v) = &spec.values {
@@ -723,6 +770,8 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
                     (Value::List(l), _) => {
                         ws.write_string_with_format(r, c, l.join("、"), &text)?;
                     }
+                    // issue 27 shape 5: records are written in the 案卷 sheet, one per row.
+                    (Value::Records(_), _) => {}
                 }
             }
         }
@@ -769,6 +818,9 @@ fn template_inner(rules: &RuleSet, counties: &[CountyData]) -> Result<Vec<u8>, X
     }
     write_sheet(wb.add_worksheet(), &sources)?;
     write_sheet(wb.add_worksheet(), &documents)?;
+    if let Some(records) = records_sheet(rules, counties) {
+        write_sheet(wb.add_worksheet(), &records)?;
+    }
 
     // 字段说明: each field and the items that read it.
     let mut explain = Sheet::new(

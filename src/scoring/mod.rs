@@ -354,6 +354,10 @@ impl RuleSet {
                 let max = r
                     .written
                     .unwrap_or_else(|| self.model.nodes[*i].points.as_f64());
+                // issue 27 shape 5: a records item runs record by record (`r`), as scoring does.
+                if r.each.is_some() {
+                    return BoundCounty::new(&self.engine, &self.groups, data).run(r, max, false);
+                }
                 scope.set_value("P", max);
                 helpers::start_item(max, data.info().year, &present, false);
                 let before = scope.len();

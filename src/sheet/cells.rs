@@ -302,6 +302,10 @@ pub(crate) fn to_value(cell: &Cell, spec: &FieldSpec) -> Result<Option<Value>, S
         (FieldType::Percent | FieldType::Number | FieldType::Count, _) => return wrong("a number"),
         (FieldType::Bool, _) => return wrong("是/否"),
         (FieldType::Date, _) => return wrong("a date"),
+        // issue 27 shape 5: records
+        (FieldType::Records, _) => {
+            return Err("a records field (记录列表) cannot be typed in one cell: write its records one per row in the workbook's 案卷 sheet".into())
+        }
     };
     Ok(Some(value))
 }

@@ -47,6 +47,11 @@ pub const MAIN_SHEET: &str = "台账";
 pub const SOURCES_SHEET: &str = "数据来源";
 /// The sheet of each county's source documents.
 pub const DOCUMENTS_SHEET: &str = "来源文件";
+// issue 27 shape 5: records
+/// The sheet of records (案卷评查): one row per record of a `type: records` field, with the
+/// county id (编号), the field (字段), the record's number (序号, from 1) and one column per
+/// sub-field (headed by its name).
+pub const RECORDS_SHEET: &str = "案卷";
 
 /// One county row of a table: where it is and what it gave.
 #[derive(Debug)]
@@ -214,7 +219,14 @@ fn xlsx_grids_checked(file: &str, path: &Path) -> Result<Vec<Grid>> {
         .find(|n| n.as_str() == MAIN_SHEET)
         .or_else(|| {
             names.iter().find(|n| {
-                ![SOURCES_SHEET, DOCUMENTS_SHEET, FIELDS_SHEET, CHOICES_SHEET].contains(&n.as_str())
+                ![
+                    SOURCES_SHEET,
+                    DOCUMENTS_SHEET,
+                    FIELDS_SHEET,
+                    CHOICES_SHEET,
+                    RECORDS_SHEET,
+                ]
+                .contains(&n.as_str())
             })
         })
         .cloned()
@@ -227,7 +239,7 @@ fn xlsx_grids_checked(file: &str, path: &Path) -> Result<Vec<Grid>> {
             )
         })?;
     let mut out = Vec::new();
-    for name in [main.as_str(), SOURCES_SHEET, DOCUMENTS_SHEET] {
+    for name in [main.as_str(), SOURCES_SHEET, DOCUMENTS_SHEET, RECORDS_SHEET] {
         if !names.iter().any(|n| n == name) {
             continue;
         }
@@ -584,8 +596,12 @@ fn read_sheets(file: &str, sheets: &[Grid], rules: &RuleSet) -> Result<Vec<Table
         built.push((info, values, row_diags));
     }
 
-    // Provenance sheets.
+    // Provenance sheets, after the records (issue 27 shape 5), which a provenance row may name.
     let mut sheet_diags = Vec::new();
+    for grid in sheets[1..].iter().filter(|g| g.name == RECORDS_SHEET) {
+        let by_id = |id: &str| parts.get(id).copied();
+        read_records(file, grid, rules, &by_id, &mut built, &mut sheet_diags);
+    }
     for grid in &sheets[1..] {
         let by_id = |id: &str| parts.get(id).copied();
         if grid.name == SOURCES_SHEET {
@@ -753,6 +769,164 @@ fn read_sources(
         datum.source = text(r, 3).map(Into::into);
         datum.quote = text(r, 4).map(Into::into);
         datum.note = text(r, 5).map(Into::into);
+    }
+}
+
+// issue 27 shape 5: records
+/// The `案卷` sheet: each row one record of a county's `type: records` field (编号, 字段, 序号,
+/// then a column per sub-field, headed by its name). Every problem names its cell: an unknown
+/// county or field, a number that is not a whole number from 1 or comes twice, a sub-field the
+/// field does not have, a value its sub-field refuses; then each county's records, in number
+/// order, are checked as a whole (every sub-field given, `max_records`) at the first row of the
+/// field.
+fn read_records(
+    file: &str,
+    grid: &Grid,
+    rules: &RuleSet,
+    by_id: &dyn Fn(&str) -> Option<usize>,
+    built: &mut [Built],
+    diags: &mut Vec<Diagnostic>,
+) {
+    // The fixed columns by their Chinese header (sub-fields are snake_case, so a sub-field named
+    // `id` or `no` is never taken for one); every other header names a sub-field.
+    let fixed = [("编号", "id"), ("字段", "field"), ("序号", "number")];
+    let mut cols = [None; 3];
+    let mut subs: Vec<(usize, String)> = Vec::new();
+    for c in 0..grid.width() {
+        let Some(t) = trimmed(grid.get(0, c)) else {
+            continue;
+        };
+        match fixed.iter().position(|(zh, _)| t == *zh) {
+            Some(i) => cols[i] = Some(c),
+            None => subs.push((c, t)),
+        }
+    }
+    if let Some((zh, en)) = fixed
+        .iter()
+        .zip(cols)
+        .find(|(_, c)| c.is_none())
+        .map(|x| x.0)
+    {
+        diags.push(
+            Diagnostic::error(
+                crate::error::Code::MissingKey,
+                file,
+                (1, 0),
+                format!("{}: the header has no {zh} ({en}) column", grid.name),
+            )
+            .with_help("the records sheet has 编号, 字段, 序号, then one column per sub-field"),
+        );
+        return;
+    }
+    let col = |i: usize| cols[i].unwrap_or(0);
+    type Group = BTreeMap<usize, (usize, crate::types::Record)>;
+    let mut groups: BTreeMap<(usize, FieldPath), Group> = BTreeMap::new();
+    for r in 1..grid.cells.len() {
+        if grid.row_empty(r) {
+            continue;
+        }
+        let mut err = |c: usize, msg: String| {
+            diags.push(Diagnostic::error(
+                crate::error::Code::InvalidValue,
+                file,
+                (r + 1, c + 1),
+                format!("{}!{}: {msg}", grid.name, cell_name(r, c)),
+            ))
+        };
+        let id = trimmed(grid.get(r, col(0))).unwrap_or_default();
+        let Some(k) = by_id(&id) else {
+            err(
+                col(0),
+                format!("county `{id}` has no row in `{MAIN_SHEET}`"),
+            );
+            continue;
+        };
+        let path = trimmed(grid.get(r, col(1))).unwrap_or_default();
+        let Some((field, spec)) = rules
+            .fields()
+            .get_key_value(path.as_str())
+            .filter(|(_, s)| s.ty == crate::model::FieldType::Records)
+        else {
+            let records = rules
+                .fields()
+                .iter()
+                .filter(|(_, s)| s.ty == crate::model::FieldType::Records)
+                .map(|(f, _)| f.as_str());
+            let hint = did_you_mean(&path, records)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            err(
+                col(1),
+                format!("`{path}` is no records field of the data dictionary{hint}"),
+            );
+            continue;
+        };
+        let no = match grid.get(r, col(2)) {
+            Cell::Number { x, percent: false } if x.fract() == 0.0 && *x >= 1.0 => *x as usize,
+            other => {
+                err(
+                    col(2),
+                    format!(
+                        "the record number (序号) is a whole number from 1, found {}",
+                        cells::describe(other)
+                    ),
+                );
+                continue;
+            }
+        };
+        let known = spec.record_fields.as_ref();
+        let mut record = crate::types::Record::new();
+        for (c, name) in &subs {
+            let cell = grid.get(r, *c);
+            let Some(sub) = known.and_then(|m| m.get(name)) else {
+                if !matches!(cell, Cell::Empty) {
+                    err(
+                        *c,
+                        format!(
+                            "`{name}` is no sub-field of `{field}`, but the cell holds a value"
+                        ),
+                    );
+                }
+                continue;
+            };
+            match cells::to_value(cell, sub)
+                .and_then(|v| v.map(|v| check_value(&v, sub)).transpose())
+            {
+                Ok(Some(v)) => {
+                    record.insert(name.clone(), v);
+                }
+                Ok(None) => {}
+                Err(m) => err(*c, format!("field `{field}`, record {no}, `{name}`: {m}")),
+            }
+        }
+        let group = groups.entry((k, field.clone())).or_default();
+        if group.insert(no, (r, record)).is_some() {
+            err(
+                col(2),
+                format!("county `{id}`, field `{field}` has record {no} twice"),
+            );
+        }
+    }
+    for ((k, field), group) in groups {
+        let first = group.values().map(|(r, _)| *r).min().unwrap_or(1);
+        let spec = &rules.fields()[&field];
+        let value = crate::types::Value::Records(group.into_values().map(|(_, rec)| rec).collect());
+        match check_value(&value, spec) {
+            Ok(v) => {
+                built[k].1.insert(field, Datum::new(v));
+            }
+            Err(m) => diags.push(Diagnostic::error(
+                crate::error::Code::InvalidValue,
+                file,
+                (first + 1, col(1) + 1),
+                format!(
+                    "{}!{}: county `{}`, field `{field}`: {m}",
+                    grid.name,
+                    cell_name(first, col(1)),
+                    built[k].0.id
+                ),
+            )),
+        }
     }
 }
 

@@ -54,6 +54,27 @@ pub(super) fn ideal(spec: &FieldSpec, target: Option<&Value>, clean_at_zero: boo
     }
 }
 
+// issue 27 shape 5: records
+/// A plain value of a record's sub-field (record `i`): within the sub-field's type and range.
+fn record_value(s: &crate::model::FieldSpec, q: f64, i: usize, base_year: i32) -> Value {
+    let (lo, hi) = s.bounds();
+    let clamp = |x: f64| hi.map_or(x, |h| x.min(h)).max(lo.unwrap_or(f64::MIN));
+    match s.ty {
+        FieldType::Bool => Value::Bool(q > 0.3),
+        FieldType::Count => Value::Int(clamp(((1.0 - q) * 2.0).round()) as i64),
+        FieldType::Percent | FieldType::Number => Value::Number(clamp(((1.0 - q) * 10.0).round())),
+        FieldType::Text => Value::Text(format!("案卷{i}")),
+        FieldType::Enum => Value::Text(
+            s.values
+                .as_ref()
+                .and_then(|v| v.first().cloned())
+                .unwrap_or_else(|| "其他".into()),
+        ),
+        FieldType::Date => Value::Text(format!("{base_year}-06-30")),
+        FieldType::List | FieldType::Records => Value::List(Vec::new()),
+    }
+}
+
 /// A stable magnitude (10 to 2,000) for counts the rule set gives no scale for, from the name.
 pub(super) fn magnitude(path: &str) -> f64 {
     let h = path.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -192,6 +213,21 @@ fn plain(f: &FieldPlan, q: f64, size: f64, base_year: i32, u: f64, rng: &mut Cha
                     Value::List((1..=n).map(|i| format!("举措{i}")).collect())
                 }
             }
+        }
+        // issue 27 shape 5: records. One to three records, each sub-field at a plain value
+        // within its type and range.
+        FieldType::Records => {
+            let n = 1 + (u * 3.0).floor().min(2.0) as usize;
+            let subs = spec.record_fields.clone().unwrap_or_default();
+            Value::Records(
+                (1..=n.min(crate::load::value::max_records(spec)))
+                    .map(|i| {
+                        subs.iter()
+                            .map(|(k, s)| (k.clone(), record_value(s, q, i, base_year)))
+                            .collect()
+                    })
+                    .collect(),
+            )
         }
         FieldType::Date => {
             let (base, late) = match &f.ideal {

@@ -139,6 +139,20 @@ pub(crate) enum Note {
         scaled: f64,
         deducts: bool,
     },
+    // issue 27 shape 5: records
+    /// A records item (`each:`): every record's score on the record scale `rp`, how they were
+    /// combined into `result` (record scale), and, when the item's points `points` differ from
+    /// `rp`, the result scaled to them (`scaled`).
+    Records {
+        combine: crate::model::Combine,
+        rows: Arc<[RecordRow]>,
+        rp: f64,
+        result: f64,
+        /// For `share`: how many records met the bar.
+        met: usize,
+        points: f64,
+        scaled: f64,
+    },
     /// `discretion(…)` with nothing entered.
     NoDiscretion,
     /// `discretion(deduct, max, reason)`: the entered value and what was taken.
@@ -148,6 +162,63 @@ pub(crate) enum Note {
         taken: f64,
         reason: Option<Arc<str>>,
     },
+}
+
+// issue 27 shape 5: records
+/// One record of a records item: its label (`案卷号 A-01`), its score on the record scale
+/// (clamped to [0, record points]) and the helpers' notes of its rule.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RecordRow {
+    pub label: Option<Arc<str>>,
+    pub score: f64,
+    /// What the record rule returned, when it lay outside [0, record points] (then clamped).
+    pub returned: Option<f64>,
+    /// The record points (the upper end of the clamp).
+    pub bound: f64,
+    pub notes: crate::helpers::core::Notes,
+}
+
+impl RecordRow {
+    /// What the record rule did, ending with the record's points (`…，本份得8分`).
+    pub(crate) fn explanation(&self) -> String {
+        struct W<'a>(&'a RecordRow);
+        impl Display for W<'_> {
+            fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+                let r = self.0;
+                notes_ending(f, &r.notes, crate::types::Points::from_f64(r.score), "本份")?;
+                match r.returned {
+                    Some(x) => write!(
+                        f,
+                        "（规则结果{}分超出0–{}分，按{}分计）",
+                        Num(x),
+                        Num(r.bound),
+                        Num(r.score)
+                    ),
+                    None => Ok(()),
+                }
+            }
+        }
+        W(self).to_string()
+    }
+}
+
+/// At most this many records' scores are written out in a records note (then `…`).
+const SHOWN_RECORDS: usize = 10;
+
+/// The records' scores joined with `sep`, the first [`SHOWN_RECORDS`] of them, then `…`.
+fn record_scores(rows: &[RecordRow], sep: &str) -> String {
+    let mut s = String::new();
+    for (k, r) in rows.iter().take(SHOWN_RECORDS).enumerate() {
+        if k > 0 {
+            s.push_str(sep);
+        }
+        let _ = write!(s, "{}", Num(r.score));
+    }
+    if rows.len() > SHOWN_RECORDS {
+        s.push_str(sep);
+        s.push('…');
+    }
+    s
 }
 
 /// One count of a `deduct_counts` deduction: its label (迟报), how many, the points per one, and
@@ -360,6 +431,70 @@ impl Display for Note {
                 if *deducts { "扣" } else { "得" },
                 crate::types::Points::from_f64(*scaled)
             ),
+            Note::Records {
+                combine,
+                rows,
+                rp,
+                result,
+                met,
+                points,
+                scaled,
+            } => {
+                use crate::model::Combine;
+                let n = rows.len();
+                match combine {
+                    Combine::Average => write!(
+                        f,
+                        "{n}份案卷平均得分：({}) ÷ {n} = {}分",
+                        record_scores(rows, " + "),
+                        Num(*result)
+                    )?,
+                    Combine::Min => write!(
+                        f,
+                        "{n}份案卷最低得分：min({}) = {}分",
+                        record_scores(rows, ", "),
+                        Num(*result)
+                    )?,
+                    Combine::Sum => {
+                        let total: f64 = rows.iter().map(|r| r.score).sum();
+                        write!(
+                            f,
+                            "{n}份案卷合计：{} = {}分",
+                            record_scores(rows, " + "),
+                            Num(total)
+                        )?;
+                        if total > *rp {
+                            write!(f, "，以{}分为限，计{}分", Num(*rp), Num(*result))?;
+                        }
+                    }
+                    Combine::Share(bar) => {
+                        let reached: Vec<RecordRow> = rows
+                            .iter()
+                            .filter(|r| crate::model::Combine::meets(r.score, *bar))
+                            .cloned()
+                            .collect();
+                        write!(f, "{n}份案卷中{met}份达到{}分", Num(*bar))?;
+                        if !reached.is_empty() {
+                            write!(f, "（{}）", record_scores(&reached, "、"))?;
+                        }
+                        write!(
+                            f,
+                            "，达标比例{met}/{n}，得{} × {met}/{n} = {}分",
+                            Num(*rp),
+                            Num(*result)
+                        )?;
+                    }
+                }
+                if (points - rp).abs() > 1e-9 {
+                    write!(
+                        f,
+                        "，按本项分值{}分折算得{}分",
+                        Num(*points),
+                        crate::types::Points::from_f64(*scaled)
+                    )?;
+                }
+                Ok(())
+            }
             Note::NoDiscretion => f.write_str("考核组未酌情扣分"),
             Note::Discretion {
                 entered,
@@ -413,6 +548,16 @@ pub(crate) fn item_notes(
     notes: &[Note],
     earned: crate::types::Points,
 ) -> fmt::Result {
+    notes_ending(f, notes, earned, "本项")
+}
+
+/// [`item_notes`] for an item (`who` = `本项`) or one record of a records item (`本份`).
+fn notes_ending(
+    f: &mut Formatter<'_>,
+    notes: &[Note],
+    earned: crate::types::Points,
+    who: &str,
+) -> fmt::Result {
     if notes.is_empty() {
         return write!(f, "得{earned}分");
     }
@@ -422,7 +567,8 @@ pub(crate) fn item_notes(
         return f.write_str(&s);
     }
     let said = s.len();
-    s.push_str("；本项");
+    s.push('；');
+    s.push_str(who);
     let last = s.len();
     let _ = write!(s, "得{earned}分");
     if s[..said].ends_with(&s[last..]) {

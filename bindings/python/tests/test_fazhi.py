@@ -115,6 +115,18 @@ def test_areas_as_shares_of_the_total():
     assert r["summary"]["total"] == 85.5
 
 
+def test_records_are_scored_one_by_one():
+    # 案卷评查 (tests/rules/records, issue 27 shape 5): records 10, 0 (a basic problem zeroes it
+    # alone), 8; the item is their average (10 + 0 + 8) / 3 = 6.
+    rules = fazhi.RuleSet.load_dir(ROOT / "tests/rules/records")
+    r = rules.score(ROOT / "tests/data/records/three.yaml").to_dict()
+    item = next(i for i in r["items"] if i["id"] == "3.2")
+    assert item["earned"] == 6
+    assert [x["earned"] for x in item["records"]] == [10, 0, 8]
+    assert item["records"][1]["label"] == "案卷号 A-02"
+    assert all("records" not in i for i in r["items"] if i["id"] != "3.2")
+
+
 def test_report_attributes_on_mini():
     rules = fazhi.RuleSet.load_dir(MINI)
     r = rules.score(ROOT / "tests/data/mini-good.yaml")

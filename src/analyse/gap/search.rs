@@ -293,6 +293,16 @@ impl<'a> Searcher<'a> {
                     finite = false;
                 }
             }
+            // issue 27 shape 5: records are reviewed one by one; the search changes none, and
+            // says so (never "no change can raise the score").
+            if spec.ty == FieldType::Records {
+                note.not_searched.push(format!(
+                    "案卷评查：{f}（{}）逐份案卷的评查结果不由搜索改动（需逐份整改案卷）",
+                    spec.desc
+                ));
+                finite = false;
+                continue;
+            }
             if self.lever(f, spec) == Lever::None {
                 let undecided = self.levers.inferred(f) == Some(crate::levers::Inferred::Undecided);
                 if self.denominators.contains(f) || !undecided {

@@ -102,7 +102,8 @@ impl Dense {
             Some(Value::Int(i)) if i.unsigned_abs() < 1 << 53 => (*i as f64, Ty::Int.tag()),
             Some(Value::Bool(b)) => (f64::from(u8::from(*b)), Ty::Bool.tag()),
             Some(v) => {
-                if crate::evaluate::over_size_limits(v) {
+                // issue 27 shape 5: records are left to the interpreter, like big values.
+                if crate::evaluate::over_size_limits(v) || matches!(v, Value::Records(_)) {
                     self.big.push(slot);
                 }
                 let list = matches!(v, Value::List(_));

@@ -35,6 +35,8 @@ impl<'a> Val<'a> {
             Value::Number(f) => Val::Float(*f),
             Value::Text(s) => Val::Str(s),
             Value::List(l) => Val::List(l),
+            // issue 27 shape 5: a rule reading records runs on the interpreter (see `Dense`).
+            Value::Records(_) => Val::Unit,
         }
     }
     /// A number argument of a helper (`num()` in the interpreter).

@@ -6,6 +6,15 @@ use crate::render::words;
 use crate::report::{ItemScore, ItemStatus};
 use crate::types::Points;
 
+// issue 27 shape 5: records
+/// One record of a records item as the documents show it: `第2份（案卷号 A-02）：得0分`.
+fn record_line(r: &crate::report::RecordScore) -> String {
+    match &r.label {
+        Some(l) => format!("第{}份（{l}）：{}", r.index, r.explanation),
+        None => format!("第{}份：{}", r.index, r.explanation),
+    }
+}
+
 /// What the documents show of one item.
 #[derive(Debug, Clone)]
 pub struct ItemRow {
@@ -35,6 +44,11 @@ pub struct ItemRow {
     pub evidence: Vec<String>,
     /// Every input value read, with its provenance.
     pub data: Vec<InputValue>,
+    // issue 27 shape 5: records
+    /// A records item's records, one line each (`第2份（案卷号 A-02）：得0分`); empty for other
+    /// items. `explanation` and `explained` end with them too (`。逐份：…`), so every format's
+    /// item tables show them.
+    pub records: Vec<String>,
 }
 
 /// One input value of an item, with where it comes from.
@@ -57,11 +71,19 @@ impl ItemRow {
     pub fn of(i: &ItemScore) -> ItemRow {
         let short = crate::render::short_inputs(&i.inputs);
         let scored = i.status == ItemStatus::Scored;
-        let explained = if !short.is_empty() && scored {
+        let mut explained = if !short.is_empty() && scored {
             format!("{}（{}）", i.explanation, short.join("，"))
         } else {
             i.explanation.to_string()
         };
+        // issue 27 shape 5: records
+        let records: Vec<String> = i.records.iter().map(record_line).collect();
+        let mut explanation = i.explanation.to_string();
+        if !records.is_empty() {
+            let each = format!("。逐份：{}", records.join("；"));
+            explained.push_str(&each);
+            explanation.push_str(&each);
+        }
         ItemRow {
             id: i.id.to_string(),
             name: i.name.to_string(),
@@ -71,7 +93,7 @@ impl ItemRow {
             lost: i.lost,
             status: words::status(i.status),
             scored,
-            explanation: i.explanation.to_string(),
+            explanation,
             explained,
             inputs: i
                 .inputs
@@ -90,6 +112,7 @@ impl ItemRow {
                     note: v.note.as_deref().map(str::to_string),
                 })
                 .collect(),
+            records,
         }
     }
 

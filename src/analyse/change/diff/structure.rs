@@ -303,6 +303,29 @@ fn indicators(old: &RuleSet, new: &RuleSet, changes: &mut Vec<Change>) {
                     }
                 }
                 out.rule(id, rule(a), rule(b));
+                // issue 27 shape 5: a records item's field, record points and combination.
+                let records = |l: &crate::model::Leaf| match &l.records {
+                    Some(r) => format!(
+                        "each: {}, record_points: {}, combine: {}",
+                        r.field,
+                        opt(&r.points),
+                        match r.combine {
+                            crate::model::Combine::Share(b) => format!("{{share: {b}}}"),
+                            c => serde_json::to_string(&c)
+                                .unwrap_or_default()
+                                .trim_matches('"')
+                                .to_string(),
+                        }
+                    ),
+                    None => "—".to_string(),
+                };
+                out.cmp(
+                    id,
+                    ChangeKind::RuleChanged,
+                    "records",
+                    records(a),
+                    records(b),
+                );
                 out.cmp(
                     id,
                     ChangeKind::Changed,

@@ -280,6 +280,10 @@ pub(crate) struct RawNode {
     /// 所需佐证材料（资料审核时查看的文件）。
     #[serde(default)]
     pub evidence: Vec<String>,
+    // issue 27 shape 6: relative scores
+    /// 相对评分（与比较组内其他县比较）：代替 `score:`，如全市排名前三名的得满分。
+    #[serde(default)]
+    pub relative: Option<crate::relative::Relative>,
 }
 
 /// A node of the indicator tree: an area (parent) or a scored item (leaf).
@@ -335,6 +339,21 @@ pub struct Leaf {
     pub target: BTreeMap<FieldPath, Value>,
     /// Evidence (佐证材料) needed (shared with the reports).
     pub evidence: Arc<[String]>,
+    // issue 27 shape 6: relative scores
+    /// A score relative to the other counties of the group (instead of `score`, which is then
+    /// empty): see [`crate::relative`].
+    pub relative: Option<Arc<crate::relative::Relative>>,
+}
+
+impl Model {
+    // issue 27 shape 6: relative scores
+    /// The fields compared by `relative:` leaves, in path order, each once.
+    pub(crate) fn relative_fields(&self) -> Vec<FieldPath> {
+        let set: std::collections::BTreeSet<FieldPath> = (self.nodes.iter())
+            .filter_map(|n| n.leaf.as_ref()?.relative.as_ref().map(|r| r.field.clone()))
+            .collect();
+        set.into_iter().collect()
+    }
 }
 
 impl Leaf {

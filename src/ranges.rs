@@ -1177,6 +1177,10 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
     let k = m.scale;
     let written = |p: Points| Points::from_f64(p.as_f64() / k);
     for (i, rule) in &rules.items {
+        // issue 27 shape 6: a relative item's range is [0, P] by `check` (no expression).
+        if rule.relative.is_some() {
+            continue;
+        }
         let n = &m.nodes[*i];
         let w = crate::ruleset::written_points(m, *i);
         if let Some(b) = one(rule, Kind::Item, n.id.as_str(), w, &n.span) {

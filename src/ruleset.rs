@@ -232,6 +232,59 @@ impl RuleSet {
             .flat_map(|r| r.inputs.iter().chain(&r.optional))
             .collect()
     }
+
+    // issue 27 shape 6: relative scores
+    /// The fields compared by `relative:` items, in path order, each once; empty when the rule
+    /// set has no relative item (then groups change nothing).
+    pub fn relative_fields(&self) -> Vec<FieldPath> {
+        self.model.relative_fields()
+    }
+
+    /// Scores `counties` together: each gets the group of all of them (see
+    /// [`crate::relative`]). Unchanged when the rule set has no relative item.
+    ///
+    /// Errors: [`Error::Invalid`] when a county id is given twice.
+    pub fn with_group(&self, counties: Vec<crate::CountyData>) -> Result<Vec<crate::CountyData>> {
+        let fields = self.relative_fields();
+        if fields.is_empty() {
+            return Ok(counties);
+        }
+        let refs: Vec<&crate::CountyData> = counties.iter().collect();
+        let g = crate::relative::Group::build(&fields, &refs, false).map_err(Error::Invalid)?;
+        let g = std::sync::Arc::new(g);
+        Ok(counties
+            .into_iter()
+            .map(|c| c.with_group(g.clone()))
+            .collect())
+    }
+
+    /// Scores `county` within `peers` (`--peers`): the group is the peers and the county, once
+    /// (a peer with the county's id is left out: the county's own data count). Unchanged when
+    /// the rule set has no relative item.
+    ///
+    /// Errors: [`Error::Invalid`] when the group would hold more than `max` counties (the
+    /// message names `--max-peers`) or a peer id is given twice.
+    pub fn with_peers(
+        &self,
+        county: crate::CountyData,
+        peers: &[crate::CountyData],
+        max: usize,
+    ) -> Result<crate::CountyData> {
+        let fields = self.relative_fields();
+        if fields.is_empty() {
+            return Ok(county);
+        }
+        let mut refs: Vec<&crate::CountyData> = vec![&county];
+        refs.extend(peers.iter().filter(|p| p.info().id != county.info().id));
+        if refs.len() > max {
+            return Err(Error::Invalid(format!(
+                "the comparison group holds {} counties, more than --max-peers {max}; raise it with `--max-peers N`",
+                refs.len()
+            )));
+        }
+        let g = crate::relative::Group::build(&fields, &refs, false).map_err(Error::Invalid)?;
+        Ok(county.with_group(std::sync::Arc::new(g)))
+    }
 }
 
 /// load → check → compile, collecting every diagnostic.
@@ -261,13 +314,15 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     };
     let mut items = Vec::new();
     for (i, n) in model.nodes.iter().enumerate() {
-        let Some(leaf) = n.leaf.as_ref().filter(|l| !l.score.trim().is_empty()) else {
+        let Some(leaf) =
+            (n.leaf.as_ref()).filter(|l| !l.score.trim().is_empty() || l.relative.is_some())
+        else {
             continue;
         };
         if !n.children.is_empty() {
             continue;
         }
-        if let Some(r) = compile_one(RuleSrc {
+        let src = RuleSrc {
             kind: RuleKind::Item,
             id: n.id.as_str(),
             span: &n.span,
@@ -280,7 +335,18 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
             } else {
                 format!("{}/{}", n.points.milli(), written_points(&model, i).milli())
             },
-        }) {
+        };
+        // issue 27 shape 6: relative scores (no expression; `check` has judged the block).
+        let compiled = match &leaf.relative {
+            Some(rel) => compile::relative_rule(&engine, &model, &src, rel)
+                .map(|r| r.with_fast_path(&slots))
+                .map(|mut r| {
+                    r.fast = None;
+                    r
+                }),
+            None => compile_one(src),
+        };
+        if let Some(r) = compiled {
             let mut r = r;
             if model.scale != 1.0 || n.written.is_some() {
                 r.written = Some(written_points(&model, i).as_f64());

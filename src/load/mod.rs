@@ -497,13 +497,25 @@ fn flatten(
     }
     let area = parent.map_or(idx, |p| out[p].area);
     let span = place_of(at);
-    let leaf = raw.score.map(|score| Leaf {
-        inputs: raw.inputs.clone().unwrap_or_default(),
+    // issue 27 shape 6: relative scores — a `relative:` block is a leaf without `score:`
+    // (both given is reported by `check`); its inputs default to the compared field.
+    let relative = raw.relative.clone().map(Arc::new);
+    let inputs = match (&raw.inputs, &relative) {
+        (None, Some(r)) => vec![r.field.clone()],
+        _ => raw.inputs.clone().unwrap_or_default(),
+    };
+    let score = raw
+        .score
+        .clone()
+        .or_else(|| relative.as_ref().map(|_| String::new()));
+    let leaf = score.map(|score| Leaf {
+        inputs,
         optional_inputs: raw.optional_inputs.clone(),
         score,
         rule_text: raw.rule_text.as_deref().map(Arc::from),
         target: raw.target.clone(),
         evidence: Arc::from(raw.evidence.as_slice()),
+        relative,
     });
     out.push(ModelNode {
         id: raw.id,
@@ -541,6 +553,7 @@ fn flatten(
             rule_text: raw.rule_text.map(Arc::from),
             target: raw.target,
             evidence: Arc::from(raw.evidence),
+            relative: None,
         });
     }
     // The parts of an item are its children; `check` refuses a node with both, and a part with

@@ -205,14 +205,11 @@ pub struct Group {
 impl Group {
     /// The group of `members` for the compared `fields`. The hash is sha256 over the text
     /// `fazhi-group-v1\n` then, for each member in id order, its id and `\tfield=value` (or
-    /// `\tfield=-` without the figure) per field in path order, and a newline.
+    /// `\tfield=-` without the figure) per field in path order, and a newline. A group of one
+    /// county is `alone`.
     ///
     /// Errors: a county id given twice (the message names it).
-    pub fn build(
-        fields: &[FieldPath],
-        members: &[&CountyData],
-        alone: bool,
-    ) -> Result<Group, String> {
+    pub fn build(fields: &[FieldPath], members: &[&CountyData]) -> Result<Group, String> {
         let mut by_id: BTreeMap<&str, &CountyData> = BTreeMap::new();
         for c in members {
             if by_id.insert(c.info().id.as_str(), c).is_some() {
@@ -246,7 +243,7 @@ impl Group {
             info: GroupInfo {
                 count: by_id.len(),
                 sha256,
-                alone,
+                alone: by_id.len() == 1,
             },
             values,
         })
@@ -284,7 +281,7 @@ pub(crate) fn group_of(fields: &[FieldPath], data: &CountyData) -> Option<Arc<Gr
     if let Some(g) = data.group() {
         return Some(g.clone());
     }
-    Group::build(fields, &[data], true).ok().map(Arc::new)
+    Group::build(fields, &[data]).ok().map(Arc::new)
 }
 
 /// Whether `a` is strictly better than `b` (under the numeric rule: figures equal to nine

@@ -245,45 +245,40 @@ impl RuleSet {
     ///
     /// Errors: [`Error::Invalid`] when a county id is given twice.
     pub fn with_group(&self, counties: Vec<crate::CountyData>) -> Result<Vec<crate::CountyData>> {
+        self.with_peers(counties, &[], usize::MAX)
+    }
+
+    /// Scores `counties` within `peers` (`--peers`): the group is the counties and the peers,
+    /// each county once (a peer with the id of one of `counties` is left out: the scored data
+    /// count). Unchanged when the rule set has no relative item.
+    ///
+    /// Errors: [`Error::Invalid`] when the group would hold more than `max` counties (the
+    /// message names `--max-peers`) or an id is given twice.
+    pub fn with_peers(
+        &self,
+        counties: Vec<crate::CountyData>,
+        peers: &[crate::CountyData],
+        max: usize,
+    ) -> Result<Vec<crate::CountyData>> {
         let fields = self.relative_fields();
         if fields.is_empty() {
             return Ok(counties);
         }
-        let refs: Vec<&crate::CountyData> = counties.iter().collect();
-        let g = crate::relative::Group::build(&fields, &refs, false).map_err(Error::Invalid)?;
-        let g = std::sync::Arc::new(g);
-        Ok(counties
-            .into_iter()
-            .map(|c| c.with_group(g.clone()))
-            .collect())
-    }
-
-    /// Scores `county` within `peers` (`--peers`): the group is the peers and the county, once
-    /// (a peer with the county's id is left out: the county's own data count). Unchanged when
-    /// the rule set has no relative item.
-    ///
-    /// Errors: [`Error::Invalid`] when the group would hold more than `max` counties (the
-    /// message names `--max-peers`) or a peer id is given twice.
-    pub fn with_peers(
-        &self,
-        county: crate::CountyData,
-        peers: &[crate::CountyData],
-        max: usize,
-    ) -> Result<crate::CountyData> {
-        let fields = self.relative_fields();
-        if fields.is_empty() {
-            return Ok(county);
-        }
-        let mut refs: Vec<&crate::CountyData> = vec![&county];
-        refs.extend(peers.iter().filter(|p| p.info().id != county.info().id));
+        let ids: BTreeSet<&str> = counties.iter().map(|c| c.info().id.as_str()).collect();
+        let mut refs: Vec<&crate::CountyData> = counties.iter().collect();
+        refs.extend(peers.iter().filter(|p| !ids.contains(p.info().id.as_str())));
         if refs.len() > max {
             return Err(Error::Invalid(format!(
                 "the comparison group holds {} counties, more than --max-peers {max}; raise it with `--max-peers N`",
                 refs.len()
             )));
         }
-        let g = crate::relative::Group::build(&fields, &refs, false).map_err(Error::Invalid)?;
-        Ok(county.with_group(std::sync::Arc::new(g)))
+        let g = crate::relative::Group::build(&fields, &refs).map_err(Error::Invalid)?;
+        let g = std::sync::Arc::new(g);
+        Ok(counties
+            .into_iter()
+            .map(|c| c.with_group(g.clone()))
+            .collect())
     }
 }
 

@@ -79,7 +79,7 @@ pub fn grouped(
         return counties;
     }
     let refs: Vec<&CountyData> = counties.iter().map(|(c, _)| c).collect();
-    match crate::relative::Group::build(&fields, &refs, false) {
+    match crate::relative::Group::build(&fields, &refs) {
         Ok(g) => {
             let g = std::sync::Arc::new(g);
             (counties.into_iter())

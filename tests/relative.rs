@@ -533,3 +533,96 @@ fn lint_checks_ranks_and_points() {
     ));
     assert!(e.contains("unknown variant `less`"), "{e}");
 }
+
+// ---- whatif: a relative item behaves as any item given the group ----
+
+#[test]
+fn a_whatif_scenario_rescales_relative_items_like_an_edited_copy() {
+    use fazhi::analyse::policy::{scores::Batch, weights::Scenario};
+    let rules = rules();
+    let grouped = rules.with_group(all(&rules)).unwrap();
+    // 1.1 pinned to 6 and 1.2 to 2: the area is 6 + 2 + 3 + 2 = 13.
+    let s = Scenario::from_str(
+        "s.yaml",
+        "id: s\nname: s\npoints: { \"1.1\": 6, \"1.2\": 2 }\n",
+        &rules,
+    )
+    .unwrap();
+    let out = Batch::evaluate(&rules, &grouped).recompute(&s.weights);
+    // The same rule set written with those points, scored within the same group.
+    let text = std::fs::read_to_string(format!("{RULES}/ruleset.yaml")).unwrap();
+    let text = text
+        .replace("total_points: 12", "total_points: 13")
+        .replace("    points: 12\n", "    points: 13\n")
+        .replacen("        points: 3\n", "        points: 6\n", 1)
+        .replacen("        points: 4\n", "        points: 2\n", 1);
+    let edited = RuleSet::load(&RuleSource::from_documents([("ruleset.yaml", text)])).unwrap();
+    let edited_data = edited.with_group(all(&edited)).unwrap();
+    for (o, c) in out.iter().zip(&edited_data) {
+        assert_eq!(o.total, edited.score(c).summary.total, "{}", c.info().id);
+    }
+    // a: rank 1 → 6; 2 × 80 ÷ 100 = 1.6; above the mean → 3; rank 6 → 0: 10.6.
+    // b: rank 2 (并列) → 6; 2 × 60 ÷ 100 = 1.2; at the mean → 0; rank 1 → 2: 9.2.
+    // d: rank 4 → 6 / 2 = 3; 2 × 50 ÷ 100 = 1; above → 3; rank 3 → 0: 7.
+    assert_eq!(
+        (out[0].total, out[1].total, out[3].total),
+        (p(10.6), p(9.2), p(7.0))
+    );
+}
+
+#[test]
+fn cli_diff_and_whatif_score_within_the_files_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new");
+    std::fs::create_dir(&new).unwrap();
+    // The ranking tiers moved: 前2名满分，第3至4名一半.
+    let edited = std::fs::read_to_string(format!("{RULES}/ruleset.yaml"))
+        .unwrap()
+        .replacen(
+            "by_rank: [[3, P], [6, P / 2]]",
+            "by_rank: [[2, P], [4, P / 2]]",
+            1,
+        );
+    std::fs::write(new.join("ruleset.yaml"), edited).unwrap();
+    let o = fazhi(&[
+        "diff",
+        RULES,
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+        DATA,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let delta = |id: &str| {
+        j["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["county"]["id"] == id)
+            .map(|c| c["delta"].as_f64().unwrap())
+            .unwrap()
+    };
+    // d (rank 4): 1.5 → 1.5 (第3至4名); e, f (rank 5): 1.5 → 0; c (rank 2): 3 → 3.
+    assert_eq!(
+        (delta("rel-d"), delta("rel-e"), delta("rel-c")),
+        (0.0, -1.5, 0.0)
+    );
+    let s = dir.path().join("s.yaml");
+    std::fs::write(&s, "id: s\nname: s\npoints: { \"1.1\": 6, \"1.2\": 2 }\n").unwrap();
+    let o = fazhi(&[
+        "whatif",
+        "--rules",
+        RULES,
+        "--scenario",
+        s.to_str().unwrap(),
+        DATA,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // a: 9.2 → 10.6 (see the scenario test above).
+    assert!(
+        text(&o.stdout).contains("|    9.2 |   10.6 |"),
+        "{}",
+        text(&o.stdout)
+    );
+}

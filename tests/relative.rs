@@ -626,3 +626,22 @@ fn cli_diff_and_whatif_score_within_the_files_given() {
         text(&o.stdout)
     );
 }
+
+#[test]
+fn cli_gap_with_peers_words_the_fix_with_what_the_item_needs() {
+    let o = fazhi(&[
+        "gap",
+        "--rules",
+        RULES,
+        "--peers",
+        DATA,
+        &format!("{DATA}/d.yaml"),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let md = text(&o.stdout);
+    // d within the eight (see gap_says_what_…): 88 → 90 ranks it 2nd, 3 points.
+    assert!(
+        md.contains("88% → 90%，得满分（+1.5）；需达到其他县中第3名的数值90（当前88），可排前3名，得3分（假设其他县数值不变）"),
+        "{md}"
+    );
+}

@@ -645,3 +645,21 @@ fn cli_gap_with_peers_words_the_fix_with_what_the_item_needs() {
         "{md}"
     );
 }
+
+#[test]
+fn lint_probes_relative_fields_within_a_group_of_synthetic_counties() {
+    // Alone a county's rank never moves; within the sixteen synthetic counties lint probes,
+    // raising a higher-is-better figure and lowering a lower-is-better one raise the total.
+    let d = RuleSet::lint(&RuleSource::from_dir(RULES).unwrap());
+    let said: Vec<String> = d.0.iter().map(|d| d.to_string()).collect();
+    let of = |f: &str| {
+        said.iter()
+            .find(|m| m.contains(&format!("field `{f}`")))
+            .unwrap()
+    };
+    assert!(of("cases.rate").contains("infers `raise`"), "{said:?}");
+    assert!(
+        of("cases.overturned").contains("infers `lower`"),
+        "{said:?}"
+    );
+}

@@ -199,7 +199,92 @@ pub struct GroupInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     info: GroupInfo,
-    values: BTreeMap<FieldPath, Vec<(Arc<str>, f64)>>,
+    values: BTreeMap<FieldPath, Figures>,
+}
+
+/// One compared field's figures in a group: sorted, so that a county's rank, the best figure
+/// and the sum are found in O(log n) (a national batch ranks 100,000 counties).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Figures {
+    /// Every member's figure, ascending.
+    sorted: Vec<f64>,
+    /// Each member's figure by county id.
+    of: std::collections::HashMap<Arc<str>, f64>,
+    /// Their sum.
+    sum: f64,
+}
+
+/// The figures a county is compared with: the group's, less its own entry (`own`).
+#[derive(Debug, Clone, Copy)]
+struct Others<'a> {
+    figs: &'a Figures,
+    own: Option<f64>,
+}
+
+impl Others<'_> {
+    fn len(&self) -> usize {
+        self.figs.sorted.len() - usize::from(self.own.is_some())
+    }
+
+    /// How many of the others are strictly better than `v`.
+    fn better_than(&self, higher: bool, v: f64) -> usize {
+        let s = &self.figs.sorted;
+        let all = if higher {
+            s.len() - s.partition_point(|a| !crate::numeric::above(*a, v))
+        } else {
+            s.partition_point(|a| crate::numeric::below(*a, v))
+        };
+        all - usize::from(self.own.is_some_and(|o| beats(higher, o, v)))
+    }
+
+    /// Whether another county's figure equals `v` (a tie).
+    fn ties(&self, v: f64) -> bool {
+        let s = &self.figs.sorted;
+        let lo = s.partition_point(|a| crate::numeric::below(*a, v));
+        let hi = s.partition_point(|a| !crate::numeric::above(*a, v));
+        hi - lo > usize::from(self.own.is_some_and(|o| crate::numeric::same(o, v)))
+    }
+
+    /// The others' figures, best first.
+    fn best_first(&self, higher: bool) -> Vec<f64> {
+        let mut out = self.figs.sorted.clone();
+        if let Some(o) = self.own {
+            if let Some(k) = out.iter().position(|x| *x == o) {
+                out.remove(k);
+            }
+        }
+        if higher {
+            out.reverse();
+        }
+        out
+    }
+
+    /// The best of the others' figures and `v`.
+    fn best_with(&self, higher: bool, v: f64) -> f64 {
+        let s = &self.figs.sorted;
+        let ends = if higher {
+            [s.len().checked_sub(1), s.len().checked_sub(2)]
+        } else {
+            [
+                Some(0).filter(|_| !s.is_empty()),
+                Some(1).filter(|_| s.len() > 1),
+            ]
+        };
+        // The extreme, unless it is the county's own entry (then the next one).
+        let other = match (ends[0].map(|k| s[k]), self.own) {
+            (Some(x), Some(o)) if x == o => ends[1].map(|k| s[k]),
+            (x, _) => x,
+        };
+        match other {
+            Some(o) if beats(higher, o, v) => o,
+            _ => v,
+        }
+    }
+
+    /// The sum of the others' figures.
+    fn sum(&self) -> f64 {
+        self.figs.sum - self.own.unwrap_or(0.0)
+    }
 }
 
 impl Group {
@@ -221,17 +306,17 @@ impl Group {
         }
         let mut h = Sha256::new();
         h.update(b"fazhi-group-v1\n");
-        let mut values: BTreeMap<FieldPath, Vec<(Arc<str>, f64)>> = BTreeMap::new();
+        let mut values: BTreeMap<FieldPath, Figures> = BTreeMap::new();
         for (id, c) in &by_id {
             h.update(id.as_bytes());
             for f in fields {
                 match figure(c, f) {
                     Some(v) => {
                         h.update(format!("\t{f}={v}").as_bytes());
-                        values
-                            .entry(f.clone())
-                            .or_default()
-                            .push((Arc::from(*id), v));
+                        let figs = values.entry(f.clone()).or_default();
+                        figs.sorted.push(v);
+                        figs.of.insert(Arc::from(*id), v);
+                        figs.sum += v;
                     }
                     None => h.update(format!("\t{f}=-").as_bytes()),
                 }
@@ -239,6 +324,9 @@ impl Group {
             h.update(b"\n");
         }
         let sha256 = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        for figs in values.values_mut() {
+            figs.sorted.sort_by(f64::total_cmp);
+        }
         Ok(Group {
             info: GroupInfo {
                 count: by_id.len(),
@@ -253,18 +341,20 @@ impl Group {
     pub fn info(&self) -> &GroupInfo {
         &self.info
     }
+}
 
-    /// The other members' figures of `field` (all but county `id`).
-    fn others(&self, field: &FieldPath, id: &str) -> Vec<f64> {
-        self.values
-            .get(field)
-            .map(|v| {
-                v.iter()
-                    .filter(|(m, _)| &**m != id)
-                    .map(|(_, x)| *x)
-                    .collect()
-            })
-            .unwrap_or_default()
+/// The figures of `field` that county `data` is compared with: its group's but its own entry
+/// (none when it is scored alone).
+fn others<'a>(data: &'a CountyData, field: &FieldPath, empty: &'a Figures) -> Others<'a> {
+    match data.group().and_then(|g| g.values.get(field)) {
+        Some(figs) => Others {
+            figs,
+            own: figs.of.get(data.info().id.as_str()).copied(),
+        },
+        None => Others {
+            figs: empty,
+            own: None,
+        },
     }
 }
 
@@ -308,15 +398,15 @@ pub(crate) fn run(rel: &Relative, p: f64, data: &CountyData, notes: bool) -> Run
             "the `relative:` block needs exactly one of by_rank, proportional, above_mean".into(),
         ));
     };
-    let group = data.group();
-    let others = group.map_or_else(Vec::new, |g| g.others(&rel.field, &data.info().id));
-    let count = group.map_or(1, |g| g.info.count);
+    let empty = Figures::default();
+    let others = others(data, &rel.field, &empty);
+    let count = data.group().map_or(1, |g| g.info.count);
     let ranked = others.len() + 1;
     let higher = rel.higher();
     let (x, words) = match form {
         Form::ByRank(tiers) => {
-            let rank = 1 + others.iter().filter(|o| beats(higher, **o, v)).count();
-            let tied = others.iter().any(|o| crate::numeric::same(*o, v));
+            let rank = 1 + others.better_than(higher, v);
+            let tied = others.ties(v);
             let got = tiers
                 .iter()
                 .find(|(t, _)| rank <= *t as usize)
@@ -336,10 +426,7 @@ pub(crate) fn run(rel: &Relative, p: f64, data: &CountyData, notes: bool) -> Run
                     rel.field
                 )));
             }
-            let best = others
-                .iter()
-                .copied()
-                .fold(v, |b, o| if beats(higher, o, b) { o } else { b });
+            let best = others.best_with(higher, v);
             let (got, words) = if higher {
                 let got = if best <= 0.0 { p } else { p * v / best };
                 (
@@ -372,7 +459,7 @@ pub(crate) fn run(rel: &Relative, p: f64, data: &CountyData, notes: bool) -> Run
             (got, words)
         }
         Form::AboveMean(pts) => {
-            let sum: f64 = others.iter().sum::<f64>() + v;
+            let sum: f64 = others.sum() + v;
             let mean = sum / ranked as f64;
             let better = beats(higher, v, mean);
             let side = if higher { "高于" } else { "低于" };
@@ -436,14 +523,13 @@ fn tier_words(tiers: &[(u32, RelPoints)], p: f64) -> String {
 /// `None` when the item already earns its most, or the county has no figure.
 pub(crate) fn needs(rel: &Relative, p: f64, data: &CountyData) -> Option<String> {
     let v = figure(data, &rel.field)?;
-    let others = data
-        .group()
-        .map_or_else(Vec::new, |g| g.others(&rel.field, &data.info().id));
+    let empty = Figures::default();
+    let others = others(data, &rel.field, &empty);
     let higher = rel.higher();
     let still = "（假设其他县数值不变）";
     match rel.form()? {
         Form::ByRank(tiers) => {
-            let rank = 1 + others.iter().filter(|o| beats(higher, **o, v)).count();
+            let rank = 1 + others.better_than(higher, v);
             let now = tiers
                 .iter()
                 .find(|(t, _)| rank <= *t as usize)
@@ -453,14 +539,7 @@ pub(crate) fn needs(rel: &Relative, p: f64, data: &CountyData) -> Option<String>
                 .iter()
                 .filter(|(t, x)| x.at(p) > now && rank > *t as usize)
                 .max_by(|a, b| a.1.at(p).total_cmp(&b.1.at(p)).then(b.0.cmp(&a.0)))?;
-            let mut sorted = others.clone();
-            sorted.sort_by(|a, b| {
-                if higher {
-                    b.total_cmp(a)
-                } else {
-                    a.total_cmp(b)
-                }
-            });
+            let sorted = others.best_first(higher);
             // Reaching rank t: at most t − 1 others strictly better, i.e. equal the t-th other.
             let bar = sorted.get(*t as usize - 1)?;
             Some(format!(
@@ -471,10 +550,7 @@ pub(crate) fn needs(rel: &Relative, p: f64, data: &CountyData) -> Option<String>
             ))
         }
         Form::Proportional => {
-            let best = others
-                .iter()
-                .copied()
-                .fold(v, |b, o| if beats(higher, o, b) { o } else { b });
+            let best = others.best_with(higher, v);
             if !beats(higher, best, v) {
                 return None;
             }
@@ -496,13 +572,13 @@ pub(crate) fn needs(rel: &Relative, p: f64, data: &CountyData) -> Option<String>
             })
         }
         Form::AboveMean(_) => {
-            if others.is_empty() {
+            if others.len() == 0 {
                 return Some(
                     "比较组仅1个县（本县），本县不可能高于自身平均；请以全组数据评分（--peers）"
                         .into(),
                 );
             }
-            let mean_others = others.iter().sum::<f64>() / others.len() as f64;
+            let mean_others = others.sum() / others.len() as f64;
             if beats(higher, v, mean_others) {
                 return None;
             }
@@ -531,6 +607,58 @@ mod tests {
         assert_eq!(RelPoints::parse("half"), None);
         // 4 × 0.5 = 2
         assert_eq!(RelPoints::OfP(0.5).at(4.0), 2.0);
+    }
+
+    /// The sorted view (`Others`) answers as a scan of the other figures would: ranks, ties,
+    /// the best and the sum, with and without the county's own entry, on figures with many ties.
+    #[test]
+    fn the_sorted_view_equals_a_scan_of_the_others() {
+        let mut seed = 7_u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for _ in 0..300 {
+            let n = 1 + next(8) as usize;
+            let all: Vec<f64> = (0..n).map(|_| next(5) as f64 * 0.5).collect();
+            let own_at = next(n as u64 + 1) as usize; // n: the county is not in the group
+            let mut figs = Figures::default();
+            for (k, x) in all.iter().enumerate() {
+                figs.sorted.push(*x);
+                figs.of.insert(Arc::from(k.to_string()), *x);
+                figs.sum += x;
+            }
+            figs.sorted.sort_by(f64::total_cmp);
+            let own = all.get(own_at).copied();
+            let o = Others { figs: &figs, own };
+            let rest: Vec<f64> = (all.iter().enumerate())
+                .filter(|(k, _)| *k != own_at)
+                .map(|(_, x)| *x)
+                .collect();
+            let v = next(5) as f64 * 0.5;
+            for higher in [true, false] {
+                let better = rest.iter().filter(|x| beats(higher, **x, v)).count();
+                assert_eq!(o.better_than(higher, v), better);
+                let best = rest
+                    .iter()
+                    .fold(v, |b, x| if beats(higher, *x, b) { *x } else { b });
+                assert_eq!(o.best_with(higher, v), best);
+                let mut first = rest.clone();
+                first.sort_by(|a, b| {
+                    if higher {
+                        b.total_cmp(a)
+                    } else {
+                        a.total_cmp(b)
+                    }
+                });
+                assert_eq!(o.best_first(higher), first);
+            }
+            assert_eq!(o.ties(v), rest.contains(&v));
+            assert_eq!(o.len(), rest.len());
+            assert!((o.sum() - rest.iter().sum::<f64>()).abs() < 1e-9);
+        }
     }
 
     #[test]

@@ -180,7 +180,8 @@ impl RuleSet {
     /// lower: they always run on the rhai interpreter (see [`Evaluator`]).
     pub fn interpreted_rules(&self) -> Vec<&crate::types::IndicatorId> {
         let m = &self.model;
-        let slow = |r: &CompiledRule| r.fast.is_none();
+        // issue 27 shape 6: a relative item runs no expression at all (never interpreted).
+        let slow = |r: &CompiledRule| r.fast.is_none() && r.relative.is_none();
         let items = self
             .items
             .iter()

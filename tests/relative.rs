@@ -225,6 +225,11 @@ fn the_report_names_the_group_by_count_and_hash() {
 }
 
 #[test]
+fn relative_items_run_no_expression_and_are_not_counted_as_interpreted() {
+    assert!(rules().interpreted_rules().is_empty());
+}
+
+#[test]
 fn a_rule_set_without_relative_items_names_no_group() {
     let rules = common::mini();
     let r = common::score(&rules, &common::good_county());

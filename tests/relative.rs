@@ -336,6 +336,26 @@ fn cli_verify_takes_the_peers_and_says_what_to_pass() {
 }
 
 #[test]
+fn the_markdown_report_names_the_group() {
+    let o = fazhi(&[
+        "score",
+        "--rules",
+        RULES,
+        "--peers",
+        DATA,
+        &format!("{DATA}/a.yaml"),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("- 比较组：8个县，哈希 `"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = fazhi(&["score", "--rules", RULES, &format!("{DATA}/a.yaml")]);
+    assert!(text(&o.stdout).contains("- 比较组：仅本县1个县（相对评分指标与本县自身比较），哈希 `"));
+}
+
+#[test]
 fn cli_rank_ranks_within_the_batch() {
     let out = fazhi(&["rank", "--rules", RULES, "--format", "json", DATA]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -327,7 +327,9 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
                     .with_help("a scored item needs `inputs:` and `score:`"),
             ),
             (Some(leaf), true) => {
-                if leaf.score.trim().is_empty() {
+                if let Some(rel) = &leaf.relative {
+                    check_relative(m, n, rel, out);
+                } else if leaf.score.trim().is_empty() {
                     out.push(err(&n.span, format!("item `{id}` has no `score:` expression")));
                 }
                 check_inputs(m, &n.span, id, leaf.inputs.iter().chain(&leaf.optional_inputs), out);
@@ -371,6 +373,111 @@ fn check_tree(m: &Model, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+// issue 27 shape 6: relative scores
+/// A `relative:` block: not beside `score:`, exactly one form, `better` given, the field
+/// declared, numeric and among the item's inputs, by_rank's ranks increasing from 1 and every
+/// points value within `[0, P]` (P as written).
+fn check_relative(
+    m: &Model,
+    n: &crate::model::Node,
+    rel: &crate::relative::Relative,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::relative::Form;
+    let id = n.id.as_str();
+    let leaf = n.leaf.as_ref();
+    let mut bad = |msg: String, help: &str| out.push(err(&n.span, msg).with_help(help.to_string()));
+    if leaf.is_some_and(|l| !l.score.trim().is_empty()) {
+        bad(
+            format!("item `{id}` has both `score:` and `relative:`"),
+            "keep `relative:` to score against the other counties, or `score:` to score the county alone",
+        );
+    }
+    if rel.forms() != 1 {
+        bad(
+            format!("item `{id}`: `relative:` needs exactly one of `by_rank`, `proportional`, `above_mean` (it has {})", rel.forms()),
+            "by_rank: [[3, P], [6, P / 2]] (前3名得满分，第4至6名得一半); proportional: best (以最高值为满分，其余按比例); above_mean: P (高于平均水平的得满分)",
+        );
+    }
+    if rel.better.is_none() {
+        bad(
+            format!("item `{id}`: `relative:` does not say which figure is better"),
+            "add `better: higher` (a higher figure ranks first) or `better: lower`; a field's name is not evidence of its direction",
+        );
+    }
+    match m.fields.get(&rel.field) {
+        None => bad(
+            format!(
+                "item `{id}`: relative field `{}` is not declared in `fields`",
+                rel.field
+            ),
+            "declare it under `fields:` as a number, percent or count",
+        ),
+        Some(spec) if !spec.ty.is_numeric() => {
+            bad(
+                format!(
+                "item `{id}`: relative field `{}` is {} ({}); a relative score compares numbers",
+                rel.field,
+                spec.ty.zh(),
+                serde_json::to_string(&spec.ty).unwrap_or_default().trim_matches('"')
+            ),
+                "compare a number, percent or count field",
+            )
+        }
+        Some(_) => {}
+    }
+    if leaf.is_some_and(|l| !l.inputs.contains(&rel.field)) {
+        bad(
+            format!(
+                "item `{id}`: relative field `{}` is not one of its `inputs`",
+                rel.field
+            ),
+            "list it in `inputs:` (or leave `inputs:` out: it defaults to the relative field)",
+        );
+    }
+    let p = n.written.unwrap_or(n.points).as_f64();
+    let within = |x: f64| (0.0..=p + 1e-9).contains(&x);
+    match rel.form() {
+        Some(Form::ByRank(tiers)) => {
+            if tiers.is_empty() {
+                bad(
+                    format!("item `{id}`: `by_rank` is empty"),
+                    "write the ranks and their points: [[3, P], [6, P / 2]]",
+                );
+            }
+            let mut last = 0;
+            for (t, pts) in tiers {
+                if *t <= last {
+                    bad(
+                        format!(
+                            "item `{id}`: `by_rank` ranks must increase from 1 ({t} after {last})"
+                        ),
+                        "write [[3, P], [6, P / 2]]: ranks 1–3 earn P, ranks 4–6 earn P / 2",
+                    );
+                }
+                last = last.max(*t);
+                if !within(pts.at(p)) {
+                    bad(
+                        format!(
+                            "item `{id}`: `by_rank` gives {} points at rank {t}, outside [0, {p}]",
+                            pts.at(p)
+                        ),
+                        "points are within the item's points: P, P / 2 or a number up to P",
+                    );
+                }
+            }
+        }
+        Some(Form::AboveMean(pts)) if !within(pts.at(p)) => bad(
+            format!(
+                "item `{id}`: `above_mean` gives {} points, outside [0, {p}]",
+                pts.at(p)
+            ),
+            "write `above_mean: P` (满分) or a number up to P",
+        ),
+        _ => {}
     }
 }
 

@@ -174,6 +174,50 @@ pub(crate) fn compile_rule(
         written: None,
         deducts: r.kind == RuleKind::Penalty,
         each: None,
+        relative: None,
+    })
+}
+
+// issue 27 shape 6: relative scores
+/// The compiled rule of a `relative:` item: no expression to compile (a placeholder AST that is
+/// never run), its hash over the block, the points and the inputs.
+pub(crate) fn relative_rule(
+    engine: &Engine,
+    m: &Model,
+    r: &RuleSrc,
+    rel: &std::sync::Arc<crate::relative::Relative>,
+) -> Option<CompiledRule> {
+    let ast = engine.compile("0").ok()?;
+    let mut h = Sha256::new();
+    h.update(format!(
+        "{:?}\0{}\0relative {}\0{}\0",
+        r.kind,
+        r.id,
+        rel.canonical(),
+        r.salt
+    ));
+    for f in r.inputs.iter().chain(r.optional) {
+        h.update(f.as_str());
+        if let Some(spec) = m.fields.get(f) {
+            h.update(
+                serde_json::to_string(&(spec.ty, &spec.range, &spec.values)).unwrap_or_default(),
+            );
+        }
+        h.update([0]);
+    }
+    Some(CompiledRule {
+        ast,
+        inputs: r.inputs.to_vec(),
+        optional: r.optional.to_vec(),
+        hash: crate::types::hex(&h.finalize()),
+        input_slots: Vec::new(),
+        read_slots: Vec::new(),
+        read_order: Vec::new(),
+        fast: None,
+        written: None,
+        deducts: false,
+        relative: Some(rel.clone()),
+        each: None,
     })
 }
 

@@ -76,6 +76,8 @@ mod yaml_keys;
 mod authoring;
 mod check;
 mod rescale;
+// issue 27 shape 6: relative scores
+pub mod relative;
 
 mod compile;
 mod helpers;

@@ -47,6 +47,14 @@ enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Relative items (`relative:`): the other counties to compare with — county files,
+        /// folders or tables, repeatable. Without it the counties scored together are the group
+        /// (one county alone: a group of one).
+        #[arg(long)]
+        peers: Vec<PathBuf>,
+        /// At most this many counties in the comparison group given with `--peers`.
+        #[arg(long, default_value_t = fazhi::relative::MAX_PEERS)]
+        max_peers: usize,
         /// County data files, folders of them, or county tables (.xlsx, .csv: one row per county).
         #[arg(required = true)]
         data: Vec<PathBuf>,
@@ -123,6 +131,13 @@ enum Command {
         /// The rule-set folder (default: the built-in national rule set).
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Relative items: the other counties the report was scored with (as given to
+        /// `fazhi score --peers`); without it, the reports of the file are the group.
+        #[arg(long)]
+        peers: Vec<PathBuf>,
+        /// At most this many counties in the comparison group given with `--peers`.
+        #[arg(long, default_value_t = fazhi::relative::MAX_PEERS)]
+        max_peers: usize,
     },
     /// Compare the rule set's weights with a weighting scenario on every county: totals, ranks,
     /// pass levels, rank correlation, largest movers.
@@ -276,8 +291,16 @@ fn main() -> ExitCode {
             rules,
             format,
             out,
+            peers,
+            max_peers,
             data,
-        } => cli::score::run(rules.as_deref(), format, out.as_deref(), &data),
+        } => cli::score::run(
+            rules.as_deref(),
+            format,
+            out.as_deref(),
+            &data,
+            (&peers, max_peers),
+        ),
         Command::Gap {
             rules,
             format,
@@ -310,7 +333,12 @@ fn main() -> ExitCode {
             out,
             quiet,
         } => cli::diff::run(&old, &new, format, out.as_deref(), quiet, &data),
-        Command::Verify { report, rules } => cli::verify::run(&report, rules.as_deref()),
+        Command::Verify {
+            report,
+            rules,
+            peers,
+            max_peers,
+        } => cli::verify::run(&report, rules.as_deref(), (&peers, max_peers)),
         Command::Whatif {
             scenario,
             rules,

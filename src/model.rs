@@ -365,6 +365,10 @@ pub(crate) struct RawNode {
     /// 各份得分的合并方式：average（平均，缺省）、min、sum、{share: 达标分}。
     #[serde(default)]
     pub combine: Option<Combine>,
+    // issue 27 shape 6: relative scores
+    /// 相对评分（与比较组内其他县比较）：代替 `score:`，如全市排名前三名的得满分。
+    #[serde(default)]
+    pub relative: Option<crate::relative::Relative>,
 }
 
 /// A node of the indicator tree: an area (parent) or a scored item (leaf).
@@ -425,6 +429,21 @@ pub struct Leaf {
     /// record points and the combination; `score` is then the `record_score` expression.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<RecordRule>,
+    // issue 27 shape 6: relative scores
+    /// A score relative to the other counties of the group (instead of `score`, which is then
+    /// empty): see [`crate::relative`].
+    pub relative: Option<Arc<crate::relative::Relative>>,
+}
+
+impl Model {
+    // issue 27 shape 6: relative scores
+    /// The fields compared by `relative:` leaves, in path order, each once.
+    pub(crate) fn relative_fields(&self) -> Vec<FieldPath> {
+        let set: std::collections::BTreeSet<FieldPath> = (self.nodes.iter())
+            .filter_map(|n| n.leaf.as_ref()?.relative.as_ref().map(|r| r.field.clone()))
+            .collect();
+        set.into_iter().collect()
+    }
 }
 
 impl Leaf {

@@ -1182,6 +1182,10 @@ pub(crate) fn check(rules: &RuleSet) -> Vec<Diagnostic> {
     let k = m.scale;
     let written = |p: Points| Points::from_f64(p.as_f64() / k);
     for (i, rule) in &rules.items {
+        // issue 27 shape 6: a relative item's range is [0, P] by `check` (no expression).
+        if rule.relative.is_some() {
+            continue;
+        }
         let n = &m.nodes[*i];
         // issue 27 shape 5: records. Each record's score is clamped to [0, record points] and
         // the combination scaled to the item's points: in [0, points] by construction, and the

@@ -104,6 +104,11 @@ pub struct CountyRef {
     /// commands and batch functions that read files; `fazhi verify` rescores from it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    // issue 27 shape 6: relative scores
+    /// The group of counties the relative items were scored in (count and hash of their
+    /// figures; `alone` when scored by itself); absent when the rule set has no relative item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<crate::relative::GroupInfo>,
 }
 
 /// The headline numbers.

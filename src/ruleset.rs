@@ -200,7 +200,8 @@ impl RuleSet {
     /// lower: they always run on the rhai interpreter (see [`Evaluator`]).
     pub fn interpreted_rules(&self) -> Vec<&crate::types::IndicatorId> {
         let m = &self.model;
-        let slow = |r: &CompiledRule| r.fast.is_none();
+        // issue 27 shape 6: a relative item runs no expression at all (never interpreted).
+        let slow = |r: &CompiledRule| r.fast.is_none() && r.relative.is_none();
         let items = self
             .items
             .iter()
@@ -252,6 +253,54 @@ impl RuleSet {
             .flat_map(|r| r.inputs.iter().chain(&r.optional))
             .collect()
     }
+
+    // issue 27 shape 6: relative scores
+    /// The fields compared by `relative:` items, in path order, each once; empty when the rule
+    /// set has no relative item (then groups change nothing).
+    pub fn relative_fields(&self) -> Vec<FieldPath> {
+        self.model.relative_fields()
+    }
+
+    /// Scores `counties` together: each gets the group of all of them (see
+    /// [`crate::relative`]). Unchanged when the rule set has no relative item.
+    ///
+    /// Errors: [`Error::Invalid`] when a county id is given twice.
+    pub fn with_group(&self, counties: Vec<crate::CountyData>) -> Result<Vec<crate::CountyData>> {
+        self.with_peers(counties, &[], usize::MAX)
+    }
+
+    /// Scores `counties` within `peers` (`--peers`): the group is the counties and the peers,
+    /// each county once (a peer with the id of one of `counties` is left out: the scored data
+    /// count). Unchanged when the rule set has no relative item.
+    ///
+    /// Errors: [`Error::Invalid`] when the group would hold more than `max` counties (the
+    /// message names `--max-peers`) or an id is given twice.
+    pub fn with_peers(
+        &self,
+        counties: Vec<crate::CountyData>,
+        peers: &[crate::CountyData],
+        max: usize,
+    ) -> Result<Vec<crate::CountyData>> {
+        let fields = self.relative_fields();
+        if fields.is_empty() {
+            return Ok(counties);
+        }
+        let ids: BTreeSet<&str> = counties.iter().map(|c| c.info().id.as_str()).collect();
+        let mut refs: Vec<&crate::CountyData> = counties.iter().collect();
+        refs.extend(peers.iter().filter(|p| !ids.contains(p.info().id.as_str())));
+        if refs.len() > max {
+            return Err(Error::Invalid(format!(
+                "the comparison group holds {} counties, more than --max-peers {max}; raise it with `--max-peers N`",
+                refs.len()
+            )));
+        }
+        let g = crate::relative::Group::build(&fields, &refs).map_err(Error::Invalid)?;
+        let g = std::sync::Arc::new(g);
+        Ok(counties
+            .into_iter()
+            .map(|c| c.with_group(g.clone()))
+            .collect())
+    }
 }
 
 /// load → check → compile, collecting every diagnostic.
@@ -281,7 +330,9 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
     };
     let mut items = Vec::new();
     for (i, n) in model.nodes.iter().enumerate() {
-        let Some(leaf) = n.leaf.as_ref().filter(|l| !l.score.trim().is_empty()) else {
+        let Some(leaf) =
+            (n.leaf.as_ref()).filter(|l| !l.score.trim().is_empty() || l.relative.is_some())
+        else {
             continue;
         };
         if !n.children.is_empty() {
@@ -298,7 +349,7 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
         if let Some(rec) = &leaf.records {
             salt.push_str(&format!("\0{rec:?}"));
         }
-        if let Some(r) = compile_one(RuleSrc {
+        let src = RuleSrc {
             kind: if leaf.records.is_some() {
                 RuleKind::Record
             } else {
@@ -311,7 +362,18 @@ fn build(src: &RuleSource) -> (Option<RuleSet>, Vec<Diagnostic>) {
             optional: &leaf.optional_inputs,
             salt,
             each: leaf.records.as_ref().map(|rec| &rec.field),
-        }) {
+        };
+        // issue 27 shape 6: relative scores (no expression; `check` has judged the block).
+        let compiled = match &leaf.relative {
+            Some(rel) => compile::relative_rule(&engine, &model, &src, rel)
+                .map(|r| r.with_fast_path(&slots))
+                .map(|mut r| {
+                    r.fast = None;
+                    r
+                }),
+            None => compile_one(src),
+        };
+        if let Some(r) = compiled {
             let mut r = r;
             if model.scale != 1.0 || n.written.is_some() {
                 r.written = Some(written_points(&model, i).as_f64());

@@ -195,3 +195,63 @@ fn edits_that_change_no_item_hash_reuse_every_item() {
     assert_eq!(&*r[0].item("1.4").unwrap().name, "执法案卷评查（修订）");
     assert_eq!(r[0], new.score(&c));
 }
+
+// ---- issue 27 shape 6: relative items ----
+
+const RELATIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/relative");
+
+/// `tests/rules/relative`, or an edit of it: the ranking tiers moved (前2名满分，第3至4名一半)
+/// and above the mean worth half the points.
+fn relative_rules(edited: bool) -> RuleSet {
+    let text = std::fs::read_to_string(format!("{RELATIVE}/ruleset.yaml")).unwrap();
+    let text = if edited {
+        text.replacen(
+            "by_rank: [[3, P], [6, P / 2]]",
+            "by_rank: [[2, P], [4, P / 2]]",
+            1,
+        )
+        .replacen("above_mean: P", "above_mean: P / 2", 1)
+    } else {
+        text
+    };
+    RuleSet::load(&RuleSource::from_documents([("ruleset.yaml", text)])).unwrap()
+}
+
+/// A group of counties with random figures (a rate sometimes missing), grouped under `rules`.
+fn relative_group(rules: &RuleSet, figures: &[(Option<u8>, u8, u8, u8)]) -> Vec<CountyData> {
+    let counties = figures
+        .iter()
+        .enumerate()
+        .map(|(i, (rate, score, sat, over))| {
+            let rate = rate.map_or(String::new(), |r| format!("  cases.rate: {}\n", r % 101));
+            let y = format!(
+                "county: {{ id: r{i}, name: 县{i} }}\ndata:\n{rate}  service.score: {}\n  people.satisfaction: {}\n  cases.overturned: {}\n",
+                score % 101,
+                sat % 101,
+                over % 6
+            );
+            CountyData::from_str("r.yaml", &y, rules).unwrap()
+        })
+        .collect();
+    rules.with_group(counties).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Relative items within a random group: per-term deltas add up to the total delta, and
+    /// rescoring (which never reuses a relative item) equals a full rescore within the group.
+    #[test]
+    fn relative_deltas_add_up_and_rescore_within_the_group(
+        figures in proptest::collection::vec(
+            (proptest::option::of(any::<u8>()), any::<u8>(), any::<u8>(), any::<u8>()),
+            1..7,
+        ),
+    ) {
+        let (old, new) = (relative_rules(false), relative_rules(true));
+        let before = relative_group(&old, &figures);
+        let after = relative_group(&new, &figures);
+        check_deltas(&old, &new, &before);
+        check_rescore(&old, &new, &before, &after);
+    }
+}

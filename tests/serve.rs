@@ -459,3 +459,39 @@ fn a_county_with_records_scores_like_the_library() {
     assert_eq!(earned, [10, 0, 8]);
     assert_eq!(item["records"][1]["label"], "案卷号 A-02");
 }
+
+/// Relative items (issue 27 shape 6) are ranked within the request's counties: the eight
+/// counties of `tests/data/relative` give the totals of `tests/relative.rs` (丙县 3 + 4 + 3 + 0 =
+/// 10 first, 戊县 1.5 + 0 + 0 + 0 = 1.5 last), each row naming the group of eight; one county
+/// sent alone is a group of one (甲县 3 + 4 + 0 + 2 = 9).
+#[test]
+fn rank_scores_relative_items_within_the_request() {
+    let s = Server::start(BIN, &["--rules", &format!("{ROOT}/tests/rules/relative")]);
+    let c = client();
+    let bodies: Vec<String> = "abcdefgh"
+        .chars()
+        .map(|k| county_json(&format!("tests/data/relative/{k}.yaml")))
+        .collect();
+    let ranking: Value = c
+        .post(s.url("/rulesets/relative/rank"))
+        .body(format!("[{}]", bodies.join(",")))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let rows = ranking["rows"].as_array().expect("rows");
+    assert_eq!(rows[0]["county"]["id"], "rel-c");
+    assert_eq!(rows[0]["total"], 10.0);
+    assert_eq!(rows[7]["county"]["id"], "rel-e");
+    assert_eq!(rows[7]["total"], 1.5);
+    assert!(rows.iter().all(|r| r["county"]["group"]["count"] == 8));
+    let one: Value = c
+        .post(s.url("/rulesets/relative/score"))
+        .body(bodies[0].clone())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(one["summary"]["total"], 9.0);
+    assert_eq!(one["county"]["group"]["alone"], true);
+}

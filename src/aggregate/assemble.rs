@@ -57,6 +57,8 @@ pub(crate) fn assemble(
             kind: data.info().kind.clone(),
             data_hash: data.hash().to_string(),
             source: None,
+            // issue 27 shape 6: relative scores
+            group: crate::relative::group_of(&m.relative_fields(), data).map(|g| g.info().clone()),
         },
         summary: Summary {
             total: rolled.total,

@@ -332,3 +332,28 @@ pub mod xlsx {
         off()
     }
 }
+
+// issue 27 shape 6: relative scores
+/// The counties scored within the group of the counties read and the `--peers` inputs (when
+/// any are given; `max` is `--max-peers`). Errors are printed; the exit code is returned.
+pub fn with_peers(
+    rules: &RuleSet,
+    counties: Vec<(fazhi::CountyData, fazhi::InputFile)>,
+    (peers, max): (&[std::path::PathBuf], usize),
+) -> Result<Vec<(fazhi::CountyData, fazhi::InputFile)>, u8> {
+    if peers.is_empty() || rules.relative_fields().is_empty() {
+        return Ok(counties);
+    }
+    let others: Vec<fazhi::CountyData> = read_counties(rules, peers)?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let (data, files): (Vec<_>, Vec<_>) = counties.into_iter().unzip();
+    match rules.with_peers(data, &others, max) {
+        Ok(data) => Ok(data.into_iter().zip(files).collect()),
+        Err(e) => {
+            eprintln!("error: --peers: {e}");
+            Err(BAD_INPUT)
+        }
+    }
+}

@@ -71,6 +71,12 @@ pub fn run(
     if failed {
         return BAD_INPUT;
     }
+    // issue 27 shape 6: relative items compare with the peers too.
+    let peer_dirs: Vec<PathBuf> = peers.iter().map(|p| p.to_path_buf()).collect();
+    let counties = match with_peers(&rules, counties, (&peer_dirs, usize::MAX)) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let mut failed_rules = 0;
     let mut analyses: Vec<GapAnalysis> = Vec::new();
     let mut reports: Vec<Report> = Vec::new();
@@ -180,11 +186,11 @@ fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
         );
         return Err(());
     }
-    let mut reports = Vec::new();
+    let mut data = Vec::new();
     let mut failed = false;
     for f in &files {
         match CountyData::from_file(f, rules) {
-            Ok(d) => reports.push(rules.score(&d)),
+            Ok(d) => data.push(d),
             Err(e) => {
                 eprintln!("{}", file_error(f, &e));
                 failed = true;
@@ -192,8 +198,11 @@ fn peer_reports(dir: &Path, rules: &RuleSet) -> Result<Vec<Report>, ()> {
         }
     }
     if failed {
-        Err(())
-    } else {
-        Ok(reports)
+        return Err(());
     }
+    // issue 27 shape 6: the peers' relative items are scored among the peers.
+    let data = rules
+        .with_group(data)
+        .map_err(|e| eprintln!("error: --peers: {e}"))?;
+    Ok(data.iter().map(|d| rules.score(d)).collect())
 }

@@ -8,9 +8,17 @@ use std::path::{Path, PathBuf};
 /// Scores county files and county tables into reports (each names its input as
 /// `county.source`: the file, or `table.xlsx#台账!5` for a table row). As `docx`, each county's
 /// report comes with its gap analysis (lost points, missing evidence, the plan).
-pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[PathBuf]) -> u8 {
+/// `peers`: the `--peers` inputs and `--max-peers` (relative items, issue 27 shape 6).
+pub fn run(
+    rules: Option<&Path>,
+    format: OutFormat,
+    out: Option<&Path>,
+    data: &[PathBuf],
+    peers: (&[PathBuf], usize),
+) -> u8 {
     let mut inputs: Vec<&Path> = data.iter().map(PathBuf::as_path).collect();
     inputs.extend(rules);
+    inputs.extend(peers.0.iter().map(PathBuf::as_path));
     if let Err(code) = guard_output(out.as_slice(), &inputs) {
         return code;
     }
@@ -19,6 +27,10 @@ pub fn run(rules: Option<&Path>, format: OutFormat, out: Option<&Path>, data: &[
         Err(code) => return code,
     };
     let counties = match read_counties(&rules, data) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let counties = match with_peers(&rules, counties, peers) {
         Ok(c) => c,
         Err(code) => return code,
     };

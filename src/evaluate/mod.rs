@@ -81,6 +81,10 @@ pub(crate) struct CompiledRule {
     pub written: Option<f64>,
     /// A penalty's rule: what it returns is deducted (its rescaling note says 扣, not 得).
     pub deducts: bool,
+    // issue 27 shape 6: relative scores
+    /// An item scored against the other counties of its group (`relative:`): its `ast` is a
+    /// placeholder never run (`scoring::Runner` scores the block instead).
+    pub relative: Option<std::sync::Arc<crate::relative::Relative>>,
     // issue 27 shape 5: records
     /// A records item (`each:`): the rule is run once per record and the results combined.
     pub each: Option<std::sync::Arc<EachRule>>,

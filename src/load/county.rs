@@ -32,6 +32,11 @@ pub struct CountyData {
     /// under a dictionary and kept (see [`KeptRow`]).
     #[serde(skip)]
     row: KeptRow,
+    // issue 27 shape 6: relative scores
+    /// The counties this one is scored with (relative items compare with them); `None`: alone.
+    /// Not part of the data or its hash; reports name it (`county.group`).
+    #[serde(skip)]
+    group: Option<Arc<crate::relative::Group>>,
 }
 
 /// The dense row of a county for one data dictionary, kept by the county data (issue 25).
@@ -180,6 +185,7 @@ impl CountyData {
             values: Arc::new(values),
             hash: String::new(),
             row: KeptRow::default(),
+            group: None,
         };
         // The canonical form (compact JSON of header and values, in path order) is written
         // straight into the hash, in one pass, through a buffer so the hash takes whole blocks.
@@ -198,6 +204,19 @@ impl CountyData {
     /// The value of a field, if the county has it.
     pub fn get(&self, path: &str) -> Option<&Datum> {
         self.values.get(path)
+    }
+
+    // issue 27 shape 6: relative scores
+    /// The group of counties this county is scored with (see [`crate::relative`]); `None` when
+    /// it is scored alone.
+    pub fn group(&self) -> Option<&Arc<crate::relative::Group>> {
+        self.group.as_ref()
+    }
+
+    /// These data scored within `group` (relative items compare with its other members).
+    pub fn with_group(mut self, group: Arc<crate::relative::Group>) -> CountyData {
+        self.group = Some(group);
+        self
     }
 
     /// Who the data are about.
@@ -298,6 +317,7 @@ impl CountyData {
             values: Arc::new(values),
             hash: String::new(),
             row: KeptRow::default(),
+            group: None,
         }
     }
 

@@ -499,14 +499,23 @@ fn flatten(
     let span = place_of(at);
     // issue 27 shape 5: records
     let (score, records) = records_leaf(&raw, &span, diags);
+    // issue 27 shape 6: relative scores — a `relative:` block is a leaf without `score:`
+    // (both given is reported by `check`); its inputs default to the compared field.
+    let relative = raw.relative.clone().map(Arc::new);
+    let inputs = match (&raw.inputs, &relative) {
+        (None, Some(r)) => vec![r.field.clone()],
+        _ => raw.inputs.clone().unwrap_or_default(),
+    };
+    let score = score.or_else(|| relative.as_ref().map(|_| String::new()));
     let leaf = score.map(|score| Leaf {
-        inputs: raw.inputs.clone().unwrap_or_default(),
+        inputs,
         optional_inputs: raw.optional_inputs.clone(),
         score,
         rule_text: raw.rule_text.as_deref().map(Arc::from),
         target: raw.target.clone(),
         evidence: Arc::from(raw.evidence.as_slice()),
         records: records.clone(),
+        relative,
     });
     out.push(ModelNode {
         id: raw.id,
@@ -545,6 +554,7 @@ fn flatten(
             target: raw.target,
             evidence: Arc::from(raw.evidence),
             records: None,
+            relative: None,
         });
     }
     // The parts of an item are its children; `check` refuses a node with both, and a part with

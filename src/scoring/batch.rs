@@ -130,6 +130,47 @@ pub fn score_files(
     paths: &[PathBuf],
     tick: &(dyn Fn() + Sync),
 ) -> (Vec<(Report, InputFile)>, Vec<Failure>) {
+    // issue 27 shape 6: relative items are scored within the batch, so every county is read
+    // before any is scored.
+    if !rules.relative_fields().is_empty() {
+        let read: Vec<Result<(CountyData, InputFile)>> = paths
+            .par_iter()
+            .map(|p| {
+                let r = read_county(p, rules);
+                tick();
+                r
+            })
+            .collect();
+        let (mut ok, mut failed) = (Vec::new(), Vec::new());
+        for (p, r) in paths.iter().zip(read) {
+            match r {
+                Ok(x) => ok.push(x),
+                Err(e) => failed.push(Failure::new(p, &e)),
+            }
+        }
+        let dup = same_county(
+            ok.iter()
+                .map(|(c, f)| (c.info().id.as_str(), f.path.as_str())),
+        );
+        let mut kept = Vec::new();
+        for (i, x) in ok.into_iter().enumerate() {
+            match dup.get(&i) {
+                Some(e) => failed.push(Failure {
+                    path: x.1.path.clone(),
+                    error: e.clone(),
+                }),
+                None => kept.push(x),
+            }
+        }
+        let scored = (super::inputs::grouped(rules, kept).into_par_iter())
+            .map(|(data, input)| {
+                let mut report = rules.score(&data);
+                report.county.source = Some(input.path.clone());
+                (report, input)
+            })
+            .collect();
+        return (scored, failed);
+    }
     let results: Vec<Result<(Report, InputFile)>> = paths
         .par_iter()
         .map(|p| {

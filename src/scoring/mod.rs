@@ -106,7 +106,9 @@ impl RuleSet {
             .iter()
             .map(|(i, r)| {
                 let node = &self.model.nodes[*i];
-                let score = match reuse(node.id.as_str(), &r.hash) {
+                // issue 27 shape 6: a relative item depends on the group too, never reused.
+                let old = reuse(node.id.as_str(), &r.hash).filter(|_| r.relative.is_none());
+                let score = match old {
                     Some(old) => {
                         reused += 1;
                         aggregate::refresh_item(&self.model, *i, old)
@@ -358,6 +360,9 @@ impl RuleSet {
                 if r.each.is_some() {
                     return BoundCounty::new(&self.engine, &self.groups, data).run(r, max, false);
                 }
+                if let Some(rel) = &r.relative {
+                    return crate::relative::run(rel, max, data, false);
+                }
                 scope.set_value("P", max);
                 helpers::start_item(max, data.info().year, &present, false);
                 let before = scope.len();
@@ -528,6 +533,10 @@ impl<'a> Runner<'a> {
     }
 
     fn run_free(&self, rule: &CompiledRule, max: f64) -> Run {
+        // issue 27 shape 6: relative scores, from the county's group.
+        if let Some(rel) = &rule.relative {
+            return crate::relative::run(rel, max, self.data, self.notes);
+        }
         if let (Some(slots), Some(program)) = (&self.slots, &rule.fast) {
             if slots.reads_big(&rule.read_slots) {
                 return self.interpret(rule, max);

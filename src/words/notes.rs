@@ -155,6 +155,9 @@ pub(crate) enum Note {
     },
     /// `discretion(…)` with nothing entered.
     NoDiscretion,
+    /// A `relative:` item (issue 27 shape 6): worded when scored, since it names the group
+    /// (`在5个县中排第2名（并列）（前3名得3分，…），得3分`; see `relative::run`).
+    Relative(Arc<str>),
     /// `discretion(deduct, max, reason)`: the entered value and what was taken.
     Discretion {
         entered: f64,
@@ -242,6 +245,7 @@ fn floor_words(floored: bool) -> &'static str {
 impl Display for Note {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
+            Note::Relative(text) => f.write_str(text),
             Note::Award { met: true, points } => write!(f, "条件满足，得{}分", Num(*points)),
             Note::Award { met: false, .. } => f.write_str("条件不满足，不得分"),
             Note::AwardPts { met: true, points } => write!(f, "条件满足，计{}分", Num(*points)),

@@ -179,10 +179,25 @@ pub fn rank<'py>(
         lib(
             py,
             py.allow_threads(move || {
-                let reports = inputs
+                // Relative items (issue 27) are ranked within the counties given; a file's
+                // report names it as `county.source`.
+                let sources: Vec<Option<String>> = (inputs.iter())
+                    .map(|i| match i {
+                        CountyInput::Path(p) => Some(p.display().to_string()),
+                        CountyInput::Json(_) => None,
+                    })
+                    .collect();
+                let data = inputs
                     .into_iter()
-                    .map(|i| score_one(&r, i))
+                    .map(|i| read_one(&r, i))
                     .collect::<fazhi::Result<Vec<_>>>()?;
+                let reports = (r.with_group(data)?.iter().zip(sources))
+                    .map(|(c, source)| {
+                        let mut report = r.score(c);
+                        report.county.source = source;
+                        report
+                    })
+                    .collect();
                 Ok(fazhi::render::to_json(&frank::rank_reports(&r, reports)))
             }),
         )?
@@ -262,7 +277,8 @@ fn evaluate_all(r: &RuleSet, inputs: Vec<CountyInput>) -> fazhi::Result<Batch> {
         .into_iter()
         .map(|i| read_one(r, i))
         .collect::<fazhi::Result<Vec<_>>>()?;
-    Ok(Batch::evaluate(r, &data))
+    // Relative items (issue 27) are scored within the counties given.
+    Ok(Batch::evaluate(r, &r.with_group(data)?))
 }
 
 /// A scenario from a path to its YAML file or from a dict of the same document.

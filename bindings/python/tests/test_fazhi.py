@@ -127,6 +127,24 @@ def test_records_are_scored_one_by_one():
     assert all("records" not in i for i in r["items"] if i["id"] != "3.2")
 
 
+def test_relative_items_are_ranked_within_the_counties_given():
+    # 全市排名前三名的得满分… (tests/rules/relative, tests/relative.rs has the hand computation):
+    # the eight counties together: 丙县 3 + 4 + 3 + 0 = 10 first, 戊县 1.5 last.
+    rules = fazhi.RuleSet.load_dir(ROOT / "tests/rules/relative")
+    data = ROOT / "tests/data/relative"
+    paths = [str(data / f"{k}.yaml") for k in "abcdefgh"]
+    ranking = fazhi.rank(rules, paths)
+    totals = [(r["county"]["id"], r["total"]) for r in ranking["rows"]]
+    assert totals[0] == ("rel-c", 10) and totals[-1] == ("rel-e", 1.5)
+    # A dict among the paths: still one group of eight (its count in every report's row).
+    d = {"county": {"id": "rel-x", "name": "某县"}, "data": {"service.score": 100}}
+    mixed = fazhi.rank(rules, paths[:7] + [d])
+    assert {r["county"]["group"]["count"] for r in mixed["rows"]} == {8}
+    # One county alone is a group of one: 3 + 4 + 0 + 2 = 9.
+    alone = rules.score(paths[0]).to_dict()
+    assert alone["summary"]["total"] == 9 and alone["county"]["group"]["alone"] is True
+
+
 def test_report_attributes_on_mini():
     rules = fazhi.RuleSet.load_dir(MINI)
     r = rules.score(ROOT / "tests/data/mini-good.yaml")

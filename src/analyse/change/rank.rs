@@ -154,6 +154,24 @@ pub fn rank_reports(rules: &RuleSet, reports: Vec<Report>) -> Ranking {
 /// ranked. Streaming: each county's itemized report is reduced to its ranking row as soon as it
 /// is scored, so memory does not grow with the reports of the whole batch.
 pub fn rank_files(rules: &RuleSet, paths: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Ranking {
+    // issue 27 shape 6: relative items are scored within the whole batch, so the batch is read
+    // before it is scored (not streamed).
+    if !rules.relative_fields().is_empty() {
+        let (counties, failures) = match crate::scoring::inputs::read_counties(paths, rules) {
+            Ok(x) => x,
+            Err(e) => (
+                Vec::new(),
+                vec![Failure {
+                    path: String::new(),
+                    error: e.to_string(),
+                }],
+            ),
+        };
+        for _ in paths {
+            tick();
+        }
+        return rank_counties(rules, counties, failures);
+    }
     let areas = area_heads(rules);
     type Scored = crate::Result<(RankRow, InputFile, Vec<(IndicatorId, String)>)>;
     // Chunks in input order, growing to 256 counties: the budget's stopped rules are fixed
@@ -298,6 +316,8 @@ pub fn rank_counties(
             None => Some(c),
         })
         .collect();
+    // issue 27 shape 6: the group is the counties ranked (duplicates left out above).
+    let counties = crate::scoring::inputs::grouped(rules, counties);
     let scored: Vec<(RankRow, InputFile)> = counties
         .into_par_iter()
         .map(|(data, input)| {

@@ -41,6 +41,15 @@ pub enum Mismatch {
         /// This engine's version.
         actual: String,
     },
+    // issue 27 shape 6: relative scores
+    /// The comparison group differs (relative items): the counties the report was scored with
+    /// are not the counties given.
+    Group {
+        /// The report's group: `8 counties, sha256 …` (or `1 county (alone)`).
+        stored: String,
+        /// The group given.
+        actual: String,
+    },
     /// The rescored report differs: JSON pointers with stored → rescored values (at most
     /// [`MAX_DIFFERENCES`]; `more` counts the rest).
     Content {
@@ -59,6 +68,9 @@ impl std::fmt::Display for Mismatch {
             }
             Mismatch::DataHash { stored, actual } => {
                 write!(f, "data hash differs: the report names {stored}, the data file hashes to {actual}")
+            }
+            Mismatch::Group { stored, actual } => {
+                write!(f, "comparison group differs: the report was scored in {stored}, the counties given make {actual}")
             }
             Mismatch::EngineVersion { stored, actual } => {
                 write!(
@@ -122,6 +134,17 @@ pub fn verify(stored: &Report, rules: &RuleSet, data: &CountyData) -> Verificati
         mismatches.push(Mismatch::DataHash {
             stored: stored.county.data_hash.clone(),
             actual: data.hash().to_string(),
+        });
+    }
+    if stored.county.group != fresh.county.group {
+        let show = |g: &Option<crate::relative::GroupInfo>| match g {
+            None => "no group".to_string(),
+            Some(g) if g.alone => format!("1 county alone (sha256 {})", g.sha256),
+            Some(g) => format!("a group of {} counties (sha256 {})", g.count, g.sha256),
+        };
+        mismatches.push(Mismatch::Group {
+            stored: show(&stored.county.group),
+            actual: show(&fresh.county.group),
         });
     }
     let engine = EngineInfo::current();
@@ -216,6 +239,15 @@ pub fn verify_source(
     rules: &RuleSet,
     base: Option<&Path>,
 ) -> Result<Verification> {
+    Ok(verify(stored, rules, &source_data(stored, rules, base)?))
+}
+
+/// The county data a report names (`county.source`), found and read as [`verify_source`]
+/// does; for verifying reports with relative items, whose group is built from several reports'
+/// data (`fazhi verify` of a batch's JSON) or `--peers`.
+///
+/// Errors: as [`verify_source`].
+pub fn source_data(stored: &Report, rules: &RuleSet, base: Option<&Path>) -> Result<CountyData> {
     let Some(src) = &stored.county.source else {
         return Err(Error::Invalid(format!(
             "the report of `{}` names no data file (county.source); reports written by `fazhi score` or `fazhi rank` from files name theirs",
@@ -254,11 +286,10 @@ pub fn verify_source(
             list.join(", ")
         )));
     };
-    let data = match row {
+    Ok(match row {
         Some(row) => crate::sheet::read_row(path, row, rules)?,
         None => crate::scoring::batch::read_county(path, rules)?.0,
-    };
-    Ok(verify(stored, rules, &data))
+    })
 }
 
 fn show(v: &Value) -> String {

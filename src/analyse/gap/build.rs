@@ -76,7 +76,19 @@ pub(super) fn build(
                     let fields = leaf.reads();
                     let mut s = search::Searcher::new(rules, data, entry, &levers);
                     let found = s.search(&fields, &leaf.target, item.earned);
-                    let note = found.note;
+                    let mut note = found.note;
+                    // issue 27 shape 6: a relative item's search moves the county's figure with
+                    // the other counties standing still; say so, and what the item needs.
+                    if let Some(rel) = &leaf.relative {
+                        let p = rules.items.get(pos).map_or(item.max, |(i, _)| {
+                            crate::ruleset::written_points(&rules.model, *i)
+                        });
+                        note.complete = false;
+                        if let Some(t) = crate::relative::needs(rel, p.as_f64(), data) {
+                            note.not_searched.insert(0, t);
+                        }
+                        note.not_searched.push(crate::relative::STILL.into());
+                    }
                     let fix = verify(&sim, pos, found.fix);
                     // Alternatives are other single changes that do what the whole fix does.
                     let alts = if fix.as_ref().is_some_and(|f| f.changes.len() == 1) {

@@ -148,7 +148,12 @@ impl Entry {
         let values: BTreeMap<_, _> = (self.reads.iter())
             .filter_map(|f| data.values().get(f).map(|d| (f.clone(), d.clone())))
             .collect();
-        CountyData::working(data.info().clone(), values)
+        let work = CountyData::working(data.info().clone(), values);
+        // issue 27 shape 6: a relative item is compared with the same group.
+        match data.group() {
+            Some(g) => work.with_group(g.clone()),
+            None => work,
+        }
     }
 }
 

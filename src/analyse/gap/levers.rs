@@ -153,6 +153,12 @@ pub(crate) fn lint_warnings(rules: &crate::RuleSet) -> Vec<crate::error::Diagnos
         return Vec::new();
     }
     let counties = crate::synth::generate(rules, LINT_COUNTIES, 1);
+    // issue 27 shape 6: relative items are probed within the synthetic counties' group (alone,
+    // a county's rank never moves).
+    let counties = match rules.relative_fields().is_empty() {
+        true => counties,
+        false => rules.with_group(counties.clone()).unwrap_or(counties),
+    };
     let mut tally: BTreeMap<&FieldPath, [usize; 4]> = BTreeMap::new();
     let mut readers: BTreeMap<&FieldPath, Vec<String>> = BTreeMap::new();
     for c in &counties {

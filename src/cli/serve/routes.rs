@@ -224,7 +224,8 @@ fn counties(
     max_counties: usize,
 ) -> Result<(Vec<CountyData>, bool), ApiError> {
     let body = fazhi::scoring::batch::read_json_counties(text, rules, max_counties)?;
-    Ok((body.counties, body.one))
+    // issue 27 shape 6: relative items are scored within the request's counties.
+    Ok((rules.with_group(body.counties)?, body.one))
 }
 
 async fn health(State(state): State<Shared>) -> Json<Json_> {

@@ -19,7 +19,7 @@ pub fn document(r: &Report, charts: bool) -> Document {
     super::county_title(&mut d, c, "法治政府建设评分报告");
     let code = |s: &str| Span::Code(s.to_string());
     let text = |s: String| Span::Text(s);
-    d.blocks.push(Block::List(vec![
+    let mut lines = vec![
         vec![
             text(format!("规则集：{}（", r.ruleset.title)),
             code(&r.ruleset.id),
@@ -27,11 +27,23 @@ pub fn document(r: &Report, charts: bool) -> Document {
         ],
         vec![text("规则集哈希：".into()), code(&r.ruleset.hash)],
         data_line(r),
-        vec![text(format!(
-            "引擎：{} {}",
-            r.engine.name, r.engine.version
-        ))],
-    ]));
+    ];
+    // issue 27 shape 6: the group relative items were scored in.
+    if let Some(g) = &c.group {
+        lines.push(vec![
+            text(if g.alone {
+                "比较组：仅本县1个县（相对评分指标与本县自身比较），哈希 ".into()
+            } else {
+                format!("比较组：{}个县，哈希 ", g.count)
+            }),
+            code(&g.sha256),
+        ]);
+    }
+    lines.push(vec![text(format!(
+        "引擎：{} {}",
+        r.engine.name, r.engine.version
+    ))]);
+    d.blocks.push(Block::List(lines));
 
     let sm = &r.summary;
     d.heading(2, "总览");

@@ -392,7 +392,12 @@ pub(crate) fn fix_text(i: &LostItem) -> String {
         (_, ItemStatus::Error) => "规则出错，需先修正规则或数据".into(),
         (None, _) => "改进目标未能通过复算验证，未给出".into(),
         (Some(f), _) => match f.reach {
-            Reach::Full => format!("{}，得满分（+{}）", changes_text(&f.changes), f.gain),
+            Reach::Full => format!(
+                "{}，得满分（+{}）{}",
+                changes_text(&f.changes),
+                f.gain,
+                relative_note(i)
+            ),
             Reach::Partial if i.search.complete => format!(
                 "{}，得{}分（+{}）；在可调字段的取值范围内无法得满分{}",
                 changes_text(&f.changes),
@@ -410,6 +415,17 @@ pub(crate) fn fix_text(i: &LostItem) -> String {
             ),
             Reach::None => none_text(i),
         },
+    }
+}
+
+// issue 27 shape 6: relative scores
+/// For an item scored against the other counties: `；` and what it needs, with the assumption
+/// that the others stand still (the first line of its search note); empty otherwise.
+fn relative_note(i: &LostItem) -> String {
+    let n = &i.search.not_searched;
+    match n.first() {
+        Some(first) if n.iter().any(|s| s == crate::relative::STILL) => format!("；{first}"),
+        _ => String::new(),
     }
 }
 

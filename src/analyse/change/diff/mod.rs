@@ -261,6 +261,11 @@ pub fn diff_files(
             }),
         }
     }
+    // issue 27 shape 6: relative items are scored within the batch under the new rules too.
+    let counties = match new.relative_fields().is_empty() {
+        true => counties,
+        false => new.with_group(counties.clone()).unwrap_or(counties),
+    };
     let (mut news, _) = super::rescore::rescore(old, &olds, new, &counties);
     for (r, input) in news.iter_mut().zip(&d.inputs) {
         r.county.source = Some(input.path.clone());
@@ -320,6 +325,11 @@ pub fn diff_counties(
             }),
         }
     }
+    // issue 27 shape 6: relative items are scored within the batch under the new rules too.
+    let counties = match new.relative_fields().is_empty() {
+        true => counties,
+        false => new.with_group(counties.clone()).unwrap_or(counties),
+    };
     let (mut news, _) = super::rescore::rescore(old, &olds, new, &counties);
     for (r, input) in news.iter_mut().zip(&d.inputs) {
         r.county.source = Some(input.path.clone());

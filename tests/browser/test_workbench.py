@@ -241,8 +241,10 @@ def test_refusals_are_shown_with_their_message(browser, tmp_path):
 
 
 def test_reranking_2844_counties_in_the_browser(browser, tmp_path):
+    t0 = time.monotonic()
     synth = tmp_path / "synth"
     fazhi("synth", "--out", str(synth))
+    t_synth = time.monotonic() - t0
     files = sorted(str(p) for p in synth.iterdir())
     assert len(files) == 2844
     server = Server("--max-counties", "3000", "--timeout", "300")
@@ -250,11 +252,16 @@ def test_reranking_2844_counties_in_the_browser(browser, tmp_path):
     try:
         page = open_page(browser, server, errors)
         tab(page, "data")
+        t0 = time.monotonic()
         page.set_input_files("#pick", files)
+        page.wait_for_function("document.querySelector('#status').textContent.startsWith('正在评分')", timeout=240_000)
+        t_upload = time.monotonic() - t0
         page.wait_for_function("document.querySelector('#status').textContent.startsWith('已载入 2844')", timeout=240_000)
+        t_load = time.monotonic() - t0 - t_upload
+        print(f"\nsynth {t_synth:.1f} s, upload {t_upload:.1f} s, score and rank {t_load:.1f} s")
         tab(page, "weights")
         times = []
-        for w in [200, 260, 90, 140, 300, 10, 150, 220, 180, 140]:
+        for w in [200, 260, 90, 140, 300, 10, 150, 220, 180, 280]:
             page.fill(".wn[data-i='0']", str(w))
             times.append(page.evaluate("window.__rerank.ms"))
             assert page.evaluate("window.__rerank.n") == 2844

@@ -1,8 +1,10 @@
 //! `fazhi serve`: a stateless HTTP/JSON service over the library's public API (axum).
 //!
 //! Rule sets are loaded and compiled once at start (the built-in one, plus every `--rules DIR`),
-//! held as `Arc<RuleSet>` and shared by every request; nothing is stored between requests (no
-//! database: reports carry their rule-set and data hashes, and `fazhi verify` rechecks them).
+//! held as `Arc<RuleSet>` and shared by every request; the JSON API stores nothing between
+//! requests (no database: reports carry their rule-set and data hashes, and `fazhi verify`
+//! rechecks them). The one exception is the workbench page at `/` ([`workbench`]), which keeps
+//! the files dropped on it as bounded data sets.
 //! Scoring runs on tokio's blocking pool so slow requests never stall the listener.
 //!
 //! Production habits: a request body limit (413), a per-request time limit (503 `timeout`), a

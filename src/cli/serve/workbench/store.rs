@@ -6,7 +6,7 @@
 //! removed), at most `--max-counties` files per data set and counties per rule set, each file at
 //! most `--body-limit` bytes (the upload's own request).
 
-use fazhi::analyse::change::rank::{rank_counties, Ranking};
+use fazhi::analyse::change::rank::{rank_reports, Ranking};
 use fazhi::analyse::policy::scores::Batch;
 use fazhi::{CountyData, InputFile, RuleSet};
 use std::collections::{BTreeMap, VecDeque};
@@ -160,22 +160,65 @@ impl Dataset {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let mut counties = Vec::new();
-        let mut failures = Vec::new();
-        for (name, path) in &files {
-            if cancel.is_cancelled() {
-                return Err("stopped".into());
-            }
-            self.read_file(name, path, rules, &mut counties, &mut failures);
-            if counties.len() > max_counties {
-                return Err(format!(
-                    "the data set holds more than {max_counties} counties; start the server with a larger --max-counties"
-                ));
+        // The files on every core (a data set of 2,844 county files is mostly parsing).
+        use rayon::prelude::*;
+        let read: Vec<_> = files
+            .par_iter()
+            .map(|(name, path)| {
+                let (mut counties, mut failures) = (Vec::new(), Vec::new());
+                if !cancel.is_cancelled() {
+                    self.read_file(name, path, rules, &mut counties, &mut failures);
+                }
+                (counties, failures)
+            })
+            .collect();
+        if cancel.is_cancelled() {
+            return Err("stopped".into());
+        }
+        let (mut counties, mut failures) = (Vec::new(), Vec::new());
+        for (c, f) in read {
+            counties.extend(c);
+            failures.extend(f);
+        }
+        if counties.len() > max_counties {
+            return Err(format!(
+                "the data set holds more than {max_counties} counties; start the server with a larger --max-counties"
+            ));
+        }
+        // One county, one input: rows or files giving the same id are all refused (as
+        // `fazhi rank` does).
+        let same = fazhi::scoring::batch::same_county(
+            counties
+                .iter()
+                .map(|(c, f)| (c.info().id.as_str(), f.path.as_str())),
+        );
+        let mut kept = Vec::with_capacity(counties.len());
+        for (i, (c, f)) in counties.into_iter().enumerate() {
+            match same.get(&i) {
+                Some(e) => failures.push(fazhi::Failure::new(
+                    Path::new(&f.path),
+                    &fazhi::Error::Invalid(e.clone()),
+                )),
+                None => kept.push((c, f)),
             }
         }
+        let counties = kept;
         let data: Vec<CountyData> = counties.iter().map(|(c, _)| c.clone()).collect();
+        // Each county is scored once: the ranking is made of the batch's own reports.
         let batch = Batch::evaluate(rules, &data);
-        let ranking = rank_counties(rules, counties.clone(), failures.clone());
+        let reports = batch
+            .counties()
+            .iter()
+            .zip(&counties)
+            .map(|(e, (_, input))| {
+                let mut r = e.report.clone();
+                r.county.source = Some(input.path.clone());
+                r
+            })
+            .collect();
+        let mut ranking = rank_reports(rules, reports);
+        ranking.failures = failures.clone();
+        ranking.provenance.inputs = counties.iter().map(|(_, f)| f.clone()).collect();
         let loaded = Arc::new(Loaded {
             counties,
             failures,

@@ -121,11 +121,16 @@ async function upload(files) {
   if (files.length === 0) { status('没有可读的文件：只读 .yaml .yml .json .xlsx .xlsm .csv', true); return; }
   try {
     if (!S.dataset) S.dataset = (await (await api('POST', '/api/workbench/datasets')).json()).id;
-    let i = 0;
-    for (const f of files) {
-      status(`正在上传 ${++i}/${files.length}：${f.name}`);
-      await api('PUT', `/api/workbench/datasets/${S.dataset}/files/${encodeURIComponent(f.name)}`, f, true);
-    }
+    // Four uploads at a time, each file its own request (the server's --body-limit is per file).
+    let next = 0; let done = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const f = files[next++];
+        await api('PUT', `/api/workbench/datasets/${S.dataset}/files/${encodeURIComponent(f.name)}`, f, true);
+        status(`已上传 ${++done}/${files.length}：${f.name}`);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
     await loadRanking();
   } catch (e) {
     status(e.message, true);
@@ -317,7 +322,7 @@ function drawWeighted(res) {
   const total = S.weights.reduce((a, b) => a + b, 0);
   $('#weight-levels').innerHTML = `<p class="levels">总分 ${num(total)}：${r.pass_lines.map((p, j) => `<span>${esc(p.name)} <b>${counts[j]}</b>（原 ${baseCounts[j]}）</span>`).join('')}<span>未达标 <b>${none}</b>（原 ${baseNone}）</span></p>`;
   // Rank change: old rank (x) against new rank (y), one dot per county.
-  const n = M.length; const W = 420; const H = 300; const pad = 40;
+  const n = M.length; const W = 420; const H = 300; const pad = 44;
   const sx = (k) => pad + ((k - 1) / Math.max(n - 1, 1)) * (W - pad - 10);
   const sy = (k) => 10 + ((k - 1) / Math.max(n - 1, 1)) * (H - pad - 10);
   let d = '';
@@ -325,7 +330,9 @@ function drawWeighted(res) {
   $('#weight-chart').innerHTML = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="名次变化">
     <text x="${W / 2}" y="${H - 4}" text-anchor="middle" font-size="12">原名次 →</text><text x="12" y="${H / 2}" font-size="12" transform="rotate(-90 12 ${H / 2})" text-anchor="middle">新名次 →</text>
     <line x1="${sx(1)}" y1="${sy(1)}" x2="${sx(n)}" y2="${sy(n)}" stroke="#bbb"/>
-    <path d="${d}" stroke="#a3231f" stroke-width="4" stroke-linecap="round" fill="none"/></svg>`;
+    <text x="${sx(1)}" y="${H - 22}" font-size="11" text-anchor="middle">1</text><text x="${sx(n)}" y="${H - 22}" font-size="11" text-anchor="end">${n}</text>
+    <text x="${pad - 6}" y="${sy(1) + 4}" font-size="11" text-anchor="end">1</text><text x="${pad - 6}" y="${sy(n)}" font-size="11" text-anchor="end">${n}</text>
+    <path d="${d}" stroke="#a3231f" stroke-opacity="${n > 200 ? 0.35 : 1}" stroke-width="${n > 200 ? 2.5 : 5}" stroke-linecap="round" fill="none"/></svg>`;
   const shown = res.order.slice(0, 200);
   $('#weight-table').innerHTML = `<table id="wrank"><thead><tr><th>新名次</th><th>原名次</th><th>变化</th><th>编号</th><th>名称</th><th>新总分</th><th>原总分</th><th>达标等级</th></tr></thead><tbody>${shown.map((c) => {
     const dr = base.rank[c] - res.rank[c];

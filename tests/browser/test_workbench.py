@@ -112,8 +112,20 @@ def ledger(tmp_path_factory):
     return bad
 
 
+def draft_rules(tmp_path):
+    """national-2021 as a draft: another id, and the bonus cap from 30 to 1 point."""
+    d = tmp_path / "draft"
+    shutil.copytree(ROOT / "indicators/national-2021", d)
+    y = d / "ruleset.yaml"
+    text = y.read_text(encoding="utf-8")
+    assert "  id: national-2021\n" in text and "  bonus_cap: 30\n" in text
+    text = text.replace("  id: national-2021\n", "  id: national-2021-draft\n")
+    y.write_text(text.replace("  bonus_cap: 30\n", "  bonus_cap: 1\n"), encoding="utf-8")
+    return d
+
+
 def test_the_workbench_end_to_end(browser, ledger, tmp_path):
-    server = Server()
+    server = Server("--rules", str(draft_rules(tmp_path)))
     errors = []
     try:
         page = open_page(browser, server, errors)
@@ -215,10 +227,14 @@ def test_the_workbench_end_to_end(browser, ledger, tmp_path):
         page.wait_for_selector("#mc-result svg")
         shot(page, "weights")
 
-        # Rules change: the changelog (one rule set served: against itself).
+        # Rules change: the draft caps bonuses at 1 point, so 临沭县's +2 bonus counts 1.
         tab(page, "change")
+        page.select_option("#change-old", "national-2021")
+        page.select_option("#change-new", "national-2021-draft")
         page.click("#change-run")
         page.wait_for_function("document.querySelector('#status').textContent === '规则变更已列出'")
+        change = page.frame_locator("#change-view").locator("body").inner_text()
+        assert "临沭县（linshu-2024）：172 → 171" in change, change[:2000]
         shot(page, "change")
         assert not errors, errors
     finally:

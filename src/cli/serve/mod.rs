@@ -180,6 +180,7 @@ async fn serve(state: Arc<AppState>, args: &Args, grace: Duration) -> u8 {
     }
     let app = routes::router(
         state.clone(),
+        workbench::router(),
         args.body_limit,
         state.timeout,
         args.concurrency.max(1),

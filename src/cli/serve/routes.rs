@@ -25,9 +25,15 @@ use tower_http::request_id::{
 
 type Shared = Arc<AppState>;
 
-/// Every route over `state`, with the body limit, time limit, concurrency limit, request ids and
-/// request logs.
-pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: usize) -> Router {
+/// Every route over `state` (the JSON API's and `more`: the workbench's), with the body limit,
+/// time limit, concurrency limit, request ids and request logs.
+pub fn router(
+    state: Shared,
+    more: Router<Shared>,
+    body_limit: usize,
+    timeout: Duration,
+    concurrency: usize,
+) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
@@ -37,7 +43,7 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
         .route("/rulesets/{id}/gap", post(gap))
         .route("/rulesets/{id}/rank", post(rank))
         .route("/lint", post(lint))
-        .merge(super::workbench::router())
+        .merge(more)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state);

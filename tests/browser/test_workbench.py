@@ -241,6 +241,24 @@ def test_the_workbench_end_to_end(browser, ledger, tmp_path):
         server.stop()
 
 
+def test_the_folder_of_seed_counties_loads_as_readme_says(browser):
+    server = Server()
+    errors = []
+    try:
+        page = open_page(browser, server, errors)
+        tab(page, "data")
+        # "选择文件夹" on fixtures/counties: the five seed counties, none refused.
+        page.set_input_files("#pick-dir", str(ROOT / "fixtures/counties"))
+        page.wait_for_function("document.querySelector('#status').textContent.startsWith('已载入')")
+        assert page.inner_text("#status") == "已载入 5 个县（市、区）"
+        assert page.inner_text("#data-failures") == "全部读入。"
+        tab(page, "ranking")
+        assert page.locator("#rank tbody tr").count() == 5
+        assert not errors, errors
+    finally:
+        server.stop()
+
+
 def test_refusals_are_shown_with_their_message(browser, tmp_path):
     server = Server("--body-limit", "1000")
     errors = []

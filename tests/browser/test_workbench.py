@@ -138,8 +138,14 @@ def test_the_workbench_end_to_end(browser, ledger, tmp_path):
         page.fill("#rule-search", "")
         shot(page, "rules")
 
-        # Data: the 台账 with a bad row, and a county file beside it.
+        # Data: the template first (the workbook of `fazhi template`), then the 台账 with a bad
+        # row and a county file beside it.
         tab(page, "data")
+        with page.expect_download() as dl:
+            page.click("#template")
+        path = tmp_path / "template.xlsx"
+        dl.value.save_as(path)
+        assert openpyxl.load_workbook(path).sheetnames[0] == "台账"
         page.set_input_files("#pick", [str(ledger), str(ROOT / "fixtures/counties/qingshan-2020.yaml")])
         page.wait_for_selector("#data-failures .failure")
         failures = page.inner_text("#data-failures")
@@ -235,6 +241,12 @@ def test_the_workbench_end_to_end(browser, ledger, tmp_path):
         page.wait_for_function("document.querySelector('#status').textContent === '规则变更已列出'")
         change = page.frame_locator("#change-view").locator("body").inner_text()
         assert "临沭县（linshu-2024）：172 → 171" in change, change[:2000]
+        # Switching the page to the draft rule set re-reads the data under it.
+        page.select_option("#ruleset", "national-2021-draft")
+        page.wait_for_function("document.querySelector('#status').textContent.startsWith('已载入')")
+        tab(page, "ranking")
+        row = page.locator("#rank tbody tr[data-id=linshu-2024] td.n").nth(1)
+        assert row.inner_text() == "171"
         shot(page, "change")
         assert not errors, errors
     finally:

@@ -218,6 +218,19 @@ fn the_rule_set_page_has_the_tree_lint_and_tests() {
 }
 
 #[test]
+fn the_page_learns_the_built_in_rule_set_and_the_bounds() {
+    let s = Server::start(BIN, &["--max-counties", "7", "--max-draws", "9"]);
+    let v = get_json(client().get(s.url("/api/workbench")));
+    assert_eq!(v["builtin"], "national-2021");
+    assert_eq!(v["limits"]["max_counties"], 7);
+    assert_eq!(v["limits"]["max_draws"], 9);
+    // The defaults of the other flags: 4 MiB, 8 data sets, 30 s.
+    assert_eq!(v["limits"]["body_limit"], 4 * 1024 * 1024);
+    assert_eq!(v["limits"]["workbench_datasets"], 8);
+    assert_eq!(v["limits"]["timeout_seconds"], 30.0);
+}
+
+#[test]
 fn the_template_downloads_as_a_workbook() {
     let s = Server::start(BIN, &[]);
     let r = client()

@@ -146,6 +146,7 @@ def test_the_workbench_end_to_end(browser, ledger, tmp_path):
         path = tmp_path / "template.xlsx"
         dl.value.save_as(path)
         assert openpyxl.load_workbook(path).sheetnames[0] == "台账"
+        assert "--body-limit" in page.inner_text("#limits") and "--max-counties" in page.inner_text("#limits")
         page.set_input_files("#pick", [str(ledger), str(ROOT / "fixtures/counties/qingshan-2020.yaml")])
         page.wait_for_selector("#data-failures .failure")
         failures = page.inner_text("#data-failures")

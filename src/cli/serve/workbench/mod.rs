@@ -44,6 +44,7 @@ pub fn router() -> Router<Shared> {
         .route("/", get(index))
         .route("/workbench/app.js", get(app_js))
         .route("/workbench/app.css", get(app_css))
+        .route("/api/workbench", get(about))
         .route("/api/workbench/rulesets/{id}", get(ruleset_detail))
         .route("/api/workbench/rulesets/{id}/template", get(template))
         .route("/api/workbench/rulesets/{id}/scenario", post(scenario))
@@ -85,6 +86,22 @@ async fn app_js() -> Response {
 
 async fn app_css() -> Response {
     asset("text/css; charset=utf-8", APP_CSS)
+}
+
+/// What the page shows before anything is loaded: the built-in rule set's id and the server's
+/// bounds, each with the flag that raises it.
+async fn about(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let builtin = RuleSet::builtin()?;
+    Ok(Json(json!({
+        "builtin": builtin.id(),
+        "limits": {
+            "body_limit": state.body_limit,
+            "max_counties": state.max_counties,
+            "max_draws": state.max_draws,
+            "workbench_datasets": state.workbench_datasets,
+            "timeout_seconds": state.timeout.as_secs_f64(),
+        },
+    })))
 }
 
 /// A download: bytes with their type and a file name (RFC 5987, UTF-8).

@@ -48,10 +48,14 @@ $$('#tabs button').forEach((b) => b.addEventListener('click', () => show(b.datas
 
 // ---- rule sets ----
 async function init() {
+  const about = await getJson('/api/workbench');
+  const L = about.limits;
+  $('#limits').textContent = `每个文件不超过 ${(L.body_limit / 1048576).toFixed(1)} MiB（--body-limit），每个数据集不超过 ${L.max_counties} 个文件和县（--max-counties），每次请求不超过 ${L.timeout_seconds} 秒（--timeout）；服务保留最近 ${L.workbench_datasets} 个数据集（--workbench-datasets）。`;
+  $('#mc-runs').max = L.max_draws;
   S.rulesets = await getJson('/rulesets');
   const opts = S.rulesets.map((r) => `<option value="${esc(r.id)}">${esc(r.title)}（${esc(r.id)}）</option>`).join('');
   $('#ruleset').innerHTML = opts; $('#change-old').innerHTML = opts; $('#change-new').innerHTML = opts;
-  const builtin = S.rulesets.find((r) => r.id === 'national-2021') || S.rulesets[0];
+  const builtin = S.rulesets.find((r) => r.id === about.builtin) || S.rulesets[0];
   S.ruleset = builtin.id;
   $('#ruleset').value = S.ruleset;
   if (S.rulesets.length > 1) $('#change-new').value = S.rulesets.find((r) => r.id !== S.ruleset).id;

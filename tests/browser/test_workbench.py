@@ -170,6 +170,10 @@ def test_the_workbench_end_to_end(browser, ledger, tmp_path):
         path = tmp_path / "rank.xlsx"
         dl.value.save_as(path)
         openpyxl.load_workbook(path)
+        # The batch gap summary: one line per pass line, then the entries that lost most.
+        page.click("#gap-run")
+        page.wait_for_selector("#gap-summary table")
+        assert "示范" in page.inner_text("#gap-summary")
         shot(page, "ranking")
 
         # A county: 临沭县, its report and gap plan, and its workbook with its total.

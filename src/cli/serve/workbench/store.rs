@@ -57,6 +57,7 @@ impl Store {
     /// An empty store whose data sets live under the system's temporary folder
     /// (`fazhi-workbench-PID/`), at most `max` of them.
     pub fn new(max: usize) -> Store {
+        remove_stale(&std::env::temp_dir());
         let root = std::env::temp_dir().join(format!("fazhi-workbench-{}", std::process::id()));
         Store {
             root,
@@ -103,6 +104,42 @@ impl Store {
     pub fn clear(&self) {
         lock(&self.inner).sets.clear();
         let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Removes the data-set folders (`fazhi-workbench-PID`) of servers that are gone: a server
+/// killed outright (SIGKILL) cannot remove its own.
+fn remove_stale(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("fazhi-workbench-"))
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if pid > 0 && !alive(pid) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists (signal 0 checks without sending; EPERM: it exists).
+fn alive(pid: i32) -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: kill with signal 0 sends nothing; it only reports whether `pid` exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 
@@ -295,6 +332,25 @@ mod tests {
         assert_eq!(safe_name("../.hidden.yaml"), None);
         assert_eq!(safe_name("notes.txt"), None);
         assert_eq!(safe_name("dir/"), None);
+    }
+
+    #[test]
+    fn folders_of_servers_that_are_gone_are_removed_and_live_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        // PID 2^22 + 1 is above Linux's largest PID (pid_max ≤ 2^22): no such process.
+        let gone = tmp
+            .path()
+            .join(format!("fazhi-workbench-{}", (1 << 22) + 1));
+        let live = tmp
+            .path()
+            .join(format!("fazhi-workbench-{}", std::process::id()));
+        let other = tmp.path().join("fazhi-workbench-notes");
+        for d in [&gone, &live, &other] {
+            std::fs::create_dir_all(d.join("1")).unwrap();
+        }
+        remove_stale(tmp.path());
+        assert!(!gone.exists());
+        assert!(live.exists() && other.exists());
     }
 
     #[test]

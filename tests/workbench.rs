@@ -224,9 +224,9 @@ fn the_page_learns_the_built_in_rule_set_and_the_bounds() {
     assert_eq!(v["builtin"], "national-2021");
     assert_eq!(v["limits"]["max_counties"], 7);
     assert_eq!(v["limits"]["max_draws"], 9);
-    // The defaults of the other flags: 4 MiB, 8 data sets, 30 s.
+    // The defaults of the other flags: 4 MiB, 4 data sets, 30 s.
     assert_eq!(v["limits"]["body_limit"], 4 * 1024 * 1024);
-    assert_eq!(v["limits"]["workbench_datasets"], 8);
+    assert_eq!(v["limits"]["workbench_datasets"], 4);
     assert_eq!(v["limits"]["timeout_seconds"], 30.0);
 }
 

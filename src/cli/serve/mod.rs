@@ -57,7 +57,7 @@ pub struct Args {
     #[arg(long)]
     pub log_json: bool,
     /// Data sets the workbench keeps (the files dropped on its page); the oldest goes first.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 4)]
     pub workbench_datasets: usize,
     /// Most Monte Carlo draws one workbench request for rank intervals may ask for.
     #[arg(long, default_value_t = 5000)]

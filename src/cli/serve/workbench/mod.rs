@@ -6,7 +6,7 @@
 //! from them and the served rule sets by the library's own analyses and renderers (the rank,
 //! score, gap, diff and uncertainty documents, the workbooks and the Word report).
 
-mod matrix;
+pub mod matrix;
 pub mod store;
 
 use super::error::ApiError;
@@ -369,7 +369,6 @@ async fn ranking(
         .collect();
     let chart = fazhi::render::svg::histogram("总分分布", "", &totals, &markers, "总分");
     let nominal = Weights::nominal(&rules);
-    let rows = matrix::rows(&rules, &l.batch);
     let area_points: Vec<f64> = matrix::areas(&rules)
         .iter()
         .map(|&i| rules.nodes()[i].points.as_f64())
@@ -384,7 +383,7 @@ async fn ranking(
         "rules_in_error": r.rules_in_error,
         "pass_lines": nominal.pass_lines,
         "distribution_svg": chart,
-        "matrix": rows,
+        "matrix": l.matrix,
     })))
 }
 
@@ -585,7 +584,10 @@ async fn rank_intervals(
             sensitivity: None,
             float_total: false,
         };
-        let u = uncertainty::analyse(&rules, &l.batch, &start, &settings)?;
+        // Evaluated again here (not kept with the data set: see store::Loaded).
+        let data: Vec<fazhi::CountyData> = l.counties.iter().map(|(c, _)| c.clone()).collect();
+        let batch = fazhi::analyse::policy::scores::Batch::evaluate(&rules, &data);
+        let u = uncertainty::analyse(&rules, &batch, &start, &settings)?;
         Ok(json!({
             "svg": fazhi::render::svg::rank_intervals(&u),
             "analysis": u,

@@ -36,7 +36,9 @@ pub struct Dataset {
 }
 
 /// A data set read under one rule set: the counties (in file order), the files or table rows
-/// that could not be read, the ranking and the batch the weightings are recomputed from.
+/// that could not be read, the ranking and the matrix the page re-weights. The evaluated batch
+/// itself (every county's full report) is not kept: a national-scale one is hundreds of MB; the
+/// Monte Carlo route evaluates it again when asked.
 pub struct Loaded {
     /// The counties read, each with its input (`name` or `name#台账!5`).
     pub counties: Vec<(CountyData, InputFile)>,
@@ -44,8 +46,8 @@ pub struct Loaded {
     pub failures: Vec<fazhi::Failure>,
     /// The ranking (failures included).
     pub ranking: Ranking,
-    /// Every county evaluated once, for re-weighting.
-    pub batch: Batch,
+    /// The per-county × per-area matrix, in county order.
+    pub matrix: Vec<super::matrix::Row>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -260,7 +262,7 @@ impl Dataset {
             counties,
             failures,
             ranking,
-            batch,
+            matrix: super::matrix::rows(rules, &batch),
         });
         lock(&self.loaded).insert(rules.id().to_string(), loaded.clone());
         Ok(loaded)

@@ -232,6 +232,10 @@ enum Command {
     /// Serve rule sets over HTTP/JSON (stateless): score, gap, rank, lint, health, OpenAPI.
     #[cfg(feature = "serve")]
     Serve(cli::serve::Args),
+    /// The workbench in the browser (工作台): `fazhi serve` with its page at `/`; prints the
+    /// address, and with `--open` opens it in the default browser.
+    #[cfg(feature = "serve")]
+    Workbench(cli::serve::Args),
     /// Write the input workbook (台账.xlsx) of a rule set's data dictionary: Chinese headers over
     /// field paths, drop-down lists and range checks, a sheet explaining each field; with county
     /// data given, filled with them.
@@ -281,7 +285,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.limits.install();
     // `serve` handles SIGTERM and Ctrl-C itself (graceful shutdown) and writes no --out file.
-    if !matches!(cli.command, Command::Serve(_)) {
+    if !matches!(cli.command, Command::Serve(_) | Command::Workbench(_)) {
         cli::output::install_cleanup();
     }
     let code = match cli.command {
@@ -389,6 +393,8 @@ fn main() -> ExitCode {
         }
         #[cfg(feature = "serve")]
         Command::Serve(args) => cli::serve::run(args),
+        #[cfg(feature = "serve")]
+        Command::Workbench(args) => cli::serve::run(args),
         Command::Template { rules, out, data } => cli::template::run(rules.as_deref(), &out, &data),
         Command::Synth {
             rules,

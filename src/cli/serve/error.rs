@@ -20,6 +20,8 @@ pub enum ApiError {
     NotFound(String),
     /// No such endpoint (404).
     NoRoute,
+    /// No such workbench data set or county (404), the message says why.
+    Gone(String),
     /// The body is over the limit (413).
     TooLarge(usize),
     /// Too many requests at once (503).
@@ -64,6 +66,7 @@ impl ApiError {
                 "no such endpoint; GET /openapi.json describes the API".into(),
                 &[],
             ),
+            ApiError::Gone(m) => (StatusCode::NOT_FOUND, "not_found", m.clone(), &[]),
             ApiError::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

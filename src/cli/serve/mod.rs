@@ -1,8 +1,10 @@
 //! `fazhi serve`: a stateless HTTP/JSON service over the library's public API (axum).
 //!
 //! Rule sets are loaded and compiled once at start (the built-in one, plus every `--rules DIR`),
-//! held as `Arc<RuleSet>` and shared by every request; nothing is stored between requests (no
-//! database: reports carry their rule-set and data hashes, and `fazhi verify` rechecks them).
+//! held as `Arc<RuleSet>` and shared by every request; the JSON API stores nothing between
+//! requests (no database: reports carry their rule-set and data hashes, and `fazhi verify`
+//! rechecks them). The one exception is the workbench page at `/` ([`workbench`]), which keeps
+//! the files dropped on it as bounded data sets.
 //! Scoring runs on tokio's blocking pool so slow requests never stall the listener.
 //!
 //! Production habits: a request body limit (413), a per-request time limit (503 `timeout`), a
@@ -16,6 +18,7 @@
 mod error;
 mod openapi;
 mod routes;
+pub mod workbench;
 
 use super::common::*;
 use fazhi::{RuleSet, RuleSource};
@@ -53,6 +56,15 @@ pub struct Args {
     /// Log JSON lines instead of text (standard error; level from RUST_LOG, default info).
     #[arg(long)]
     pub log_json: bool,
+    /// Data sets the workbench keeps (the files dropped on its page); the oldest goes first.
+    #[arg(long, default_value_t = 4)]
+    pub workbench_datasets: usize,
+    /// Most Monte Carlo draws one workbench request for rank intervals may ask for.
+    #[arg(long, default_value_t = 5000)]
+    pub max_draws: usize,
+    /// Open the workbench (`/`) in the default browser once the server listens.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// What every handler shares: the compiled rule sets by id, and the limits.
@@ -68,12 +80,22 @@ pub struct AppState {
     /// Stops the work of every request when the server shuts down (each request's token is a
     /// child of it).
     pub shutdown: fazhi::Cancel,
+    /// The folder each served rule set was loaded from (`None`: the built-in one), for the
+    /// workbench's lint findings and tests.
+    pub sources: BTreeMap<String, Option<PathBuf>>,
+    /// The workbench's data sets.
+    pub workbench: workbench::store::Store,
+    /// How many data sets the workbench keeps (for messages).
+    pub workbench_datasets: usize,
+    /// Most Monte Carlo draws per request.
+    pub max_draws: usize,
 }
 
 /// Loads the rule sets, starts the runtime and serves until SIGTERM / Ctrl-C.
 pub fn run(args: Args) -> u8 {
     init_logs(args.log_json);
     let mut rulesets = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     let builtin = match RuleSet::builtin() {
         Ok(r) => r,
         Err(e) => {
@@ -81,6 +103,7 @@ pub fn run(args: Args) -> u8 {
             return BAD_INPUT;
         }
     };
+    sources.insert(builtin.id().to_string(), None);
     rulesets.insert(builtin.id().to_string(), Arc::new(builtin));
     for dir in &args.rules {
         let rules = match RuleSource::from_dir(dir).and_then(|s| RuleSet::load(&s)) {
@@ -91,6 +114,7 @@ pub fn run(args: Args) -> u8 {
             }
         };
         let id = rules.id().to_string();
+        sources.insert(id.clone(), Some(dir.clone()));
         if rulesets.insert(id.clone(), Arc::new(rules)).is_some() {
             eprintln!(
                 "error: {}: rule set id `{id}` is served twice\n  help: serve each rule set once (the built-in one is always served)",
@@ -107,6 +131,10 @@ pub fn run(args: Args) -> u8 {
         timeout,
         max_counties: args.max_counties.max(1),
         shutdown: fazhi::Cancel::new(),
+        sources,
+        workbench: workbench::store::Store::new(args.workbench_datasets),
+        workbench_datasets: args.workbench_datasets.max(1),
+        max_draws: args.max_draws,
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -118,7 +146,8 @@ pub fn run(args: Args) -> u8 {
             return FAILURE;
         }
     };
-    let code = runtime.block_on(serve(state, &args, grace));
+    let code = runtime.block_on(serve(state.clone(), &args, grace));
+    state.workbench.clear();
     // Work still running on the blocking pool was told to stop; whatever has not returned
     // within a second more is left to the process exit.
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -141,8 +170,17 @@ async fn serve(state: Arc<AppState>, args: &Args, grace: Duration) -> u8 {
         ids.join(", ")
     );
     tracing::info!(%local, rulesets = ?ids, "listening");
+    // The workbench's address, for people (`fazhi workbench` is `fazhi serve --open`).
+    let page = format!("http://{local}/");
+    eprintln!("fazhi workbench: open {page} in a browser (工作台)");
+    if args.open {
+        if let Err(e) = opener::open_browser(&page) {
+            eprintln!("warning: cannot open a browser ({e}); open {page} yourself");
+        }
+    }
     let app = routes::router(
         state.clone(),
+        workbench::router(),
         args.body_limit,
         state.timeout,
         args.concurrency.max(1),

@@ -25,9 +25,15 @@ use tower_http::request_id::{
 
 type Shared = Arc<AppState>;
 
-/// Every route over `state`, with the body limit, time limit, concurrency limit, request ids and
-/// request logs.
-pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: usize) -> Router {
+/// Every route over `state` (the JSON API's and `more`: the workbench's), with the body limit,
+/// time limit, concurrency limit, request ids and request logs.
+pub fn router(
+    state: Shared,
+    more: Router<Shared>,
+    body_limit: usize,
+    timeout: Duration,
+    concurrency: usize,
+) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
@@ -37,6 +43,7 @@ pub fn router(state: Shared, body_limit: usize, timeout: Duration, concurrency: 
         .route("/rulesets/{id}/gap", post(gap))
         .route("/rulesets/{id}/rank", post(rank))
         .route("/lint", post(lint))
+        .merge(more)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state);
@@ -153,7 +160,7 @@ fn json_text(text: String) -> Response {
         .into_response()
 }
 
-fn ruleset(state: &AppState, id: &str) -> Result<Arc<RuleSet>, ApiError> {
+pub(super) fn ruleset(state: &AppState, id: &str) -> Result<Arc<RuleSet>, ApiError> {
     state
         .rulesets
         .get(id)
@@ -161,7 +168,10 @@ fn ruleset(state: &AppState, id: &str) -> Result<Arc<RuleSet>, ApiError> {
         .ok_or_else(|| ApiError::NotFound(id.to_string()))
 }
 
-fn body_text(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
+pub(super) fn body_text(
+    state: &AppState,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<String, ApiError> {
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::TooLarge(state.body_limit)
@@ -176,7 +186,7 @@ fn body_text(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<St
 /// Runs CPU-bound library work on the blocking pool under the request's token: it stops at the
 /// request's time limit, when the request is dropped (the time-limit layer answered first, or
 /// the client went away: hyper drops the handler) and when the server shuts down (issue 23).
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&fazhi::Cancel) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {

@@ -427,7 +427,16 @@ pub(crate) fn run(rel: &Relative, p: f64, data: &CountyData, notes: bool) -> Run
                 )));
             }
             let best = others.best_with(higher, v);
-            let (got, words) = if higher {
+            // The county holds the best figure (or every figure is 0): full points, said
+            // without a formula (it once read `最低值0，本县0，得 6 × 0 ÷ 0 = 6分`).
+            let holds_best = if higher { v >= best } else { v <= best };
+            let (got, words) = if holds_best {
+                let which = if higher { "最高值" } else { "最低值" };
+                (
+                    p,
+                    format!("本县{}为全组{which}，得满分{}分", Num(v), Num(p)),
+                )
+            } else if higher {
                 let got = if best <= 0.0 { p } else { p * v / best };
                 (
                     got,

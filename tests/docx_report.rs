@@ -397,3 +397,52 @@ fn the_docx_prints_as_a_chinese_document() {
     assert!(grid[0] >= 810, "{grid:?}");
     assert_eq!(grid.iter().sum::<usize>(), 8844);
 }
+
+/// The Word report carries what the gap and the score reports carry (issue 26, found by a
+/// new-user trial): `gap --peers` adds 与同组比较 with the peers' quartiles, as in Markdown and
+/// HTML (the Word file was byte-identical with and without peers); and a county scored with
+/// relative items names its comparison group in 六、可复核信息, which `verify` needs.
+#[test]
+fn the_word_report_has_the_peers_and_the_comparison_group() {
+    let county = "fixtures/counties/yuncheng-2018.yaml";
+    let with = blocks(&fazhi(&[
+        "gap",
+        "--format",
+        "docx",
+        "--peers",
+        "fixtures/counties",
+        county,
+    ]));
+    let heads = headings(&with, "Heading2");
+    let peers = heads
+        .iter()
+        .find(|h| h.starts_with("与同组比较"))
+        .unwrap_or_else(|| panic!("{heads:?}"));
+    let t = table_after(&with, peers);
+    assert_eq!(t[0][3], "下四分位");
+    let without = blocks(&fazhi(&["gap", "--format", "docx", county]));
+    assert!(!headings(&without, "Heading2")
+        .iter()
+        .any(|h| h.starts_with("与同组比较")));
+
+    // Eight counties with relative items, one document: each county's provenance table names
+    // the group of eight and its hash.
+    let files: Vec<String> = "abcdefgh"
+        .chars()
+        .map(|k| format!("tests/data/relative/{k}.yaml"))
+        .collect();
+    let mut args = vec![
+        "score",
+        "--rules",
+        "tests/rules/relative",
+        "--format",
+        "docx",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let b = blocks(&fazhi(&args));
+    let prov = table_after(&b, "六、可复核信息");
+    let group = prov.iter().find(|r| r[0] == "比较组").expect("比较组 row");
+    assert_eq!(group[1], "8个县");
+    let hash = prov.iter().find(|r| r[0] == "比较组 sha256").unwrap();
+    assert_eq!(hash[1].len(), 64);
+}

@@ -126,6 +126,12 @@ fn explanations_name_the_group_the_rank_and_the_sums() {
         .explanation
         .to_string()
         .starts_with("最高值100，本县80，得 4 × 80 ÷ 100 = 3.2分"));
+    // c holds the best, 100: full points, said without a formula (a best of 0 once read
+    // `得 6 × 0 ÷ 0 = 6分`).
+    assert!(item(&r[2], "1.2")
+        .explanation
+        .to_string()
+        .starts_with("本县100为全组最高值，得满分4分"));
     // b: 80 is the mean 640 ÷ 8 = 80: not above it.
     assert_eq!(
         item(&r[1], "1.3").explanation.to_string(),

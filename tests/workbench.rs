@@ -595,3 +595,63 @@ fn workbench_routes_sit_under_the_time_limit() {
     assert_eq!((status, kind.as_str()), (503, "timeout"));
     assert!(message.contains("time limit"));
 }
+
+/// A data set is the group its relative items are ranked in (issue 27 shape 6), as `fazhi rank`
+/// over the same files: the eight counties of `tests/data/relative` give the totals of
+/// `tests/relative.rs` (丙县 3 + 4 + 3 + 0 = 10 first, 戊县 1.5 last), not each county scored
+/// alone (甲县 alone would be 9), and a county's own report names the group of eight. Found by a
+/// new-user trial: the workbench ranked every county as a group of one.
+#[test]
+fn relative_items_are_ranked_within_the_data_set() {
+    let s = Server::start(BIN, &["--rules", &format!("{ROOT}/tests/rules/relative")]);
+    let c = client();
+    let files: Vec<String> = "abcdefgh"
+        .chars()
+        .map(|k| format!("tests/data/relative/{k}.yaml"))
+        .collect();
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let id = dataset(&s, &files);
+    let r: Value = get_json(c.get(s.url(&format!(
+        "/api/workbench/datasets/{id}/ranking?ruleset=relative"
+    ))));
+    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["county"]["id"], "rel-c");
+    assert_eq!(rows[0]["total"], 10.0);
+    assert_eq!(rows[7]["county"]["id"], "rel-e");
+    assert_eq!(rows[7]["total"], 1.5);
+    assert!(rows.iter().all(|x| x["county"]["group"]["count"] == 8));
+    // The CLI's ranking of the same files gives the same totals.
+    let o = std::process::Command::new(BIN)
+        .args([
+            "rank",
+            "--format",
+            "json",
+            "--rules",
+            "tests/rules/relative",
+        ])
+        .args(&files)
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let totals = |v: &Value| -> Vec<(String, f64)> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["county"]["id"].as_str().unwrap().to_string(),
+                    x["total"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(totals(&r), totals(&cli));
+    // A county's own report (as the county page shows it) is scored within the data set too.
+    let one: Value = get_json(c.get(s.url(&format!(
+        "/api/workbench/datasets/{id}/counties/rel-a?ruleset=relative"
+    ))));
+    assert_ne!(one["total"], 9.0, "scored alone: {one}");
+    assert!(one["report_html"].as_str().unwrap().contains("8个县"));
+}

@@ -95,6 +95,7 @@ pub fn document(r: &Report, g: &GapAnalysis) -> Document {
     }
     gap::accounting(&mut d, g, 3);
     gap::adjustments(&mut d, g, 3);
+    gap::peers(&mut d, g, 3);
 
     d.heading(2, "四、缺少数据的指标及所需佐证材料");
     if g.no_data.is_empty() {
@@ -143,9 +144,16 @@ pub fn document(r: &Report, g: &GapAnalysis) -> Document {
         "数据 sha256".into(),
         r.county.data_hash.as_str().into(),
     ]);
+    // issue 27 shape 6: the group relative items were ranked in, which verify needs too.
+    if let Some(grp) = &r.county.group {
+        t.row(vec!["比较组".into(), words::group(grp).into()]);
+        t.row(vec!["比较组 sha256".into(), grp.sha256.as_str().into()]);
+    }
     d.table(t);
-    d.para(
-        "说明：改进目标和达标路径中的分数都是把改动代入数据、按同一规则集重新计分得到的；用 fazhi verify 可按上列哈希复核本报告。",
-    );
+    d.para(if r.county.group.as_ref().is_some_and(|g| !g.alone) {
+        "说明：改进目标和达标路径中的分数都是把改动代入数据、按同一规则集重新计分得到的；用 fazhi verify 可按上列哈希复核本报告（含相对评分指标：复核时以 --peers 给出同一比较组的数据）。"
+    } else {
+        "说明：改进目标和达标路径中的分数都是把改动代入数据、按同一规则集重新计分得到的；用 fazhi verify 可按上列哈希复核本报告。"
+    });
     d
 }

@@ -31,11 +31,7 @@ pub fn document(r: &Report, charts: bool) -> Document {
     // issue 27 shape 6: the group relative items were scored in.
     if let Some(g) = &c.group {
         lines.push(vec![
-            text(if g.alone {
-                "比较组：仅本县1个县（相对评分指标与本县自身比较），哈希 ".into()
-            } else {
-                format!("比较组：{}个县，哈希 ", g.count)
-            }),
+            text(format!("比较组：{}，哈希 ", words::group(g))),
             code(&g.sha256),
         ]);
     }

@@ -282,6 +282,16 @@ pub fn deducted(p: Points) -> String {
 // ---- Provenance ----
 
 /// The data line of a report's provenance: the data hash and the file it was read from (the
+/// The group a report's relative items were ranked in (issue 27 shape 6): `8个县`, or
+/// `仅本县1个县（相对评分指标与本县自身比较）` when the county was scored alone.
+pub fn group(g: &crate::relative::GroupInfo) -> String {
+    if g.alone {
+        "仅本县1个县（相对评分指标与本县自身比较）".into()
+    } else {
+        format!("{}个县", g.count)
+    }
+}
+
 /// county id when the report names no file).
 pub fn data_source(source: Option<&str>, county_id: &str) -> String {
     match source {

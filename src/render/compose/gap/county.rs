@@ -112,7 +112,7 @@ pub fn document(g: &GapAnalysis, charts: bool) -> Document {
         d.table(super::no_data_table(g));
     }
 
-    peers(&mut d, g);
+    peers(&mut d, g, 2);
     d.note(GAP_NOTE);
     d
 }
@@ -358,11 +358,11 @@ pub(crate) fn adjustments(d: &mut Document, g: &GapAnalysis, level: u8) {
     d.list(g.adjustments.iter().flat_map(adjustment_notes).collect());
 }
 
-/// 与同组比较: each area (and the total) against the peers' quartiles, then the items below the
+/// 与同组比较 (a heading of `level`): each area (and the total) against the peers' quartiles, then the items below the
 /// peers' median, then the peers' names. Nothing without peers.
-fn peers(d: &mut Document, g: &GapAnalysis) {
+pub(crate) fn peers(d: &mut Document, g: &GapAnalysis, level: u8) {
     let Some(p) = &g.peers else { return };
-    d.heading(2, format!("与同组比较（{} 个县）", p.peers.len()));
+    d.heading(level, format!("与同组比较（{} 个县）", p.peers.len()));
     if p.peers.is_empty() {
         d.para("同组中没有其他县，无法比较。");
         return;

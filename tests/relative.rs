@@ -310,6 +310,32 @@ fn cli_verify_takes_the_peers_and_says_what_to_pass() {
         said.contains("fazhi verify --peers DIR REPORT.json"),
         "{said}"
     );
+    // The other way round: a report scored alone, verified with peers, is told to drop them
+    // (found by a new-user trial: it was told to pass --peers).
+    let alone = dir.path().join("alone.json");
+    let out = fazhi(&[
+        "score",
+        "--rules",
+        RULES,
+        "--format",
+        "json",
+        "--out",
+        alone.to_str().unwrap(),
+        &format!("{DATA}/a.yaml"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bad = fazhi(&[
+        "verify",
+        "--rules",
+        RULES,
+        "--peers",
+        DATA,
+        alone.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(3));
+    let said = text(&bad.stdout);
+    assert!(said.contains("without `--peers`"), "{said}");
+    assert!(!said.contains("fazhi verify --peers DIR"), "{said}");
     // A batch's JSON is its own group.
     let all_json = dir.path().join("all.json");
     let mut args = vec![

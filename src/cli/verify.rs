@@ -65,7 +65,12 @@ pub fn run(report: &Path, rules: Option<&Path>, peers: (&[std::path::PathBuf], u
                 for m in &v.mismatches {
                     say(&format!("  {m}"));
                     if matches!(m, verify::Mismatch::Group { .. }) {
-                        say("    help: pass the counties the report was scored with: `fazhi verify --peers DIR REPORT.json` (as given to `fazhi score --peers`), or verify the JSON of the whole batch");
+                        // A report scored alone is verified alone; any other needs its group.
+                        if r.county.group.as_ref().is_some_and(|g| g.alone) {
+                            say("    help: the report was scored alone (a group of one): verify it without `--peers`, on its own");
+                        } else {
+                            say("    help: pass the counties the report was scored with: `fazhi verify --peers DIR REPORT.json` (as given to `fazhi score --peers`), or verify the JSON of the whole batch");
+                        }
                     }
                     if matches!(m, verify::Mismatch::RulesHash { .. }) {
                         say(&format!(

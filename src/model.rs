@@ -179,7 +179,7 @@ pub struct FieldSpec {
 pub const DEFAULT_MAX_RECORDS: usize = 1000;
 /// The most records any `type: records` field may allow (`max_records:` at most this): the
 /// sandbox's largest list (`evaluate::MAX_SIZE`).
-pub const MAX_RECORDS: usize = crate::evaluate::MAX_SIZE;
+pub const MAX_RECORDS: usize = 10_000;
 
 /// How an item combines its records' scores (`combine:`), each record's score on the record
 /// scale `record_points` (评分细则: 本项得分为抽查案卷的平均分).

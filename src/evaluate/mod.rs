@@ -27,6 +27,8 @@ pub(crate) const MAX_OPERATIONS: u64 = 10_000;
 
 /// The sandbox's largest text (bytes), list (items) and map (entries), on both evaluators.
 pub(crate) const MAX_SIZE: usize = 10_000;
+// A records field holds at most as many records as a list holds items (`model::MAX_RECORDS`).
+const _: () = assert!(crate::model::MAX_RECORDS == MAX_SIZE);
 
 /// Whether a county value is larger than the sandbox's size limits as rhai measures them (a
 /// text's bytes; a list's items, and the bytes of all its texts together).

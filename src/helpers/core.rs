@@ -18,7 +18,7 @@ pub(crate) struct Cx {
 }
 
 /// An item's notes: most items have one, kept inline (no allocation per item).
-pub(crate) type Notes = smallvec::SmallVec<[Note; 1]>;
+pub(crate) use crate::words::notes::Notes;
 
 /// At most this many notes per item.
 pub(crate) const MAX_NOTES: usize = 16;

@@ -162,7 +162,7 @@ pub fn score_files(
                 None => kept.push(x),
             }
         }
-        let scored = (super::inputs::grouped(rules, kept).into_par_iter())
+        let scored = (grouped(rules, kept).into_par_iter())
             .map(|(data, input)| {
                 let mut report = rules.score(&data);
                 report.county.source = Some(input.path.clone());
@@ -426,5 +426,29 @@ impl<'a> Places<'a> {
             self.offset = to;
         }
         (self.line, self.column)
+    }
+}
+
+// issue 27 shape 6: relative scores
+/// The counties read together, each with the group of all of them (relative items are scored
+/// within the batch, see [`crate::relative`]). Unchanged when the rule set has no relative
+/// item, or when a county id comes twice (the callers refuse that batch, naming the inputs).
+pub fn grouped(
+    rules: &RuleSet,
+    counties: Vec<(CountyData, InputFile)>,
+) -> Vec<(CountyData, InputFile)> {
+    let fields = rules.relative_fields();
+    if fields.is_empty() {
+        return counties;
+    }
+    let refs: Vec<&CountyData> = counties.iter().map(|(c, _)| c).collect();
+    match crate::relative::Group::build(&fields, &refs) {
+        Ok(g) => {
+            let g = std::sync::Arc::new(g);
+            (counties.into_iter())
+                .map(|(c, f)| (c.with_group(g.clone()), f))
+                .collect()
+        }
+        Err(_) => counties,
     }
 }

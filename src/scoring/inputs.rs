@@ -63,29 +63,5 @@ pub fn read_counties(args: &[PathBuf], rules: &RuleSet) -> Result<Counties> {
             Err(f) => failed.push(f),
         }
     }
-    Ok((grouped(rules, ok), failed))
-}
-
-// issue 27 shape 6: relative scores
-/// The counties read together, each with the group of all of them (relative items are scored
-/// within the batch, see [`crate::relative`]). Unchanged when the rule set has no relative
-/// item, or when a county id comes twice (the callers refuse that batch, naming the inputs).
-pub fn grouped(
-    rules: &RuleSet,
-    counties: Vec<(CountyData, InputFile)>,
-) -> Vec<(CountyData, InputFile)> {
-    let fields = rules.relative_fields();
-    if fields.is_empty() {
-        return counties;
-    }
-    let refs: Vec<&CountyData> = counties.iter().map(|(c, _)| c).collect();
-    match crate::relative::Group::build(&fields, &refs) {
-        Ok(g) => {
-            let g = std::sync::Arc::new(g);
-            (counties.into_iter())
-                .map(|(c, f)| (c.with_group(g.clone()), f))
-                .collect()
-        }
-        Err(_) => counties,
-    }
+    Ok((batch::grouped(rules, ok), failed))
 }

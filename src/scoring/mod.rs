@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod budget;
 pub mod inputs;
+mod relative;
 
 use crate::aggregate::{self, Runs};
 use crate::evaluate::fast::{self, Slots};
@@ -361,7 +362,7 @@ impl RuleSet {
                     return BoundCounty::new(&self.engine, &self.groups, data).run(r, max, false);
                 }
                 if let Some(rel) = &r.relative {
-                    return crate::relative::run(rel, max, data, false);
+                    return relative::run(rel, max, data, false);
                 }
                 scope.set_value("P", max);
                 helpers::start_item(max, data.info().year, &present, false);
@@ -535,7 +536,7 @@ impl<'a> Runner<'a> {
     fn run_free(&self, rule: &CompiledRule, max: f64) -> Run {
         // issue 27 shape 6: relative scores, from the county's group.
         if let Some(rel) = &rule.relative {
-            return crate::relative::run(rel, max, self.data, self.notes);
+            return relative::run(rel, max, self.data, self.notes);
         }
         if let (Some(slots), Some(program)) = (&self.slots, &rule.fast) {
             if slots.reads_big(&rule.read_slots) {

@@ -10,6 +10,10 @@ use super::Num;
 use std::fmt::{self, Display, Formatter, Write};
 use std::sync::Arc;
 
+/// The notes of one item (or one record) in the order the helpers left them; most items leave
+/// one.
+pub(crate) type Notes = smallvec::SmallVec<[Note; 1]>;
+
 /// How a value stands against the target or limit a deduction measures it from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Cmp {
@@ -178,7 +182,7 @@ pub(crate) struct RecordRow {
     pub returned: Option<f64>,
     /// The record points (the upper end of the clamp).
     pub bound: f64,
-    pub notes: crate::helpers::core::Notes,
+    pub notes: Notes,
 }
 
 impl RecordRow {

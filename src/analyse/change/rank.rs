@@ -317,7 +317,7 @@ pub fn rank_counties(
         })
         .collect();
     // issue 27 shape 6: the group is the counties ranked (duplicates left out above).
-    let counties = crate::scoring::inputs::grouped(rules, counties);
+    let counties = crate::scoring::batch::grouped(rules, counties);
     let scored: Vec<(RankRow, InputFile)> = counties
         .into_par_iter()
         .map(|(data, input)| {

@@ -101,12 +101,7 @@ pub(super) fn lost(sim: &Sim<'_>, levers: &CountyLevers, report: &Report) -> Vec
             rule_text,
             why: result.map(|r| r.detail.clone()).unwrap_or_default(),
             fix: fix.map(present),
-            // A smaller move that charges the same (still 扣完为止) wins nothing: not a move.
-            partial: partial
-                .into_iter()
-                .map(present)
-                .filter(|f| kind != AdjustmentKind::Penalty || f.gain > Points::ZERO)
-                .collect(),
+            partial: partial.into_iter().map(present).collect(),
             total_after,
             search: found.note,
         });
@@ -114,24 +109,14 @@ pub(super) fn lost(sim: &Sim<'_>, levers: &CountyLevers, report: &Report) -> Vec
     out
 }
 
-/// A fix as the report states it: for a penalty, `earned` is the points still charged after
-/// the change and `gain` the points no longer charged — as charged, not as requested: a penalty
-/// floored by 扣完为止 (应扣120, 实扣85) charges `min(requested, 85)` after a change, so a change
-/// to 118 requested wins nothing and one to 80 wins 5 (it once said 少扣2分 for the first); for a
-/// zeroing entry, the points it took come back; for a veto nothing is earned (the line is
-/// unblocked); a bonus as it is.
+/// A fix as the report states it: for a penalty, `earned` is the points still requested after
+/// the change and `gain` the points no longer requested; for a zeroing entry, the points it
+/// took come back; for a veto nothing is earned (the line is unblocked); a bonus as it is.
 fn present(kind: AdjustmentKind, now: Points, charged: Points, mut f: Fix) -> Fix {
     match kind {
         AdjustmentKind::Penalty => {
-            let requested_after = -f.earned;
-            let floored = charged < -now;
-            let charged_after = if floored {
-                requested_after.min(charged)
-            } else {
-                requested_after
-            };
-            f.gain = charged - charged_after;
-            f.earned = charged_after;
+            f.gain = f.earned - now;
+            f.earned = -f.earned;
         }
         AdjustmentKind::Zeroing | AdjustmentKind::Veto => {
             let lifted = f.earned > FIRED && f.earned > -ALL_POINTS;

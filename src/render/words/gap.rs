@@ -324,21 +324,42 @@ pub(crate) fn adjustment_notes(a: &LostAdjustment) -> Vec<String> {
     if let Some(r) = &a.rule_text {
         notes.push(format!("{} 规则：{r}", a.id));
     }
-    for f in &a.partial {
+    // A smaller move that still charges as much (扣完为止) wins nothing: not worth a line.
+    for f in
+        (a.partial.iter()).filter(|f| charged_after(a, f).is_none_or(|(won, _)| won > Points::ZERO))
+    {
         notes.push(format!(
             "{} 较小的改动：{}，{}",
             a.id,
             changes_text(&f.changes),
-            gain_words(a.kind, f)
+            gain_words(a, f)
         ));
     }
     notes.extend(inferred_sentence(a.id.as_str(), &a.search));
     notes
 }
 
-/// What a fix of a penalty, zeroing entry, bonus or veto wins back.
-pub(crate) fn gain_words(kind: AdjustmentKind, f: &Fix) -> String {
-    match kind {
+/// A penalty's fix as charged, `(won back, still charged)`, when the penalty is floored by
+/// 扣完为止 (`应扣120，实扣85`): the fix asks for less (`f.earned` still requested, `f.gain` no
+/// longer requested), but only what falls below the 85 charged comes back (a fix to 118
+/// requested wins nothing, one to 80 wins 5). `None` for any other entry or an unfloored penalty
+/// (then requested is charged). The plan search keeps the requested terms (its totals are
+/// rescored); only the words say what is charged.
+fn charged_after(a: &LostAdjustment, f: &Fix) -> Option<(Points, Points)> {
+    if a.kind != AdjustmentKind::Penalty || a.points >= a.requested {
+        return None;
+    }
+    let still = f.earned.min(a.points);
+    Some((a.points - still, still))
+}
+
+/// What a fix of a penalty, zeroing entry, bonus or veto wins back (a floored penalty's as
+/// charged, see [`charged_after`]).
+pub(crate) fn gain_words(a: &LostAdjustment, f: &Fix) -> String {
+    if let Some((won, still)) = charged_after(a, f) {
+        return format!("少扣{won}分（仍扣{still}分）");
+    }
+    match a.kind {
         AdjustmentKind::Penalty => format!("少扣{}分（仍扣{}分）", f.gain, f.earned),
         AdjustmentKind::Zeroing => format!("不再清零（恢复{}分）", f.gain),
         AdjustmentKind::Bonus => format!("加{}分（+{}）", f.earned, f.gain),
@@ -352,11 +373,7 @@ pub(crate) fn adjustment_fix_text(a: &LostAdjustment) -> String {
             let after = a
                 .total_after
                 .map_or(String::new(), |t| format!("，总分 {t}"));
-            format!(
-                "{}，{}{after}",
-                changes_text(&f.changes),
-                gain_words(a.kind, f)
-            )
+            format!("{}，{}{after}", changes_text(&f.changes), gain_words(a, f))
         }
         _ if a.search.complete => "在可调字段的取值范围内，任何改动都不能消除".into(),
         _ => format!(

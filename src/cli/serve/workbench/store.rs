@@ -244,7 +244,7 @@ impl Dataset {
         // The data set is the group its relative items are ranked in (issue 27 shape 6), as
         // for `fazhi rank` over the same files: every later route (a county's report and gap,
         // Monte Carlo, a rules change) reads these counties with their group.
-        let counties = fazhi::scoring::inputs::grouped(rules, kept);
+        let counties = fazhi::scoring::batch::grouped(rules, kept);
         let data: Vec<CountyData> = counties.iter().map(|(c, _)| c.clone()).collect();
         // Each county is scored once: the ranking is made of the batch's own reports.
         let batch = Batch::evaluate(rules, &data);

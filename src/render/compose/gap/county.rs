@@ -4,8 +4,8 @@
 //! improvement targets and notes, 扣分、清零、加分与一票否决, the items without data, the
 //! comparison with peers, and the closing note on how the figures were found.
 //!
-//! Each section is a function of its own, so that the Word evaluation report
-//! ([`crate::render::compose::evaluation`]) takes the same tables with the same words.
+//! Each section is a function of its own, so that the Word evaluation report (composed in
+//! `compose/evaluation.rs`) takes the same tables with the same words.
 
 use crate::analyse::gap::{GapAnalysis, LostItem, PeerArea};
 use crate::render::document::{Block, Cell, Document, Kind, Span, Table};

@@ -1,6 +1,7 @@
 //! County data: values with provenance, read from YAML or JSON (or built in code) and checked
 //! against a rule set's data dictionary before anything is scored.
 
+pub mod group;
 use crate::error::{did_you_mean, Diagnostic, Diagnostics, Error, Result};
 use crate::load::parse::{Kind, Node};
 use crate::model::FieldSpec;
@@ -36,7 +37,7 @@ pub struct CountyData {
     /// The counties this one is scored with (relative items compare with them); `None`: alone.
     /// Not part of the data or its hash; reports name it (`county.group`).
     #[serde(skip)]
-    group: Option<Arc<crate::relative::Group>>,
+    group: Option<Arc<group::Group>>,
 }
 
 /// The dense row of a county for one data dictionary, kept by the county data (issue 25).
@@ -207,14 +208,14 @@ impl CountyData {
     }
 
     // issue 27 shape 6: relative scores
-    /// The group of counties this county is scored with (see [`crate::relative`]); `None` when
+    /// The group of counties this county is scored with (see `relative.rs`); `None` when
     /// it is scored alone.
-    pub fn group(&self) -> Option<&Arc<crate::relative::Group>> {
+    pub fn group(&self) -> Option<&Arc<group::Group>> {
         self.group.as_ref()
     }
 
     /// These data scored within `group` (relative items compare with its other members).
-    pub fn with_group(mut self, group: Arc<crate::relative::Group>) -> CountyData {
+    pub fn with_group(mut self, group: Arc<group::Group>) -> CountyData {
         self.group = Some(group);
         self
     }

@@ -151,8 +151,16 @@ pub(crate) fn compile_rule(
     if diags.iter().filter(|d| d.is_error()).count() > before {
         return None;
     }
+    let head = format!("{:?}\0{}\0{}\0{}\0", r.kind, r.id, r.expr, r.salt);
+    Some(rule_of(ast, m, r, &head))
+}
+
+/// The compiled rule of `ast` for `r`, its hash over `head` (what decides the result besides
+/// the inputs: kind, id, the expression or block, the salt) and each input's path and type,
+/// range and values (a changed dictionary changes the hash: incremental rescoring).
+fn rule_of(ast: AST, m: &Model, r: &RuleSrc, head: &str) -> CompiledRule {
     let mut h = Sha256::new();
-    h.update(format!("{:?}\0{}\0{}\0{}\0", r.kind, r.id, r.expr, r.salt));
+    h.update(head);
     for f in r.inputs.iter().chain(r.optional) {
         h.update(f.as_str());
         if let Some(spec) = m.fields.get(f) {
@@ -162,7 +170,7 @@ pub(crate) fn compile_rule(
         }
         h.update([0]);
     }
-    Some(CompiledRule {
+    CompiledRule {
         ast,
         inputs: r.inputs.to_vec(),
         optional: r.optional.to_vec(),
@@ -175,7 +183,7 @@ pub(crate) fn compile_rule(
         deducts: r.kind == RuleKind::Penalty,
         each: None,
         relative: None,
-    })
+    }
 }
 
 // issue 27 shape 6: relative scores
@@ -188,37 +196,16 @@ pub(crate) fn relative_rule(
     rel: &std::sync::Arc<crate::relative::Relative>,
 ) -> Option<CompiledRule> {
     let ast = engine.compile("0").ok()?;
-    let mut h = Sha256::new();
-    h.update(format!(
+    let head = format!(
         "{:?}\0{}\0relative {}\0{}\0",
         r.kind,
         r.id,
         rel.canonical(),
         r.salt
-    ));
-    for f in r.inputs.iter().chain(r.optional) {
-        h.update(f.as_str());
-        if let Some(spec) = m.fields.get(f) {
-            h.update(
-                serde_json::to_string(&(spec.ty, &spec.range, &spec.values)).unwrap_or_default(),
-            );
-        }
-        h.update([0]);
-    }
-    Some(CompiledRule {
-        ast,
-        inputs: r.inputs.to_vec(),
-        optional: r.optional.to_vec(),
-        hash: crate::types::hex(&h.finalize()),
-        input_slots: Vec::new(),
-        read_slots: Vec::new(),
-        read_order: Vec::new(),
-        fast: None,
-        written: None,
-        deducts: false,
-        relative: Some(rel.clone()),
-        each: None,
-    })
+    );
+    let mut rule = rule_of(ast, m, r, &head);
+    rule.relative = Some(rel.clone());
+    Some(rule)
 }
 
 // issue 27 shape 5: records
